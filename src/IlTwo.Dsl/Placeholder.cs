@@ -1,0 +1,1 @@
+namespace IlTwo.Dsl; internal static class Placeholder {}

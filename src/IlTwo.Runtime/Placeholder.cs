@@ -1,0 +1,1 @@
+namespace IlTwo.Runtime; internal static class Placeholder {}
