@@ -1,1 +1,0 @@
-namespace IlTwo.Dsl; internal static class Placeholder {}

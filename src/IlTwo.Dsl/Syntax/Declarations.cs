@@ -1,0 +1,223 @@
+using System.Collections.Immutable;
+using IlTwo.Dsl.Text;
+
+namespace IlTwo.Dsl.Syntax;
+
+public abstract record DeclarationSyntax(TextSpan KeywordSpan, TextSpan Span) : SyntaxNode(Span);
+
+public sealed record ProtocolDeclarationSyntax(NameSyntax Name, TextSpan KeywordSpan, TextSpan Span) : DeclarationSyntax(KeywordSpan, Span)
+{
+    public override IEnumerable<SyntaxNode> Children => [Name];
+}
+
+public sealed record TitleDeclarationSyntax(StringLiteralSyntax? Title, TextSpan KeywordSpan, TextSpan Span) : DeclarationSyntax(KeywordSpan, Span)
+{
+    public override IEnumerable<SyntaxNode> Children => Nodes(Title);
+}
+
+public sealed record VersionDeclarationSyntax(string VersionText, TextSpan VersionSpan, TextSpan KeywordSpan, TextSpan Span) : DeclarationSyntax(KeywordSpan, Span)
+{
+    public override IEnumerable<SyntaxNode> Children => [];
+}
+
+public sealed record ExtendsDeclarationSyntax(NameSyntax Name, TextSpan KeywordSpan, TextSpan Span) : DeclarationSyntax(KeywordSpan, Span)
+{
+    public override IEnumerable<SyntaxNode> Children => [Name];
+}
+
+public sealed record ReferenceDeclarationSyntax(NameSyntax Name, StringLiteralSyntax? Title, StringLiteralSyntax? Doi, StringLiteralSyntax? Url, TextSpan KeywordSpan, TextSpan Span) : DeclarationSyntax(KeywordSpan, Span)
+{
+    public override IEnumerable<SyntaxNode> Children => Nodes(Name, Title, Doi, Url);
+}
+
+public sealed record EventDeclarationSyntax(NameSyntax Name, StringLiteralSyntax? Title, TextSpan KeywordSpan, TextSpan Span) : DeclarationSyntax(KeywordSpan, Span)
+{
+    public override IEnumerable<SyntaxNode> Children => Nodes(Name, Title);
+}
+
+public sealed record ConstantDeclarationSyntax(NameSyntax Name, ExpressionSyntax Value, TextSpan KeywordSpan, TextSpan Span) : DeclarationSyntax(KeywordSpan, Span)
+{
+    public override IEnumerable<SyntaxNode> Children => [Name, Value];
+}
+
+// ---------------------------------------------------------------- regimen
+
+public sealed record RegimenDeclarationSyntax(ImmutableArray<RegimenItemSyntax> Items, TextSpan KeywordSpan, TextSpan Span) : DeclarationSyntax(KeywordSpan, Span)
+{
+    public override IEnumerable<SyntaxNode> Children => Items;
+}
+
+public abstract record RegimenItemSyntax(TextSpan Span) : SyntaxNode(Span);
+
+public sealed record DrugItemSyntax(NameSyntax Drug, TextSpan Span) : RegimenItemSyntax(Span)
+{
+    public override IEnumerable<SyntaxNode> Children => [Drug];
+}
+
+public sealed record DoseItemSyntax(QuantitySyntax Dose, TextSpan Span) : RegimenItemSyntax(Span)
+{
+    public override IEnumerable<SyntaxNode> Children => [Dose];
+}
+
+public sealed record RouteItemSyntax(NameSyntax Route, TextSpan Span) : RegimenItemSyntax(Span)
+{
+    public override IEnumerable<SyntaxNode> Children => [Route];
+}
+
+/// <summary><c>every 8 h</c> or <c>every 8 h to 12 h</c>.</summary>
+public sealed record IntervalItemSyntax(QuantitySyntax Shortest, QuantitySyntax? Longest, TextSpan Span) : RegimenItemSyntax(Span)
+{
+    public override IEnumerable<SyntaxNode> Children => Nodes(Shortest, Longest);
+}
+
+public enum DoseLimitScope
+{
+    Cycle,
+    Course,
+}
+
+/// <summary><c>at most 14 doses per cycle</c>.</summary>
+public sealed record MaxDosesItemSyntax(QuantitySyntax Count, DoseLimitScope Scope, TextSpan Span) : RegimenItemSyntax(Span)
+{
+    public override IEnumerable<SyntaxNode> Children => [Count];
+}
+
+/// <summary><c>first dose 3 h to 24 h after til-infusion</c>.</summary>
+public sealed record FirstDoseWindowItemSyntax(QuantitySyntax Earliest, QuantitySyntax Latest, NameSyntax Event, TextSpan Span) : RegimenItemSyntax(Span)
+{
+    public override IEnumerable<SyntaxNode> Children => [Earliest, Latest, Event];
+}
+
+public sealed record RegimenCitationItemSyntax(CitationSyntax Citation, TextSpan Span) : RegimenItemSyntax(Span)
+{
+    public override IEnumerable<SyntaxNode> Children => [Citation];
+}
+
+// ---------------------------------------------------------------- observations
+
+public sealed record ObservationDeclarationSyntax(NameSyntax Name, StringLiteralSyntax? Title, bool IsYesNo, ImmutableArray<ObservationItemSyntax> Items, TextSpan KeywordSpan, TextSpan Span) : DeclarationSyntax(KeywordSpan, Span)
+{
+    public override IEnumerable<SyntaxNode> Children => Nodes(Name, Title).Concat(Items);
+}
+
+public abstract record ObservationItemSyntax(TextSpan Span) : SyntaxNode(Span);
+
+public sealed record LoincItemSyntax(string Code, TextSpan CodeSpan, TextSpan Span) : ObservationItemSyntax(Span)
+{
+    public override IEnumerable<SyntaxNode> Children => [];
+}
+
+public sealed record UnitItemSyntax(UnitSyntax? Unit, TextSpan Span) : ObservationItemSyntax(Span)
+{
+    public override IEnumerable<SyntaxNode> Children => Nodes(Unit);
+}
+
+/// <summary><c>within 4 h</c>: how recent a value must be to count.</summary>
+public sealed record WithinItemSyntax(QuantitySyntax Window, TextSpan Span) : ObservationItemSyntax(Span)
+{
+    public override IEnumerable<SyntaxNode> Children => [Window];
+}
+
+/// <summary><c>range 40 mm[Hg] to 300 mm[Hg]</c>: the values the analysis assumes possible.</summary>
+public sealed record RangeItemSyntax(QuantitySyntax Low, QuantitySyntax High, TextSpan Span) : ObservationItemSyntax(Span)
+{
+    public override IEnumerable<SyntaxNode> Children => [Low, High];
+}
+
+public sealed record MolarMassItemSyntax(QuantitySyntax MolarMass, TextSpan Span) : ObservationItemSyntax(Span)
+{
+    public override IEnumerable<SyntaxNode> Children => [MolarMass];
+}
+
+public sealed record OptionalItemSyntax(TextSpan Span) : ObservationItemSyntax(Span)
+{
+    public override IEnumerable<SyntaxNode> Children => [];
+}
+
+// ---------------------------------------------------------------- rules
+
+public enum RuleAction
+{
+    Hold,
+    Discontinue,
+}
+
+public sealed record RuleDeclarationSyntax(
+    bool IsOverride,
+    RuleAction Action,
+    NameSyntax Name,
+    StringLiteralSyntax? Title,
+    ImmutableArray<ExpressionSyntax> Conditions,
+    ImmutableArray<CitationSyntax> Citations,
+    TextSpan KeywordSpan,
+    TextSpan Span) : DeclarationSyntax(KeywordSpan, Span)
+{
+    public override IEnumerable<SyntaxNode> Children => Nodes(Name, Title).Concat(Conditions).Concat(Citations).OrderBy(n => n.Span.Start);
+}
+
+public sealed record RemoveRuleDeclarationSyntax(NameSyntax Name, StringLiteralSyntax? Reason, TextSpan KeywordSpan, TextSpan Span) : DeclarationSyntax(KeywordSpan, Span)
+{
+    public override IEnumerable<SyntaxNode> Children => Nodes(Name, Reason);
+}
+
+public abstract record CitationSyntax(TextSpan Span) : SyntaxNode(Span);
+
+/// <summary><c>cite dutcher-2014 "Table 3, renal"</c>.</summary>
+public sealed record CiteSyntax(NameSyntax Reference, StringLiteralSyntax? Locator, TextSpan Span) : CitationSyntax(Span)
+{
+    public override IEnumerable<SyntaxNode> Children => Nodes(Reference, Locator);
+}
+
+/// <summary><c>unverified "why"</c>: the rule rests on a fact nobody has checked against its source.</summary>
+public sealed record UnverifiedSyntax(StringLiteralSyntax? Note, TextSpan Span) : CitationSyntax(Span)
+{
+    public override IEnumerable<SyntaxNode> Children => Nodes(Note);
+}
+
+// ---------------------------------------------------------------- scenarios
+
+public sealed record ScenarioDeclarationSyntax(StringLiteralSyntax? Title, NameSyntax? Fixture, ImmutableArray<ScenarioItemSyntax> Items, TextSpan KeywordSpan, TextSpan Span) : DeclarationSyntax(KeywordSpan, Span)
+{
+    public override IEnumerable<SyntaxNode> Children => Nodes(Title, Fixture).Concat(Items);
+}
+
+/// <summary>A named patient state that scenarios start from; a scenario's own items replace the fixture's.</summary>
+public sealed record FixtureDeclarationSyntax(NameSyntax Name, ImmutableArray<ScenarioItemSyntax> Items, TextSpan KeywordSpan, TextSpan Span) : DeclarationSyntax(KeywordSpan, Span)
+{
+    public override IEnumerable<SyntaxNode> Children => Nodes(Name).Concat(Items);
+}
+
+public abstract record ScenarioItemSyntax(TextSpan Span) : SyntaxNode(Span);
+
+public sealed record ScenarioWeightSyntax(QuantitySyntax Weight, TextSpan Span) : ScenarioItemSyntax(Span)
+{
+    public override IEnumerable<SyntaxNode> Children => [Weight];
+}
+
+public sealed record ScenarioEventSyntax(NameSyntax Event, QuantitySyntax Ago, TextSpan Span) : ScenarioItemSyntax(Span)
+{
+    public override IEnumerable<SyntaxNode> Children => [Event, Ago];
+}
+
+public sealed record ScenarioDoseSyntax(bool Given, QuantitySyntax Ago, TextSpan Span) : ScenarioItemSyntax(Span)
+{
+    public override IEnumerable<SyntaxNode> Children => [Ago];
+}
+
+/// <summary><c>sbp 84 mm[Hg] 1 h ago</c> or <c>confusion yes 2 h ago</c>.</summary>
+public sealed record ScenarioObservationSyntax(NameSyntax Observation, QuantitySyntax? Value, bool? Flag, TextSpan ValueSpan, QuantitySyntax Ago, TextSpan Span) : ScenarioItemSyntax(Span)
+{
+    public override IEnumerable<SyntaxNode> Children => Nodes(Observation, Value, Ago);
+}
+
+public enum ExpectedAction
+{
+    Give,
+    Hold,
+    Discontinue,
+}
+
+public sealed record ScenarioExpectSyntax(ExpectedAction Action, bool HasBecause, ImmutableArray<NameSyntax> Rules, TextSpan Span) : ScenarioItemSyntax(Span)
+{
+    public override IEnumerable<SyntaxNode> Children => Rules;
+}

@@ -1,0 +1,126 @@
+using System.Collections.Immutable;
+using Antlr4.Runtime;
+using Antlr4.Runtime.Atn;
+using IlTwo.Dsl.Diagnostics;
+using IlTwo.Dsl.Syntax.Generated;
+using IlTwo.Dsl.Text;
+
+namespace IlTwo.Dsl.Syntax;
+
+/// <summary>Lexes and parses one file with the generated ANTLR parser, then converts at once to our syntax nodes.</summary>
+internal static class SyntaxParser
+{
+    /// <summary>Deeper parenthesis nesting is refused before parsing: ANTLR's recursive descent would overflow the stack.</summary>
+    public const int MaxParenthesisDepth = 128;
+
+    private const int MaxErrorsPerKind = 100;
+
+    public static SyntaxTree Parse(SourceText text)
+    {
+        var diagnostics = new DiagnosticBag(text);
+        if (text.InvalidUtf8Offset is { } bad)
+            diagnostics.Report(DiagnosticCatalog.InvalidEncoding, new TextSpan(bad, 1), "the file is not valid UTF-8 text (is it a binary file?); invalid bytes were replaced");
+
+        var lexer = new Il2Lexer(new AntlrInputStream(text.Text));
+        lexer.RemoveErrorListeners();
+        var allTokens = lexer.GetAllTokens();
+
+        var tokens = ImmutableArray.CreateBuilder<SyntaxToken>(allTokens.Count);
+        var parserTokens = new List<IToken>(allTokens.Count);
+        var lexicalErrors = 0;
+        var depth = 0;
+        var tooDeep = false;
+        foreach (var token in allTokens)
+        {
+            var span = TextSpan.FromBounds(token.StartIndex, token.StopIndex + 1);
+            if (token.Channel == Lexer.Hidden)
+            {
+                if (token.Type == Il2Lexer.LINE_COMMENT)
+                    tokens.Add(new SyntaxToken(TokenKind.Comment, token.Text, span));
+                continue;
+            }
+
+            tokens.Add(new SyntaxToken(TokenClassifier.Classify(token.Type), token.Text, span));
+            switch (token.Type)
+            {
+                case Il2Lexer.UNKNOWN_CHAR:
+                    ReportLexical(diagnostics, ref lexicalErrors, DiagnosticCatalog.UnexpectedCharacter, span, $"unexpected character {DescribeChar(token.Text)}");
+                    continue; // the parser never sees it: one clear error instead of a cascade
+                case Il2Lexer.UNTERMINATED_STRING:
+                    ReportLexical(diagnostics, ref lexicalErrors, DiagnosticCatalog.UnterminatedString, span, "this string has no closing quote before the end of the line");
+                    ((CommonToken)token).Type = Il2Lexer.STRING;
+                    break;
+                case Il2Lexer.LPAREN:
+                    if (++depth > MaxParenthesisDepth && !tooDeep)
+                    {
+                        tooDeep = true;
+                        diagnostics.Report(DiagnosticCatalog.NestingTooDeep, span, $"parentheses nested more than {MaxParenthesisDepth} deep; the file was not parsed further");
+                    }
+                    break;
+                case Il2Lexer.RPAREN:
+                    depth = Math.Max(0, depth - 1);
+                    break;
+            }
+            parserTokens.Add(token);
+        }
+
+        ProtocolFileSyntax root;
+        if (tooDeep)
+        {
+            root = new ProtocolFileSyntax([], new TextSpan(0, text.Length));
+        }
+        else
+        {
+            var eof = new CommonToken(TokenConstants.EOF, "<EOF>") { StartIndex = text.Length, StopIndex = text.Length - 1, Line = 0, Column = 0 };
+            parserTokens.Add(eof);
+            var tree = ParseTokens(parserTokens, diagnostics);
+            root = new SyntaxTreeBuilder(text, diagnostics).Build(tree);
+        }
+
+        if (root.Declarations.IsEmpty && text.Text.Trim().Length == 0)
+            diagnostics.Report(DiagnosticCatalog.EmptyFile, new TextSpan(0, 0), "the file is empty; a protocol starts with 'protocol <id>'");
+
+        return new SyntaxTree(text, root, tokens.ToImmutable(), diagnostics.ToImmutable());
+    }
+
+    /// <summary>
+    /// Two-stage parse: fast SLL prediction that bails at the first error, and only on failure the full LL parse
+    /// with error recovery (SLL can reject valid input in rare cases, never accept invalid input).
+    /// </summary>
+    private static Il2Parser.ProtocolFileContext ParseTokens(List<IToken> tokens, DiagnosticBag diagnostics)
+    {
+        var stream = new CommonTokenStream(new ListTokenSource(tokens));
+        var parser = new Il2Parser(stream) { ErrorHandler = new BailErrorStrategy() };
+        parser.RemoveErrorListeners();
+        parser.Interpreter.PredictionMode = PredictionMode.SLL;
+        try
+        {
+            return parser.protocolFile();
+        }
+        catch (Antlr4.Runtime.Misc.ParseCanceledException)
+        {
+            stream.Seek(0);
+            parser.Reset();
+            parser.ErrorHandler = new SyntaxErrorStrategy(diagnostics, MaxErrorsPerKind);
+            parser.Interpreter.PredictionMode = PredictionMode.LL;
+            return parser.protocolFile();
+        }
+    }
+
+    private static void ReportLexical(DiagnosticBag diagnostics, ref int count, DiagnosticDescriptor descriptor, TextSpan span, string message)
+    {
+        count++;
+        if (count < MaxErrorsPerKind)
+            diagnostics.Report(descriptor, span, message);
+        else if (count == MaxErrorsPerKind)
+            diagnostics.Report(DiagnosticCatalog.TooManyErrors, span, $"too many unexpected characters; stopped reporting after {MaxErrorsPerKind}");
+    }
+
+    private static string DescribeChar(string text)
+    {
+        var c = text.Length > 0 ? text[0] : '\0';
+        return char.IsControl(c) || char.IsSurrogate(c) || c == '\uFFFD'
+            ? $"U+{(int)c:X4}"
+            : $"'{text}'";
+    }
+}
