@@ -1,0 +1,137 @@
+using System.Collections.Immutable;
+
+namespace IlTwo.Runtime.Protocols;
+
+public enum RuleAction
+{
+    Hold,
+    Discontinue,
+}
+
+/// <summary>What a compiled protocol is: everything the engine needs besides the rule conditions themselves.</summary>
+public sealed record ProtocolInfo
+{
+    public required string Id { get; init; }
+    public required string Title { get; init; }
+    public required string Version { get; init; }
+
+    /// <summary>SHA-256 (hex) of the protocol's source chain: this file and every file it extends.</summary>
+    public required string SourceHash { get; init; }
+
+    public required string CompilerVersion { get; init; }
+
+    /// <summary>This protocol's id first, then the protocols it extends, nearest first.</summary>
+    public ImmutableArray<string> Lineage { get; init; } = [];
+
+    public required RegimenInfo Regimen { get; init; }
+    public ImmutableArray<ObservationInfo> Observations { get; init; } = [];
+    public ImmutableArray<EventInfo> Events { get; init; } = [];
+    public ImmutableArray<RuleInfo> Rules { get; init; } = [];
+    public ImmutableArray<ReferenceInfo> References { get; init; } = [];
+}
+
+public sealed record ReferenceInfo(string Name, string Title, string? Doi, string? Url);
+
+public sealed record EventInfo(int Index, string Name, string? Title);
+
+/// <summary>An observation the protocol reads, with the unit its thresholds are written in.</summary>
+public sealed record ObservationInfo
+{
+    public required int Index { get; init; }
+    public required string Name { get; init; }
+    public string? Title { get; init; }
+    public bool IsYesNo { get; init; }
+
+    /// <summary>The declared UCUM unit (null for yes/no observations).</summary>
+    public string? Unit { get; init; }
+
+    /// <summary>LOINC codes under which values of this observation may arrive.</summary>
+    public ImmutableArray<string> Codes { get; init; } = [];
+
+    /// <summary>How old a value may be and still count, in seconds.</summary>
+    public double RecencySeconds { get; init; }
+
+    /// <summary>g/mol; lets substance concentrations (umol/L) convert to mass concentrations (mg/dL).</summary>
+    public double? MolarMass { get; init; }
+
+    /// <summary>Missing data for an optional observation does not hold a dose.</summary>
+    public bool IsOptional { get; init; }
+}
+
+public enum InputKind
+{
+    Latest,
+    Aggregate,
+    Baseline,
+    Weight,
+    DosesGiven,
+    DosesHeld,
+    TimeSinceEvent,
+    TimeSinceLastDose,
+    TimeSinceFirstDose,
+}
+
+public enum AggregateKind
+{
+    Sum,
+    Min,
+    Max,
+    Mean,
+    Count,
+    Change,
+}
+
+/// <summary>One value a rule reads; the engine reports it (with its time) when the rule fires or is unknown.</summary>
+public sealed record RuleInputInfo
+{
+    public required InputKind Kind { get; init; }
+
+    /// <summary>The observation index for Latest, Aggregate and Baseline; the event index for TimeSinceEvent; else -1.</summary>
+    public int Index { get; init; } = -1;
+
+    public AggregateKind? Aggregate { get; init; }
+    public double WindowSeconds { get; init; }
+
+    /// <summary>How the input reads in the protocol: <c>sbp</c>, <c>sum(urine-output, last 8 h)</c>.</summary>
+    public required string Text { get; init; }
+}
+
+public sealed record CitationInfo(string? Reference, string? Locator, bool Unverified, string? Note);
+
+public sealed record RuleInfo
+{
+    public required int Index { get; init; }
+    public required string Id { get; init; }
+    public required string Title { get; init; }
+    public required RuleAction Action { get; init; }
+
+    /// <summary>The condition as the protocol writes it (canonical layout).</summary>
+    public required string Condition { get; init; }
+
+    /// <summary>The protocol (id) that declares this rule, or overrides it last.</summary>
+    public required string DefinedIn { get; init; }
+
+    public ImmutableArray<CitationInfo> Citations { get; init; } = [];
+    public ImmutableArray<RuleInputInfo> Inputs { get; init; } = [];
+}
+
+public sealed record FirstDoseWindowInfo(double EarliestSeconds, double LatestSeconds, int EventIndex, string Event);
+
+public sealed record RegimenInfo
+{
+    public string? Drug { get; init; }
+    public double? DoseValue { get; init; }
+    public string? DoseUnit { get; init; }
+    public string? Route { get; init; }
+
+    /// <summary>The shortest time between two doses, in seconds.</summary>
+    public double MinIntervalSeconds { get; init; }
+
+    /// <summary>The longest planned time between doses (for "every 8 h to 12 h"), in seconds.</summary>
+    public double? MaxIntervalSeconds { get; init; }
+
+    public int? MaxDosesPerCycle { get; init; }
+    public int? MaxDosesPerCourse { get; init; }
+    public FirstDoseWindowInfo? FirstDose { get; init; }
+    public ImmutableArray<CitationInfo> Citations { get; init; } = [];
+}
