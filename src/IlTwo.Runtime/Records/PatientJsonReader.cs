@@ -248,7 +248,7 @@ public static class PatientJsonReader
             {
                 if (n.ValueKind == JsonValueKind.String)
                 {
-                    note = n.GetString();
+                    note = Text(n, Child(path, F.Note));
                 }
                 else
                 {
@@ -268,13 +268,18 @@ public static class PatientJsonReader
                 return null;
             }
 
-            switch (element.GetString())
+            if (Text(element, path) is not { } text)
+            {
+                return null;
+            }
+
+            switch (text)
             {
                 case F.StatusGiven: return DoseStatus.Given;
                 case F.StatusHeld: return DoseStatus.Held;
                 case F.StatusNotGiven: return DoseStatus.NotGiven;
                 case var other:
-                    Error(path, $"unknown dose status {JsonText.Quote(other!)}; expected \"given\", \"held\" or \"not-given\" (lower case)");
+                    Error(path, $"unknown dose status {JsonText.Quote(other)}; expected \"given\", \"held\" or \"not-given\" (lower case)");
                     return null;
             }
         }
@@ -330,7 +335,11 @@ public static class PatientJsonReader
                         : null;
 
                 case JsonValueKind.String:
-                    var text = value.GetString()!;
+                    if (Text(value, valuePath) is not { } text)
+                    {
+                        return null;
+                    }
+
                     var hint = double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _)
                         || text is "true" or "false"
                         ? $"; write {text.Trim()} without quotes"
@@ -358,7 +367,7 @@ public static class PatientJsonReader
                 value = Number(v, Child(path, F.Value));
                 if (value is <= 0)
                 {
-                    Error(Child(path, F.Value), $"{what} must be greater than 0, got {v.GetRawText()}");
+                    Error(Child(path, F.Value), $"{what} must be greater than 0, got {Raw(v)}");
                     value = null;
                 }
             }
@@ -381,7 +390,7 @@ public static class PatientJsonReader
             // TryGetDouble refuses values that overflow to infinity (e.g. 1e400).
             if (!element.TryGetDouble(out var value) || !double.IsFinite(value))
             {
-                Error(path, $"number {element.GetRawText()} is out of range");
+                Error(path, $"number {Raw(element)} is out of range");
                 return null;
             }
 
@@ -402,7 +411,12 @@ public static class PatientJsonReader
                 return null;
             }
 
-            if (!IsoTimestamp.TryParse(element.GetString()!, out var at, out var error))
+            if (Text(element, atPath) is not { } text)
+            {
+                return null;
+            }
+
+            if (!IsoTimestamp.TryParse(text, out var at, out var error))
             {
                 Error(atPath, error);
                 return null;
@@ -419,7 +433,11 @@ public static class PatientJsonReader
                 return null;
             }
 
-            var text = element.GetString()!;
+            if (Text(element, path) is not { } text)
+            {
+                return null;
+            }
+
             if (string.IsNullOrWhiteSpace(text))
             {
                 Error(path, $"{what} must not be empty");
@@ -484,7 +502,17 @@ public static class PatientJsonReader
             var seenUnknown = new HashSet<string>(StringComparer.Ordinal);
             foreach (var property in element.EnumerateObject())
             {
-                var name = property.Name;
+                string name;
+                try
+                {
+                    name = property.Name;
+                }
+                catch (InvalidOperationException)
+                {
+                    Error(path, "a property name contains an invalid \\u escape (unpaired UTF-16 surrogate)");
+                    continue;
+                }
+
                 var propertyPath = Child(path, name);
                 if (known.Contains(name))
                 {
@@ -558,10 +586,27 @@ public static class PatientJsonReader
             return previous[b.Length];
         }
 
+        /// <summary>
+        /// The string value, or null with an error: JsonDocument only decodes escapes on access, and an
+        /// escaped unpaired surrogate (e.g. "\uD800") throws there.
+        /// </summary>
+        private string? Text(JsonElement element, string path)
+        {
+            try
+            {
+                return element.GetString();
+            }
+            catch (InvalidOperationException)
+            {
+                Error(path, $"the string {Raw(element)} contains an invalid \\u escape (unpaired UTF-16 surrogate)");
+                return null;
+            }
+        }
+
         private static string Describe(JsonElement element) => element.ValueKind switch
         {
-            JsonValueKind.String => $"a string {JsonText.Quote(element.GetString()!)}",
-            JsonValueKind.Number => $"the number {element.GetRawText()}",
+            JsonValueKind.String => $"a string {Raw(element)}",
+            JsonValueKind.Number => $"the number {Raw(element)}",
             JsonValueKind.True => "true",
             JsonValueKind.False => "false",
             JsonValueKind.Null => "null",
@@ -569,6 +614,13 @@ public static class PatientJsonReader
             JsonValueKind.Object => "an object",
             _ => element.ValueKind.ToString(),
         };
+
+        // Source text for messages, shortened: a value may be megabytes long.
+        private static string Raw(JsonElement element)
+        {
+            var raw = element.GetRawText();
+            return raw.Length > 60 ? raw[..60] + "…" : raw;
+        }
 
         private static string Child(string path, string name) =>
             IsPlainName(name) ? $"{path}.{name}" : $"{path}['{name.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal)}']";

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text;
 
 namespace IlTwo.Runtime.Records;
 
@@ -15,10 +16,11 @@ public sealed record PatientRecord(
 {
     public static PatientRecord Empty { get; } = new(null, null, [], [], []);
 
-    // A default ImmutableArray throws on enumeration; normalise so consumers never see one.
-    public ImmutableArray<RecordedEvent> Events { get; init => field = value.IsDefault ? [] : value; } = Events;
-    public ImmutableArray<RecordedDose> Doses { get; init => field = value.IsDefault ? [] : value; } = Doses;
-    public ImmutableArray<RecordedObservation> Observations { get; init => field = value.IsDefault ? [] : value; } = Observations;
+    // A default ImmutableArray throws on enumeration; normalise so consumers never see one
+    // (the initialiser covers the constructor, the init accessor covers `with`).
+    public ImmutableArray<RecordedEvent> Events { get; init => field = OrEmpty(value); } = OrEmpty(Events);
+    public ImmutableArray<RecordedDose> Doses { get; init => field = OrEmpty(value); } = OrEmpty(Doses);
+    public ImmutableArray<RecordedObservation> Observations { get; init => field = OrEmpty(value); } = OrEmpty(Observations);
 
     // ImmutableArray compares by reference; a record should compare by content.
     public bool Equals(PatientRecord? other) =>
@@ -31,6 +33,14 @@ public sealed record PatientRecord(
 
     public override int GetHashCode() =>
         HashCode.Combine(PatientId, Weight, Events.Length, Doses.Length, Observations.Length);
+
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append($"PatientId = {PatientId}, Weight = {Weight}, Events = {Events.Length}, Doses = {Doses.Length}, Observations = {Observations.Length}");
+        return true;
+    }
+
+    private static ImmutableArray<T> OrEmpty<T>(ImmutableArray<T> items) => items.IsDefault ? [] : items;
 }
 
 /// <summary>A number with its UCUM unit code (case-sensitive, e.g. "kg", "mm[Hg]").</summary>
