@@ -1,1 +1,0 @@
-namespace IlTwo.Runtime; internal static class Placeholder {}
