@@ -1,0 +1,351 @@
+using System.Collections.Immutable;
+using IlTwo.Runtime.Protocols;
+using IlTwo.Runtime.Records;
+using System.Runtime.CompilerServices;
+using IlTwo.Runtime.Units;
+
+namespace IlTwo.Runtime.Evaluation;
+
+/// <summary>
+/// A patient record bound to one protocol at one moment: values converted to canonical UCUM base units,
+/// data after the moment dropped, each observation's values sorted by time. Rule conditions read only this.
+/// Immutable once built, so any number of threads may evaluate over it.
+/// </summary>
+public sealed class PatientSnapshot
+{
+    /// <summary>The event type whose latest occurrence starts a treatment cycle (for "at most N doses per cycle").</summary>
+    public const string CycleStartEvent = "cycle-start";
+
+    private readonly ObservationSeries[] _series;
+    private readonly long[] _eventTicks;
+    private readonly long _firstGivenTicks;
+    private readonly long _lastGivenTicks;
+
+    private PatientSnapshot(
+        ProtocolInfo protocol, DateTimeOffset at, ObservationSeries[] series, double weight, long[] eventTicks,
+        int dosesGiven, int dosesHeld, int dosesGivenInCycle, long firstGivenTicks, long lastGivenTicks, long lastSlotTicks)
+    {
+        Protocol = protocol;
+        At = at;
+        _series = series;
+        Weight = weight;
+        _eventTicks = eventTicks;
+        DosesGiven = dosesGiven;
+        DosesHeld = dosesHeld;
+        DosesGivenInCycle = dosesGivenInCycle;
+        _firstGivenTicks = firstGivenTicks;
+        _lastGivenTicks = lastGivenTicks;
+        LastSlotTicks = lastSlotTicks;
+    }
+
+    public ProtocolInfo Protocol { get; }
+
+    public DateTimeOffset At { get; }
+
+    /// <summary>The patient's weight in grams (the UCUM base unit of mass), NaN when the record has none.</summary>
+    public double Weight { get; }
+
+    public int DosesGiven { get; }
+
+    public int DosesHeld { get; }
+
+    /// <summary>Doses given since the latest <see cref="CycleStartEvent"/> (all doses when there is none).</summary>
+    public int DosesGivenInCycle { get; }
+
+    /// <summary>UTC ticks of the latest dose slot used (given or held), or <see cref="long.MinValue"/>.</summary>
+    public long LastSlotTicks { get; }
+
+    public DateTimeOffset? LastGivenDose => _lastGivenTicks == long.MinValue ? null : new DateTimeOffset(_lastGivenTicks, TimeSpan.Zero);
+
+    public DateTimeOffset? FirstGivenDose => _firstGivenTicks == long.MinValue ? null : new DateTimeOffset(_firstGivenTicks, TimeSpan.Zero);
+
+    public DateTimeOffset? EventTime(int eventIndex) =>
+        (uint)eventIndex < (uint)_eventTicks.Length && _eventTicks[eventIndex] != long.MinValue ? new DateTimeOffset(_eventTicks[eventIndex], TimeSpan.Zero) : null;
+
+    public ObservationSeries Series(int observation) => _series[observation];
+
+    // ------------------------------------------------------------ what rule conditions read
+
+    /// <summary>The latest value within the observation's recency window; NaN when there is none or it is too old.</summary>
+    public double Latest(int observation)
+    {
+        var series = _series[observation];
+        if (series.Count == 0)
+            return double.NaN;
+        var last = series.Count - 1;
+        return AgeSeconds(series.Ticks[last]) <= series.RecencySeconds ? series.Values[last] : double.NaN;
+    }
+
+    public double Sum(int observation, double windowSeconds)
+    {
+        var series = _series[observation];
+        var first = FirstInWindow(series, windowSeconds);
+        if (first >= series.Count)
+            return double.NaN;
+        var sum = 0.0;
+        for (var i = first; i < series.Count; i++)
+            sum += series.Values[i];
+        return sum;
+    }
+
+    public double Min(int observation, double windowSeconds)
+    {
+        var series = _series[observation];
+        var first = FirstInWindow(series, windowSeconds);
+        if (first >= series.Count)
+            return double.NaN;
+        var min = double.PositiveInfinity;
+        for (var i = first; i < series.Count; i++)
+            min = Math.Min(min, series.Values[i]);
+        return min;
+    }
+
+    public double Max(int observation, double windowSeconds)
+    {
+        var series = _series[observation];
+        var first = FirstInWindow(series, windowSeconds);
+        if (first >= series.Count)
+            return double.NaN;
+        var max = double.NegativeInfinity;
+        for (var i = first; i < series.Count; i++)
+            max = Math.Max(max, series.Values[i]);
+        return max;
+    }
+
+    public double Mean(int observation, double windowSeconds)
+    {
+        var series = _series[observation];
+        var first = FirstInWindow(series, windowSeconds);
+        return first >= series.Count ? double.NaN : Sum(observation, windowSeconds) / (series.Count - first);
+    }
+
+    /// <summary>How many values fall in the window: known (0) even when there are none.</summary>
+    public double Count(int observation, double windowSeconds)
+    {
+        var series = _series[observation];
+        return series.Count - FirstInWindow(series, windowSeconds);
+    }
+
+    /// <summary>The latest value in the window minus the earliest; NaN with fewer than two values.</summary>
+    public double Change(int observation, double windowSeconds)
+    {
+        var series = _series[observation];
+        var first = FirstInWindow(series, windowSeconds);
+        return series.Count - first < 2 ? double.NaN : series.Values[series.Count - 1] - series.Values[first];
+    }
+
+    /// <summary>The latest value at or before the first given dose (or now, before any dose); NaN when there is none.</summary>
+    public double Baseline(int observation)
+    {
+        var index = BaselineIndex(observation);
+        return index < 0 ? double.NaN : _series[observation].Values[index];
+    }
+
+    public int BaselineIndex(int observation)
+    {
+        var series = _series[observation];
+        var limit = _firstGivenTicks == long.MinValue ? long.MaxValue : _firstGivenTicks;
+        for (var i = series.Count - 1; i >= 0; i--)
+        {
+            if (series.Ticks[i] <= limit)
+                return i;
+        }
+        return -1;
+    }
+
+    public double TimeSinceEvent(int eventIndex) =>
+        (uint)eventIndex < (uint)_eventTicks.Length && _eventTicks[eventIndex] != long.MinValue ? AgeSeconds(_eventTicks[eventIndex]) : double.NaN;
+
+    public double TimeSinceLastDose() => _lastGivenTicks == long.MinValue ? double.NaN : AgeSeconds(_lastGivenTicks);
+
+    public double TimeSinceFirstDose() => _firstGivenTicks == long.MinValue ? double.NaN : AgeSeconds(_firstGivenTicks);
+
+    /// <summary>Index of the first value inside (at - window, at].</summary>
+    public int FirstInWindow(ObservationSeries series, double windowSeconds)
+    {
+        var from = At.UtcTicks - (long)(windowSeconds * TimeSpan.TicksPerSecond);
+        var index = Array.BinarySearch(series.Ticks, 0, series.Count, from + 1);
+        if (index < 0)
+            index = ~index;
+        else
+            while (index > 0 && series.Ticks[index - 1] > from)
+                index--;
+        return index;
+    }
+
+    public double AgeSeconds(long ticks) => (At.UtcTicks - ticks) / (double)TimeSpan.TicksPerSecond;
+
+    // ------------------------------------------------------------ building
+
+    /// <summary>
+    /// Binds a record to a protocol at a moment. Values whose unit cannot be converted to the declared unit,
+    /// and yes/no values on numeric observations (or the reverse), are rejected as issues — never compared raw.
+    /// Codes the protocol does not declare are ignored.
+    /// </summary>
+    public static SnapshotResult Create(ProtocolInfo protocol, PatientRecord record, DateTimeOffset at)
+    {
+        var issues = ImmutableArray.CreateBuilder<RecordIssue>();
+        var byCode = CodeIndex.For(protocol);
+        var atTicks = at.UtcTicks;
+
+        var points = new List<(long Ticks, double Value, int Source)>[protocol.Observations.Length];
+        for (var i = 0; i < points.Length; i++)
+            points[i] = [];
+        var conversions = new Dictionary<(int, string), UnitConversion?>();
+
+        for (var r = 0; r < record.Observations.Length; r++)
+        {
+            var entry = record.Observations[r];
+            if (entry.At.UtcTicks > atTicks || !byCode.TryGetValue(entry.Code, out var index))
+                continue;
+            var observation = protocol.Observations[index];
+            var path = $"$.observations[{r}]";
+            if (observation.IsYesNo)
+            {
+                if (entry.Flag is not { } flag)
+                {
+                    issues.Add(new RecordIssue(path, $"'{observation.Name}' is a yes/no observation but the record has a number", true));
+                    continue;
+                }
+                points[index].Add((entry.At.UtcTicks, flag ? 1 : 0, r));
+                continue;
+            }
+            if (entry.Value is not { } value || entry.Unit is null)
+            {
+                issues.Add(new RecordIssue(path, $"'{observation.Name}' is measured in {observation.Unit} but the record has a yes/no value", true));
+                continue;
+            }
+            if (!conversions.TryGetValue((index, entry.Unit), out var conversion))
+            {
+                conversion = ToCanonical(observation, entry.Unit, out var error);
+                conversions[(index, entry.Unit)] = conversion;
+                if (conversion is null)
+                    issues.Add(new RecordIssue(path + ".unit", error!, true));
+            }
+            if (conversion is { } c)
+                points[index].Add((entry.At.UtcTicks, c.Apply(value), r));
+        }
+
+        var series = new ObservationSeries[points.Length];
+        for (var i = 0; i < points.Length; i++)
+        {
+            // Stable by time: the record order breaks ties, so a correction recorded later wins.
+            var sorted = points[i].OrderBy(p => p.Ticks).ThenBy(p => p.Source).ToArray();
+            series[i] = new ObservationSeries(
+                protocol.Observations[i],
+                [.. sorted.Select(p => p.Ticks)],
+                [.. sorted.Select(p => p.Value)],
+                [.. sorted.Select(p => p.Source)]);
+        }
+
+        var weight = double.NaN;
+        if (record.Weight is { } w)
+        {
+            if (Ucum.TryParse(w.Unit, out var unit, out var error) && Ucum.TryParse("g", out var grams, out _) && Ucum.AreCommensurable(unit, grams))
+                weight = w.Value * unit.Factor;
+            else
+                issues.Add(new RecordIssue("$.patient.weight.unit", error ?? $"weight unit '{w.Unit}' is not a unit of mass", true));
+        }
+
+        var eventTicks = new long[protocol.Events.Length];
+        Array.Fill(eventTicks, long.MinValue);
+        var cycleStart = long.MinValue;
+        foreach (var e in record.Events)
+        {
+            var ticks = e.At.UtcTicks;
+            if (ticks > atTicks)
+                continue;
+            if (e.Type == CycleStartEvent)
+                cycleStart = Math.Max(cycleStart, ticks);
+            for (var i = 0; i < protocol.Events.Length; i++)
+            {
+                if (protocol.Events[i].Name == e.Type)
+                    eventTicks[i] = Math.Max(eventTicks[i], ticks);
+            }
+        }
+
+        int given = 0, held = 0, givenInCycle = 0;
+        long firstGiven = long.MinValue, lastGiven = long.MinValue, lastSlot = long.MinValue;
+        foreach (var dose in record.Doses)
+        {
+            var ticks = dose.At.UtcTicks;
+            if (ticks > atTicks)
+                continue;
+            if (dose.Status == DoseStatus.Given)
+            {
+                given++;
+                if (ticks >= cycleStart)
+                    givenInCycle++;
+                firstGiven = firstGiven == long.MinValue ? ticks : Math.Min(firstGiven, ticks);
+                lastGiven = Math.Max(lastGiven, ticks);
+                lastSlot = Math.Max(lastSlot, ticks);
+            }
+            else if (dose.Status == DoseStatus.Held)
+            {
+                held++;
+                lastSlot = Math.Max(lastSlot, ticks);
+            }
+        }
+
+        var snapshot = new PatientSnapshot(protocol, at, series, weight, eventTicks, given, held, givenInCycle, firstGiven, lastGiven, lastSlot);
+        return new SnapshotResult(snapshot, issues.ToImmutable());
+    }
+
+    private static UnitConversion? ToCanonical(ObservationInfo observation, string recordUnit, out string? error)
+    {
+        if (!Ucum.TryParse(recordUnit, out var from, out error))
+            return null;
+        if (observation.Unit is null || !Ucum.TryParse(observation.Unit, out var declared, out error))
+        {
+            error ??= $"'{observation.Name}' has no unit to convert to";
+            return null;
+        }
+        if (!Ucum.TryGetConversion(from, declared, observation.MolarMass, out var toDeclared, out error))
+        {
+            error = $"'{observation.Name}' in {recordUnit} cannot be converted to {observation.Unit}: {error}";
+            return null;
+        }
+        // record unit -> declared unit -> canonical base units, folded into one linear map.
+        return new UnitConversion(toDeclared.Factor * declared.Factor, toDeclared.Offset * declared.Factor + declared.Offset);
+    }
+
+    /// <summary>Which observation a record code means: the observation's name or one of its LOINC codes. Cached per protocol.</summary>
+    private static class CodeIndex
+    {
+        private static readonly ConditionalWeakTable<ProtocolInfo, Dictionary<string, int>> Cache = [];
+
+        public static Dictionary<string, int> For(ProtocolInfo protocol) => Cache.GetValue(protocol, static p =>
+        {
+            var map = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var o in p.Observations)
+            {
+                map.TryAdd(o.Name, o.Index);
+                foreach (var code in o.Codes)
+                    map.TryAdd(code, o.Index);
+            }
+            return map;
+        });
+    }
+}
+
+/// <summary>One observation's values up to the snapshot moment, oldest first, in canonical units.</summary>
+public sealed class ObservationSeries(ObservationInfo observation, long[] ticks, double[] values, int[] sources)
+{
+    public ObservationInfo Observation { get; } = observation;
+
+    public long[] Ticks { get; } = ticks;
+
+    public double[] Values { get; } = values;
+
+    /// <summary>Index of each value's entry in the record's observations (to show what was seen, as recorded).</summary>
+    public int[] Sources { get; } = sources;
+
+    public int Count => Ticks.Length;
+
+    public double RecencySeconds => Observation.RecencySeconds;
+}
+
+public sealed record SnapshotResult(PatientSnapshot Snapshot, ImmutableArray<RecordIssue> Issues)
+{
+    public bool HasErrors => Issues.Any(i => i.IsError);
+}
