@@ -47,7 +47,8 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor RuleWithoutCondition = new("IL0119", Error, "Rule without a condition");
     public static readonly DiagnosticDescriptor ConstantCycle = new("IL0120", Error, "Constant defined through itself");
     public static readonly DiagnosticDescriptor ExtendsNotFirst = new("IL0121", Error, "Extends declared twice");
-    public static readonly DiagnosticDescriptor WeightUnavailable = new("IL0122", Error, "Wrong use of a built-in value");
+    public static readonly DiagnosticDescriptor MissingRecency = new("IL0122", Error, "Observation without a recency window");
+    public static readonly DiagnosticDescriptor UndefinedFixture = new("IL0123", Error, "Undeclared fixture");
 
     // Types and units
     public static readonly DiagnosticDescriptor UnknownUnit = new("IL0201", Error, "Unknown unit");

@@ -1,0 +1,127 @@
+using IlTwo.Dsl.Binding;
+using IlTwo.Dsl.Diagnostics;
+using IlTwo.Dsl.Syntax;
+
+namespace IlTwo.Dsl.Analysis;
+
+/// <summary>The warnings a reviewer wants about a bound protocol; one method per finding, all reported into the file's bag.</summary>
+internal static class ProtocolAnalyzer
+{
+    public static void Analyze(BoundProtocol protocol, DiagnosticBag diagnostics)
+    {
+        ReportUnused(protocol, diagnostics);
+        ReportMissingCitations(protocol, diagnostics);
+        ReportConditionFindings(protocol, diagnostics);
+    }
+
+    private static bool IsOwn(Symbol symbol, BoundProtocol protocol) => symbol.ProtocolId == protocol.Id && symbol.Location.Source == protocol.Tree.Text;
+
+    private static void ReportUnused(BoundProtocol protocol, DiagnosticBag diagnostics)
+    {
+        var usedObservations = new HashSet<ObservationSymbol>();
+        var usedConstants = new HashSet<ConstantSymbol>();
+        foreach (var rule in protocol.Rules)
+            Collect(rule.Condition, usedObservations, usedConstants);
+        foreach (var constant in protocol.Constants)
+        {
+            if (constant.Value is not null && usedConstants.Contains(constant))
+                Collect(constant.Value, usedObservations, usedConstants);
+        }
+
+        foreach (var observation in protocol.Observations.Where(o => IsOwn(o, protocol) && !usedObservations.Contains(o)))
+            diagnostics.Report(DiagnosticCatalog.UnusedObservation, observation.Location.Span, $"observation '{observation.Name}' is declared but no rule reads it");
+        foreach (var constant in protocol.Constants.Where(c => IsOwn(c, protocol) && !usedConstants.Contains(c)))
+            diagnostics.Report(DiagnosticCatalog.UnusedConstant, constant.Location.Span, $"constant '{constant.Name}' is declared but never used");
+
+        var cited = protocol.Rules.SelectMany(r => r.Citations).Concat(protocol.Regimen.Citations)
+            .Select(c => c.Reference).OfType<ReferenceSymbol>().ToHashSet();
+        foreach (var reference in protocol.References.Where(r => IsOwn(r, protocol) && !cited.Contains(r)))
+            diagnostics.Report(DiagnosticCatalog.UnusedReference, reference.Location.Span, $"reference '{reference.Name}' is never cited");
+    }
+
+    internal static void Collect(BoundExpression expression, HashSet<ObservationSymbol> observations, HashSet<ConstantSymbol> constants)
+    {
+        switch (expression)
+        {
+            case BoundObservationValue o:
+                observations.Add(o.Observation);
+                break;
+            case BoundAggregate a:
+                observations.Add(a.Observation);
+                break;
+            case BoundBaseline b:
+                observations.Add(b.Observation);
+                break;
+            case BoundConstantReference c:
+                if (constants.Add(c.Constant) && c.Constant.Value is { } value)
+                    Collect(value, observations, constants);
+                break;
+            case BoundBinary b:
+                Collect(b.Left, observations, constants);
+                Collect(b.Right, observations, constants);
+                break;
+            case BoundNot n:
+                Collect(n.Operand, observations, constants);
+                break;
+            case BoundNegate n:
+                Collect(n.Operand, observations, constants);
+                break;
+            case BoundIsFlag f:
+                Collect(f.Operand, observations, constants);
+                break;
+        }
+    }
+
+    private static void ReportMissingCitations(BoundProtocol protocol, DiagnosticBag diagnostics)
+    {
+        foreach (var rule in protocol.Rules.Where(r => IsOwn(r, protocol) && r.Citations.IsEmpty))
+        {
+            diagnostics.Report(
+                DiagnosticCatalog.RuleWithoutCitation,
+                rule.Location.Span,
+                $"rule '{rule.Name}' cites no source; add 'cite <reference> \"where\"', or 'unverified \"why\"' if the fact has not been checked");
+        }
+    }
+
+    private static void ReportConditionFindings(BoundProtocol protocol, DiagnosticBag diagnostics)
+    {
+        var space = new ConditionSpace();
+        foreach (var rule in protocol.Rules.Where(r => IsOwn(r, protocol) && r.Condition is not BoundErrorExpression))
+        {
+            var satisfying = space.Satisfying(rule.Condition);
+            if (satisfying is { Count: 0 })
+            {
+                diagnostics.Report(DiagnosticCatalog.RuleNeverFires, rule.Location.Span, $"rule '{rule.Name}' can never fire over the observations' declared ranges");
+                continue;
+            }
+            if (space.Falsifying(rule.Condition) is { Count: 0 })
+            {
+                diagnostics.Report(DiagnosticCatalog.RuleAlwaysFires, rule.Location.Span, $"rule '{rule.Name}' fires whenever its data is present: it would {rule.Action.ToString().ToLowerInvariant()} every dose");
+                continue;
+            }
+
+            foreach (var other in protocol.Rules)
+            {
+                if (ReferenceEquals(other, rule) || other.Condition is BoundErrorExpression || Strength(other.Action) < Strength(rule.Action))
+                    continue;
+                // Of two rules that imply each other with the same action, only the later one is reported.
+                if (protocol.Rules.IndexOf(other) > protocol.Rules.IndexOf(rule) && Strength(other.Action) == Strength(rule.Action) && Implies(space, other, rule))
+                    continue;
+                if (Implies(space, rule, other))
+                {
+                    diagnostics.Report(
+                        DiagnosticCatalog.RuleSubsumed,
+                        rule.Location.Span,
+                        $"rule '{rule.Name}' is subsumed by '{other.Name}': whenever it fires, '{other.Name}' fires too and {(other.Action == RuleAction.Discontinue ? "stops IL-2" : "holds the dose")}");
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>True when every state satisfying <paramref name="a"/> satisfies <paramref name="b"/> (a and not b is empty).</summary>
+    internal static bool Implies(ConditionSpace space, RuleSymbol a, RuleSymbol b) =>
+        space.And(space.Satisfying(a.Condition), space.Falsifying(b.Condition)) is { Count: 0 };
+
+    private static int Strength(RuleAction action) => action == RuleAction.Discontinue ? 2 : 1;
+}

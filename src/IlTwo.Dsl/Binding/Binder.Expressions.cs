@@ -1,0 +1,352 @@
+using IlTwo.Dsl.Diagnostics;
+using IlTwo.Dsl.Syntax;
+using IlTwo.Runtime.Protocols;
+using IlTwo.Runtime.Units;
+
+namespace IlTwo.Dsl.Binding;
+
+internal sealed partial class Binder
+{
+    /// <summary>The functions a condition can call, for binding, completion and signature help.</summary>
+    public static readonly IReadOnlyDictionary<string, FunctionSignature> Functions = new Dictionary<string, FunctionSignature>(StringComparer.Ordinal)
+    {
+        ["sum"] = new("sum", "sum(observation, last duration)", "The sum of the values in the window (unknown when there are none).", AggregateKind.Sum, true),
+        ["min"] = new("min", "min(observation, last duration)", "The lowest value in the window (unknown when there are none).", AggregateKind.Min, true),
+        ["max"] = new("max", "max(observation, last duration)", "The highest value in the window (unknown when there are none).", AggregateKind.Max, true),
+        ["mean"] = new("mean", "mean(observation, last duration)", "The mean of the values in the window (unknown when there are none).", AggregateKind.Mean, true),
+        ["count"] = new("count", "count(observation, last duration)", "How many values were recorded in the window (0 when there are none).", AggregateKind.Count, true),
+        ["change"] = new("change", "change(observation, last duration)", "The latest value in the window minus the earliest (unknown with fewer than two).", AggregateKind.Change, true),
+        ["latest"] = new("latest", "latest(observation)", "The latest value within the observation's recency window; the same as writing the name.", null, false),
+        ["baseline"] = new("baseline", "baseline(observation)", "The latest value recorded before the first dose was given.", null, false),
+    };
+
+    private BoundExpression BindExpression(ExpressionSyntax syntax) => syntax switch
+    {
+        QuantityExpressionSyntax q => BindQuantityLiteral(q.Quantity, q),
+        FlagLiteralExpressionSyntax f => new BoundFlagLiteral(f.Value, f),
+        ParenthesizedExpressionSyntax p => BindExpression(p.Inner),
+        NameExpressionSyntax n => BindName(n),
+        CallExpressionSyntax c => BindCall(c),
+        WeightExpressionSyntax w => new BoundWeight(w),
+        DosesExpressionSyntax d => new BoundDoses(d.Held, d),
+        TimeSinceExpressionSyntax t => BindTimeSince(t),
+        NotExpressionSyntax n => BindNot(n),
+        NegateExpressionSyntax n => BindNegate(n),
+        IsFlagExpressionSyntax i => BindIsFlag(i),
+        BinaryExpressionSyntax b => BindBinary(b),
+        _ => new BoundErrorExpression(syntax),
+    };
+
+    private BoundExpression BindQuantityLiteral(QuantitySyntax quantity, SyntaxNode syntax)
+    {
+        if (double.IsNaN(quantity.Value))
+            return new BoundErrorExpression(syntax);
+        if (quantity.Unit is null)
+            return new BoundQuantityLiteral(quantity.Value, null, quantity.Value, BoundType.Count, syntax);
+        var unit = ResolveUnit(quantity.Unit);
+        if (unit is null)
+            return new BoundErrorExpression(syntax);
+        return new BoundQuantityLiteral(quantity.Value * unit.Factor + unit.Offset, unit.Code, quantity.Value, new QuantityType(unit.Dimension), syntax);
+    }
+
+    private BoundExpression BindName(NameExpressionSyntax syntax)
+    {
+        var name = syntax.Name;
+        if (name.IsMissing)
+            return new BoundErrorExpression(syntax);
+        if (_observations.TryGetValue(name.Text, out var observation))
+        {
+            Reference(name, observation);
+            return new BoundObservationValue(observation, syntax);
+        }
+        if (_constants.TryGetValue(name.Text, out var constant))
+        {
+            Reference(name, constant);
+            if (constant.ProtocolId == ProtocolId)
+                BindConstant(constant);
+            return constant.Value is null or BoundErrorExpression ? new BoundErrorExpression(syntax) : new BoundConstantReference(constant, syntax);
+        }
+        if (_events.ContainsKey(name.Text))
+        {
+            _diagnostics.Report(DiagnosticCatalog.TypeMismatch, name.Span, $"'{name.Text}' is an event; use 'time since {name.Text}'");
+            return new BoundErrorExpression(syntax);
+        }
+        _diagnostics.Report(DiagnosticCatalog.UndefinedName, name.Span, $"'{name.Text}' is not a declared observation or constant{DidYouMean(name.Text, _observations.Keys.Concat(_constants.Keys))}");
+        return new BoundErrorExpression(syntax);
+    }
+
+    private BoundExpression BindCall(CallExpressionSyntax call)
+    {
+        var name = call.Function.Text;
+        if (call.Function.IsMissing)
+            return new BoundErrorExpression(call);
+        if (!Functions.TryGetValue(name, out var function))
+        {
+            _diagnostics.Report(DiagnosticCatalog.UnknownFunction, call.Function.Span, $"'{name}' is not a function; the functions are {string.Join(", ", Functions.Keys)}{DidYouMean(name, Functions.Keys)}");
+            return new BoundErrorExpression(call);
+        }
+
+        var expected = function.TakesWindow ? 2 : 1;
+        if (call.Arguments.Length != expected)
+        {
+            _diagnostics.Report(DiagnosticCatalog.WrongArguments, call.Span, $"{function.Name} takes {(expected == 2 ? "an observation and a window" : "one observation")}: {function.Signature}");
+            return new BoundErrorExpression(call);
+        }
+
+        if (call.Arguments[0] is not ExpressionArgumentSyntax { Expression: NameExpressionSyntax observationName })
+        {
+            _diagnostics.Report(DiagnosticCatalog.WrongArguments, call.Arguments[0].Span, $"the first argument of {function.Name} must be an observation name");
+            return new BoundErrorExpression(call);
+        }
+        if (BindName(observationName) is not BoundObservationValue { Observation: var observation })
+        {
+            if (_constants.ContainsKey(observationName.Name.Text))
+                _diagnostics.Report(DiagnosticCatalog.WrongArguments, observationName.Span, $"the first argument of {function.Name} must be an observation, not a constant");
+            return new BoundErrorExpression(call);
+        }
+
+        if (!function.TakesWindow)
+            return name == "baseline" ? new BoundBaseline(observation, call) : new BoundObservationValue(observation, call);
+
+        if (call.Arguments[1] is not WindowArgumentSyntax window)
+        {
+            _diagnostics.Report(DiagnosticCatalog.WrongArguments, call.Arguments[1].Span, $"the second argument of {function.Name} is a window: 'last 8 h'");
+            return new BoundErrorExpression(call);
+        }
+        var seconds = Duration(window.Window, "an aggregate window");
+        if (seconds is null)
+            return new BoundErrorExpression(call);
+        if (seconds <= 0)
+        {
+            _diagnostics.Report(DiagnosticCatalog.ExpectedDuration, window.Span, "an aggregate window must be longer than zero");
+            return new BoundErrorExpression(call);
+        }
+        if (observation.IsYesNo && function.Aggregate != AggregateKind.Count)
+        {
+            _diagnostics.Report(DiagnosticCatalog.TypeMismatch, call.Function.Span, $"'{observation.Name}' is yes/no; only count(...) works over yes/no values");
+            return new BoundErrorExpression(call);
+        }
+        var kind = function.Aggregate!.Value;
+        var type = kind == AggregateKind.Count ? BoundType.Count : observation.Type;
+        return new BoundAggregate(kind, observation, seconds.Value, window.Window.ToString(), type, call);
+    }
+
+    private BoundExpression BindTimeSince(TimeSinceExpressionSyntax syntax)
+    {
+        if (syntax.Kind != TimeSinceKind.Event)
+            return new BoundTimeSince(syntax.Kind, null, syntax);
+        var @event = syntax.Event is null ? null : ResolveEvent(syntax.Event);
+        return @event is null ? new BoundErrorExpression(syntax) : new BoundTimeSince(TimeSinceKind.Event, @event, syntax);
+    }
+
+    private BoundExpression BindNot(NotExpressionSyntax syntax)
+    {
+        var operand = BindExpression(syntax.Operand);
+        if (operand.Type is ErrorType)
+            return new BoundErrorExpression(syntax);
+        if (operand.Type is not YesNoType)
+        {
+            _diagnostics.Report(DiagnosticCatalog.TypeMismatch, syntax.Operand.Span, $"'not' needs a yes/no value, but this is {operand.Type.Describe()}");
+            return new BoundErrorExpression(syntax);
+        }
+        return new BoundNot(operand, syntax);
+    }
+
+    private BoundExpression BindNegate(NegateExpressionSyntax syntax)
+    {
+        var operand = BindExpression(syntax.Operand);
+        if (operand.Type is ErrorType)
+            return new BoundErrorExpression(syntax);
+        if (operand.Type is not QuantityType)
+        {
+            _diagnostics.Report(DiagnosticCatalog.TypeMismatch, syntax.Operand.Span, $"'-' needs a number, but this is {operand.Type.Describe()}");
+            return new BoundErrorExpression(syntax);
+        }
+        return operand is BoundQuantityLiteral literal
+            ? literal with { Value = -literal.Value, WrittenValue = -literal.WrittenValue, Syntax = syntax }
+            : new BoundNegate(operand, syntax);
+    }
+
+    private BoundExpression BindIsFlag(IsFlagExpressionSyntax syntax)
+    {
+        var operand = BindExpression(syntax.Operand);
+        if (operand.Type is ErrorType)
+            return new BoundErrorExpression(syntax);
+        if (operand.Type is not YesNoType)
+        {
+            _diagnostics.Report(DiagnosticCatalog.TypeMismatch, syntax.Operand.Span, $"'is {(syntax.Value ? "yes" : "no")}' needs a yes/no observation, but this is {operand.Type.Describe()}");
+            return new BoundErrorExpression(syntax);
+        }
+        return new BoundIsFlag(operand, syntax.Value != syntax.Negated, syntax);
+    }
+
+    private BoundExpression BindBinary(BinaryExpressionSyntax syntax)
+    {
+        var left = BindExpression(syntax.Left);
+        var right = BindExpression(syntax.Right);
+        var kind = (BoundBinaryKind)(int)syntax.Operator;
+        if (left.Type is ErrorType || right.Type is ErrorType)
+            return new BoundErrorExpression(syntax);
+
+        if (syntax.Operator.IsLogical())
+        {
+            foreach (var (operand, operandSyntax) in new[] { (left, syntax.Left), (right, syntax.Right) })
+            {
+                if (operand.Type is not YesNoType)
+                {
+                    _diagnostics.Report(DiagnosticCatalog.ConditionNotYesNo, operandSyntax.Span, $"'{syntax.Operator.Text()}' joins yes/no conditions, but this is {operand.Type.Describe()}");
+                    return new BoundErrorExpression(syntax);
+                }
+            }
+            return new BoundBinary(left, kind, right, BoundType.YesNo, syntax);
+        }
+
+        if (left.Type is YesNoType || right.Type is YesNoType)
+        {
+            if (left.Type is YesNoType && right.Type is YesNoType && kind is BoundBinaryKind.Equal or BoundBinaryKind.NotEqual)
+                return new BoundBinary(left, kind, right, BoundType.YesNo, syntax);
+            _diagnostics.Report(DiagnosticCatalog.TypeMismatch, syntax.OperatorSpan, $"'{syntax.Operator.Text()}' cannot combine {left.Type.Describe()} with {right.Type.Describe()}; use 'is yes' or 'is no' for yes/no observations");
+            return new BoundErrorExpression(syntax);
+        }
+
+        var leftType = (QuantityType)left.Type;
+        var rightType = (QuantityType)right.Type;
+        switch (kind)
+        {
+            case BoundBinaryKind.Multiply:
+                return Fold(new BoundBinary(left, kind, right, new QuantityType(leftType.Dimension.Multiply(rightType.Dimension)), syntax));
+            case BoundBinaryKind.Divide:
+                return Fold(new BoundBinary(left, kind, right, new QuantityType(leftType.Dimension.Divide(rightType.Dimension)), syntax));
+        }
+
+        // Addition and comparison need one dimension: convert a literal side where the other side says how.
+        (left, right) = Reconcile(left, right, syntax);
+        if (left is BoundErrorExpression || right is BoundErrorExpression)
+            return new BoundErrorExpression(syntax);
+        var type = kind.IsComparison() ? BoundType.YesNo : left.Type;
+        return Fold(new BoundBinary(left, kind, right, type, syntax));
+    }
+
+    /// <summary>
+    /// Makes both sides of a comparison or sum the same dimension. A bare number next to a quantity is an error
+    /// with a fix; a substance concentration next to a mass concentration converts through the observation's molar mass.
+    /// </summary>
+    private (BoundExpression Left, BoundExpression Right) Reconcile(BoundExpression left, BoundExpression right, BinaryExpressionSyntax syntax)
+    {
+        var leftType = (QuantityType)left.Type;
+        var rightType = (QuantityType)right.Type;
+        if (leftType.Dimension == rightType.Dimension)
+            return (left, right);
+
+        if (right is BoundQuantityLiteral { IsBareNumber: true } bareRight && !leftType.IsDimensionless)
+        {
+            ReportBareNumber(bareRight, left);
+            return (left, new BoundErrorExpression(syntax));
+        }
+        if (left is BoundQuantityLiteral { IsBareNumber: true } bareLeft && !rightType.IsDimensionless)
+        {
+            ReportBareNumber(bareLeft, right);
+            return (new BoundErrorExpression(syntax), right);
+        }
+
+        var converted = right is BoundQuantityLiteral rightLiteral && ObservationOf(left) is { Unit: not null } leftObservation
+            ? ConvertLiteral(rightLiteral, leftObservation)
+            : default;
+        if (converted.Result is not null)
+            return (left, converted.Result);
+        if (!converted.Reported && left is BoundQuantityLiteral leftLiteral && ObservationOf(right) is { Unit: not null } rightObservation)
+        {
+            converted = ConvertLiteral(leftLiteral, rightObservation);
+            if (converted.Result is not null)
+                return (converted.Result, right);
+        }
+        if (converted.Reported)
+            return (new BoundErrorExpression(syntax), right);
+
+        _diagnostics.Report(
+            DiagnosticCatalog.IncompatibleUnits,
+            syntax.OperatorSpan,
+            $"cannot {(syntax.Operator.IsComparison() ? "compare" : "add")} {Describe(left)} ({leftType.Dimension.Describe()}) {(syntax.Operator.IsComparison() ? "with" : "and")} {Describe(right)} ({rightType.Dimension.Describe()})");
+        return (new BoundErrorExpression(syntax), right);
+    }
+
+    /// <summary>Converts a literal into an observation's unit (through its molar mass if need be); reports only a missing molar mass.</summary>
+    private (BoundExpression? Result, bool Reported) ConvertLiteral(BoundQuantityLiteral literal, ObservationSymbol observation)
+    {
+        if (literal.Unit is null || !Ucum.TryParse(literal.Unit, out var unit, out _))
+            return (null, false);
+        if (!Ucum.TryGetConversion(unit, observation.Unit!, observation.MolarMass, out var conversion, out var error))
+        {
+            if (!error.Contains("molar mass", StringComparison.Ordinal))
+                return (null, false);
+            _diagnostics.Report(DiagnosticCatalog.MolarMassRequired, literal.Syntax?.Span ?? default, $"comparing '{observation.Name}' ({observation.Unit!.Code}) with {literal.Unit} needs a molar mass: declare 'molar mass ... g/mol' on '{observation.Name}'");
+            return (null, true);
+        }
+        var declared = conversion.Apply(literal.WrittenValue);
+        return (literal with { Value = declared * observation.Unit!.Factor + observation.Unit.Offset, QuantityType = new QuantityType(observation.Unit.Dimension) }, false);
+    }
+
+    private void ReportBareNumber(BoundQuantityLiteral bare, BoundExpression other)
+    {
+        var unit = UnitOf(other);
+        var quantity = (bare.Syntax as QuantityExpressionSyntax)?.Quantity;
+        var why = unit is null ? $"the other side is {other.Type.Describe()}" : $"{Describe(other)} is in {unit}";
+        if (quantity is not null)
+            ReportMissingUnit(quantity, unit, why);
+        else
+            _diagnostics.Report(DiagnosticCatalog.MissingUnit, bare.Syntax?.Span ?? default, $"expected a unit: {why}");
+    }
+
+    private static ObservationSymbol? ObservationOf(BoundExpression expression) => expression switch
+    {
+        BoundObservationValue o => o.Observation,
+        BoundAggregate { Kind: not AggregateKind.Count } a => a.Observation,
+        BoundBaseline b => b.Observation,
+        BoundBinary { Kind: BoundBinaryKind.Add or BoundBinaryKind.Subtract } b => ObservationOf(b.Left) ?? ObservationOf(b.Right),
+        BoundBinary { Kind: BoundBinaryKind.Multiply } b when b.Left.Type is QuantityType { IsDimensionless: true } => ObservationOf(b.Right),
+        BoundBinary { Kind: BoundBinaryKind.Multiply } b when b.Right.Type is QuantityType { IsDimensionless: true } => ObservationOf(b.Left),
+        BoundNegate n => ObservationOf(n.Operand),
+        _ => null,
+    };
+
+    /// <summary>The unit a reader would write next to a number compared with this expression.</summary>
+    private static string? UnitOf(BoundExpression expression) => expression switch
+    {
+        BoundWeight => "kg",
+        BoundTimeSince => "h",
+        BoundConstantReference c => c.Constant.Value is BoundQuantityLiteral { Unit: { } u } ? u : null,
+        BoundQuantityLiteral l => l.Unit,
+        _ => ObservationOf(expression)?.Unit?.Code,
+    };
+
+    private static string Describe(BoundExpression expression) => expression switch
+    {
+        BoundObservationValue o => $"'{o.Observation.Name}'",
+        BoundAggregate a => $"{a.Kind.ToString().ToLowerInvariant()}({a.Observation.Name}, last {a.WindowText})",
+        BoundBaseline b => $"baseline({b.Observation.Name})",
+        BoundConstantReference c => $"'{c.Constant.Name}'",
+        BoundWeight => "weight",
+        BoundTimeSince => "the time since",
+        BoundDoses d => d.Held ? "doses held" : "doses given",
+        BoundQuantityLiteral l => l.Unit is null ? l.WrittenValue.ToString("G", System.Globalization.CultureInfo.InvariantCulture) : $"{l.WrittenValue.ToString("G", System.Globalization.CultureInfo.InvariantCulture)} {l.Unit}",
+        _ => "this value",
+    };
+
+    /// <summary>Folds arithmetic on two literals into one literal (so constants like <c>2 x 4 mL/kg</c> cost nothing at run time).</summary>
+    private static BoundExpression Fold(BoundBinary binary)
+    {
+        if (binary.Left is not BoundQuantityLiteral l || binary.Right is not BoundQuantityLiteral r || binary.Type is not QuantityType type)
+            return binary;
+        var value = binary.Kind switch
+        {
+            BoundBinaryKind.Multiply => l.Value * r.Value,
+            BoundBinaryKind.Divide => r.Value == 0 ? double.NaN : l.Value / r.Value,
+            BoundBinaryKind.Add => l.Value + r.Value,
+            BoundBinaryKind.Subtract => l.Value - r.Value,
+            _ => double.NaN,
+        };
+        return double.IsFinite(value) ? new BoundQuantityLiteral(value, null, value, type, binary.Syntax) { } : binary;
+    }
+}
+
+public sealed record FunctionSignature(string Name, string Signature, string Documentation, AggregateKind? Aggregate, bool TakesWindow);

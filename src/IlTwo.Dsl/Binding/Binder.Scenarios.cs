@@ -1,0 +1,223 @@
+using System.Collections.Immutable;
+using IlTwo.Dsl.Diagnostics;
+using IlTwo.Dsl.Syntax;
+using IlTwo.Runtime.Units;
+
+namespace IlTwo.Dsl.Binding;
+
+internal sealed partial class Binder
+{
+    private static readonly UcumUnit Grams = Ucum.Parse("g");
+
+    private void BindScenarios(ProtocolFileSyntax root)
+    {
+        // Fixtures are checked once, on their own; scenarios re-use the checked items.
+        var fixtureStates = new Dictionary<FixtureSymbol, ScenarioState>();
+        foreach (var fixture in _fixtures.Values)
+        {
+            var state = new ScenarioState();
+            var report = fixture.ProtocolId == ProtocolId;
+            foreach (var item in fixture.Syntax.Items)
+            {
+                if (item is ScenarioExpectSyntax expect && report)
+                    _diagnostics.Report(DiagnosticCatalog.ScenarioWithoutExpectation, expect.Span, "a fixture describes a patient; expectations belong in a scenario");
+                else
+                    BindScenarioItem(item, state, report);
+            }
+            fixtureStates[fixture] = state;
+        }
+
+        var scenarios = ImmutableArray.CreateBuilder<BoundScenario>();
+        foreach (var syntax in root.OfKind<ScenarioDeclarationSyntax>())
+        {
+            var state = new ScenarioState();
+            if (syntax.Fixture is { IsMissing: false } fixtureName)
+            {
+                if (_fixtures.TryGetValue(fixtureName.Text, out var fixture))
+                {
+                    Reference(fixtureName, fixture);
+                    state = fixtureStates[fixture].Copy();
+                }
+                else
+                {
+                    _diagnostics.Report(DiagnosticCatalog.UndefinedFixture, fixtureName.Span, $"fixture '{fixtureName.Text}' is not declared{DidYouMean(fixtureName.Text, _fixtures.Keys)}");
+                }
+            }
+
+            var own = new ScenarioState();
+            ScenarioExpectSyntax? expectation = null;
+            foreach (var item in syntax.Items)
+            {
+                if (item is ScenarioExpectSyntax expect)
+                {
+                    if (expectation is not null)
+                        _diagnostics.Report(DiagnosticCatalog.ScenarioWithoutExpectation, expect.Span, "a scenario has one 'expect'");
+                    expectation ??= expect;
+                    continue;
+                }
+                BindScenarioItem(item, own, report: true);
+            }
+            state.Apply(own);
+
+            if (expectation is null)
+                _diagnostics.Report(DiagnosticCatalog.ScenarioWithoutExpectation, syntax.KeywordSpan, $"scenario \"{syntax.Title?.Value}\" says nothing to expect; add 'expect give', 'expect hold' or 'expect discontinue'");
+
+            ImmutableArray<RuleSymbol>? expectedRules = null;
+            if (expectation is { HasBecause: true })
+            {
+                var rules = ImmutableArray.CreateBuilder<RuleSymbol>();
+                foreach (var name in expectation.Rules.Where(n => !n.IsMissing))
+                {
+                    if (_protocol.FindRule(name.Text) is { } rule)
+                    {
+                        Reference(name, rule);
+                        rules.Add(rule);
+                    }
+                    else
+                    {
+                        _diagnostics.Report(DiagnosticCatalog.ScenarioExpectsRemovedRule, name.Span, $"'{name.Text}' is not a rule of this protocol{DidYouMean(name.Text, _protocol.Rules.Select(r => r.Name))}");
+                    }
+                }
+                expectedRules = rules.ToImmutable();
+            }
+
+            scenarios.Add(new BoundScenario(
+                syntax.Title?.Value ?? "",
+                syntax,
+                state.Weight,
+                [.. state.Events],
+                [.. state.Doses],
+                [.. state.Observations.Values.SelectMany(v => v)],
+                expectation?.Action,
+                expectedRules));
+        }
+        _protocol.Scenarios = scenarios.ToImmutable();
+    }
+
+    private void BindScenarioItem(ScenarioItemSyntax item, ScenarioState state, bool report)
+    {
+        // Items of an inherited fixture were checked in their own file: bind them again without reporting
+        // diagnostics or name occurrences into this file.
+        var (savedDiagnostics, savedRecording) = (_diagnostics, _recordOccurrences);
+        if (!report)
+            (_diagnostics, _recordOccurrences) = (new DiagnosticBag(_diagnostics.Source), false);
+        try
+        {
+            switch (item)
+            {
+                case ScenarioWeightSyntax w:
+                    if (w.Weight.Unit is null)
+                    {
+                        ReportMissingUnit(w.Weight, "kg", "a weight is a mass");
+                    }
+                    else if (QuantityIn(w.Weight, Grams, null, "a weight") is { } grams)
+                    {
+                        if (grams <= 0)
+                            Report(DiagnosticCatalog.ScenarioValueMismatch, w.Span, "a weight must be positive");
+                        else
+                            state.Weight = (w.Weight.Value, w.Weight.Unit.Code);
+                    }
+                    break;
+                case ScenarioEventSyntax e:
+                    var @event = ResolveEvent(e.Event);
+                    if (Ago(e.Ago) is { } eventAgo && @event is not null)
+                        state.Events.Add(new ScenarioTimedEvent(@event.Name, eventAgo));
+                    break;
+                case ScenarioDoseSyntax d:
+                    if (Ago(d.Ago) is { } doseAgo)
+                        state.Doses.Add(new ScenarioDose(d.Given, doseAgo));
+                    break;
+                case ScenarioObservationSyntax o:
+                    BindScenarioObservation(o, state);
+                    break;
+            }
+        }
+        finally
+        {
+            (_diagnostics, _recordOccurrences) = (savedDiagnostics, savedRecording);
+        }
+    }
+
+    private void Report(DiagnosticDescriptor descriptor, Text.TextSpan span, string message) => _diagnostics.Report(descriptor, span, message);
+
+    private double? Ago(QuantitySyntax ago) => Duration(ago, "a scenario time ('2 h ago')");
+
+    private void BindScenarioObservation(ScenarioObservationSyntax syntax, ScenarioState state)
+    {
+        if (syntax.Observation.IsMissing)
+            return;
+        if (!_observations.TryGetValue(syntax.Observation.Text, out var observation))
+        {
+            Report(DiagnosticCatalog.UndefinedName, syntax.Observation.Span, $"'{syntax.Observation.Text}' is not a declared observation{DidYouMean(syntax.Observation.Text, _observations.Keys)}");
+            return;
+        }
+        Reference(syntax.Observation, observation);
+        var ago = Ago(syntax.Ago);
+        if (ago is null)
+            return;
+
+        if (observation.IsYesNo)
+        {
+            if (syntax.Flag is not { } flag)
+            {
+                Report(DiagnosticCatalog.ScenarioValueMismatch, syntax.ValueSpan, $"'{observation.Name}' is yes/no: write 'yes' or 'no'");
+                return;
+            }
+            state.Add(new ScenarioObservationValue(observation, null, null, flag, ago.Value, syntax.Span));
+            return;
+        }
+
+        if (syntax.Value is not { } value || observation.Unit is null)
+        {
+            if (syntax.Flag is not null)
+                Report(DiagnosticCatalog.ScenarioValueMismatch, syntax.ValueSpan, $"'{observation.Name}' is measured in {observation.Unit?.Code}; give a number with its unit");
+            return;
+        }
+        if (value.Unit is null)
+        {
+            ReportMissingUnit(value, observation.Unit.Code, $"'{observation.Name}' is in {observation.Unit.Code}");
+            return;
+        }
+        // Checked here so a scenario with a unit the engine would reject fails at compile time, not in the test run.
+        if (QuantityIn(value, observation.Unit, observation.MolarMass, $"'{observation.Name}'") is null)
+            return;
+        state.Add(new ScenarioObservationValue(observation, value.Value, value.Unit.Code, null, ago.Value, syntax.Span));
+    }
+
+    /// <summary>A patient state being assembled from fixture and scenario items.</summary>
+    private sealed class ScenarioState
+    {
+        public (double Value, string Unit)? Weight { get; set; }
+
+        public List<ScenarioTimedEvent> Events { get; private init; } = [];
+
+        public List<ScenarioDose> Doses { get; private init; } = [];
+
+        public Dictionary<string, List<ScenarioObservationValue>> Observations { get; private init; } = new(StringComparer.Ordinal);
+
+        public void Add(ScenarioObservationValue value)
+        {
+            if (!Observations.TryGetValue(value.Observation.Name, out var list))
+                Observations[value.Observation.Name] = list = [];
+            list.Add(value);
+        }
+
+        public ScenarioState Copy() => new()
+        {
+            Weight = Weight,
+            Events = [.. Events],
+            Doses = [.. Doses],
+            Observations = Observations.ToDictionary(p => p.Key, p => p.Value.ToList(), StringComparer.Ordinal),
+        };
+
+        /// <summary>A scenario's own values of an observation replace the fixture's; its events and doses add to them.</summary>
+        public void Apply(ScenarioState own)
+        {
+            Weight = own.Weight ?? Weight;
+            Events.AddRange(own.Events);
+            Doses.AddRange(own.Doses);
+            foreach (var (name, values) in own.Observations)
+                Observations[name] = values;
+        }
+    }
+}

@@ -1,0 +1,704 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using IlTwo.Dsl.Diagnostics;
+using IlTwo.Dsl.Syntax;
+using IlTwo.Dsl.Text;
+using IlTwo.Runtime.Protocols;
+using IlTwo.Runtime.Units;
+
+namespace IlTwo.Dsl.Binding;
+
+/// <summary>
+/// Binds one file's syntax tree on top of its (already bound) base protocol: declares symbols, resolves
+/// names, checks types and units, merges inherited rules and regimen. Reports into the file's bag; never throws.
+/// </summary>
+internal sealed partial class Binder
+{
+    private readonly SyntaxTree _tree;
+    private readonly BoundProtocol? _base;
+    private DiagnosticBag _diagnostics;
+    private bool _recordOccurrences = true;
+    private readonly BoundProtocol _protocol;
+    private readonly List<SymbolOccurrence> _occurrences = [];
+
+    private readonly Dictionary<string, ReferenceSymbol> _references = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, EventSymbol> _events = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ObservationSymbol> _observations = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ConstantSymbol> _constants = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FixtureSymbol> _fixtures = new(StringComparer.Ordinal);
+    private readonly HashSet<ConstantSymbol> _bindingConstants = [];
+
+    private Binder(SyntaxTree tree, BoundProtocol? @base, DiagnosticBag diagnostics)
+    {
+        _tree = tree;
+        _base = @base;
+        _diagnostics = diagnostics;
+        _protocol = new BoundProtocol(tree, @base);
+    }
+
+    private string ProtocolId => _protocol.Id;
+
+    public static BoundProtocol Bind(SyntaxTree tree, BoundProtocol? @base, DiagnosticBag diagnostics)
+    {
+        var binder = new Binder(tree, @base, diagnostics);
+        binder.BindAll();
+        return binder._protocol;
+    }
+
+    private void BindAll()
+    {
+        var root = _tree.Root;
+        BindHeader(root);
+        Inherit();
+
+        foreach (var declaration in root.Declarations)
+        {
+            switch (declaration)
+            {
+                case ReferenceDeclarationSyntax r:
+                    Declare(_references, r.Name, n => new ReferenceSymbol(n, Location(r.Name), ProtocolId, r.Title?.Value ?? n, r.Doi?.Value, r.Url?.Value));
+                    break;
+                case EventDeclarationSyntax e:
+                    Declare(_events, e.Name, n => new EventSymbol(n, Location(e.Name), ProtocolId, e.Title?.Value));
+                    break;
+                case ObservationDeclarationSyntax o:
+                    Declare(_observations, o.Name, n => new ObservationSymbol(n, Location(o.Name), ProtocolId) { Syntax = o });
+                    break;
+                case ConstantDeclarationSyntax c:
+                    Declare(_constants, c.Name, n => new ConstantSymbol(n, Location(c.Name), ProtocolId, c));
+                    break;
+                case FixtureDeclarationSyntax f:
+                    Declare(_fixtures, f.Name, n => new FixtureSymbol(n, Location(f.Name), ProtocolId, f));
+                    break;
+            }
+        }
+
+        // Names of every kind live in one namespace, so `sbp` can never mean two things.
+        ReportCrossKindClashes();
+
+        foreach (var observation in root.OfKind<ObservationDeclarationSyntax>())
+        {
+            if (_observations.TryGetValue(observation.Name.Text, out var symbol) && symbol.Syntax == observation)
+                BindObservation(symbol, observation);
+        }
+        foreach (var constant in _constants.Values.Where(c => c.ProtocolId == ProtocolId))
+            BindConstant(constant);
+
+        BindRegimen(root);
+        BindRules(root);
+        BindScenarios(root);
+
+        _protocol.References = [.. _references.Values];
+        _protocol.Events = [.. _events.Values];
+        _protocol.Observations = [.. _observations.Values];
+        _protocol.Constants = [.. _constants.Values];
+        _protocol.Fixtures = [.. _fixtures.Values.Where(f => f.ProtocolId == ProtocolId)];
+        _protocol.Occurrences = [.. _occurrences.OrderBy(o => o.Span.Start)];
+    }
+
+    // ------------------------------------------------------------ header and inheritance
+
+    private void BindHeader(ProtocolFileSyntax root)
+    {
+        var protocol = root.OfKind<ProtocolDeclarationSyntax>().ToList();
+        if (protocol.Count == 0)
+        {
+            if (!root.Declarations.IsEmpty)
+                _diagnostics.Report(DiagnosticCatalog.MissingProtocolDeclaration, new TextSpan(0, 0), "a protocol file starts with 'protocol <id>'", new DiagnosticFix("Add a protocol declaration", new TextSpan(0, 0), $"protocol {DefaultId()}\n"));
+            _protocol.Id = DefaultId();
+        }
+        else
+        {
+            _protocol.Id = protocol[0].Name.IsMissing ? DefaultId() : protocol[0].Name.Text;
+            foreach (var extra in protocol.Skip(1))
+                _diagnostics.Report(DiagnosticCatalog.DuplicateHeaderItem, extra.KeywordSpan, "a file declares one protocol; this is the second 'protocol'");
+        }
+
+        var titles = root.OfKind<TitleDeclarationSyntax>().ToList();
+        _protocol.Title = titles.FirstOrDefault()?.Title?.Value;
+        foreach (var extra in titles.Skip(1))
+            _diagnostics.Report(DiagnosticCatalog.DuplicateHeaderItem, extra.KeywordSpan, "the title is declared twice");
+
+        var versions = root.OfKind<VersionDeclarationSyntax>().ToList();
+        var version = versions.FirstOrDefault();
+        if (version is not null && version.VersionText.Length > 0)
+            _protocol.Version = version.VersionText;
+        foreach (var extra in versions.Skip(1))
+            _diagnostics.Report(DiagnosticCatalog.DuplicateHeaderItem, extra.KeywordSpan, "the version is declared twice");
+
+        if (protocol.Count > 0 && !root.Declarations.IsEmpty)
+        {
+            var at = protocol[0].Span;
+            if (titles.Count == 0)
+                _diagnostics.Report(DiagnosticCatalog.MissingHeaderItem, at, $"protocol '{_protocol.Id}' has no title; add 'title \"...\"'");
+            if (versions.Count == 0)
+                _diagnostics.Report(DiagnosticCatalog.MissingHeaderItem, at, $"protocol '{_protocol.Id}' has no version; add 'version 1.0.0'");
+        }
+
+        foreach (var extra in root.OfKind<ExtendsDeclarationSyntax>().Skip(1))
+            _diagnostics.Report(DiagnosticCatalog.ExtendsNotFirst, extra.KeywordSpan, "a protocol extends at most one other protocol");
+    }
+
+    private string DefaultId() => Path.GetFileNameWithoutExtension(_tree.Text.Path) is { Length: > 0 } name ? name : "untitled";
+
+    private void Inherit()
+    {
+        if (_base is null)
+            return;
+        foreach (var r in _base.References)
+            _references[r.Name] = r;
+        foreach (var e in _base.Events)
+            _events[e.Name] = e;
+        foreach (var o in _base.Observations)
+            _observations[o.Name] = o;
+        foreach (var c in _base.Constants)
+            _constants[c.Name] = c;
+        foreach (var f in _base.Fixtures)
+            _fixtures[f.Name] = f;
+        if (_tree.Root.OfKind<ExtendsDeclarationSyntax>().FirstOrDefault() is { } extends)
+            _occurrences.Add(new SymbolOccurrence(extends.Name.Span, new ProtocolReferenceSymbol(_base), false));
+    }
+
+    private void Declare<T>(Dictionary<string, T> table, NameSyntax name, Func<string, T> create) where T : Symbol
+    {
+        if (name.IsMissing)
+            return;
+        if (table.TryGetValue(name.Text, out var existing))
+        {
+            var where = existing.ProtocolId == ProtocolId ? $"line {existing.Location.Source.GetLinePosition(existing.Location.Span.Start).Line + 1}" : $"inherited from '{existing.ProtocolId}'";
+            _diagnostics.Report(DiagnosticCatalog.DuplicateName, name.Span, $"'{name.Text}' is already declared ({where})");
+            return;
+        }
+        var symbol = create(name.Text);
+        table[name.Text] = symbol;
+        _occurrences.Add(new SymbolOccurrence(name.Span, symbol, true));
+    }
+
+    private void ReportCrossKindClashes()
+    {
+        var seen = new Dictionary<string, Symbol>(StringComparer.Ordinal);
+        foreach (var symbol in _observations.Values.Cast<Symbol>().Concat(_constants.Values))
+        {
+            if (seen.TryGetValue(symbol.Name, out var other) && (symbol.ProtocolId == ProtocolId || other.ProtocolId == ProtocolId))
+            {
+                var mine = symbol.ProtocolId == ProtocolId ? symbol : other;
+                _diagnostics.Report(DiagnosticCatalog.DuplicateName, mine.Location.Span, $"'{symbol.Name}' is declared both as an observation and as a constant");
+            }
+            seen[symbol.Name] = symbol;
+        }
+    }
+
+    private SymbolLocation Location(NameSyntax name) => new(_tree.Text, name.Span);
+
+    private void Reference(NameSyntax name, Symbol symbol)
+    {
+        if (_recordOccurrences)
+            _occurrences.Add(new SymbolOccurrence(name.Span, symbol, false));
+    }
+
+    // ------------------------------------------------------------ observations
+
+    private void BindObservation(ObservationSymbol symbol, ObservationDeclarationSyntax syntax)
+    {
+        symbol.Title = syntax.Title?.Value;
+        symbol.IsYesNo = syntax.IsYesNo;
+        var seen = new HashSet<Type>();
+        var codes = ImmutableArray.CreateBuilder<(string Code, TextSpan Span)>();
+
+        foreach (var item in syntax.Items)
+        {
+            if (item is not LoincItemSyntax && !seen.Add(item.GetType()))
+            {
+                _diagnostics.Report(DiagnosticCatalog.ObservationItemRepeated, item.Span, $"'{FirstWord(item)}' is given twice for '{symbol.Name}'");
+                continue;
+            }
+            switch (item)
+            {
+                case LoincItemSyntax loinc when loinc.Code.Length > 0:
+                    if (codes.Any(c => c.Code == loinc.Code))
+                        _diagnostics.Report(DiagnosticCatalog.ObservationItemRepeated, loinc.CodeSpan, $"LOINC {loinc.Code} is listed twice");
+                    else
+                        codes.Add((loinc.Code, loinc.CodeSpan));
+                    break;
+                case UnitItemSyntax { Unit: { } unit }:
+                    if (symbol.IsYesNo)
+                        _diagnostics.Report(DiagnosticCatalog.UnitOnYesNo, unit.Span, $"'{symbol.Name}' is a yes/no observation and has no unit");
+                    else
+                        symbol.Unit = ResolveUnit(unit);
+                    break;
+                case WithinItemSyntax within:
+                    symbol.RecencySeconds = Duration(within.Window, "a recency window");
+                    break;
+                case MolarMassItemSyntax molar:
+                    symbol.MolarMass = MolarMass(molar.MolarMass);
+                    break;
+                case OptionalItemSyntax:
+                    symbol.IsOptional = true;
+                    break;
+            }
+        }
+
+        if (!symbol.IsYesNo && symbol.Unit is null && !syntax.Items.OfType<UnitItemSyntax>().Any())
+            _diagnostics.Report(DiagnosticCatalog.ObservationWithoutUnit, syntax.Name.Span, $"numeric observation '{symbol.Name}' needs a UCUM unit ('unit mm[Hg]'), or mark it 'yes/no'");
+        if (symbol.RecencySeconds is null && !syntax.Items.OfType<WithinItemSyntax>().Any())
+            _diagnostics.Report(DiagnosticCatalog.MissingRecency, syntax.Name.Span, $"'{symbol.Name}' needs a recency window ('within 4 h'): without one, a value of any age would count");
+
+        // The range needs the unit, wherever it was written.
+        foreach (var range in syntax.Items.OfType<RangeItemSyntax>().Take(1))
+            symbol.Range = BindRange(symbol, range);
+
+        symbol.LoincCodes = [.. codes.Select(c => c.Code)];
+        foreach (var (code, span) in codes)
+            CheckLoinc(symbol, code, span);
+    }
+
+    private static string FirstWord(SyntaxNode node) => node switch
+    {
+        UnitItemSyntax => "unit",
+        WithinItemSyntax => "within",
+        RangeItemSyntax => "range",
+        MolarMassItemSyntax => "molar mass",
+        OptionalItemSyntax => "optional",
+        _ => "item",
+    };
+
+    private (double, double)? BindRange(ObservationSymbol symbol, RangeItemSyntax range)
+    {
+        if (symbol.IsYesNo)
+        {
+            _diagnostics.Report(DiagnosticCatalog.InvalidRange, range.Span, "a yes/no observation has no range");
+            return null;
+        }
+        if (symbol.Unit is null)
+            return null;
+        var low = QuantityIn(range.Low, symbol.Unit, symbol.MolarMass, "the range");
+        var high = QuantityIn(range.High, symbol.Unit, symbol.MolarMass, "the range");
+        if (low is null || high is null)
+            return null;
+        if (low >= high)
+        {
+            _diagnostics.Report(DiagnosticCatalog.InvalidRange, range.Span, "the range's low end must be below its high end");
+            return null;
+        }
+        return (low.Value, high.Value);
+    }
+
+    private void CheckLoinc(ObservationSymbol symbol, string code, TextSpan span)
+    {
+        if (LoincTable.Find(code) is not { } entry)
+        {
+            _diagnostics.Report(DiagnosticCatalog.UnknownLoincCode, span, $"LOINC {code} is not in the vendored table of codes this compiler knows; its unit cannot be checked");
+            return;
+        }
+
+        var words = $"{symbol.Name} {symbol.Title}";
+        if (entry.ConflictsWith(words) is { } conflict)
+        {
+            _diagnostics.Report(DiagnosticCatalog.LoincUnitMismatch, span, $"LOINC {code} is '{entry.Name}', but '{symbol.Name}' reads as {conflict}");
+            return;
+        }
+
+        if (entry.IsYesNo != symbol.IsYesNo)
+        {
+            _diagnostics.Report(DiagnosticCatalog.LoincUnitMismatch, span, $"LOINC {code} ('{entry.Name}') is {(entry.IsYesNo ? "a yes/no finding" : "a measured quantity")}, but '{symbol.Name}' is {(symbol.IsYesNo ? "yes/no" : "numeric")}");
+            return;
+        }
+        if (symbol.Unit is null || entry.ReferenceUnit is null)
+            return;
+        var reference = Ucum.Parse(entry.ReferenceUnit);
+        if (Ucum.AreCommensurable(reference, symbol.Unit))
+            return;
+        if (Ucum.TryGetConversion(reference, symbol.Unit, symbol.MolarMass, out _, out _))
+            return; // e.g. a molar creatinine code on a mass-unit observation with its molar mass declared
+        var needsMolarMass = symbol.MolarMass is null && Ucum.TryGetConversion(reference, symbol.Unit, 1.0, out _, out _);
+        _diagnostics.Report(
+            needsMolarMass ? DiagnosticCatalog.MolarMassRequired : DiagnosticCatalog.LoincUnitMismatch,
+            span,
+            needsMolarMass
+                ? $"LOINC {code} ('{entry.Name}') is a {reference.Dimension.Describe()} but '{symbol.Name}' is in {symbol.Unit.Code}: declare 'molar mass ... g/mol' to convert"
+                : $"LOINC {code} ('{entry.Name}') is a {reference.Dimension.Describe()} (like {entry.ReferenceUnit}); '{symbol.Name}' is declared in {symbol.Unit.Code} ({symbol.Unit.Dimension.Describe()})");
+    }
+
+    // ------------------------------------------------------------ quantities
+
+    private UcumUnit? ResolveUnit(UnitSyntax unit)
+    {
+        if (Ucum.TryParse(unit.Code, out var parsed, out var error))
+            return parsed;
+        var suggestion = Ucum.SuggestionFor(unit.Code);
+        _diagnostics.Report(
+            DiagnosticCatalog.UnknownUnit,
+            unit.Span,
+            suggestion is null ? $"unknown unit '{unit.Code}': {error}" : $"unknown unit '{unit.Code}'; UCUM writes it '{suggestion}'",
+            suggestion is null ? null : new DiagnosticFix($"Use '{suggestion}'", unit.Span, suggestion));
+        return null;
+    }
+
+    /// <summary>A quantity converted to canonical units, checked against a dimension. Reports and returns null on failure.</summary>
+    private double? QuantityIn(QuantitySyntax quantity, UcumUnit target, double? molarMass, string what)
+    {
+        if (double.IsNaN(quantity.Value))
+            return null;
+        if (quantity.Unit is null)
+        {
+            ReportMissingUnit(quantity, target.Code, $"{what} is in {target.Code}");
+            return null;
+        }
+        var unit = ResolveUnit(quantity.Unit);
+        if (unit is null)
+            return null;
+        if (!Ucum.TryGetConversion(unit, target, molarMass, out var conversion, out var error))
+        {
+            var descriptor = error.Contains("molar mass", StringComparison.Ordinal) ? DiagnosticCatalog.MolarMassRequired : DiagnosticCatalog.IncompatibleUnits;
+            _diagnostics.Report(descriptor, quantity.Unit.Span, $"{quantity} cannot be used for {what}: {error}");
+            return null;
+        }
+        return conversion.Apply(quantity.Value) * target.Factor + target.Offset;
+    }
+
+    private void ReportMissingUnit(QuantitySyntax quantity, string? suggestedUnit, string why)
+    {
+        var fix = suggestedUnit is null ? null : new DiagnosticFix($"Add '{suggestedUnit}'", new TextSpan(quantity.NumberSpan.End, 0), " " + suggestedUnit);
+        _diagnostics.Report(DiagnosticCatalog.MissingUnit, quantity.NumberSpan, $"expected a unit after {quantity.NumberText}: {why}", fix);
+    }
+
+    private static readonly UcumUnit Seconds = Ucum.Parse("s");
+    private static readonly UcumUnit GramsPerMole = Ucum.Parse("g/mol");
+
+    private double? Duration(QuantitySyntax quantity, string what)
+    {
+        if (double.IsNaN(quantity.Value))
+            return null;
+        if (quantity.Unit is null)
+        {
+            ReportMissingUnit(quantity, "h", $"{what} is a duration (h, min, d)");
+            return null;
+        }
+        var unit = ResolveUnit(quantity.Unit);
+        if (unit is null)
+            return null;
+        if (!Ucum.AreCommensurable(unit, Seconds))
+        {
+            _diagnostics.Report(DiagnosticCatalog.ExpectedDuration, quantity.Unit.Span, $"{what} must be a duration (h, min, d), not {unit.Dimension.Describe()}");
+            return null;
+        }
+        var seconds = quantity.Value * unit.Factor;
+        if (seconds < 0)
+        {
+            _diagnostics.Report(DiagnosticCatalog.ExpectedDuration, quantity.Span, $"{what} cannot be negative");
+            return null;
+        }
+        return seconds;
+    }
+
+    private double? MolarMass(QuantitySyntax quantity)
+    {
+        var value = QuantityIn(quantity, GramsPerMole, null, "a molar mass");
+        if (value is <= 0)
+        {
+            _diagnostics.Report(DiagnosticCatalog.InvalidRange, quantity.Span, "a molar mass must be positive");
+            return null;
+        }
+        return value is null ? null : value / GramsPerMole.Factor;
+    }
+
+    private int? Count(QuantitySyntax quantity, string what)
+    {
+        if (double.IsNaN(quantity.Value))
+            return null;
+        if (quantity.Value < 1 || quantity.Value != Math.Floor(quantity.Value) || quantity.Value > 100_000)
+        {
+            _diagnostics.Report(DiagnosticCatalog.ExpectedCount, quantity.Span, $"{what} must be a whole number of at least 1");
+            return null;
+        }
+        return (int)quantity.Value;
+    }
+
+    // ------------------------------------------------------------ regimen
+
+    private void BindRegimen(ProtocolFileSyntax root)
+    {
+        var regimen = _base?.Regimen ?? new BoundRegimen();
+        var declarations = root.OfKind<RegimenDeclarationSyntax>().ToList();
+        foreach (var extra in declarations.Skip(1))
+            _diagnostics.Report(DiagnosticCatalog.RegimenItemRepeated, extra.KeywordSpan, "a protocol has one regimen block");
+
+        if (declarations.FirstOrDefault() is { } declaration)
+        {
+            var seen = new HashSet<string>();
+            var citations = ImmutableArray.CreateBuilder<BoundCitation>();
+            foreach (var item in declaration.Items)
+            {
+                var key = item switch
+                {
+                    MaxDosesItemSyntax m => "max-" + m.Scope,
+                    RegimenCitationItemSyntax => null,
+                    _ => item.GetType().Name,
+                };
+                if (key is not null && !seen.Add(key))
+                {
+                    _diagnostics.Report(DiagnosticCatalog.RegimenItemRepeated, item.Span, "this regimen item is given twice");
+                    continue;
+                }
+                switch (item)
+                {
+                    case DrugItemSyntax d when !d.Drug.IsMissing:
+                        regimen = regimen with { Drug = d.Drug.Text };
+                        break;
+                    case DoseItemSyntax d:
+                        if (d.Dose.Unit is null)
+                            ReportMissingUnit(d.Dose, "[iU]/kg", "a dose needs its unit");
+                        else if (ResolveUnit(d.Dose.Unit) is not null)
+                            regimen = regimen with { DoseValue = d.Dose.Value, DoseUnit = d.Dose.Unit.Code };
+                        break;
+                    case RouteItemSyntax r when !r.Route.IsMissing:
+                        regimen = regimen with { Route = r.Route.Text };
+                        break;
+                    case IntervalItemSyntax i:
+                        var shortest = Duration(i.Shortest, "the dosing interval");
+                        var longest = i.Longest is null ? null : Duration(i.Longest, "the longest dosing interval");
+                        if (shortest is not null && longest is not null && longest < shortest)
+                            _diagnostics.Report(DiagnosticCatalog.InvalidRange, i.Span, "the longest interval must not be shorter than the shortest");
+                        else if (shortest is not null)
+                            regimen = regimen with { MinIntervalSeconds = shortest, MaxIntervalSeconds = longest };
+                        break;
+                    case MaxDosesItemSyntax m:
+                        var count = Count(m.Count, "the most doses");
+                        if (count is not null)
+                            regimen = m.Scope == DoseLimitScope.Cycle ? regimen with { MaxDosesPerCycle = count } : regimen with { MaxDosesPerCourse = count };
+                        break;
+                    case FirstDoseWindowItemSyntax f:
+                        var earliest = Duration(f.Earliest, "the first-dose window");
+                        var latest = Duration(f.Latest, "the first-dose window");
+                        var @event = ResolveEvent(f.Event);
+                        if (earliest is not null && latest is not null && latest < earliest)
+                            _diagnostics.Report(DiagnosticCatalog.InvalidRange, f.Span, "the first-dose window must end after it starts");
+                        else if (earliest is not null && latest is not null && @event is not null)
+                            regimen = regimen with { FirstDose = new BoundFirstDoseWindow(earliest.Value, latest.Value, @event) };
+                        break;
+                    case RegimenCitationItemSyntax c:
+                        citations.Add(BindCitation(c.Citation));
+                        break;
+                }
+            }
+            if (citations.Count > 0)
+                regimen = regimen with { Citations = citations.ToImmutable() };
+
+            if (regimen.MinIntervalSeconds is null)
+                _diagnostics.Report(DiagnosticCatalog.MissingRegimen, declaration.KeywordSpan, "the regimen needs a dosing interval ('every 8 h')");
+            if (regimen.Drug is null)
+                _diagnostics.Report(DiagnosticCatalog.MissingRegimen, declaration.KeywordSpan, "the regimen needs a drug ('drug aldesleukin')");
+        }
+        else if (_base is null && !root.Declarations.IsEmpty && root.OfKind<ProtocolDeclarationSyntax>().Any())
+        {
+            _diagnostics.Report(DiagnosticCatalog.MissingRegimen, root.OfKind<ProtocolDeclarationSyntax>().First().Span, "the protocol has no regimen: add 'regimen { drug ..., dose ..., every ... }'");
+        }
+        _protocol.Regimen = regimen;
+    }
+
+    private EventSymbol? ResolveEvent(NameSyntax name)
+    {
+        if (name.IsMissing)
+            return null;
+        if (_events.TryGetValue(name.Text, out var symbol))
+        {
+            Reference(name, symbol);
+            return symbol;
+        }
+        _diagnostics.Report(DiagnosticCatalog.UndefinedEvent, name.Span, $"event '{name.Text}' is not declared; add 'event {name.Text} \"...\"'{DidYouMean(name.Text, _events.Keys)}");
+        return null;
+    }
+
+    private BoundCitation BindCitation(CitationSyntax citation)
+    {
+        switch (citation)
+        {
+            case CiteSyntax cite:
+                ReferenceSymbol? reference = null;
+                if (!cite.Reference.IsMissing)
+                {
+                    if (_references.TryGetValue(cite.Reference.Text, out reference))
+                        Reference(cite.Reference, reference);
+                    else
+                        _diagnostics.Report(DiagnosticCatalog.UndefinedReference, cite.Reference.Span, $"'{cite.Reference.Text}' is not a declared reference{DidYouMean(cite.Reference.Text, _references.Keys)}");
+                }
+                return new BoundCitation(reference, cite.Locator?.Value, false, null, cite.Span);
+            case UnverifiedSyntax unverified:
+                return new BoundCitation(null, null, true, unverified.Note?.Value, unverified.Span);
+            default:
+                return new BoundCitation(null, null, true, null, citation.Span);
+        }
+    }
+
+    internal static string DidYouMean(string name, IEnumerable<string> candidates)
+    {
+        var best = candidates
+            .Select(c => (Name: c, Distance: Levenshtein(name, c)))
+            .Where(c => c.Distance <= Math.Max(1, name.Length / 3))
+            .OrderBy(c => c.Distance).ThenBy(c => c.Name, StringComparer.Ordinal)
+            .FirstOrDefault();
+        return best.Name is null ? "" : $"; did you mean '{best.Name}'?";
+    }
+
+    private static int Levenshtein(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+            previous[j] = j;
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            (previous, current) = (current, previous);
+        }
+        return previous[b.Length];
+    }
+
+    // ------------------------------------------------------------ rules
+
+    private void BindRules(ProtocolFileSyntax root)
+    {
+        var inherited = _base?.Rules ?? [];
+        var effective = inherited.ToList();
+        var removed = ImmutableArray.CreateBuilder<RemovedRule>();
+        var own = new Dictionary<string, RuleSymbol>(StringComparer.Ordinal);
+
+        foreach (var remove in root.OfKind<RemoveRuleDeclarationSyntax>())
+        {
+            if (remove.Name.IsMissing)
+                continue;
+            var index = effective.FindIndex(r => r.Name == remove.Name.Text);
+            if (index < 0 || effective[index].ProtocolId == ProtocolId)
+            {
+                _diagnostics.Report(DiagnosticCatalog.RemoveUnknownRule, remove.Name.Span, $"'{remove.Name.Text}' is not an inherited rule{DidYouMean(remove.Name.Text, inherited.Select(r => r.Name))}");
+                continue;
+            }
+            Reference(remove.Name, effective[index]);
+            removed.Add(new RemovedRule(effective[index], remove.Reason?.Value, remove.Span));
+            effective.RemoveAt(index);
+        }
+
+        foreach (var syntax in root.OfKind<RuleDeclarationSyntax>())
+        {
+            if (syntax.Name.IsMissing)
+                continue;
+            var id = syntax.Name.Text;
+            var symbol = new RuleSymbol(id, Location(syntax.Name), ProtocolId, syntax);
+            if (own.ContainsKey(id))
+            {
+                _diagnostics.Report(DiagnosticCatalog.DuplicateName, syntax.Name.Span, $"rule '{id}' is declared twice");
+                continue;
+            }
+            own[id] = symbol;
+            _occurrences.Add(new SymbolOccurrence(syntax.Name.Span, symbol, true));
+
+            var inheritedIndex = effective.FindIndex(r => r.Name == id && r.ProtocolId != ProtocolId);
+            if (syntax.IsOverride)
+            {
+                if (inheritedIndex < 0)
+                {
+                    _diagnostics.Report(DiagnosticCatalog.OverrideWithoutInheritedRule, syntax.Name.Span, $"'{id}' overrides nothing: no inherited rule has this id{DidYouMean(id, inherited.Select(r => r.Name))}");
+                    effective.Add(symbol);
+                }
+                else
+                {
+                    symbol.Overrides = effective[inheritedIndex];
+                    effective[inheritedIndex] = symbol;
+                }
+            }
+            else if (inheritedIndex >= 0)
+            {
+                _diagnostics.Report(
+                    DiagnosticCatalog.ShadowsInheritedRule,
+                    syntax.Name.Span,
+                    $"rule '{id}' is inherited from '{effective[inheritedIndex].ProtocolId}'; write 'override {syntax.Action.ToString().ToLowerInvariant()} rule {id}' to replace it, or choose another id",
+                    new DiagnosticFix("Make it an override", new TextSpan(syntax.KeywordSpan.Start, 0), "override "));
+                effective[inheritedIndex] = symbol;
+            }
+            else if (removed.Any(r => r.Rule.Name == id))
+            {
+                effective.Add(symbol);
+            }
+            else
+            {
+                effective.Add(symbol);
+            }
+
+            BindRule(symbol);
+        }
+
+        _protocol.Rules = [.. effective];
+        _protocol.RemovedRules = removed.ToImmutable();
+    }
+
+    private void BindRule(RuleSymbol rule)
+    {
+        var syntax = rule.Syntax;
+        if (syntax.Conditions.IsEmpty)
+        {
+            _diagnostics.Report(DiagnosticCatalog.RuleWithoutCondition, syntax.Name.Span, $"rule '{rule.Name}' needs a condition ('when ...')");
+        }
+        else
+        {
+            foreach (var extra in syntax.Conditions.Skip(1))
+                _diagnostics.Report(DiagnosticCatalog.RuleWithoutCondition, extra.Span, "a rule has one 'when'; join conditions with 'and' or 'or'");
+            rule.Condition = BindCondition(syntax.Conditions[0]);
+        }
+        rule.Citations = [.. syntax.Citations.Select(BindCitation)];
+    }
+
+    private BoundExpression BindCondition(ExpressionSyntax syntax)
+    {
+        var bound = BindExpression(syntax);
+        if (bound.Type is not YesNoType and not ErrorType)
+        {
+            _diagnostics.Report(DiagnosticCatalog.ConditionNotYesNo, syntax.Span, $"a condition must be yes/no, but this is {bound.Type.Describe()}; compare it with a threshold");
+            return new BoundErrorExpression(syntax);
+        }
+        return bound;
+    }
+
+    // ------------------------------------------------------------ constants
+
+    private void BindConstant(ConstantSymbol constant)
+    {
+        if (constant.Value is not null)
+            return;
+        if (!_bindingConstants.Add(constant))
+        {
+            _diagnostics.Report(DiagnosticCatalog.ConstantCycle, constant.Location.Span, $"constant '{constant.Name}' is defined through itself");
+            constant.Value = new BoundErrorExpression(constant.Syntax);
+            return;
+        }
+        var value = BindExpression(constant.Syntax.Value);
+        if (value is not BoundErrorExpression && !IsConstant(value))
+        {
+            _diagnostics.Report(DiagnosticCatalog.TypeMismatch, constant.Syntax.Value.Span, "a constant's value must not depend on the patient (no observations, weight, doses or times)");
+            value = new BoundErrorExpression(constant.Syntax.Value);
+        }
+        constant.Value ??= value;
+        _bindingConstants.Remove(constant);
+    }
+
+    internal static bool IsConstant(BoundExpression expression) => expression switch
+    {
+        BoundQuantityLiteral or BoundFlagLiteral => true,
+        BoundConstantReference c => c.Constant.Value is { } v && IsConstant(v),
+        BoundBinary b => IsConstant(b.Left) && IsConstant(b.Right),
+        BoundNegate n => IsConstant(n.Operand),
+        BoundNot n => IsConstant(n.Operand),
+        BoundIsFlag f => IsConstant(f.Operand),
+        _ => false,
+    };
+}
+
+/// <summary>The protocol named after <c>extends</c>, as a symbol for go-to-definition.</summary>
+public sealed class ProtocolReferenceSymbol(BoundProtocol protocol)
+    : Symbol(protocol.Id, new SymbolLocation(protocol.Tree.Text, protocol.Tree.Root.OfKind<ProtocolDeclarationSyntax>().FirstOrDefault()?.Name.Span ?? default), protocol.Id)
+{
+    public override SymbolKind Kind => SymbolKind.Protocol;
+
+    public BoundProtocol Protocol { get; } = protocol;
+}

@@ -1,0 +1,110 @@
+using IlTwo.Dsl.Syntax;
+using IlTwo.Runtime.Protocols;
+
+namespace IlTwo.Dsl.Binding;
+
+/// <summary>
+/// A bound, typed expression. Every number is folded into canonical UCUM base units at bind time
+/// (mm[Hg] → Pa, mL → m3, h → s), so the emitter and interpreter compare plain doubles.
+/// </summary>
+public abstract record BoundExpression(BoundType Type, SyntaxNode? Syntax);
+
+/// <summary>A number in canonical units; <see cref="Unit"/> is the code as written (null for a bare number).</summary>
+public sealed record BoundQuantityLiteral(double Value, string? Unit, double WrittenValue, QuantityType QuantityType, SyntaxNode? Syntax)
+    : BoundExpression(QuantityType, Syntax)
+{
+    /// <summary>A number written without a unit (not a folded product of quantities).</summary>
+    public bool IsBareNumber => Unit is null && QuantityType.IsDimensionless;
+}
+
+public sealed record BoundFlagLiteral(bool Value, SyntaxNode? Syntax) : BoundExpression(BoundType.YesNo, Syntax);
+
+public sealed record BoundConstantReference(ConstantSymbol Constant, SyntaxNode? Syntax) : BoundExpression(Constant.Type, Syntax);
+
+/// <summary>The latest value of an observation within its recency window.</summary>
+public sealed record BoundObservationValue(ObservationSymbol Observation, SyntaxNode? Syntax) : BoundExpression(Observation.Type, Syntax);
+
+/// <summary>An aggregate over the values in <c>last N</c>.</summary>
+public sealed record BoundAggregate(AggregateKind Kind, ObservationSymbol Observation, double WindowSeconds, string WindowText, BoundType ResultType, SyntaxNode? Syntax)
+    : BoundExpression(ResultType, Syntax);
+
+/// <summary>The latest value before the first dose.</summary>
+public sealed record BoundBaseline(ObservationSymbol Observation, SyntaxNode? Syntax) : BoundExpression(Observation.Type, Syntax);
+
+public sealed record BoundWeight(SyntaxNode? Syntax) : BoundExpression(new QuantityType(Runtime.Units.Dimension.Mass), Syntax);
+
+public sealed record BoundDoses(bool Held, SyntaxNode? Syntax) : BoundExpression(BoundType.Count, Syntax);
+
+public sealed record BoundTimeSince(TimeSinceKind Kind, EventSymbol? Event, SyntaxNode? Syntax) : BoundExpression(BoundType.Duration, Syntax);
+
+public enum BoundBinaryKind
+{
+    Multiply,
+    Divide,
+    Add,
+    Subtract,
+    Less,
+    LessOrEqual,
+    Greater,
+    GreaterOrEqual,
+    Equal,
+    NotEqual,
+    And,
+    Or,
+}
+
+public sealed record BoundBinary(BoundExpression Left, BoundBinaryKind Kind, BoundExpression Right, BoundType ResultType, SyntaxNode? Syntax)
+    : BoundExpression(ResultType, Syntax);
+
+public sealed record BoundNot(BoundExpression Operand, SyntaxNode? Syntax) : BoundExpression(BoundType.YesNo, Syntax);
+
+public sealed record BoundNegate(BoundExpression Operand, SyntaxNode? Syntax) : BoundExpression(Operand.Type, Syntax);
+
+/// <summary><c>x is yes</c> / <c>x is not no</c>: true when the flag equals <see cref="Expected"/>.</summary>
+public sealed record BoundIsFlag(BoundExpression Operand, bool Expected, SyntaxNode? Syntax) : BoundExpression(BoundType.YesNo, Syntax);
+
+/// <summary>Stands for an expression that failed to bind; its error is already reported.</summary>
+public sealed record BoundErrorExpression(SyntaxNode? Syntax) : BoundExpression(BoundType.Error, Syntax);
+
+public static class BoundBinaryKindFacts
+{
+    public static bool IsComparison(this BoundBinaryKind kind) => kind is >= BoundBinaryKind.Less and <= BoundBinaryKind.NotEqual;
+
+    public static string Text(this BoundBinaryKind kind) => kind switch
+    {
+        BoundBinaryKind.Multiply => "x",
+        BoundBinaryKind.Divide => "/",
+        BoundBinaryKind.Add => "+",
+        BoundBinaryKind.Subtract => "-",
+        BoundBinaryKind.Less => "<",
+        BoundBinaryKind.LessOrEqual => "<=",
+        BoundBinaryKind.Greater => ">",
+        BoundBinaryKind.GreaterOrEqual => ">=",
+        BoundBinaryKind.Equal => "=",
+        BoundBinaryKind.NotEqual => "!=",
+        BoundBinaryKind.And => "and",
+        _ => "or",
+    };
+
+    /// <summary>The comparison that holds when operands are swapped (a &lt; b ⇔ b &gt; a).</summary>
+    public static BoundBinaryKind Mirror(this BoundBinaryKind kind) => kind switch
+    {
+        BoundBinaryKind.Less => BoundBinaryKind.Greater,
+        BoundBinaryKind.LessOrEqual => BoundBinaryKind.GreaterOrEqual,
+        BoundBinaryKind.Greater => BoundBinaryKind.Less,
+        BoundBinaryKind.GreaterOrEqual => BoundBinaryKind.LessOrEqual,
+        _ => kind,
+    };
+
+    /// <summary>The comparison that holds exactly when this one does not (for known values).</summary>
+    public static BoundBinaryKind Negate(this BoundBinaryKind kind) => kind switch
+    {
+        BoundBinaryKind.Less => BoundBinaryKind.GreaterOrEqual,
+        BoundBinaryKind.LessOrEqual => BoundBinaryKind.Greater,
+        BoundBinaryKind.Greater => BoundBinaryKind.LessOrEqual,
+        BoundBinaryKind.GreaterOrEqual => BoundBinaryKind.Less,
+        BoundBinaryKind.Equal => BoundBinaryKind.NotEqual,
+        BoundBinaryKind.NotEqual => BoundBinaryKind.Equal,
+        _ => kind,
+    };
+}

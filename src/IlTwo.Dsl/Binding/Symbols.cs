@@ -1,0 +1,141 @@
+using System.Collections.Immutable;
+using IlTwo.Dsl.Syntax;
+using IlTwo.Dsl.Text;
+using IlTwo.Runtime.Units;
+
+namespace IlTwo.Dsl.Binding;
+
+public enum SymbolKind
+{
+    Protocol,
+    Reference,
+    Event,
+    Observation,
+    Constant,
+    Rule,
+    Fixture,
+}
+
+/// <summary>Where a symbol is declared: the file and the span of its name.</summary>
+public readonly record struct SymbolLocation(SourceText Source, TextSpan Span);
+
+/// <summary>A declared thing a name can refer to. Built by the binder; immutable once the binder returns.</summary>
+public abstract class Symbol(string name, SymbolLocation location, string protocolId)
+{
+    public string Name { get; } = name;
+
+    public SymbolLocation Location { get; } = location;
+
+    /// <summary>The id of the protocol that declares it.</summary>
+    public string ProtocolId { get; } = protocolId;
+
+    public abstract SymbolKind Kind { get; }
+
+    public override string ToString() => $"{Kind} {Name}";
+}
+
+public sealed class ReferenceSymbol(string name, SymbolLocation location, string protocolId, string title, string? doi, string? url)
+    : Symbol(name, location, protocolId)
+{
+    public override SymbolKind Kind => SymbolKind.Reference;
+
+    public string Title { get; } = title;
+
+    public string? Doi { get; } = doi;
+
+    public string? Url { get; } = url;
+}
+
+public sealed class EventSymbol(string name, SymbolLocation location, string protocolId, string? title) : Symbol(name, location, protocolId)
+{
+    public override SymbolKind Kind => SymbolKind.Event;
+
+    public string? Title { get; } = title;
+}
+
+/// <summary>An observation window: what a rule may read, in which unit, and how recent it must be.</summary>
+public sealed class ObservationSymbol(string name, SymbolLocation location, string protocolId) : Symbol(name, location, protocolId)
+{
+    public override SymbolKind Kind => SymbolKind.Observation;
+
+    public string? Title { get; internal set; }
+
+    public bool IsYesNo { get; internal set; }
+
+    public UcumUnit? Unit { get; internal set; }
+
+    public ImmutableArray<string> LoincCodes { get; internal set; } = [];
+
+    /// <summary>Seconds; null when the declaration has no valid <c>within</c> (an error).</summary>
+    public double? RecencySeconds { get; internal set; }
+
+    /// <summary>The plausible range in canonical base units, for analysis.</summary>
+    public (double Low, double High)? Range { get; internal set; }
+
+    /// <summary>g/mol.</summary>
+    public double? MolarMass { get; internal set; }
+
+    public bool IsOptional { get; internal set; }
+
+    public ObservationDeclarationSyntax? Syntax { get; internal set; }
+
+    public BoundType Type => IsYesNo ? BoundType.YesNo : Unit is null ? BoundType.Error : new QuantityType(Unit.Dimension);
+}
+
+public sealed class ConstantSymbol(string name, SymbolLocation location, string protocolId, ConstantDeclarationSyntax syntax) : Symbol(name, location, protocolId)
+{
+    public override SymbolKind Kind => SymbolKind.Constant;
+
+    public ConstantDeclarationSyntax Syntax { get; } = syntax;
+
+    public BoundExpression? Value { get; internal set; }
+
+    public BoundType Type => Value?.Type ?? BoundType.Error;
+}
+
+public sealed record BoundCitation(ReferenceSymbol? Reference, string? Locator, bool Unverified, string? Note, TextSpan Span);
+
+public sealed class RuleSymbol(string name, SymbolLocation location, string protocolId, RuleDeclarationSyntax syntax) : Symbol(name, location, protocolId)
+{
+    public override SymbolKind Kind => SymbolKind.Rule;
+
+    public RuleDeclarationSyntax Syntax { get; } = syntax;
+
+    public string Title => Syntax.Title?.Value ?? Name;
+
+    public RuleAction Action => Syntax.Action;
+
+    public BoundExpression Condition { get; internal set; } = new BoundErrorExpression(null);
+
+    public ImmutableArray<BoundCitation> Citations { get; internal set; } = [];
+
+    /// <summary>The inherited rule this one overrides, if it is an override.</summary>
+    public RuleSymbol? Overrides { get; internal set; }
+}
+
+public sealed class FixtureSymbol(string name, SymbolLocation location, string protocolId, FixtureDeclarationSyntax syntax) : Symbol(name, location, protocolId)
+{
+    public override SymbolKind Kind => SymbolKind.Fixture;
+
+    public FixtureDeclarationSyntax Syntax { get; } = syntax;
+}
+
+public sealed record BoundFirstDoseWindow(double EarliestSeconds, double LatestSeconds, EventSymbol Event);
+
+/// <summary>The regimen after inheritance: a child's items replace the base's items of the same kind.</summary>
+public sealed record BoundRegimen
+{
+    public string? Drug { get; init; }
+    public double? DoseValue { get; init; }
+    public string? DoseUnit { get; init; }
+    public string? Route { get; init; }
+    public double? MinIntervalSeconds { get; init; }
+    public double? MaxIntervalSeconds { get; init; }
+    public int? MaxDosesPerCycle { get; init; }
+    public int? MaxDosesPerCourse { get; init; }
+    public BoundFirstDoseWindow? FirstDose { get; init; }
+    public ImmutableArray<BoundCitation> Citations { get; init; } = [];
+}
+
+/// <summary>A removed inherited rule, with the reason the protocol gives.</summary>
+public sealed record RemovedRule(RuleSymbol Rule, string? Reason, TextSpan Span);

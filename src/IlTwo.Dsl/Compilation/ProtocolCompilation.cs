@@ -1,0 +1,101 @@
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text;
+using IlTwo.Dsl.Analysis;
+using IlTwo.Dsl.Binding;
+using IlTwo.Dsl.Diagnostics;
+using IlTwo.Dsl.Syntax;
+using IlTwo.Dsl.Text;
+
+namespace IlTwo.Dsl.Compilation;
+
+/// <summary>
+/// One protocol file compiled through every front-end stage — parse, bind (with its <c>extends</c> chain), analyse —
+/// with all of its diagnostics merged, de-duplicated and sorted in one place.
+/// </summary>
+public sealed class ProtocolCompilation
+{
+    private ProtocolCompilation(SyntaxTree tree, BoundProtocol protocol, ProtocolCompilation? @base, ImmutableArray<Diagnostic> diagnostics)
+    {
+        SyntaxTree = tree;
+        Protocol = protocol;
+        Base = @base;
+        Diagnostics = diagnostics;
+    }
+
+    public SyntaxTree SyntaxTree { get; }
+
+    public SourceText Text => SyntaxTree.Text;
+
+    public BoundProtocol Protocol { get; }
+
+    /// <summary>The compilation of the protocol this one extends.</summary>
+    public ProtocolCompilation? Base { get; }
+
+    /// <summary>This file's diagnostics, sorted by position.</summary>
+    public ImmutableArray<Diagnostic> Diagnostics { get; }
+
+    public bool HasErrors => Diagnostics.Any(d => d.IsError);
+
+    /// <summary>The files of the chain, root base first, this file last.</summary>
+    public IEnumerable<ProtocolCompilation> Chain => Base is null ? [this] : Base.Chain.Append(this);
+
+    /// <summary>Exactly what <see cref="SourceHash"/> hashes: every file of the chain, root first, each under a header line.</summary>
+    public string SourceChainText => string.Concat(Chain.Select(c => $"// il2-source {c.Protocol.Id}\n{c.Text.Text}\n"));
+
+    /// <summary>SHA-256 (lowercase hex) of <see cref="SourceChainText"/> in UTF-8.</summary>
+    public string SourceHash => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(SourceChainText)));
+
+    public static ProtocolCompilation Create(SourceText text, IProtocolSourceResolver? resolver = null) =>
+        Create(text, resolver ?? FileSystemProtocolResolver.Instance, []);
+
+    public static ProtocolCompilation Create(string text, string path = "") => Create(SourceText.From(text, path));
+
+    private static ProtocolCompilation Create(SourceText text, IProtocolSourceResolver resolver, ImmutableList<string> visiting)
+    {
+        var tree = SyntaxTree.Parse(text);
+        var diagnostics = new DiagnosticBag(text);
+        diagnostics.AddRange(tree.Diagnostics);
+
+        ProtocolCompilation? @base = null;
+        if (tree.Root.OfKind<ExtendsDeclarationSyntax>().FirstOrDefault() is { Name.IsMissing: false } extends)
+        {
+            var id = extends.Name.Text;
+            var ownId = tree.Root.OfKind<ProtocolDeclarationSyntax>().FirstOrDefault()?.Name.Text;
+            var chain = ownId is null ? visiting : visiting.Add(ownId);
+            if (chain.Contains(id))
+            {
+                diagnostics.Report(DiagnosticCatalog.ExtendsCycle, extends.Name.Span, $"protocols extend each other in a cycle: {string.Join(" -> ", chain.Append(id))}");
+            }
+            else if (resolver.Resolve(id, text) is not { } baseText)
+            {
+                diagnostics.Report(DiagnosticCatalog.ExtendedProtocolNotFound, extends.Name.Span, $"protocol '{id}' was not found: looked for '{id}.il2' and for a file declaring 'protocol {id}' next to this one");
+            }
+            else
+            {
+                @base = Create(baseText, resolver, chain);
+                if (@base.HasErrors)
+                {
+                    var count = @base.Chain.Sum(c => c.Diagnostics.Count(d => d.IsError));
+                    diagnostics.Report(DiagnosticCatalog.ExtendedProtocolNotFound, extends.Name.Span, $"protocol '{id}' ({@base.Text.Path}) has {count} error(s); fix them first");
+                }
+                else if (@base.Protocol.Id != id)
+                {
+                    diagnostics.Report(DiagnosticCatalog.ExtendedProtocolNotFound, extends.Name.Span, $"'{@base.Text.Path}' declares protocol '{@base.Protocol.Id}', not '{id}'");
+                }
+            }
+        }
+
+        var protocol = Binder.Bind(tree, @base?.Protocol, diagnostics);
+        if (!diagnostics.HasErrors || !tree.Diagnostics.Any(d => d.IsError))
+            ProtocolAnalyzer.Analyze(protocol, diagnostics);
+
+        return new ProtocolCompilation(tree, protocol, @base, Finish(diagnostics.ToImmutable()));
+    }
+
+    /// <summary>Sorted by position, with exact repeats (same code, span and message) removed.</summary>
+    private static ImmutableArray<Diagnostic> Finish(ImmutableArray<Diagnostic> diagnostics) =>
+        [.. diagnostics
+            .DistinctBy(d => (d.Code, d.Span, d.Message))
+            .OrderBy(d => d.Span.Start).ThenBy(d => d.Code, StringComparer.Ordinal)];
+}
