@@ -80,7 +80,7 @@ citation
 // ---------------------------------------------------------------- scenarios
 
 // A fixture is a named patient state that scenarios start from (`scenario "..." using stable-patient`).
-fixtureDeclaration  : FIXTURE name LBRACE scenarioItem* RBRACE ;
+fixtureDeclaration  : FIXTURE name (USING name)? LBRACE scenarioItem* RBRACE ;
 scenarioDeclaration : SCENARIO string (USING name)? LBRACE scenarioItem* RBRACE ;
 
 scenarioItem

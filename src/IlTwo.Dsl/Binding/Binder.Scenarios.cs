@@ -11,21 +11,55 @@ internal sealed partial class Binder
 
     private void BindScenarios(ProtocolFileSyntax root)
     {
-        // Fixtures are checked once, on their own; scenarios re-use the checked items.
+        // Fixtures are checked once, on their own (a fixture may start from another); scenarios re-use the checked items.
         var fixtureStates = new Dictionary<FixtureSymbol, ScenarioState>();
-        foreach (var fixture in _fixtures.Values)
+        var inProgress = new HashSet<FixtureSymbol>();
+        ScenarioState FixtureState(FixtureSymbol fixture)
         {
-            var state = new ScenarioState();
+            if (fixtureStates.TryGetValue(fixture, out var done))
+                return done;
             var report = fixture.ProtocolId == ProtocolId;
+            var state = new ScenarioState();
+            inProgress.Add(fixture);
+            if (fixture.Syntax.Base is { IsMissing: false } baseName)
+            {
+                if (!_fixtures.TryGetValue(baseName.Text, out var baseFixture))
+                {
+                    if (report)
+                        _diagnostics.Report(DiagnosticCatalog.UndefinedFixture, baseName.Span, $"fixture '{baseName.Text}' is not declared{DidYouMean(baseName.Text, _fixtures.Keys)}");
+                }
+                else if (inProgress.Contains(baseFixture))
+                {
+                    if (report)
+                        _diagnostics.Report(DiagnosticCatalog.UndefinedFixture, baseName.Span, $"fixture '{fixture.Name}' starts from itself through '{baseName.Text}'");
+                }
+                else
+                {
+                    if (report)
+                        Reference(baseName, baseFixture);
+                    state = FixtureState(baseFixture).Copy();
+                }
+            }
+            var own = new ScenarioState();
             foreach (var item in fixture.Syntax.Items)
             {
-                if (item is ScenarioExpectSyntax expect && report)
-                    _diagnostics.Report(DiagnosticCatalog.ScenarioWithoutExpectation, expect.Span, "a fixture describes a patient; expectations belong in a scenario");
+                if (item is ScenarioExpectSyntax expect)
+                {
+                    if (report)
+                        _diagnostics.Report(DiagnosticCatalog.ScenarioWithoutExpectation, expect.Span, "a fixture describes a patient; expectations belong in a scenario");
+                }
                 else
-                    BindScenarioItem(item, state, report);
+                {
+                    BindScenarioItem(item, own, report);
+                }
             }
+            state.Apply(own);
+            inProgress.Remove(fixture);
             fixtureStates[fixture] = state;
+            return state;
         }
+        foreach (var fixture in _fixtures.Values)
+            FixtureState(fixture);
 
         var scenarios = ImmutableArray.CreateBuilder<BoundScenario>();
         foreach (var syntax in root.OfKind<ScenarioDeclarationSyntax>())

@@ -182,9 +182,9 @@ public sealed record ScenarioDeclarationSyntax(StringLiteralSyntax? Title, NameS
 }
 
 /// <summary>A named patient state that scenarios start from; a scenario's own items replace the fixture's.</summary>
-public sealed record FixtureDeclarationSyntax(NameSyntax Name, ImmutableArray<ScenarioItemSyntax> Items, TextSpan KeywordSpan, TextSpan Span) : DeclarationSyntax(KeywordSpan, Span)
+public sealed record FixtureDeclarationSyntax(NameSyntax Name, NameSyntax? Base, ImmutableArray<ScenarioItemSyntax> Items, TextSpan KeywordSpan, TextSpan Span) : DeclarationSyntax(KeywordSpan, Span)
 {
-    public override IEnumerable<SyntaxNode> Children => Nodes(Name).Concat(Items);
+    public override IEnumerable<SyntaxNode> Children => Nodes(Name, Base).Concat(Items);
 }
 
 public abstract record ScenarioItemSyntax(TextSpan Span) : SyntaxNode(Span);

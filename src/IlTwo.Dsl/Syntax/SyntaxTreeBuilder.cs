@@ -52,7 +52,7 @@ internal sealed class SyntaxTreeBuilder(SourceText text, DiagnosticBag diagnosti
         P.ScenarioDeclarationContext c => new ScenarioDeclarationSyntax(
             String(c.@string()), c.USING() is null ? null : Name(c.name(), c),
             [.. c.scenarioItem().Select(ScenarioItem).OfType<ScenarioItemSyntax>()], Span(c.SCENARIO()), Span(c)),
-        P.FixtureDeclarationContext c => new FixtureDeclarationSyntax(Name(c.name(), c), [.. c.scenarioItem().Select(ScenarioItem).OfType<ScenarioItemSyntax>()], Span(c.FIXTURE()), Span(c)),
+        P.FixtureDeclarationContext c => new FixtureDeclarationSyntax(Name(c.name(0), c), c.USING() is null ? null : Name(c.name(1), c), [.. c.scenarioItem().Select(ScenarioItem).OfType<ScenarioItemSyntax>()], Span(c.FIXTURE()), Span(c)),
         _ => null,
     };
 

@@ -1506,11 +1506,15 @@ internal partial class Il2Parser : Parser {
 
 	public partial class FixtureDeclarationContext : ParserRuleContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FIXTURE() { return GetToken(Il2Parser.FIXTURE, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public NameContext name() {
-			return GetRuleContext<NameContext>(0);
+		[System.Diagnostics.DebuggerNonUserCode] public NameContext[] name() {
+			return GetRuleContexts<NameContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public NameContext name(int i) {
+			return GetRuleContext<NameContext>(i);
 		}
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LBRACE() { return GetToken(Il2Parser.LBRACE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RBRACE() { return GetToken(Il2Parser.RBRACE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode USING() { return GetToken(Il2Parser.USING, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ScenarioItemContext[] scenarioItem() {
 			return GetRuleContexts<ScenarioItemContext>();
 		}
@@ -1536,23 +1540,35 @@ internal partial class Il2Parser : Parser {
 			Match(FIXTURE);
 			State = 233;
 			name();
-			State = 234;
-			Match(LBRACE);
+			State = 236;
+			ErrorHandler.Sync(this);
+			_la = TokenStream.LA(1);
+			if (_la==USING) {
+				{
+				State = 234;
+				Match(USING);
+				State = 235;
+				name();
+				}
+			}
+
 			State = 238;
+			Match(LBRACE);
+			State = 242;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 598134325512448L) != 0) || _la==NAME) {
 				{
 				{
-				State = 235;
+				State = 239;
 				scenarioItem();
 				}
 				}
-				State = 240;
+				State = 244;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 241;
+			State = 245;
 			Match(RBRACE);
 			}
 		}
@@ -1599,39 +1615,39 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 243;
-			Match(SCENARIO);
-			State = 244;
-			@string();
 			State = 247;
+			Match(SCENARIO);
+			State = 248;
+			@string();
+			State = 251;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==USING) {
 				{
-				State = 245;
+				State = 249;
 				Match(USING);
-				State = 246;
+				State = 250;
 				name();
 				}
 			}
 
-			State = 249;
-			Match(LBRACE);
 			State = 253;
+			Match(LBRACE);
+			State = 257;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 598134325512448L) != 0) || _la==NAME) {
 				{
 				{
-				State = 250;
+				State = 254;
 				scenarioItem();
 				}
 				}
-				State = 255;
+				State = 259;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 256;
+			State = 260;
 			Match(RBRACE);
 			}
 		}
@@ -1726,16 +1742,16 @@ internal partial class Il2Parser : Parser {
 		EnterRule(_localctx, 40, RULE_scenarioItem);
 		int _la;
 		try {
-			State = 288;
+			State = 292;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case WEIGHT:
 				_localctx = new ScenarioWeightContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 258;
+				State = 262;
 				Match(WEIGHT);
-				State = 259;
+				State = 263;
 				quantity();
 				}
 				break;
@@ -1743,13 +1759,13 @@ internal partial class Il2Parser : Parser {
 				_localctx = new ScenarioEventContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 260;
+				State = 264;
 				Match(EVENT);
-				State = 261;
+				State = 265;
 				name();
-				State = 262;
+				State = 266;
 				quantity();
-				State = 263;
+				State = 267;
 				Match(AGO);
 				}
 				break;
@@ -1757,9 +1773,9 @@ internal partial class Il2Parser : Parser {
 				_localctx = new ScenarioDoseContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 265;
+				State = 269;
 				Match(DOSE);
-				State = 266;
+				State = 270;
 				((ScenarioDoseContext)_localctx).status = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==GIVEN || _la==HELD) ) {
@@ -1769,9 +1785,9 @@ internal partial class Il2Parser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 267;
+				State = 271;
 				quantity();
-				State = 268;
+				State = 272;
 				Match(AGO);
 				}
 				break;
@@ -1779,13 +1795,13 @@ internal partial class Il2Parser : Parser {
 				_localctx = new ScenarioObservationContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 270;
+				State = 274;
 				name();
-				State = 271;
+				State = 275;
 				flagOrQuantity();
-				State = 272;
+				State = 276;
 				quantity();
-				State = 273;
+				State = 277;
 				Match(AGO);
 				}
 				break;
@@ -1793,9 +1809,9 @@ internal partial class Il2Parser : Parser {
 				_localctx = new ScenarioExpectContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 275;
+				State = 279;
 				Match(EXPECT);
-				State = 276;
+				State = 280;
 				((ScenarioExpectContext)_localctx).expectedAction = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 60129542144L) != 0)) ) {
@@ -1805,28 +1821,28 @@ internal partial class Il2Parser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 286;
+				State = 290;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==BECAUSE) {
 					{
-					State = 277;
+					State = 281;
 					Match(BECAUSE);
-					State = 278;
+					State = 282;
 					name();
-					State = 283;
+					State = 287;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 279;
+						State = 283;
 						Match(COMMA);
-						State = 280;
+						State = 284;
 						name();
 						}
 						}
-						State = 285;
+						State = 289;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
@@ -1868,27 +1884,27 @@ internal partial class Il2Parser : Parser {
 		FlagOrQuantityContext _localctx = new FlagOrQuantityContext(Context, State);
 		EnterRule(_localctx, 42, RULE_flagOrQuantity);
 		try {
-			State = 293;
+			State = 297;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case YES:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 290;
+				State = 294;
 				Match(YES);
 				}
 				break;
 			case NO:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 291;
+				State = 295;
 				Match(NO);
 				}
 				break;
 			case NUMBER:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 292;
+				State = 296;
 				quantity();
 				}
 				break;
@@ -2029,7 +2045,7 @@ internal partial class Il2Parser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 301;
+			State = 305;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case DOSES:
@@ -2045,7 +2061,7 @@ internal partial class Il2Parser : Parser {
 				Context = _localctx;
 				_prevctx = _localctx;
 
-				State = 296;
+				State = 300;
 				primary();
 				}
 				break;
@@ -2054,9 +2070,9 @@ internal partial class Il2Parser : Parser {
 				_localctx = new NegateExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 297;
+				State = 301;
 				Match(MINUS);
-				State = 298;
+				State = 302;
 				expression(8);
 				}
 				break;
@@ -2065,9 +2081,9 @@ internal partial class Il2Parser : Parser {
 				_localctx = new NotExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 299;
+				State = 303;
 				Match(NOT);
-				State = 300;
+				State = 304;
 				expression(3);
 				}
 				break;
@@ -2075,25 +2091,25 @@ internal partial class Il2Parser : Parser {
 				throw new NoViableAltException(this);
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 326;
+			State = 330;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,30,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,31,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 324;
+					State = 328;
 					ErrorHandler.Sync(this);
-					switch ( Interpreter.AdaptivePredict(TokenStream,29,Context) ) {
+					switch ( Interpreter.AdaptivePredict(TokenStream,30,Context) ) {
 					case 1:
 						{
 						_localctx = new MultiplicativeExpressionContext(new ExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 303;
+						State = 307;
 						if (!(Precpred(Context, 7))) throw new FailedPredicateException(this, "Precpred(Context, 7)");
-						State = 304;
+						State = 308;
 						((MultiplicativeExpressionContext)_localctx).op = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
 						if ( !(((((_la - 56)) & ~0x3f) == 0 && ((1L << (_la - 56)) & 786433L) != 0)) ) {
@@ -2103,7 +2119,7 @@ internal partial class Il2Parser : Parser {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 305;
+						State = 309;
 						expression(8);
 						}
 						break;
@@ -2111,9 +2127,9 @@ internal partial class Il2Parser : Parser {
 						{
 						_localctx = new AdditiveExpressionContext(new ExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 306;
+						State = 310;
 						if (!(Precpred(Context, 6))) throw new FailedPredicateException(this, "Precpred(Context, 6)");
-						State = 307;
+						State = 311;
 						((AdditiveExpressionContext)_localctx).op = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
 						if ( !(_la==PLUS || _la==MINUS) ) {
@@ -2123,7 +2139,7 @@ internal partial class Il2Parser : Parser {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 308;
+						State = 312;
 						expression(7);
 						}
 						break;
@@ -2131,9 +2147,9 @@ internal partial class Il2Parser : Parser {
 						{
 						_localctx = new ComparisonExpressionContext(new ExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 309;
+						State = 313;
 						if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
-						State = 310;
+						State = 314;
 						((ComparisonExpressionContext)_localctx).op = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
 						if ( !(((((_la - 66)) & ~0x3f) == 0 && ((1L << (_la - 66)) & 63L) != 0)) ) {
@@ -2143,7 +2159,7 @@ internal partial class Il2Parser : Parser {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 311;
+						State = 315;
 						expression(6);
 						}
 						break;
@@ -2151,11 +2167,11 @@ internal partial class Il2Parser : Parser {
 						{
 						_localctx = new AndExpressionContext(new ExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 312;
+						State = 316;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 313;
+						State = 317;
 						Match(AND);
-						State = 314;
+						State = 318;
 						expression(3);
 						}
 						break;
@@ -2163,11 +2179,11 @@ internal partial class Il2Parser : Parser {
 						{
 						_localctx = new OrExpressionContext(new ExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 315;
+						State = 319;
 						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-						State = 316;
+						State = 320;
 						Match(OR);
-						State = 317;
+						State = 321;
 						expression(2);
 						}
 						break;
@@ -2175,21 +2191,21 @@ internal partial class Il2Parser : Parser {
 						{
 						_localctx = new IsFlagExpressionContext(new ExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 318;
+						State = 322;
 						if (!(Precpred(Context, 4))) throw new FailedPredicateException(this, "Precpred(Context, 4)");
-						State = 319;
+						State = 323;
 						Match(IS);
-						State = 321;
+						State = 325;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 						if (_la==NOT) {
 							{
-							State = 320;
+							State = 324;
 							Match(NOT);
 							}
 						}
 
-						State = 323;
+						State = 327;
 						((IsFlagExpressionContext)_localctx).flag = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
 						if ( !(_la==YES || _la==NO) ) {
@@ -2204,9 +2220,9 @@ internal partial class Il2Parser : Parser {
 					}
 					} 
 				}
-				State = 328;
+				State = 332;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,30,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,31,Context);
 			}
 			}
 		}
@@ -2306,18 +2322,18 @@ internal partial class Il2Parser : Parser {
 		EnterRule(_localctx, 46, RULE_primary);
 		int _la;
 		try {
-			State = 362;
+			State = 366;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,34,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,35,Context) ) {
 			case 1:
 				_localctx = new ParenthesizedPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 329;
+				State = 333;
 				Match(LPAREN);
-				State = 330;
+				State = 334;
 				expression(0);
-				State = 331;
+				State = 335;
 				Match(RPAREN);
 				}
 				break;
@@ -2325,7 +2341,7 @@ internal partial class Il2Parser : Parser {
 				_localctx = new QuantityPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 333;
+				State = 337;
 				quantity();
 				}
 				break;
@@ -2333,7 +2349,7 @@ internal partial class Il2Parser : Parser {
 				_localctx = new FlagPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 334;
+				State = 338;
 				((FlagPrimaryContext)_localctx).flag = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==YES || _la==NO) ) {
@@ -2349,37 +2365,37 @@ internal partial class Il2Parser : Parser {
 				_localctx = new CallPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 335;
+				State = 339;
 				name();
-				State = 336;
+				State = 340;
 				Match(LPAREN);
-				State = 345;
+				State = 349;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -8444214116947587072L) != 0) || ((((_la - 73)) & ~0x3f) == 0 && ((1L << (_la - 73)) & 161L) != 0)) {
 					{
-					State = 337;
+					State = 341;
 					argument();
-					State = 342;
+					State = 346;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 338;
+						State = 342;
 						Match(COMMA);
-						State = 339;
+						State = 343;
 						argument();
 						}
 						}
-						State = 344;
+						State = 348;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 347;
+				State = 351;
 				Match(RPAREN);
 				}
 				break;
@@ -2387,7 +2403,7 @@ internal partial class Il2Parser : Parser {
 				_localctx = new WeightPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 349;
+				State = 353;
 				Match(WEIGHT);
 				}
 				break;
@@ -2395,9 +2411,9 @@ internal partial class Il2Parser : Parser {
 				_localctx = new DosesPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 350;
+				State = 354;
 				Match(DOSES);
-				State = 351;
+				State = 355;
 				((DosesPrimaryContext)_localctx).kind = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==GIVEN || _la==HELD) ) {
@@ -2413,32 +2429,32 @@ internal partial class Il2Parser : Parser {
 				_localctx = new TimeSincePrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 352;
+				State = 356;
 				Match(TIME);
-				State = 353;
+				State = 357;
 				Match(SINCE);
-				State = 359;
+				State = 363;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case LAST:
 					{
-					State = 354;
+					State = 358;
 					Match(LAST);
-					State = 355;
+					State = 359;
 					Match(DOSE);
 					}
 					break;
 				case FIRST:
 					{
-					State = 356;
+					State = 360;
 					Match(FIRST);
-					State = 357;
+					State = 361;
 					Match(DOSE);
 					}
 					break;
 				case NAME:
 					{
-					State = 358;
+					State = 362;
 					name();
 					}
 					break;
@@ -2451,7 +2467,7 @@ internal partial class Il2Parser : Parser {
 				_localctx = new NamePrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 361;
+				State = 365;
 				name();
 				}
 				break;
@@ -2499,16 +2515,16 @@ internal partial class Il2Parser : Parser {
 		ArgumentContext _localctx = new ArgumentContext(Context, State);
 		EnterRule(_localctx, 48, RULE_argument);
 		try {
-			State = 367;
+			State = 371;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case LAST:
 				_localctx = new WindowArgumentContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 364;
+				State = 368;
 				Match(LAST);
-				State = 365;
+				State = 369;
 				quantity();
 				}
 				break;
@@ -2525,7 +2541,7 @@ internal partial class Il2Parser : Parser {
 				_localctx = new ExpressionArgumentContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 366;
+				State = 370;
 				expression(0);
 				}
 				break;
@@ -2563,14 +2579,14 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 369;
+			State = 373;
 			Match(NUMBER);
-			State = 371;
+			State = 375;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,36,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,37,Context) ) {
 			case 1:
 				{
-				State = 370;
+				State = 374;
 				unit();
 				}
 				break;
@@ -2606,7 +2622,7 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 373;
+			State = 377;
 			_la = TokenStream.LA(1);
 			if ( !(_la==UNIT || _la==NAME) ) {
 			ErrorHandler.RecoverInline(this);
@@ -2644,7 +2660,7 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 375;
+			State = 379;
 			Match(NAME);
 			}
 		}
@@ -2675,7 +2691,7 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 377;
+			State = 381;
 			Match(STRING);
 			}
 		}
@@ -2709,7 +2725,7 @@ internal partial class Il2Parser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,85,380,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,7,
+		4,1,85,384,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,7,
 		7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,7,20,2,21,7,21,
 		2,22,7,22,2,23,7,23,2,24,7,24,2,25,7,25,2,26,7,26,2,27,7,27,2,28,7,28,
@@ -2726,119 +2742,121 @@ internal partial class Il2Parser : Parser {
 		14,3,14,199,8,14,1,14,1,14,5,14,203,8,14,10,14,12,14,206,9,14,1,14,1,14,
 		1,15,1,15,1,15,3,15,213,8,15,1,16,1,16,1,16,1,16,1,16,3,16,220,8,16,1,
 		17,1,17,1,17,3,17,225,8,17,1,17,1,17,3,17,229,8,17,3,17,231,8,17,1,18,
-		1,18,1,18,1,18,5,18,237,8,18,10,18,12,18,240,9,18,1,18,1,18,1,19,1,19,
-		1,19,1,19,3,19,248,8,19,1,19,1,19,5,19,252,8,19,10,19,12,19,255,9,19,1,
-		19,1,19,1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,
-		20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,5,20,282,8,20,10,
-		20,12,20,285,9,20,3,20,287,8,20,3,20,289,8,20,1,21,1,21,1,21,3,21,294,
-		8,21,1,22,1,22,1,22,1,22,1,22,1,22,3,22,302,8,22,1,22,1,22,1,22,1,22,1,
-		22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,3,
-		22,322,8,22,1,22,5,22,325,8,22,10,22,12,22,328,9,22,1,23,1,23,1,23,1,23,
-		1,23,1,23,1,23,1,23,1,23,1,23,1,23,5,23,341,8,23,10,23,12,23,344,9,23,
-		3,23,346,8,23,1,23,1,23,1,23,1,23,1,23,1,23,1,23,1,23,1,23,1,23,1,23,1,
-		23,3,23,360,8,23,1,23,3,23,363,8,23,1,24,1,24,1,24,3,24,368,8,24,1,25,
-		1,25,3,25,372,8,25,1,26,1,26,1,27,1,27,1,28,1,28,1,28,0,1,44,29,0,2,4,
-		6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,
-		54,56,0,9,1,0,19,20,1,0,33,34,1,0,47,48,1,0,33,35,2,0,56,56,74,75,1,0,
-		72,73,1,0,66,71,1,0,54,55,1,0,79,80,423,0,61,1,0,0,0,2,79,1,0,0,0,4,81,
-		1,0,0,0,6,84,1,0,0,0,8,87,1,0,0,0,10,90,1,0,0,0,12,93,1,0,0,0,14,106,1,
-		0,0,0,16,108,1,0,0,0,18,113,1,0,0,0,20,150,1,0,0,0,22,152,1,0,0,0,24,184,
-		1,0,0,0,26,186,1,0,0,0,28,192,1,0,0,0,30,212,1,0,0,0,32,214,1,0,0,0,34,
-		230,1,0,0,0,36,232,1,0,0,0,38,243,1,0,0,0,40,288,1,0,0,0,42,293,1,0,0,
-		0,44,301,1,0,0,0,46,362,1,0,0,0,48,367,1,0,0,0,50,369,1,0,0,0,52,373,1,
-		0,0,0,54,375,1,0,0,0,56,377,1,0,0,0,58,60,3,2,1,0,59,58,1,0,0,0,60,63,
-		1,0,0,0,61,59,1,0,0,0,61,62,1,0,0,0,62,64,1,0,0,0,63,61,1,0,0,0,64,65,
-		5,0,0,1,65,1,1,0,0,0,66,80,3,4,2,0,67,80,3,6,3,0,68,80,3,8,4,0,69,80,3,
-		10,5,0,70,80,3,12,6,0,71,80,3,16,8,0,72,80,3,18,9,0,73,80,3,22,11,0,74,
-		80,3,26,13,0,75,80,3,28,14,0,76,80,3,32,16,0,77,80,3,36,18,0,78,80,3,38,
-		19,0,79,66,1,0,0,0,79,67,1,0,0,0,79,68,1,0,0,0,79,69,1,0,0,0,79,70,1,0,
-		0,0,79,71,1,0,0,0,79,72,1,0,0,0,79,73,1,0,0,0,79,74,1,0,0,0,79,75,1,0,
-		0,0,79,76,1,0,0,0,79,77,1,0,0,0,79,78,1,0,0,0,80,3,1,0,0,0,81,82,5,1,0,
-		0,82,83,3,54,27,0,83,5,1,0,0,0,84,85,5,2,0,0,85,86,3,56,28,0,86,7,1,0,
-		0,0,87,88,5,3,0,0,88,89,5,76,0,0,89,9,1,0,0,0,90,91,5,4,0,0,91,92,3,54,
-		27,0,92,11,1,0,0,0,93,94,5,5,0,0,94,95,3,54,27,0,95,99,3,56,28,0,96,98,
-		3,14,7,0,97,96,1,0,0,0,98,101,1,0,0,0,99,97,1,0,0,0,99,100,1,0,0,0,100,
-		13,1,0,0,0,101,99,1,0,0,0,102,103,5,6,0,0,103,107,3,56,28,0,104,105,5,
-		7,0,0,105,107,3,56,28,0,106,102,1,0,0,0,106,104,1,0,0,0,107,15,1,0,0,0,
-		108,109,5,8,0,0,109,111,3,54,27,0,110,112,3,56,28,0,111,110,1,0,0,0,111,
-		112,1,0,0,0,112,17,1,0,0,0,113,114,5,9,0,0,114,118,5,61,0,0,115,117,3,
-		20,10,0,116,115,1,0,0,0,117,120,1,0,0,0,118,116,1,0,0,0,118,119,1,0,0,
-		0,119,121,1,0,0,0,120,118,1,0,0,0,121,122,5,62,0,0,122,19,1,0,0,0,123,
-		124,5,10,0,0,124,151,3,54,27,0,125,126,5,11,0,0,126,151,3,50,25,0,127,
-		128,5,13,0,0,128,151,3,54,27,0,129,130,5,14,0,0,130,133,3,50,25,0,131,
-		132,5,15,0,0,132,134,3,50,25,0,133,131,1,0,0,0,133,134,1,0,0,0,134,151,
-		1,0,0,0,135,136,5,16,0,0,136,137,5,17,0,0,137,138,5,78,0,0,138,139,5,12,
-		0,0,139,140,5,18,0,0,140,151,7,0,0,0,141,142,5,21,0,0,142,143,5,11,0,0,
-		143,144,3,50,25,0,144,145,5,15,0,0,145,146,3,50,25,0,146,147,5,22,0,0,
-		147,148,3,54,27,0,148,151,1,0,0,0,149,151,3,34,17,0,150,123,1,0,0,0,150,
-		125,1,0,0,0,150,127,1,0,0,0,150,129,1,0,0,0,150,135,1,0,0,0,150,141,1,
-		0,0,0,150,149,1,0,0,0,151,21,1,0,0,0,152,153,5,23,0,0,153,155,3,54,27,
-		0,154,156,3,56,28,0,155,154,1,0,0,0,155,156,1,0,0,0,156,158,1,0,0,0,157,
-		159,5,60,0,0,158,157,1,0,0,0,158,159,1,0,0,0,159,160,1,0,0,0,160,164,5,
-		61,0,0,161,163,3,24,12,0,162,161,1,0,0,0,163,166,1,0,0,0,164,162,1,0,0,
-		0,164,165,1,0,0,0,165,167,1,0,0,0,166,164,1,0,0,0,167,168,5,62,0,0,168,
-		23,1,0,0,0,169,170,5,24,0,0,170,185,5,77,0,0,171,172,5,25,0,0,172,185,
-		3,52,26,0,173,174,5,26,0,0,174,185,3,50,25,0,175,176,5,27,0,0,176,177,
-		3,50,25,0,177,178,5,15,0,0,178,179,3,50,25,0,179,185,1,0,0,0,180,181,5,
-		28,0,0,181,182,5,29,0,0,182,185,3,50,25,0,183,185,5,30,0,0,184,169,1,0,
-		0,0,184,171,1,0,0,0,184,173,1,0,0,0,184,175,1,0,0,0,184,180,1,0,0,0,184,
-		183,1,0,0,0,185,25,1,0,0,0,186,187,5,31,0,0,187,188,3,54,27,0,188,189,
-		5,66,0,0,189,190,3,44,22,0,190,27,1,0,0,0,191,193,5,32,0,0,192,191,1,0,
-		0,0,192,193,1,0,0,0,193,194,1,0,0,0,194,195,7,1,0,0,195,196,5,36,0,0,196,
-		198,3,54,27,0,197,199,3,56,28,0,198,197,1,0,0,0,198,199,1,0,0,0,199,200,
-		1,0,0,0,200,204,5,61,0,0,201,203,3,30,15,0,202,201,1,0,0,0,203,206,1,0,
-		0,0,204,202,1,0,0,0,204,205,1,0,0,0,205,207,1,0,0,0,206,204,1,0,0,0,207,
-		208,5,62,0,0,208,29,1,0,0,0,209,210,5,39,0,0,210,213,3,44,22,0,211,213,
-		3,34,17,0,212,209,1,0,0,0,212,211,1,0,0,0,213,31,1,0,0,0,214,215,5,37,
-		0,0,215,216,5,36,0,0,216,219,3,54,27,0,217,218,5,38,0,0,218,220,3,56,28,
-		0,219,217,1,0,0,0,219,220,1,0,0,0,220,33,1,0,0,0,221,222,5,40,0,0,222,
-		224,3,54,27,0,223,225,3,56,28,0,224,223,1,0,0,0,224,225,1,0,0,0,225,231,
-		1,0,0,0,226,228,5,41,0,0,227,229,3,56,28,0,228,227,1,0,0,0,228,229,1,0,
-		0,0,229,231,1,0,0,0,230,221,1,0,0,0,230,226,1,0,0,0,231,35,1,0,0,0,232,
-		233,5,43,0,0,233,234,3,54,27,0,234,238,5,61,0,0,235,237,3,40,20,0,236,
-		235,1,0,0,0,237,240,1,0,0,0,238,236,1,0,0,0,238,239,1,0,0,0,239,241,1,
-		0,0,0,240,238,1,0,0,0,241,242,5,62,0,0,242,37,1,0,0,0,243,244,5,42,0,0,
-		244,247,3,56,28,0,245,246,5,44,0,0,246,248,3,54,27,0,247,245,1,0,0,0,247,
-		248,1,0,0,0,248,249,1,0,0,0,249,253,5,61,0,0,250,252,3,40,20,0,251,250,
-		1,0,0,0,252,255,1,0,0,0,253,251,1,0,0,0,253,254,1,0,0,0,254,256,1,0,0,
-		0,255,253,1,0,0,0,256,257,5,62,0,0,257,39,1,0,0,0,258,259,5,45,0,0,259,
-		289,3,50,25,0,260,261,5,8,0,0,261,262,3,54,27,0,262,263,3,50,25,0,263,
-		264,5,46,0,0,264,289,1,0,0,0,265,266,5,11,0,0,266,267,7,2,0,0,267,268,
-		3,50,25,0,268,269,5,46,0,0,269,289,1,0,0,0,270,271,3,54,27,0,271,272,3,
-		42,21,0,272,273,3,50,25,0,273,274,5,46,0,0,274,289,1,0,0,0,275,276,5,49,
-		0,0,276,286,7,3,0,0,277,278,5,38,0,0,278,283,3,54,27,0,279,280,5,65,0,
-		0,280,282,3,54,27,0,281,279,1,0,0,0,282,285,1,0,0,0,283,281,1,0,0,0,283,
-		284,1,0,0,0,284,287,1,0,0,0,285,283,1,0,0,0,286,277,1,0,0,0,286,287,1,
-		0,0,0,287,289,1,0,0,0,288,258,1,0,0,0,288,260,1,0,0,0,288,265,1,0,0,0,
-		288,270,1,0,0,0,288,275,1,0,0,0,289,41,1,0,0,0,290,294,5,54,0,0,291,294,
-		5,55,0,0,292,294,3,50,25,0,293,290,1,0,0,0,293,291,1,0,0,0,293,292,1,0,
-		0,0,294,43,1,0,0,0,295,296,6,22,-1,0,296,302,3,46,23,0,297,298,5,73,0,
-		0,298,302,3,44,22,8,299,300,5,52,0,0,300,302,3,44,22,3,301,295,1,0,0,0,
-		301,297,1,0,0,0,301,299,1,0,0,0,302,326,1,0,0,0,303,304,10,7,0,0,304,305,
-		7,4,0,0,305,325,3,44,22,8,306,307,10,6,0,0,307,308,7,5,0,0,308,325,3,44,
-		22,7,309,310,10,5,0,0,310,311,7,6,0,0,311,325,3,44,22,6,312,313,10,2,0,
-		0,313,314,5,50,0,0,314,325,3,44,22,3,315,316,10,1,0,0,316,317,5,51,0,0,
-		317,325,3,44,22,2,318,319,10,4,0,0,319,321,5,53,0,0,320,322,5,52,0,0,321,
-		320,1,0,0,0,321,322,1,0,0,0,322,323,1,0,0,0,323,325,7,7,0,0,324,303,1,
-		0,0,0,324,306,1,0,0,0,324,309,1,0,0,0,324,312,1,0,0,0,324,315,1,0,0,0,
-		324,318,1,0,0,0,325,328,1,0,0,0,326,324,1,0,0,0,326,327,1,0,0,0,327,45,
-		1,0,0,0,328,326,1,0,0,0,329,330,5,63,0,0,330,331,3,44,22,0,331,332,5,64,
-		0,0,332,363,1,0,0,0,333,363,3,50,25,0,334,363,7,7,0,0,335,336,3,54,27,
-		0,336,345,5,63,0,0,337,342,3,48,24,0,338,339,5,65,0,0,339,341,3,48,24,
-		0,340,338,1,0,0,0,341,344,1,0,0,0,342,340,1,0,0,0,342,343,1,0,0,0,343,
-		346,1,0,0,0,344,342,1,0,0,0,345,337,1,0,0,0,345,346,1,0,0,0,346,347,1,
-		0,0,0,347,348,5,64,0,0,348,363,1,0,0,0,349,363,5,45,0,0,350,351,5,12,0,
-		0,351,363,7,2,0,0,352,353,5,59,0,0,353,359,5,58,0,0,354,355,5,57,0,0,355,
-		360,5,11,0,0,356,357,5,21,0,0,357,360,5,11,0,0,358,360,3,54,27,0,359,354,
-		1,0,0,0,359,356,1,0,0,0,359,358,1,0,0,0,360,363,1,0,0,0,361,363,3,54,27,
-		0,362,329,1,0,0,0,362,333,1,0,0,0,362,334,1,0,0,0,362,335,1,0,0,0,362,
-		349,1,0,0,0,362,350,1,0,0,0,362,352,1,0,0,0,362,361,1,0,0,0,363,47,1,0,
-		0,0,364,365,5,57,0,0,365,368,3,50,25,0,366,368,3,44,22,0,367,364,1,0,0,
-		0,367,366,1,0,0,0,368,49,1,0,0,0,369,371,5,78,0,0,370,372,3,52,26,0,371,
-		370,1,0,0,0,371,372,1,0,0,0,372,51,1,0,0,0,373,374,7,8,0,0,374,53,1,0,
-		0,0,375,376,5,80,0,0,376,55,1,0,0,0,377,378,5,81,0,0,378,57,1,0,0,0,37,
-		61,79,99,106,111,118,133,150,155,158,164,184,192,198,204,212,219,224,228,
-		230,238,247,253,283,286,288,293,301,321,324,326,342,345,359,362,367,371
+		1,18,1,18,1,18,3,18,237,8,18,1,18,1,18,5,18,241,8,18,10,18,12,18,244,9,
+		18,1,18,1,18,1,19,1,19,1,19,1,19,3,19,252,8,19,1,19,1,19,5,19,256,8,19,
+		10,19,12,19,259,9,19,1,19,1,19,1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,
+		1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,
+		1,20,5,20,286,8,20,10,20,12,20,289,9,20,3,20,291,8,20,3,20,293,8,20,1,
+		21,1,21,1,21,3,21,298,8,21,1,22,1,22,1,22,1,22,1,22,1,22,3,22,306,8,22,
+		1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,
+		1,22,1,22,1,22,1,22,3,22,326,8,22,1,22,5,22,329,8,22,10,22,12,22,332,9,
+		22,1,23,1,23,1,23,1,23,1,23,1,23,1,23,1,23,1,23,1,23,1,23,5,23,345,8,23,
+		10,23,12,23,348,9,23,3,23,350,8,23,1,23,1,23,1,23,1,23,1,23,1,23,1,23,
+		1,23,1,23,1,23,1,23,1,23,3,23,364,8,23,1,23,3,23,367,8,23,1,24,1,24,1,
+		24,3,24,372,8,24,1,25,1,25,3,25,376,8,25,1,26,1,26,1,27,1,27,1,28,1,28,
+		1,28,0,1,44,29,0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,
+		40,42,44,46,48,50,52,54,56,0,9,1,0,19,20,1,0,33,34,1,0,47,48,1,0,33,35,
+		2,0,56,56,74,75,1,0,72,73,1,0,66,71,1,0,54,55,1,0,79,80,428,0,61,1,0,0,
+		0,2,79,1,0,0,0,4,81,1,0,0,0,6,84,1,0,0,0,8,87,1,0,0,0,10,90,1,0,0,0,12,
+		93,1,0,0,0,14,106,1,0,0,0,16,108,1,0,0,0,18,113,1,0,0,0,20,150,1,0,0,0,
+		22,152,1,0,0,0,24,184,1,0,0,0,26,186,1,0,0,0,28,192,1,0,0,0,30,212,1,0,
+		0,0,32,214,1,0,0,0,34,230,1,0,0,0,36,232,1,0,0,0,38,247,1,0,0,0,40,292,
+		1,0,0,0,42,297,1,0,0,0,44,305,1,0,0,0,46,366,1,0,0,0,48,371,1,0,0,0,50,
+		373,1,0,0,0,52,377,1,0,0,0,54,379,1,0,0,0,56,381,1,0,0,0,58,60,3,2,1,0,
+		59,58,1,0,0,0,60,63,1,0,0,0,61,59,1,0,0,0,61,62,1,0,0,0,62,64,1,0,0,0,
+		63,61,1,0,0,0,64,65,5,0,0,1,65,1,1,0,0,0,66,80,3,4,2,0,67,80,3,6,3,0,68,
+		80,3,8,4,0,69,80,3,10,5,0,70,80,3,12,6,0,71,80,3,16,8,0,72,80,3,18,9,0,
+		73,80,3,22,11,0,74,80,3,26,13,0,75,80,3,28,14,0,76,80,3,32,16,0,77,80,
+		3,36,18,0,78,80,3,38,19,0,79,66,1,0,0,0,79,67,1,0,0,0,79,68,1,0,0,0,79,
+		69,1,0,0,0,79,70,1,0,0,0,79,71,1,0,0,0,79,72,1,0,0,0,79,73,1,0,0,0,79,
+		74,1,0,0,0,79,75,1,0,0,0,79,76,1,0,0,0,79,77,1,0,0,0,79,78,1,0,0,0,80,
+		3,1,0,0,0,81,82,5,1,0,0,82,83,3,54,27,0,83,5,1,0,0,0,84,85,5,2,0,0,85,
+		86,3,56,28,0,86,7,1,0,0,0,87,88,5,3,0,0,88,89,5,76,0,0,89,9,1,0,0,0,90,
+		91,5,4,0,0,91,92,3,54,27,0,92,11,1,0,0,0,93,94,5,5,0,0,94,95,3,54,27,0,
+		95,99,3,56,28,0,96,98,3,14,7,0,97,96,1,0,0,0,98,101,1,0,0,0,99,97,1,0,
+		0,0,99,100,1,0,0,0,100,13,1,0,0,0,101,99,1,0,0,0,102,103,5,6,0,0,103,107,
+		3,56,28,0,104,105,5,7,0,0,105,107,3,56,28,0,106,102,1,0,0,0,106,104,1,
+		0,0,0,107,15,1,0,0,0,108,109,5,8,0,0,109,111,3,54,27,0,110,112,3,56,28,
+		0,111,110,1,0,0,0,111,112,1,0,0,0,112,17,1,0,0,0,113,114,5,9,0,0,114,118,
+		5,61,0,0,115,117,3,20,10,0,116,115,1,0,0,0,117,120,1,0,0,0,118,116,1,0,
+		0,0,118,119,1,0,0,0,119,121,1,0,0,0,120,118,1,0,0,0,121,122,5,62,0,0,122,
+		19,1,0,0,0,123,124,5,10,0,0,124,151,3,54,27,0,125,126,5,11,0,0,126,151,
+		3,50,25,0,127,128,5,13,0,0,128,151,3,54,27,0,129,130,5,14,0,0,130,133,
+		3,50,25,0,131,132,5,15,0,0,132,134,3,50,25,0,133,131,1,0,0,0,133,134,1,
+		0,0,0,134,151,1,0,0,0,135,136,5,16,0,0,136,137,5,17,0,0,137,138,5,78,0,
+		0,138,139,5,12,0,0,139,140,5,18,0,0,140,151,7,0,0,0,141,142,5,21,0,0,142,
+		143,5,11,0,0,143,144,3,50,25,0,144,145,5,15,0,0,145,146,3,50,25,0,146,
+		147,5,22,0,0,147,148,3,54,27,0,148,151,1,0,0,0,149,151,3,34,17,0,150,123,
+		1,0,0,0,150,125,1,0,0,0,150,127,1,0,0,0,150,129,1,0,0,0,150,135,1,0,0,
+		0,150,141,1,0,0,0,150,149,1,0,0,0,151,21,1,0,0,0,152,153,5,23,0,0,153,
+		155,3,54,27,0,154,156,3,56,28,0,155,154,1,0,0,0,155,156,1,0,0,0,156,158,
+		1,0,0,0,157,159,5,60,0,0,158,157,1,0,0,0,158,159,1,0,0,0,159,160,1,0,0,
+		0,160,164,5,61,0,0,161,163,3,24,12,0,162,161,1,0,0,0,163,166,1,0,0,0,164,
+		162,1,0,0,0,164,165,1,0,0,0,165,167,1,0,0,0,166,164,1,0,0,0,167,168,5,
+		62,0,0,168,23,1,0,0,0,169,170,5,24,0,0,170,185,5,77,0,0,171,172,5,25,0,
+		0,172,185,3,52,26,0,173,174,5,26,0,0,174,185,3,50,25,0,175,176,5,27,0,
+		0,176,177,3,50,25,0,177,178,5,15,0,0,178,179,3,50,25,0,179,185,1,0,0,0,
+		180,181,5,28,0,0,181,182,5,29,0,0,182,185,3,50,25,0,183,185,5,30,0,0,184,
+		169,1,0,0,0,184,171,1,0,0,0,184,173,1,0,0,0,184,175,1,0,0,0,184,180,1,
+		0,0,0,184,183,1,0,0,0,185,25,1,0,0,0,186,187,5,31,0,0,187,188,3,54,27,
+		0,188,189,5,66,0,0,189,190,3,44,22,0,190,27,1,0,0,0,191,193,5,32,0,0,192,
+		191,1,0,0,0,192,193,1,0,0,0,193,194,1,0,0,0,194,195,7,1,0,0,195,196,5,
+		36,0,0,196,198,3,54,27,0,197,199,3,56,28,0,198,197,1,0,0,0,198,199,1,0,
+		0,0,199,200,1,0,0,0,200,204,5,61,0,0,201,203,3,30,15,0,202,201,1,0,0,0,
+		203,206,1,0,0,0,204,202,1,0,0,0,204,205,1,0,0,0,205,207,1,0,0,0,206,204,
+		1,0,0,0,207,208,5,62,0,0,208,29,1,0,0,0,209,210,5,39,0,0,210,213,3,44,
+		22,0,211,213,3,34,17,0,212,209,1,0,0,0,212,211,1,0,0,0,213,31,1,0,0,0,
+		214,215,5,37,0,0,215,216,5,36,0,0,216,219,3,54,27,0,217,218,5,38,0,0,218,
+		220,3,56,28,0,219,217,1,0,0,0,219,220,1,0,0,0,220,33,1,0,0,0,221,222,5,
+		40,0,0,222,224,3,54,27,0,223,225,3,56,28,0,224,223,1,0,0,0,224,225,1,0,
+		0,0,225,231,1,0,0,0,226,228,5,41,0,0,227,229,3,56,28,0,228,227,1,0,0,0,
+		228,229,1,0,0,0,229,231,1,0,0,0,230,221,1,0,0,0,230,226,1,0,0,0,231,35,
+		1,0,0,0,232,233,5,43,0,0,233,236,3,54,27,0,234,235,5,44,0,0,235,237,3,
+		54,27,0,236,234,1,0,0,0,236,237,1,0,0,0,237,238,1,0,0,0,238,242,5,61,0,
+		0,239,241,3,40,20,0,240,239,1,0,0,0,241,244,1,0,0,0,242,240,1,0,0,0,242,
+		243,1,0,0,0,243,245,1,0,0,0,244,242,1,0,0,0,245,246,5,62,0,0,246,37,1,
+		0,0,0,247,248,5,42,0,0,248,251,3,56,28,0,249,250,5,44,0,0,250,252,3,54,
+		27,0,251,249,1,0,0,0,251,252,1,0,0,0,252,253,1,0,0,0,253,257,5,61,0,0,
+		254,256,3,40,20,0,255,254,1,0,0,0,256,259,1,0,0,0,257,255,1,0,0,0,257,
+		258,1,0,0,0,258,260,1,0,0,0,259,257,1,0,0,0,260,261,5,62,0,0,261,39,1,
+		0,0,0,262,263,5,45,0,0,263,293,3,50,25,0,264,265,5,8,0,0,265,266,3,54,
+		27,0,266,267,3,50,25,0,267,268,5,46,0,0,268,293,1,0,0,0,269,270,5,11,0,
+		0,270,271,7,2,0,0,271,272,3,50,25,0,272,273,5,46,0,0,273,293,1,0,0,0,274,
+		275,3,54,27,0,275,276,3,42,21,0,276,277,3,50,25,0,277,278,5,46,0,0,278,
+		293,1,0,0,0,279,280,5,49,0,0,280,290,7,3,0,0,281,282,5,38,0,0,282,287,
+		3,54,27,0,283,284,5,65,0,0,284,286,3,54,27,0,285,283,1,0,0,0,286,289,1,
+		0,0,0,287,285,1,0,0,0,287,288,1,0,0,0,288,291,1,0,0,0,289,287,1,0,0,0,
+		290,281,1,0,0,0,290,291,1,0,0,0,291,293,1,0,0,0,292,262,1,0,0,0,292,264,
+		1,0,0,0,292,269,1,0,0,0,292,274,1,0,0,0,292,279,1,0,0,0,293,41,1,0,0,0,
+		294,298,5,54,0,0,295,298,5,55,0,0,296,298,3,50,25,0,297,294,1,0,0,0,297,
+		295,1,0,0,0,297,296,1,0,0,0,298,43,1,0,0,0,299,300,6,22,-1,0,300,306,3,
+		46,23,0,301,302,5,73,0,0,302,306,3,44,22,8,303,304,5,52,0,0,304,306,3,
+		44,22,3,305,299,1,0,0,0,305,301,1,0,0,0,305,303,1,0,0,0,306,330,1,0,0,
+		0,307,308,10,7,0,0,308,309,7,4,0,0,309,329,3,44,22,8,310,311,10,6,0,0,
+		311,312,7,5,0,0,312,329,3,44,22,7,313,314,10,5,0,0,314,315,7,6,0,0,315,
+		329,3,44,22,6,316,317,10,2,0,0,317,318,5,50,0,0,318,329,3,44,22,3,319,
+		320,10,1,0,0,320,321,5,51,0,0,321,329,3,44,22,2,322,323,10,4,0,0,323,325,
+		5,53,0,0,324,326,5,52,0,0,325,324,1,0,0,0,325,326,1,0,0,0,326,327,1,0,
+		0,0,327,329,7,7,0,0,328,307,1,0,0,0,328,310,1,0,0,0,328,313,1,0,0,0,328,
+		316,1,0,0,0,328,319,1,0,0,0,328,322,1,0,0,0,329,332,1,0,0,0,330,328,1,
+		0,0,0,330,331,1,0,0,0,331,45,1,0,0,0,332,330,1,0,0,0,333,334,5,63,0,0,
+		334,335,3,44,22,0,335,336,5,64,0,0,336,367,1,0,0,0,337,367,3,50,25,0,338,
+		367,7,7,0,0,339,340,3,54,27,0,340,349,5,63,0,0,341,346,3,48,24,0,342,343,
+		5,65,0,0,343,345,3,48,24,0,344,342,1,0,0,0,345,348,1,0,0,0,346,344,1,0,
+		0,0,346,347,1,0,0,0,347,350,1,0,0,0,348,346,1,0,0,0,349,341,1,0,0,0,349,
+		350,1,0,0,0,350,351,1,0,0,0,351,352,5,64,0,0,352,367,1,0,0,0,353,367,5,
+		45,0,0,354,355,5,12,0,0,355,367,7,2,0,0,356,357,5,59,0,0,357,363,5,58,
+		0,0,358,359,5,57,0,0,359,364,5,11,0,0,360,361,5,21,0,0,361,364,5,11,0,
+		0,362,364,3,54,27,0,363,358,1,0,0,0,363,360,1,0,0,0,363,362,1,0,0,0,364,
+		367,1,0,0,0,365,367,3,54,27,0,366,333,1,0,0,0,366,337,1,0,0,0,366,338,
+		1,0,0,0,366,339,1,0,0,0,366,353,1,0,0,0,366,354,1,0,0,0,366,356,1,0,0,
+		0,366,365,1,0,0,0,367,47,1,0,0,0,368,369,5,57,0,0,369,372,3,50,25,0,370,
+		372,3,44,22,0,371,368,1,0,0,0,371,370,1,0,0,0,372,49,1,0,0,0,373,375,5,
+		78,0,0,374,376,3,52,26,0,375,374,1,0,0,0,375,376,1,0,0,0,376,51,1,0,0,
+		0,377,378,7,8,0,0,378,53,1,0,0,0,379,380,5,80,0,0,380,55,1,0,0,0,381,382,
+		5,81,0,0,382,57,1,0,0,0,38,61,79,99,106,111,118,133,150,155,158,164,184,
+		192,198,204,212,219,224,228,230,236,242,251,257,287,290,292,297,305,325,
+		328,330,346,349,363,366,371,375
 	};
 
 	public static readonly ATN _ATN =
