@@ -1,0 +1,185 @@
+using IlTwo.Dsl.Binding;
+using IlTwo.Dsl.Compilation;
+using IlTwo.Dsl.Evaluation;
+using IlTwo.Runtime.Protocols;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
+
+namespace IlTwo.Dsl.Emit;
+
+/// <summary>
+/// Builds the C# for one protocol with Roslyn's syntax factory: one class deriving from <see cref="ProtocolRules"/>.
+/// Names in the generated code are fixed; everything a protocol author wrote reaches it only as a literal
+/// (the JSON description, the #line file name), so no protocol text can ever become code.
+/// </summary>
+public static class CSharpGenerator
+{
+    public const string Namespace = "IlTwo.Generated";
+    public const string ClassName = "CompiledRules";
+    public const string FullTypeName = Namespace + "." + ClassName;
+
+    private const string SnapshotParameter = "s";
+    private const string ResultsParameter = "r";
+
+    public static CompilationUnitSyntax Generate(ProtocolCompilation compilation, ProtocolInfo info)
+    {
+        var protocol = compilation.Protocol;
+        var observations = protocol.Observations.Select((o, i) => (o, i)).ToDictionary(p => p.o, p => p.i);
+        var events = protocol.Events.Select((e, i) => (e, i)).ToDictionary(p => p.e, p => p.i);
+        var lineFile = Path.GetFileName(compilation.Text.Path) is { Length: > 0 } name ? name : "protocol.il2";
+        var emitter = new ExpressionEmitter(observations, events);
+
+        var statements = new List<StatementSyntax>();
+        for (var i = 0; i < protocol.Rules.Length; i++)
+        {
+            var rule = protocol.Rules[i];
+            var statement = ExpressionStatement(AssignmentExpression(
+                SyntaxKind.SimpleAssignmentExpression,
+                ElementAccessExpression(IdentifierName(ResultsParameter)).WithArgumentList(BracketedArgumentList(SingletonSeparatedList(Argument(Literal(i))))),
+                emitter.Truth(rule.Condition)));
+
+            // #line maps the statement to the rule's condition in the .il2 file: stack traces and debuggers land there.
+            var source = rule.Location.Source;
+            var line = source.GetLinePosition(rule.Condition.Syntax?.Span.Start ?? rule.Location.Span.Start).Line + 1;
+            var file = Path.GetFileName(source.Path) is { Length: > 0 } f ? f : lineFile;
+            statement = statement.WithLeadingTrivia(Trivia(LineDirectiveTrivia(SyntaxFactory.Literal(line), SyntaxFactory.Literal(file), true)));
+            statements.Add(statement);
+        }
+        var body = Block(statements);
+        if (statements.Count > 0)
+            body = body.WithCloseBraceToken(Token(SyntaxKind.CloseBraceToken).WithLeadingTrivia(Trivia(LineDirectiveTrivia(Token(SyntaxKind.DefaultKeyword), true))));
+
+        var infoField = FieldDeclaration(VariableDeclaration(Type("IlTwo.Runtime.Protocols.ProtocolInfo"))
+                .WithVariables(SingletonSeparatedList(VariableDeclarator("s_info").WithInitializer(EqualsValueClause(
+                    InvocationExpression(MemberAccess("IlTwo.Runtime.Protocols.ProtocolInfoJson", "Deserialize"))
+                        .WithArgumentList(ArgumentList(SingletonSeparatedList(Argument(Literal(ProtocolInfoJson.Serialize(info)))))))))))
+            .WithModifiers(TokenList(Token(SyntaxKind.PrivateKeyword), Token(SyntaxKind.StaticKeyword), Token(SyntaxKind.ReadOnlyKeyword)));
+
+        var infoProperty = PropertyDeclaration(Type("IlTwo.Runtime.Protocols.ProtocolInfo"), "Info")
+            .WithModifiers(TokenList(Token(SyntaxKind.PublicKeyword), Token(SyntaxKind.OverrideKeyword)))
+            .WithExpressionBody(ArrowExpressionClause(IdentifierName("s_info")))
+            .WithSemicolonToken(Token(SyntaxKind.SemicolonToken));
+
+        var evaluate = MethodDeclaration(PredefinedType(Token(SyntaxKind.VoidKeyword)), "EvaluateRules")
+            .WithModifiers(TokenList(Token(SyntaxKind.PublicKeyword), Token(SyntaxKind.OverrideKeyword)))
+            .WithParameterList(ParameterList(SeparatedList(new[]
+            {
+                Parameter(Identifier(SnapshotParameter)).WithType(Type("IlTwo.Runtime.Evaluation.PatientSnapshot")),
+                Parameter(Identifier(ResultsParameter)).WithType(
+                    QualifiedName(AliasQualifiedName(IdentifierName(Token(SyntaxKind.GlobalKeyword)), IdentifierName("System")),
+                        GenericName("Span").WithTypeArgumentList(TypeArgumentList(SingletonSeparatedList<TypeSyntax>(Type("IlTwo.Runtime.Evaluation.Truth")))))),
+            })))
+            .WithBody(body);
+
+        var @class = ClassDeclaration(ClassName)
+            .WithModifiers(TokenList(Token(SyntaxKind.PublicKeyword), Token(SyntaxKind.SealedKeyword)))
+            .WithBaseList(BaseList(SingletonSeparatedList<BaseTypeSyntax>(SimpleBaseType(Type("IlTwo.Runtime.Protocols.ProtocolRules")))))
+            .WithMembers(List<MemberDeclarationSyntax>([infoField, infoProperty, evaluate]));
+
+        var attribute = AttributeList(SingletonSeparatedList(CompiledProtocolAttribute(info)))
+            .WithTarget(AttributeTargetSpecifier(Token(SyntaxKind.AssemblyKeyword)));
+
+        return CompilationUnit()
+            .WithAttributeLists(SingletonList(attribute))
+            .WithMembers(SingletonList<MemberDeclarationSyntax>(FileScopedNamespaceDeclaration(ParseName(Namespace)).WithMembers(SingletonList<MemberDeclarationSyntax>(@class))))
+            .WithLeadingTrivia(Comment("// <auto-generated>Generated by il2 from a protocol; do not edit.</auto-generated>"), CarriageReturnLineFeed)
+            .NormalizeWhitespace(eol: "\n");
+    }
+
+    private static AttributeSyntax CompiledProtocolAttribute(ProtocolInfo info) =>
+        Attribute(Type("IlTwo.Runtime.Protocols.CompiledProtocolAttribute"))
+            .WithArgumentList(AttributeArgumentList(SeparatedList(new[]
+            {
+                AttributeArgument(Literal(info.Id)),
+                AttributeArgument(Literal(info.Version)),
+                AttributeArgument(Literal(info.SourceHash)),
+                AttributeArgument(Literal(info.CompilerVersion)),
+                AttributeArgument(Literal(FullTypeName)),
+            })));
+
+    internal static LiteralExpressionSyntax Literal(string value) => LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(value));
+
+    internal static LiteralExpressionSyntax Literal(int value) => LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal(value));
+
+    internal static ExpressionSyntax Literal(double value)
+    {
+        if (double.IsNaN(value))
+            return MemberAccess("System.Double", "NaN");
+        if (double.IsPositiveInfinity(value))
+            return MemberAccess("System.Double", "PositiveInfinity");
+        if (double.IsNegativeInfinity(value))
+            return MemberAccess("System.Double", "NegativeInfinity");
+        var literal = LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal(Math.Abs(value)));
+        return value < 0 || (value == 0 && double.IsNegative(value)) ? PrefixUnaryExpression(SyntaxKind.UnaryMinusExpression, literal) : literal;
+    }
+
+    /// <summary>A fully qualified type name with <c>global::</c>.</summary>
+    internal static NameSyntax Type(string fullName)
+    {
+        var parts = fullName.Split('.');
+        NameSyntax name = AliasQualifiedName(IdentifierName(Token(SyntaxKind.GlobalKeyword)), IdentifierName(parts[0]));
+        foreach (var part in parts.Skip(1))
+            name = QualifiedName(name, IdentifierName(part));
+        return name;
+    }
+
+    internal static MemberAccessExpressionSyntax MemberAccess(string type, string member) =>
+        MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, Type(type), IdentifierName(member));
+
+    /// <summary>Emits bound expressions as C#: numbers as doubles in canonical units (NaN = unknown), conditions as Truth.</summary>
+    private sealed class ExpressionEmitter(Dictionary<ObservationSymbol, int> observations, Dictionary<EventSymbol, int> events)
+    {
+        private const string LogicType = "IlTwo.Runtime.Evaluation.Logic";
+
+        public ExpressionSyntax Truth(BoundExpression expression) => expression switch
+        {
+            BoundBinary { Kind: BoundBinaryKind.And or BoundBinaryKind.Or } b => Call(b.Kind == BoundBinaryKind.And ? "And" : "Or", Truth(b.Left), Truth(b.Right)),
+            BoundBinary b when b.Kind.IsComparison() => Call(b.Kind.ToString(), Number(b.Left), Number(b.Right)),
+            BoundNot n => Call("Not", Truth(n.Operand)),
+            BoundIsFlag f => Call("Is", Number(f.Operand), LiteralExpression(f.Expected ? SyntaxKind.TrueLiteralExpression : SyntaxKind.FalseLiteralExpression)),
+            BoundConstantReference c when c.Constant.Value is { } v => Truth(v),
+            _ => Call("ToTruth", Number(expression)),
+        };
+
+        public ExpressionSyntax Number(BoundExpression expression) => expression switch
+        {
+            BoundQuantityLiteral l => Literal(l.Value),
+            BoundFlagLiteral f => Literal(f.Value ? 1.0 : 0.0),
+            BoundConstantReference c when c.Constant.Value is { } v => Number(v),
+            BoundObservationValue o => Snapshot("Latest", Literal(observations[o.Observation])),
+            BoundBaseline b => Snapshot("Baseline", Literal(observations[b.Observation])),
+            BoundAggregate a => Snapshot(a.Kind.ToString(), Literal(observations[a.Observation]), Literal(a.WindowSeconds)),
+            BoundWeight => MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, IdentifierName(SnapshotParameter), IdentifierName("Weight")),
+            BoundDoses d => CastExpression(PredefinedType(Token(SyntaxKind.DoubleKeyword)), MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, IdentifierName(SnapshotParameter), IdentifierName(d.Held ? "DosesHeld" : "DosesGiven"))),
+            BoundTimeSince t => t.Kind switch
+            {
+                Syntax.TimeSinceKind.LastDose => Snapshot("TimeSinceLastDose"),
+                Syntax.TimeSinceKind.FirstDose => Snapshot("TimeSinceFirstDose"),
+                _ => Snapshot("TimeSinceEvent", Literal(events[t.Event!])),
+            },
+            BoundNegate n => PrefixUnaryExpression(SyntaxKind.UnaryMinusExpression, ParenthesizedExpression(Number(n.Operand))),
+            BoundBinary { Kind: BoundBinaryKind.Multiply or BoundBinaryKind.Divide or BoundBinaryKind.Add or BoundBinaryKind.Subtract } b =>
+                ParenthesizedExpression(BinaryExpression(
+                    b.Kind switch
+                    {
+                        BoundBinaryKind.Multiply => SyntaxKind.MultiplyExpression,
+                        BoundBinaryKind.Divide => SyntaxKind.DivideExpression,
+                        BoundBinaryKind.Add => SyntaxKind.AddExpression,
+                        _ => SyntaxKind.SubtractExpression,
+                    },
+                    Number(b.Left),
+                    Number(b.Right))),
+            _ when expression.Type is YesNoType => Call("FromTruth", Truth(expression)),
+            _ => throw new InvalidOperationException($"cannot emit {expression.GetType().Name}: the binder should have reported it"),
+        };
+
+        private static InvocationExpressionSyntax Call(string method, params ExpressionSyntax[] arguments) =>
+            InvocationExpression(MemberAccess(LogicType, method)).WithArgumentList(ArgumentList(SeparatedList(arguments.Select(Argument))));
+
+        private static InvocationExpressionSyntax Snapshot(string method, params ExpressionSyntax[] arguments) =>
+            InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, IdentifierName(SnapshotParameter), IdentifierName(method)))
+                .WithArgumentList(ArgumentList(SeparatedList(arguments.Select(Argument))));
+    }
+}

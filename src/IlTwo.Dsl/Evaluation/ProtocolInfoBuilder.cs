@@ -1,0 +1,135 @@
+using System.Collections.Immutable;
+
+using IlTwo.Dsl.Binding;
+using IlTwo.Dsl.Compilation;
+using IlTwo.Runtime.Protocols;
+using SyntaxRuleAction = IlTwo.Dsl.Syntax.RuleAction;
+
+namespace IlTwo.Dsl.Evaluation;
+
+/// <summary>Describes a bound protocol for the engine: the same description whether it runs interpreted or compiled.</summary>
+public static class ProtocolInfoBuilder
+{
+    public static string CompilerVersion { get; } =
+        typeof(ProtocolInfoBuilder).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false).OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    public static ProtocolInfo Build(ProtocolCompilation compilation)
+    {
+        var protocol = compilation.Protocol;
+        var observationIndex = protocol.Observations.Select((o, i) => (o, i)).ToDictionary(p => p.o, p => p.i);
+        var eventIndex = protocol.Events.Select((e, i) => (e, i)).ToDictionary(p => p.e, p => p.i);
+
+        return new ProtocolInfo
+        {
+            Id = protocol.Id,
+            Title = protocol.Title ?? protocol.Id,
+            Version = protocol.Version ?? "0.0.0",
+            SourceHash = compilation.SourceHash,
+            CompilerVersion = CompilerVersion,
+            Lineage = [.. protocol.Lineage.Select(p => p.Id)],
+            Regimen = Regimen(protocol.Regimen, eventIndex),
+            Observations = [.. protocol.Observations.Select((o, i) => new ObservationInfo
+            {
+                Index = i,
+                Name = o.Name,
+                Title = o.Title,
+                IsYesNo = o.IsYesNo,
+                Unit = o.Unit?.Code,
+                Codes = o.LoincCodes,
+                RecencySeconds = o.RecencySeconds ?? 0,
+                MolarMass = o.MolarMass,
+                IsOptional = o.IsOptional,
+            })],
+            Events = [.. protocol.Events.Select((e, i) => new EventInfo(i, e.Name, e.Title))],
+            References = [.. protocol.References.Select(r => new ReferenceInfo(r.Name, r.Title, r.Doi, r.Url))],
+            Rules = [.. protocol.Rules.Select((r, i) => new RuleInfo
+            {
+                Index = i,
+                Id = r.Name,
+                Title = r.Title,
+                Action = r.Action == SyntaxRuleAction.Discontinue ? RuleAction.Discontinue : RuleAction.Hold,
+                Condition = BoundExpressionPrinter.Print(r.Condition),
+                DefinedIn = r.ProtocolId,
+                Citations = [.. r.Citations.Select(Citation)],
+                Inputs = Inputs(r.Condition, observationIndex, eventIndex),
+            })],
+        };
+    }
+
+    private static RegimenInfo Regimen(BoundRegimen regimen, Dictionary<EventSymbol, int> eventIndex) => new()
+    {
+        Drug = regimen.Drug,
+        DoseValue = regimen.DoseValue,
+        DoseUnit = regimen.DoseUnit,
+        Route = regimen.Route,
+        MinIntervalSeconds = regimen.MinIntervalSeconds ?? 0,
+        MaxIntervalSeconds = regimen.MaxIntervalSeconds,
+        MaxDosesPerCycle = regimen.MaxDosesPerCycle,
+        MaxDosesPerCourse = regimen.MaxDosesPerCourse,
+        FirstDose = regimen.FirstDose is { } window && eventIndex.TryGetValue(window.Event, out var index)
+            ? new FirstDoseWindowInfo(window.EarliestSeconds, window.LatestSeconds, index, window.Event.Name)
+            : null,
+        Citations = [.. regimen.Citations.Select(Citation)],
+    };
+
+    private static CitationInfo Citation(BoundCitation citation) =>
+        new(citation.Reference?.Name, citation.Locator, citation.Unverified, citation.Note);
+
+    /// <summary>The distinct patient values a condition reads, in the order they appear.</summary>
+    private static ImmutableArray<RuleInputInfo> Inputs(BoundExpression condition, Dictionary<ObservationSymbol, int> observations, Dictionary<EventSymbol, int> events)
+    {
+        var inputs = new List<RuleInputInfo>();
+        void Add(RuleInputInfo input)
+        {
+            if (!inputs.Any(i => i.Kind == input.Kind && i.Index == input.Index && i.Aggregate == input.Aggregate && i.WindowSeconds == input.WindowSeconds))
+                inputs.Add(input);
+        }
+
+        void Walk(BoundExpression expression)
+        {
+            var text = BoundExpressionPrinter.Print(expression);
+            switch (expression)
+            {
+                case BoundObservationValue o:
+                    Add(new RuleInputInfo { Kind = InputKind.Latest, Index = observations[o.Observation], Text = text });
+                    break;
+                case BoundAggregate a:
+                    Add(new RuleInputInfo { Kind = InputKind.Aggregate, Index = observations[a.Observation], Aggregate = a.Kind, WindowSeconds = a.WindowSeconds, Text = text });
+                    break;
+                case BoundBaseline b:
+                    Add(new RuleInputInfo { Kind = InputKind.Baseline, Index = observations[b.Observation], Text = text });
+                    break;
+                case BoundWeight:
+                    Add(new RuleInputInfo { Kind = InputKind.Weight, Text = "weight" });
+                    break;
+                case BoundDoses d:
+                    Add(new RuleInputInfo { Kind = d.Held ? InputKind.DosesHeld : InputKind.DosesGiven, Text = text });
+                    break;
+                case BoundTimeSince t:
+                    Add(t.Kind switch
+                    {
+                        Syntax.TimeSinceKind.LastDose => new RuleInputInfo { Kind = InputKind.TimeSinceLastDose, Text = text },
+                        Syntax.TimeSinceKind.FirstDose => new RuleInputInfo { Kind = InputKind.TimeSinceFirstDose, Text = text },
+                        _ => new RuleInputInfo { Kind = InputKind.TimeSinceEvent, Index = events[t.Event!], Text = text },
+                    });
+                    break;
+                case BoundBinary b:
+                    Walk(b.Left);
+                    Walk(b.Right);
+                    break;
+                case BoundNot n:
+                    Walk(n.Operand);
+                    break;
+                case BoundNegate n:
+                    Walk(n.Operand);
+                    break;
+                case BoundIsFlag f:
+                    Walk(f.Operand);
+                    break;
+            }
+        }
+
+        Walk(condition);
+        return [.. inputs];
+    }
+}

@@ -1,0 +1,93 @@
+using IlTwo.Dsl.Binding;
+using IlTwo.Dsl.Compilation;
+using IlTwo.Runtime.Evaluation;
+using IlTwo.Runtime.Protocols;
+
+namespace IlTwo.Dsl.Evaluation;
+
+/// <summary>
+/// Evaluates a bound protocol's rules by walking its bound trees: no emit, no Roslyn. The language server uses it to
+/// run scenarios as the author types, and it is the independent second path the compiled code is tested against.
+/// </summary>
+public sealed class ProtocolInterpreter : ProtocolRules
+{
+    private readonly BoundExpression[] _conditions;
+    private readonly Dictionary<ObservationSymbol, int> _observations;
+    private readonly Dictionary<EventSymbol, int> _events;
+
+    public ProtocolInterpreter(ProtocolCompilation compilation)
+    {
+        Info = ProtocolInfoBuilder.Build(compilation);
+        var protocol = compilation.Protocol;
+        _conditions = [.. protocol.Rules.Select(r => r.Condition)];
+        _observations = protocol.Observations.Select((o, i) => (o, i)).ToDictionary(p => p.o, p => p.i);
+        _events = protocol.Events.Select((e, i) => (e, i)).ToDictionary(p => p.e, p => p.i);
+    }
+
+    public override ProtocolInfo Info { get; }
+
+    public override void EvaluateRules(PatientSnapshot snapshot, Span<Truth> results)
+    {
+        for (var i = 0; i < _conditions.Length; i++)
+            results[i] = Logic.ToTruth(Evaluate(_conditions[i], snapshot));
+    }
+
+    /// <summary>Numbers in canonical units; yes/no as 1/0; NaN for unknown.</summary>
+    private double Evaluate(BoundExpression expression, PatientSnapshot s) => expression switch
+    {
+        BoundQuantityLiteral l => l.Value,
+        BoundFlagLiteral f => f.Value ? 1 : 0,
+        BoundConstantReference c => c.Constant.Value is { } v ? Evaluate(v, s) : double.NaN,
+        BoundObservationValue o => s.Latest(_observations[o.Observation]),
+        BoundAggregate a => Aggregate(a, s),
+        BoundBaseline b => s.Baseline(_observations[b.Observation]),
+        BoundWeight => s.Weight,
+        BoundDoses d => d.Held ? s.DosesHeld : s.DosesGiven,
+        BoundTimeSince t => t.Kind switch
+        {
+            Syntax.TimeSinceKind.LastDose => s.TimeSinceLastDose(),
+            Syntax.TimeSinceKind.FirstDose => s.TimeSinceFirstDose(),
+            _ => s.TimeSinceEvent(_events[t.Event!]),
+        },
+        BoundNot n => Logic.FromTruth(Logic.Not(Logic.ToTruth(Evaluate(n.Operand, s)))),
+        BoundNegate n => -Evaluate(n.Operand, s),
+        BoundIsFlag f => Logic.FromTruth(Logic.Is(Evaluate(f.Operand, s), f.Expected)),
+        BoundBinary b => Binary(b, s),
+        _ => double.NaN,
+    };
+
+    private double Aggregate(BoundAggregate a, PatientSnapshot s)
+    {
+        var index = _observations[a.Observation];
+        return a.Kind switch
+        {
+            AggregateKind.Sum => s.Sum(index, a.WindowSeconds),
+            AggregateKind.Min => s.Min(index, a.WindowSeconds),
+            AggregateKind.Max => s.Max(index, a.WindowSeconds),
+            AggregateKind.Mean => s.Mean(index, a.WindowSeconds),
+            AggregateKind.Count => s.Count(index, a.WindowSeconds),
+            _ => s.Change(index, a.WindowSeconds),
+        };
+    }
+
+    private double Binary(BoundBinary b, PatientSnapshot s)
+    {
+        var left = Evaluate(b.Left, s);
+        var right = Evaluate(b.Right, s);
+        return b.Kind switch
+        {
+            BoundBinaryKind.Multiply => left * right,
+            BoundBinaryKind.Divide => left / right,
+            BoundBinaryKind.Add => left + right,
+            BoundBinaryKind.Subtract => left - right,
+            BoundBinaryKind.Less => Logic.FromTruth(Logic.Less(left, right)),
+            BoundBinaryKind.LessOrEqual => Logic.FromTruth(Logic.LessOrEqual(left, right)),
+            BoundBinaryKind.Greater => Logic.FromTruth(Logic.Greater(left, right)),
+            BoundBinaryKind.GreaterOrEqual => Logic.FromTruth(Logic.GreaterOrEqual(left, right)),
+            BoundBinaryKind.Equal => Logic.FromTruth(Logic.Equal(left, right)),
+            BoundBinaryKind.NotEqual => Logic.FromTruth(Logic.NotEqual(left, right)),
+            BoundBinaryKind.And => Logic.FromTruth(Logic.And(Logic.ToTruth(left), Logic.ToTruth(right))),
+            _ => Logic.FromTruth(Logic.Or(Logic.ToTruth(left), Logic.ToTruth(right))),
+        };
+    }
+}
