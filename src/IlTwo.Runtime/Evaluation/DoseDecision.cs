@@ -1,0 +1,110 @@
+using System.Collections.Immutable;
+using IlTwo.Runtime.Protocols;
+using IlTwo.Runtime.Records;
+
+namespace IlTwo.Runtime.Evaluation;
+
+public enum DoseAction
+{
+    Give,
+    Hold,
+    Discontinue,
+}
+
+/// <summary>
+/// The engine's answer for one dose: what to do, and every reason for it. Immutable.
+/// </summary>
+/// <remarks>
+/// A dose is <see cref="DoseAction.Give"/> only when no discontinue or hold rule fired, no rule was undecidable for
+/// lack of (non-optional) data, the record had no data errors, and the schedule allows a dose now.
+/// </remarks>
+public sealed record DoseDecision
+{
+    public required DoseAction Action { get; init; }
+
+    /// <summary>The moment the decision is for (data after it is ignored).</summary>
+    public required DateTimeOffset At { get; init; }
+
+    /// <summary>The number this dose would be: given plus held dose slots so far, plus one.</summary>
+    public required int DoseNumber { get; init; }
+
+    /// <summary>Every rule whose condition is true: discontinue rules first, then hold rules, each in protocol order.</summary>
+    public ImmutableArray<FiredRule> Rules { get; init; } = [];
+
+    /// <summary>Data a rule needed but did not have, one entry per observation (or weight / event / dose).</summary>
+    public ImmutableArray<MissingData> Missing { get; init; } = [];
+
+    public ImmutableArray<ScheduleFinding> Schedule { get; init; } = [];
+
+    /// <summary>Record values the engine refused (e.g. a unit that cannot be converted). Any of these holds the dose.</summary>
+    public ImmutableArray<RecordIssue> DataErrors { get; init; } = [];
+
+    /// <summary>
+    /// Give: <see cref="At"/>. Hold: the schedule's next permitted time, or the next scheduled slot
+    /// (<see cref="At"/> + the minimum interval; a held dose is not made up), or null when no time can be given
+    /// (a new cycle or a clinician's decision is needed). Discontinue: null.
+    /// </summary>
+    public DateTimeOffset? NextDoseAt { get; init; }
+
+    public required int DosesGiven { get; init; }
+
+    /// <summary>
+    /// Dose slots left in the course (max doses per course − given − held; held doses use their slot), never
+    /// negative; null when the protocol has no course limit. Counts the record before this decision.
+    /// </summary>
+    public int? DosesRemaining { get; init; }
+
+    public required string ProtocolId { get; init; }
+    public required string ProtocolVersion { get; init; }
+    public required string SourceHash { get; init; }
+
+    /// <summary>One readable sentence per reason, deterministic (invariant culture, UTC).</summary>
+    public required string Summary { get; init; }
+}
+
+/// <summary>A rule whose condition was true, with the values it read.</summary>
+public sealed record FiredRule(
+    string Id,
+    string Title,
+    RuleAction Action,
+    string Condition,
+    ImmutableArray<CitationInfo> Citations,
+    string DefinedIn,
+    ImmutableArray<SeenValue> Values);
+
+/// <summary>
+/// One input a rule read. <see cref="Value"/> is in the observation's declared unit (aggregates: the aggregate;
+/// weight: kg; times since: hours); null when there was no value. <see cref="At"/> is the value's time (for
+/// aggregates, the latest value in the window); <see cref="Count"/> the number of values aggregated.
+/// </summary>
+public sealed record SeenValue(
+    string Input,
+    double? Value,
+    string? Unit,
+    bool? Flag,
+    DateTimeOffset? At,
+    int? Count);
+
+/// <summary>
+/// Data that rules needed and did not have. <see cref="Optional"/> data does not hold the dose; <see cref="Rules"/>
+/// are the ids of the undecided rules that needed it.
+/// </summary>
+public sealed record MissingData(
+    string Observation,
+    string Title,
+    string Reason,
+    bool Optional,
+    ImmutableArray<string> Rules);
+
+/// <summary>A schedule reason: see <see cref="ScheduleCodes"/>.</summary>
+public sealed record ScheduleFinding(string Code, string Message);
+
+public static class ScheduleCodes
+{
+    public const string TooEarly = "too-early";
+    public const string MaxDosesCourse = "max-doses-course";
+    public const string MaxDosesCycle = "max-doses-cycle";
+    public const string BeforeFirstDoseWindow = "before-first-dose-window";
+    public const string AfterFirstDoseWindow = "after-first-dose-window";
+    public const string NoFirstDoseEvent = "no-first-dose-event";
+}

@@ -1,0 +1,469 @@
+using System.Collections.Immutable;
+using System.Text;
+using IlTwo.Runtime.Protocols;
+using IlTwo.Runtime.Records;
+using IlTwo.Runtime.Units;
+
+namespace IlTwo.Runtime.Evaluation;
+
+/// <summary>
+/// Turns rule truths into a dose decision: combines the rules, the schedule and the data's completeness, and
+/// explains the result. Shared by compiled protocols and the interpreter. Stateless and thread-safe.
+/// </summary>
+/// <remarks>
+/// <para>Precedence: discontinue &gt; hold &gt; give. Discontinue when a discontinue rule fired or the course is complete.
+/// Hold when a hold rule fired, a rule could not be decided for lack of non-optional data, the record has data
+/// errors, or the schedule does not allow a dose now. Otherwise give.</para>
+/// <para>Held doses use their slot and are not made up: the dose number and the interval count held slots, and
+/// <see cref="DoseDecision.DosesRemaining"/> = max doses per course − given − held. The course is complete (discontinue)
+/// when the given doses reach the course maximum, or when given plus held slots do (no slot is left to give).</para>
+/// <para>A rule that the protocol leaves unwritten (its truth slot untouched) reads as unknown, never as false.</para>
+/// </remarks>
+public static class ProtocolEvaluator
+{
+    private const int StackLimit = 256;
+
+    public static DoseDecision Evaluate(ProtocolRules rules, PatientRecord record, DateTimeOffset at, DecisionLog? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        ArgumentNullException.ThrowIfNull(record);
+        var info = rules.Info;
+        var snapshotResult = PatientSnapshot.Create(info, record, at);
+        var snapshot = snapshotResult.Snapshot;
+
+        var n = info.Rules.Length;
+        Span<Truth> truths = n <= StackLimit ? stackalloc Truth[n] : new Truth[n];
+        // Unknown, not False, is what a slot the protocol forgets to write must read as.
+        truths.Fill(Truth.Unknown);
+        rules.EvaluateRules(snapshot, truths);
+
+        var decision = Decide(info, snapshot, snapshotResult.Issues, truths);
+        log?.Write(decision, record);
+        return decision;
+    }
+
+    private static DoseDecision Decide(ProtocolInfo info, PatientSnapshot snapshot, ImmutableArray<RecordIssue> issues, ReadOnlySpan<Truth> truths)
+    {
+        var at = snapshot.At;
+        var regimen = info.Regimen;
+        var doseNumber = snapshot.DosesGiven + snapshot.DosesHeld + 1;
+
+        // ---- rules
+        var discontinueRules = ImmutableArray.CreateBuilder<FiredRule>();
+        var holdRules = ImmutableArray.CreateBuilder<FiredRule>();
+        var missing = new List<MissingBuilder>();
+        for (var i = 0; i < info.Rules.Length; i++)
+        {
+            var rule = info.Rules[i];
+            var truth = truths[i];
+            if (truth == Truth.True)
+            {
+                var firedRule = new FiredRule(
+                    rule.Id, rule.Title, rule.Action, rule.Condition, rule.Citations.IsDefault ? [] : rule.Citations, rule.DefinedIn,
+                    [.. rule.Inputs.Select(input => See(snapshot, input))]);
+                (rule.Action == RuleAction.Discontinue ? discontinueRules : holdRules).Add(firedRule);
+            }
+            else if (truth != Truth.False)
+            {
+                AddMissing(missing, snapshot, rule);
+            }
+        }
+        var fired = discontinueRules.Concat(holdRules).ToImmutableArray();
+        var missingData = missing.Select(m => m.Build()).ToImmutableArray();
+
+        // ---- schedule
+        var schedule = ImmutableArray.CreateBuilder<ScheduleFinding>();
+        var courseComplete = false;
+        var scheduleHold = false;
+        var scheduleBlocksNext = false;
+        DateTimeOffset? scheduleNext = null;
+        int? remaining = null;
+        var given = snapshot.DosesGiven;
+        var held = snapshot.DosesHeld;
+
+        if (regimen.MaxDosesPerCourse is { } maxCourse)
+        {
+            remaining = Math.Max(0, maxCourse - given - held);
+            if (given >= maxCourse)
+            {
+                courseComplete = true;
+                schedule.Add(new ScheduleFinding(ScheduleCodes.MaxDosesCourse, $"course complete: {given} of {maxCourse} doses given"));
+            }
+            else if (given + held >= maxCourse)
+            {
+                courseComplete = true;
+                schedule.Add(new ScheduleFinding(ScheduleCodes.MaxDosesCourse,
+                    $"course complete: all {maxCourse} dose slots used ({given} given, {held} held; held doses are not made up)"));
+            }
+        }
+
+        if (regimen.MaxDosesPerCycle is { } maxCycle && snapshot.DosesGivenInCycle >= maxCycle)
+        {
+            scheduleHold = true;
+            scheduleBlocksNext = true;
+            schedule.Add(new ScheduleFinding(ScheduleCodes.MaxDosesCycle,
+                $"cycle limit reached: {snapshot.DosesGivenInCycle} of {maxCycle} doses given in this cycle; a new cycle needs a '{PatientSnapshot.CycleStartEvent}' event"));
+        }
+
+        if (snapshot.LastSlotTicks != long.MinValue && regimen.MinIntervalSeconds > 0)
+        {
+            var lastSlot = new DateTimeOffset(snapshot.LastSlotTicks, TimeSpan.Zero);
+            var next = lastSlot.AddSeconds(regimen.MinIntervalSeconds);
+            if (at < next)
+            {
+                scheduleHold = true;
+                scheduleNext = Later(scheduleNext, next);
+                var kind = snapshot.LastGivenDose is { } lastGiven && lastGiven.UtcTicks == snapshot.LastSlotTicks ? "given" : "held";
+                schedule.Add(new ScheduleFinding(ScheduleCodes.TooEarly,
+                    $"too early: the last dose slot ({kind}) was at {DecisionText.Time(lastSlot, at)} and doses are at least "
+                    + $"{DecisionText.Hours(regimen.MinIntervalSeconds)} h apart; next dose not before {DecisionText.Time(next, at)}"));
+            }
+        }
+
+        if (regimen.FirstDose is { } window && given == 0)
+        {
+            var eventTime = snapshot.EventTime(window.EventIndex);
+            var range = $"{DecisionText.Hours(window.EarliestSeconds)} h to {DecisionText.Hours(window.LatestSeconds)} h after the '{window.Event}' event";
+            if (eventTime is not { } start)
+            {
+                scheduleHold = true;
+                scheduleBlocksNext = true;
+                schedule.Add(new ScheduleFinding(ScheduleCodes.NoFirstDoseEvent,
+                    $"no '{window.Event}' event recorded; the first dose must be {range}"));
+            }
+            else
+            {
+                var earliest = start.AddSeconds(window.EarliestSeconds);
+                var latest = start.AddSeconds(window.LatestSeconds);
+                if (at < earliest)
+                {
+                    scheduleHold = true;
+                    scheduleNext = Later(scheduleNext, earliest);
+                    schedule.Add(new ScheduleFinding(ScheduleCodes.BeforeFirstDoseWindow,
+                        $"before the first-dose window: the first dose must be {range} (at {DecisionText.Time(start, at)}); not before {DecisionText.Time(earliest, at)}"));
+                }
+                else if (at > latest)
+                {
+                    scheduleHold = true;
+                    scheduleBlocksNext = true;
+                    schedule.Add(new ScheduleFinding(ScheduleCodes.AfterFirstDoseWindow,
+                        $"after the first-dose window: the first dose must be {range} (at {DecisionText.Time(start, at)}); the window closed at {DecisionText.Time(latest, at)}"));
+                }
+            }
+        }
+
+        // ---- combine
+        var dataErrors = issues.Where(i => i.IsError).ToImmutableArray();
+        var missingHolds = missingData.Any(m => !m.Optional);
+        var action =
+            courseComplete || discontinueRules.Count > 0 ? DoseAction.Discontinue
+            : holdRules.Count > 0 || missingHolds || dataErrors.Length > 0 || scheduleHold ? DoseAction.Hold
+            : DoseAction.Give;
+
+        var nextSlot = at.AddSeconds(regimen.MinIntervalSeconds);
+        DateTimeOffset? nextDoseAt = action switch
+        {
+            DoseAction.Give => at,
+            DoseAction.Hold when scheduleBlocksNext => null,
+            DoseAction.Hold => scheduleNext ?? nextSlot,
+            _ => null,
+        };
+
+        var findings = schedule.ToImmutable();
+        return new DoseDecision
+        {
+            Action = action,
+            At = at,
+            DoseNumber = doseNumber,
+            Rules = fired,
+            Missing = missingData,
+            Schedule = findings,
+            DataErrors = dataErrors,
+            NextDoseAt = nextDoseAt,
+            DosesGiven = given,
+            DosesRemaining = remaining,
+            ProtocolId = info.Id,
+            ProtocolVersion = info.Version,
+            SourceHash = info.SourceHash,
+            Summary = Summarize(action, at, doseNumber, fired, missingData, findings, dataErrors, nextSlot),
+        };
+    }
+
+    private static DateTimeOffset Later(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x > b ? x : b;
+
+    // ------------------------------------------------------------ values seen
+
+    /// <summary>What an input read, in the declared unit. A stale latest value reads as no value (that is what the rule saw).</summary>
+    internal static SeenValue See(PatientSnapshot snapshot, RuleInputInfo input)
+    {
+        switch (input.Kind)
+        {
+            case InputKind.Latest:
+            {
+                var series = snapshot.Series(input.Index);
+                var observation = series.Observation;
+                if (series.Count == 0 || double.IsNaN(snapshot.Latest(input.Index)))
+                    return new SeenValue(input.Text, null, observation.IsYesNo ? null : observation.Unit, null, null, null);
+                var last = series.Count - 1;
+                return Point(input.Text, observation, series.Values[last], series.Ticks[last]);
+            }
+            case InputKind.Baseline:
+            {
+                var series = snapshot.Series(input.Index);
+                var index = snapshot.BaselineIndex(input.Index);
+                return index < 0
+                    ? new SeenValue(input.Text, null, series.Observation.IsYesNo ? null : series.Observation.Unit, null, null, null)
+                    : Point(input.Text, series.Observation, series.Values[index], series.Ticks[index]);
+            }
+            case InputKind.Aggregate:
+                return SeeAggregate(snapshot, input);
+            case InputKind.Weight:
+                return new SeenValue(input.Text, double.IsNaN(snapshot.Weight) ? null : snapshot.Weight / 1000, "kg", null, null, null);
+            case InputKind.DosesGiven:
+                return new SeenValue(input.Text, snapshot.DosesGiven, null, null, null, null);
+            case InputKind.DosesHeld:
+                return new SeenValue(input.Text, snapshot.DosesHeld, null, null, null, null);
+            case InputKind.TimeSinceEvent:
+                return Since(input.Text, snapshot.EventTime(input.Index), snapshot.At);
+            case InputKind.TimeSinceLastDose:
+                return Since(input.Text, snapshot.LastGivenDose, snapshot.At);
+            case InputKind.TimeSinceFirstDose:
+                return Since(input.Text, snapshot.FirstGivenDose, snapshot.At);
+            default:
+                return new SeenValue(input.Text, null, null, null, null, null);
+        }
+    }
+
+    private static SeenValue Since(string text, DateTimeOffset? time, DateTimeOffset at) =>
+        time is { } t ? new SeenValue(text, (at - t).TotalHours, "h", null, t, null) : new SeenValue(text, null, "h", null, null, null);
+
+    private static SeenValue Point(string text, ObservationInfo observation, double canonical, long ticks)
+    {
+        var time = new DateTimeOffset(ticks, TimeSpan.Zero);
+        if (observation.IsYesNo)
+            return new SeenValue(text, null, null, canonical != 0, time, null);
+        return new SeenValue(text, ToDeclared(observation, canonical, 1, false), observation.Unit, null, time, null);
+    }
+
+    private static SeenValue SeeAggregate(PatientSnapshot snapshot, RuleInputInfo input)
+    {
+        var series = snapshot.Series(input.Index);
+        var observation = series.Observation;
+        var first = snapshot.FirstInWindow(series, input.WindowSeconds);
+        var count = series.Count - first;
+        DateTimeOffset? latest = count > 0 ? new DateTimeOffset(series.Ticks[series.Count - 1], TimeSpan.Zero) : null;
+        var unit = observation.IsYesNo ? null : observation.Unit;
+        var kind = input.Aggregate ?? AggregateKind.Count;
+        var value = kind switch
+        {
+            AggregateKind.Sum => snapshot.Sum(input.Index, input.WindowSeconds),
+            AggregateKind.Min => snapshot.Min(input.Index, input.WindowSeconds),
+            AggregateKind.Max => snapshot.Max(input.Index, input.WindowSeconds),
+            AggregateKind.Mean => snapshot.Mean(input.Index, input.WindowSeconds),
+            AggregateKind.Change => snapshot.Change(input.Index, input.WindowSeconds),
+            _ => snapshot.Count(input.Index, input.WindowSeconds),
+        };
+        if (kind == AggregateKind.Count)
+            return new SeenValue(input.Text, count, null, null, latest, count);
+        if (double.IsNaN(value))
+            return new SeenValue(input.Text, null, unit, null, latest, count);
+        double? declared = observation.IsYesNo ? value : kind switch
+        {
+            // A sum of n values carries n offsets; a difference carries none.
+            AggregateKind.Sum => ToDeclared(observation, value, count, false),
+            AggregateKind.Change => ToDeclared(observation, value, 1, true),
+            _ => ToDeclared(observation, value, 1, false),
+        };
+        return new SeenValue(input.Text, declared, unit, null, latest, count);
+    }
+
+    /// <summary>declared = (canonical − offsets) / factor; null when the declared unit does not parse (never shown raw).</summary>
+    private static double? ToDeclared(ObservationInfo observation, double canonical, int offsets, bool difference)
+    {
+        if (observation.Unit is null || !Ucum.TryParse(observation.Unit, out var unit, out _))
+            return null;
+        var offset = difference ? 0 : unit.Offset * offsets;
+        return (canonical - offset) / unit.Factor;
+    }
+
+    // ------------------------------------------------------------ missing data
+
+    private sealed class MissingBuilder(string observation, string title, bool optional)
+    {
+        public string Observation { get; } = observation;
+        public List<string> Reasons { get; } = [];
+        public List<string> Rules { get; } = [];
+
+        public MissingData Build() => new(Observation, title, string.Join("; ", Reasons), optional, [.. Rules]);
+    }
+
+    private readonly record struct Unavailable(string Key, string Title, string Reason, bool Optional);
+
+    private static void AddMissing(List<MissingBuilder> missing, PatientSnapshot snapshot, RuleInfo rule)
+    {
+        var found = new List<Unavailable>();
+        foreach (var input in rule.Inputs)
+        {
+            if (Check(snapshot, input) is { } u)
+                found.Add(u);
+        }
+        if (found.Count == 0)
+        {
+            // Unknown without a missing input we can name (e.g. a protocol bug): still never a silent give.
+            found.Add(new Unavailable(rule.Id, rule.Title, "the condition could not be decided from the available data", false));
+        }
+        foreach (var u in found)
+        {
+            var entry = missing.Find(m => m.Observation == u.Key);
+            if (entry is null)
+            {
+                entry = new MissingBuilder(u.Key, u.Title, u.Optional);
+                missing.Add(entry);
+            }
+            if (!entry.Reasons.Contains(u.Reason))
+                entry.Reasons.Add(u.Reason);
+            if (!entry.Rules.Contains(rule.Id))
+                entry.Rules.Add(rule.Id);
+        }
+    }
+
+    /// <summary>Why an input has no usable value, or null when it has one.</summary>
+    private static Unavailable? Check(PatientSnapshot snapshot, RuleInputInfo input)
+    {
+        switch (input.Kind)
+        {
+            case InputKind.Latest:
+            {
+                var series = snapshot.Series(input.Index);
+                var o = series.Observation;
+                if (series.Count == 0)
+                    return new Unavailable(o.Name, Title(o), "no value recorded", o.IsOptional);
+                var age = snapshot.AgeSeconds(series.Ticks[series.Count - 1]);
+                return age <= series.RecencySeconds
+                    ? null
+                    : new Unavailable(o.Name, Title(o),
+                        $"latest value is {(age / 3600).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} h old; must be within {DecisionText.Hours(series.RecencySeconds)} h",
+                        o.IsOptional);
+            }
+            case InputKind.Aggregate:
+            {
+                var kind = input.Aggregate ?? AggregateKind.Count;
+                if (kind == AggregateKind.Count)
+                    return null;
+                var series = snapshot.Series(input.Index);
+                var o = series.Observation;
+                var count = series.Count - snapshot.FirstInWindow(series, input.WindowSeconds);
+                var window = DecisionText.Hours(input.WindowSeconds);
+                if (count == 0)
+                    return new Unavailable(o.Name, Title(o), $"no values in the last {window} h", o.IsOptional);
+                if (kind == AggregateKind.Change && count < 2)
+                    return new Unavailable(o.Name, Title(o), $"only 1 value in the last {window} h; a change needs at least 2", o.IsOptional);
+                return null;
+            }
+            case InputKind.Baseline:
+            {
+                var series = snapshot.Series(input.Index);
+                var o = series.Observation;
+                if (snapshot.BaselineIndex(input.Index) >= 0)
+                    return null;
+                return new Unavailable(o.Name, Title(o), series.Count == 0 ? "no value recorded" : "no baseline value at or before the first dose", o.IsOptional);
+            }
+            case InputKind.Weight:
+                return double.IsNaN(snapshot.Weight) ? new Unavailable("weight", "patient weight", "no patient weight", false) : null;
+            case InputKind.TimeSinceEvent:
+            {
+                if (snapshot.EventTime(input.Index) is not null)
+                    return null;
+                var e = (uint)input.Index < (uint)snapshot.Protocol.Events.Length ? snapshot.Protocol.Events[input.Index] : null;
+                var name = e?.Name ?? input.Text;
+                return new Unavailable(name, e?.Title ?? name, $"no {name} event", false);
+            }
+            case InputKind.TimeSinceLastDose:
+            case InputKind.TimeSinceFirstDose:
+                return snapshot.FirstGivenDose is null ? new Unavailable("dose", "given dose", "no dose given yet", false) : null;
+            default:
+                return null;
+        }
+    }
+
+    private static string Title(ObservationInfo o) => string.IsNullOrWhiteSpace(o.Title) ? o.Name : o.Title;
+
+    // ------------------------------------------------------------ summary
+
+    private static string Summarize(
+        DoseAction action, DateTimeOffset at, int dose, ImmutableArray<FiredRule> rules, ImmutableArray<MissingData> missing,
+        ImmutableArray<ScheduleFinding> schedule, ImmutableArray<RecordIssue> errors, DateTimeOffset nextSlot)
+    {
+        var sentences = new List<string>();
+        if (action == DoseAction.Give)
+            sentences.Add($"Give dose {dose}: no hold or discontinue criterion met; next check {DecisionText.Time(nextSlot, at)}.");
+
+        foreach (var rule in rules)
+            sentences.Add(RuleSentence(rule, dose, at));
+
+        foreach (var finding in schedule)
+        {
+            var word = finding.Code == ScheduleCodes.MaxDosesCourse ? "Discontinue" : "Hold";
+            sentences.Add(DecisionText.Sentence($"{word} dose {dose}: {finding.Message}"));
+        }
+
+        foreach (var error in errors)
+            sentences.Add(DecisionText.Sentence($"Hold dose {dose}: data error — {(error.Path.Length > 0 ? error.Path + ": " : "")}{error.Message}"));
+
+        foreach (var m in missing.Where(m => !m.Optional))
+            sentences.Add(DecisionText.Sentence($"Hold dose {dose}: missing data — {m.Title}: {m.Reason}"));
+
+        foreach (var m in missing.Where(m => m.Optional))
+            sentences.Add($"Note for dose {dose}: optional data missing — {m.Title}: {m.Reason} (does not hold the dose).");
+
+        return string.Join(" ", sentences);
+    }
+
+    private static string RuleSentence(FiredRule rule, int dose, DateTimeOffset at)
+    {
+        var text = new StringBuilder();
+        text.Append(DecisionText.Word(rule.Action)).Append(" dose ").Append(dose).Append(": ").Append(rule.Title.TrimEnd('.', ' '));
+        if (rule.Values.Length > 0)
+        {
+            text.Append(" — ");
+            text.AppendJoin(", ", rule.Values.Select(v => ValueText(v, at)));
+        }
+        var citations = rule.Citations.Select(CitationText).Where(c => c.Length > 0).ToList();
+        if (citations.Count > 0)
+            text.Append(" (").AppendJoin("; ", citations).Append(')');
+        return DecisionText.Sentence(text.ToString());
+    }
+
+    private static string ValueText(SeenValue value, DateTimeOffset at)
+    {
+        var text = new StringBuilder(value.Input).Append(' ');
+        if (value.Flag is { } flag)
+            text.Append(flag ? "yes" : "no");
+        else if (value.Value is { } number)
+        {
+            text.Append(DecisionText.Number(number));
+            if (!string.IsNullOrEmpty(value.Unit))
+                text.Append(' ').Append(value.Unit);
+        }
+        else
+            text.Append("not available");
+        if (value.At is { } time)
+            text.Append(value.Count is { } ? " latest at " : " at ").Append(DecisionText.Time(time, at));
+        if (value.Count is { } count)
+            text.Append(" (").Append(count).Append(count == 1 ? " value)" : " values)");
+        return text.ToString();
+    }
+
+    private static string CitationText(CitationInfo citation)
+    {
+        var parts = new List<string>();
+        if (!string.IsNullOrWhiteSpace(citation.Reference))
+            parts.Add(citation.Reference);
+        if (!string.IsNullOrWhiteSpace(citation.Locator))
+            parts.Add(citation.Locator);
+        var text = string.Join(", ", parts);
+        if (citation.Unverified)
+            text = text.Length == 0 ? "unverified" : text + "; unverified";
+        return text;
+    }
+}
