@@ -68,7 +68,7 @@ public static class ProtocolCompiler
         var source = Encoding.UTF8.GetBytes(compilation.SourceChainText);
         var resources = new[]
         {
-            new ResourceDescription("il2/source", () => new MemoryStream(source), isPublic: true),
+            new ResourceDescription(CompiledProtocolAttribute.SourceResourceName, () => new MemoryStream(source), isPublic: true),
         };
         var result = csharp.Emit(
             peStream,

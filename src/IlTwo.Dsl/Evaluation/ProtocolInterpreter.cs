@@ -32,6 +32,9 @@ public sealed class ProtocolInterpreter : ProtocolRules
             results[i] = Logic.ToTruth(Evaluate(_conditions[i], snapshot));
     }
 
+    /// <summary>The truth of any bound condition of this protocol (used by coverage).</summary>
+    public Truth EvaluateCondition(BoundExpression condition, PatientSnapshot snapshot) => Logic.ToTruth(Evaluate(condition, snapshot));
+
     /// <summary>Numbers in canonical units; yes/no as 1/0; NaN for unknown.</summary>
     private double Evaluate(BoundExpression expression, PatientSnapshot s) => expression switch
     {

@@ -1,0 +1,66 @@
+using System.Collections.Immutable;
+using IlTwo.Dsl.Binding;
+using IlTwo.Dsl.Compilation;
+using IlTwo.Dsl.Text;
+using IlTwo.Runtime.Evaluation;
+
+namespace IlTwo.Dsl.Evaluation;
+
+/// <summary>A comparison in a rule and which of its outcomes the scenarios produced.</summary>
+public sealed record ThresholdCoverage(RuleSymbol Rule, string Comparison, SourceText Source, TextSpan Span, bool SeenTrue, bool SeenFalse)
+{
+    public bool BothSides => SeenTrue && SeenFalse;
+}
+
+/// <summary>
+/// Coverage as a reviewer means it: which rules no scenario fires, and which thresholds were tested on one side only.
+/// A file answers for the rules it declares (and overrides); inherited rules are covered by their own file's scenarios.
+/// </summary>
+public sealed record CoverageReport(ImmutableArray<RuleSymbol> RulesNeverFired, ImmutableArray<ThresholdCoverage> Thresholds)
+{
+    public IEnumerable<ThresholdCoverage> OneSided => Thresholds.Where(t => !t.BothSides);
+
+    public static CoverageReport Measure(ProtocolCompilation compilation)
+    {
+        var protocol = compilation.Protocol;
+        var interpreter = new ProtocolInterpreter(compilation);
+        var outcomes = new Dictionary<BoundBinary, (bool True, bool False)>();
+        var fired = new HashSet<string>(StringComparer.Ordinal);
+
+        var ownRules = protocol.Rules.Where(r => r.ProtocolId == protocol.Id).ToList();
+        foreach (var scenario in protocol.Scenarios)
+        {
+            var record = ScenarioRunner.ToRecord(scenario, ScenarioRunner.Now);
+            var snapshot = PatientSnapshot.Create(interpreter.Info, record, ScenarioRunner.Now).Snapshot;
+            foreach (var rule in ownRules)
+            {
+                foreach (var comparison in Comparisons(rule.Condition))
+                {
+                    var truth = interpreter.EvaluateCondition(comparison, snapshot);
+                    outcomes.TryGetValue(comparison, out var seen);
+                    outcomes[comparison] = (seen.True || truth == Truth.True, seen.False || truth == Truth.False);
+                }
+                if (interpreter.EvaluateCondition(rule.Condition, snapshot) == Truth.True)
+                    fired.Add(rule.Name);
+            }
+        }
+
+        var thresholds = ownRules
+            .SelectMany(rule => Comparisons(rule.Condition).Select(c => (rule, c)))
+            .Select(p =>
+            {
+                outcomes.TryGetValue(p.c, out var seen);
+                return new ThresholdCoverage(p.rule, BoundExpressionPrinter.Print(p.c), p.rule.Location.Source, p.c.Syntax?.Span ?? p.rule.Location.Span, seen.True, seen.False);
+            })
+            .ToImmutableArray();
+        return new CoverageReport([.. ownRules.Where(r => !fired.Contains(r.Name))], thresholds);
+    }
+
+    private static IEnumerable<BoundBinary> Comparisons(BoundExpression expression) => expression switch
+    {
+        BoundBinary b when b.Kind.IsComparison() => [b],
+        BoundBinary b => Comparisons(b.Left).Concat(Comparisons(b.Right)),
+        BoundNot n => Comparisons(n.Operand),
+        _ => [],
+    };
+}
