@@ -1,0 +1,26 @@
+// The custom requests the IL-2 language server implements. Their names are fixed by the server.
+import { RequestType, type Range, type TextDocumentIdentifier } from 'vscode-languageclient/node';
+import type { GeneratedCSharpResult } from './lib/generatedCSharp';
+
+export interface Il2DocumentParams {
+  readonly textDocument: TextDocumentIdentifier;
+}
+
+/** `il2/generatedCSharp`: the C# the compiler generates for a document, or null with the reasons. */
+export const generatedCSharpRequest = new RequestType<Il2DocumentParams, GeneratedCSharpResult, void>(
+  'il2/generatedCSharp',
+);
+
+export interface ScenarioResult {
+  readonly title: string;
+  readonly passed: boolean;
+  readonly message: string;
+  readonly range: Range;
+}
+
+export interface RunScenariosResult {
+  readonly results: readonly ScenarioResult[];
+}
+
+/** `il2/runScenarios`: runs every scenario of a document against its rules. */
+export const runScenariosRequest = new RequestType<Il2DocumentParams, RunScenariosResult, void>('il2/runScenarios');

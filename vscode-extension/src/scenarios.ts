@@ -1,0 +1,226 @@
+// Protocol scenarios in the VS Code Testing API: a TestController `il2Scenarios` with one item per open
+// .il2 document and one child per `scenario`, run through the server's il2/runScenarios request.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { discoverScenarios, scenarioIds, type Range as PlainRange } from './lib/scenarioDiscovery';
+import { runScenariosRequest, type ScenarioResult } from './protocol';
+import type { Il2Server } from './server';
+
+const DISCOVERY_DELAY_MS = 500;
+
+function toRange(r: PlainRange): vscode.Range {
+  return new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
+}
+
+function isIl2(document: vscode.TextDocument): boolean {
+  return document.languageId === 'il2' && (document.uri.scheme === 'file' || document.uri.scheme === 'untitled');
+}
+
+export interface RunSummary {
+  readonly passed: number;
+  readonly failed: number;
+  readonly errored: number;
+}
+
+export class ScenarioTests implements vscode.Disposable {
+  readonly controller: vscode.TestController;
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly disposables: { dispose(): unknown }[] = [];
+
+  constructor(private readonly server: Il2Server) {
+    this.controller = vscode.tests.createTestController('il2Scenarios', 'IL-2 Protocol Scenarios');
+    this.controller.resolveHandler = (item) => {
+      if (item === undefined) {
+        for (const doc of vscode.workspace.textDocuments) if (isIl2(doc)) this.discover(doc);
+      }
+      return Promise.resolve();
+    };
+    this.controller.createRunProfile(
+      'Run scenarios',
+      vscode.TestRunProfileKind.Run,
+      (request, token) => this.run(request, token).then(() => undefined),
+      true,
+    );
+    this.controller.refreshHandler = () => {
+      for (const doc of vscode.workspace.textDocuments) if (isIl2(doc)) this.discover(doc);
+    };
+
+    this.disposables.push(
+      this.controller,
+      vscode.workspace.onDidOpenTextDocument((d) => {
+        if (isIl2(d)) this.discover(d);
+      }),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (isIl2(e.document)) this.scheduleDiscovery(e.document);
+      }),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        this.controller.items.delete(d.uri.toString());
+      }),
+    );
+    for (const doc of vscode.workspace.textDocuments) if (isIl2(doc)) this.discover(doc);
+  }
+
+  /** "IL-2 Protocols: Run Protocol Tests" on the active document. */
+  async runForDocument(document: vscode.TextDocument): Promise<RunSummary | undefined> {
+    const file = this.discover(document);
+    const cancellation = new vscode.CancellationTokenSource();
+    try {
+      return await this.run(new vscode.TestRunRequest([file]), cancellation.token);
+    } finally {
+      cancellation.dispose();
+    }
+  }
+
+  private fileItem(document: vscode.TextDocument): vscode.TestItem {
+    const id = document.uri.toString();
+    let file = this.controller.items.get(id);
+    if (file === undefined) {
+      const label = document.isUntitled ? document.uri.path : path.posix.basename(document.uri.path);
+      file = this.controller.createTestItem(id, label, document.uri);
+      this.controller.items.add(file);
+    }
+    return file;
+  }
+
+  /** Lists the scenarios found in the text (ranges are replaced by the server's after a run). */
+  private discover(document: vscode.TextDocument): vscode.TestItem {
+    const file = this.fileItem(document);
+    const scenarios = discoverScenarios(document.getText());
+    const ids = scenarioIds(scenarios.map((s) => s.title));
+    const children = scenarios.map((s, i) => {
+      const id = ids[i] ?? s.title;
+      const child = file.children.get(id) ?? this.controller.createTestItem(id, s.title, document.uri);
+      child.range = toRange(s.range);
+      return child;
+    });
+    file.children.replace(children);
+    return file;
+  }
+
+  private scheduleDiscovery(document: vscode.TextDocument): void {
+    const key = document.uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        if (!document.isClosed) this.discover(document);
+      }, DISCOVERY_DELAY_MS),
+    );
+  }
+
+  private async run(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<RunSummary> {
+    // The files to run, each with the scenarios asked for (undefined: all of them).
+    const files = new Map<vscode.TestItem, Set<string> | undefined>();
+    const requested = request.include ?? [...iterate(this.controller.items)];
+    for (const item of requested) {
+      const file = item.parent ?? item;
+      if (item.parent === undefined) {
+        files.set(file, undefined);
+      } else if (!files.has(file) || files.get(file) !== undefined) {
+        const set = files.get(file) ?? new Set<string>();
+        set.add(item.id);
+        files.set(file, set);
+      }
+    }
+    const excluded = new Set((request.exclude ?? []).map((i) => i.id));
+
+    const run = this.controller.createTestRun(request, 'IL-2 protocol scenarios', false);
+    const summary = { passed: 0, failed: 0, errored: 0 };
+    try {
+      for (const [file, only] of files) {
+        if (token.isCancellationRequested) break;
+        if (file.uri === undefined || excluded.has(file.id)) continue;
+        await this.runFile(run, file, file.uri, only, excluded, token, summary);
+      }
+    } finally {
+      run.end();
+    }
+    return summary;
+  }
+
+  private async runFile(
+    run: vscode.TestRun,
+    file: vscode.TestItem,
+    uri: vscode.Uri,
+    only: Set<string> | undefined,
+    excluded: Set<string>,
+    token: vscode.CancellationToken,
+    summary: { passed: number; failed: number; errored: number },
+  ): Promise<void> {
+    const document = await vscode.workspace.openTextDocument(uri);
+    this.discover(document);
+    const wanted = (item: vscode.TestItem): boolean => (only === undefined || only.has(item.id)) && !excluded.has(item.id);
+    const children = [...iterate(file.children)].filter(wanted);
+    for (const child of children) run.started(child);
+
+    const fail = (text: string): void => {
+      run.appendOutput(`${file.label}: ${text}\r\n`);
+      for (const child of children) {
+        run.errored(child, new vscode.TestMessage(text));
+        summary.errored++;
+      }
+    };
+
+    const client = await this.server.runningClient();
+    if (client === undefined) {
+      fail('the IL-2 language server is not running.');
+      return;
+    }
+    let results: readonly ScenarioResult[];
+    try {
+      const response = await client.sendRequest(
+        runScenariosRequest,
+        { textDocument: { uri: client.code2ProtocolConverter.asUri(uri) } },
+        token,
+      );
+      results = response.results;
+    } catch (error) {
+      fail(`the scenarios could not be run: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+
+    // Match the server's results to the items by title (repeated titles in order), creating any the
+    // text scan missed; the server's ranges win.
+    const ids = scenarioIds(results.map((r) => r.title));
+    const reported = new Set<string>();
+    results.forEach((result, i) => {
+      const id = ids[i] ?? result.title;
+      let item = file.children.get(id);
+      if (item === undefined) {
+        item = this.controller.createTestItem(id, result.title, uri);
+        file.children.add(item);
+        if (only !== undefined) return; // not asked for
+      }
+      if (!wanted(item)) return;
+      reported.add(id);
+      const range = client.protocol2CodeConverter.asRange(result.range);
+      item.range = range;
+      if (result.passed) {
+        run.passed(item);
+        summary.passed++;
+        run.appendOutput(`PASS ${result.title}\r\n`);
+      } else {
+        const message = new vscode.TestMessage(result.message || 'The scenario failed.');
+        message.location = new vscode.Location(uri, range);
+        run.failed(item, message);
+        summary.failed++;
+        run.appendOutput(`FAIL ${result.title}: ${result.message.replace(/\r?\n/g, '\r\n  ')}\r\n`, new vscode.Location(uri, range), item);
+      }
+    });
+    for (const child of children) {
+      if (!reported.has(child.id)) run.skipped(child);
+    }
+  }
+
+  dispose(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+function* iterate(collection: vscode.TestItemCollection): Generator<vscode.TestItem> {
+  const items: vscode.TestItem[] = [];
+  collection.forEach((item) => items.push(item));
+  yield* items;
+}

@@ -1,0 +1,123 @@
+// Checks of the static contributions: package.json, the problem matcher, the language configuration
+// and the snippets (highlighted with the extension's grammar).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const contributes = pkg.contributes;
+
+test('identity and entry point', () => {
+  assert.equal(pkg.name, 'il2-protocols');
+  assert.equal(pkg.displayName, 'IL-2 Protocols');
+  assert.equal(pkg.publisher, 'iltwo');
+  assert.equal(pkg.engines.vscode, '^1.90.0');
+  assert.equal(pkg.main, './out/extension.js');
+  assert.match(pkg.devDependencies['@types/vscode'], /^\^?1\.90\./);
+});
+
+test('the il2 language, its grammar, configuration and snippets', () => {
+  assert.deepEqual(contributes.languages.map((l) => [l.id, l.extensions]), [['il2', ['.il2']]]);
+  assert.deepEqual(contributes.grammars.map((g) => [g.language, g.scopeName, g.path]), [
+    ['il2', 'source.il2', './syntaxes/il2.tmLanguage.json'],
+  ]);
+  for (const file of [contributes.languages[0].configuration, contributes.grammars[0].path, contributes.snippets[0].path]) {
+    assert.ok(existsSync(join(root, file)), `${file} exists`);
+    JSON.parse(readFileSync(join(root, file), 'utf8'));
+  }
+  const grammar = JSON.parse(readFileSync(join(root, 'syntaxes/il2.tmLanguage.json'), 'utf8'));
+  assert.equal(grammar.scopeName, 'source.il2');
+});
+
+test('the three commands, and no command for a feature that does not exist yet', () => {
+  const commands = Object.fromEntries(contributes.commands.map((c) => [c.command, `${c.category}: ${c.title}`]));
+  assert.deepEqual(commands, {
+    'il2.showGeneratedCSharp': 'IL-2 Protocols: Show Generated C#',
+    'il2.runProtocolTests': 'IL-2 Protocols: Run Protocol Tests',
+    'il2.restartServer': 'IL-2 Protocols: Restart Language Server',
+  });
+  assert.ok(!JSON.stringify(pkg).toLowerCase().includes('compare'));
+});
+
+test('settings', () => {
+  const props = contributes.configuration.properties;
+  assert.equal(props['il2.server.path'].type, 'string');
+  assert.equal(props['il2.server.path'].default, '');
+  assert.deepEqual(props['il2.trace.server'].enum, ['off', 'messages', 'verbose']);
+  assert.equal(props['il2.trace.server'].default, 'off');
+});
+
+test('the $il2 problem matcher reads `il2 check` lines', () => {
+  const [matcher] = contributes.problemMatchers;
+  assert.equal(matcher.name, 'il2');
+  const { pattern } = matcher;
+  const re = new RegExp(pattern.regexp);
+  const cases = [
+    ['protocols/hd-il2-monotherapy.il2(12,5): error IL0123: unknown observation sbpp', ['protocols/hd-il2-monotherapy.il2', '12', '5', 'error', 'IL0123', 'unknown observation sbpp']],
+    ['/abs/path with space/p.il2(1,1): warning IL0007: rule never fires (sbp < 0 mm[Hg])', ['/abs/path with space/p.il2', '1', '1', 'warning', 'IL0007', 'rule never fires (sbp < 0 mm[Hg])']],
+    ['C:\\work\\p.il2(300,17): info IL9999: note: x', ['C:\\work\\p.il2', '300', '17', 'info', 'IL9999', 'note: x']],
+  ];
+  for (const [line, expected] of cases) {
+    const m = re.exec(line);
+    assert.ok(m, line);
+    const groups = [pattern.file, pattern.line, pattern.column, pattern.severity, pattern.code, pattern.message].map((i) => m[i]);
+    assert.deepEqual(groups, expected);
+  }
+  for (const line of ['p.il2: error IL0123: x', 'p.il2(1,2): fatal IL0123: x', 'p.il2(1,2): error CS0123: x', '3 passed, 0 failed']) {
+    assert.equal(re.exec(line), null, line);
+  }
+});
+
+test('words include hyphens and underscores inside names', () => {
+  const config = JSON.parse(readFileSync(join(root, 'language-configuration.json'), 'utf8'));
+  assert.equal(config.comments.lineComment, '//');
+  const words = 'when intubated-over-72h is yes and hold_rule > 113.12 and sbp- x'.match(new RegExp(config.wordPattern, 'g'));
+  assert.deepEqual(words, ['when', 'intubated-over-72h', 'is', 'yes', 'and', 'hold_rule', '113.12', 'and', 'sbp', 'x']);
+  const increase = new RegExp(config.indentationRules.increaseIndentPattern);
+  const decrease = new RegExp(config.indentationRules.decreaseIndentPattern);
+  assert.ok(increase.test('observation sbp "Systolic {BP}" {'));
+  assert.ok(!increase.test('title "a {"'));
+  assert.ok(decrease.test('  }'));
+});
+
+/** A snippet body with every placeholder replaced by its default (or first choice). */
+function expand(body) {
+  const raw = body.join('\n');
+  const defaults = {};
+  for (const m of raw.matchAll(/\$\{(\d+):([^{}]*)\}/g)) defaults[m[1]] ??= m[2];
+  for (const m of raw.matchAll(/\$\{(\d+)\|([^,|]*)[^}]*\}/g)) defaults[m[1]] ??= m[2];
+  return raw
+    .replace(/\$\{(\d+):[^{}]*\}/g, (_, n) => defaults[n])
+    .replace(/\$\{(\d+)\|[^}]*\}/g, (_, n) => defaults[n])
+    .replace(/\$\{(\d+)\}|\$(\d+)/g, (_, a, b) => defaults[a ?? b] ?? '')
+    .replace(/\t/g, '  ');
+}
+
+test('snippets: the requested kinds, each highlighted without an invalid token', async () => {
+  const { createRegistry } = require('vscode-tmgrammar-test/dist/common/index.js');
+  const { getVSCodeTokens } = require('vscode-tmgrammar-test/dist/snapshot/index.js');
+  const registry = createRegistry([{ language: 'il2', scopeName: 'source.il2', path: join(root, 'syntaxes/il2.tmLanguage.json') }]);
+  const snippets = JSON.parse(readFileSync(join(root, 'snippets/il2.json'), 'utf8'));
+  const firstLines = Object.values(snippets).map((s) => expand(s.body).split('\n')[0]);
+  for (const start of ['protocol ', 'hold rule ', 'discontinue rule ', 'regimen {', 'fixture ', 'scenario "']) {
+    assert.ok(firstLines.some((l) => l.startsWith(start)), `a snippet starts with ${start}`);
+  }
+  assert.ok(firstLines.some((l) => /^observation .*" \{$/.test(l)), 'a numeric observation');
+  assert.ok(firstLines.some((l) => /^observation .* yes\/no \{$/.test(l)), 'a yes/no observation');
+
+  for (const [name, snippet] of Object.entries(snippets)) {
+    const text = expand(snippet.body);
+    assert.ok(!/\$\{?\d/.test(text), `${name}: every placeholder expands`);
+    const lines = await getVSCodeTokens(registry, 'source.il2', text);
+    for (const line of lines) {
+      for (const token of line.tokens) {
+        assert.ok(!token.scopes.some((s) => s.startsWith('invalid')), `${name}: ${line.src} has an invalid token`);
+      }
+    }
+  }
+});
