@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.Json;
 using IlTwo.LanguageServer.Protocol;
 using IlTwo.LanguageServer.Workspace;
 using StreamJsonRpc;
@@ -6,7 +7,10 @@ using StreamJsonRpc.Protocol;
 
 namespace IlTwo.LanguageServer.Transport;
 
-/// <summary>JsonRpc with LSP's error mapping: a request about a document that is not open answers -32602 InvalidParams.</summary>
+/// <summary>
+/// JsonRpc with LSP's error mapping to -32602 InvalidParams: a request about a document that is not open, and params
+/// that do not deserialize (StreamJsonRpc's System.Text.Json formatter reports those as a generic -32000 otherwise).
+/// </summary>
 internal sealed class LanguageServerRpc : JsonRpc
 {
     public LanguageServerRpc(IJsonRpcMessageHandler handler)
@@ -20,6 +24,11 @@ internal sealed class LanguageServerRpc : JsonRpc
         if (inner is DocumentNotOpenException notOpen)
         {
             return new JsonRpcError.ErrorDetail { Code = (JsonRpcErrorCode)ErrorCodes.InvalidParams, Message = notOpen.Message };
+        }
+
+        if (inner is JsonException json)
+        {
+            return new JsonRpcError.ErrorDetail { Code = (JsonRpcErrorCode)ErrorCodes.InvalidParams, Message = $"Invalid params for '{request.Method}': {json.Message}" };
         }
 
         return base.CreateErrorDetails(request, exception);
