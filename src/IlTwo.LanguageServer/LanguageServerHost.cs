@@ -73,21 +73,15 @@ public static class LanguageServerHost
 
         int exitCode = lifecycle.ExitCode;
         diagnostics.Stop();
+
+        // Let every request already read get its answer out (the shutdown response, typically) before closing.
+        var answered = messageHandler.WhenRequestsAnsweredAsync();
+        await LspMessageHandler.WaitAtMostAsync(Task.WhenAny(answered, rpc.Completion), LspMessageHandler.AnswerGracePeriod).ConfigureAwait(false);
         await stopping.CancelAsync().ConfigureAwait(false);
         rpc.Dispose();
-        await ObserveAsync(pump).ConfigureAwait(false);
-        return exitCode;
-    }
 
-    /// <summary>Waits briefly for the input pump: a stdin read may not honour cancellation, and it must not hold up the exit.</summary>
-    private static async Task ObserveAsync(Task pump)
-    {
-        try
-        {
-            await pump.WaitAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-        }
+        // A stdin read may not honour cancellation: do not let the input pump hold up the exit.
+        await LspMessageHandler.WaitAtMostAsync(pump, TimeSpan.FromMilliseconds(100)).ConfigureAwait(false);
+        return exitCode;
     }
 }

@@ -161,3 +161,21 @@ public sealed class FramingRecoveryTests
         AssertPong(await raw.ReadResponseAsync(), 1, "ok");
     }
 }
+
+public sealed class ExitTests
+{
+    [Fact]
+    public async Task Exit_right_behind_shutdown_still_delivers_the_shutdown_response()
+    {
+        await using var server = TestServer.Start();
+        var raw = new RawLspConnection(server.ClientStream);
+        await raw.InitializeAsync();
+
+        await raw.SendRawAsync(RawLspConnection.Frame(RawLspConnection.Request(9, "shutdown", null)) + RawLspConnection.Frame(RawLspConnection.Notification("exit", null)));
+
+        var response = await raw.ReadResponseAsync();
+        Assert.Equal(9, response.GetProperty("id").GetInt32());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, response.GetProperty("result").ValueKind);
+        Assert.Equal(0, await server.ServerTask.WaitAsync(TestServer.Timeout));
+    }
+}

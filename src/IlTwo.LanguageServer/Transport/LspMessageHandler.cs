@@ -16,9 +16,16 @@ namespace IlTwo.LanguageServer.Transport;
 /// </summary>
 internal sealed class LspMessageHandler : HeaderDelimitedMessageHandler
 {
+    /// <summary>How long answers still being computed may hold up the end of the session.</summary>
+    public static readonly TimeSpan AnswerGracePeriod = TimeSpan.FromSeconds(2);
+
     private readonly FrameReader _frames;
     private readonly IMessageGate _gate;
     private readonly ServerLog _log;
+    private readonly object _answerLock = new();
+    private readonly HashSet<RequestId> _unanswered = [];
+    private RequestId? _writtenResponse;
+    private TaskCompletionSource? _allAnswered;
 
     public LspMessageHandler(PipeWriter writer, PipeReader reader, IJsonRpcMessageFormatter formatter, IMessageGate gate, ServerLog log, TimeSpan stalledBodyTimeout)
         : base(writer, reader, formatter)
@@ -36,6 +43,9 @@ internal sealed class LspMessageHandler : HeaderDelimitedMessageHandler
             switch (frame)
             {
                 case null:
+                    // The client closed its side. JsonRpc drops unsent answers once told, so let the requests
+                    // already read (shutdown, typically) be answered first, within reason.
+                    await WaitAtMostAsync(WhenRequestsAnsweredAsync(), AnswerGracePeriod).ConfigureAwait(false);
                     return null;
 
                 case BadFrame bad:
@@ -71,8 +81,73 @@ internal sealed class LspMessageHandler : HeaderDelimitedMessageHandler
                         }
                     }
 
+                    if (rpcMessage is JsonRpcRequest { IsResponseExpected: true } expectingResponse)
+                    {
+                        lock (_answerLock)
+                        {
+                            _unanswered.Add(expectingResponse.RequestId);
+                        }
+                    }
+
                     return rpcMessage;
             }
+        }
+    }
+
+    /// <summary>Completes once every request handed to JsonRpc so far has had its response written and flushed.</summary>
+    public Task WhenRequestsAnsweredAsync()
+    {
+        lock (_answerLock)
+        {
+            if (_unanswered.Count == 0)
+            {
+                return Task.CompletedTask;
+            }
+
+            _allAnswered ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _allAnswered.Task;
+        }
+    }
+
+    protected override void Write(JsonRpcMessage content, CancellationToken cancellationToken)
+    {
+        base.Write(content, cancellationToken);
+        _writtenResponse = content switch
+        {
+            JsonRpcResult result => result.RequestId,
+            JsonRpcError error => error.RequestId,
+            _ => null,
+        };
+    }
+
+    protected override async ValueTask FlushAsync(CancellationToken cancellationToken)
+    {
+        await base.FlushAsync(cancellationToken).ConfigureAwait(false);
+
+        // Write and flush run back to back under the base class's sending lock.
+        if (_writtenResponse is RequestId answered)
+        {
+            _writtenResponse = null;
+            lock (_answerLock)
+            {
+                if (_unanswered.Remove(answered) && _unanswered.Count == 0 && _allAnswered is { } waiter)
+                {
+                    _allAnswered = null;
+                    waiter.TrySetResult();
+                }
+            }
+        }
+    }
+
+    /// <summary>Waits for <paramref name="task"/> but never longer than <paramref name="limit"/>; never throws.</summary>
+    internal static async Task WaitAtMostAsync(Task task, TimeSpan limit)
+    {
+        try
+        {
+            await task.WaitAsync(limit).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException or ObjectDisposedException)
+        {
         }
     }
 
