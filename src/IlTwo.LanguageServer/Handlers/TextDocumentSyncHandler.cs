@@ -1,0 +1,45 @@
+using IlTwo.LanguageServer.Protocol;
+using IlTwo.LanguageServer.Workspace;
+using StreamJsonRpc;
+
+namespace IlTwo.LanguageServer.Handlers;
+
+/// <summary>didOpen / didChange (incremental) / didClose: keeps the document store current and schedules diagnostics.</summary>
+internal sealed class TextDocumentSyncHandler(ServerContext context) : ILanguageServerHandler
+{
+    public ServerCapabilities Advertise(ServerCapabilities capabilities) =>
+        capabilities with { TextDocumentSync = new TextDocumentSyncOptions(OpenClose: true, Change: TextDocumentSyncKind.Incremental) };
+
+    [JsonRpcMethod("textDocument/didOpen")]
+    public void DidOpen(DidOpenTextDocumentParams notification)
+    {
+        var document = context.Documents.Open(notification.TextDocument);
+        context.Diagnostics.Schedule(document.Uri);
+    }
+
+    [JsonRpcMethod("textDocument/didChange")]
+    public void DidChange(DidChangeTextDocumentParams notification)
+    {
+        try
+        {
+            var document = context.Documents.Change(notification.TextDocument, notification.ContentChanges);
+            context.Diagnostics.Schedule(document.Uri);
+        }
+        catch (DocumentNotOpenException ex)
+        {
+            // A notification has no answer: say so in the log and carry on.
+            context.Log.Warning(ex.Message);
+        }
+    }
+
+    [JsonRpcMethod("textDocument/didClose")]
+    public async Task DidClose(DidCloseTextDocumentParams notification)
+    {
+        if (!context.Documents.Close(notification.TextDocument.Uri))
+        {
+            context.Log.Warning($"didClose for '{notification.TextDocument.Uri.OriginalString}', which is not open.");
+        }
+
+        await context.Diagnostics.ClearAsync(notification.TextDocument.Uri).ConfigureAwait(false);
+    }
+}

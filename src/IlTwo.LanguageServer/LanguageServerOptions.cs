@@ -1,0 +1,24 @@
+using IlTwo.LanguageServer.Handlers;
+using IlTwo.LanguageServer.Workspace;
+
+namespace IlTwo.LanguageServer;
+
+public sealed class LanguageServerOptions
+{
+    /// <summary>How long after a document's last change its diagnostics are published. Tests use zero.</summary>
+    public TimeSpan DiagnosticsDelay { get; init; } = TimeSpan.FromMilliseconds(150);
+
+    public IDocumentAnalyzer Analyzer { get; init; } = new SyntaxDocumentAnalyzer();
+
+    /// <summary>Where log lines go besides <c>window/logMessage</c>: stderr by default, never stdout.</summary>
+    public TextWriter Log { get; init; } = Console.Error;
+
+    /// <summary>
+    /// How long a body that already holds a complete JSON value may wait for the rest of an overstated
+    /// <c>Content-Length</c> before the value is taken as the message.
+    /// </summary>
+    public TimeSpan StalledBodyTimeout { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Handlers beyond the built-in ones (the built-ins are every <see cref="ILanguageServerHandler"/> in this assembly).</summary>
+    public IReadOnlyList<Func<ServerContext, ILanguageServerHandler>> AdditionalHandlers { get; init; } = [];
+}

@@ -1,0 +1,146 @@
+using IlTwo.LanguageServer.Logging;
+using IlTwo.LanguageServer.Protocol;
+
+namespace IlTwo.LanguageServer.Workspace;
+
+/// <summary>
+/// Publishes each document's diagnostics a short delay after its last change. A newer change cancels the pending
+/// analysis of the same document; a result is published only if its snapshot is still the document's current one,
+/// and publishes go out one at a time, so the last diagnostics a client sees are always those of the latest text.
+/// </summary>
+public sealed class DiagnosticsScheduler : IDisposable
+{
+    private readonly DocumentStore _documents;
+    private readonly IDocumentAnalyzer _analyzer;
+    private readonly Func<PublishDiagnosticsParams, Task> _publish;
+    private readonly TimeSpan _delay;
+    private readonly ServerLog _log;
+    private readonly object _lock = new();
+    private readonly Dictionary<string, CancellationTokenSource> _pending = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _publishLock = new(1, 1);
+    private bool _stopped;
+
+    public DiagnosticsScheduler(DocumentStore documents, IDocumentAnalyzer analyzer, Func<PublishDiagnosticsParams, Task> publish, TimeSpan delay, ServerLog log)
+    {
+        _documents = documents;
+        _analyzer = analyzer;
+        _publish = publish;
+        _delay = delay;
+        _log = log;
+    }
+
+    /// <summary>(Re)starts the countdown to analysing <paramref name="uri"/>, cancelling any analysis already pending for it.</summary>
+    public void Schedule(Uri uri)
+    {
+        var source = new CancellationTokenSource();
+        lock (_lock)
+        {
+            if (_stopped)
+            {
+                source.Dispose();
+                return;
+            }
+
+            CancelPending(uri.OriginalString);
+            _pending[uri.OriginalString] = source;
+        }
+
+        _ = Task.Run(() => AnalyzeAndPublishAsync(uri, source));
+    }
+
+    /// <summary>Cancels pending work for a closed document and clears its diagnostics in the client.</summary>
+    public async Task ClearAsync(Uri uri)
+    {
+        lock (_lock)
+        {
+            CancelPending(uri.OriginalString);
+        }
+
+        await _publishLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await _publish(new PublishDiagnosticsParams(uri, [])).ConfigureAwait(false);
+        }
+        finally
+        {
+            _publishLock.Release();
+        }
+    }
+
+    /// <summary>Cancels everything pending and schedules nothing more (on shutdown).</summary>
+    public void Stop()
+    {
+        lock (_lock)
+        {
+            _stopped = true;
+            foreach (var key in _pending.Keys.ToList())
+            {
+                CancelPending(key);
+            }
+        }
+    }
+
+    public void Dispose() => Stop();
+
+    private void CancelPending(string key)
+    {
+        if (_pending.Remove(key, out var previous))
+        {
+            previous.Cancel();
+        }
+    }
+
+    private async Task AnalyzeAndPublishAsync(Uri uri, CancellationTokenSource source)
+    {
+        var token = source.Token;
+        try
+        {
+            if (_delay > TimeSpan.Zero)
+            {
+                await Task.Delay(_delay, token).ConfigureAwait(false);
+            }
+
+            if (token.IsCancellationRequested || !_documents.TryGet(uri, out var snapshot))
+            {
+                return;
+            }
+
+            var diagnostics = DiagnosticConverter.Convert(_analyzer.Analyze(snapshot.Uri, snapshot.Text), snapshot.Text);
+
+            await _publishLock.WaitAsync(token).ConfigureAwait(false);
+            try
+            {
+                if (token.IsCancellationRequested || !_documents.TryGet(uri, out var current) || !ReferenceEquals(current, snapshot))
+                {
+                    return;
+                }
+
+                await _publish(new PublishDiagnosticsParams(snapshot.Uri, diagnostics, snapshot.Version)).ConfigureAwait(false);
+            }
+            finally
+            {
+                _publishLock.Release();
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // Superseded by a newer change, a close or shutdown.
+        }
+        catch (Exception ex)
+        {
+            _log.Error($"Analysing '{uri.OriginalString}' failed: {ex}");
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                if (_pending.TryGetValue(uri.OriginalString, out var registered) && ReferenceEquals(registered, source))
+                {
+                    _pending.Remove(uri.OriginalString);
+                }
+
+                source.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,181 @@
+using System.Text.Json;
+using IlTwo.LanguageServer.Protocol;
+using IlTwo.LanguageServer.Tests.Infrastructure;
+
+namespace IlTwo.LanguageServer.Tests;
+
+/// <summary>Bad bytes on the wire: the server answers an error and keeps serving, and never hangs.</summary>
+public sealed class FramingRecoveryTests
+{
+    private static string Ping(int id, string text) => RawLspConnection.Request(id, "test/ping", new PingParams(text));
+
+    private static async Task<(TestServer Server, RawLspConnection Raw)> StartAsync()
+    {
+        var server = TestServer.Start();
+        var raw = new RawLspConnection(server.ClientStream);
+        await raw.InitializeAsync();
+        return (server, raw);
+    }
+
+    private static void AssertParseError(JsonElement response)
+    {
+        Assert.Equal("2.0", response.GetProperty("jsonrpc").GetString());
+        Assert.Equal(JsonValueKind.Null, response.GetProperty("id").ValueKind);
+        Assert.Equal(ErrorCodes.ParseError, response.GetProperty("error").GetProperty("code").GetInt32());
+        Assert.Equal("Parse error", response.GetProperty("error").GetProperty("message").GetString());
+    }
+
+    private static void AssertPong(JsonElement response, int id, string text)
+    {
+        Assert.Equal(id, response.GetProperty("id").GetInt32());
+        Assert.Equal(text, response.GetProperty("result").GetString());
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_JSON_gets_a_parse_error_and_the_server_reads_on()
+    {
+        var (server, raw) = await StartAsync();
+        await using var _ = server;
+
+        await raw.SendRawAsync("Content-Length: 5\r\n\r\nhello");
+        AssertParseError(await raw.ReadResponseAsync());
+
+        await raw.SendAsync(Ping(1, "after garbage"));
+        AssertPong(await raw.ReadResponseAsync(), 1, "after garbage");
+    }
+
+    [Fact]
+    public async Task A_parse_error_before_initialize_does_not_end_the_connection()
+    {
+        await using var server = TestServer.Start();
+        var raw = new RawLspConnection(server.ClientStream);
+
+        await raw.SendRawAsync("Content-Length: 3\r\n\r\n{]}");
+        AssertParseError(await raw.ReadResponseAsync());
+        await raw.InitializeAsync();
+    }
+
+    [Fact]
+    public async Task A_Content_Length_larger_than_the_body_recovers_at_the_next_header()
+    {
+        var (server, raw) = await StartAsync();
+        await using var _ = server;
+        var first = Ping(1, "one");
+
+        await raw.SendRawAsync($"Content-Length: {first.Length + 500}\r\n\r\n{first}" + RawLspConnection.Frame(Ping(2, "two")));
+
+        AssertPong(await raw.ReadResponseAsync(), 1, "one");
+        AssertPong(await raw.ReadResponseAsync(), 2, "two");
+        Assert.Contains("larger than the message", server.Log.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_Content_Length_larger_than_everything_sent_does_not_hang()
+    {
+        var (server, raw) = await StartAsync();
+        await using var _ = server;
+        var first = Ping(1, "one");
+
+        await raw.SendRawAsync($"Content-Length: {first.Length + 500}\r\n\r\n{first}");
+        AssertPong(await raw.ReadResponseAsync(), 1, "one");
+
+        await raw.SendAsync(Ping(2, "two"));
+        AssertPong(await raw.ReadResponseAsync(), 2, "two");
+    }
+
+    [Fact]
+    public async Task A_Content_Length_smaller_than_the_body_gets_one_parse_error_then_recovers()
+    {
+        var (server, raw) = await StartAsync();
+        await using var _ = server;
+
+        await raw.SendRawAsync($"Content-Length: 10\r\n\r\n{Ping(1, "one")}" + RawLspConnection.Frame(Ping(2, "two")));
+
+        AssertParseError(await raw.ReadResponseAsync());
+        AssertPong(await raw.ReadResponseAsync(), 2, "two");
+    }
+
+    [Fact]
+    public async Task Garbage_between_messages_gets_one_parse_error()
+    {
+        var (server, raw) = await StartAsync();
+        await using var _ = server;
+
+        await raw.SendRawAsync("this is not a header at all {}\r\n\r\n" + RawLspConnection.Frame(Ping(1, "one")));
+
+        AssertParseError(await raw.ReadResponseAsync());
+        AssertPong(await raw.ReadResponseAsync(), 1, "one");
+    }
+
+    [Theory]
+    [InlineData("Content-Length: abc\r\n\r\n")]
+    [InlineData("Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n")]
+    public async Task A_bad_header_gets_a_parse_error(string header)
+    {
+        var (server, raw) = await StartAsync();
+        await using var _ = server;
+
+        await raw.SendRawAsync(header + RawLspConnection.Frame(Ping(1, "one")));
+
+        AssertParseError(await raw.ReadResponseAsync());
+        AssertPong(await raw.ReadResponseAsync(), 1, "one");
+    }
+
+    [Fact]
+    public async Task JSON_that_is_not_a_JSON_RPC_message_is_an_invalid_request()
+    {
+        var (server, raw) = await StartAsync();
+        await using var _ = server;
+
+        await raw.SendAsync("[1, 2, 3]");
+        var response = await raw.ReadResponseAsync();
+        Assert.Equal(ErrorCodes.InvalidRequest, response.GetProperty("error").GetProperty("code").GetInt32());
+
+        await raw.SendAsync(Ping(1, "one"));
+        AssertPong(await raw.ReadResponseAsync(), 1, "one");
+    }
+
+    [Fact]
+    public async Task A_message_split_into_single_bytes_is_read()
+    {
+        var (server, raw) = await StartAsync();
+        await using var _ = server;
+
+        foreach (var c in RawLspConnection.Frame(Ping(1, "slowly")))
+        {
+            await raw.SendRawAsync(c.ToString());
+        }
+
+        AssertPong(await raw.ReadResponseAsync(), 1, "slowly");
+    }
+
+    [Fact]
+    public async Task Header_names_are_case_insensitive_and_a_content_type_is_accepted()
+    {
+        var (server, raw) = await StartAsync();
+        await using var _ = server;
+        var body = Ping(1, "ok");
+
+        await raw.SendRawAsync($"content-length: {body.Length}\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n{body}");
+
+        AssertPong(await raw.ReadResponseAsync(), 1, "ok");
+    }
+}
+
+public sealed class ExitTests
+{
+    [Fact]
+    public async Task Exit_right_behind_shutdown_still_delivers_the_shutdown_response()
+    {
+        await using var server = TestServer.Start();
+        var raw = new RawLspConnection(server.ClientStream);
+        await raw.InitializeAsync();
+
+        await raw.SendRawAsync(RawLspConnection.Frame(RawLspConnection.Request(9, "shutdown", null)) + RawLspConnection.Frame(RawLspConnection.Notification("exit", null)));
+
+        var response = await raw.ReadResponseAsync();
+        Assert.Equal(9, response.GetProperty("id").GetInt32());
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, response.GetProperty("result").ValueKind);
+        Assert.Equal(0, await server.ServerTask.WaitAsync(TestServer.Timeout));
+    }
+}
