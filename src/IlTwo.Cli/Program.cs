@@ -1,1 +1,3 @@
-return 0;
+using IlTwo.Cli;
+
+return CliApplication.Run(args, Console.Out, Console.Error);

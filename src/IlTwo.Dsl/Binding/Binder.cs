@@ -122,7 +122,11 @@ internal sealed partial class Binder
         var versions = root.OfKind<VersionDeclarationSyntax>().ToList();
         var version = versions.FirstOrDefault();
         if (version is not null && version.VersionText.Length > 0)
+        {
+            if (SemanticVersionProblem(version.VersionText) is { } problem)
+                _diagnostics.Report(DiagnosticCatalog.InvalidVersion, version.VersionSpan, $"'{version.VersionText}' is not a semantic version: {problem}");
             _protocol.Version = version.VersionText;
+        }
         foreach (var extra in versions.Skip(1))
             _diagnostics.Report(DiagnosticCatalog.DuplicateHeaderItem, extra.KeywordSpan, "the version is declared twice");
 
@@ -137,6 +141,25 @@ internal sealed partial class Binder
 
         foreach (var extra in root.OfKind<ExtendsDeclarationSyntax>().Skip(1))
             _diagnostics.Report(DiagnosticCatalog.ExtendsNotFirst, extra.KeywordSpan, "a protocol extends at most one other protocol");
+    }
+
+    /// <summary>What breaks SemVer 2.0 in a version the lexer accepted (leading zeros, empty pre-release identifiers); null when valid.</summary>
+    internal static string? SemanticVersionProblem(string version)
+    {
+        var dash = version.IndexOf('-', StringComparison.Ordinal);
+        var core = dash < 0 ? version : version[..dash];
+        if (core.Split('.').Any(part => part.Length > 1 && part[0] == '0'))
+            return "a version number has no leading zeros (write 1.0.0, not 01.0.0)";
+        if (dash < 0)
+            return null;
+        foreach (var identifier in version[(dash + 1)..].Split('.'))
+        {
+            if (identifier.Length == 0)
+                return "a pre-release part has no empty identifiers (write 1.0.0-rc.1)";
+            if (identifier.Length > 1 && identifier[0] == '0' && identifier.All(char.IsAsciiDigit))
+                return "a numeric pre-release identifier has no leading zeros";
+        }
+        return null;
     }
 
     private string DefaultId() => Path.GetFileNameWithoutExtension(_tree.Text.Path) is { Length: > 0 } name ? name : "untitled";

@@ -74,7 +74,12 @@ public sealed class ProtocolCompilation
             else
             {
                 @base = Create(baseText, resolver, chain);
-                if (@base.HasErrors)
+                if (@base.HasErrors && @base.Chain.SelectMany(c => c.Diagnostics).FirstOrDefault(d => d.Descriptor == DiagnosticCatalog.ExtendsCycle) is { } cycle)
+                {
+                    // The cycle was found further down the chain; say so here too instead of "has N errors".
+                    diagnostics.Report(DiagnosticCatalog.ExtendsCycle, extends.Name.Span, cycle.Message);
+                }
+                else if (@base.HasErrors)
                 {
                     var count = @base.Chain.Sum(c => c.Diagnostics.Count(d => d.IsError));
                     diagnostics.Report(DiagnosticCatalog.ExtendedProtocolNotFound, extends.Name.Span, $"protocol '{id}' ({@base.Text.Path}) has {count} error(s); fix them first");

@@ -6,7 +6,7 @@ namespace IlTwo.Dsl.Diagnostics;
 /// <summary>
 /// Every diagnostic the front end can report, with its stable code. Codes never change meaning once shipped;
 /// a test fails when two descriptors share a code. Ranges: IL00xx syntax, IL01xx declarations and names,
-/// IL02xx types and units, IL03xx analysis, IL04xx scenarios.
+/// IL02xx types and units, IL03xx analysis, IL04xx scenarios, IL09xx internal.
 /// </summary>
 public static class DiagnosticCatalog
 {
@@ -80,6 +80,10 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor ScenarioValueMismatch = new("IL0402", Error, "Scenario value does not fit its observation");
     public static readonly DiagnosticDescriptor ScenarioTimeInFuture = new("IL0403", Error, "Scenario time must be in the past");
     public static readonly DiagnosticDescriptor ScenarioExpectsRemovedRule = new("IL0404", Error, "Scenario expects an unknown rule");
+
+    // Internal
+    /// <summary>Reported by hosts (the CLI, the language server) when a stage throws: the bug is ours, not the protocol's.</summary>
+    public static readonly DiagnosticDescriptor InternalError = new("IL0999", Error, "Internal compiler error");
 
     public static ImmutableArray<DiagnosticDescriptor> All { get; } =
         [.. typeof(DiagnosticCatalog).GetFields(BindingFlags.Public | BindingFlags.Static)
