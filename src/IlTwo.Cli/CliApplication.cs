@@ -19,6 +19,9 @@ public sealed class CliApplication
     public static IReadOnlyList<ICommand> DefaultCommands() =>
     [
         new CheckCommand(),
+        new BuildCommand(),
+        new EvalCommand(),
+        new TestCommand(),
     ];
 
     public static string Version =>

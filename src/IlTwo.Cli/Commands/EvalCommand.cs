@@ -1,0 +1,127 @@
+using System.Globalization;
+using IlTwo.Dsl.Emit;
+using IlTwo.Runtime.Evaluation;
+using IlTwo.Runtime.Protocols;
+using IlTwo.Runtime.Records;
+
+namespace IlTwo.Cli.Commands;
+
+/// <summary><c>il2 eval</c>: asks a protocol whether to give, hold or discontinue the next dose for one patient record.</summary>
+public sealed class EvalCommand(Func<DateTimeOffset>? clock = null) : ICommand
+{
+    private readonly Func<DateTimeOffset> _clock = clock ?? (() => DateTimeOffset.UtcNow);
+
+    public string Name => "eval";
+
+    public string Summary => "Decide give, hold or discontinue for a patient record, and say why";
+
+    public string Help => """
+        Usage: il2 eval FILE.il2|FILE.dll --patient RECORD.json [--at TIME] [--format text|json] [--log FILE]
+
+        Evaluates the protocol (compiled from FILE.il2, or a built FILE.dll) on the patient record at TIME and
+        prints the decision with the rules that fired, the values they saw, missing or stale data and the next
+        time a dose may be given. The record format is described in docs/patient-json.md.
+
+        Options:
+          --patient FILE   the patient record (JSON)
+          --at TIME        the moment of the decision, ISO 8601 with offset (default: now)
+          --format text    a short readable verdict (default)
+          --format json    the decision as JSON: action, rules, missing, nextDoseAt, ...
+          --log FILE       append the decision to an audit log (JSON Lines)
+          -h, --help       show this help
+
+        Exit codes: 0 a decision was made, 1 the protocol or record is invalid, 2 usage or I/O error.
+        """;
+
+    public int Run(CommandContext context, IReadOnlyList<string> args)
+    {
+        var line = CommandLine.Parse(args, [], ["patient", "at", "format", "log"], out var error);
+        if (line is null)
+            return context.UsageError($"eval: {error}");
+        if (line.Operands.Count != 1 || line.Value("patient") is not { } patientPath)
+            return context.UsageError("eval: give one protocol and --patient RECORD.json; run 'il2 eval --help'");
+        var format = line.Value("format") ?? "text";
+        if (format is not ("text" or "json"))
+            return context.UsageError($"eval: unknown format '{format}'; use 'text' or 'json'");
+        var at = _clock();
+        if (line.Value("at") is { } atText && !TryParseTime(atText, out at))
+            return context.UsageError($"eval: --at '{atText}' is not an ISO 8601 time with an offset (like 2026-03-04T06:00:00Z)");
+
+        var protocolPath = line.Operands[0];
+        foreach (var path in new[] { protocolPath, patientPath })
+        {
+            if (!context.FileSystem.FileExists(path))
+                return context.UsageError($"{path}: no such file");
+        }
+
+        var read = PatientJsonReader.ReadFile(patientPath);
+        foreach (var issue in read.Issues)
+            context.Error.WriteLine($"{patientPath}: {(issue.IsError ? "error" : "warning")}: {issue.Path}: {issue.Message}");
+        if (!read.Succeeded)
+        {
+            context.Error.WriteLine($"{patientPath}: the record is invalid; no decision was made");
+            return ExitCodes.Failure;
+        }
+
+        var loaded = LoadProtocol(context, protocolPath);
+        if (loaded is null)
+            return ExitCodes.Failure;
+        using var protocol = loaded;
+
+        DecisionLog? log = null;
+        StreamWriter? logWriter = null;
+        try
+        {
+            if (line.Value("log") is { } logPath)
+            {
+                logWriter = new StreamWriter(logPath, append: true);
+                log = new DecisionLog(logWriter);
+            }
+            var decision = protocol.Evaluate(read.Record!, at, log);
+            context.Out.Write(format == "json" ? DoseDecisionJson.Serialize(decision, indented: true) + "\n" : DecisionText.Format(decision, protocol.Info));
+            return ExitCodes.Success;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return context.UsageError($"eval: cannot write the log: {e.Message}");
+        }
+        finally
+        {
+            logWriter?.Dispose();
+        }
+    }
+
+    /// <summary>A .dll is loaded as built; an .il2 file is compiled first, exactly as <c>il2 build</c> would.</summary>
+    private static CompiledProtocol? LoadProtocol(CommandContext context, string path)
+    {
+        try
+        {
+            if (path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
+                return CompiledProtocol.Load(path);
+            var bytes = context.FileSystem.ReadAllBytes(path);
+            var (assembly, exception) = CompilerGuard.Run(() => ProtocolCompiler.Compile(ProtocolBuilds.Compile(path, bytes)));
+            if (assembly is null || !assembly.Success)
+            {
+                foreach (var message in assembly?.Errors ?? [$"{path}(1,1): error IL0999: internal compiler error: {exception?.Message}"])
+                    context.Error.WriteLine(message);
+                context.Error.WriteLine($"{path}: the protocol has errors; no decision was made");
+                return null;
+            }
+            return ProtocolBuilds.Load(assembly);
+        }
+        catch (ProtocolLoadException e)
+        {
+            context.Error.WriteLine($"{path}: {e.Message}");
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            context.Error.WriteLine($"{path}: cannot read: {e.Message}");
+            return null;
+        }
+    }
+
+    internal static bool TryParseTime(string text, out DateTimeOffset time) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time)
+        && (text.EndsWith('Z') || text.EndsWith('z') || text.LastIndexOfAny(['+', '-']) > text.IndexOf('T', StringComparison.Ordinal));
+}

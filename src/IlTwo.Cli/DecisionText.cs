@@ -1,0 +1,48 @@
+using System.Globalization;
+using System.Text;
+using IlTwo.Runtime.Evaluation;
+using IlTwo.Runtime.Protocols;
+
+namespace IlTwo.Cli;
+
+/// <summary>The short readable verdict <c>il2 eval</c> prints: the action first, then why.</summary>
+public static class DecisionText
+{
+    public static string Format(DoseDecision decision, ProtocolInfo protocol)
+    {
+        var text = new StringBuilder();
+        var action = decision.Action.ToString().ToUpperInvariant();
+        text.Append(CultureInfo.InvariantCulture, $"{action} dose {decision.DoseNumber} at {Time(decision.At)} under {protocol.Id} {protocol.Version} (sha256 {protocol.SourceHash[..12]})\n");
+        text.Append('\n').Append(decision.Summary.Trim()).Append("\n\n");
+
+        foreach (var rule in decision.Rules)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"  {rule.Action.ToString().ToLowerInvariant(),-11} {rule.Id}: {rule.Condition}\n");
+            foreach (var value in rule.Values)
+                text.Append(CultureInfo.InvariantCulture, $"              saw {value.Input} = {Value(value)}{(value.At is { } seenAt ? " at " + Time(seenAt) : "")}\n");
+            foreach (var citation in rule.Citations)
+                text.Append(CultureInfo.InvariantCulture, $"              source: {Citation(citation)}\n");
+        }
+        foreach (var missing in decision.Missing)
+            text.Append(CultureInfo.InvariantCulture, $"  {(missing.Optional ? "optional" : "missing"),-11} {missing.Observation}: {missing.Reason}\n");
+        foreach (var finding in decision.Schedule)
+            text.Append(CultureInfo.InvariantCulture, $"  {"schedule",-11} {finding.Code}: {finding.Message}\n");
+        foreach (var issue in decision.DataErrors)
+            text.Append(CultureInfo.InvariantCulture, $"  {"bad data",-11} {issue.Path}: {issue.Message}\n");
+
+        text.Append(CultureInfo.InvariantCulture, $"\n  doses given {decision.DosesGiven}{(decision.DosesRemaining is { } left ? $", remaining {left}" : "")}; next dose {(decision.NextDoseAt is { } next ? Time(next) : "none")}\n");
+        return text.ToString();
+    }
+
+    private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+
+    private static string Value(SeenValue value) =>
+        value.Flag is { } flag ? (flag ? "yes" : "no")
+        : value.Value is { } number ? $"{number.ToString("0.####", CultureInfo.InvariantCulture)}{(value.Unit is null ? "" : " " + value.Unit)}"
+        : "not available";
+
+    private static string Citation(CitationInfo citation) =>
+        citation.Unverified
+            ? $"unverified{(citation.Note is null ? "" : ": " + citation.Note)}"
+            : $"{citation.Reference}{(citation.Locator is null ? "" : ", " + citation.Locator)}";
+}
