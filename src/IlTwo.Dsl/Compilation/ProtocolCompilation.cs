@@ -95,11 +95,11 @@ public sealed class ProtocolCompilation
         if (!diagnostics.HasErrors || !tree.Diagnostics.Any(d => d.IsError))
             ProtocolAnalyzer.Analyze(protocol, diagnostics);
 
-        return new ProtocolCompilation(tree, protocol, @base, Finish(diagnostics.ToImmutable()));
+        return new ProtocolCompilation(tree, protocol, @base, Finish(DiagnosticSuppressions.Apply(tree, diagnostics.ToImmutable())));
     }
 
     /// <summary>Sorted by position, with exact repeats (same code, span and message) removed.</summary>
-    private static ImmutableArray<Diagnostic> Finish(ImmutableArray<Diagnostic> diagnostics) =>
+    private static ImmutableArray<Diagnostic> Finish(IEnumerable<Diagnostic> diagnostics) =>
         [.. diagnostics
             .DistinctBy(d => (d.Code, d.Span, d.Message))
             .OrderBy(d => d.Span.Start).ThenBy(d => d.Code, StringComparer.Ordinal)];
