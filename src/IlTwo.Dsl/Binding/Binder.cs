@@ -640,12 +640,9 @@ internal sealed partial class Binder
                     new DiagnosticFix("Make it an override", new TextSpan(syntax.KeywordSpan.Start, 0), "override "));
                 effective[inheritedIndex] = symbol;
             }
-            else if (removed.Any(r => r.Rule.Name == id))
-            {
-                effective.Add(symbol);
-            }
             else
             {
+                // A new rule, or one re-declared after 'remove rule': it runs after the inherited ones.
                 effective.Add(symbol);
             }
 
