@@ -23,8 +23,11 @@ public static class DecisionText
             foreach (var citation in rule.Citations)
                 text.Append(CultureInfo.InvariantCulture, $"              source: {Citation(citation)}\n");
         }
-        foreach (var missing in decision.Missing)
-            text.Append(CultureInfo.InvariantCulture, $"  {(missing.Optional ? "optional" : "missing"),-11} {missing.Observation}: {missing.Reason}\n");
+        foreach (var missing in decision.Missing.Where(m => !m.Optional))
+            text.Append(CultureInfo.InvariantCulture, $"  {"missing",-11} {missing.Observation}: {missing.Reason}\n");
+        var optional = decision.Missing.Where(m => m.Optional).Select(m => m.Observation).ToList();
+        if (optional.Count > 0)
+            text.Append(CultureInfo.InvariantCulture, $"  {"optional",-11} not recorded: {string.Join(", ", optional)}\n");
         foreach (var finding in decision.Schedule)
             text.Append(CultureInfo.InvariantCulture, $"  {"schedule",-11} {finding.Code}: {finding.Message}\n");
         foreach (var issue in decision.DataErrors)

@@ -413,8 +413,10 @@ public static class ProtocolEvaluator
         foreach (var m in missing.Where(m => !m.Optional))
             sentences.Add(DecisionText.Sentence($"Hold dose {dose}: missing data — {m.Title}: {m.Reason}"));
 
-        foreach (var m in missing.Where(m => m.Optional))
-            sentences.Add($"Note for dose {dose}: optional data missing — {m.Title}: {m.Reason} (does not hold the dose).");
+        // Optional data is often absent (no vasopressor running, no finding to chart): one short note, not a sentence each.
+        var optional = missing.Where(m => m.Optional).Select(m => m.Observation).ToList();
+        if (optional.Count > 0)
+            sentences.Add($"Not recorded, optional (does not hold the dose): {string.Join(", ", optional)}.");
 
         return string.Join(" ", sentences);
     }
