@@ -21,7 +21,11 @@ internal static class ProtocolAnalyzer
         var usedObservations = new HashSet<ObservationSymbol>();
         var usedConstants = new HashSet<ConstantSymbol>();
         foreach (var rule in protocol.Rules)
+        {
             Collect(rule.Condition, usedObservations, usedConstants);
+            if (rule.Condition is BoundErrorExpression)
+                CollectNames(rule, protocol, usedObservations, usedConstants);
+        }
         foreach (var constant in protocol.Constants)
         {
             if (constant.Value is not null && usedConstants.Contains(constant))
@@ -37,6 +41,21 @@ internal static class ProtocolAnalyzer
             .Select(c => c.Reference).OfType<ReferenceSymbol>().ToHashSet();
         foreach (var reference in protocol.References.Where(r => IsOwn(r, protocol) && !cited.Contains(r)))
             diagnostics.Report(DiagnosticCatalog.UnusedReference, reference.Location.Span, $"reference '{reference.Name}' is never cited");
+    }
+
+    /// <summary>
+    /// A condition that failed to bind still reads the names it mentions: count them as used, so that one error
+    /// (a missing unit, an unknown function) does not also claim the observation is unused.
+    /// </summary>
+    private static void CollectNames(RuleSymbol rule, BoundProtocol protocol, HashSet<ObservationSymbol> observations, HashSet<ConstantSymbol> constants)
+    {
+        foreach (var name in rule.Syntax.Conditions.SelectMany(c => c.DescendantsAndSelf()).OfType<NameSyntax>())
+        {
+            if (protocol.FindObservation(name.Text) is { } observation)
+                observations.Add(observation);
+            else if (protocol.Constants.FirstOrDefault(c => c.Name == name.Text) is { } constant && constants.Add(constant) && constant.Value is { } value)
+                Collect(value, observations, constants);
+        }
     }
 
     internal static void Collect(BoundExpression expression, HashSet<ObservationSymbol> observations, HashSet<ConstantSymbol> constants)

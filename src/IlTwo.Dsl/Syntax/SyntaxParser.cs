@@ -10,7 +10,10 @@ namespace IlTwo.Dsl.Syntax;
 /// <summary>Lexes and parses one file with the generated ANTLR parser, then converts at once to our syntax nodes.</summary>
 internal static class SyntaxParser
 {
-    /// <summary>Deeper parenthesis nesting is refused before parsing: ANTLR's recursive descent would overflow the stack.</summary>
+    /// <summary>
+    /// Deeper nesting of parentheses and prefix operators ('-', 'not') is refused before parsing: ANTLR's recursive
+    /// descent would overflow the stack (a thousand 'not' in a row overflowed a 1 MB thread).
+    /// </summary>
     public const int MaxParenthesisDepth = 128;
 
     private const int MaxErrorsPerKind = 100;
@@ -29,6 +32,7 @@ internal static class SyntaxParser
         var parserTokens = new List<IToken>(allTokens.Count);
         var lexicalErrors = 0;
         var depth = 0;
+        var prefixRun = 0; // '-' and 'not' in a row nest like parentheses: `not not not x`, `-(-(-1))`
         var tooDeep = false;
         foreach (var token in allTokens)
         {
@@ -41,6 +45,18 @@ internal static class SyntaxParser
             }
 
             tokens.Add(new SyntaxToken(TokenClassifier.Classify(token.Type), token.Text, span));
+            if (token.Type is Il2Lexer.MINUS or Il2Lexer.NOT)
+            {
+                if (depth + ++prefixRun > MaxParenthesisDepth && !tooDeep)
+                {
+                    tooDeep = true;
+                    diagnostics.Report(DiagnosticCatalog.NestingTooDeep, span, $"'-' and 'not' nested with parentheses more than {MaxParenthesisDepth} deep; the file was not parsed further");
+                }
+            }
+            else if (token.Type != Il2Lexer.LPAREN)
+            {
+                prefixRun = 0;
+            }
             switch (token.Type)
             {
                 case Il2Lexer.UNKNOWN_CHAR:
@@ -51,7 +67,7 @@ internal static class SyntaxParser
                     ((CommonToken)token).Type = Il2Lexer.STRING;
                     break;
                 case Il2Lexer.LPAREN:
-                    if (++depth > MaxParenthesisDepth && !tooDeep)
+                    if (++depth + prefixRun > MaxParenthesisDepth && !tooDeep)
                     {
                         tooDeep = true;
                         diagnostics.Report(DiagnosticCatalog.NestingTooDeep, span, $"parentheses nested more than {MaxParenthesisDepth} deep; the file was not parsed further");

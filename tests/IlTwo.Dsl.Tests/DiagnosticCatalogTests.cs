@@ -1,0 +1,104 @@
+using System.Text.RegularExpressions;
+using IlTwo.Dsl.Compilation;
+using IlTwo.Dsl.Diagnostics;
+using IlTwo.Dsl.Tests.Infrastructure;
+
+namespace IlTwo.Dsl.Tests;
+
+public sealed class DiagnosticCatalogTests
+{
+    /// <summary>Codes declared for the future that no stage reports yet (see <see cref="CorpusTests.CoveredElsewhere"/>).</summary>
+    private static readonly string[] Reserved = ["IL0214", "IL0403"];
+
+    [Fact]
+    public void Codes_AreUnique()
+    {
+        var duplicates = DiagnosticCatalog.All.GroupBy(d => d.Code).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+
+        Assert.Empty(duplicates);
+    }
+
+    [Fact]
+    public void Codes_MatchTheFormat_AndSitInTheirRange()
+    {
+        Assert.All(DiagnosticCatalog.All, d =>
+        {
+            Assert.Matches(@"^IL\d{4}$", d.Code);
+            Assert.Contains(d.Code[2..4], new[] { "00", "01", "02", "03", "04", "09" });
+        });
+    }
+
+    [Fact]
+    public void Descriptors_HaveTitles()
+    {
+        Assert.All(DiagnosticCatalog.All, d =>
+        {
+            Assert.False(string.IsNullOrWhiteSpace(d.Title), d.Code);
+            Assert.True(char.IsUpper(d.Title[0]), $"{d.Code}: '{d.Title}' starts with a capital");
+            Assert.False(d.Title.EndsWith('.'), $"{d.Code}: a title is not a sentence");
+        });
+    }
+
+    [Fact]
+    public void All_HoldsEveryDescriptorField_AndFindWorks()
+    {
+        var fields = typeof(DiagnosticCatalog).GetFields().Count(f => f.FieldType == typeof(DiagnosticDescriptor));
+
+        Assert.Equal(fields, DiagnosticCatalog.All.Length);
+        Assert.All(DiagnosticCatalog.All, d => Assert.Same(d, DiagnosticCatalog.Find(d.Code)));
+        Assert.Null(DiagnosticCatalog.Find("IL9998"));
+    }
+
+    [Fact]
+    public void Severities_OfAnalysisFindingsAreWarnings()
+    {
+        Assert.All(DiagnosticCatalog.All.Where(d => d.Code.StartsWith("IL03", StringComparison.Ordinal)), d => Assert.Equal(DiagnosticSeverity.Warning, d.Severity));
+        Assert.Equal(DiagnosticSeverity.Error, DiagnosticCatalog.InternalError.Severity);
+        Assert.Equal("IL0999", DiagnosticCatalog.InternalError.Code);
+    }
+
+    /// <summary>
+    /// Every descriptor is reported somewhere in the core, except the reserved ones; a reserved code that gains a reporter
+    /// fails here, so that it gets a corpus file and leaves the exception list.
+    /// </summary>
+    [Fact]
+    public void ReservedCodes_AreNotReportedByAnyStage()
+    {
+        var sources = string.Join("\n", Directory.EnumerateFiles(Path.Combine(TestPaths.RepositoryRoot, "src", "IlTwo.Dsl"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.EndsWith("DiagnosticCatalog.cs", StringComparison.Ordinal))
+            .Select(File.ReadAllText));
+        var fields = typeof(DiagnosticCatalog).GetFields().Where(f => f.FieldType == typeof(DiagnosticDescriptor))
+            .ToDictionary(f => ((DiagnosticDescriptor)f.GetValue(null)!).Code, f => f.Name);
+
+        foreach (var (code, field) in fields)
+        {
+            var used = Regex.IsMatch(sources, $@"DiagnosticCatalog\.{field}\b");
+            if (Reserved.Contains(code))
+                Assert.False(used, $"{code} ({field}) is reported now: add a corpus file and drop it from the reserved list");
+            else if (code != DiagnosticCatalog.InternalError.Code)
+                Assert.True(used, $"{code} ({field}) is never reported by src/IlTwo.Dsl; mark it reserved or report it");
+        }
+    }
+
+    /// <summary>IL0403 is reserved: a scenario time cannot be negative in the grammar, so "in the future" cannot be written.</summary>
+    [Fact]
+    public void ScenarioTimeInFuture_CannotBeWritten_NegativeTimesDoNotParse()
+    {
+        var compilation = ProtocolCompilation.Create("""
+            protocol p
+            title "P"
+            version 1.0.0
+            regimen {
+              drug aldesleukin
+              every 8 h
+            }
+            scenario "a time in the future" {
+              dose given -2 h ago
+              expect give
+            }
+            """, "p.il2");
+
+        Assert.Contains(compilation.Diagnostics, d => d.Code == "IL0003");
+        Assert.DoesNotContain(compilation.Diagnostics, d => d.Code == "IL0403");
+    }
+}
