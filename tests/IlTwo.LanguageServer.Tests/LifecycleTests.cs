@@ -15,7 +15,9 @@ public sealed class LifecycleTests
         var result = await client.InitializeAsync();
 
         var capabilities = result.GetProperty("capabilities");
-        Assert.Equal(["textDocumentSync"], capabilities.EnumerateObject().Select(property => property.Name));
+        Assert.Equal(
+            ["textDocumentSync", "hoverProvider", "completionProvider", "signatureHelpProvider", "definitionProvider", "referencesProvider", "documentSymbolProvider", "codeActionProvider", "renameProvider", "foldingRangeProvider", "semanticTokensProvider"],
+            capabilities.EnumerateObject().Select(property => property.Name));
         var sync = capabilities.GetProperty("textDocumentSync");
         Assert.True(sync.GetProperty("openClose").GetBoolean());
         Assert.Equal(2, sync.GetProperty("change").GetInt32());
@@ -25,12 +27,12 @@ public sealed class LifecycleTests
     [Fact]
     public async Task A_registered_handler_adds_its_capability()
     {
-        await using var client = await LspTestClient.StartAsync(initialize: false, _ => new FakeHoverHandler());
+        await using var client = await LspTestClient.StartAsync(initialize: false, _ => new FakeFormattingHandler());
 
         var capabilities = (await client.InitializeAsync()).GetProperty("capabilities");
 
-        Assert.Equal(["textDocumentSync", "hoverProvider"], capabilities.EnumerateObject().Select(property => property.Name));
-        Assert.True(capabilities.GetProperty("hoverProvider").GetBoolean());
+        Assert.Contains("documentFormattingProvider", capabilities.EnumerateObject().Select(property => property.Name));
+        Assert.True(capabilities.GetProperty("documentFormattingProvider").GetBoolean());
     }
 
     [Fact]

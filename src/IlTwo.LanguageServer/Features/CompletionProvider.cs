@@ -222,7 +222,8 @@ internal static class CompletionProvider
 
         if (line[^1].Kind == TokenKind.Number)
         {
-            return Units(ComparedObservation(protocol, line)?.Unit);
+            var compared = ComparedObservation(protocol, line);
+            return Units(compared?.Unit, compared?.MolarMass);
         }
 
         if (words[^1] is "when" or "and" or "or" or "not" or "(" or "," || line[^1].Kind == TokenKind.Operator)
@@ -279,9 +280,9 @@ internal static class CompletionProvider
                 return Units(Ucum.Parse("kg"));
             }
 
-            if (numbers == 1 && protocol.FindObservation(words[0]) is { Unit: { } unit })
+            if (numbers == 1 && protocol.FindObservation(words[0]) is { Unit: { } unit } observation)
             {
-                return Units(unit);
+                return Units(unit, observation.MolarMass);
             }
 
             return Units(Ucum.Parse("h"));
@@ -342,9 +343,15 @@ internal static class CompletionProvider
     private static IReadOnlyList<CompletionItem> References(BoundProtocol protocol) =>
         [.. protocol.References.Select(r => Item(r.Name, CompletionItemKind.Reference, r.Title))];
 
-    private static IReadOnlyList<CompletionItem> Units(UcumUnit? commensurableWith)
+    /// <summary>Common units; with a unit, those commensurable with it (and, given a molar mass, those that convert through it).</summary>
+    private static IReadOnlyList<CompletionItem> Units(UcumUnit? commensurableWith, double? molarMass = null)
     {
         var codes = commensurableWith is null ? Ucum.CommonUnits : Ucum.CommonUnitsCommensurableWith(commensurableWith);
+        if (commensurableWith is not null && molarMass is not null)
+        {
+            codes = [.. codes.Union(Ucum.CommonUnits.Where(code => Ucum.TryGetConversion(Ucum.Parse(code), commensurableWith, molarMass, out _, out _)))];
+        }
+
         return [.. codes.Select((code, i) => new CompletionItem(code, CompletionItemKind.Unit, commensurableWith is null ? null : $"converts to {commensurableWith.Code}", SortText: i.ToString("D3", System.Globalization.CultureInfo.InvariantCulture)))];
     }
 

@@ -153,7 +153,6 @@ internal sealed class HoverHandler(ServerContext context) : ILanguageServerHandl
 
     private static string FormatDuration(double seconds) => seconds switch
     {
-        _ when seconds % 86400 == 0 => $"{seconds / 86400} d",
         _ when seconds % 3600 == 0 => $"{seconds / 3600} h",
         _ when seconds % 60 == 0 => $"{seconds / 60} min",
         _ => $"{seconds} s",
@@ -189,11 +188,23 @@ internal sealed class HoverHandler(ServerContext context) : ILanguageServerHandl
             }
 
             var converted = conversion.Apply(quantity.Value);
-            var shown = Math.Round(converted, 4).ToString("0.####", CultureInfo.InvariantCulture);
+            var shown = ThreeSignificantDigits(converted);
             return Markdown(document, quantity.Span, $"`{ExpressionPrinter.Print(quantity)}` = **{shown} {target.Code}** (the unit of `{observation.Name}`)");
         }
 
         return null;
+    }
+
+    /// <summary>82.506 → "82.5", 2.6018 → "2.6", 600000 → "600000": enough to check a threshold by eye.</summary>
+    internal static string ThreeSignificantDigits(double value)
+    {
+        if (value == 0 || !double.IsFinite(value))
+        {
+            return value.ToString(CultureInfo.InvariantCulture);
+        }
+
+        var decimals = Math.Clamp(2 - (int)Math.Floor(Math.Log10(Math.Abs(value))), 0, 10);
+        return Math.Round(value, decimals).ToString("0.##########", CultureInfo.InvariantCulture);
     }
 
     private static ObservationSymbol? ObservationOf(BoundProtocol protocol, ExpressionSyntax expression) => expression switch

@@ -47,10 +47,10 @@ internal sealed class DocumentLengthHandler(ServerContext context) : ILanguageSe
 }
 
 /// <summary>A handler that advertises a feature, to show capabilities follow registration.</summary>
-internal sealed class FakeHoverHandler : ILanguageServerHandler
+internal sealed class FakeFormattingHandler : ILanguageServerHandler
 {
-    public ServerCapabilities Advertise(ServerCapabilities capabilities) => capabilities with { HoverProvider = true };
+    public ServerCapabilities Advertise(ServerCapabilities capabilities) => capabilities with { DocumentFormattingProvider = true };
 
-    [JsonRpcMethod("textDocument/hover")]
-    public Hover? Hover(HoverParams request) => null;
+    [JsonRpcMethod("textDocument/formatting")]
+    public IReadOnlyList<TextEdit> Format(DocumentFormattingParams request) => [];
 }
