@@ -10,4 +10,5 @@ if (args is ["bdn", .. var rest])
     return;
 }
 
+if (args is ["probe"]) { Probe.Run(); return; }
 await Harness.RunAsync(iterations: args.Length > 0 && int.TryParse(args[0], out var n) ? n : 30);
