@@ -23,6 +23,7 @@ public sealed class CliApplication
         new EvalCommand(),
         new TestCommand(),
         new FmtCommand(),
+        new LspCommand(),
     ];
 
     public static string Version =>

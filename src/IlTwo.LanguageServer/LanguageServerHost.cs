@@ -53,8 +53,9 @@ public static class LanguageServerHost
         using var rpc = new LanguageServerRpc(messageHandler);
         var client = new JsonRpcLanguageClient(rpc);
         var documents = new DocumentStore();
-        using var diagnostics = new DiagnosticsScheduler(documents, options.Analyzer, client.PublishDiagnosticsAsync, options.DiagnosticsDelay, log);
-        var context = new ServerContext(documents, diagnostics, lifecycle, client, log);
+        var workspace = new ProtocolWorkspace(documents);
+        using var diagnostics = new DiagnosticsScheduler(documents, options.Analyzer ?? workspace, client.PublishDiagnosticsAsync, options.DiagnosticsDelay, log);
+        var context = new ServerContext(documents, workspace, diagnostics, lifecycle, client, log);
         context.Handlers = HandlerRegistry.Create(context, options.AdditionalHandlers);
         foreach (var handler in context.Handlers)
         {

@@ -8,7 +8,8 @@ public sealed class LanguageServerOptions
     /// <summary>How long after a document's last change its diagnostics are published. Tests use zero.</summary>
     public TimeSpan DiagnosticsDelay { get; init; } = TimeSpan.FromMilliseconds(150);
 
-    public IDocumentAnalyzer Analyzer { get; init; } = new SyntaxDocumentAnalyzer();
+    /// <summary>Where diagnostics come from; null (the default) means the full front end, through the shared <see cref="ProtocolWorkspace"/>.</summary>
+    public IDocumentAnalyzer? Analyzer { get; init; }
 
     /// <summary>Where log lines go besides <c>window/logMessage</c>: stderr by default, never stdout.</summary>
     public TextWriter Log { get; init; } = Console.Error;

@@ -8,9 +8,10 @@ namespace IlTwo.LanguageServer;
 /// <summary>The shared state every handler is built with: one per connection.</summary>
 public sealed class ServerContext
 {
-    internal ServerContext(DocumentStore documents, DiagnosticsScheduler diagnostics, ServerLifecycle lifecycle, ILanguageClient client, ServerLog log)
+    internal ServerContext(DocumentStore documents, ProtocolWorkspace workspace, DiagnosticsScheduler diagnostics, ServerLifecycle lifecycle, ILanguageClient client, ServerLog log)
     {
         Documents = documents;
+        Workspace = workspace;
         Diagnostics = diagnostics;
         Lifecycle = lifecycle;
         Client = client;
@@ -18,6 +19,9 @@ public sealed class ServerContext
     }
 
     public DocumentStore Documents { get; }
+
+    /// <summary>The compilations every handler reads (never parse again in a handler).</summary>
+    public ProtocolWorkspace Workspace { get; }
 
     public DiagnosticsScheduler Diagnostics { get; }
 

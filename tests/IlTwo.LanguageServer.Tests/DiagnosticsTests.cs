@@ -1,5 +1,5 @@
 using System.Text;
-using IlTwo.Dsl.Syntax;
+using IlTwo.Dsl.Compilation;
 using IlTwo.LanguageServer.Protocol;
 using IlTwo.LanguageServer.Tests.Infrastructure;
 using StreamJsonRpc;
@@ -8,11 +8,12 @@ namespace IlTwo.LanguageServer.Tests;
 
 public sealed class DiagnosticsTests
 {
-    private const string ValidProtocol = "protocol p\ntitle \"T\"\nversion 1.0.0\n";
+    private const string ValidProtocol = "protocol p\ntitle \"T\"\nversion 1.0.0\nregimen {\n  drug aldesleukin\n  dose 600000 [iU]/kg\n  every 8 h\n  unverified \"test\"\n}\n";
+    private static readonly int ValidProtocolLines = ValidProtocol.Count(c => c == '\n');
     private static readonly Uri DocumentUri = new("file:///work/protocols/test.il2");
 
     private static IEnumerable<(string Code, Position Start, Position End, string Message)> Expected(string text) =>
-        SyntaxTree.Parse(text, "test.il2").Diagnostics.Select(d => (d.Code, new Position(d.Start.Line, d.Start.Character), new Position(d.End.Line, d.End.Character), d.Message));
+        ProtocolCompilation.Create(text, DocumentUri.LocalPath).Diagnostics.Select(d => (d.Code, new Position(d.Start.Line, d.Start.Character), new Position(d.End.Line, d.End.Character), d.Message));
 
     private static IEnumerable<(string Code, Position Start, Position End, string Message)> Actual(PublishDiagnosticsParams published) =>
         published.Diagnostics.Select(d => (d.Code!, d.Range.Start, d.Range.End, d.Message));
@@ -27,7 +28,7 @@ public sealed class DiagnosticsTests
         var published = await client.WaitForDiagnosticsAsync(DocumentUri);
         var diagnostic = Assert.Single(published.Diagnostics);
         Assert.Equal("IL0003", diagnostic.Code);
-        Assert.Equal(new Protocol.Range(new Position(3, 0), new Position(3, 1)), diagnostic.Range);
+        Assert.Equal(new Protocol.Range(new Position(ValidProtocolLines, 0), new Position(ValidProtocolLines, 1)), diagnostic.Range);
         Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
         Assert.Equal("il2", diagnostic.Source);
         Assert.Equal(1, published.Version);
@@ -40,7 +41,7 @@ public sealed class DiagnosticsTests
         await client.OpenAsync(DocumentUri, ValidProtocol + ")\n");
         await client.WaitForDiagnosticsAsync(DocumentUri, p => p.Diagnostics.Count > 0);
 
-        await client.ChangeAsync(DocumentUri, 2, LspTestClient.Edit(3, 0, 3, 1, string.Empty));
+        await client.ChangeAsync(DocumentUri, 2, LspTestClient.Edit(ValidProtocolLines, 0, ValidProtocolLines, 1, string.Empty));
 
         var published = await client.WaitForDiagnosticsAsync(DocumentUri, p => p.Version == 2);
         Assert.Empty(published.Diagnostics);
@@ -53,7 +54,7 @@ public sealed class DiagnosticsTests
         await client.OpenAsync(DocumentUri, ValidProtocol);
         await client.WaitForDiagnosticsAsync(DocumentUri);
 
-        await client.ChangeAsync(DocumentUri, 2, LspTestClient.Edit(0, 0, 3, 0, string.Empty));
+        await client.ChangeAsync(DocumentUri, 2, LspTestClient.Edit(0, 0, ValidProtocolLines, 0, string.Empty));
 
         var published = await client.WaitForDiagnosticsAsync(DocumentUri, p => p.Version == 2);
         Assert.Equal(Expected(string.Empty), Actual(published));

@@ -15,22 +15,13 @@ public sealed class LifecycleTests
         var result = await client.InitializeAsync();
 
         var capabilities = result.GetProperty("capabilities");
-        Assert.Equal(["textDocumentSync"], capabilities.EnumerateObject().Select(property => property.Name));
+        Assert.Equal(
+            ["textDocumentSync", "hoverProvider", "completionProvider", "signatureHelpProvider", "definitionProvider", "referencesProvider", "documentSymbolProvider", "codeActionProvider", "documentFormattingProvider", "renameProvider", "foldingRangeProvider", "semanticTokensProvider"],
+            capabilities.EnumerateObject().Select(property => property.Name));
         var sync = capabilities.GetProperty("textDocumentSync");
         Assert.True(sync.GetProperty("openClose").GetBoolean());
         Assert.Equal(2, sync.GetProperty("change").GetInt32());
         Assert.Equal("il2", result.GetProperty("serverInfo").GetProperty("name").GetString());
-    }
-
-    [Fact]
-    public async Task A_registered_handler_adds_its_capability()
-    {
-        await using var client = await LspTestClient.StartAsync(initialize: false, _ => new FakeHoverHandler());
-
-        var capabilities = (await client.InitializeAsync()).GetProperty("capabilities");
-
-        Assert.Equal(["textDocumentSync", "hoverProvider"], capabilities.EnumerateObject().Select(property => property.Name));
-        Assert.True(capabilities.GetProperty("hoverProvider").GetBoolean());
     }
 
     [Fact]

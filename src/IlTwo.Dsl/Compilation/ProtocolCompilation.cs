@@ -15,13 +15,21 @@ namespace IlTwo.Dsl.Compilation;
 /// </summary>
 public sealed class ProtocolCompilation
 {
-    private ProtocolCompilation(SyntaxTree tree, BoundProtocol protocol, ProtocolCompilation? @base, ImmutableArray<Diagnostic> diagnostics)
+    private readonly ImmutableArray<Diagnostic> _beforeAnalysis;
+    private readonly bool _analysisPending;
+
+    private ProtocolCompilation(SyntaxTree tree, BoundProtocol protocol, ProtocolCompilation? @base, ImmutableArray<Diagnostic> diagnostics, ImmutableArray<Diagnostic> beforeAnalysis, bool analysisPending)
     {
         SyntaxTree = tree;
         Protocol = protocol;
         Base = @base;
         Diagnostics = diagnostics;
+        _beforeAnalysis = beforeAnalysis;
+        _analysisPending = analysisPending;
     }
+
+    /// <summary>False when created with <see cref="ProtocolCompilationOptions.Analyze"/> off and the analysis would have run.</summary>
+    public bool IsAnalyzed => !_analysisPending;
 
     public SyntaxTree SyntaxTree { get; }
 
@@ -47,11 +55,25 @@ public sealed class ProtocolCompilation
     public string SourceHash => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(SourceChainText)));
 
     public static ProtocolCompilation Create(SourceText text, IProtocolSourceResolver? resolver = null) =>
-        Create(text, resolver ?? FileSystemProtocolResolver.Instance, []);
+        Create(text, resolver ?? FileSystemProtocolResolver.Instance, ProtocolCompilationOptions.Default, []);
+
+    public static ProtocolCompilation Create(SourceText text, IProtocolSourceResolver? resolver, ProtocolCompilationOptions options) =>
+        Create(text, resolver ?? FileSystemProtocolResolver.Instance, options ?? ProtocolCompilationOptions.Default, []);
 
     public static ProtocolCompilation Create(string text, string path = "") => Create(SourceText.From(text, path));
 
-    private static ProtocolCompilation Create(SourceText text, IProtocolSourceResolver resolver, ImmutableList<string> visiting)
+    /// <summary>This compilation with the analysis stage run (itself when it already ran or cannot run); binding is not repeated.</summary>
+    public ProtocolCompilation WithAnalysis()
+    {
+        if (!_analysisPending)
+            return this;
+        var diagnostics = new DiagnosticBag(Text);
+        diagnostics.AddRange(_beforeAnalysis);
+        ProtocolAnalyzer.Analyze(Protocol, diagnostics);
+        return new ProtocolCompilation(SyntaxTree, Protocol, Base, Finish(SyntaxTree, diagnostics.ToImmutable()), [], false);
+    }
+
+    private static ProtocolCompilation Create(SourceText text, IProtocolSourceResolver resolver, ProtocolCompilationOptions options, ImmutableList<string> visiting)
     {
         var tree = SyntaxTree.Parse(text);
         var diagnostics = new DiagnosticBag(text);
@@ -73,7 +95,11 @@ public sealed class ProtocolCompilation
             }
             else
             {
-                @base = Create(baseText, resolver, chain);
+                // Bases are never analysed here: only their errors matter to this file.
+                var baseOptions = options with { Analyze = false };
+                @base = options.BaseCompilations is { } cache
+                    ? cache(baseText, () => Create(baseText, resolver, baseOptions, chain))
+                    : Create(baseText, resolver, baseOptions, chain);
                 if (@base.HasErrors && @base.Chain.SelectMany(c => c.Diagnostics).FirstOrDefault(d => d.Descriptor == DiagnosticCatalog.ExtendsCycle) is { } cycle)
                 {
                     // The cycle was found further down the chain; say so here too instead of "has N errors".
@@ -92,15 +118,33 @@ public sealed class ProtocolCompilation
         }
 
         var protocol = Binder.Bind(tree, @base?.Protocol, diagnostics);
-        if (!diagnostics.HasErrors || !tree.Diagnostics.Any(d => d.IsError))
+        var analyze = !diagnostics.HasErrors || !tree.Diagnostics.Any(d => d.IsError);
+        if (analyze && !options.Analyze)
+            return new ProtocolCompilation(tree, protocol, @base, Finish(tree, diagnostics.ToImmutable()), diagnostics.ToImmutable(), true);
+        if (analyze)
             ProtocolAnalyzer.Analyze(protocol, diagnostics);
 
-        return new ProtocolCompilation(tree, protocol, @base, Finish(DiagnosticSuppressions.Apply(tree, diagnostics.ToImmutable())));
+        return new ProtocolCompilation(tree, protocol, @base, Finish(tree, diagnostics.ToImmutable()), [], false);
     }
 
-    /// <summary>Sorted by position, with exact repeats (same code, span and message) removed.</summary>
-    private static ImmutableArray<Diagnostic> Finish(IEnumerable<Diagnostic> diagnostics) =>
-        [.. diagnostics
+    /// <summary>Suppressed warnings dropped, then sorted by position with exact repeats (same code, span and message) removed.</summary>
+    private static ImmutableArray<Diagnostic> Finish(SyntaxTree tree, IEnumerable<Diagnostic> diagnostics) =>
+        [.. DiagnosticSuppressions.Apply(tree, diagnostics)
             .DistinctBy(d => (d.Code, d.Span, d.Message))
             .OrderBy(d => d.Span.Start).ThenBy(d => d.Code, StringComparer.Ordinal)];
+}
+
+/// <summary>How <see cref="ProtocolCompilation.Create(SourceText, IProtocolSourceResolver?, ProtocolCompilationOptions)"/> runs; hosts that compile on every keystroke tune it.</summary>
+public sealed record ProtocolCompilationOptions
+{
+    public static ProtocolCompilationOptions Default { get; } = new();
+
+    /// <summary>Run the analysis stage (IL03xx warnings). Off, <see cref="ProtocolCompilation.WithAnalysis"/> runs it later on the same binding.</summary>
+    public bool Analyze { get; init; } = true;
+
+    /// <summary>
+    /// Supplies the compilation of an extended protocol's text instead of compiling it again: given the base's text and a
+    /// way to compile it, return a cached compilation of that same text (the language server keeps one per document version).
+    /// </summary>
+    public Func<SourceText, Func<ProtocolCompilation>, ProtocolCompilation>? BaseCompilations { get; init; }
 }

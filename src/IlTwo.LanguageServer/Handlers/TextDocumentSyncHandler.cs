@@ -4,7 +4,7 @@ using StreamJsonRpc;
 
 namespace IlTwo.LanguageServer.Handlers;
 
-/// <summary>didOpen / didChange (incremental) / didClose: keeps the document store current and schedules diagnostics.</summary>
+/// <summary>didOpen / didChange (incremental) / didClose: keeps the document store current and schedules diagnostics (of the documents that extend it too).</summary>
 internal sealed class TextDocumentSyncHandler(ServerContext context) : ILanguageServerHandler
 {
     public ServerCapabilities Advertise(ServerCapabilities capabilities) =>
@@ -15,6 +15,7 @@ internal sealed class TextDocumentSyncHandler(ServerContext context) : ILanguage
     {
         var document = context.Documents.Open(notification.TextDocument);
         context.Diagnostics.Schedule(document.Uri);
+        RepublishDependents(document.Uri);
     }
 
     [JsonRpcMethod("textDocument/didChange")]
@@ -24,6 +25,7 @@ internal sealed class TextDocumentSyncHandler(ServerContext context) : ILanguage
         {
             var document = context.Documents.Change(notification.TextDocument, notification.ContentChanges);
             context.Diagnostics.Schedule(document.Uri);
+            RepublishDependents(document.Uri);
         }
         catch (DocumentNotOpenException ex)
         {
@@ -41,5 +43,15 @@ internal sealed class TextDocumentSyncHandler(ServerContext context) : ILanguage
         }
 
         await context.Diagnostics.ClearAsync(notification.TextDocument.Uri).ConfigureAwait(false);
+        RepublishDependents(notification.TextDocument.Uri);
+    }
+
+    /// <summary>Open documents that extend the one that changed are compiled again and get fresh diagnostics.</summary>
+    private void RepublishDependents(Uri changed)
+    {
+        foreach (var dependent in context.Workspace.Invalidate(changed))
+        {
+            context.Diagnostics.Schedule(dependent);
+        }
     }
 }

@@ -105,21 +105,26 @@ public sealed class DiagnosticsScheduler : IDisposable
                 return;
             }
 
-            var diagnostics = DiagnosticConverter.Convert(_analyzer.Analyze(snapshot.Uri, snapshot.Text), snapshot.Text);
-
-            await _publishLock.WaitAsync(token).ConfigureAwait(false);
-            try
+            // Each round is complete: the bound diagnostics go out at once, the analysis warnings follow.
+            foreach (var round in _analyzer.Analyze(snapshot, token))
             {
-                if (token.IsCancellationRequested || !_documents.TryGet(uri, out var current) || !ReferenceEquals(current, snapshot))
+                token.ThrowIfCancellationRequested();
+                var diagnostics = DiagnosticConverter.Convert(round, snapshot.Text);
+
+                await _publishLock.WaitAsync(token).ConfigureAwait(false);
+                try
                 {
-                    return;
-                }
+                    if (token.IsCancellationRequested || !_documents.TryGet(uri, out var current) || !ReferenceEquals(current, snapshot))
+                    {
+                        return;
+                    }
 
-                await _publish(new PublishDiagnosticsParams(snapshot.Uri, diagnostics, snapshot.Version)).ConfigureAwait(false);
-            }
-            finally
-            {
-                _publishLock.Release();
+                    await _publish(new PublishDiagnosticsParams(snapshot.Uri, diagnostics, snapshot.Version)).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _publishLock.Release();
+                }
             }
         }
         catch (OperationCanceledException) when (token.IsCancellationRequested)

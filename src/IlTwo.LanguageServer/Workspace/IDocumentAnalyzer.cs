@@ -4,11 +4,11 @@ using IlTwo.Dsl.Diagnostics;
 namespace IlTwo.LanguageServer.Workspace;
 
 /// <summary>
-/// The one seam between the server and the compiler: the diagnostics for one document's text.
-/// Today <see cref="SyntaxDocumentAnalyzer"/> parses only; the semantic model will implement this later.
-/// Called off the message loop; may be called concurrently for different documents.
+/// The one seam between the diagnostics scheduler and the compiler: the diagnostics of one document snapshot, in one
+/// or more rounds. Each round is complete and replaces the one before (the workspace yields the bound diagnostics
+/// first, then those with the analysis warnings). Called off the message loop; may run concurrently for different documents.
 /// </summary>
 public interface IDocumentAnalyzer
 {
-    ImmutableArray<Diagnostic> Analyze(Uri uri, string text);
+    IEnumerable<ImmutableArray<Diagnostic>> Analyze(TextDocument document, CancellationToken cancellationToken);
 }

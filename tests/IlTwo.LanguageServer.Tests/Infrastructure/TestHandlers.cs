@@ -47,10 +47,3 @@ internal sealed class DocumentLengthHandler(ServerContext context) : ILanguageSe
 }
 
 /// <summary>A handler that advertises a feature, to show capabilities follow registration.</summary>
-internal sealed class FakeHoverHandler : ILanguageServerHandler
-{
-    public ServerCapabilities Advertise(ServerCapabilities capabilities) => capabilities with { HoverProvider = true };
-
-    [JsonRpcMethod("textDocument/hover")]
-    public Hover? Hover(HoverParams request) => null;
-}

@@ -1,0 +1,12 @@
+namespace IlTwo.LanguageServer.Protocol;
+
+/// <summary>Params of the il2/* requests the VS Code extension sends.</summary>
+public sealed record Il2DocumentParams(TextDocumentIdentifier TextDocument);
+
+/// <summary><c>il2/generatedCSharp</c>: the C# the protocol compiles to; null with the error lines when it has errors.</summary>
+public sealed record GeneratedCSharpResult(string? Code, IReadOnlyList<string> Diagnostics);
+
+public sealed record ScenarioRunResult(string Title, bool Passed, string Message, Range Range);
+
+/// <summary><c>il2/runScenarios</c>: every scenario of the document, run by the interpreter.</summary>
+public sealed record RunScenariosResult(IReadOnlyList<ScenarioRunResult> Results);
