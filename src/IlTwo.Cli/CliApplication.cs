@@ -22,6 +22,8 @@ public sealed class CliApplication
         new BuildCommand(),
         new EvalCommand(),
         new TestCommand(),
+        new DiffCommand(),
+        new DiffDriverCommand(),
     ];
 
     public static string Version =>

@@ -95,7 +95,67 @@ public sealed class ProtocolCompilation
         if (!diagnostics.HasErrors || !tree.Diagnostics.Any(d => d.IsError))
             ProtocolAnalyzer.Analyze(protocol, diagnostics);
 
+        if (!protocol.Claims.IsEmpty && !diagnostics.HasErrors)
+        {
+            var unchecked_ = new ProtocolCompilation(tree, protocol, @base, Finish(diagnostics.ToImmutable()));
+            var chain = visiting.Add(protocol.Id);
+            foreach (var claim in protocol.Claims)
+                CheckClaim(unchecked_, claim, resolver, chain, diagnostics);
+        }
+
         return new ProtocolCompilation(tree, protocol, @base, Finish(diagnostics.ToImmutable()));
+    }
+
+    /// <summary>
+    /// Proves <c>claim more conservative than NAME</c> with the same analysis as <c>il2 diff</c>: an error with a verified
+    /// counterexample patient when it fails, a warning naming what made it undecidable when the analysis cannot tell.
+    /// </summary>
+    private static void CheckClaim(ProtocolCompilation self, ClaimSymbol claim, IProtocolSourceResolver resolver, ImmutableList<string> visiting, DiagnosticBag diagnostics)
+    {
+        var target = self.Base?.Chain.FirstOrDefault(c => c.Protocol.Id == claim.TargetId);
+        if (target is null)
+        {
+            if (visiting.Contains(claim.TargetId))
+            {
+                diagnostics.Report(DiagnosticCatalog.InvalidClaim, claim.NameSpan, $"protocol '{claim.TargetId}' is being compiled on the way to this one (claims or extends form a cycle); it cannot be compared");
+                return;
+            }
+            if (resolver.Resolve(claim.TargetId, self.Text) is not { } text)
+            {
+                diagnostics.Report(DiagnosticCatalog.InvalidClaim, claim.NameSpan, $"protocol '{claim.TargetId}' was not found: it is not in the extends chain, and there is no '{claim.TargetId}.il2' (or file declaring 'protocol {claim.TargetId}') next to this one");
+                return;
+            }
+            target = Create(text, resolver, visiting);
+            if (target.Protocol.Id != claim.TargetId || target.Chain.Any(c => c.HasErrors))
+            {
+                diagnostics.Report(DiagnosticCatalog.InvalidClaim, claim.NameSpan, target.Protocol.Id != claim.TargetId
+                    ? $"'{target.Text.Path}' declares protocol '{target.Protocol.Id}', not '{claim.TargetId}'"
+                    : $"protocol '{claim.TargetId}' ({target.Text.Path}) has errors; fix them before the claim can be checked");
+                return;
+            }
+        }
+
+        var diff = Review.ProtocolComparer.Compare(target, self);
+        var name = $"claim 'more conservative than {claim.TargetId}'";
+        if (diff.Overall is Review.SafetyVerdict.MoreConservative or Review.SafetyVerdict.Neutral)
+            return;
+
+        var less = diff.Changes.Where(c => c.Verdict == Review.SafetyVerdict.LessConservative).ToList();
+        var example = diff.Rules.LessExample ?? less.Select(c => c.Counterexample).FirstOrDefault(c => c is not null);
+        if (example is not null || (diff.Overall == Review.SafetyVerdict.LessConservative && less.Count > 0))
+        {
+            var why = less.Count > 0 ? string.Join("; ", less.Select(c => $"{c.Summary}: {c.Reason}")) : diff.Rules.Reason;
+            var patient = example is null ? "" : $". Counterexample: a patient with {example.Describe()} is given a dose here ({example.NewDecision}) but '{claim.TargetId}' would {example.OldDecision}";
+            diagnostics.Report(DiagnosticCatalog.ClaimRefuted, claim.NameSpan, $"{name} does not hold: {why}{patient}");
+            return;
+        }
+
+        var undecided = diff.Changes.Where(c => c.Verdict == Review.SafetyVerdict.CannotTell).Select(c => $"{c.Summary} ({c.Reason})")
+            .Concat(diff.Rules.Verdict == Review.SafetyVerdict.CannotTell
+                ? [diff.Rules.UndecidedBecause.IsEmpty ? diff.Rules.Reason : $"rule(s) {string.Join(", ", diff.Rules.UndecidedBecause.Select(r => $"'{r}'"))}: {diff.Rules.Reason}"]
+                : [])
+            .ToList();
+        diagnostics.Report(DiagnosticCatalog.ClaimUndecided, claim.NameSpan, $"{name} cannot be proven: {string.Join("; ", undecided)}");
     }
 
     /// <summary>Sorted by position, with exact repeats (same code, span and message) removed.</summary>

@@ -197,11 +197,21 @@ internal sealed class SafetyAnalysis
                 {
                     if (attempts++ > MaxWitnessAttempts)
                         return null;
+                    var edits = WitnessRecords.Build(box, Space, _old.Protocol, _new.Protocol, round, At);
                     foreach (var normal in _normalRecords.Value)
                     {
-                        var (record, values) = WitnessRecords.Build(normal, box, Space, _old.Protocol, _new.Protocol, round, At);
-                        if (Verify(record, stop, less) is { } decisions)
-                            return new Counterexample(values, decisions.Old, decisions.New);
+                        if (Verify(WitnessRecords.ApplyAll(normal, edits), stop, less) is null)
+                            continue;
+                        // Keep only the values the difference needs: drop each one that the normal patient's value can replace.
+                        var kept = edits.ToList();
+                        foreach (var edit in edits)
+                        {
+                            var without = kept.Where(e => e != edit).ToList();
+                            if (Verify(WitnessRecords.ApplyAll(normal, without), stop, less) is not null)
+                                kept = without;
+                        }
+                        var decisions = Verify(WitnessRecords.ApplyAll(normal, kept), stop, less)!.Value;
+                        return new Counterexample([.. kept.Select(e => e.Value)], decisions.Old, decisions.New);
                     }
                 }
             }

@@ -14,11 +14,15 @@ namespace IlTwo.Dsl.Review;
 /// </summary>
 internal static class WitnessRecords
 {
-    public static (PatientRecord Record, ImmutableArray<WitnessValue> Values) Build(
-        PatientRecord normal, Box box, ConditionSpace space, BoundProtocol oldP, BoundProtocol newP, bool round, DateTimeOffset at)
+    /// <summary>One value put into the record.</summary>
+    public sealed record Edit(WitnessValue Value, Func<PatientRecord, PatientRecord> Apply);
+
+    public static PatientRecord ApplyAll(PatientRecord normal, IEnumerable<Edit> edits) => edits.Aggregate(normal, (r, e) => e.Apply(r));
+
+    public static ImmutableArray<Edit> Build(
+        Box box, ConditionSpace space, BoundProtocol oldP, BoundProtocol newP, bool round, DateTimeOffset at)
     {
-        var record = normal;
-        var values = ImmutableArray.CreateBuilder<WitnessValue>();
+        var values = ImmutableArray.CreateBuilder<Edit>();
         var byObservation = new Dictionary<string, List<(AnalysisVariable Variable, IntervalSet Set)>>(StringComparer.Ordinal);
 
         foreach (var (key, set) in box.Constraints.OrderBy(c => c.Key, StringComparer.Ordinal))
@@ -38,8 +42,8 @@ internal static class WitnessRecords
                     var value = Choose(set, unit, round);
                     if (value is null)
                         break;
-                    record = record with { Weight = new MeasuredValue(unit.FromCanonical(value.Value), "kg") };
-                    values.Add(new WitnessValue("weight", ConditionText.Value(value.Value, unit)));
+                    var kg = unit.FromCanonical(value.Value);
+                    values.Add(new(new WitnessValue("weight", ConditionText.Value(value.Value, unit)), r => r with { Weight = new MeasuredValue(kg, "kg") }));
                     break;
                 }
                 case BoundTimeSince { Kind: Syntax.TimeSinceKind.Event, Event: { } @event }:
@@ -47,11 +51,9 @@ internal static class WitnessRecords
                     var value = Choose(set, ValueUnit.Hours, round);
                     if (value is null)
                         break;
-                    record = record with
-                    {
-                        Events = [.. record.Events.Where(e => e.Type != @event.Name), new RecordedEvent(@event.Name, at.AddSeconds(-value.Value))],
-                    };
-                    values.Add(new WitnessValue("time since " + @event.Name, ConditionText.Hours(value.Value)));
+                    var recordedEvent = new RecordedEvent(@event.Name, at.AddSeconds(-value.Value));
+                    values.Add(new(new WitnessValue("time since " + @event.Name, ConditionText.Hours(value.Value)),
+                        r => r with { Events = [.. r.Events.Where(e => e.Type != @event.Name), recordedEvent] }));
                     break;
                 }
             }
@@ -104,15 +106,15 @@ internal static class WitnessRecords
             var recorded = observation.IsYesNo
                 ? RecordedObservation.YesNo(name, time, value >= 0.5)
                 : RecordedObservation.Numeric(name, time, unit.FromCanonical(value), observation.Unit!.Code);
-            record = record with { Observations = [.. record.Observations.Where(o => !codes.Contains(o.Code)), recorded] };
 
             var shown = constraints.Any(c => c.Variable.Term is BoundObservationValue) || constraints.Count > 1
                 ? name
                 : ConditionText.Term(constraints[0].Variable.Term!) ?? name;
-            values.Add(new WitnessValue(shown, ConditionText.Value(value, unit)));
+            values.Add(new(new WitnessValue(shown, ConditionText.Value(value, unit)),
+                r => r with { Observations = [.. r.Observations.Where(o => !codes.Contains(o.Code)), recorded] }));
         }
 
-        return (record, values.ToImmutable());
+        return values.ToImmutable();
     }
 
     /// <summary>
