@@ -13,6 +13,7 @@ declaration
     | titleDeclaration
     | versionDeclaration
     | extendsDeclaration
+    | claimDeclaration
     | referenceDeclaration
     | eventDeclaration
     | regimenDeclaration
@@ -28,6 +29,8 @@ protocolDeclaration  : PROTOCOL name ;
 titleDeclaration     : TITLE string ;
 versionDeclaration   : VERSION VERSION_NUMBER ;
 extendsDeclaration   : EXTENDS name ;
+// A proven claim: the compiler checks that this protocol holds or stops IL-2 in every situation NAME does.
+claimDeclaration     : CLAIM MORE_KW CONSERVATIVE THAN name ;
 referenceDeclaration : REFERENCE name string referenceDetail* ;
 referenceDetail      : DOI string | URL string ;
 eventDeclaration     : EVENT name string? ;
@@ -192,6 +195,10 @@ TIMES       : 'x' ;
 LAST        : 'last' ;
 SINCE       : 'since' ;
 TIME        : 'time' ;
+CLAIM       : 'claim' ;
+MORE_KW     : 'more' ;
+CONSERVATIVE : 'conservative' ;
+THAN        : 'than' ;
 YESNO       : 'yes/no' ;
 
 LBRACE : '{' ;

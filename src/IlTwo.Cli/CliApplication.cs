@@ -24,6 +24,8 @@ public sealed class CliApplication
         new TestCommand(),
         new FmtCommand(),
         new LspCommand(),
+        new DiffCommand(),
+        new DiffDriverCommand(),
     ];
 
     public static string Version =>

@@ -49,6 +49,17 @@ public sealed class ConditionSpace
     public const int MaxBoxes = 4096;
 
     private readonly Dictionary<string, AnalysisVariable> _variables = new(StringComparer.Ordinal);
+    private readonly IReadOnlyDictionary<string, (double Low, double High)?>? _ranges;
+
+    public ConditionSpace()
+    {
+    }
+
+    /// <summary>
+    /// A space shared by several protocols (for comparing versions): <paramref name="ranges"/> gives, per observation name,
+    /// the plausible range to assume (null: any value), so both versions see the same domains whichever registers a variable first.
+    /// </summary>
+    public ConditionSpace(IReadOnlyDictionary<string, (double Low, double High)?> ranges) => _ranges = ranges;
 
     public IReadOnlyDictionary<string, AnalysisVariable> Variables => _variables;
 
@@ -148,7 +159,9 @@ public sealed class ConditionSpace
     /// <summary>A condition the analysis cannot see into: a free yes/no variable named by its structure.</summary>
     private IReadOnlyList<Box> Opaque(BoundExpression expression, bool negated)
     {
-        var key = "opaque:" + BoundExpressionPrinter.Print(expression);
+        // Keyed by meaning (canonical values, constants inlined), not by spelling: two protocols that share an opaque
+        // condition share its variable, and a changed constant inside it makes a different variable.
+        var key = "opaque:" + BoundExpressionKey.Of(expression);
         var variable = Variable(key, BoundExpressionPrinter.Print(expression), IntervalSet.Of(Interval.Point(0), Interval.Point(1)), null, expression);
         return Constrain(variable, IntervalSet.Of(Interval.Point(negated ? 0 : 1)));
     }
@@ -179,16 +192,19 @@ public sealed class ConditionSpace
 
     private static readonly IntervalSet NonNegative = IntervalSet.Of(new Interval(0, true, double.PositiveInfinity, false));
 
-    private static IntervalSet DomainOf(ObservationSymbol observation) =>
+    private (double Low, double High)? RangeOf(ObservationSymbol observation) =>
+        _ranges is not null && _ranges.TryGetValue(observation.Name, out var range) ? range : observation.Range;
+
+    private IntervalSet DomainOf(ObservationSymbol observation) =>
         observation.IsYesNo ? IntervalSet.Of(Interval.Point(0), Interval.Point(1))
-        : observation.Range is { } range ? IntervalSet.Of(new Interval(range.Low, true, range.High, true))
+        : RangeOf(observation) is { } range ? IntervalSet.Of(new Interval(range.Low, true, range.High, true))
         : IntervalSet.All;
 
-    private static IntervalSet AggregateDomain(BoundAggregate aggregate) => aggregate.Kind switch
+    private IntervalSet AggregateDomain(BoundAggregate aggregate) => aggregate.Kind switch
     {
         AggregateKind.Count => NonNegative,
-        AggregateKind.Sum => aggregate.Observation.Range is { Low: >= 0 } ? NonNegative : IntervalSet.All,
-        AggregateKind.Change => aggregate.Observation.Range is { } r ? IntervalSet.Of(new Interval(r.Low - r.High, true, r.High - r.Low, true)) : IntervalSet.All,
+        AggregateKind.Sum => RangeOf(aggregate.Observation) is { Low: >= 0 } ? NonNegative : IntervalSet.All,
+        AggregateKind.Change => RangeOf(aggregate.Observation) is { } r ? IntervalSet.Of(new Interval(r.Low - r.High, true, r.High - r.Low, true)) : IntervalSet.All,
         _ => DomainOf(aggregate.Observation),
     };
 

@@ -50,6 +50,7 @@ internal sealed partial class Binder
         var root = _tree.Root;
         BindHeader(root);
         Inherit();
+        BindClaims(root);
 
         foreach (var declaration in root.Declarations)
         {
@@ -141,6 +142,33 @@ internal sealed partial class Binder
 
         foreach (var extra in root.OfKind<ExtendsDeclarationSyntax>().Skip(1))
             _diagnostics.Report(DiagnosticCatalog.ExtendsNotFirst, extra.KeywordSpan, "a protocol extends at most one other protocol");
+    }
+
+    /// <summary>Claims name a protocol of the extends chain (bound here) or any protocol the compilation can resolve by id.</summary>
+    private void BindClaims(ProtocolFileSyntax root)
+    {
+        var claims = ImmutableArray.CreateBuilder<ClaimSymbol>();
+        foreach (var claim in root.OfKind<ClaimDeclarationSyntax>())
+        {
+            if (claim.Target.IsMissing)
+                continue;
+            var id = claim.Target.Text;
+            if (id == ProtocolId)
+            {
+                _diagnostics.Report(DiagnosticCatalog.InvalidClaim, claim.Target.Span, $"a protocol cannot claim to be more conservative than itself ('{id}')");
+                continue;
+            }
+            if (claims.Any(c => c.TargetId == id))
+            {
+                _diagnostics.Report(DiagnosticCatalog.DuplicateHeaderItem, claim.KeywordSpan, $"the claim against '{id}' is made twice");
+                continue;
+            }
+            var target = _base?.Lineage.FirstOrDefault(p => p.Id == id);
+            if (target is not null)
+                _occurrences.Add(new SymbolOccurrence(claim.Target.Span, new ProtocolReferenceSymbol(target), false));
+            claims.Add(new ClaimSymbol(id, target, claim.Target.Span, claim.Span));
+        }
+        _protocol.Claims = claims.ToImmutable();
     }
 
     /// <summary>What breaks SemVer 2.0 in a version the lexer accepted (leading zeros, empty pre-release identifiers); null when valid.</summary>

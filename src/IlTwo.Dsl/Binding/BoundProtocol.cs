@@ -29,6 +29,9 @@ public sealed class BoundProtocol
 
     public ImmutableArray<ReferenceSymbol> References { get; internal set; } = [];
 
+    /// <summary>This file's <c>claim more conservative than ...</c> declarations (claims are not inherited; the compilation checks them).</summary>
+    public ImmutableArray<ClaimSymbol> Claims { get; internal set; } = [];
+
     public ImmutableArray<EventSymbol> Events { get; internal set; } = [];
 
     public ImmutableArray<ObservationSymbol> Observations { get; internal set; } = [];

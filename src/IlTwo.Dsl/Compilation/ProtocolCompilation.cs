@@ -17,8 +17,12 @@ public sealed class ProtocolCompilation
 {
     private readonly ImmutableArray<Diagnostic> _beforeAnalysis;
     private readonly bool _analysisPending;
+    private readonly IProtocolSourceResolver _resolver;
+    private readonly ImmutableList<string> _visiting;
 
-    private ProtocolCompilation(SyntaxTree tree, BoundProtocol protocol, ProtocolCompilation? @base, ImmutableArray<Diagnostic> diagnostics, ImmutableArray<Diagnostic> beforeAnalysis, bool analysisPending)
+    private ProtocolCompilation(
+        SyntaxTree tree, BoundProtocol protocol, ProtocolCompilation? @base, ImmutableArray<Diagnostic> diagnostics,
+        ImmutableArray<Diagnostic> beforeAnalysis, bool analysisPending, IProtocolSourceResolver resolver, ImmutableList<string> visiting)
     {
         SyntaxTree = tree;
         Protocol = protocol;
@@ -26,6 +30,8 @@ public sealed class ProtocolCompilation
         Diagnostics = diagnostics;
         _beforeAnalysis = beforeAnalysis;
         _analysisPending = analysisPending;
+        _resolver = resolver;
+        _visiting = visiting;
     }
 
     /// <summary>False when created with <see cref="ProtocolCompilationOptions.Analyze"/> off and the analysis would have run.</summary>
@@ -62,7 +68,10 @@ public sealed class ProtocolCompilation
 
     public static ProtocolCompilation Create(string text, string path = "") => Create(SourceText.From(text, path));
 
-    /// <summary>This compilation with the analysis stage run (itself when it already ran or cannot run); binding is not repeated.</summary>
+    /// <summary>
+    /// This compilation with the analysis stage run — reviewer warnings and proven claims — or itself when that already
+    /// ran or cannot run; binding is not repeated.
+    /// </summary>
     public ProtocolCompilation WithAnalysis()
     {
         if (!_analysisPending)
@@ -70,7 +79,13 @@ public sealed class ProtocolCompilation
         var diagnostics = new DiagnosticBag(Text);
         diagnostics.AddRange(_beforeAnalysis);
         ProtocolAnalyzer.Analyze(Protocol, diagnostics);
-        return new ProtocolCompilation(SyntaxTree, Protocol, Base, Finish(SyntaxTree, diagnostics.ToImmutable()), [], false);
+        if (!Protocol.Claims.IsEmpty && !diagnostics.HasErrors)
+        {
+            var chain = _visiting.Add(Protocol.Id);
+            foreach (var claim in Protocol.Claims)
+                CheckClaim(this, claim, _resolver, chain, diagnostics);
+        }
+        return new ProtocolCompilation(SyntaxTree, Protocol, Base, Finish(SyntaxTree, diagnostics.ToImmutable()), [], false, _resolver, _visiting);
     }
 
     private static ProtocolCompilation Create(SourceText text, IProtocolSourceResolver resolver, ProtocolCompilationOptions options, ImmutableList<string> visiting)
@@ -118,13 +133,62 @@ public sealed class ProtocolCompilation
         }
 
         var protocol = Binder.Bind(tree, @base?.Protocol, diagnostics);
+        // Analysis needs a bound model worth analysing: it is skipped when the file does not even parse.
         var analyze = !diagnostics.HasErrors || !tree.Diagnostics.Any(d => d.IsError);
-        if (analyze && !options.Analyze)
-            return new ProtocolCompilation(tree, protocol, @base, Finish(tree, diagnostics.ToImmutable()), diagnostics.ToImmutable(), true);
-        if (analyze)
-            ProtocolAnalyzer.Analyze(protocol, diagnostics);
+        var bound = new ProtocolCompilation(tree, protocol, @base, Finish(tree, diagnostics.ToImmutable()), diagnostics.ToImmutable(), analyze, resolver, visiting);
+        return analyze && options.Analyze ? bound.WithAnalysis() : bound;
+    }
 
-        return new ProtocolCompilation(tree, protocol, @base, Finish(tree, diagnostics.ToImmutable()), [], false);
+    /// <summary>
+    /// Proves <c>claim more conservative than NAME</c> with the same analysis as <c>il2 diff</c>: an error with a verified
+    /// counterexample patient when it fails, a warning naming what made it undecidable when the analysis cannot tell.
+    /// </summary>
+    private static void CheckClaim(ProtocolCompilation self, ClaimSymbol claim, IProtocolSourceResolver resolver, ImmutableList<string> visiting, DiagnosticBag diagnostics)
+    {
+        var target = self.Base?.Chain.FirstOrDefault(c => c.Protocol.Id == claim.TargetId);
+        if (target is null)
+        {
+            if (visiting.Contains(claim.TargetId))
+            {
+                diagnostics.Report(DiagnosticCatalog.InvalidClaim, claim.NameSpan, $"protocol '{claim.TargetId}' is being compiled on the way to this one (claims or extends form a cycle); it cannot be compared");
+                return;
+            }
+            if (resolver.Resolve(claim.TargetId, self.Text) is not { } text)
+            {
+                diagnostics.Report(DiagnosticCatalog.InvalidClaim, claim.NameSpan, $"protocol '{claim.TargetId}' was not found: it is not in the extends chain, and there is no '{claim.TargetId}.il2' (or file declaring 'protocol {claim.TargetId}') next to this one");
+                return;
+            }
+            target = Create(text, resolver, ProtocolCompilationOptions.Default, visiting);
+            if (target.Protocol.Id != claim.TargetId || target.Chain.Any(c => c.HasErrors))
+            {
+                diagnostics.Report(DiagnosticCatalog.InvalidClaim, claim.NameSpan, target.Protocol.Id != claim.TargetId
+                    ? $"'{target.Text.Path}' declares protocol '{target.Protocol.Id}', not '{claim.TargetId}'"
+                    : $"protocol '{claim.TargetId}' ({target.Text.Path}) has errors; fix them before the claim can be checked");
+                return;
+            }
+        }
+
+        var diff = Review.ProtocolComparer.Compare(target, self);
+        var name = $"claim 'more conservative than {claim.TargetId}'";
+        if (diff.Overall is Review.SafetyVerdict.MoreConservative or Review.SafetyVerdict.Neutral)
+            return;
+
+        var less = diff.Changes.Where(c => c.Verdict == Review.SafetyVerdict.LessConservative).ToList();
+        var example = diff.Rules.LessExample ?? less.Select(c => c.Counterexample).FirstOrDefault(c => c is not null);
+        if (example is not null || (diff.Overall == Review.SafetyVerdict.LessConservative && less.Count > 0))
+        {
+            var why = less.Count > 0 ? string.Join("; ", less.Select(c => $"{c.Summary}: {c.Reason}")) : diff.Rules.Reason;
+            var patient = example is null ? "" : $". Counterexample: a patient with {example.Describe()} is given a dose here ({example.NewDecision}) but '{claim.TargetId}' would {example.OldDecision}";
+            diagnostics.Report(DiagnosticCatalog.ClaimRefuted, claim.NameSpan, $"{name} does not hold: {why}{patient}");
+            return;
+        }
+
+        var undecided = diff.Changes.Where(c => c.Verdict == Review.SafetyVerdict.CannotTell).Select(c => $"{c.Summary} ({c.Reason})")
+            .Concat(diff.Rules.Verdict == Review.SafetyVerdict.CannotTell
+                ? [diff.Rules.UndecidedBecause.IsEmpty ? diff.Rules.Reason : $"rule(s) {string.Join(", ", diff.Rules.UndecidedBecause.Select(r => $"'{r}'"))}: {diff.Rules.Reason}"]
+                : [])
+            .ToList();
+        diagnostics.Report(DiagnosticCatalog.ClaimUndecided, claim.NameSpan, $"{name} cannot be proven: {string.Join("; ", undecided)}");
     }
 
     /// <summary>Suppressed warnings dropped, then sorted by position with exact repeats (same code, span and message) removed.</summary>

@@ -49,6 +49,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor ExtendsNotFirst = new("IL0121", Error, "Extends declared twice");
     public static readonly DiagnosticDescriptor MissingRecency = new("IL0122", Error, "Observation without a recency window");
     public static readonly DiagnosticDescriptor UndefinedFixture = new("IL0123", Error, "Undeclared fixture");
+    public static readonly DiagnosticDescriptor InvalidClaim = new("IL0124", Error, "Claim names no protocol it can be checked against");
 
     // Types and units
     public static readonly DiagnosticDescriptor UnknownUnit = new("IL0201", Error, "Unknown unit");
@@ -74,6 +75,8 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor RuleWithoutCitation = new("IL0305", Warning, "Rule without a citation");
     public static readonly DiagnosticDescriptor UnusedConstant = new("IL0306", Warning, "Constant declared but unused");
     public static readonly DiagnosticDescriptor UnusedReference = new("IL0307", Warning, "Reference declared but never cited");
+    public static readonly DiagnosticDescriptor ClaimRefuted = new("IL0308", Error, "Claim 'more conservative than' does not hold");
+    public static readonly DiagnosticDescriptor ClaimUndecided = new("IL0309", Warning, "Claim 'more conservative than' cannot be proven");
 
     // Scenarios
     public static readonly DiagnosticDescriptor ScenarioWithoutExpectation = new("IL0401", Error, "Scenario without an expectation");

@@ -25,6 +25,12 @@ public sealed record ExtendsDeclarationSyntax(NameSyntax Name, TextSpan KeywordS
     public override IEnumerable<SyntaxNode> Children => [Name];
 }
 
+/// <summary><c>claim more conservative than hd-il2-monotherapy</c>: a claim the compiler proves (or refutes with a patient state).</summary>
+public sealed record ClaimDeclarationSyntax(NameSyntax Target, TextSpan KeywordSpan, TextSpan Span) : DeclarationSyntax(KeywordSpan, Span)
+{
+    public override IEnumerable<SyntaxNode> Children => [Target];
+}
+
 public sealed record ReferenceDeclarationSyntax(NameSyntax Name, StringLiteralSyntax? Title, StringLiteralSyntax? Doi, StringLiteralSyntax? Url, TextSpan KeywordSpan, TextSpan Span) : DeclarationSyntax(KeywordSpan, Span)
 {
     public override IEnumerable<SyntaxNode> Children => Nodes(Name, Title, Doi, Url);

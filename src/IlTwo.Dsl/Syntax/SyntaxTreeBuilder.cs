@@ -40,6 +40,7 @@ internal sealed class SyntaxTreeBuilder(SourceText text, DiagnosticBag diagnosti
         P.TitleDeclarationContext c => new TitleDeclarationSyntax(String(c.@string()), Span(c.TITLE()), Span(c)),
         P.VersionDeclarationContext c => new VersionDeclarationSyntax(Text(c.VERSION_NUMBER()), SpanOrEnd(c.VERSION_NUMBER(), c), Span(c.VERSION()), Span(c)),
         P.ExtendsDeclarationContext c => new ExtendsDeclarationSyntax(Name(c.name(), c), Span(c.EXTENDS()), Span(c)),
+        P.ClaimDeclarationContext c => new ClaimDeclarationSyntax(Name(c.name(), c), Span(c.CLAIM()), Span(c)),
         P.ReferenceDeclarationContext c => Reference(c),
         P.EventDeclarationContext c => new EventDeclarationSyntax(Name(c.name(), c), String(c.@string()), Span(c.EVENT()), Span(c)),
         P.RegimenDeclarationContext c => new RegimenDeclarationSyntax([.. c.regimenItem().Select(RegimenItem).OfType<RegimenItemSyntax>()], Span(c.REGIMEN()), Span(c)),

@@ -42,29 +42,31 @@ internal partial class Il2Parser : Parser {
 		CONST=31, OVERRIDE=32, HOLD=33, DISCONTINUE=34, GIVE=35, RULE=36, REMOVE=37, 
 		BECAUSE=38, WHEN=39, CITE=40, UNVERIFIED=41, SCENARIO=42, FIXTURE=43, 
 		USING=44, WEIGHT=45, AGO=46, GIVEN=47, HELD=48, EXPECT=49, AND=50, OR=51, 
-		NOT=52, IS=53, YES=54, NO=55, TIMES=56, LAST=57, SINCE=58, TIME=59, YESNO=60, 
-		LBRACE=61, RBRACE=62, LPAREN=63, RPAREN=64, COMMA=65, EQ=66, LE=67, GE=68, 
-		NE=69, LT=70, GT=71, PLUS=72, MINUS=73, STAR=74, SLASH=75, VERSION_NUMBER=76, 
-		LOINC_CODE=77, NUMBER=78, UNIT=79, NAME=80, STRING=81, UNTERMINATED_STRING=82, 
-		LINE_COMMENT=83, WS=84, UNKNOWN_CHAR=85;
+		NOT=52, IS=53, YES=54, NO=55, TIMES=56, LAST=57, SINCE=58, TIME=59, CLAIM=60, 
+		MORE_KW=61, CONSERVATIVE=62, THAN=63, YESNO=64, LBRACE=65, RBRACE=66, 
+		LPAREN=67, RPAREN=68, COMMA=69, EQ=70, LE=71, GE=72, NE=73, LT=74, GT=75, 
+		PLUS=76, MINUS=77, STAR=78, SLASH=79, VERSION_NUMBER=80, LOINC_CODE=81, 
+		NUMBER=82, UNIT=83, NAME=84, STRING=85, UNTERMINATED_STRING=86, LINE_COMMENT=87, 
+		WS=88, UNKNOWN_CHAR=89;
 	public const int
 		RULE_protocolFile = 0, RULE_declaration = 1, RULE_protocolDeclaration = 2, 
 		RULE_titleDeclaration = 3, RULE_versionDeclaration = 4, RULE_extendsDeclaration = 5, 
-		RULE_referenceDeclaration = 6, RULE_referenceDetail = 7, RULE_eventDeclaration = 8, 
-		RULE_regimenDeclaration = 9, RULE_regimenItem = 10, RULE_observationDeclaration = 11, 
-		RULE_observationItem = 12, RULE_constantDeclaration = 13, RULE_ruleDeclaration = 14, 
-		RULE_ruleItem = 15, RULE_removeRuleDeclaration = 16, RULE_citation = 17, 
-		RULE_fixtureDeclaration = 18, RULE_scenarioDeclaration = 19, RULE_scenarioItem = 20, 
-		RULE_flagOrQuantity = 21, RULE_expression = 22, RULE_primary = 23, RULE_argument = 24, 
-		RULE_quantity = 25, RULE_unit = 26, RULE_name = 27, RULE_string = 28;
+		RULE_claimDeclaration = 6, RULE_referenceDeclaration = 7, RULE_referenceDetail = 8, 
+		RULE_eventDeclaration = 9, RULE_regimenDeclaration = 10, RULE_regimenItem = 11, 
+		RULE_observationDeclaration = 12, RULE_observationItem = 13, RULE_constantDeclaration = 14, 
+		RULE_ruleDeclaration = 15, RULE_ruleItem = 16, RULE_removeRuleDeclaration = 17, 
+		RULE_citation = 18, RULE_fixtureDeclaration = 19, RULE_scenarioDeclaration = 20, 
+		RULE_scenarioItem = 21, RULE_flagOrQuantity = 22, RULE_expression = 23, 
+		RULE_primary = 24, RULE_argument = 25, RULE_quantity = 26, RULE_unit = 27, 
+		RULE_name = 28, RULE_string = 29;
 	public static readonly string[] ruleNames = {
 		"protocolFile", "declaration", "protocolDeclaration", "titleDeclaration", 
-		"versionDeclaration", "extendsDeclaration", "referenceDeclaration", "referenceDetail", 
-		"eventDeclaration", "regimenDeclaration", "regimenItem", "observationDeclaration", 
-		"observationItem", "constantDeclaration", "ruleDeclaration", "ruleItem", 
-		"removeRuleDeclaration", "citation", "fixtureDeclaration", "scenarioDeclaration", 
-		"scenarioItem", "flagOrQuantity", "expression", "primary", "argument", 
-		"quantity", "unit", "name", "string"
+		"versionDeclaration", "extendsDeclaration", "claimDeclaration", "referenceDeclaration", 
+		"referenceDetail", "eventDeclaration", "regimenDeclaration", "regimenItem", 
+		"observationDeclaration", "observationItem", "constantDeclaration", "ruleDeclaration", 
+		"ruleItem", "removeRuleDeclaration", "citation", "fixtureDeclaration", 
+		"scenarioDeclaration", "scenarioItem", "flagOrQuantity", "expression", 
+		"primary", "argument", "quantity", "unit", "name", "string"
 	};
 
 	private static readonly string[] _LiteralNames = {
@@ -77,8 +79,9 @@ internal partial class Il2Parser : Parser {
 		"'when'", "'cite'", "'unverified'", "'scenario'", "'fixture'", "'using'", 
 		"'weight'", "'ago'", "'given'", "'held'", "'expect'", "'and'", "'or'", 
 		"'not'", "'is'", "'yes'", "'no'", "'x'", "'last'", "'since'", "'time'", 
-		"'yes/no'", "'{'", "'}'", "'('", "')'", "','", "'='", "'<='", "'>='", 
-		"'!='", "'<'", "'>'", "'+'", "'-'", "'*'", "'/'"
+		"'claim'", "'more'", "'conservative'", "'than'", "'yes/no'", "'{'", "'}'", 
+		"'('", "')'", "','", "'='", "'<='", "'>='", "'!='", "'<'", "'>'", "'+'", 
+		"'-'", "'*'", "'/'"
 	};
 	private static readonly string[] _SymbolicNames = {
 		null, "PROTOCOL", "TITLE", "VERSION", "EXTENDS", "REFERENCE", "DOI", "URL", 
@@ -88,10 +91,11 @@ internal partial class Il2Parser : Parser {
 		"HOLD", "DISCONTINUE", "GIVE", "RULE", "REMOVE", "BECAUSE", "WHEN", "CITE", 
 		"UNVERIFIED", "SCENARIO", "FIXTURE", "USING", "WEIGHT", "AGO", "GIVEN", 
 		"HELD", "EXPECT", "AND", "OR", "NOT", "IS", "YES", "NO", "TIMES", "LAST", 
-		"SINCE", "TIME", "YESNO", "LBRACE", "RBRACE", "LPAREN", "RPAREN", "COMMA", 
-		"EQ", "LE", "GE", "NE", "LT", "GT", "PLUS", "MINUS", "STAR", "SLASH", 
-		"VERSION_NUMBER", "LOINC_CODE", "NUMBER", "UNIT", "NAME", "STRING", "UNTERMINATED_STRING", 
-		"LINE_COMMENT", "WS", "UNKNOWN_CHAR"
+		"SINCE", "TIME", "CLAIM", "MORE_KW", "CONSERVATIVE", "THAN", "YESNO", 
+		"LBRACE", "RBRACE", "LPAREN", "RPAREN", "COMMA", "EQ", "LE", "GE", "NE", 
+		"LT", "GT", "PLUS", "MINUS", "STAR", "SLASH", "VERSION_NUMBER", "LOINC_CODE", 
+		"NUMBER", "UNIT", "NAME", "STRING", "UNTERMINATED_STRING", "LINE_COMMENT", 
+		"WS", "UNKNOWN_CHAR"
 	};
 	public static readonly IVocabulary DefaultVocabulary = new Vocabulary(_LiteralNames, _SymbolicNames);
 
@@ -148,21 +152,21 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 61;
+			State = 63;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 13363799130942L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1152934868405977918L) != 0)) {
 				{
 				{
-				State = 58;
+				State = 60;
 				declaration();
 				}
 				}
-				State = 63;
+				State = 65;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 64;
+			State = 66;
 			Match(Eof);
 			}
 		}
@@ -189,6 +193,9 @@ internal partial class Il2Parser : Parser {
 		}
 		[System.Diagnostics.DebuggerNonUserCode] public ExtendsDeclarationContext extendsDeclaration() {
 			return GetRuleContext<ExtendsDeclarationContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ClaimDeclarationContext claimDeclaration() {
+			return GetRuleContext<ClaimDeclarationContext>(0);
 		}
 		[System.Diagnostics.DebuggerNonUserCode] public ReferenceDeclarationContext referenceDeclaration() {
 			return GetRuleContext<ReferenceDeclarationContext>(0);
@@ -229,99 +236,106 @@ internal partial class Il2Parser : Parser {
 		DeclarationContext _localctx = new DeclarationContext(Context, State);
 		EnterRule(_localctx, 2, RULE_declaration);
 		try {
-			State = 79;
+			State = 82;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case PROTOCOL:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 66;
+				State = 68;
 				protocolDeclaration();
 				}
 				break;
 			case TITLE:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 67;
+				State = 69;
 				titleDeclaration();
 				}
 				break;
 			case VERSION:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 68;
+				State = 70;
 				versionDeclaration();
 				}
 				break;
 			case EXTENDS:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 69;
+				State = 71;
 				extendsDeclaration();
 				}
 				break;
-			case REFERENCE:
+			case CLAIM:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 70;
+				State = 72;
+				claimDeclaration();
+				}
+				break;
+			case REFERENCE:
+				EnterOuterAlt(_localctx, 6);
+				{
+				State = 73;
 				referenceDeclaration();
 				}
 				break;
 			case EVENT:
-				EnterOuterAlt(_localctx, 6);
+				EnterOuterAlt(_localctx, 7);
 				{
-				State = 71;
+				State = 74;
 				eventDeclaration();
 				}
 				break;
 			case REGIMEN:
-				EnterOuterAlt(_localctx, 7);
+				EnterOuterAlt(_localctx, 8);
 				{
-				State = 72;
+				State = 75;
 				regimenDeclaration();
 				}
 				break;
 			case OBSERVATION:
-				EnterOuterAlt(_localctx, 8);
+				EnterOuterAlt(_localctx, 9);
 				{
-				State = 73;
+				State = 76;
 				observationDeclaration();
 				}
 				break;
 			case CONST:
-				EnterOuterAlt(_localctx, 9);
+				EnterOuterAlt(_localctx, 10);
 				{
-				State = 74;
+				State = 77;
 				constantDeclaration();
 				}
 				break;
 			case OVERRIDE:
 			case HOLD:
 			case DISCONTINUE:
-				EnterOuterAlt(_localctx, 10);
+				EnterOuterAlt(_localctx, 11);
 				{
-				State = 75;
+				State = 78;
 				ruleDeclaration();
 				}
 				break;
 			case REMOVE:
-				EnterOuterAlt(_localctx, 11);
+				EnterOuterAlt(_localctx, 12);
 				{
-				State = 76;
+				State = 79;
 				removeRuleDeclaration();
 				}
 				break;
 			case FIXTURE:
-				EnterOuterAlt(_localctx, 12);
+				EnterOuterAlt(_localctx, 13);
 				{
-				State = 77;
+				State = 80;
 				fixtureDeclaration();
 				}
 				break;
 			case SCENARIO:
-				EnterOuterAlt(_localctx, 13);
+				EnterOuterAlt(_localctx, 14);
 				{
-				State = 78;
+				State = 81;
 				scenarioDeclaration();
 				}
 				break;
@@ -359,9 +373,9 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 81;
+			State = 84;
 			Match(PROTOCOL);
-			State = 82;
+			State = 85;
 			name();
 			}
 		}
@@ -395,9 +409,9 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 84;
+			State = 87;
 			Match(TITLE);
-			State = 85;
+			State = 88;
 			@string();
 			}
 		}
@@ -429,9 +443,9 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 87;
+			State = 90;
 			Match(VERSION);
-			State = 88;
+			State = 91;
 			Match(VERSION_NUMBER);
 			}
 		}
@@ -465,9 +479,54 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 90;
+			State = 93;
 			Match(EXTENDS);
-			State = 91;
+			State = 94;
+			name();
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class ClaimDeclarationContext : ParserRuleContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CLAIM() { return GetToken(Il2Parser.CLAIM, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode MORE_KW() { return GetToken(Il2Parser.MORE_KW, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CONSERVATIVE() { return GetToken(Il2Parser.CONSERVATIVE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode THAN() { return GetToken(Il2Parser.THAN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public NameContext name() {
+			return GetRuleContext<NameContext>(0);
+		}
+		public ClaimDeclarationContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_claimDeclaration; } }
+	}
+
+	[RuleVersion(0)]
+	public ClaimDeclarationContext claimDeclaration() {
+		ClaimDeclarationContext _localctx = new ClaimDeclarationContext(Context, State);
+		EnterRule(_localctx, 12, RULE_claimDeclaration);
+		try {
+			EnterOuterAlt(_localctx, 1);
+			{
+			State = 96;
+			Match(CLAIM);
+			State = 97;
+			Match(MORE_KW);
+			State = 98;
+			Match(CONSERVATIVE);
+			State = 99;
+			Match(THAN);
+			State = 100;
 			name();
 			}
 		}
@@ -506,28 +565,28 @@ internal partial class Il2Parser : Parser {
 	[RuleVersion(0)]
 	public ReferenceDeclarationContext referenceDeclaration() {
 		ReferenceDeclarationContext _localctx = new ReferenceDeclarationContext(Context, State);
-		EnterRule(_localctx, 12, RULE_referenceDeclaration);
+		EnterRule(_localctx, 14, RULE_referenceDeclaration);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 93;
+			State = 102;
 			Match(REFERENCE);
-			State = 94;
+			State = 103;
 			name();
-			State = 95;
+			State = 104;
 			@string();
-			State = 99;
+			State = 108;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==DOI || _la==URL) {
 				{
 				{
-				State = 96;
+				State = 105;
 				referenceDetail();
 				}
 				}
-				State = 101;
+				State = 110;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
@@ -560,26 +619,26 @@ internal partial class Il2Parser : Parser {
 	[RuleVersion(0)]
 	public ReferenceDetailContext referenceDetail() {
 		ReferenceDetailContext _localctx = new ReferenceDetailContext(Context, State);
-		EnterRule(_localctx, 14, RULE_referenceDetail);
+		EnterRule(_localctx, 16, RULE_referenceDetail);
 		try {
-			State = 106;
+			State = 115;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case DOI:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 102;
+				State = 111;
 				Match(DOI);
-				State = 103;
+				State = 112;
 				@string();
 				}
 				break;
 			case URL:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 104;
+				State = 113;
 				Match(URL);
-				State = 105;
+				State = 114;
 				@string();
 				}
 				break;
@@ -616,21 +675,21 @@ internal partial class Il2Parser : Parser {
 	[RuleVersion(0)]
 	public EventDeclarationContext eventDeclaration() {
 		EventDeclarationContext _localctx = new EventDeclarationContext(Context, State);
-		EnterRule(_localctx, 16, RULE_eventDeclaration);
+		EnterRule(_localctx, 18, RULE_eventDeclaration);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 108;
+			State = 117;
 			Match(EVENT);
-			State = 109;
+			State = 118;
 			name();
-			State = 111;
+			State = 120;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==STRING) {
 				{
-				State = 110;
+				State = 119;
 				@string();
 				}
 			}
@@ -668,30 +727,30 @@ internal partial class Il2Parser : Parser {
 	[RuleVersion(0)]
 	public RegimenDeclarationContext regimenDeclaration() {
 		RegimenDeclarationContext _localctx = new RegimenDeclarationContext(Context, State);
-		EnterRule(_localctx, 18, RULE_regimenDeclaration);
+		EnterRule(_localctx, 20, RULE_regimenDeclaration);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 113;
+			State = 122;
 			Match(REGIMEN);
-			State = 114;
+			State = 123;
 			Match(LBRACE);
-			State = 118;
+			State = 127;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 3298537073664L) != 0)) {
 				{
 				{
-				State = 115;
+				State = 124;
 				regimenItem();
 				}
 				}
-				State = 120;
+				State = 129;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 121;
+			State = 130;
 			Match(RBRACE);
 			}
 		}
@@ -787,19 +846,19 @@ internal partial class Il2Parser : Parser {
 	[RuleVersion(0)]
 	public RegimenItemContext regimenItem() {
 		RegimenItemContext _localctx = new RegimenItemContext(Context, State);
-		EnterRule(_localctx, 20, RULE_regimenItem);
+		EnterRule(_localctx, 22, RULE_regimenItem);
 		int _la;
 		try {
-			State = 150;
+			State = 159;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case DRUG:
 				_localctx = new DrugItemContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 123;
+				State = 132;
 				Match(DRUG);
-				State = 124;
+				State = 133;
 				name();
 				}
 				break;
@@ -807,9 +866,9 @@ internal partial class Il2Parser : Parser {
 				_localctx = new DoseItemContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 125;
+				State = 134;
 				Match(DOSE);
-				State = 126;
+				State = 135;
 				quantity();
 				}
 				break;
@@ -817,9 +876,9 @@ internal partial class Il2Parser : Parser {
 				_localctx = new RouteItemContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 127;
+				State = 136;
 				Match(ROUTE);
-				State = 128;
+				State = 137;
 				name();
 				}
 				break;
@@ -827,18 +886,18 @@ internal partial class Il2Parser : Parser {
 				_localctx = new IntervalItemContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 129;
+				State = 138;
 				Match(EVERY);
-				State = 130;
+				State = 139;
 				quantity();
-				State = 133;
+				State = 142;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==TO) {
 					{
-					State = 131;
+					State = 140;
 					Match(TO);
-					State = 132;
+					State = 141;
 					quantity();
 					}
 				}
@@ -849,17 +908,17 @@ internal partial class Il2Parser : Parser {
 				_localctx = new MaxDosesItemContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 135;
+				State = 144;
 				Match(AT);
-				State = 136;
+				State = 145;
 				Match(MOST);
-				State = 137;
+				State = 146;
 				Match(NUMBER);
-				State = 138;
+				State = 147;
 				Match(DOSES);
-				State = 139;
+				State = 148;
 				Match(PER);
-				State = 140;
+				State = 149;
 				((MaxDosesItemContext)_localctx).scope = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==CYCLE || _la==COURSE) ) {
@@ -875,19 +934,19 @@ internal partial class Il2Parser : Parser {
 				_localctx = new FirstDoseWindowItemContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 141;
+				State = 150;
 				Match(FIRST);
-				State = 142;
+				State = 151;
 				Match(DOSE);
-				State = 143;
+				State = 152;
 				quantity();
-				State = 144;
+				State = 153;
 				Match(TO);
-				State = 145;
+				State = 154;
 				quantity();
-				State = 146;
+				State = 155;
 				Match(AFTER);
-				State = 147;
+				State = 156;
 				name();
 				}
 				break;
@@ -896,7 +955,7 @@ internal partial class Il2Parser : Parser {
 				_localctx = new RegimenCitationItemContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 149;
+				State = 158;
 				citation();
 				}
 				break;
@@ -942,52 +1001,52 @@ internal partial class Il2Parser : Parser {
 	[RuleVersion(0)]
 	public ObservationDeclarationContext observationDeclaration() {
 		ObservationDeclarationContext _localctx = new ObservationDeclarationContext(Context, State);
-		EnterRule(_localctx, 22, RULE_observationDeclaration);
+		EnterRule(_localctx, 24, RULE_observationDeclaration);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 152;
+			State = 161;
 			Match(OBSERVATION);
-			State = 153;
+			State = 162;
 			name();
-			State = 155;
+			State = 164;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==STRING) {
 				{
-				State = 154;
+				State = 163;
 				@string();
 				}
 			}
 
-			State = 158;
+			State = 167;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==YESNO) {
 				{
-				State = 157;
+				State = 166;
 				Match(YESNO);
 				}
 			}
 
-			State = 160;
+			State = 169;
 			Match(LBRACE);
-			State = 164;
+			State = 173;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1593835520L) != 0)) {
 				{
 				{
-				State = 161;
+				State = 170;
 				observationItem();
 				}
 				}
-				State = 166;
+				State = 175;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 167;
+			State = 176;
 			Match(RBRACE);
 			}
 		}
@@ -1060,18 +1119,18 @@ internal partial class Il2Parser : Parser {
 	[RuleVersion(0)]
 	public ObservationItemContext observationItem() {
 		ObservationItemContext _localctx = new ObservationItemContext(Context, State);
-		EnterRule(_localctx, 24, RULE_observationItem);
+		EnterRule(_localctx, 26, RULE_observationItem);
 		try {
-			State = 184;
+			State = 193;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case LOINC:
 				_localctx = new LoincItemContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 169;
+				State = 178;
 				Match(LOINC);
-				State = 170;
+				State = 179;
 				Match(LOINC_CODE);
 				}
 				break;
@@ -1079,9 +1138,9 @@ internal partial class Il2Parser : Parser {
 				_localctx = new UnitItemContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 171;
+				State = 180;
 				Match(UNIT_KW);
-				State = 172;
+				State = 181;
 				unit();
 				}
 				break;
@@ -1089,9 +1148,9 @@ internal partial class Il2Parser : Parser {
 				_localctx = new WithinItemContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 173;
+				State = 182;
 				Match(WITHIN);
-				State = 174;
+				State = 183;
 				quantity();
 				}
 				break;
@@ -1099,13 +1158,13 @@ internal partial class Il2Parser : Parser {
 				_localctx = new RangeItemContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 175;
+				State = 184;
 				Match(RANGE);
-				State = 176;
+				State = 185;
 				quantity();
-				State = 177;
+				State = 186;
 				Match(TO);
-				State = 178;
+				State = 187;
 				quantity();
 				}
 				break;
@@ -1113,11 +1172,11 @@ internal partial class Il2Parser : Parser {
 				_localctx = new MolarMassItemContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 180;
+				State = 189;
 				Match(MOLAR);
-				State = 181;
+				State = 190;
 				Match(MASS);
-				State = 182;
+				State = 191;
 				quantity();
 				}
 				break;
@@ -1125,7 +1184,7 @@ internal partial class Il2Parser : Parser {
 				_localctx = new OptionalItemContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 183;
+				State = 192;
 				Match(OPTIONAL);
 				}
 				break;
@@ -1163,17 +1222,17 @@ internal partial class Il2Parser : Parser {
 	[RuleVersion(0)]
 	public ConstantDeclarationContext constantDeclaration() {
 		ConstantDeclarationContext _localctx = new ConstantDeclarationContext(Context, State);
-		EnterRule(_localctx, 26, RULE_constantDeclaration);
+		EnterRule(_localctx, 28, RULE_constantDeclaration);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 186;
+			State = 195;
 			Match(CONST);
-			State = 187;
+			State = 196;
 			name();
-			State = 188;
+			State = 197;
 			Match(EQ);
-			State = 189;
+			State = 198;
 			expression(0);
 			}
 		}
@@ -1218,22 +1277,22 @@ internal partial class Il2Parser : Parser {
 	[RuleVersion(0)]
 	public RuleDeclarationContext ruleDeclaration() {
 		RuleDeclarationContext _localctx = new RuleDeclarationContext(Context, State);
-		EnterRule(_localctx, 28, RULE_ruleDeclaration);
+		EnterRule(_localctx, 30, RULE_ruleDeclaration);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 192;
+			State = 201;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==OVERRIDE) {
 				{
-				State = 191;
+				State = 200;
 				Match(OVERRIDE);
 				}
 			}
 
-			State = 194;
+			State = 203;
 			_localctx.action = TokenStream.LT(1);
 			_la = TokenStream.LA(1);
 			if ( !(_la==HOLD || _la==DISCONTINUE) ) {
@@ -1243,37 +1302,37 @@ internal partial class Il2Parser : Parser {
 				ErrorHandler.ReportMatch(this);
 			    Consume();
 			}
-			State = 195;
+			State = 204;
 			Match(RULE);
-			State = 196;
+			State = 205;
 			name();
-			State = 198;
+			State = 207;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==STRING) {
 				{
-				State = 197;
+				State = 206;
 				@string();
 				}
 			}
 
-			State = 200;
+			State = 209;
 			Match(LBRACE);
-			State = 204;
+			State = 213;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 3848290697216L) != 0)) {
 				{
 				{
-				State = 201;
+				State = 210;
 				ruleItem();
 				}
 				}
-				State = 206;
+				State = 215;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 207;
+			State = 216;
 			Match(RBRACE);
 			}
 		}
@@ -1317,18 +1376,18 @@ internal partial class Il2Parser : Parser {
 	[RuleVersion(0)]
 	public RuleItemContext ruleItem() {
 		RuleItemContext _localctx = new RuleItemContext(Context, State);
-		EnterRule(_localctx, 30, RULE_ruleItem);
+		EnterRule(_localctx, 32, RULE_ruleItem);
 		try {
-			State = 212;
+			State = 221;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case WHEN:
 				_localctx = new ConditionItemContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 209;
+				State = 218;
 				Match(WHEN);
-				State = 210;
+				State = 219;
 				expression(0);
 				}
 				break;
@@ -1337,7 +1396,7 @@ internal partial class Il2Parser : Parser {
 				_localctx = new RuleCitationItemContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 211;
+				State = 220;
 				citation();
 				}
 				break;
@@ -1376,25 +1435,25 @@ internal partial class Il2Parser : Parser {
 	[RuleVersion(0)]
 	public RemoveRuleDeclarationContext removeRuleDeclaration() {
 		RemoveRuleDeclarationContext _localctx = new RemoveRuleDeclarationContext(Context, State);
-		EnterRule(_localctx, 32, RULE_removeRuleDeclaration);
+		EnterRule(_localctx, 34, RULE_removeRuleDeclaration);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 214;
+			State = 223;
 			Match(REMOVE);
-			State = 215;
+			State = 224;
 			Match(RULE);
-			State = 216;
+			State = 225;
 			name();
-			State = 219;
+			State = 228;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==BECAUSE) {
 				{
-				State = 217;
+				State = 226;
 				Match(BECAUSE);
-				State = 218;
+				State = 227;
 				@string();
 				}
 			}
@@ -1445,26 +1504,26 @@ internal partial class Il2Parser : Parser {
 	[RuleVersion(0)]
 	public CitationContext citation() {
 		CitationContext _localctx = new CitationContext(Context, State);
-		EnterRule(_localctx, 34, RULE_citation);
+		EnterRule(_localctx, 36, RULE_citation);
 		int _la;
 		try {
-			State = 230;
+			State = 239;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case CITE:
 				_localctx = new CiteCitationContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 221;
+				State = 230;
 				Match(CITE);
-				State = 222;
+				State = 231;
 				name();
-				State = 224;
+				State = 233;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==STRING) {
 					{
-					State = 223;
+					State = 232;
 					@string();
 					}
 				}
@@ -1475,14 +1534,14 @@ internal partial class Il2Parser : Parser {
 				_localctx = new UnverifiedCitationContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 226;
+				State = 235;
 				Match(UNVERIFIED);
-				State = 228;
+				State = 237;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==STRING) {
 					{
-					State = 227;
+					State = 236;
 					@string();
 					}
 				}
@@ -1531,44 +1590,44 @@ internal partial class Il2Parser : Parser {
 	[RuleVersion(0)]
 	public FixtureDeclarationContext fixtureDeclaration() {
 		FixtureDeclarationContext _localctx = new FixtureDeclarationContext(Context, State);
-		EnterRule(_localctx, 36, RULE_fixtureDeclaration);
+		EnterRule(_localctx, 38, RULE_fixtureDeclaration);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 232;
+			State = 241;
 			Match(FIXTURE);
-			State = 233;
+			State = 242;
 			name();
-			State = 236;
+			State = 245;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==USING) {
 				{
-				State = 234;
+				State = 243;
 				Match(USING);
-				State = 235;
+				State = 244;
 				name();
 				}
 			}
 
-			State = 238;
+			State = 247;
 			Match(LBRACE);
-			State = 242;
+			State = 251;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 598134325512448L) != 0) || _la==NAME) {
 				{
 				{
-				State = 239;
+				State = 248;
 				scenarioItem();
 				}
 				}
-				State = 244;
+				State = 253;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 245;
+			State = 254;
 			Match(RBRACE);
 			}
 		}
@@ -1610,44 +1669,44 @@ internal partial class Il2Parser : Parser {
 	[RuleVersion(0)]
 	public ScenarioDeclarationContext scenarioDeclaration() {
 		ScenarioDeclarationContext _localctx = new ScenarioDeclarationContext(Context, State);
-		EnterRule(_localctx, 38, RULE_scenarioDeclaration);
+		EnterRule(_localctx, 40, RULE_scenarioDeclaration);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 247;
+			State = 256;
 			Match(SCENARIO);
-			State = 248;
+			State = 257;
 			@string();
-			State = 251;
+			State = 260;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==USING) {
 				{
-				State = 249;
+				State = 258;
 				Match(USING);
-				State = 250;
+				State = 259;
 				name();
 				}
 			}
 
-			State = 253;
+			State = 262;
 			Match(LBRACE);
-			State = 257;
+			State = 266;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 598134325512448L) != 0) || _la==NAME) {
 				{
 				{
-				State = 254;
+				State = 263;
 				scenarioItem();
 				}
 				}
-				State = 259;
+				State = 268;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 260;
+			State = 269;
 			Match(RBRACE);
 			}
 		}
@@ -1739,19 +1798,19 @@ internal partial class Il2Parser : Parser {
 	[RuleVersion(0)]
 	public ScenarioItemContext scenarioItem() {
 		ScenarioItemContext _localctx = new ScenarioItemContext(Context, State);
-		EnterRule(_localctx, 40, RULE_scenarioItem);
+		EnterRule(_localctx, 42, RULE_scenarioItem);
 		int _la;
 		try {
-			State = 292;
+			State = 301;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case WEIGHT:
 				_localctx = new ScenarioWeightContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 262;
+				State = 271;
 				Match(WEIGHT);
-				State = 263;
+				State = 272;
 				quantity();
 				}
 				break;
@@ -1759,13 +1818,13 @@ internal partial class Il2Parser : Parser {
 				_localctx = new ScenarioEventContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 264;
+				State = 273;
 				Match(EVENT);
-				State = 265;
+				State = 274;
 				name();
-				State = 266;
+				State = 275;
 				quantity();
-				State = 267;
+				State = 276;
 				Match(AGO);
 				}
 				break;
@@ -1773,9 +1832,9 @@ internal partial class Il2Parser : Parser {
 				_localctx = new ScenarioDoseContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 269;
+				State = 278;
 				Match(DOSE);
-				State = 270;
+				State = 279;
 				((ScenarioDoseContext)_localctx).status = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==GIVEN || _la==HELD) ) {
@@ -1785,9 +1844,9 @@ internal partial class Il2Parser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 271;
+				State = 280;
 				quantity();
-				State = 272;
+				State = 281;
 				Match(AGO);
 				}
 				break;
@@ -1795,13 +1854,13 @@ internal partial class Il2Parser : Parser {
 				_localctx = new ScenarioObservationContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 274;
+				State = 283;
 				name();
-				State = 275;
+				State = 284;
 				flagOrQuantity();
-				State = 276;
+				State = 285;
 				quantity();
-				State = 277;
+				State = 286;
 				Match(AGO);
 				}
 				break;
@@ -1809,9 +1868,9 @@ internal partial class Il2Parser : Parser {
 				_localctx = new ScenarioExpectContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 279;
+				State = 288;
 				Match(EXPECT);
-				State = 280;
+				State = 289;
 				((ScenarioExpectContext)_localctx).expectedAction = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 60129542144L) != 0)) ) {
@@ -1821,28 +1880,28 @@ internal partial class Il2Parser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 290;
+				State = 299;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==BECAUSE) {
 					{
-					State = 281;
+					State = 290;
 					Match(BECAUSE);
-					State = 282;
+					State = 291;
 					name();
-					State = 287;
+					State = 296;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 283;
+						State = 292;
 						Match(COMMA);
-						State = 284;
+						State = 293;
 						name();
 						}
 						}
-						State = 289;
+						State = 298;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
@@ -1882,29 +1941,29 @@ internal partial class Il2Parser : Parser {
 	[RuleVersion(0)]
 	public FlagOrQuantityContext flagOrQuantity() {
 		FlagOrQuantityContext _localctx = new FlagOrQuantityContext(Context, State);
-		EnterRule(_localctx, 42, RULE_flagOrQuantity);
+		EnterRule(_localctx, 44, RULE_flagOrQuantity);
 		try {
-			State = 297;
+			State = 306;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case YES:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 294;
+				State = 303;
 				Match(YES);
 				}
 				break;
 			case NO:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 295;
+				State = 304;
 				Match(NO);
 				}
 				break;
 			case NUMBER:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 296;
+				State = 305;
 				quantity();
 				}
 				break;
@@ -2038,14 +2097,14 @@ internal partial class Il2Parser : Parser {
 		int _parentState = State;
 		ExpressionContext _localctx = new ExpressionContext(Context, _parentState);
 		ExpressionContext _prevctx = _localctx;
-		int _startState = 44;
-		EnterRecursionRule(_localctx, 44, RULE_expression, _p);
+		int _startState = 46;
+		EnterRecursionRule(_localctx, 46, RULE_expression, _p);
 		int _la;
 		try {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 305;
+			State = 314;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case DOSES:
@@ -2061,7 +2120,7 @@ internal partial class Il2Parser : Parser {
 				Context = _localctx;
 				_prevctx = _localctx;
 
-				State = 300;
+				State = 309;
 				primary();
 				}
 				break;
@@ -2070,9 +2129,9 @@ internal partial class Il2Parser : Parser {
 				_localctx = new NegateExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 301;
+				State = 310;
 				Match(MINUS);
-				State = 302;
+				State = 311;
 				expression(8);
 				}
 				break;
@@ -2081,9 +2140,9 @@ internal partial class Il2Parser : Parser {
 				_localctx = new NotExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 303;
+				State = 312;
 				Match(NOT);
-				State = 304;
+				State = 313;
 				expression(3);
 				}
 				break;
@@ -2091,7 +2150,7 @@ internal partial class Il2Parser : Parser {
 				throw new NoViableAltException(this);
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 330;
+			State = 339;
 			ErrorHandler.Sync(this);
 			_alt = Interpreter.AdaptivePredict(TokenStream,31,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
@@ -2100,26 +2159,26 @@ internal partial class Il2Parser : Parser {
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 328;
+					State = 337;
 					ErrorHandler.Sync(this);
 					switch ( Interpreter.AdaptivePredict(TokenStream,30,Context) ) {
 					case 1:
 						{
 						_localctx = new MultiplicativeExpressionContext(new ExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 307;
+						State = 316;
 						if (!(Precpred(Context, 7))) throw new FailedPredicateException(this, "Precpred(Context, 7)");
-						State = 308;
+						State = 317;
 						((MultiplicativeExpressionContext)_localctx).op = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
-						if ( !(((((_la - 56)) & ~0x3f) == 0 && ((1L << (_la - 56)) & 786433L) != 0)) ) {
+						if ( !(((((_la - 56)) & ~0x3f) == 0 && ((1L << (_la - 56)) & 12582913L) != 0)) ) {
 							((MultiplicativeExpressionContext)_localctx).op = ErrorHandler.RecoverInline(this);
 						}
 						else {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 309;
+						State = 318;
 						expression(8);
 						}
 						break;
@@ -2127,9 +2186,9 @@ internal partial class Il2Parser : Parser {
 						{
 						_localctx = new AdditiveExpressionContext(new ExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 310;
+						State = 319;
 						if (!(Precpred(Context, 6))) throw new FailedPredicateException(this, "Precpred(Context, 6)");
-						State = 311;
+						State = 320;
 						((AdditiveExpressionContext)_localctx).op = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
 						if ( !(_la==PLUS || _la==MINUS) ) {
@@ -2139,7 +2198,7 @@ internal partial class Il2Parser : Parser {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 312;
+						State = 321;
 						expression(7);
 						}
 						break;
@@ -2147,19 +2206,19 @@ internal partial class Il2Parser : Parser {
 						{
 						_localctx = new ComparisonExpressionContext(new ExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 313;
+						State = 322;
 						if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
-						State = 314;
+						State = 323;
 						((ComparisonExpressionContext)_localctx).op = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
-						if ( !(((((_la - 66)) & ~0x3f) == 0 && ((1L << (_la - 66)) & 63L) != 0)) ) {
+						if ( !(((((_la - 70)) & ~0x3f) == 0 && ((1L << (_la - 70)) & 63L) != 0)) ) {
 							((ComparisonExpressionContext)_localctx).op = ErrorHandler.RecoverInline(this);
 						}
 						else {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 315;
+						State = 324;
 						expression(6);
 						}
 						break;
@@ -2167,11 +2226,11 @@ internal partial class Il2Parser : Parser {
 						{
 						_localctx = new AndExpressionContext(new ExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 316;
+						State = 325;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 317;
+						State = 326;
 						Match(AND);
-						State = 318;
+						State = 327;
 						expression(3);
 						}
 						break;
@@ -2179,11 +2238,11 @@ internal partial class Il2Parser : Parser {
 						{
 						_localctx = new OrExpressionContext(new ExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 319;
+						State = 328;
 						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-						State = 320;
+						State = 329;
 						Match(OR);
-						State = 321;
+						State = 330;
 						expression(2);
 						}
 						break;
@@ -2191,21 +2250,21 @@ internal partial class Il2Parser : Parser {
 						{
 						_localctx = new IsFlagExpressionContext(new ExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 322;
+						State = 331;
 						if (!(Precpred(Context, 4))) throw new FailedPredicateException(this, "Precpred(Context, 4)");
-						State = 323;
+						State = 332;
 						Match(IS);
-						State = 325;
+						State = 334;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 						if (_la==NOT) {
 							{
-							State = 324;
+							State = 333;
 							Match(NOT);
 							}
 						}
 
-						State = 327;
+						State = 336;
 						((IsFlagExpressionContext)_localctx).flag = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
 						if ( !(_la==YES || _la==NO) ) {
@@ -2220,7 +2279,7 @@ internal partial class Il2Parser : Parser {
 					}
 					} 
 				}
-				State = 332;
+				State = 341;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,31,Context);
 			}
@@ -2319,21 +2378,21 @@ internal partial class Il2Parser : Parser {
 	[RuleVersion(0)]
 	public PrimaryContext primary() {
 		PrimaryContext _localctx = new PrimaryContext(Context, State);
-		EnterRule(_localctx, 46, RULE_primary);
+		EnterRule(_localctx, 48, RULE_primary);
 		int _la;
 		try {
-			State = 366;
+			State = 375;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,35,Context) ) {
 			case 1:
 				_localctx = new ParenthesizedPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 333;
+				State = 342;
 				Match(LPAREN);
-				State = 334;
+				State = 343;
 				expression(0);
-				State = 335;
+				State = 344;
 				Match(RPAREN);
 				}
 				break;
@@ -2341,7 +2400,7 @@ internal partial class Il2Parser : Parser {
 				_localctx = new QuantityPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 337;
+				State = 346;
 				quantity();
 				}
 				break;
@@ -2349,7 +2408,7 @@ internal partial class Il2Parser : Parser {
 				_localctx = new FlagPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 338;
+				State = 347;
 				((FlagPrimaryContext)_localctx).flag = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==YES || _la==NO) ) {
@@ -2365,37 +2424,37 @@ internal partial class Il2Parser : Parser {
 				_localctx = new CallPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 339;
+				State = 348;
 				name();
-				State = 340;
-				Match(LPAREN);
 				State = 349;
+				Match(LPAREN);
+				State = 358;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -8444214116947587072L) != 0) || ((((_la - 73)) & ~0x3f) == 0 && ((1L << (_la - 73)) & 161L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 779157919907188736L) != 0) || ((((_la - 67)) & ~0x3f) == 0 && ((1L << (_la - 67)) & 164865L) != 0)) {
 					{
-					State = 341;
+					State = 350;
 					argument();
-					State = 346;
+					State = 355;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 342;
+						State = 351;
 						Match(COMMA);
-						State = 343;
+						State = 352;
 						argument();
 						}
 						}
-						State = 348;
+						State = 357;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 351;
+				State = 360;
 				Match(RPAREN);
 				}
 				break;
@@ -2403,7 +2462,7 @@ internal partial class Il2Parser : Parser {
 				_localctx = new WeightPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 353;
+				State = 362;
 				Match(WEIGHT);
 				}
 				break;
@@ -2411,9 +2470,9 @@ internal partial class Il2Parser : Parser {
 				_localctx = new DosesPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 354;
+				State = 363;
 				Match(DOSES);
-				State = 355;
+				State = 364;
 				((DosesPrimaryContext)_localctx).kind = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==GIVEN || _la==HELD) ) {
@@ -2429,32 +2488,32 @@ internal partial class Il2Parser : Parser {
 				_localctx = new TimeSincePrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 356;
+				State = 365;
 				Match(TIME);
-				State = 357;
+				State = 366;
 				Match(SINCE);
-				State = 363;
+				State = 372;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case LAST:
 					{
-					State = 358;
+					State = 367;
 					Match(LAST);
-					State = 359;
+					State = 368;
 					Match(DOSE);
 					}
 					break;
 				case FIRST:
 					{
-					State = 360;
+					State = 369;
 					Match(FIRST);
-					State = 361;
+					State = 370;
 					Match(DOSE);
 					}
 					break;
 				case NAME:
 					{
-					State = 362;
+					State = 371;
 					name();
 					}
 					break;
@@ -2467,7 +2526,7 @@ internal partial class Il2Parser : Parser {
 				_localctx = new NamePrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 365;
+				State = 374;
 				name();
 				}
 				break;
@@ -2513,18 +2572,18 @@ internal partial class Il2Parser : Parser {
 	[RuleVersion(0)]
 	public ArgumentContext argument() {
 		ArgumentContext _localctx = new ArgumentContext(Context, State);
-		EnterRule(_localctx, 48, RULE_argument);
+		EnterRule(_localctx, 50, RULE_argument);
 		try {
-			State = 371;
+			State = 380;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case LAST:
 				_localctx = new WindowArgumentContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 368;
+				State = 377;
 				Match(LAST);
-				State = 369;
+				State = 378;
 				quantity();
 				}
 				break;
@@ -2541,7 +2600,7 @@ internal partial class Il2Parser : Parser {
 				_localctx = new ExpressionArgumentContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 370;
+				State = 379;
 				expression(0);
 				}
 				break;
@@ -2575,18 +2634,18 @@ internal partial class Il2Parser : Parser {
 	[RuleVersion(0)]
 	public QuantityContext quantity() {
 		QuantityContext _localctx = new QuantityContext(Context, State);
-		EnterRule(_localctx, 50, RULE_quantity);
+		EnterRule(_localctx, 52, RULE_quantity);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 373;
+			State = 382;
 			Match(NUMBER);
-			State = 375;
+			State = 384;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,37,Context) ) {
 			case 1:
 				{
-				State = 374;
+				State = 383;
 				unit();
 				}
 				break;
@@ -2617,12 +2676,12 @@ internal partial class Il2Parser : Parser {
 	[RuleVersion(0)]
 	public UnitContext unit() {
 		UnitContext _localctx = new UnitContext(Context, State);
-		EnterRule(_localctx, 52, RULE_unit);
+		EnterRule(_localctx, 54, RULE_unit);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 377;
+			State = 386;
 			_la = TokenStream.LA(1);
 			if ( !(_la==UNIT || _la==NAME) ) {
 			ErrorHandler.RecoverInline(this);
@@ -2656,11 +2715,11 @@ internal partial class Il2Parser : Parser {
 	[RuleVersion(0)]
 	public NameContext name() {
 		NameContext _localctx = new NameContext(Context, State);
-		EnterRule(_localctx, 54, RULE_name);
+		EnterRule(_localctx, 56, RULE_name);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 379;
+			State = 388;
 			Match(NAME);
 			}
 		}
@@ -2687,11 +2746,11 @@ internal partial class Il2Parser : Parser {
 	[RuleVersion(0)]
 	public StringContext @string() {
 		StringContext _localctx = new StringContext(Context, State);
-		EnterRule(_localctx, 56, RULE_string);
+		EnterRule(_localctx, 58, RULE_string);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 381;
+			State = 390;
 			Match(STRING);
 			}
 		}
@@ -2708,7 +2767,7 @@ internal partial class Il2Parser : Parser {
 
 	public override bool Sempred(RuleContext _localctx, int ruleIndex, int predIndex) {
 		switch (ruleIndex) {
-		case 22: return expression_sempred((ExpressionContext)_localctx, predIndex);
+		case 23: return expression_sempred((ExpressionContext)_localctx, predIndex);
 		}
 		return true;
 	}
@@ -2725,138 +2784,141 @@ internal partial class Il2Parser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,85,384,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,7,
+		4,1,89,393,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,7,
 		7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,7,20,2,21,7,21,
 		2,22,7,22,2,23,7,23,2,24,7,24,2,25,7,25,2,26,7,26,2,27,7,27,2,28,7,28,
-		1,0,5,0,60,8,0,10,0,12,0,63,9,0,1,0,1,0,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,
-		1,1,1,1,1,1,1,1,1,1,1,3,1,80,8,1,1,2,1,2,1,2,1,3,1,3,1,3,1,4,1,4,1,4,1,
-		5,1,5,1,5,1,6,1,6,1,6,1,6,5,6,98,8,6,10,6,12,6,101,9,6,1,7,1,7,1,7,1,7,
-		3,7,107,8,7,1,8,1,8,1,8,3,8,112,8,8,1,9,1,9,1,9,5,9,117,8,9,10,9,12,9,
-		120,9,9,1,9,1,9,1,10,1,10,1,10,1,10,1,10,1,10,1,10,1,10,1,10,1,10,3,10,
-		134,8,10,1,10,1,10,1,10,1,10,1,10,1,10,1,10,1,10,1,10,1,10,1,10,1,10,1,
-		10,1,10,1,10,3,10,151,8,10,1,11,1,11,1,11,3,11,156,8,11,1,11,3,11,159,
-		8,11,1,11,1,11,5,11,163,8,11,10,11,12,11,166,9,11,1,11,1,11,1,12,1,12,
-		1,12,1,12,1,12,1,12,1,12,1,12,1,12,1,12,1,12,1,12,1,12,1,12,1,12,3,12,
-		185,8,12,1,13,1,13,1,13,1,13,1,13,1,14,3,14,193,8,14,1,14,1,14,1,14,1,
-		14,3,14,199,8,14,1,14,1,14,5,14,203,8,14,10,14,12,14,206,9,14,1,14,1,14,
-		1,15,1,15,1,15,3,15,213,8,15,1,16,1,16,1,16,1,16,1,16,3,16,220,8,16,1,
-		17,1,17,1,17,3,17,225,8,17,1,17,1,17,3,17,229,8,17,3,17,231,8,17,1,18,
-		1,18,1,18,1,18,3,18,237,8,18,1,18,1,18,5,18,241,8,18,10,18,12,18,244,9,
-		18,1,18,1,18,1,19,1,19,1,19,1,19,3,19,252,8,19,1,19,1,19,5,19,256,8,19,
-		10,19,12,19,259,9,19,1,19,1,19,1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,
-		1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,1,20,
-		1,20,5,20,286,8,20,10,20,12,20,289,9,20,3,20,291,8,20,3,20,293,8,20,1,
-		21,1,21,1,21,3,21,298,8,21,1,22,1,22,1,22,1,22,1,22,1,22,3,22,306,8,22,
-		1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,
-		1,22,1,22,1,22,1,22,3,22,326,8,22,1,22,5,22,329,8,22,10,22,12,22,332,9,
-		22,1,23,1,23,1,23,1,23,1,23,1,23,1,23,1,23,1,23,1,23,1,23,5,23,345,8,23,
-		10,23,12,23,348,9,23,3,23,350,8,23,1,23,1,23,1,23,1,23,1,23,1,23,1,23,
-		1,23,1,23,1,23,1,23,1,23,3,23,364,8,23,1,23,3,23,367,8,23,1,24,1,24,1,
-		24,3,24,372,8,24,1,25,1,25,3,25,376,8,25,1,26,1,26,1,27,1,27,1,28,1,28,
-		1,28,0,1,44,29,0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,
-		40,42,44,46,48,50,52,54,56,0,9,1,0,19,20,1,0,33,34,1,0,47,48,1,0,33,35,
-		2,0,56,56,74,75,1,0,72,73,1,0,66,71,1,0,54,55,1,0,79,80,428,0,61,1,0,0,
-		0,2,79,1,0,0,0,4,81,1,0,0,0,6,84,1,0,0,0,8,87,1,0,0,0,10,90,1,0,0,0,12,
-		93,1,0,0,0,14,106,1,0,0,0,16,108,1,0,0,0,18,113,1,0,0,0,20,150,1,0,0,0,
-		22,152,1,0,0,0,24,184,1,0,0,0,26,186,1,0,0,0,28,192,1,0,0,0,30,212,1,0,
-		0,0,32,214,1,0,0,0,34,230,1,0,0,0,36,232,1,0,0,0,38,247,1,0,0,0,40,292,
-		1,0,0,0,42,297,1,0,0,0,44,305,1,0,0,0,46,366,1,0,0,0,48,371,1,0,0,0,50,
-		373,1,0,0,0,52,377,1,0,0,0,54,379,1,0,0,0,56,381,1,0,0,0,58,60,3,2,1,0,
-		59,58,1,0,0,0,60,63,1,0,0,0,61,59,1,0,0,0,61,62,1,0,0,0,62,64,1,0,0,0,
-		63,61,1,0,0,0,64,65,5,0,0,1,65,1,1,0,0,0,66,80,3,4,2,0,67,80,3,6,3,0,68,
-		80,3,8,4,0,69,80,3,10,5,0,70,80,3,12,6,0,71,80,3,16,8,0,72,80,3,18,9,0,
-		73,80,3,22,11,0,74,80,3,26,13,0,75,80,3,28,14,0,76,80,3,32,16,0,77,80,
-		3,36,18,0,78,80,3,38,19,0,79,66,1,0,0,0,79,67,1,0,0,0,79,68,1,0,0,0,79,
-		69,1,0,0,0,79,70,1,0,0,0,79,71,1,0,0,0,79,72,1,0,0,0,79,73,1,0,0,0,79,
-		74,1,0,0,0,79,75,1,0,0,0,79,76,1,0,0,0,79,77,1,0,0,0,79,78,1,0,0,0,80,
-		3,1,0,0,0,81,82,5,1,0,0,82,83,3,54,27,0,83,5,1,0,0,0,84,85,5,2,0,0,85,
-		86,3,56,28,0,86,7,1,0,0,0,87,88,5,3,0,0,88,89,5,76,0,0,89,9,1,0,0,0,90,
-		91,5,4,0,0,91,92,3,54,27,0,92,11,1,0,0,0,93,94,5,5,0,0,94,95,3,54,27,0,
-		95,99,3,56,28,0,96,98,3,14,7,0,97,96,1,0,0,0,98,101,1,0,0,0,99,97,1,0,
-		0,0,99,100,1,0,0,0,100,13,1,0,0,0,101,99,1,0,0,0,102,103,5,6,0,0,103,107,
-		3,56,28,0,104,105,5,7,0,0,105,107,3,56,28,0,106,102,1,0,0,0,106,104,1,
-		0,0,0,107,15,1,0,0,0,108,109,5,8,0,0,109,111,3,54,27,0,110,112,3,56,28,
-		0,111,110,1,0,0,0,111,112,1,0,0,0,112,17,1,0,0,0,113,114,5,9,0,0,114,118,
-		5,61,0,0,115,117,3,20,10,0,116,115,1,0,0,0,117,120,1,0,0,0,118,116,1,0,
-		0,0,118,119,1,0,0,0,119,121,1,0,0,0,120,118,1,0,0,0,121,122,5,62,0,0,122,
-		19,1,0,0,0,123,124,5,10,0,0,124,151,3,54,27,0,125,126,5,11,0,0,126,151,
-		3,50,25,0,127,128,5,13,0,0,128,151,3,54,27,0,129,130,5,14,0,0,130,133,
-		3,50,25,0,131,132,5,15,0,0,132,134,3,50,25,0,133,131,1,0,0,0,133,134,1,
-		0,0,0,134,151,1,0,0,0,135,136,5,16,0,0,136,137,5,17,0,0,137,138,5,78,0,
-		0,138,139,5,12,0,0,139,140,5,18,0,0,140,151,7,0,0,0,141,142,5,21,0,0,142,
-		143,5,11,0,0,143,144,3,50,25,0,144,145,5,15,0,0,145,146,3,50,25,0,146,
-		147,5,22,0,0,147,148,3,54,27,0,148,151,1,0,0,0,149,151,3,34,17,0,150,123,
-		1,0,0,0,150,125,1,0,0,0,150,127,1,0,0,0,150,129,1,0,0,0,150,135,1,0,0,
-		0,150,141,1,0,0,0,150,149,1,0,0,0,151,21,1,0,0,0,152,153,5,23,0,0,153,
-		155,3,54,27,0,154,156,3,56,28,0,155,154,1,0,0,0,155,156,1,0,0,0,156,158,
-		1,0,0,0,157,159,5,60,0,0,158,157,1,0,0,0,158,159,1,0,0,0,159,160,1,0,0,
-		0,160,164,5,61,0,0,161,163,3,24,12,0,162,161,1,0,0,0,163,166,1,0,0,0,164,
-		162,1,0,0,0,164,165,1,0,0,0,165,167,1,0,0,0,166,164,1,0,0,0,167,168,5,
-		62,0,0,168,23,1,0,0,0,169,170,5,24,0,0,170,185,5,77,0,0,171,172,5,25,0,
-		0,172,185,3,52,26,0,173,174,5,26,0,0,174,185,3,50,25,0,175,176,5,27,0,
-		0,176,177,3,50,25,0,177,178,5,15,0,0,178,179,3,50,25,0,179,185,1,0,0,0,
-		180,181,5,28,0,0,181,182,5,29,0,0,182,185,3,50,25,0,183,185,5,30,0,0,184,
-		169,1,0,0,0,184,171,1,0,0,0,184,173,1,0,0,0,184,175,1,0,0,0,184,180,1,
-		0,0,0,184,183,1,0,0,0,185,25,1,0,0,0,186,187,5,31,0,0,187,188,3,54,27,
-		0,188,189,5,66,0,0,189,190,3,44,22,0,190,27,1,0,0,0,191,193,5,32,0,0,192,
-		191,1,0,0,0,192,193,1,0,0,0,193,194,1,0,0,0,194,195,7,1,0,0,195,196,5,
-		36,0,0,196,198,3,54,27,0,197,199,3,56,28,0,198,197,1,0,0,0,198,199,1,0,
-		0,0,199,200,1,0,0,0,200,204,5,61,0,0,201,203,3,30,15,0,202,201,1,0,0,0,
-		203,206,1,0,0,0,204,202,1,0,0,0,204,205,1,0,0,0,205,207,1,0,0,0,206,204,
-		1,0,0,0,207,208,5,62,0,0,208,29,1,0,0,0,209,210,5,39,0,0,210,213,3,44,
-		22,0,211,213,3,34,17,0,212,209,1,0,0,0,212,211,1,0,0,0,213,31,1,0,0,0,
-		214,215,5,37,0,0,215,216,5,36,0,0,216,219,3,54,27,0,217,218,5,38,0,0,218,
-		220,3,56,28,0,219,217,1,0,0,0,219,220,1,0,0,0,220,33,1,0,0,0,221,222,5,
-		40,0,0,222,224,3,54,27,0,223,225,3,56,28,0,224,223,1,0,0,0,224,225,1,0,
-		0,0,225,231,1,0,0,0,226,228,5,41,0,0,227,229,3,56,28,0,228,227,1,0,0,0,
-		228,229,1,0,0,0,229,231,1,0,0,0,230,221,1,0,0,0,230,226,1,0,0,0,231,35,
-		1,0,0,0,232,233,5,43,0,0,233,236,3,54,27,0,234,235,5,44,0,0,235,237,3,
-		54,27,0,236,234,1,0,0,0,236,237,1,0,0,0,237,238,1,0,0,0,238,242,5,61,0,
-		0,239,241,3,40,20,0,240,239,1,0,0,0,241,244,1,0,0,0,242,240,1,0,0,0,242,
-		243,1,0,0,0,243,245,1,0,0,0,244,242,1,0,0,0,245,246,5,62,0,0,246,37,1,
-		0,0,0,247,248,5,42,0,0,248,251,3,56,28,0,249,250,5,44,0,0,250,252,3,54,
-		27,0,251,249,1,0,0,0,251,252,1,0,0,0,252,253,1,0,0,0,253,257,5,61,0,0,
-		254,256,3,40,20,0,255,254,1,0,0,0,256,259,1,0,0,0,257,255,1,0,0,0,257,
-		258,1,0,0,0,258,260,1,0,0,0,259,257,1,0,0,0,260,261,5,62,0,0,261,39,1,
-		0,0,0,262,263,5,45,0,0,263,293,3,50,25,0,264,265,5,8,0,0,265,266,3,54,
-		27,0,266,267,3,50,25,0,267,268,5,46,0,0,268,293,1,0,0,0,269,270,5,11,0,
-		0,270,271,7,2,0,0,271,272,3,50,25,0,272,273,5,46,0,0,273,293,1,0,0,0,274,
-		275,3,54,27,0,275,276,3,42,21,0,276,277,3,50,25,0,277,278,5,46,0,0,278,
-		293,1,0,0,0,279,280,5,49,0,0,280,290,7,3,0,0,281,282,5,38,0,0,282,287,
-		3,54,27,0,283,284,5,65,0,0,284,286,3,54,27,0,285,283,1,0,0,0,286,289,1,
-		0,0,0,287,285,1,0,0,0,287,288,1,0,0,0,288,291,1,0,0,0,289,287,1,0,0,0,
-		290,281,1,0,0,0,290,291,1,0,0,0,291,293,1,0,0,0,292,262,1,0,0,0,292,264,
-		1,0,0,0,292,269,1,0,0,0,292,274,1,0,0,0,292,279,1,0,0,0,293,41,1,0,0,0,
-		294,298,5,54,0,0,295,298,5,55,0,0,296,298,3,50,25,0,297,294,1,0,0,0,297,
-		295,1,0,0,0,297,296,1,0,0,0,298,43,1,0,0,0,299,300,6,22,-1,0,300,306,3,
-		46,23,0,301,302,5,73,0,0,302,306,3,44,22,8,303,304,5,52,0,0,304,306,3,
-		44,22,3,305,299,1,0,0,0,305,301,1,0,0,0,305,303,1,0,0,0,306,330,1,0,0,
-		0,307,308,10,7,0,0,308,309,7,4,0,0,309,329,3,44,22,8,310,311,10,6,0,0,
-		311,312,7,5,0,0,312,329,3,44,22,7,313,314,10,5,0,0,314,315,7,6,0,0,315,
-		329,3,44,22,6,316,317,10,2,0,0,317,318,5,50,0,0,318,329,3,44,22,3,319,
-		320,10,1,0,0,320,321,5,51,0,0,321,329,3,44,22,2,322,323,10,4,0,0,323,325,
-		5,53,0,0,324,326,5,52,0,0,325,324,1,0,0,0,325,326,1,0,0,0,326,327,1,0,
-		0,0,327,329,7,7,0,0,328,307,1,0,0,0,328,310,1,0,0,0,328,313,1,0,0,0,328,
-		316,1,0,0,0,328,319,1,0,0,0,328,322,1,0,0,0,329,332,1,0,0,0,330,328,1,
-		0,0,0,330,331,1,0,0,0,331,45,1,0,0,0,332,330,1,0,0,0,333,334,5,63,0,0,
-		334,335,3,44,22,0,335,336,5,64,0,0,336,367,1,0,0,0,337,367,3,50,25,0,338,
-		367,7,7,0,0,339,340,3,54,27,0,340,349,5,63,0,0,341,346,3,48,24,0,342,343,
-		5,65,0,0,343,345,3,48,24,0,344,342,1,0,0,0,345,348,1,0,0,0,346,344,1,0,
-		0,0,346,347,1,0,0,0,347,350,1,0,0,0,348,346,1,0,0,0,349,341,1,0,0,0,349,
-		350,1,0,0,0,350,351,1,0,0,0,351,352,5,64,0,0,352,367,1,0,0,0,353,367,5,
-		45,0,0,354,355,5,12,0,0,355,367,7,2,0,0,356,357,5,59,0,0,357,363,5,58,
-		0,0,358,359,5,57,0,0,359,364,5,11,0,0,360,361,5,21,0,0,361,364,5,11,0,
-		0,362,364,3,54,27,0,363,358,1,0,0,0,363,360,1,0,0,0,363,362,1,0,0,0,364,
-		367,1,0,0,0,365,367,3,54,27,0,366,333,1,0,0,0,366,337,1,0,0,0,366,338,
-		1,0,0,0,366,339,1,0,0,0,366,353,1,0,0,0,366,354,1,0,0,0,366,356,1,0,0,
-		0,366,365,1,0,0,0,367,47,1,0,0,0,368,369,5,57,0,0,369,372,3,50,25,0,370,
-		372,3,44,22,0,371,368,1,0,0,0,371,370,1,0,0,0,372,49,1,0,0,0,373,375,5,
-		78,0,0,374,376,3,52,26,0,375,374,1,0,0,0,375,376,1,0,0,0,376,51,1,0,0,
-		0,377,378,7,8,0,0,378,53,1,0,0,0,379,380,5,80,0,0,380,55,1,0,0,0,381,382,
-		5,81,0,0,382,57,1,0,0,0,38,61,79,99,106,111,118,133,150,155,158,164,184,
-		192,198,204,212,219,224,228,230,236,242,251,257,287,290,292,297,305,325,
-		328,330,346,349,363,366,371,375
+		2,29,7,29,1,0,5,0,62,8,0,10,0,12,0,65,9,0,1,0,1,0,1,1,1,1,1,1,1,1,1,1,
+		1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,3,1,83,8,1,1,2,1,2,1,2,1,3,1,3,1,3,
+		1,4,1,4,1,4,1,5,1,5,1,5,1,6,1,6,1,6,1,6,1,6,1,6,1,7,1,7,1,7,1,7,5,7,107,
+		8,7,10,7,12,7,110,9,7,1,8,1,8,1,8,1,8,3,8,116,8,8,1,9,1,9,1,9,3,9,121,
+		8,9,1,10,1,10,1,10,5,10,126,8,10,10,10,12,10,129,9,10,1,10,1,10,1,11,1,
+		11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,3,11,143,8,11,1,11,1,11,1,11,
+		1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,3,11,160,8,
+		11,1,12,1,12,1,12,3,12,165,8,12,1,12,3,12,168,8,12,1,12,1,12,5,12,172,
+		8,12,10,12,12,12,175,9,12,1,12,1,12,1,13,1,13,1,13,1,13,1,13,1,13,1,13,
+		1,13,1,13,1,13,1,13,1,13,1,13,1,13,1,13,3,13,194,8,13,1,14,1,14,1,14,1,
+		14,1,14,1,15,3,15,202,8,15,1,15,1,15,1,15,1,15,3,15,208,8,15,1,15,1,15,
+		5,15,212,8,15,10,15,12,15,215,9,15,1,15,1,15,1,16,1,16,1,16,3,16,222,8,
+		16,1,17,1,17,1,17,1,17,1,17,3,17,229,8,17,1,18,1,18,1,18,3,18,234,8,18,
+		1,18,1,18,3,18,238,8,18,3,18,240,8,18,1,19,1,19,1,19,1,19,3,19,246,8,19,
+		1,19,1,19,5,19,250,8,19,10,19,12,19,253,9,19,1,19,1,19,1,20,1,20,1,20,
+		1,20,3,20,261,8,20,1,20,1,20,5,20,265,8,20,10,20,12,20,268,9,20,1,20,1,
+		20,1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,
+		21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,5,21,295,8,21,10,21,12,
+		21,298,9,21,3,21,300,8,21,3,21,302,8,21,1,22,1,22,1,22,3,22,307,8,22,1,
+		23,1,23,1,23,1,23,1,23,1,23,3,23,315,8,23,1,23,1,23,1,23,1,23,1,23,1,23,
+		1,23,1,23,1,23,1,23,1,23,1,23,1,23,1,23,1,23,1,23,1,23,1,23,3,23,335,8,
+		23,1,23,5,23,338,8,23,10,23,12,23,341,9,23,1,24,1,24,1,24,1,24,1,24,1,
+		24,1,24,1,24,1,24,1,24,1,24,5,24,354,8,24,10,24,12,24,357,9,24,3,24,359,
+		8,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,3,24,
+		373,8,24,1,24,3,24,376,8,24,1,25,1,25,1,25,3,25,381,8,25,1,26,1,26,3,26,
+		385,8,26,1,27,1,27,1,28,1,28,1,29,1,29,1,29,0,1,46,30,0,2,4,6,8,10,12,
+		14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,0,
+		9,1,0,19,20,1,0,33,34,1,0,47,48,1,0,33,35,2,0,56,56,78,79,1,0,76,77,1,
+		0,70,75,1,0,54,55,1,0,83,84,437,0,63,1,0,0,0,2,82,1,0,0,0,4,84,1,0,0,0,
+		6,87,1,0,0,0,8,90,1,0,0,0,10,93,1,0,0,0,12,96,1,0,0,0,14,102,1,0,0,0,16,
+		115,1,0,0,0,18,117,1,0,0,0,20,122,1,0,0,0,22,159,1,0,0,0,24,161,1,0,0,
+		0,26,193,1,0,0,0,28,195,1,0,0,0,30,201,1,0,0,0,32,221,1,0,0,0,34,223,1,
+		0,0,0,36,239,1,0,0,0,38,241,1,0,0,0,40,256,1,0,0,0,42,301,1,0,0,0,44,306,
+		1,0,0,0,46,314,1,0,0,0,48,375,1,0,0,0,50,380,1,0,0,0,52,382,1,0,0,0,54,
+		386,1,0,0,0,56,388,1,0,0,0,58,390,1,0,0,0,60,62,3,2,1,0,61,60,1,0,0,0,
+		62,65,1,0,0,0,63,61,1,0,0,0,63,64,1,0,0,0,64,66,1,0,0,0,65,63,1,0,0,0,
+		66,67,5,0,0,1,67,1,1,0,0,0,68,83,3,4,2,0,69,83,3,6,3,0,70,83,3,8,4,0,71,
+		83,3,10,5,0,72,83,3,12,6,0,73,83,3,14,7,0,74,83,3,18,9,0,75,83,3,20,10,
+		0,76,83,3,24,12,0,77,83,3,28,14,0,78,83,3,30,15,0,79,83,3,34,17,0,80,83,
+		3,38,19,0,81,83,3,40,20,0,82,68,1,0,0,0,82,69,1,0,0,0,82,70,1,0,0,0,82,
+		71,1,0,0,0,82,72,1,0,0,0,82,73,1,0,0,0,82,74,1,0,0,0,82,75,1,0,0,0,82,
+		76,1,0,0,0,82,77,1,0,0,0,82,78,1,0,0,0,82,79,1,0,0,0,82,80,1,0,0,0,82,
+		81,1,0,0,0,83,3,1,0,0,0,84,85,5,1,0,0,85,86,3,56,28,0,86,5,1,0,0,0,87,
+		88,5,2,0,0,88,89,3,58,29,0,89,7,1,0,0,0,90,91,5,3,0,0,91,92,5,80,0,0,92,
+		9,1,0,0,0,93,94,5,4,0,0,94,95,3,56,28,0,95,11,1,0,0,0,96,97,5,60,0,0,97,
+		98,5,61,0,0,98,99,5,62,0,0,99,100,5,63,0,0,100,101,3,56,28,0,101,13,1,
+		0,0,0,102,103,5,5,0,0,103,104,3,56,28,0,104,108,3,58,29,0,105,107,3,16,
+		8,0,106,105,1,0,0,0,107,110,1,0,0,0,108,106,1,0,0,0,108,109,1,0,0,0,109,
+		15,1,0,0,0,110,108,1,0,0,0,111,112,5,6,0,0,112,116,3,58,29,0,113,114,5,
+		7,0,0,114,116,3,58,29,0,115,111,1,0,0,0,115,113,1,0,0,0,116,17,1,0,0,0,
+		117,118,5,8,0,0,118,120,3,56,28,0,119,121,3,58,29,0,120,119,1,0,0,0,120,
+		121,1,0,0,0,121,19,1,0,0,0,122,123,5,9,0,0,123,127,5,65,0,0,124,126,3,
+		22,11,0,125,124,1,0,0,0,126,129,1,0,0,0,127,125,1,0,0,0,127,128,1,0,0,
+		0,128,130,1,0,0,0,129,127,1,0,0,0,130,131,5,66,0,0,131,21,1,0,0,0,132,
+		133,5,10,0,0,133,160,3,56,28,0,134,135,5,11,0,0,135,160,3,52,26,0,136,
+		137,5,13,0,0,137,160,3,56,28,0,138,139,5,14,0,0,139,142,3,52,26,0,140,
+		141,5,15,0,0,141,143,3,52,26,0,142,140,1,0,0,0,142,143,1,0,0,0,143,160,
+		1,0,0,0,144,145,5,16,0,0,145,146,5,17,0,0,146,147,5,82,0,0,147,148,5,12,
+		0,0,148,149,5,18,0,0,149,160,7,0,0,0,150,151,5,21,0,0,151,152,5,11,0,0,
+		152,153,3,52,26,0,153,154,5,15,0,0,154,155,3,52,26,0,155,156,5,22,0,0,
+		156,157,3,56,28,0,157,160,1,0,0,0,158,160,3,36,18,0,159,132,1,0,0,0,159,
+		134,1,0,0,0,159,136,1,0,0,0,159,138,1,0,0,0,159,144,1,0,0,0,159,150,1,
+		0,0,0,159,158,1,0,0,0,160,23,1,0,0,0,161,162,5,23,0,0,162,164,3,56,28,
+		0,163,165,3,58,29,0,164,163,1,0,0,0,164,165,1,0,0,0,165,167,1,0,0,0,166,
+		168,5,64,0,0,167,166,1,0,0,0,167,168,1,0,0,0,168,169,1,0,0,0,169,173,5,
+		65,0,0,170,172,3,26,13,0,171,170,1,0,0,0,172,175,1,0,0,0,173,171,1,0,0,
+		0,173,174,1,0,0,0,174,176,1,0,0,0,175,173,1,0,0,0,176,177,5,66,0,0,177,
+		25,1,0,0,0,178,179,5,24,0,0,179,194,5,81,0,0,180,181,5,25,0,0,181,194,
+		3,54,27,0,182,183,5,26,0,0,183,194,3,52,26,0,184,185,5,27,0,0,185,186,
+		3,52,26,0,186,187,5,15,0,0,187,188,3,52,26,0,188,194,1,0,0,0,189,190,5,
+		28,0,0,190,191,5,29,0,0,191,194,3,52,26,0,192,194,5,30,0,0,193,178,1,0,
+		0,0,193,180,1,0,0,0,193,182,1,0,0,0,193,184,1,0,0,0,193,189,1,0,0,0,193,
+		192,1,0,0,0,194,27,1,0,0,0,195,196,5,31,0,0,196,197,3,56,28,0,197,198,
+		5,70,0,0,198,199,3,46,23,0,199,29,1,0,0,0,200,202,5,32,0,0,201,200,1,0,
+		0,0,201,202,1,0,0,0,202,203,1,0,0,0,203,204,7,1,0,0,204,205,5,36,0,0,205,
+		207,3,56,28,0,206,208,3,58,29,0,207,206,1,0,0,0,207,208,1,0,0,0,208,209,
+		1,0,0,0,209,213,5,65,0,0,210,212,3,32,16,0,211,210,1,0,0,0,212,215,1,0,
+		0,0,213,211,1,0,0,0,213,214,1,0,0,0,214,216,1,0,0,0,215,213,1,0,0,0,216,
+		217,5,66,0,0,217,31,1,0,0,0,218,219,5,39,0,0,219,222,3,46,23,0,220,222,
+		3,36,18,0,221,218,1,0,0,0,221,220,1,0,0,0,222,33,1,0,0,0,223,224,5,37,
+		0,0,224,225,5,36,0,0,225,228,3,56,28,0,226,227,5,38,0,0,227,229,3,58,29,
+		0,228,226,1,0,0,0,228,229,1,0,0,0,229,35,1,0,0,0,230,231,5,40,0,0,231,
+		233,3,56,28,0,232,234,3,58,29,0,233,232,1,0,0,0,233,234,1,0,0,0,234,240,
+		1,0,0,0,235,237,5,41,0,0,236,238,3,58,29,0,237,236,1,0,0,0,237,238,1,0,
+		0,0,238,240,1,0,0,0,239,230,1,0,0,0,239,235,1,0,0,0,240,37,1,0,0,0,241,
+		242,5,43,0,0,242,245,3,56,28,0,243,244,5,44,0,0,244,246,3,56,28,0,245,
+		243,1,0,0,0,245,246,1,0,0,0,246,247,1,0,0,0,247,251,5,65,0,0,248,250,3,
+		42,21,0,249,248,1,0,0,0,250,253,1,0,0,0,251,249,1,0,0,0,251,252,1,0,0,
+		0,252,254,1,0,0,0,253,251,1,0,0,0,254,255,5,66,0,0,255,39,1,0,0,0,256,
+		257,5,42,0,0,257,260,3,58,29,0,258,259,5,44,0,0,259,261,3,56,28,0,260,
+		258,1,0,0,0,260,261,1,0,0,0,261,262,1,0,0,0,262,266,5,65,0,0,263,265,3,
+		42,21,0,264,263,1,0,0,0,265,268,1,0,0,0,266,264,1,0,0,0,266,267,1,0,0,
+		0,267,269,1,0,0,0,268,266,1,0,0,0,269,270,5,66,0,0,270,41,1,0,0,0,271,
+		272,5,45,0,0,272,302,3,52,26,0,273,274,5,8,0,0,274,275,3,56,28,0,275,276,
+		3,52,26,0,276,277,5,46,0,0,277,302,1,0,0,0,278,279,5,11,0,0,279,280,7,
+		2,0,0,280,281,3,52,26,0,281,282,5,46,0,0,282,302,1,0,0,0,283,284,3,56,
+		28,0,284,285,3,44,22,0,285,286,3,52,26,0,286,287,5,46,0,0,287,302,1,0,
+		0,0,288,289,5,49,0,0,289,299,7,3,0,0,290,291,5,38,0,0,291,296,3,56,28,
+		0,292,293,5,69,0,0,293,295,3,56,28,0,294,292,1,0,0,0,295,298,1,0,0,0,296,
+		294,1,0,0,0,296,297,1,0,0,0,297,300,1,0,0,0,298,296,1,0,0,0,299,290,1,
+		0,0,0,299,300,1,0,0,0,300,302,1,0,0,0,301,271,1,0,0,0,301,273,1,0,0,0,
+		301,278,1,0,0,0,301,283,1,0,0,0,301,288,1,0,0,0,302,43,1,0,0,0,303,307,
+		5,54,0,0,304,307,5,55,0,0,305,307,3,52,26,0,306,303,1,0,0,0,306,304,1,
+		0,0,0,306,305,1,0,0,0,307,45,1,0,0,0,308,309,6,23,-1,0,309,315,3,48,24,
+		0,310,311,5,77,0,0,311,315,3,46,23,8,312,313,5,52,0,0,313,315,3,46,23,
+		3,314,308,1,0,0,0,314,310,1,0,0,0,314,312,1,0,0,0,315,339,1,0,0,0,316,
+		317,10,7,0,0,317,318,7,4,0,0,318,338,3,46,23,8,319,320,10,6,0,0,320,321,
+		7,5,0,0,321,338,3,46,23,7,322,323,10,5,0,0,323,324,7,6,0,0,324,338,3,46,
+		23,6,325,326,10,2,0,0,326,327,5,50,0,0,327,338,3,46,23,3,328,329,10,1,
+		0,0,329,330,5,51,0,0,330,338,3,46,23,2,331,332,10,4,0,0,332,334,5,53,0,
+		0,333,335,5,52,0,0,334,333,1,0,0,0,334,335,1,0,0,0,335,336,1,0,0,0,336,
+		338,7,7,0,0,337,316,1,0,0,0,337,319,1,0,0,0,337,322,1,0,0,0,337,325,1,
+		0,0,0,337,328,1,0,0,0,337,331,1,0,0,0,338,341,1,0,0,0,339,337,1,0,0,0,
+		339,340,1,0,0,0,340,47,1,0,0,0,341,339,1,0,0,0,342,343,5,67,0,0,343,344,
+		3,46,23,0,344,345,5,68,0,0,345,376,1,0,0,0,346,376,3,52,26,0,347,376,7,
+		7,0,0,348,349,3,56,28,0,349,358,5,67,0,0,350,355,3,50,25,0,351,352,5,69,
+		0,0,352,354,3,50,25,0,353,351,1,0,0,0,354,357,1,0,0,0,355,353,1,0,0,0,
+		355,356,1,0,0,0,356,359,1,0,0,0,357,355,1,0,0,0,358,350,1,0,0,0,358,359,
+		1,0,0,0,359,360,1,0,0,0,360,361,5,68,0,0,361,376,1,0,0,0,362,376,5,45,
+		0,0,363,364,5,12,0,0,364,376,7,2,0,0,365,366,5,59,0,0,366,372,5,58,0,0,
+		367,368,5,57,0,0,368,373,5,11,0,0,369,370,5,21,0,0,370,373,5,11,0,0,371,
+		373,3,56,28,0,372,367,1,0,0,0,372,369,1,0,0,0,372,371,1,0,0,0,373,376,
+		1,0,0,0,374,376,3,56,28,0,375,342,1,0,0,0,375,346,1,0,0,0,375,347,1,0,
+		0,0,375,348,1,0,0,0,375,362,1,0,0,0,375,363,1,0,0,0,375,365,1,0,0,0,375,
+		374,1,0,0,0,376,49,1,0,0,0,377,378,5,57,0,0,378,381,3,52,26,0,379,381,
+		3,46,23,0,380,377,1,0,0,0,380,379,1,0,0,0,381,51,1,0,0,0,382,384,5,82,
+		0,0,383,385,3,54,27,0,384,383,1,0,0,0,384,385,1,0,0,0,385,53,1,0,0,0,386,
+		387,7,8,0,0,387,55,1,0,0,0,388,389,5,84,0,0,389,57,1,0,0,0,390,391,5,85,
+		0,0,391,59,1,0,0,0,38,63,82,108,115,120,127,142,159,164,167,173,193,201,
+		207,213,221,228,233,237,239,245,251,260,266,296,299,301,306,314,334,337,
+		339,355,358,372,375,380,384
 	};
 
 	public static readonly ATN _ATN =

@@ -1,0 +1,110 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using IlTwo.Dsl.Compilation;
+using IlTwo.Dsl.Text;
+
+namespace IlTwo.Dsl.Review;
+
+/// <summary>A protocol source that could not be read (git missing, unknown revision or path).</summary>
+public sealed class ProtocolSourceException(string message) : Exception(message);
+
+/// <summary>
+/// Reads protocol files from a git revision (<c>git show REV:path</c> in a child process), and resolves the protocols they
+/// extend or claim against from the same revision, next to the file.
+/// </summary>
+public sealed class GitProtocolSource : IProtocolSourceResolver
+{
+    private readonly string _workingDirectory;
+    private readonly string _revision;
+
+    public GitProtocolSource(string revision, string? workingDirectory = null)
+    {
+        _revision = revision;
+        _workingDirectory = workingDirectory ?? Environment.CurrentDirectory;
+    }
+
+    /// <summary>Splits <c>REV:path</c>; null when the text has no revision part.</summary>
+    public static (string Revision, string Path)? Parse(string spec)
+    {
+        var colon = spec.IndexOf(':', StringComparison.Ordinal);
+        return colon <= 0 || colon == spec.Length - 1 ? null : (spec[..colon], spec[(colon + 1)..]);
+    }
+
+    /// <summary>The file at this revision; throws <see cref="ProtocolSourceException"/> with a readable message.</summary>
+    public SourceText Read(string path)
+    {
+        var bytes = Show(path) ?? throw new ProtocolSourceException($"'{_revision}:{path}' was not found: {_lastError}");
+        return SourceText.FromBytes(bytes, Label(path));
+    }
+
+    private string Label(string path) => $"{_revision}:{path.Replace('\\', '/')}";
+
+    private string? _lastError;
+
+    private static string Relative(string path) => path.StartsWith('/') ? path : "./" + path.Replace('\\', '/');
+
+    private byte[]? Show(string path)
+    {
+        var (code, output, error) = Git("show", $"{_revision}:{Relative(path)}");
+        _lastError = error.Trim();
+        return code == 0 ? output : null;
+    }
+
+    public SourceText? Resolve(string protocolId, SourceText requestingFile)
+    {
+        // The requesting file's path is "REV:dir/file.il2" when it came from this source.
+        var path = requestingFile.Path.StartsWith(_revision + ":", StringComparison.Ordinal) ? requestingFile.Path[(_revision.Length + 1)..] : null;
+        if (path is null)
+            return FileSystemProtocolResolver.Instance.Resolve(protocolId, requestingFile);
+        var folder = Path.GetDirectoryName(path)?.Replace('\\', '/') ?? "";
+        var prefix = folder.Length == 0 ? "" : folder + "/";
+        if (Show(prefix + protocolId + ".il2") is { } direct)
+            return SourceText.FromBytes(direct, Label(prefix + protocolId + ".il2"));
+        var (code, output, _) = Git("ls-tree", "--name-only", _revision, Relative(prefix.Length == 0 ? "." : prefix));
+        if (code != 0)
+            return null;
+        foreach (var line in System.Text.Encoding.UTF8.GetString(output).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var name = Path.GetFileName(line.Trim());
+            if (!name.EndsWith(".il2", StringComparison.Ordinal) || prefix + name == path)
+                continue;
+            if (Show(prefix + name) is { } bytes)
+            {
+                var text = SourceText.FromBytes(bytes, Label(prefix + name));
+                if (FileSystemProtocolResolver.DeclaresProtocol(text.Text, protocolId))
+                    return text;
+            }
+        }
+        return null;
+    }
+
+    private (int Code, byte[] Output, string Error) Git(params string[] args)
+    {
+        var info = new ProcessStartInfo("git")
+        {
+            WorkingDirectory = _workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args)
+            info.ArgumentList.Add(arg);
+        Process process;
+        try
+        {
+            process = Process.Start(info) ?? throw new ProtocolSourceException("git could not be started");
+        }
+        catch (Win32Exception e)
+        {
+            throw new ProtocolSourceException($"git is needed to read '{_revision}:...' but could not be run: {e.Message}");
+        }
+        using (process)
+        {
+            var errorTask = process.StandardError.ReadToEndAsync();
+            using var output = new MemoryStream();
+            process.StandardOutput.BaseStream.CopyTo(output);
+            process.WaitForExit();
+            return (process.ExitCode, output.ToArray(), errorTask.GetAwaiter().GetResult());
+        }
+    }
+}
