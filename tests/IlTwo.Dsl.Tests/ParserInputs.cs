@@ -15,6 +15,7 @@ internal static class ParserInputs
         reference plain "Plain"
         event til-infusion "TIL infusion"
         event bare
+        claim more conservative than base-protocol
         """;
 
     public const string Regimen = """

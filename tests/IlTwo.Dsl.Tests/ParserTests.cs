@@ -46,6 +46,7 @@ public sealed class ParserTests
         Assert.Null(plain.Url);
         Assert.Equal(("til-infusion", "TIL infusion"), (Assert.IsType<EventDeclarationSyntax>(d[6]).Name.Text, ((EventDeclarationSyntax)d[6]).Title!.Value));
         Assert.Null(Assert.IsType<EventDeclarationSyntax>(d[7]).Title);
+        Assert.Equal("base-protocol", Assert.IsType<ClaimDeclarationSyntax>(d[8]).Target.Text);
         Assert.Equal("protocol", tree.Text.ToString(d[0].KeywordSpan));
     }
 

@@ -75,8 +75,8 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor RuleWithoutCitation = new("IL0305", Warning, "Rule without a citation");
     public static readonly DiagnosticDescriptor UnusedConstant = new("IL0306", Warning, "Constant declared but unused");
     public static readonly DiagnosticDescriptor UnusedReference = new("IL0307", Warning, "Reference declared but never cited");
-    public static readonly DiagnosticDescriptor ClaimRefuted = new("IL0308", Error, "Claim 'more conservative than' does not hold");
-    public static readonly DiagnosticDescriptor ClaimUndecided = new("IL0309", Warning, "Claim 'more conservative than' cannot be proven");
+    public static readonly DiagnosticDescriptor ClaimRefuted = new("IL0125", Error, "Claim 'more conservative than' does not hold");
+    public static readonly DiagnosticDescriptor ClaimUndecided = new("IL0308", Warning, "Claim 'more conservative than' cannot be proven");
 
     // Scenarios
     public static readonly DiagnosticDescriptor ScenarioWithoutExpectation = new("IL0401", Error, "Scenario without an expectation");

@@ -73,8 +73,8 @@ internal sealed class LayoutBuilder
     /// <summary>Header lines stay together, and so do runs of references, of events and of constants.</summary>
     private static bool StayGrouped(DeclarationSyntax previous, DeclarationSyntax next) => (previous, next) switch
     {
-        (ProtocolDeclarationSyntax or TitleDeclarationSyntax or VersionDeclarationSyntax or ExtendsDeclarationSyntax,
-         ProtocolDeclarationSyntax or TitleDeclarationSyntax or VersionDeclarationSyntax or ExtendsDeclarationSyntax) => true,
+        (ProtocolDeclarationSyntax or TitleDeclarationSyntax or VersionDeclarationSyntax or ExtendsDeclarationSyntax or ClaimDeclarationSyntax,
+         ProtocolDeclarationSyntax or TitleDeclarationSyntax or VersionDeclarationSyntax or ExtendsDeclarationSyntax or ClaimDeclarationSyntax) => true,
         (ReferenceDeclarationSyntax, ReferenceDeclarationSyntax) => true,
         (EventDeclarationSyntax, EventDeclarationSyntax) => true,
         (ConstantDeclarationSyntax, ConstantDeclarationSyntax) => true,
@@ -98,6 +98,9 @@ internal sealed class LayoutBuilder
                 break;
             case ExtendsDeclarationSyntax d:
                 TopLine(Text("extends ", d.Name.Text), d.Span.Start, d.Span.End, blank);
+                break;
+            case ClaimDeclarationSyntax d:
+                TopLine(Text("claim more conservative than ", d.Target.Text), d.Span.Start, d.Span.End, blank);
                 break;
             case ReferenceDeclarationSyntax d:
                 Reference(d, blank);
