@@ -23,6 +23,8 @@ public sealed class CliApplication
         new EvalCommand(),
         new TestCommand(),
         new FmtCommand(),
+        new ApproveCommand(),
+        new DocCommand(),
     ];
 
     public static string Version =>

@@ -17,12 +17,18 @@ public sealed class ApprovalPolicy(ApprovalsFile approvals)
     public string? Check(ProtocolInfo protocol, DateOnly today)
     {
         ArgumentNullException.ThrowIfNull(protocol);
-        var name = $"protocol '{protocol.Id}' {protocol.Version}";
-        if (protocol.CanonicalHash is not { Length: > 0 } hash)
+        return Check(protocol.Id, protocol.Version, protocol.CanonicalHash, today);
+    }
+
+    /// <summary>Null when the protocol <paramref name="id"/> <paramref name="version"/> with this canonical hash is approved on <paramref name="today"/>; else what is missing.</summary>
+    public string? Check(string id, string version, string? canonicalHash, DateOnly today)
+    {
+        var name = $"protocol '{id}' {version}";
+        if (canonicalHash is not { Length: > 0 } hash)
             return $"{name} is not approved: it carries no canonical hash (compiled by an il2 without approvals); rebuild it";
 
         var prefix = $"{name} (canonical hash {hash}) is not approved";
-        var signed = Approvals.For(protocol.Id, protocol.Version).ToList();
+        var signed = Approvals.For(id, version).ToList();
         if (signed.Count == 0)
             return $"{prefix}: no approvals are recorded for this protocol version";
 
