@@ -26,6 +26,8 @@ public sealed class CliApplication
         new LspCommand(),
         new DiffCommand(),
         new DiffDriverCommand(),
+        new ApproveCommand(),
+        new DocCommand(),
     ];
 
     public static string Version =>

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 
 using IlTwo.Dsl.Binding;
 using IlTwo.Dsl.Compilation;
+using IlTwo.Dsl.Review.Approvals;
 using IlTwo.Runtime.Protocols;
 using SyntaxRuleAction = IlTwo.Dsl.Syntax.RuleAction;
 
@@ -25,6 +26,7 @@ public static class ProtocolInfoBuilder
             Title = protocol.Title ?? protocol.Id,
             Version = protocol.Version ?? "0.0.0",
             SourceHash = compilation.SourceHash,
+            CanonicalHash = CanonicalSource.Hash(compilation),
             CompilerVersion = CompilerVersion,
             Lineage = [.. protocol.Lineage.Select(p => p.Id)],
             Regimen = Regimen(protocol.Regimen, eventIndex),

@@ -20,6 +20,13 @@ public sealed record ProtocolInfo
 
     public required string CompilerVersion { get; init; }
 
+    /// <summary>
+    /// SHA-256 (hex) of the protocol's canonical source chain: every file of the chain, root base first, without comments
+    /// and in the canonical layout. What approvals sign: comments and layout do not change it, any change of meaning does.
+    /// Null for protocols compiled before approvals existed.
+    /// </summary>
+    public string? CanonicalHash { get; init; }
+
     /// <summary>This protocol's id first, then the protocols it extends, nearest first.</summary>
     public ImmutableArray<string> Lineage { get; init; } = [];
 

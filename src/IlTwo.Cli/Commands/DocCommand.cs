@@ -1,0 +1,101 @@
+using IlTwo.Dsl.Review.Approvals;
+using IlTwo.Dsl.Review.Document;
+using IlTwo.Runtime.Approvals;
+
+namespace IlTwo.Cli.Commands;
+
+/// <summary><c>il2 doc FILE -o OUT.html</c>: a self-contained HTML review document for the pharmacy committee.</summary>
+public sealed class DocCommand : ICommand
+{
+    public string Name => "doc";
+
+    public string Summary => "Write a self-contained HTML review document of a protocol";
+
+    public string Help => """
+        Usage: il2 doc FILE -o OUT.html
+
+        Checks FILE (with the protocols it extends) and, when it has no errors, writes one HTML file that
+        needs nothing else (inline CSS and SVG, no scripts, no external resources): the header (id, title,
+        version, hashes, compiler, extends chain), the regimen with a dosing schema, the hold and discontinue
+        criteria with their sources (unverified ones flagged), the observations, the scenarios and their
+        results, coverage findings, the analysis warnings, and the approvals recorded in approvals.json
+        beside FILE (if there is one).
+
+        Options:
+          -o, --output FILE  the HTML file to write
+          -h, --help         show this help
+
+        Exit codes: 0 written, 1 the protocol has errors, 2 usage or I/O error.
+        """;
+
+    public int Run(CommandContext context, IReadOnlyList<string> args)
+    {
+        var line = CommandLine.Parse(args, [], ["o", "output"], out var error);
+        if (line is null)
+            return context.UsageError($"doc: {error}");
+        var output = line.Value("o") ?? line.Value("output");
+        if (line.Operands.Count != 1 || output is null)
+            return context.UsageError("doc: give one protocol file and an output file: il2 doc FILE -o OUT.html");
+
+        var path = line.Operands[0];
+        if (!context.FileSystem.FileExists(path))
+            return context.UsageError($"{path}: no such file");
+        byte[] bytes;
+        try
+        {
+            bytes = context.FileSystem.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return context.UsageError($"{path}: cannot read file: {e.Message}");
+        }
+
+        var (compilation, exception) = CompilerGuard.Run(() => ProtocolBuilds.Compile(path, bytes));
+        if (compilation is null)
+        {
+            context.Error.WriteLine($"{path}(1,1): error IL0999: internal compiler error: {exception?.Message}");
+            return ExitCodes.Failure;
+        }
+        var errors = compilation.Chain.SelectMany(c => c.Diagnostics).Where(d => d.IsError).ToList();
+        if (errors.Count > 0)
+        {
+            foreach (var diagnostic in errors)
+                context.Out.WriteLine(diagnostic.ToCompilerFormat());
+            context.Out.WriteLine($"doc: not written: {compilation.Protocol.Id} has {errors.Count} error(s)");
+            return ExitCodes.Failure;
+        }
+
+        ApprovalsFile? approvals = null;
+        var approvalsPath = ProtocolApprovals.PathFor(path);
+        if (File.Exists(approvalsPath))
+        {
+            try
+            {
+                approvals = ApprovalsFile.Load(approvalsPath);
+            }
+            catch (ApprovalsFileException e)
+            {
+                context.Error.WriteLine($"il2: warning: approvals not shown: {e.Message}");
+            }
+        }
+
+        var (html, renderError) = CompilerGuard.Run(() => ReviewDocument.Render(compilation, new ReviewDocumentOptions { Approvals = approvals }));
+        if (html is null)
+        {
+            context.Error.WriteLine($"{path}(1,1): error IL0999: internal error while writing the review document: {renderError?.Message}");
+            return ExitCodes.Failure;
+        }
+        try
+        {
+            var full = Path.GetFullPath(output);
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            File.WriteAllText(full, html, new System.Text.UTF8Encoding(false));
+            context.Out.WriteLine($"wrote review document for {compilation.Protocol.Id} {compilation.Protocol.Version} -> {output}");
+            return ExitCodes.Success;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return context.UsageError($"{output}: cannot write: {e.Message}");
+        }
+    }
+}
