@@ -22,6 +22,7 @@ public sealed class CliApplication
         new BuildCommand(),
         new EvalCommand(),
         new TestCommand(),
+        new SimulateCommand(),
     ];
 
     public static string Version =>
