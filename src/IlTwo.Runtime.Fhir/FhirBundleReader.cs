@@ -97,8 +97,9 @@ public static class FhirBundleReader
             var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, MaxDepth = 128 });
             deserializer.TryDeserializeResource(ref reader, out resource, out problems);
         }
-        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or ArgumentException or DeserializationFailedException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // Even in recoverable mode the SDK throws for some bad primitives (a string where a decimal belongs).
             issues.Add(new RecordIssue("Bundle", $"malformed FHIR bundle: {e.Message}", true));
             return null;
         }
@@ -164,18 +165,26 @@ public static class FhirBundleReader
                     Warn(label, "entry without a resource is ignored");
                     continue;
                 }
-                CheckReferences(label, resource);
-                switch (resource)
+                try
                 {
-                    case Observation o when ForThisPatient(label, o.Subject):
-                        ReadObservation(i, label, o);
-                        break;
-                    case MedicationAdministration m when ForThisPatient(label, m.Subject):
-                        ReadAdministration(i, label, m);
-                        break;
-                    case Procedure p when ForThisPatient(label, p.Subject):
-                        ReadProcedure(i, label, p);
-                        break;
+                    CheckReferences(label, resource);
+                    switch (resource)
+                    {
+                        case Observation o when ForThisPatient(label, o.Subject):
+                            ReadObservation(i, label, o);
+                            break;
+                        case MedicationAdministration m when ForThisPatient(label, m.Subject):
+                            ReadAdministration(i, label, m);
+                            break;
+                        case Procedure p when ForThisPatient(label, p.Subject):
+                            ReadProcedure(i, label, p);
+                            break;
+                    }
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    // The SDK keeps an invalid primitive (a string where a decimal belongs) and throws when it is read.
+                    Error(label, $"cannot be read: {e.Message}");
                 }
             }
 

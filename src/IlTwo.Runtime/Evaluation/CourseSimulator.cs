@@ -47,13 +47,18 @@ public sealed record CourseDifference(int DoseNumber, CourseStep? First, CourseS
 /// due (their status is decided again). At each time: <b>give</b> adds a given dose; a <b>hold</b> for a rule, missing data or
 /// a data error adds a held dose (its slot is used and not made up); a hold the schedule calls for (too early, outside the first-dose
 /// window, cycle limit) adds nothing, whatever else held it, and moves to the engine's <see cref="DoseDecision.NextDoseAt"/>; <b>discontinue</b> stops.
-/// The next time is the next recorded dose time after the slot, else the slot plus the regimen's minimum interval.
+/// The next time is the first recorded dose time at least the regimen's minimum interval after the slot (or at or after the
+/// engine's next time), else that earliest time itself: the replay keeps to the record's dose times while there are any.
 /// The replay also stops when the schedule gives no next time (cycle limit, closed first-dose window), after
 /// <see cref="CourseOptions.To"/>, or after <see cref="CourseOptions.MaxSteps"/> decisions.</para>
 /// </remarks>
 public static class CourseSimulator
 {
-    /// <summary>The first-dose window's start after the regimen's event, else the first recorded dose, else the first observation.</summary>
+    /// <summary>
+    /// The first recorded dose at or after the first-dose window's start (the replay follows the record's dose times);
+    /// without one, the window's start after the regimen's event; without a window or event, the first recorded dose,
+    /// else the first observation.
+    /// </summary>
     public static DateTimeOffset? DefaultStart(ProtocolInfo protocol, PatientRecord record)
     {
         ArgumentNullException.ThrowIfNull(protocol);
@@ -62,7 +67,11 @@ public static class CourseSimulator
         {
             var events = record.Events.Where(e => e.Type == window.Event).ToList();
             if (events.Count > 0)
-                return events.Min(e => e.At).AddSeconds(window.EarliestSeconds);
+            {
+                var opens = events.Min(e => e.At).AddSeconds(window.EarliestSeconds);
+                var firstDose = record.Doses.Where(d => d.At >= opens).Select(d => (DateTimeOffset?)d.At).Min();
+                return firstDose ?? opens;
+            }
         }
         if (record.Doses.Length > 0)
             return record.Doses.Min(d => d.At);
@@ -119,11 +128,11 @@ public static class CourseSimulator
                 {
                     Doses = [.. working.Doses, new RecordedDose(time, decision.Action == DoseAction.Give ? DoseStatus.Given : DoseStatus.Held, null, "simulated")],
                 };
-                next = dueTimes.FirstOrDefault(t => t > time, time + interval);
+                next = dueTimes.FirstOrDefault(t => t >= time + interval, time + interval);
             }
             else if (decision.NextDoseAt is { } scheduled && scheduled > time)
             {
-                next = scheduled;
+                next = dueTimes.FirstOrDefault(t => t >= scheduled, scheduled);
             }
             else
             {
