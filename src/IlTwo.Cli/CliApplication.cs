@@ -28,6 +28,7 @@ public sealed class CliApplication
         new DiffDriverCommand(),
         new ApproveCommand(),
         new DocCommand(),
+        new SimulateCommand(),
     ];
 
     public static string Version =>

@@ -16,14 +16,16 @@ public sealed class EvalCommand(Func<DateTimeOffset>? clock = null) : ICommand
     public string Summary => "Decide give, hold or discontinue for a patient record, and say why";
 
     public string Help => """
-        Usage: il2 eval FILE.il2|FILE.dll --patient RECORD.json [--at TIME] [--format text|json] [--log FILE]
+        Usage: il2 eval FILE.il2|FILE.dll --patient RECORD.json|--fhir BUNDLE.json [--at TIME] [--format text|json] [--log FILE]
 
         Evaluates the protocol (compiled from FILE.il2, or a built FILE.dll) on the patient record at TIME and
         prints the decision with the rules that fired, the values they saw, missing or stale data and the next
-        time a dose may be given. The record format is described in docs/patient-json.md.
+        time a dose may be given. The record format is described in docs/patient-json.md; a FHIR R4 bundle
+        (Observation, MedicationAdministration, Procedure, Patient) is read as docs/fhir-input.md describes.
 
         Options:
           --patient FILE   the patient record (JSON)
+          --fhir FILE      or: a FHIR R4 Bundle (JSON) with the patient's data
           --at TIME        the moment of the decision, ISO 8601 with offset (default: now)
           --format text    a short readable verdict (default)
           --format json    the decision as JSON: action, rules, missing, nextDoseAt, ...
@@ -35,11 +37,14 @@ public sealed class EvalCommand(Func<DateTimeOffset>? clock = null) : ICommand
 
     public int Run(CommandContext context, IReadOnlyList<string> args)
     {
-        var line = CommandLine.Parse(args, [], ["patient", "at", "format", "log"], out var error);
+        var line = CommandLine.Parse(args, [], ["patient", "fhir", "at", "format", "log"], out var error);
         if (line is null)
             return context.UsageError($"eval: {error}");
-        if (line.Operands.Count != 1 || line.Value("patient") is not { } patientPath)
-            return context.UsageError("eval: give one protocol and --patient RECORD.json; run 'il2 eval --help'");
+        if (line.Operands.Count != 1)
+            return context.UsageError("eval: give one protocol and --patient RECORD.json or --fhir BUNDLE.json; run 'il2 eval --help'");
+        if (RecordInput.From(line, out var inputError) is not { } input)
+            return context.UsageError($"eval: {inputError}; run 'il2 eval --help'");
+        var patientPath = input.Path;
         var format = line.Value("format") ?? "text";
         if (format is not ("text" or "json"))
             return context.UsageError($"eval: unknown format '{format}'; use 'text' or 'json'");
@@ -54,19 +59,19 @@ public sealed class EvalCommand(Func<DateTimeOffset>? clock = null) : ICommand
                 return context.UsageError($"{path}: no such file");
         }
 
-        var read = PatientJsonReader.ReadFile(patientPath);
-        foreach (var issue in read.Issues)
-            context.Error.WriteLine($"{patientPath}: {(issue.IsError ? "error" : "warning")}: {issue.Path}: {issue.Message}");
-        if (!read.Succeeded)
+        // The JSON record is checked before the protocol is compiled (as before); a FHIR bundle needs the protocol to be read.
+        if (!input.IsFhir && !PatientJsonReader.ReadFile(patientPath).Succeeded)
         {
-            context.Error.WriteLine($"{patientPath}: the record is invalid; no decision was made");
+            input.Read(context, ProtocolInfoStub, null);
             return ExitCodes.Failure;
         }
-
         var loaded = LoadProtocol(context, protocolPath);
         if (loaded is null)
             return ExitCodes.Failure;
         using var protocol = loaded;
+        var (record, readIssues) = input.Read(context, protocol.Info, at);
+        if (record is null)
+            return ExitCodes.Failure;
 
         DecisionLog? log = null;
         StreamWriter? logWriter = null;
@@ -77,7 +82,7 @@ public sealed class EvalCommand(Func<DateTimeOffset>? clock = null) : ICommand
                 logWriter = new StreamWriter(logPath, append: true);
                 log = new DecisionLog(logWriter);
             }
-            var decision = protocol.Evaluate(read.Record!, at, log);
+            var decision = protocol.Evaluate(record, at, log, readIssues);
             context.Out.Write(format == "json" ? DoseDecisionJson.Serialize(decision, indented: true) + "\n" : DecisionText.Format(decision, protocol.Info));
             return ExitCodes.Success;
         }
@@ -91,8 +96,14 @@ public sealed class EvalCommand(Func<DateTimeOffset>? clock = null) : ICommand
         }
     }
 
+    /// <summary>Reading a patient JSON record does not depend on the protocol.</summary>
+    private static readonly ProtocolInfo ProtocolInfoStub = new()
+    {
+        Id = "", Title = "", Version = "", SourceHash = "", CompilerVersion = "", Regimen = new RegimenInfo(),
+    };
+
     /// <summary>A .dll is loaded as built; an .il2 file is compiled first, exactly as <c>il2 build</c> would.</summary>
-    private static CompiledProtocol? LoadProtocol(CommandContext context, string path)
+    internal static CompiledProtocol? LoadProtocol(CommandContext context, string path)
     {
         try
         {

@@ -81,10 +81,15 @@ public static class ProtocolInfoBuilder
     private static ImmutableArray<RuleInputInfo> Inputs(BoundExpression condition, Dictionary<ObservationSymbol, int> observations, Dictionary<EventSymbol, int> events)
     {
         var inputs = new List<RuleInputInfo>();
+        static bool Same(RuleInputInfo a, RuleInputInfo b) =>
+            a.Kind == b.Kind && a.Index == b.Index && a.Aggregate == b.Aggregate && a.WindowSeconds == b.WindowSeconds;
         void Add(RuleInputInfo input)
         {
-            if (!inputs.Any(i => i.Kind == input.Kind && i.Index == input.Index && i.Aggregate == input.Aggregate && i.WindowSeconds == input.WindowSeconds))
+            var existing = inputs.FindIndex(i => Same(i, input));
+            if (existing < 0)
                 inputs.Add(input);
+            else if (!input.Thresholds.IsEmpty)
+                inputs[existing] = inputs[existing] with { Thresholds = [.. inputs[existing].Thresholds, .. input.Thresholds.Except(inputs[existing].Thresholds)] };
         }
 
         void Walk(BoundExpression expression)
@@ -118,6 +123,13 @@ public static class ProtocolInfoBuilder
                 case BoundBinary b:
                     Walk(b.Left);
                     Walk(b.Right);
+                    if (b.Kind.IsComparison())
+                    {
+                        if (Threshold(b.Left, b.Kind, b.Right) is { } left)
+                            Add(left);
+                        else if (Threshold(b.Right, b.Kind.Mirror(), b.Left) is { } right)
+                            Add(right);
+                    }
                     break;
                 case BoundNot n:
                     Walk(n.Operand);
@@ -129,6 +141,37 @@ public static class ProtocolInfoBuilder
                     Walk(f.Operand);
                     break;
             }
+        }
+
+        // `input op constant`: the input (as Walk describes it) with the constant in the observation's declared unit.
+        RuleInputInfo? Threshold(BoundExpression input, BoundBinaryKind kind, BoundExpression constant)
+        {
+            var literal = constant switch
+            {
+                BoundQuantityLiteral q => q,
+                BoundConstantReference { Constant.Value: BoundQuantityLiteral q } => q,
+                _ => null,
+            };
+            if (literal is null)
+                return null;
+            var (observation, info) = input switch
+            {
+                BoundObservationValue o => (o.Observation, new RuleInputInfo { Kind = InputKind.Latest, Index = observations[o.Observation], Text = BoundExpressionPrinter.Print(o) }),
+                BoundBaseline o => (o.Observation, new RuleInputInfo { Kind = InputKind.Baseline, Index = observations[o.Observation], Text = BoundExpressionPrinter.Print(o) }),
+                BoundAggregate a => (a.Observation, new RuleInputInfo { Kind = InputKind.Aggregate, Index = observations[a.Observation], Aggregate = a.Kind, WindowSeconds = a.WindowSeconds, Text = BoundExpressionPrinter.Print(a) }),
+                _ => ((ObservationSymbol?)null, (RuleInputInfo?)null),
+            };
+            if (observation is null || info is null)
+                return null;
+            var aggregate = (input as BoundAggregate)?.Kind;
+            if (aggregate == AggregateKind.Count)
+                return info with { Thresholds = [new ThresholdInfo(kind.Text(), literal.Value, null)] };
+            if (observation.Unit is not { } unit || observation.IsYesNo)
+                return null;
+            // Canonical -> declared; a sum or difference carries no single offset (offset units are not summed in practice).
+            var offset = aggregate is AggregateKind.Sum or AggregateKind.Change ? 0 : unit.Offset;
+            var value = Math.Round((literal.Value - offset) / unit.Factor, 10);
+            return info with { Thresholds = [new ThresholdInfo(kind.Text(), value, unit.Code)] };
         }
 
         Walk(condition);

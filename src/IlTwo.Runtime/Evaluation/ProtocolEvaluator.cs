@@ -23,7 +23,13 @@ public static class ProtocolEvaluator
 {
     private const int StackLimit = 256;
 
-    public static DoseDecision Evaluate(ProtocolRules rules, PatientRecord record, DateTimeOffset at, DecisionLog? log = null)
+    /// <param name="readIssues">
+    /// Optional issues from reading the record (e.g. FHIR). Only warnings with a <see cref="RecordIssue.Code"/> and
+    /// <see cref="RecordIssue.At"/> are used, and only to explain data that is missing anyway: when an observation a rule
+    /// needed has no usable value, the latest such note at or before <paramref name="at"/> (and newer than its latest
+    /// value) is added to the <see cref="MissingData.Reason"/>. They never change the action.
+    /// </param>
+    public static DoseDecision Evaluate(ProtocolRules rules, PatientRecord record, DateTimeOffset at, DecisionLog? log = null, IReadOnlyList<RecordIssue>? readIssues = null)
     {
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(record);
@@ -37,12 +43,13 @@ public static class ProtocolEvaluator
         truths.Fill(Truth.Unknown);
         rules.EvaluateRules(snapshot, truths);
 
-        var decision = Decide(info, snapshot, snapshotResult.Issues, truths);
+        var decision = Decide(info, snapshot, snapshotResult.Issues, truths, readIssues);
         log?.Write(decision, record);
         return decision;
     }
 
-    private static DoseDecision Decide(ProtocolInfo info, PatientSnapshot snapshot, ImmutableArray<RecordIssue> issues, ReadOnlySpan<Truth> truths)
+    private static DoseDecision Decide(
+        ProtocolInfo info, PatientSnapshot snapshot, ImmutableArray<RecordIssue> issues, ReadOnlySpan<Truth> truths, IReadOnlyList<RecordIssue>? readIssues)
     {
         var at = snapshot.At;
         var regimen = info.Regimen;
@@ -69,6 +76,8 @@ public static class ProtocolEvaluator
             }
         }
         var fired = discontinueRules.Concat(holdRules).ToImmutableArray();
+        if (readIssues is { Count: > 0 })
+            AddAbsenceNotes(missing, snapshot, readIssues);
         var missingData = missing.Select(m => m.Build()).ToImmutableArray();
 
         // ---- schedule
@@ -295,6 +304,33 @@ public static class ProtocolEvaluator
         public List<string> Rules { get; } = [];
 
         public MissingData Build() => new(Observation, title, string.Join("; ", Reasons), optional, [.. Rules]);
+    }
+
+    /// <summary>Explains missing observations with the reader's notes about them (e.g. FHIR dataAbsentReason).</summary>
+    private static void AddAbsenceNotes(List<MissingBuilder> missing, PatientSnapshot snapshot, IReadOnlyList<RecordIssue> readIssues)
+    {
+        foreach (var entry in missing)
+        {
+            var observation = snapshot.Protocol.Observations.FirstOrDefault(o => o.Name == entry.Observation);
+            if (observation is null)
+                continue;
+            var series = snapshot.Series(observation.Index);
+            var latestValue = series.Count == 0 ? long.MinValue : series.Ticks[series.Count - 1];
+            RecordIssue? note = null;
+            foreach (var issue in readIssues)
+            {
+                if (issue.IsError || issue.Code is not { } code || issue.At is not { } when)
+                    continue;
+                if (code != observation.Name && !observation.Codes.Contains(code))
+                    continue;
+                if (when.UtcTicks > snapshot.At.UtcTicks || when.UtcTicks <= latestValue)
+                    continue;
+                if (note is null || when > note.At!.Value)
+                    note = issue;
+            }
+            if (note is not null && !entry.Reasons.Contains(note.Message))
+                entry.Reasons.Add(note.Message);
+        }
     }
 
     private readonly record struct Unavailable(string Key, string Title, string Reason, bool Optional);

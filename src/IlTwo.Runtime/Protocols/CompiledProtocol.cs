@@ -55,8 +55,9 @@ public sealed class CompiledProtocol : IDisposable
     /// <exception cref="ObjectDisposedException">after <see cref="Dispose"/>.</exception>
     public ProtocolRules Rules => Volatile.Read(ref _rules) ?? throw new ObjectDisposedException(nameof(CompiledProtocol), $"protocol '{Info.Id}' {Info.Version} has been unloaded");
 
-    public DoseDecision Evaluate(PatientRecord record, DateTimeOffset at, DecisionLog? log = null) =>
-        ProtocolEvaluator.Evaluate(Rules, record, at, log);
+    /// <param name="readIssues">Optional notes from reading the record; see <see cref="ProtocolEvaluator.Evaluate"/>.</param>
+    public DoseDecision Evaluate(PatientRecord record, DateTimeOffset at, DecisionLog? log = null, IReadOnlyList<RecordIssue>? readIssues = null) =>
+        ProtocolEvaluator.Evaluate(Rules, record, at, log, readIssues);
 
     /// <summary>Starts unloading; running evaluations finish. Idempotent.</summary>
     public void Dispose()

@@ -101,7 +101,21 @@ public sealed record RuleInputInfo
 
     /// <summary>How the input reads in the protocol: <c>sbp</c>, <c>sum(urine-output, last 8 h)</c>.</summary>
     public required string Text { get; init; }
+
+    /// <summary>
+    /// The constants the rule compares this input with (<c>sbp &lt; 90 mm[Hg]</c>), in the observation's declared unit, for
+    /// charts and reviews. Comparisons with computed values (<c>4 mL/kg x weight</c>) are not listed. Descriptive only:
+    /// the engine never reads them.
+    /// </summary>
+    public ImmutableArray<ThresholdInfo> Thresholds { get; init; } = [];
 }
+
+/// <summary>
+/// One constant an input is compared with: the input <paramref name="Comparison"/> <paramref name="Value"/>
+/// (<c>&lt;</c>, <c>&lt;=</c>, <c>&gt;</c>, <c>&gt;=</c>, <c>=</c>, <c>!=</c>, with the input on the left), in
+/// <paramref name="Unit"/> (the observation's declared unit; null for counts).
+/// </summary>
+public sealed record ThresholdInfo(string Comparison, double Value, string? Unit);
 
 public sealed record CitationInfo(string? Reference, string? Locator, bool Unverified, string? Note);
 

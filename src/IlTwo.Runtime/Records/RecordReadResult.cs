@@ -8,6 +8,16 @@ namespace IlTwo.Runtime.Records;
 /// </summary>
 public sealed record RecordIssue(string Path, string Message, bool IsError)
 {
+    /// <summary>
+    /// The observation (a LOINC code or the observation's name) this issue is about, when it is about one reading: e.g. a
+    /// FHIR Observation with a <c>dataAbsentReason</c> and no value. With <see cref="At"/>, lets a decision say why that
+    /// observation is missing (see <see cref="Evaluation.ProtocolEvaluator.Evaluate"/>). Null for other issues.
+    /// </summary>
+    public string? Code { get; init; }
+
+    /// <summary>When the reading <see cref="Code"/> refers to was (to be) taken; null for other issues.</summary>
+    public DateTimeOffset? At { get; init; }
+
     public override string ToString() =>
         $"{(IsError ? "error" : "warning")}: {(Path.Length == 0 ? "" : Path + ": ")}{Message}";
 }

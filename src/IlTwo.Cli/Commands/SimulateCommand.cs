@@ -1,0 +1,159 @@
+using System.Globalization;
+using System.Text;
+using IlTwo.Runtime.Evaluation;
+using IlTwo.Runtime.Protocols;
+
+namespace IlTwo.Cli.Commands;
+
+/// <summary><c>il2 simulate</c>: replays a whole course decision by decision, optionally against a second protocol version.</summary>
+public sealed class SimulateCommand(Func<bool>? errorIsTerminal = null) : ICommand
+{
+    private readonly Func<bool> _errorIsTerminal = errorIsTerminal ?? (() => !Console.IsErrorRedirected);
+
+    public string Name => "simulate";
+
+    public string Summary => "Replay a whole course from a record: every dose decision, and what another protocol version would do";
+
+    public string Help => """
+        Usage: il2 simulate FILE.il2|FILE.dll --patient RECORD.json|--fhir BUNDLE.json [--from TIME] [--to TIME]
+                            [--compare OTHER.il2|OTHER.dll] [-o OUT.html]
+
+        Replays the course: at each time a dose could be due (the recorded dose times, else the engine's next dose
+        time) the protocol decides from the data known at that moment; a give is assumed given, a hold uses its slot,
+        and the replay stops at discontinue, at the end of the course or after --to. Prints one line per decision.
+
+        Options:
+          --patient FILE   the patient record (JSON)
+          --fhir FILE      or: a FHIR R4 Bundle (JSON)
+          --from TIME      the first decision (default: the first-dose window's start after the regimen's event,
+                           else the first recorded dose, else the first observation); ISO 8601 with offset
+          --to TIME        no decision after TIME
+          --compare FILE   replay the same data under a second protocol and list every dose decided differently
+          -o FILE          write a self-contained HTML page with a chart of doses and observation traces
+          -h, --help       show this help
+
+        Exit codes: 0 replayed, 1 the protocol or record is invalid, 2 usage or I/O error.
+        """;
+
+    public int Run(CommandContext context, IReadOnlyList<string> args)
+    {
+        var line = CommandLine.Parse(args, [], ["patient", "fhir", "from", "to", "compare", "o", "output"], out var error);
+        if (line is null)
+            return context.UsageError($"simulate: {error}");
+        if (line.Operands.Count != 1)
+            return context.UsageError("simulate: give one protocol and --patient RECORD.json or --fhir BUNDLE.json; run 'il2 simulate --help'");
+        if (RecordInput.From(line, out var inputError) is not { } input)
+            return context.UsageError($"simulate: {inputError}; run 'il2 simulate --help'");
+        DateTimeOffset? from = null, to = null;
+        foreach (var (name, set) in new (string, Action<DateTimeOffset>)[] { ("from", t => from = t), ("to", t => to = t) })
+        {
+            if (line.Value(name) is not { } text)
+                continue;
+            if (!EvalCommand.TryParseTime(text, out var time))
+                return context.UsageError($"simulate: --{name} '{text}' is not an ISO 8601 time with an offset (like 2026-03-04T06:00:00Z)");
+            set(time);
+        }
+        var output = line.Value("o") ?? line.Value("output");
+        var comparePath = line.Value("compare");
+        foreach (var path in new[] { line.Operands[0], input.Path, comparePath }.OfType<string>())
+        {
+            if (!context.FileSystem.FileExists(path))
+                return context.UsageError($"{path}: no such file");
+        }
+
+        using var protocol = EvalCommand.LoadProtocol(context, line.Operands[0]);
+        if (protocol is null)
+            return ExitCodes.Failure;
+        using var other = comparePath is null ? null : EvalCommand.LoadProtocol(context, comparePath);
+        if (comparePath is not null && other is null)
+            return ExitCodes.Failure;
+
+        var (record, issues) = input.Read(context, protocol.Info, to);
+        if (record is null)
+            return ExitCodes.Failure;
+        var options = new CourseOptions { From = from, To = to, ReadIssues = issues };
+        var simulation = CourseSimulator.Simulate(protocol.Rules, record, options, Progress(context, protocol.Info.Id));
+        EndProgress(context);
+        WriteTable(context.Out, protocol.Info, simulation);
+
+        if (other is not null)
+        {
+            // The bundle is read again for the second protocol: its observations and events may differ.
+            var (otherRecord, otherIssues) = input.IsFhir ? input.Read(context, other.Info, to) : (record, issues);
+            if (otherRecord is null)
+                return ExitCodes.Failure;
+            var second = CourseSimulator.Simulate(other.Rules, otherRecord, options with { ReadIssues = otherIssues }, Progress(context, other.Info.Id));
+            EndProgress(context);
+            WriteComparison(context.Out, protocol.Info, other.Info, simulation, second);
+        }
+
+        if (output is not null)
+        {
+            var title = $"{protocol.Info.Id} {protocol.Info.Version}: replay of {record.PatientId ?? input.Path}";
+            try
+            {
+                File.WriteAllText(output, CourseChart.Render(protocol.Info, record, simulation, title), new UTF8Encoding(false));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return context.UsageError($"simulate: cannot write '{output}': {e.Message}");
+            }
+            context.Out.WriteLine($"wrote {output}");
+        }
+        return ExitCodes.Success;
+    }
+
+    /// <summary>A counter on stderr, only when stderr is a terminal (never in logs or pipes).</summary>
+    private IProgress<CourseStep>? Progress(CommandContext context, string id)
+    {
+        if (!_errorIsTerminal())
+            return null;
+        return new SynchronousProgress(step => context.Error.Write($"\r{id}: decision {step.Index + 1}, dose {step.DoseNumber} at {Show(step.At)}   "));
+    }
+
+    private static void WriteTable(TextWriter output, ProtocolInfo protocol, CourseSimulation simulation)
+    {
+        output.WriteLine($"Replay under {protocol.Id} {protocol.Version} (sha256 {protocol.SourceHash[..Math.Min(12, protocol.SourceHash.Length)]})");
+        output.WriteLine($"{"time",-20} {"dose",4}  {"action",-11} reasons");
+        foreach (var step in simulation.Steps)
+        {
+            var action = step.Action.ToString().ToLowerInvariant() + (step.Action == DoseAction.Hold && !step.UsesSlot ? "*" : "");
+            var reasons = step.Reasons.IsEmpty ? "-" : string.Join("; ", step.Reasons);
+            output.WriteLine($"{Show(step.At),-20} {step.DoseNumber,4}  {action,-11} {reasons}");
+        }
+        var given = simulation.Steps.Count(s => s.Action == DoseAction.Give);
+        var held = simulation.Steps.Count(s => s.Action == DoseAction.Hold && s.UsesSlot);
+        output.WriteLine($"{given} given, {held} held; {simulation.EndReason}. (* a hold the schedule calls for: no slot used)");
+    }
+
+    private static void WriteComparison(TextWriter output, ProtocolInfo a, ProtocolInfo b, CourseSimulation first, CourseSimulation second)
+    {
+        var differences = CourseSimulator.Compare(first, second);
+        output.WriteLine();
+        output.WriteLine($"Compared with {b.Id} {b.Version}: {differences.Length} dose(s) decided differently");
+        foreach (var d in differences)
+        {
+            output.WriteLine($"  dose {d.DoseNumber}:");
+            output.WriteLine($"    {a.Id} {a.Version}: {Describe(d.First)}");
+            output.WriteLine($"    {b.Id} {b.Version}: {Describe(d.Second)}");
+        }
+    }
+
+    private static string Describe(CourseStep? step) =>
+        step is null ? "not reached"
+        : $"{step.Action.ToString().ToLowerInvariant()} at {Show(step.At)}{(step.Reasons.IsEmpty ? "" : " — " + string.Join("; ", step.Reasons))}";
+
+    private static string Show(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+
+    /// <summary><see cref="Progress{T}"/> posts to the thread pool; progress lines must appear in order, now.</summary>
+    private sealed class SynchronousProgress(Action<CourseStep> report) : IProgress<CourseStep>
+    {
+        public void Report(CourseStep value) => report(value);
+    }
+
+    private void EndProgress(CommandContext context)
+    {
+        if (_errorIsTerminal())
+            context.Error.WriteLine();
+    }
+}

@@ -1,0 +1,45 @@
+using IlTwo.Runtime.Fhir;
+using IlTwo.Runtime.Protocols;
+using IlTwo.Runtime.Records;
+
+namespace IlTwo.Cli;
+
+/// <summary>A patient record from <c>--patient RECORD.json</c> or <c>--fhir BUNDLE.json</c> (exactly one), with its read issues.</summary>
+public sealed record RecordInput(string Path, bool IsFhir)
+{
+    /// <summary>The option pair's usage error, or null when exactly one of them was given.</summary>
+    public static RecordInput? From(CommandLine line, out string? error)
+    {
+        var patient = line.Value("patient");
+        var fhir = line.Value("fhir");
+        error = (patient, fhir) switch
+        {
+            (null, null) => "give the record with --patient RECORD.json or --fhir BUNDLE.json",
+            ({ }, { }) => "give either --patient or --fhir, not both",
+            _ => null,
+        };
+        return error is null ? new RecordInput(patient ?? fhir!, fhir is not null) : null;
+    }
+
+    /// <summary>Reads the record and writes its issues to stderr; null when it has errors (no decision may be made).</summary>
+    public (PatientRecord? Record, IReadOnlyList<RecordIssue> Issues) Read(CommandContext context, ProtocolInfo protocol, DateTimeOffset? at)
+    {
+        IReadOnlyList<RecordIssue> issues;
+        PatientRecord? record;
+        if (IsFhir)
+        {
+            var read = FhirBundleReader.ReadFile(Path, protocol, at);
+            (record, issues) = (read.Record, read.Issues);
+        }
+        else
+        {
+            var read = PatientJsonReader.ReadFile(Path);
+            (record, issues) = (read.Succeeded ? read.Record : null, read.Issues);
+        }
+        foreach (var issue in issues)
+            context.Error.WriteLine($"{Path}: {(issue.IsError ? "error" : "warning")}: {issue.Path}: {issue.Message}");
+        if (record is null)
+            context.Error.WriteLine($"{Path}: the record is invalid; no decision was made");
+        return (record, issues);
+    }
+}

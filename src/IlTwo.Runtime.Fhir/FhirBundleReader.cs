@@ -1,0 +1,645 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Serialization;
+using IlTwo.Runtime.Protocols;
+using IlTwo.Runtime.Records;
+using IlTwo.Runtime.Units;
+
+namespace IlTwo.Runtime.Fhir;
+
+/// <summary>
+/// Reads a FHIR R4 <c>Bundle</c> (JSON) into the <see cref="PatientRecord"/> a protocol needs; the engine then decides
+/// exactly as for the patient JSON. Never throws for bad input: every problem is a <see cref="RecordIssue"/> whose path
+/// names the entry and resource (<c>Bundle.entry[3](Observation/abc)</c>), and any error leaves no record.
+/// </summary>
+/// <remarks>
+/// <para><b>Observations</b> match a protocol observation by a LOINC coding (system <c>http://loinc.org</c>) among its
+/// declared codes — any coding of the concept, among SNOMED or local ones — or by a coding code, display or
+/// <c>code.text</c> equal to the observation's name (e.g. <c>phenylephrine</c>). A blood pressure panel (85354-9)
+/// contributes its systolic (8480-6) and diastolic (8462-4) components.</para>
+/// <para><b>Values.</b> <c>valueQuantity</c> needs a UCUM code (system <c>http://unitsofmeasure.org</c>); a unit given
+/// only as <c>unit</c> text is used only when it is itself a valid UCUM code (with a warning). The unit must convert to
+/// the observation's declared unit (with its molar mass), else it is an error naming the resource: never compared raw.
+/// A comparator (<c>&lt;10</c>) is an error. Yes/no: <c>valueBoolean</c>, or <c>valueCodeableConcept</c> with SNOMED
+/// 373066001 (yes) / 373067005 (no), or text yes/no.</para>
+/// <para><b>dataAbsentReason</b> (no value): a warning carrying the reason, with <see cref="RecordIssue.Code"/> and
+/// <see cref="RecordIssue.At"/> set, so a decision that misses the value says why (pass <see cref="FhirReadResult.Issues"/>
+/// to <c>Evaluate</c>).</para>
+/// <para><b>Status.</b> <c>final</c>, <c>amended</c>, <c>corrected</c> are used. <c>preliminary</c> is <b>used</b> (bedside
+/// and point-of-care results are often preliminary, and ignoring them would hide a toxicity) and reported as a warning;
+/// a later <c>final</c>/<c>amended</c>/<c>corrected</c> result for the same reading supersedes it. <c>entered-in-error</c>
+/// and <c>cancelled</c> are ignored (warning); <c>registered</c> and <c>unknown</c> are ignored (warning).</para>
+/// <para><b>Amendments.</b> Readings are the same when they share an identifier (system|value), or else the same
+/// observation and effective time. Within a group that holds an <c>amended</c> or <c>corrected</c> result, only the latest
+/// (by <c>meta.lastUpdated</c>, else <c>issued</c>, else bundle order) is kept; each superseded one is reported (warning).
+/// Groups without an amendment keep all readings (two identical readings are both real data points).</para>
+/// <para><b>Times.</b> <c>effectiveDateTime</c>, <c>effectiveInstant</c> or <c>effectivePeriod</c> (end, else start).
+/// Partial dates: see <see cref="FhirTime"/> (read as the start of the period; warning). Doses and events need a full
+/// time (an error otherwise): an earlier-looking dose would let the next one come too early.</para>
+/// <para><b>Doses</b>: <c>MedicationAdministration</c> whose <c>medicationCodeableConcept</c> (or referenced
+/// <c>Medication.code</c>) has text or a coding display/code equal to the regimen's drug (case-insensitive; the protocol
+/// language declares no drug codes). <c>completed</c> → given, <c>not-done</c> → held; other statuses are ignored
+/// (warning). <b>Events</b>: <c>Procedure</c> with a coding code/display or text equal to an event name (or
+/// <c>cycle-start</c>); <c>entered-in-error</c>/<c>not-done</c>/<c>preparation</c> are ignored (warning).</para>
+/// <para><b>Weight</b>: the latest body weight Observation (29463-7 or 3141-9) at or before the evaluation time.</para>
+/// <para><b>References</b>: every <c>urn:uuid:</c> reference must resolve to an entry's <c>fullUrl</c> (error otherwise).
+/// Resources whose subject is not the bundle's single Patient are ignored (warning).</para>
+/// <para><b>Units</b>: conversion is checked with IlTwo.Runtime.Units.Ucum — the same code the engine converts with, so
+/// the reader and the engine cannot disagree about a unit. Fhir.Metrics is not used at run time: its <c>Convert</c>
+/// throws, Celsius needs special handling, and it needs culture data that InvariantGlobalization removes; it serves as
+/// the second opinion in the tests (every unit the reader accepts must also be valid for Fhir.Metrics).</para>
+/// </remarks>
+public static class FhirBundleReader
+{
+    private static readonly string[] UsedStatuses = ["final", "amended", "corrected", "preliminary"];
+
+    /// <param name="json">A FHIR R4 Bundle in JSON.</param>
+    /// <param name="protocol">The protocol whose observations, events and drug the record needs.</param>
+    /// <param name="at">The evaluation time, for choosing the body weight (latest at or before it); null: the latest.</param>
+    public static FhirReadResult Read(string json, ProtocolInfo protocol, DateTimeOffset? at = null)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(protocol);
+        var issues = ImmutableArray.CreateBuilder<RecordIssue>();
+        var bundle = Parse(json, issues);
+        if (bundle is null)
+            return new FhirReadResult(null, issues.ToImmutable());
+        var reader = new Reader(bundle, protocol, at, issues);
+        var record = reader.Run();
+        return new FhirReadResult(issues.Any(i => i.IsError) ? null : record, issues.ToImmutable());
+    }
+
+    public static FhirReadResult ReadFile(string path, ProtocolInfo protocol, DateTimeOffset? at = null)
+    {
+        try
+        {
+            return Read(File.ReadAllText(path, Encoding.UTF8), protocol, at);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new FhirReadResult(null, [new RecordIssue("", $"cannot read '{path}': {e.Message}", true)]);
+        }
+    }
+
+    private static Bundle? Parse(string json, ImmutableArray<RecordIssue>.Builder issues)
+    {
+        // Recoverable: unknown elements and bad primitives are reported and left out, so one odd element does not lose the
+        // bundle; a value that did not parse is then missing, which the reader treats as an error where a value is needed.
+        var deserializer = new FhirJsonDeserializer(new DeserializerSettings().UsingMode(DeserializationMode.Recoverable));
+        Resource? resource;
+        IEnumerable<Hl7.Fhir.Utility.CodedException> problems;
+        try
+        {
+            var bytes = Encoding.UTF8.GetBytes(json);
+            var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, MaxDepth = 128 });
+            deserializer.TryDeserializeResource(ref reader, out resource, out problems);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Even in recoverable mode the SDK throws for some bad primitives (a string where a decimal belongs).
+            issues.Add(new RecordIssue("Bundle", $"malformed FHIR bundle: {e.Message}", true));
+            return null;
+        }
+        foreach (var problem in problems ?? [])
+            issues.Add(new RecordIssue("Bundle", $"FHIR parser: {problem.Message}", false));
+        if (resource is null)
+        {
+            issues.Add(new RecordIssue("Bundle", "malformed FHIR bundle: no resource could be read", true));
+            return null;
+        }
+        if (resource is not Bundle bundle)
+        {
+            issues.Add(new RecordIssue("Bundle", $"expected a Bundle, got a {resource.TypeName}", true));
+            return null;
+        }
+        return bundle;
+    }
+
+    /// <summary>One observation reading before amendments are resolved.</summary>
+    private sealed record Reading(
+        int Entry, string Label, ObservationInfo Observation, RecordedObservation Value, string Status,
+        string? Identifier, DateTimeOffset? Updated);
+
+    private sealed class Reader(Bundle bundle, ProtocolInfo protocol, DateTimeOffset? at, ImmutableArray<RecordIssue>.Builder issues)
+    {
+        private readonly Dictionary<string, int> _byFullUrl = new(StringComparer.Ordinal);
+        private readonly List<Reading> _readings = [];
+        private readonly List<(int Entry, RecordedEvent Event)> _events = [];
+        private readonly List<(int Entry, RecordedDose Dose)> _doses = [];
+        private readonly List<(DateTimeOffset At, MeasuredValue Weight)> _weights = [];
+        private Patient? _patient;
+        private int _patientEntry = -1;
+
+        private void Error(string path, string message) => issues.Add(new RecordIssue(path, message, true));
+
+        private void Warn(string path, string message) => issues.Add(new RecordIssue(path, message, false));
+
+        private static string LabelOf(int index, Resource? resource) =>
+            resource is null ? $"Bundle.entry[{index}]"
+            : string.IsNullOrEmpty(resource.Id) ? $"Bundle.entry[{index}]({resource.TypeName})"
+            : $"Bundle.entry[{index}]({resource.TypeName}/{resource.Id})";
+
+        public PatientRecord Run()
+        {
+            var entries = bundle.Entry ?? [];
+            for (var i = 0; i < entries.Count; i++)
+            {
+                if (entries[i].FullUrl is { Length: > 0 } url && !_byFullUrl.TryAdd(url, i))
+                    Error(LabelOf(i, entries[i].Resource), $"fullUrl '{url}' is used by more than one entry");
+            }
+            var patients = entries.Select((e, i) => (e.Resource, i)).Where(p => p.Resource is Patient).ToList();
+            if (patients.Count > 1)
+                Error("Bundle", $"the bundle holds {patients.Count} Patient resources ({string.Join(", ", patients.Select(p => LabelOf(p.i, p.Resource)))}); expected one");
+            else if (patients.Count == 1)
+                (_patient, _patientEntry) = ((Patient)patients[0].Resource!, patients[0].i);
+
+            for (var i = 0; i < entries.Count; i++)
+            {
+                var resource = entries[i].Resource;
+                var label = LabelOf(i, resource);
+                if (resource is null)
+                {
+                    Warn(label, "entry without a resource is ignored");
+                    continue;
+                }
+                try
+                {
+                    CheckReferences(label, resource);
+                    switch (resource)
+                    {
+                        case Observation o when ForThisPatient(label, o.Subject):
+                            ReadObservation(i, label, o);
+                            break;
+                        case MedicationAdministration m when ForThisPatient(label, m.Subject):
+                            ReadAdministration(i, label, m);
+                            break;
+                        case Procedure p when ForThisPatient(label, p.Subject):
+                            ReadProcedure(i, label, p);
+                            break;
+                    }
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    // The SDK keeps an invalid primitive (a string where a decimal belongs) and throws when it is read.
+                    Error(label, $"cannot be read: {e.Message}");
+                }
+            }
+
+            var observations = ResolveAmendments();
+            MeasuredValue? weight = _weights.Where(w => at is not { } limit || w.At <= limit).OrderBy(w => w.At).Select(w => (MeasuredValue?)w.Weight).LastOrDefault();
+            return new PatientRecord(
+                _patient?.Id,
+                weight,
+                [.. _events.OrderBy(e => e.Event.At.UtcTicks).ThenBy(e => e.Entry).Select(e => e.Event)],
+                [.. _doses.OrderBy(d => d.Dose.At.UtcTicks).ThenBy(d => d.Entry).Select(d => d.Dose)],
+                [.. observations]);
+        }
+
+        // ------------------------------------------------------------ references and subjects
+
+        private void CheckReferences(string label, Base resource)
+        {
+            foreach (var reference in Descendants(resource).OfType<ResourceReference>())
+            {
+                if (reference.Reference is { } text && text.StartsWith("urn:uuid:", StringComparison.OrdinalIgnoreCase) && !_byFullUrl.ContainsKey(text))
+                    Error(label, $"reference '{text}' does not resolve to any entry's fullUrl in the bundle");
+            }
+        }
+
+        private static IEnumerable<Base> Descendants(Base node)
+        {
+            foreach (var (_, value) in node.EnumerateElements())
+            {
+                var children = value switch
+                {
+                    Base single => [single],
+                    System.Collections.IEnumerable many and not string => many.OfType<Base>(),
+                    _ => [],
+                };
+                foreach (var child in children)
+                {
+                    yield return child;
+                    foreach (var grandchild in Descendants(child))
+                        yield return grandchild;
+                }
+            }
+        }
+
+        /// <summary>True when the subject is the bundle's patient; resources about someone else are ignored with a warning.</summary>
+        private bool ForThisPatient(string label, ResourceReference? subject)
+        {
+            if (subject?.Reference is not { Length: > 0 } reference)
+            {
+                if (_patient is not null)
+                    Warn(label, "no subject; read as the bundle's patient");
+                return true;
+            }
+            if (_patient is null)
+                return true;
+            if (reference.StartsWith("urn:uuid:", StringComparison.OrdinalIgnoreCase))
+            {
+                if (!_byFullUrl.TryGetValue(reference, out var target))
+                    return false; // reported by CheckReferences
+                if (target == _patientEntry)
+                    return true;
+                Warn(label, $"subject '{reference}' is not the bundle's patient; ignored");
+                return false;
+            }
+            var patientUrl = bundle.Entry[_patientEntry].FullUrl;
+            var relative = "Patient/" + _patient.Id;
+            if (reference == patientUrl || reference == relative || reference.EndsWith("/" + relative, StringComparison.Ordinal))
+                return true;
+            Warn(label, $"subject '{reference}' is not the bundle's patient ({relative}); ignored");
+            return false;
+        }
+
+        // ------------------------------------------------------------ observations
+
+        private void ReadObservation(int entry, string label, Observation o)
+        {
+            var status = Literal(o.StatusElement);
+            if (o.Code is null)
+            {
+                Warn(label, "Observation without a code is ignored");
+                return;
+            }
+            var isPanel = HasLoinc(o.Code, FhirCodes.BloodPressurePanel);
+            var isWeight = HasLoinc(o.Code, FhirCodes.BodyWeight) || HasLoinc(o.Code, FhirCodes.BodyWeightMeasured);
+            var observation = Match(o.Code);
+            var components = isPanel
+                ? (o.Component ?? []).Select((c, i) => (Component: c, Index: i, Observation: c.Code is null ? null : Match(c.Code))).Where(c => c.Observation is not null).ToList()
+                : [];
+            if (observation is null && components.Count == 0 && !isWeight)
+                return; // not something the protocol reads
+
+            if (status is "entered-in-error" or "cancelled")
+            {
+                Warn(label, $"status '{status}': ignored");
+                return;
+            }
+            if (!UsedStatuses.Contains(status))
+            {
+                Warn(label, $"status '{status ?? "(none)"}' has no result to use; ignored");
+                return;
+            }
+            if (!ReadTime(label, o.Effective, "effective", allowPartial: true, out var time))
+                return;
+            if (status == "preliminary")
+                Warn(label, "preliminary result: used until a final, amended or corrected result for the same reading replaces it");
+
+            var identifier = (o.Identifier ?? []).Where(i => !string.IsNullOrEmpty(i.Value)).Select(i => $"{i.System}|{i.Value}").FirstOrDefault();
+            var updated = o.Meta?.LastUpdated ?? o.Issued;
+
+            if (isWeight && observation is null)
+            {
+                if (ReadQuantity(label, "value", o.Value, "body weight", "g", null) is { } w)
+                    _weights.Add((time, w));
+                else if (o.Value is null)
+                    Warn(label, $"body weight without a value{Absent(o.DataAbsentReason)}");
+                return;
+            }
+            if (observation is not null)
+            {
+                AddReading(entry, label, "", observation, o.Value, o.DataAbsentReason, time, status!, identifier, updated);
+                if (isWeight && ReadQuantity(label, "value", o.Value, "body weight", "g", null) is { } w)
+                    _weights.Add((time, w));
+            }
+            foreach (var (component, index, componentObservation) in components)
+                AddReading(entry, label, $".component[{index}]", componentObservation!, component.Value, component.DataAbsentReason, time, status!, identifier, updated);
+        }
+
+        private void AddReading(
+            int entry, string label, string part, ObservationInfo observation, DataType? value, CodeableConcept? absent,
+            DateTimeOffset time, string status, string? identifier, DateTimeOffset? updated)
+        {
+            var path = label + part;
+            if (value is null)
+            {
+                var reason = absent is null ? "no value and no dataAbsentReason" : $"data absent: {ConceptText(absent)}";
+                issues.Add(new RecordIssue(path, $"{Title(observation)} at {Show(time)} has no value ({reason})", false)
+                {
+                    Code = observation.Name,
+                    At = time,
+                });
+                return;
+            }
+            if (absent is not null)
+            {
+                Error(path, $"{Title(observation)} has both a value and a dataAbsentReason ({ConceptText(absent)}); which one holds is unclear");
+                return;
+            }
+            RecordedObservation? reading;
+            if (observation.IsYesNo)
+            {
+                bool? flag = value switch
+                {
+                    FhirBoolean b => b.Value,
+                    CodeableConcept c => YesNo(c),
+                    _ => null,
+                };
+                if (flag is null)
+                {
+                    Error(path + ".value", $"'{observation.Name}' is a yes/no observation; expected valueBoolean or a yes/no valueCodeableConcept (SNOMED {FhirCodes.SnomedYes}/{FhirCodes.SnomedNo}), got {Describe(value)}");
+                    return;
+                }
+                reading = RecordedObservation.YesNo(observation.Name, time, flag.Value);
+            }
+            else
+            {
+                if (observation.Unit is null)
+                {
+                    Error(path, $"'{observation.Name}' has no declared unit to convert to");
+                    return;
+                }
+                if (ReadQuantity(path, "value", value, Title(observation), observation.Unit, observation.MolarMass) is not { } quantity)
+                    return;
+                reading = RecordedObservation.Numeric(observation.Name, time, quantity.Value, quantity.Unit);
+            }
+            _readings.Add(new Reading(entry, path, observation, reading, status, identifier is null ? null : identifier + "#" + observation.Name, updated));
+        }
+
+        /// <summary>A quantity convertible to <paramref name="declared"/>, or null after reporting why not (never a raw value).</summary>
+        private MeasuredValue? ReadQuantity(string path, string element, DataType? value, string what, string declared, double? molarMass)
+        {
+            if (value is not Quantity q)
+            {
+                if (value is not null)
+                    Error(path + "." + element, $"{what} needs a valueQuantity with a UCUM unit, got {Describe(value)}");
+                return null;
+            }
+            var valuePath = path + "." + element + "Quantity";
+            if (q.Value is not { } number)
+            {
+                Error(valuePath, $"{what}: the quantity has no value");
+                return null;
+            }
+            if (q.Comparator is { } comparator)
+            {
+                Error(valuePath, $"{what}: the value has a comparator ('{Literal(q.ComparatorElement)}{number.ToString(CultureInfo.InvariantCulture)}'); a bound is not a number the protocol can compare");
+                return null;
+            }
+            string unit;
+            if (!string.IsNullOrEmpty(q.Code))
+            {
+                if (q.System is { } system && system != FhirCodes.Ucum)
+                {
+                    Error(valuePath, $"{what}: unit code '{q.Code}' is from '{system}', not UCUM ({FhirCodes.Ucum})");
+                    return null;
+                }
+                unit = q.Code;
+            }
+            else if (!string.IsNullOrEmpty(q.Unit) && Ucum.TryParse(q.Unit, out _, out _))
+            {
+                unit = q.Unit;
+                Warn(valuePath, $"{what}: unit given only as text '{q.Unit}'; it is a valid UCUM code and is read as one");
+            }
+            else
+            {
+                Error(valuePath, string.IsNullOrEmpty(q.Unit)
+                    ? $"{what}: the quantity has no unit"
+                    : $"{what}: unit '{q.Unit}' is given only as text and is not a UCUM code{Suggest(q.Unit)}");
+                return null;
+            }
+            if (!Ucum.TryParse(unit, out var from, out var parseError))
+            {
+                Error(valuePath, $"{what}: '{unit}' is not a valid UCUM unit: {parseError}{Suggest(unit)}");
+                return null;
+            }
+            string? conversionError = null;
+            if (!Ucum.TryParse(declared, out var to, out _) || !Ucum.TryGetConversion(from, to, molarMass, out _, out conversionError))
+            {
+                Error(valuePath, $"{what} in '{unit}' cannot be converted to {declared}: {conversionError ?? "unknown unit"}");
+                return null;
+            }
+            var asDouble = (double)number;
+            if (!double.IsFinite(asDouble))
+            {
+                Error(valuePath, $"{what}: the value is not a finite number");
+                return null;
+            }
+            return new MeasuredValue(asDouble, unit);
+        }
+
+        private static string Suggest(string unit) => Ucum.SuggestionFor(unit) is { } s ? $" (did you mean '{s}'?)" : "";
+
+        private List<RecordedObservation> ResolveAmendments()
+        {
+            var dropped = new HashSet<Reading>();
+            var groups = _readings.GroupBy(r => r.Identifier ?? $"{r.Observation.Name}@{r.Value.At.UtcTicks}");
+            foreach (var group in groups)
+            {
+                var members = group.ToList();
+                if (members.Count < 2)
+                    continue;
+                var amended = members.Any(m => m.Status is "amended" or "corrected");
+                var preliminaryReplaced = members.Any(m => m.Status == "preliminary") && members.Any(m => m.Status != "preliminary");
+                if (!amended && !preliminaryReplaced)
+                    continue;
+                var winner = members.OrderBy(m => m.Updated ?? DateTimeOffset.MinValue).ThenBy(m => m.Status == "preliminary" ? 0 : 1).ThenBy(m => m.Entry).Last();
+                foreach (var m in members.Where(m => m != winner))
+                {
+                    dropped.Add(m);
+                    Warn(m.Label, $"superseded by the {winner.Status} result {winner.Label}");
+                }
+            }
+            return [.. _readings.Where(r => !dropped.Contains(r)).OrderBy(r => r.Value.At.UtcTicks).ThenBy(r => r.Entry).Select(r => r.Value)];
+        }
+
+        // ------------------------------------------------------------ doses and events
+
+        private void ReadAdministration(int entry, string label, MedicationAdministration m)
+        {
+            var drug = protocol.Regimen.Drug;
+            var concept = m.Medication switch
+            {
+                CodeableConcept c => c,
+                ResourceReference r => Resolve(r) is Medication medication ? medication.Code : null,
+                _ => null,
+            };
+            if (drug is null || concept is null || !Names(concept).Any(n => string.Equals(n, drug, StringComparison.OrdinalIgnoreCase)))
+                return;
+            var status = Literal(m.StatusElement);
+            var doseStatus = status switch
+            {
+                "completed" => DoseStatus.Given,
+                "not-done" => DoseStatus.Held,
+                _ => (DoseStatus?)null,
+            };
+            if (doseStatus is null)
+            {
+                Warn(label, $"{drug} administration with status '{status ?? "(none)"}' is ignored (only completed = given and not-done = held count)");
+                return;
+            }
+            var effective = m.Effective is Period period ? (DataType?)(period.StartElement ?? period.EndElement) : m.Effective;
+            if (!ReadTime(label, effective, "effective", allowPartial: false, out var time))
+                return;
+            MeasuredValue? amount = m.Dosage?.Dose is { Value: { } value, Code: { Length: > 0 } code } && Ucum.TryParse(code, out _, out _)
+                ? new MeasuredValue((double)value, code)
+                : null;
+            _doses.Add((entry, new RecordedDose(time, doseStatus.Value, amount)));
+        }
+
+        private void ReadProcedure(int entry, string label, Procedure p)
+        {
+            if (p.Code is null)
+                return;
+            var names = Names(p.Code).ToList();
+            var type = protocol.Events.Select(e => e.Name).Append(Evaluation.PatientSnapshot.CycleStartEvent)
+                .FirstOrDefault(e => names.Any(n => string.Equals(n, e, StringComparison.OrdinalIgnoreCase)));
+            if (type is null)
+                return;
+            var status = Literal(p.StatusElement);
+            if (status is not ("completed" or "in-progress"))
+            {
+                Warn(label, $"'{type}' procedure with status '{status ?? "(none)"}' is ignored");
+                return;
+            }
+            var performed = p.Performed is Period period ? (DataType?)(period.StartElement ?? period.EndElement) : p.Performed;
+            if (!ReadTime(label, performed, "performed", allowPartial: false, out var time))
+                return;
+            _events.Add((entry, new RecordedEvent(type, time)));
+        }
+
+        private Resource? Resolve(ResourceReference reference)
+        {
+            if (reference.Reference is not { } text)
+                return null;
+            if (_byFullUrl.TryGetValue(text, out var index))
+                return bundle.Entry[index].Resource;
+            return bundle.Entry.Select(e => e.Resource).FirstOrDefault(r => r is not null && $"{r.TypeName}/{r.Id}" == text);
+        }
+
+        // ------------------------------------------------------------ helpers
+
+        private bool ReadTime(string label, DataType? element, string name, bool allowPartial, out DateTimeOffset time)
+        {
+            time = default;
+            string? text = element switch
+            {
+                FhirDateTime d => d.Value,
+                Instant i => i.Value is { } v ? FhirTime.Format(v) : null,
+                Period p => p.End ?? p.Start,
+                Date d => d.Value,
+                _ => null,
+            };
+            var path = label + "." + name + element switch
+            {
+                FhirDateTime => "DateTime",
+                Instant => "Instant",
+                Period p => p.End is not null ? "Period.end" : "Period.start",
+                _ => "",
+            };
+            if (text is null)
+            {
+                Error(path, element is null ? $"no {name} time" : $"{name} time as {element.TypeName} is not supported; use a dateTime or a period");
+                return false;
+            }
+            if (!FhirTime.TryParse(text, out time, out var partial, out var error))
+            {
+                Error(path, error);
+                return false;
+            }
+            if (partial)
+            {
+                if (!allowPartial)
+                {
+                    Error(path, $"'{text}' is known only to the day, month or year; a dose or event needs its time of day");
+                    return false;
+                }
+                Warn(path, $"'{text}' is known only to the day, month or year; read as {Show(time)}, the start of that period (UTC+14:00), so it cannot count as recent");
+            }
+            return true;
+        }
+
+        private ObservationInfo? Match(CodeableConcept code)
+        {
+            foreach (var coding in code.Coding ?? [])
+            {
+                if (coding.System == FhirCodes.Loinc && coding.Code is { } loinc && protocol.Observations.FirstOrDefault(o => o.Codes.Contains(loinc)) is { } byCode)
+                    return byCode;
+            }
+            var names = Names(code).ToList();
+            return protocol.Observations.FirstOrDefault(o => names.Contains(o.Name, StringComparer.Ordinal));
+        }
+
+        private static bool HasLoinc(CodeableConcept code, string loinc) =>
+            (code.Coding ?? []).Any(c => c.System == FhirCodes.Loinc && c.Code == loinc);
+
+        /// <summary>The words a concept goes by: its text, and each coding's code and display.</summary>
+        private static IEnumerable<string> Names(CodeableConcept concept)
+        {
+            if (!string.IsNullOrWhiteSpace(concept.Text))
+                yield return concept.Text.Trim();
+            foreach (var coding in concept.Coding ?? [])
+            {
+                if (!string.IsNullOrWhiteSpace(coding.Code) && coding.System != FhirCodes.Loinc && coding.System != FhirCodes.Snomed)
+                    yield return coding.Code.Trim();
+                if (!string.IsNullOrWhiteSpace(coding.Display))
+                    yield return coding.Display.Trim();
+            }
+        }
+
+        private static bool? YesNo(CodeableConcept concept)
+        {
+            foreach (var coding in concept.Coding ?? [])
+            {
+                if (coding.System == FhirCodes.Snomed && coding.Code == FhirCodes.SnomedYes)
+                    return true;
+                if (coding.System == FhirCodes.Snomed && coding.Code == FhirCodes.SnomedNo)
+                    return false;
+            }
+            return concept.Text?.Trim().ToLowerInvariant() switch
+            {
+                "yes" => true,
+                "no" => false,
+                _ => null,
+            };
+        }
+
+        private static string Absent(CodeableConcept? reason) => reason is null ? "" : $" (data absent: {ConceptText(reason)})";
+
+        private static string ConceptText(CodeableConcept concept)
+        {
+            var coding = concept.Coding?.FirstOrDefault();
+            var words = new[] { concept.Text, coding?.Display, coding?.Code }.Where(w => !string.IsNullOrWhiteSpace(w)).Distinct().ToList();
+            return words.Count == 0 ? "no reason given" : string.Join(" — ", words);
+        }
+
+        private static string Describe(DataType value) => value switch
+        {
+            Quantity q => $"a quantity {q.Value?.ToString(CultureInfo.InvariantCulture)} {q.Code ?? q.Unit}",
+            FhirBoolean b => $"valueBoolean {b.Value}",
+            CodeableConcept c => $"a codeable concept '{ConceptText(c)}'",
+            _ => $"a {value.TypeName}",
+        };
+
+        private static string Title(ObservationInfo o) => string.IsNullOrWhiteSpace(o.Title) ? o.Name : $"{o.Name} ({o.Title})";
+
+        private static string Show(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+
+        private static string? Literal(Element? code) => code switch
+        {
+            null => null,
+            PrimitiveType p => p.JsonValue?.ToString() is { } raw && raw.Length > 0 ? ToKebab(raw) : null,
+            _ => null,
+        };
+
+        /// <summary>FHIR code literals are kebab-case; an enum value's name (EnteredInError) is mapped back.</summary>
+        private static string ToKebab(string raw)
+        {
+            if (raw.Contains('-') || raw.All(c => !char.IsUpper(c)) || raw is "<" or "<=" or ">" or ">=")
+                return raw;
+            var text = new StringBuilder();
+            foreach (var c in raw)
+            {
+                if (char.IsUpper(c) && text.Length > 0)
+                    text.Append('-');
+                text.Append(char.ToLowerInvariant(c));
+            }
+            return text.ToString();
+        }
+    }
+}

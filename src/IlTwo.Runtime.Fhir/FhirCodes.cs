@@ -1,0 +1,21 @@
+namespace IlTwo.Runtime.Fhir;
+
+/// <summary>The code systems and codes the reader understands.</summary>
+public static class FhirCodes
+{
+    public const string Loinc = "http://loinc.org";
+    public const string Ucum = "http://unitsofmeasure.org";
+    public const string Snomed = "http://snomed.info/sct";
+
+    /// <summary>A local system for protocol observation names and event types, used by <see cref="FhirBundleWriter"/>.</summary>
+    public const string Il2 = "urn:il2:name";
+
+    public const string BloodPressurePanel = "85354-9";
+    public const string Systolic = "8480-6";
+    public const string Diastolic = "8462-4";
+    public const string BodyWeight = "29463-7";
+    public const string BodyWeightMeasured = "3141-9";
+
+    public const string SnomedYes = "373066001";
+    public const string SnomedNo = "373067005";
+}
