@@ -1,0 +1,16 @@
+using BenchmarkDotNet.Running;
+
+namespace IlTwo.Engine.Benchmarks;
+
+public static class Program
+{
+    public static void Main(string[] args)
+    {
+        if (args is ["--print-generated"])
+        {
+            Console.WriteLine(BenchmarkData.Compile().GeneratedCode);
+            return;
+        }
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
+}
