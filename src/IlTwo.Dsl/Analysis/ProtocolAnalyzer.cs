@@ -148,6 +148,7 @@ internal static class ProtocolAnalyzer
         private readonly Dictionary<RuleSymbol, int> _order = [];
         private readonly Dictionary<RuleSymbol, IReadOnlyList<Box>?> _satisfying = [];
         private readonly Dictionary<RuleSymbol, IReadOnlyList<Box>?> _falsifying = [];
+        private readonly Dictionary<RuleSymbol, HashSet<string>[]> _regionKeys = [];
         private readonly Dictionary<string, List<RuleSymbol>> _byVariable = new(StringComparer.Ordinal);
 
         public RuleRegions(BoundProtocol protocol)
@@ -158,7 +159,9 @@ internal static class ProtocolAnalyzer
                 _order[rule] = _order.Count;
                 if (Satisfying(rule) is not { } boxes)
                     continue;
-                foreach (var key in boxes.SelectMany(b => b.Constraints.Keys).Distinct(StringComparer.Ordinal))
+                var keys = boxes.Select(b => b.Constraints.Keys.ToHashSet(StringComparer.Ordinal)).ToArray();
+                _regionKeys[rule] = keys;
+                foreach (var key in keys.SelectMany(k => k).Distinct(StringComparer.Ordinal))
                 {
                     if (!_byVariable.TryGetValue(key, out var list))
                         _byVariable[key] = list = [];
@@ -177,16 +180,54 @@ internal static class ProtocolAnalyzer
         public IReadOnlyList<Box>? Falsifying(RuleSymbol rule) =>
             _falsifying.TryGetValue(rule, out var boxes) ? boxes : _falsifying[rule] = _space.Falsifying(rule.Condition);
 
-        /// <summary>The other rules that read a quantity this one reads, in protocol order.</summary>
-        public IEnumerable<RuleSymbol> Candidates(RuleSymbol rule) =>
-            (Satisfying(rule) ?? []).SelectMany(b => b.Constraints.Keys).Distinct(StringComparer.Ordinal)
-                .SelectMany(key => _byVariable.GetValueOrDefault(key) ?? [])
-                .Where(other => !ReferenceEquals(other, rule))
-                .Distinct()
-                .OrderBy(Order);
+        /// <summary>The other rules that read a quantity this one reads and may imply or be implied by it, in protocol order.</summary>
+        public IEnumerable<RuleSymbol> Candidates(RuleSymbol rule)
+        {
+            if (!_regionKeys.TryGetValue(rule, out var regions))
+                return [];
+            var found = new HashSet<RuleSymbol>();
+            foreach (var region in regions)
+            {
+                foreach (var key in region)
+                {
+                    foreach (var other in _byVariable[key])
+                    {
+                        if (!ReferenceEquals(other, rule))
+                            found.Add(other);
+                    }
+                }
+            }
+            return found.OrderBy(Order);
+        }
 
         /// <summary>True when every state satisfying <paramref name="a"/> satisfies <paramref name="b"/> (a and not b is empty).</summary>
-        public bool Implies(RuleSymbol a, RuleSymbol b) => _space.And(Satisfying(a), Falsifying(b)) is { Count: 0 };
+        public bool Implies(RuleSymbol a, RuleSymbol b) => MayImply(a, b) && _space.And(Satisfying(a), Falsifying(b)) is { Count: 0 };
+
+        /// <summary>
+        /// A cheap test that rules out most pairs: a region of <paramref name="a"/> can only lie inside <paramref name="b"/>
+        /// when some region of b constrains no quantity the region of a leaves free. (It misses only a b whose regions
+        /// together cover a quantity's whole range, which the analysis reports as a rule that always fires.)
+        /// </summary>
+        private bool MayImply(RuleSymbol a, RuleSymbol b)
+        {
+            if (!_regionKeys.TryGetValue(a, out var regionsOfA) || !_regionKeys.TryGetValue(b, out var regionsOfB))
+                return true;
+            foreach (var region in regionsOfA)
+            {
+                var covered = false;
+                foreach (var other in regionsOfB)
+                {
+                    if (other.IsSubsetOf(region))
+                    {
+                        covered = true;
+                        break;
+                    }
+                }
+                if (!covered)
+                    return false;
+            }
+            return true;
+        }
     }
 
     /// <summary>True when every state satisfying <paramref name="a"/> satisfies <paramref name="b"/> (a and not b is empty).</summary>
