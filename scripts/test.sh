@@ -19,6 +19,16 @@ count_node() { # sums node --test's '# pass N' / '# fail N'
   passed=$((passed + $(sum '^# pass [0-9]+' "$1"))); failed=$((failed + $(sum '^# fail [0-9]+' "$1")))
 }
 
+step "tools: headless Chromium for the rendered-document tests"
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null || status=1
+  else
+    echo "chromium is missing and this user cannot install it: sudo apt-get install chromium" >&2
+    status=1
+  fi
+fi
+
 step "generated parser is in step with grammar/Il2.g4"
 if scripts/check-generated.sh; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
 
