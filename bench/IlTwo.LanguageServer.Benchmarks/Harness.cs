@@ -11,7 +11,7 @@ public static class Harness
 
     public static async Task RunAsync(int iterations)
     {
-        var text = ProtocolGenerator.Generate(5000);
+        var text = IlTwo.Benchmarks.ProtocolGenerator.Generate(5000);
         Console.WriteLine($"generated protocol: {text.Count(c => c == '\n')} lines, {text.Length:N0} chars; {iterations} iterations after warm-up");
 
         var start = new List<double>();
@@ -33,10 +33,10 @@ public static class Harness
 
         // The edit: a threshold digit in a rule in the middle of the file, toggled between two values.
         var lines = text.Split('\n');
-        var ruleLine = Array.FindIndex(lines, lines.Length / 2, l => l.StartsWith("  when obs-", StringComparison.Ordinal));
-        var digit = lines[ruleLine].IndexOf("< ", StringComparison.Ordinal) + 2;
+        var ruleLine = Array.FindIndex(lines, lines.Length / 2, l => l.StartsWith("  when lab-", StringComparison.Ordinal) && l.Contains(">= ", StringComparison.Ordinal));
+        var digit = lines[ruleLine].IndexOf(">= ", StringComparison.Ordinal) + 3;
         var original = lines[ruleLine][digit].ToString();
-        var hoverAt = new Position(ruleLine, "  when o".Length);
+        var hoverAt = new Position(ruleLine, "  when l".Length);
         var completeAt = new Position(ruleLine, "  when ".Length);
         var docId = new TextDocumentIdentifier(DocumentUri);
 

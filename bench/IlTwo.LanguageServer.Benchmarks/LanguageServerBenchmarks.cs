@@ -18,10 +18,10 @@ public class LanguageServerBenchmarks
     [GlobalSetup]
     public async Task SetupAsync()
     {
-        var text = ProtocolGenerator.Generate(5000);
+        var text = IlTwo.Benchmarks.ProtocolGenerator.Generate(5000);
         var lines = text.Split('\n');
-        _line = Array.FindIndex(lines, lines.Length / 2, l => l.StartsWith("  when obs-", StringComparison.Ordinal));
-        _digit = lines[_line].IndexOf("< ", StringComparison.Ordinal) + 2;
+        _line = Array.FindIndex(lines, lines.Length / 2, l => l.StartsWith("  when lab-", StringComparison.Ordinal) && l.Contains(">= ", StringComparison.Ordinal));
+        _digit = lines[_line].IndexOf(">= ", StringComparison.Ordinal) + 3;
         _original = lines[_line][_digit].ToString();
         _lsp = new LspSession(TimeSpan.Zero);
         await _lsp.InitializeAsync();
@@ -44,7 +44,7 @@ public class LanguageServerBenchmarks
     public Task Completion() => _lsp.RequestAsync("textDocument/completion", new CompletionParams(new TextDocumentIdentifier(Harness.DocumentUri), new Position(_line, "  when ".Length)));
 
     [Benchmark]
-    public Task Hover() => _lsp.RequestAsync("textDocument/hover", new HoverParams(new TextDocumentIdentifier(Harness.DocumentUri), new Position(_line, "  when o".Length)));
+    public Task Hover() => _lsp.RequestAsync("textDocument/hover", new HoverParams(new TextDocumentIdentifier(Harness.DocumentUri), new Position(_line, "  when l".Length)));
 
     [Benchmark]
     public async Task StartToInitialize()

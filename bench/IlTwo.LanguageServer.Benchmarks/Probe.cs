@@ -9,7 +9,7 @@ internal static class Probe
 {
     public static void Run()
     {
-        var text = ProtocolGenerator.Generate(5000);
+        var text = IlTwo.Benchmarks.ProtocolGenerator.Generate(5000);
         var options = new ProtocolCompilationOptions { Analyze = false };
         for (var i = 0; i < 15; i++)
         {
