@@ -10,6 +10,48 @@ public static class ProtocolBuilds
 {
     public static ProtocolCompilation Compile(string path, byte[] bytes) => ProtocolCompilation.Create(SourceText.FromBytes(bytes, path));
 
+    /// <summary>
+    /// Reads and compiles one protocol for a command that needs it free of errors. On failure returns null with the exit
+    /// code to return: 2 for a missing or unreadable file, 1 for errors (each printed located, then <paramref name="refusal"/>).
+    /// </summary>
+    public static ProtocolCompilation? CompileWithoutErrors(CommandContext context, string path, string refusal, out int exitCode)
+    {
+        exitCode = ExitCodes.Success;
+        if (!context.FileSystem.FileExists(path))
+        {
+            exitCode = context.UsageError($"{path}: no such file");
+            return null;
+        }
+        byte[] bytes;
+        try
+        {
+            bytes = context.FileSystem.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            exitCode = context.UsageError($"{path}: cannot read file: {e.Message}");
+            return null;
+        }
+
+        var (compilation, exception) = CompilerGuard.Run(() => Compile(path, bytes));
+        exitCode = ExitCodes.Failure;
+        if (compilation is null)
+        {
+            context.Error.WriteLine($"{path}(1,1): error IL0999: internal compiler error: {exception?.Message}");
+            return null;
+        }
+        var errors = compilation.Chain.SelectMany(c => c.Diagnostics).Where(d => d.IsError).ToList();
+        if (errors.Count > 0)
+        {
+            foreach (var diagnostic in errors)
+                context.Out.WriteLine(diagnostic.ToCompilerFormat());
+            context.Out.WriteLine($"{refusal}: {compilation.Protocol.Id} has {errors.Count} error(s)");
+            return null;
+        }
+        exitCode = ExitCodes.Success;
+        return compilation;
+    }
+
     /// <summary>Writes the assembly (and its PDB) to <paramref name="folder"/>; returns the assembly path.</summary>
     public static string Write(ProtocolAssembly assembly, string folder)
     {

@@ -38,32 +38,9 @@ public sealed class DocCommand : ICommand
             return context.UsageError("doc: give one protocol file and an output file: il2 doc FILE -o OUT.html");
 
         var path = line.Operands[0];
-        if (!context.FileSystem.FileExists(path))
-            return context.UsageError($"{path}: no such file");
-        byte[] bytes;
-        try
-        {
-            bytes = context.FileSystem.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return context.UsageError($"{path}: cannot read file: {e.Message}");
-        }
-
-        var (compilation, exception) = CompilerGuard.Run(() => ProtocolBuilds.Compile(path, bytes));
+        var compilation = ProtocolBuilds.CompileWithoutErrors(context, path, "doc: not written", out var failure);
         if (compilation is null)
-        {
-            context.Error.WriteLine($"{path}(1,1): error IL0999: internal compiler error: {exception?.Message}");
-            return ExitCodes.Failure;
-        }
-        var errors = compilation.Chain.SelectMany(c => c.Diagnostics).Where(d => d.IsError).ToList();
-        if (errors.Count > 0)
-        {
-            foreach (var diagnostic in errors)
-                context.Out.WriteLine(diagnostic.ToCompilerFormat());
-            context.Out.WriteLine($"doc: not written: {compilation.Protocol.Id} has {errors.Count} error(s)");
-            return ExitCodes.Failure;
-        }
+            return failure;
 
         ApprovalsFile? approvals = null;
         var approvalsPath = ProtocolApprovals.PathFor(path);

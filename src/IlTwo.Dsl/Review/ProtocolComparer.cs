@@ -3,6 +3,7 @@ using IlTwo.Dsl.Analysis;
 using IlTwo.Dsl.Binding;
 using IlTwo.Dsl.Compilation;
 using IlTwo.Dsl.Syntax;
+using IlTwo.Dsl.Text;
 
 namespace IlTwo.Dsl.Review;
 
@@ -312,24 +313,8 @@ public static class ProtocolComparer
     {
         var x = a.Trim().ToLowerInvariant();
         var y = b.Trim().ToLowerInvariant();
-        var distance = Levenshtein(x, y);
+        var distance = EditDistance.Between(x, y);
         return distance <= Math.Max(2, Math.Max(x.Length, y.Length) / 5);
-    }
-
-    private static int Levenshtein(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-            previous[j] = j;
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            (previous, current) = (current, previous);
-        }
-        return previous[b.Length];
     }
 
     private static List<ChangeDetail> RuleDetails(RuleSymbol a, RuleSymbol b, bool renamed)
