@@ -4,7 +4,8 @@ using System.Text.RegularExpressions;
 namespace IlTwo.Runtime.Records;
 
 /// <summary>
-/// RFC 3339 date-times (the ISO 8601 profile JSON Schema's "date-time" means) with a mandatory offset.
+/// RFC 3339 date-times (the ISO 8601 profile JSON Schema's "date-time" means) with a mandatory offset; seconds may be
+/// left out (2026-03-02T08:00Z), as EHR exports often do.
 /// Parsed by hand rather than with DateTimeOffset.Parse, which silently assumes the local zone
 /// for values without an offset and accepts many non-ISO shapes.
 /// </summary>
@@ -12,7 +13,7 @@ internal static partial class IsoTimestamp
 {
     public const string Example = "2026-03-02T08:00:00Z";
 
-    [GeneratedRegex(@"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}:\d{2})$", RegexOptions.CultureInvariant)]
     private static partial Regex Full();
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}$", RegexOptions.CultureInvariant)]
@@ -33,13 +34,13 @@ internal static partial class IsoTimestamp
             error = DateOnly().IsMatch(text)
                 ? $"date-only value {quoted} is not allowed: a time of day with a UTC offset is required, e.g. \"{Example}\""
                 : NoOffset().IsMatch(text)
-                    ? $"timestamp {quoted} has no UTC offset and is ambiguous; add \"Z\" or an offset such as \"+01:00\" (with seconds), e.g. \"{Example}\""
+                    ? $"timestamp {quoted} has no UTC offset and is ambiguous; add \"Z\" or an offset such as \"+01:00\", e.g. \"{Example}\""
                     : $"{quoted} is not an ISO 8601 timestamp with offset; expected e.g. \"{Example}\" or \"2026-03-02T09:00:00+01:00\"";
             return false;
         }
 
         int Part(int i) => int.Parse(m.Groups[i].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture);
-        int year = Part(1), month = Part(2), day = Part(3), hour = Part(4), minute = Part(5), second = Part(6);
+        int year = Part(1), month = Part(2), day = Part(3), hour = Part(4), minute = Part(5), second = m.Groups[6].Success ? Part(6) : 0;
 
         string? problem =
             year < 1 ? "year 0000"

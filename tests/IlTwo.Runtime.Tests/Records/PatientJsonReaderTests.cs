@@ -69,7 +69,6 @@ public sealed class PatientJsonReaderTests
         { "offset beyond 14h", Event("\"type\": \"til-infusion\", \"at\": \"2026-03-02T08:00:00+15:00\""), "$.events[0].at", "offset" },
         { "no offset", Dose("\"at\": \"2026-03-02T14:00:00\", \"status\": \"given\""), "$.doses[0].at", "no UTC offset" },
         { "no offset, no seconds", Dose("\"at\": \"2026-03-02T14:00\", \"status\": \"given\""), "$.doses[0].at", "no UTC offset" },
-        { "no seconds", Dose("\"at\": \"2026-03-02T14:00Z\", \"status\": \"given\""), "$.doses[0].at", "not an ISO 8601" },
         { "date only", Dose("\"at\": \"2026-03-02\", \"status\": \"given\""), "$.doses[0].at", "date-only" },
         { "string value", Obs($"\"code\": \"8480-6\", \"value\": \"84\", \"unit\": \"mm[Hg]\", {At}"), "$.observations[0].value", "without quotes" },
         { "string boolean", Obs($"\"code\": \"confusion\", \"value\": \"true\", {At}"), "$.observations[0].value", "number or true/false" },
@@ -323,5 +322,21 @@ public sealed class PatientJsonReaderTests
         var issue = Assert.Single(result.Issues);
         Assert.StartsWith("malformed JSON at line 2, byte 14", issue.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("LineNumber", issue.Message, StringComparison.Ordinal);
+    }
+}
+
+public sealed class TimestampLeniencyTests
+{
+    [Theory]
+    [InlineData("2026-03-02T14:00Z", "2026-03-02T14:00:00+00:00")]
+    [InlineData("2026-03-02T15:00+01:00", "2026-03-02T14:00:00+00:00")]
+    public void A_time_without_seconds_but_with_an_offset_reads(string text, string expected)
+    {
+        var json = $$"""{ "patient": {}, "events": [], "doses": [ { "at": "{{text}}", "status": "given" } ], "observations": [] }""";
+
+        var result = PatientJsonReader.Read(json);
+
+        Assert.True(result.Succeeded, string.Join("; ", result.Issues));
+        Assert.Equal(DateTimeOffset.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), result.Record!.Doses[0].At);
     }
 }
