@@ -42,7 +42,7 @@ function step(name, timeout, body) {
     } catch (error) {
       const file = path.join(shots, `failure-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`);
       await page?.screenshot({ path: file }).catch(() => undefined);
-      console.log(`# screenshot of the failure: ${file}`);
+      console.log(`screenshot of the failure: ${file}`);
       throw error;
     }
   });
@@ -131,7 +131,7 @@ describe('the IL-2 Protocols extension in VS Code', { timeout: 300_000 }, () => 
     try {
       await status.waitFor({ timeout: SERVER_MS });
     } catch {
-      console.log('# no IL-2 server status bar item appeared; going on without waiting for the server');
+      console.log('no IL-2 server status bar item appeared; going on without waiting for the server');
       return;
     }
     await page
@@ -147,23 +147,30 @@ describe('the IL-2 Protocols extension in VS Code', { timeout: 300_000 }, () => 
   });
 
   step('highlighting: keywords, units, comments and strings each get their own theme colour', 60_000, async () => {
-    await page.keyboard.press('Control+Home');
-    await sourceLine('protocol post-til-il2').waitFor({ timeout: UI_MS });
-    // The grammar scopes `protocol` as storage.type and `every` as keyword.other (the default light theme colours
-    // them differently); the server's semantic tokens then mark both `keyword`. Wait for them to arrive.
-    let top;
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      top = await renderedTokens();
-      const a = token(top, 'protocol post-til-il2', 'protocol');
-      const b = token(top, 'every 8 h to 12 h', 'every');
-      if (a.cls === b.cls) break;
+    // The grammar scopes `yes` as constant.language.boolean and `when` as keyword.other, which themes colour
+    // differently; the server's semantic tokens then call both `keyword`. Wait for those to arrive (for the whole
+    // file at once), so that everything below is read in one state.
+    await goToLine(64, 'when creatinine >= 2.5');
+    const waited = Date.now();
+    const deadline = waited + 30_000;
+    for (let first = true; ; first = false) {
+      const now = await renderedTokens();
+      const yes = token(now, 'when oliguria-despite-boluses is yes', 'yes');
+      const when = token(now, 'when oliguria-despite-boluses is yes', 'when');
+      if (yes.cls === when.cls) {
+        console.log(first ? 'semantic tokens already shown' : `semantic tokens shown after ${Date.now() - waited} ms`);
+        break;
+      }
+      if (first) console.log(`grammar colours: ${describeToken(yes)}, ${describeToken(when)}`);
       if (Date.now() > deadline) {
-        assert.fail(`the server's semantic tokens did not colour all keywords alike within 30 s: ${describeToken(a)}, ${describeToken(b)}`);
+        assert.fail(`the server's semantic tokens did not arrive within 30 s: ${describeToken(yes)} is not coloured like ${describeToken(when)}`);
       }
       await page.waitForTimeout(250);
     }
-    top = await settledTokens();
+
+    await page.keyboard.press('Control+Home');
+    await sourceLine('protocol post-til-il2').waitFor({ timeout: UI_MS });
+    const top = await settledTokens();
     const protocolKeyword = token(top, 'protocol post-til-il2', 'protocol');
 
     await goToLine(64, 'when creatinine >= 2.5');

@@ -14,6 +14,7 @@ fail() { echo "vscode-e2e: $*" >&2; exit 2; }
 vsix="$(readlink -f "$1")"
 command -v dotnet >/dev/null || fail "dotnet is not on PATH: the extension's bundled server (server/il2.dll) needs the .NET runtime"
 command -v setsid >/dev/null || fail "setsid (util-linux) is needed to stop code-server and everything it starts"
+command -v curl >/dev/null || fail "curl is needed to see code-server answer"
 
 # The shared tools sit beside the clone in CI (../shared), at /work/shared on a development machine.
 tools=""
