@@ -1,9 +1,16 @@
-// Checks what the packaged extension holds. Runs when IL2_VSIX points to a .vsix (CI packages the
-// extension with the published server first, see scripts/bundle-server.sh); skips otherwise.
+// Checks what the packaged extension holds, and that its bundled server starts and answers initialize.
+// Runs when IL2_VSIX points to a .vsix (CI packages the extension with the published server first, see
+// scripts/bundle-server.sh); skips otherwise.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import AdmZip from 'adm-zip';
+// Through vscode-languageclient, the client library the extension ships with.
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node.js';
 
 const vsix = process.env.IL2_VSIX;
 const skip =
@@ -30,5 +37,51 @@ test('the .vsix holds the manifest, grammar, configuration, snippets, client and
     assert.ok(!/^extension\/(src|test|scripts|node_modules)\//.test(entry), `${entry} should not be packaged`);
     assert.ok(!/^extension\/(tsconfig\.json|eslint\.config\.mjs|package-lock\.json)$/.test(entry), `${entry} should not be packaged`);
     assert.ok(!entry.endsWith('.map'), `${entry} should not be packaged`);
+  }
+});
+
+test('the bundled server starts from the .vsix and answers initialize, shutdown and exit', { skip, timeout: 60_000 }, async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'il2-vsix-server-'));
+  let server;
+  try {
+    const prefix = 'extension/server/';
+    for (const entry of new AdmZip(vsix).getEntries()) {
+      if (entry.isDirectory || !entry.entryName.startsWith(prefix)) continue;
+      const target = path.join(dir, entry.entryName.slice(prefix.length));
+      mkdirSync(path.dirname(target), { recursive: true });
+      writeFileSync(target, entry.getData());
+    }
+    const dll = path.join(dir, 'il2.dll');
+    assert.ok(existsSync(dll), `${prefix}il2.dll is in ${vsix}`);
+
+    // As the extension runs it: `dotnet <extension>/server/il2.dll lsp`, LSP over stdio.
+    server = spawn('dotnet', [dll, 'lsp'], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    server.stderr.on('data', (chunk) => (stderr += chunk));
+    const exited = new Promise((resolve, reject) => {
+      server.on('exit', (code, signal) => resolve({ code, signal }));
+      server.on('error', reject);
+    });
+    const connection = createMessageConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
+    connection.listen();
+
+    let answered = false;
+    const init = await Promise.race([
+      connection.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(dir).href, capabilities: {} }),
+      exited.then(({ code }) => (answered ? undefined : Promise.reject(new Error(`the server exited (code ${code}) before answering initialize; stderr: ${stderr}`)))),
+    ]);
+    answered = true;
+    assert.equal(init.serverInfo?.name, 'il2', `serverInfo.name in ${JSON.stringify(init.serverInfo)}`);
+    assert.ok(init.capabilities?.hoverProvider, `capabilities.hoverProvider in ${JSON.stringify(init.capabilities)}`);
+    connection.sendNotification('initialized', {});
+
+    await connection.sendRequest('shutdown');
+    await connection.sendNotification('exit');
+    const { code, signal } = await exited;
+    connection.dispose();
+    assert.equal(code, 0, `the server exits with 0 after shutdown and exit (signal ${signal}); stderr: ${stderr}`);
+  } finally {
+    if (server && server.exitCode === null && server.signalCode === null) server.kill();
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -1,0 +1,310 @@
+// The IL-2 Protocols extension in a real VS Code (code-server, VS Code's browser build) driven through headless
+// Chromium, checked as a user sees it: highlighting colours, a diagnostic in the Problems panel, a hover, and
+// "IL-2 Protocols: Show Generated C#". Started by run.sh, which installs code-server with the .vsix and sets:
+//   IL2_E2E_PORT, IL2_E2E_FOLDER   where code-server listens and the workspace it opened (holds protocols/)
+//   IL2_CODE_SERVER_HOME           the install folder (playwright-core lives there)
+//   IL2_E2E_OUT                    where screenshots go (IL2_UPDATE_SCREENSHOTS=1: docs/images/ for the README)
+import { describe, before, after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '..', '..');
+const port = process.env.IL2_E2E_PORT;
+const folder = process.env.IL2_E2E_FOLDER;
+const home = process.env.IL2_CODE_SERVER_HOME ?? path.join(process.env.HOME ?? '/root', '.cache', 'il2-code-server');
+const shots =
+  process.env.IL2_UPDATE_SCREENSHOTS === '1'
+    ? path.join(repo, 'docs', 'images')
+    : (process.env.IL2_E2E_OUT ?? mkdtempSync(path.join(tmpdir(), 'il2-vscode-e2e-')));
+mkdirSync(shots, { recursive: true });
+
+const FILE = 'post-til-il2.il2';
+// Bounded waits: the workbench and the .NET server take a few seconds each on two cores.
+const WORKBENCH_MS = 60_000;
+const SERVER_MS = 60_000;
+const UI_MS = 15_000;
+
+let browser;
+let page;
+const sourceEditor = () => page.locator(`.monaco-editor[data-uri$="/${FILE}"]`).first();
+const sourceLine = (text) => sourceEditor().locator('.view-line', { hasText: text });
+
+/** Runs a check; on failure saves a screenshot of the window next to the others. */
+function step(name, timeout, body) {
+  test(name, { timeout }, async () => {
+    try {
+      await body();
+    } catch (error) {
+      const file = path.join(shots, `failure-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`);
+      await page?.screenshot({ path: file }).catch(() => undefined);
+      console.log(`screenshot of the failure: ${file}`);
+      throw error;
+    }
+  });
+}
+
+async function quickInput(keys, text) {
+  await page.keyboard.press(keys);
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: UI_MS });
+  await input.fill(text);
+}
+
+/** Ctrl+G: reveals line N of the active editor (in the middle of the view). */
+async function goToLine(n, expectText) {
+  await quickInput('Control+g', `:${n}`);
+  await page.keyboard.press('Enter');
+  await sourceLine(expectText).first().waitFor({ timeout: UI_MS });
+}
+
+/** The rendered tokens of the visible lines: text, theme class (mtkN: same class, same colour) and colour. */
+function renderedTokens() {
+  return sourceEditor()
+    .locator('.view-line')
+    .evaluateAll((lines) =>
+      lines.map((line) =>
+        [...line.querySelectorAll('span span')].map((span) => ({
+          text: span.textContent.replace(/\u00a0/g, ' '), // VS Code renders spaces as no-break spaces
+          cls: (span.className.match(/\bmtk\d+\b/) ?? [''])[0],
+          color: getComputedStyle(span).color,
+        })),
+      ),
+    );
+}
+
+/** Waits until the rendering settles (the server's semantic tokens arrive after the grammar's colours). */
+async function settledTokens() {
+  let previous = '';
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const lines = await renderedTokens();
+    const now = JSON.stringify(lines);
+    if (now === previous || Date.now() > deadline) return lines;
+    previous = now;
+    await page.waitForTimeout(400);
+  }
+}
+
+/**
+ * The token `text` (the nth occurrence) on the visible line that contains `lineText`. VS Code renders a long token
+ * in pieces of about 50 characters: a `text` of 10 characters or more also matches the start of a piece.
+ */
+function token(lines, lineText, text, nth = 0) {
+  const line = lines.find((l) => l.map((t) => t.text).join('').includes(lineText));
+  assert.ok(line, `a visible line contains '${lineText}'`);
+  const hits = line.filter((t) => t.text === text || (text.length >= 10 && t.text.startsWith(text)));
+  assert.ok(hits.length > nth, `'${text}' is a token of its own on '${lineText.trim()}' (tokens: ${JSON.stringify(line.map((t) => t.text))})`);
+  return { ...hits[nth], where: `'${text}' in '${lineText.trim()}'` };
+}
+
+const describeToken = (t) => `${t.where} (${t.cls}, ${t.color})`;
+
+describe('the IL-2 Protocols extension in VS Code', { timeout: 300_000 }, () => {
+  before(async () => {
+    assert.ok(port && folder, 'IL2_E2E_PORT and IL2_E2E_FOLDER are set (run this through tests/vscode-e2e/run.sh)');
+    const require = createRequire(path.join(home, 'package.json'));
+    const { chromium } = require('playwright-core');
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(folder)}`);
+    await page.waitForSelector('.monaco-workbench', { timeout: WORKBENCH_MS });
+
+    // Open the protocol as a user would: Ctrl+P, its name, Enter.
+    const input = page.locator('.quick-input-widget input');
+    await page.keyboard.press('Control+p');
+    await input.waitFor({ state: 'visible', timeout: WORKBENCH_MS });
+    await input.fill(FILE);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: FILE }).first().waitFor({ timeout: WORKBENCH_MS });
+    await page.keyboard.press('Enter');
+    await sourceEditor().locator('.view-line').first().waitFor({ timeout: UI_MS });
+
+    // The extension's status bar item says when the language server runs.
+    const status = page.locator('[id$=".il2.serverStatus"]');
+    try {
+      await status.waitFor({ timeout: SERVER_MS });
+    } catch {
+      console.log('no IL-2 server status bar item appeared; going on without waiting for the server');
+      return;
+    }
+    await page
+      .locator('[id$=".il2.serverStatus"][aria-label*="running"]')
+      .waitFor({ timeout: SERVER_MS })
+      .catch(async () => {
+        assert.fail(`the IL-2 language server did not start: its status bar item says '${await status.getAttribute('aria-label')}'`);
+      });
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  step('highlighting: keywords, units, comments and strings each get their own theme colour', 60_000, async () => {
+    // The grammar scopes `yes` as constant.language.boolean and `when` as keyword.other, which themes colour
+    // differently; the server's semantic tokens then call both `keyword`. Wait for those to arrive (for the whole
+    // file at once), so that everything below is read in one state.
+    await goToLine(64, 'when creatinine >= 2.5');
+    const waited = Date.now();
+    const deadline = waited + 30_000;
+    for (let first = true; ; first = false) {
+      const now = await renderedTokens();
+      const yes = token(now, 'when oliguria-despite-boluses is yes', 'yes');
+      const when = token(now, 'when oliguria-despite-boluses is yes', 'when');
+      if (yes.cls === when.cls) {
+        console.log(first ? 'semantic tokens already shown' : `semantic tokens shown after ${Date.now() - waited} ms`);
+        break;
+      }
+      if (first) console.log(`grammar colours: ${describeToken(yes)}, ${describeToken(when)}`);
+      if (Date.now() > deadline) {
+        assert.fail(`the server's semantic tokens did not arrive within 30 s: ${describeToken(yes)} is not coloured like ${describeToken(when)}`);
+      }
+      await page.waitForTimeout(250);
+    }
+
+    await page.keyboard.press('Control+Home');
+    await sourceLine('protocol post-til-il2').waitFor({ timeout: UI_MS });
+    const top = await settledTokens();
+    const protocolKeyword = token(top, 'protocol post-til-il2', 'protocol');
+
+    await goToLine(64, 'when creatinine >= 2.5');
+    const lines = await settledTokens();
+    const keyword = token(lines, 'when creatinine >= 2.5 mg/dL', 'when');
+    const name = token(lines, 'when creatinine >= 2.5 mg/dL', 'creatinine');
+    const unit = token(lines, 'when creatinine >= 2.5 mg/dL', 'mg/dL');
+    const comment = token(lines, '// The same threshold as monotherapy', '// The same threshold');
+    const string = token(lines, 'override hold rule creatinine-high', '"Creatinine 2.5 mg/dL or more"');
+
+    // Different kinds look different (the default theme tells all of these apart).
+    const kinds = { keyword, unit, comment, string };
+    for (const [kind, t] of Object.entries(kinds)) {
+      assert.notEqual(t.cls, name.cls, `${kind} ${describeToken(t)} is coloured like the name ${describeToken(name)}`);
+    }
+    const entries = Object.entries(kinds);
+    for (let i = 0; i < entries.length; i++) {
+      for (let j = i + 1; j < entries.length; j++) {
+        const [ka, a] = entries[i];
+        const [kb, b] = entries[j];
+        assert.notEqual(a.cls, b.cls, `${ka} ${describeToken(a)} is coloured like ${kb} ${describeToken(b)}`);
+      }
+    }
+
+    // The same kind looks the same in two places.
+    const same = [
+      [keyword, token(lines, 'when sum(urine-output, last 8 h)', 'when')],
+      [token(lines, 'override hold rule creatinine-high', 'hold'), token(lines, 'hold rule urine-output-per-weight', 'hold')],
+      [token(lines, 'override hold rule creatinine-high', 'rule'), token(lines, 'hold rule urine-output-per-weight', 'rule')],
+      // Keywords the grammar scopes differently (storage.type, keyword.other.action, keyword.other), alike once
+      // the server's semantic tokens call each a keyword.
+      [protocolKeyword, token(lines, 'hold rule urine-output-per-weight', 'rule')],
+      [keyword, token(lines, 'hold rule urine-output-per-weight', 'hold')],
+      [keyword, token(lines, 'hold rule urine-output-per-weight', 'rule')],
+      [unit, token(lines, '< 4 mL/kg x weight', 'mL/kg')],
+      [unit, token(lines, 'when sum(urine-output, last 8 h)', 'h')],
+      [name, token(lines, 'when sum(urine-output, last 8 h)', 'urine-output')],
+      [comment, token(lines, '// ------', '// --------')],
+      [string, token(lines, 'hold rule urine-output-per-weight', '"Urine output below')],
+    ];
+    for (const [a, b] of same) {
+      assert.equal(a.cls, b.cls, `${describeToken(a)} and ${describeToken(b)} should look the same`);
+    }
+    assert.ok(keyword.cls && unit.cls && name.cls, 'tokens carry theme classes');
+    await page.screenshot({ path: path.join(shots, 'vscode-highlighting.png') });
+  });
+
+  step('diagnostics: a broken unit shows IL0201 in the Problems panel, undo clears it', 90_000, async () => {
+    await goToLine(64, 'when creatinine >= 2.5 mg/dL');
+    await page.keyboard.press('End');
+    for (let i = 0; i < 'mg/dL'.length; i++) await page.keyboard.press('Shift+ArrowLeft');
+    await page.keyboard.type('mmHg');
+    await sourceLine('when creatinine >= 2.5 mmHg').waitFor({ timeout: UI_MS });
+
+    await page.keyboard.press('Control+Shift+m');
+    const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'IL0201' });
+    await problem.waitFor({ timeout: 30_000 }).catch(async () => {
+      const shown = await page.locator('.markers-panel').innerText().catch(() => '(no Problems panel)');
+      assert.fail(`no IL0201 in the Problems panel within 30 s; it shows: ${shown}`);
+    });
+    const text = await problem.innerText();
+    assert.match(text, /unknown unit 'mmHg'/i, `the problem names the unit: ${text}`);
+    assert.match(text, /Ln 64/, `the problem is on line 64: ${text}`);
+    await sourceEditor().locator('.squiggly-error').first().waitFor({ timeout: UI_MS });
+    await page.screenshot({ path: path.join(shots, 'vscode-diagnostic.png') });
+
+    await page.keyboard.press('Control+1'); // back to the editor
+    await page.keyboard.press('Control+z');
+    await sourceLine('when creatinine >= 2.5 mg/dL').waitFor({ timeout: UI_MS });
+    await problem.waitFor({ state: 'detached', timeout: 30_000 }).catch(() => {
+      assert.fail('the IL0201 problem is still listed 30 s after undoing the edit');
+    });
+    await page.locator('.markers-panel', { hasText: 'No problems have been detected' }).waitFor({ timeout: UI_MS });
+    await page.keyboard.press('Control+j'); // hide the panel again
+  });
+
+  step('hover: an observation in a rule shows its title and LOINC code', 60_000, async () => {
+    await page.keyboard.press('Control+1');
+    await goToLine(64, 'when creatinine >= 2.5 mg/dL');
+    const word = sourceLine('when creatinine >= 2.5 mg/dL').locator('span span', { hasText: /^creatinine$/ });
+    const hover = page.locator('.monaco-hover:visible', { hasText: 'Serum creatinine' });
+    let shown = false;
+    for (let attempt = 0; attempt < 3 && !shown; attempt++) {
+      await page.mouse.move(5, 5);
+      await word.hover();
+      shown = await hover
+        .first()
+        .waitFor({ timeout: 10_000 })
+        .then(() => true)
+        .catch(() => false);
+    }
+    const any = await page.locator('.monaco-hover:visible').allInnerTexts();
+    assert.ok(shown, `a hover with 'Serum creatinine' appears over 'creatinine' (hovers shown: ${JSON.stringify(any)})`);
+    const text = await hover.first().innerText();
+    assert.match(text, /observation creatinine/, `hover names the observation: ${text}`);
+    assert.match(text, /LOINC 2160-0/, `hover gives the LOINC code: ${text}`);
+    assert.match(text, /from protocol hd-il2-monotherapy/, `hover says where it is declared: ${text}`);
+    await page.screenshot({ path: path.join(shots, 'vscode-hover.png') });
+    await page.mouse.move(5, 5);
+    await page.keyboard.press('Escape');
+  });
+
+  step('"IL-2 Protocols: Show Generated C#" opens the generated C# read-only beside the source', 60_000, async () => {
+    await page.keyboard.press('Control+1');
+    await quickInput('F1', '>IL-2 Protocols: Show Generated C#');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Show Generated C#' }).first().waitFor({ timeout: UI_MS });
+    await page.keyboard.press('Enter');
+
+    const generated = page.locator('.monaco-editor[data-uri^="il2-generated:"]').first();
+    await generated.waitFor({ timeout: 30_000 });
+    const classLine = generated.locator('.view-line', { hasText: 'class CompiledRules' });
+    await classLine.waitFor({ timeout: 30_000 }).catch(async () => {
+      const first = await generated.locator('.view-line').allInnerTexts();
+      assert.fail(`the generated editor shows no 'class CompiledRules'; its first lines: ${JSON.stringify(first.slice(0, 8))}`);
+    });
+    assert.match(await classLine.innerText(), /ProtocolRules/, 'CompiledRules derives from ProtocolRules');
+    assert.ok(
+      await page.locator('.tab.active', { hasText: `${FILE}.cs` }).count() > 0,
+      `a tab '${FILE}.cs' is active`,
+    );
+
+    // Beside: its own editor group, right of the source, which stays visible.
+    const src = await sourceEditor().boundingBox();
+    const gen = await generated.boundingBox();
+    assert.ok(src && gen && gen.x >= src.x + src.width - 1, `the generated C# is right of the source (source ${JSON.stringify(src)}, generated ${JSON.stringify(gen)})`);
+
+    // Read-only: typing into it is refused with VS Code's message, and the text stays.
+    const before = await generated.locator('.view-line').first().innerText();
+    await classLine.click();
+    await page.keyboard.type('x');
+    await page.locator('.monaco-editor-overlaymessage', { hasText: /read-?only/i }).waitFor({ timeout: UI_MS }).catch(() => {
+      assert.fail('typing into the generated C# did not show the read-only message');
+    });
+    assert.equal(await generated.locator('.view-line').first().innerText(), before, 'the generated text did not change');
+    assert.ok(!(await classLine.innerText()).includes('x class'), 'nothing was typed into the generated C#');
+  });
+});
