@@ -65,7 +65,6 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor InvalidRange = new("IL0211", Error, "Invalid range");
     public static readonly DiagnosticDescriptor ExpectedCount = new("IL0212", Error, "Expected a whole number");
     public static readonly DiagnosticDescriptor UnitOnYesNo = new("IL0213", Error, "Unit on a yes/no observation");
-    public static readonly DiagnosticDescriptor UnsupportedArithmetic = new("IL0214", Error, "Unsupported arithmetic");
 
     // Analysis
     public static readonly DiagnosticDescriptor RuleNeverFires = new("IL0301", Warning, "Rule can never fire");
@@ -81,7 +80,6 @@ public static class DiagnosticCatalog
     // Scenarios
     public static readonly DiagnosticDescriptor ScenarioWithoutExpectation = new("IL0401", Error, "Scenario without an expectation");
     public static readonly DiagnosticDescriptor ScenarioValueMismatch = new("IL0402", Error, "Scenario value does not fit its observation");
-    public static readonly DiagnosticDescriptor ScenarioTimeInFuture = new("IL0403", Error, "Scenario time must be in the past");
     public static readonly DiagnosticDescriptor ScenarioExpectsRemovedRule = new("IL0404", Error, "Scenario expects an unknown rule");
 
     // Internal
