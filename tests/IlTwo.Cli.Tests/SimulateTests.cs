@@ -34,7 +34,7 @@ public sealed class SimulateTests
         Assert.Equal(0, result.Exit);
         Assert.Contains("Compared with post-til-il2 1.0.0:", result.Out, StringComparison.Ordinal);
         Assert.Contains("Compared with post-til-il2 1.0.0: 6 dose(s) decided differently", result.Out, StringComparison.Ordinal);
-        Assert.Matches(@"  dose 1:\n    hd-il2-monotherapy 1.0.0: give at 2026-03-02 14:00 UTC — [^\n]*\n    post-til-il2 1.0.0: hold at 2026-03-02 14:00 UTC — [^\n]*no-first-dose-event: no 'til-infusion' event recorded", result.Out);
+        Assert.Matches(@"  dose 1:\n    hd-il2-monotherapy 1.0.0: give at 2026-03-02 14:00 UTC(?: — [^\n]*)?\n    post-til-il2 1.0.0: hold at 2026-03-02 14:00 UTC — [^\n]*no-first-dose-event: no 'til-infusion' event recorded", result.Out);
         Assert.Matches(@"  dose 3:\n    hd-il2-monotherapy 1.0.0: hold at 2026-03-03 06:00 UTC — sbp-below-90 \(sbp 84 mm\[Hg\]\)[^\n]*\n    post-til-il2 1.0.0: not reached\n", result.Out);
     }
 

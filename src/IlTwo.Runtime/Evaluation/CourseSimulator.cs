@@ -173,8 +173,9 @@ public static class CourseSimulator
                 $"{v.Input} {(v.Flag is { } f ? (f ? "yes" : "no") : v.Value!.Value.ToString("0.###", CultureInfo.InvariantCulture) + (v.Unit is null ? "" : " " + v.Unit))}"));
             reasons.Add(seen.Length == 0 ? rule.Id : $"{rule.Id} ({seen})");
         }
-        foreach (var m in decision.Missing)
-            reasons.Add($"{(m.Optional ? "optional " : "")}missing {m.Observation}: {m.Reason}");
+        // Optional data that is absent does not decide anything; listing it would bury the reasons that do.
+        foreach (var m in decision.Missing.Where(m => !m.Optional))
+            reasons.Add($"missing {m.Observation}: {m.Reason}");
         foreach (var s in decision.Schedule)
             reasons.Add($"{s.Code}: {s.Message}");
         foreach (var e in decision.DataErrors)
