@@ -33,14 +33,16 @@ extendsDeclaration   : EXTENDS name ;
 claimDeclaration     : CLAIM MORE_KW CONSERVATIVE THAN name ;
 referenceDeclaration : REFERENCE name string referenceDetail* ;
 referenceDetail      : DOI string | URL string ;
-eventDeclaration     : EVENT name string? ;
+// `code "system|code"` (or a bare code for any system): how FHIR input names this event.
+eventDeclaration     : EVENT name string? codeClause* ;
+codeClause           : CODE string ;
 
 // ---------------------------------------------------------------- regimen
 
 regimenDeclaration : REGIMEN LBRACE regimenItem* RBRACE ;
 
 regimenItem
-    : DRUG name                                           # drugItem
+    : DRUG name codeClause*                               # drugItem
     | DOSE quantity                                       # doseItem
     | ROUTE name                                          # routeItem
     | EVERY quantity (TO quantity)?                       # intervalItem
@@ -199,6 +201,7 @@ CLAIM       : 'claim' ;
 MORE_KW     : 'more' ;
 CONSERVATIVE : 'conservative' ;
 THAN        : 'than' ;
+CODE        : 'code' ;
 YESNO       : 'yes/no' ;
 
 LBRACE : '{' ;

@@ -40,10 +40,13 @@ namespace IlTwo.Runtime.Fhir;
 /// Partial dates: see <see cref="FhirTime"/> (read as the start of the period; warning). Doses and events need a full
 /// time (an error otherwise): an earlier-looking dose would let the next one come too early.</para>
 /// <para><b>Doses</b>: <c>MedicationAdministration</c> whose <c>medicationCodeableConcept</c> (or referenced
-/// <c>Medication.code</c>) has text or a coding display/code equal to the regimen's drug (case-insensitive; the protocol
-/// language declares no drug codes). <c>completed</c> → given, <c>not-done</c> → held; other statuses are ignored
-/// (warning). <b>Events</b>: <c>Procedure</c> with a coding code/display or text equal to an event name (or
-/// <c>cycle-start</c>); <c>entered-in-error</c>/<c>not-done</c>/<c>preparation</c> are ignored (warning).</para>
+/// <c>Medication.code</c>) has a coding matching one of the drug's declared codes (<c>drug aldesleukin code
+/// "system|code"</c>), or text or a coding display/code equal to the regimen's drug (case-insensitive).
+/// <c>completed</c> → given, <c>not-done</c> → held; other statuses are ignored (warning). <b>Events</b>:
+/// <c>Procedure</c> with a coding matching one of an event's declared codes, or a coding code/display or text equal to an
+/// event name (or <c>cycle-start</c>); <c>entered-in-error</c>/<c>not-done</c>/<c>preparation</c> are ignored (warning).
+/// A declared code <c>system|code</c> matches a coding with that system and code; a bare code matches a coding with that
+/// code in any system.</para>
 /// <para><b>Weight</b>: the latest body weight Observation (29463-7 or 3141-9) at or before the evaluation time.</para>
 /// <para><b>References</b>: every <c>urn:uuid:</c> reference must resolve to an entry's <c>fullUrl</c> (error otherwise).
 /// Resources whose subject is not the bundle's single Patient are ignored (warning).</para>
@@ -459,7 +462,8 @@ public static class FhirBundleReader
                 ResourceReference r => Resolve(r) is Medication medication ? medication.Code : null,
                 _ => null,
             };
-            if (drug is null || concept is null || !Names(concept).Any(n => string.Equals(n, drug, StringComparison.OrdinalIgnoreCase)))
+            if (drug is null || concept is null
+                || !(HasDeclaredCode(concept, protocol.Regimen.DrugCodes) || Names(concept).Any(n => string.Equals(n, drug, StringComparison.OrdinalIgnoreCase))))
                 return;
             var status = Literal(m.StatusElement);
             var doseStatus = status switch
@@ -487,8 +491,9 @@ public static class FhirBundleReader
             if (p.Code is null)
                 return;
             var names = Names(p.Code).ToList();
-            var type = protocol.Events.Select(e => e.Name).Append(Evaluation.PatientSnapshot.CycleStartEvent)
-                .FirstOrDefault(e => names.Any(n => string.Equals(n, e, StringComparison.OrdinalIgnoreCase)));
+            var type = protocol.Events.FirstOrDefault(e => HasDeclaredCode(p.Code, e.Codes))?.Name
+                ?? protocol.Events.Select(e => e.Name).Append(Evaluation.PatientSnapshot.CycleStartEvent)
+                    .FirstOrDefault(e => names.Any(n => string.Equals(n, e, StringComparison.OrdinalIgnoreCase)));
             if (type is null)
                 return;
             var status = Literal(p.StatusElement);
@@ -567,6 +572,30 @@ public static class FhirBundleReader
 
         private static bool HasLoinc(CodeableConcept code, string loinc) =>
             (code.Coding ?? []).Any(c => c.System == FhirCodes.Loinc && c.Code == loinc);
+
+        /// <summary>
+        /// Whether a coding of the concept is one of the declared codes: <c>system|code</c> matches that system and code,
+        /// a bare code matches that code in any system (both compared exactly, as FHIR codes are case-sensitive).
+        /// </summary>
+        private static bool HasDeclaredCode(CodeableConcept concept, ImmutableArray<string> declared)
+        {
+            if (declared.IsDefaultOrEmpty)
+                return false;
+            foreach (var coding in concept.Coding ?? [])
+            {
+                if (string.IsNullOrWhiteSpace(coding.Code))
+                    continue;
+                var code = coding.Code.Trim();
+                var system = coding.System?.Trim();
+                foreach (var entry in declared)
+                {
+                    var bar = entry.IndexOf('|', StringComparison.Ordinal);
+                    if (bar < 0 ? entry == code : system is not null && entry[..bar] == system && entry[(bar + 1)..] == code)
+                        return true;
+                }
+            }
+            return false;
+        }
 
         /// <summary>The words a concept goes by: its text, and each coding's code and display.</summary>
         private static IEnumerable<string> Names(CodeableConcept concept)

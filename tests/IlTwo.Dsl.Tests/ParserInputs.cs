@@ -13,14 +13,14 @@ internal static class ParserInputs
         extends base-protocol
         reference dutcher-2014 "Dutcher 2014" doi "10.1186/x" url "https://example.org"
         reference plain "Plain"
-        event til-infusion "TIL infusion"
+        event til-infusion "TIL infusion" code "http://snomed.info/sct|123" code "456"
         event bare
         claim more conservative than base-protocol
         """;
 
     public const string Regimen = """
         regimen {
-          drug aldesleukin
+          drug aldesleukin code "http://www.nlm.nih.gov/research/umls/rxnorm|1000"
           dose 600000 [iU]/kg
           route intravenous
           every 8 h

@@ -45,7 +45,9 @@ public sealed class ParserTests
         Assert.Null(plain.Doi);
         Assert.Null(plain.Url);
         Assert.Equal(("til-infusion", "TIL infusion"), (Assert.IsType<EventDeclarationSyntax>(d[6]).Name.Text, ((EventDeclarationSyntax)d[6]).Title!.Value));
+        Assert.Equal(["http://snomed.info/sct|123", "456"], ((EventDeclarationSyntax)d[6]).Codes.Select(c => c.Value));
         Assert.Null(Assert.IsType<EventDeclarationSyntax>(d[7]).Title);
+        Assert.Empty(((EventDeclarationSyntax)d[7]).Codes);
         Assert.Equal("base-protocol", Assert.IsType<ClaimDeclarationSyntax>(d[8]).Target.Text);
         Assert.Equal("protocol", tree.Text.ToString(d[0].KeywordSpan));
     }
@@ -57,6 +59,7 @@ public sealed class ParserTests
         var items = Assert.IsType<RegimenDeclarationSyntax>(Assert.Single(tree.Root.Declarations)).Items;
 
         Assert.Equal("aldesleukin", Assert.IsType<DrugItemSyntax>(items[0]).Drug.Text);
+        Assert.Equal(["http://www.nlm.nih.gov/research/umls/rxnorm|1000"], ((DrugItemSyntax)items[0]).Codes.Select(c => c.Value));
         var dose = Assert.IsType<DoseItemSyntax>(items[1]).Dose;
         Assert.Equal((600000.0, "[iU]/kg"), (dose.Value, dose.Unit!.Code));
         Assert.Equal("intravenous", Assert.IsType<RouteItemSyntax>(items[2]).Route.Text);

@@ -1,5 +1,9 @@
 using Hl7.Fhir.Model;
+using IlTwo.Dsl.Compilation;
+using IlTwo.Dsl.Evaluation;
+using IlTwo.Dsl.Text;
 using IlTwo.Runtime.Evaluation;
+using IlTwo.Runtime.Protocols;
 using IlTwo.Runtime.Records;
 
 namespace IlTwo.Runtime.Fhir.Tests;
@@ -150,6 +154,61 @@ public sealed class ReaderTests
         Assert.Equal([DoseStatus.Given, DoseStatus.Held], read.Record!.Doses.Select(d => d.Status));
         Assert.Equal(["warning: Bundle.entry[4](MedicationAdministration/in-progress): aldesleukin administration with status 'in-progress' is ignored (only completed = given and not-done = held count)"], read.Issues.Select(i => i.ToString()));
     }
+
+    [Fact]
+    public void Declared_codes_match_procedures_and_administrations_that_carry_only_a_coding()
+    {
+        // Illustrative codes for the test only: the shipped protocols declare none.
+        var path = Path.Combine(Protocols.RepositoryRoot, "protocols", "post-til-il2.il2");
+        var source = File.ReadAllText(path)
+            .Replace("event til-infusion \"Lifileucel (TIL) infusion\"", "event til-infusion \"Lifileucel (TIL) infusion\" code \"http://snomed.info/sct|1234567\"", StringComparison.Ordinal)
+            .Replace("regimen {", "regimen {\n  drug aldesleukin code \"http://www.nlm.nih.gov/research/umls/rxnorm|1111\" code \"2222\"", StringComparison.Ordinal);
+        var compilation = ProtocolCompilation.Create(SourceText.From(source, path));
+        Assert.False(compilation.HasErrors, string.Join("\n", compilation.Diagnostics));
+        var info = new ProtocolInterpreter(compilation).Info;
+        Assert.Equal<string>(["http://snomed.info/sct|1234567"], info.Events.Single(e => e.Name == "til-infusion").Codes);
+        Assert.Equal<string>(["http://www.nlm.nih.gov/research/umls/rxnorm|1111", "2222"], info.Regimen.DrugCodes);
+        var copy = ProtocolInfoJson.Deserialize(ProtocolInfoJson.Serialize(info));
+        Assert.Equal<string>(["http://snomed.info/sct|1234567"], copy.Events.Single(e => e.Name == "til-infusion").Codes);
+        Assert.Equal<string>(["http://www.nlm.nih.gov/research/umls/rxnorm|1111", "2222"], copy.Regimen.DrugCodes);
+        Assert.All(copy.Events.Where(e => e.Name != "til-infusion"), e => Assert.Empty(e.Codes));
+
+        var bundle = new CourseBundle();
+        Coded(bundle, "til", "http://snomed.info/sct", "1234567", At.AddHours(-20));
+        Coded(bundle, "other-system", "http://example.org/local", "1234567", At.AddHours(-19));
+        Administered(bundle, "by-system-and-code", "http://www.nlm.nih.gov/research/umls/rxnorm", "1111", At.AddHours(-16));
+        Administered(bundle, "bare-code-any-system", "http://example.org/pharmacy", "2222", At.AddHours(-8));
+        Administered(bundle, "wrong-system", "http://example.org/pharmacy", "1111", At.AddHours(-4));
+        var read = FhirBundleReader.Read(bundle.Json, info);
+        Assert.Empty(read.Issues);
+        Assert.Equal([("til-infusion", At.AddHours(-20))], read.Record!.Events.Select(e => (e.Type, e.At)));
+        Assert.Equal([At.AddHours(-16), At.AddHours(-8)], read.Record.Doses.Select(d => d.At));
+
+        // Without declared codes the same bundle matches nothing: the codings carry no name.
+        var unnamed = FhirBundleReader.Read(bundle.Json, Protocols.PostTil.Info);
+        Assert.Empty(unnamed.Record!.Events);
+        Assert.Empty(unnamed.Record.Doses);
+    }
+
+    private static void Coded(CourseBundle bundle, string id, string system, string code, DateTimeOffset at) =>
+        bundle.Add(new Procedure
+        {
+            Id = id,
+            Status = EventStatus.Completed,
+            Code = new CodeableConcept { Coding = [new Coding(system, code)] },
+            Subject = bundle.Subject,
+            Performed = new FhirDateTime(CourseBundle.Time(at)),
+        });
+
+    private static void Administered(CourseBundle bundle, string id, string system, string code, DateTimeOffset at) =>
+        bundle.Add(new MedicationAdministration
+        {
+            Id = id,
+            Status = MedicationAdministration.MedicationAdministrationStatusCodes.Completed,
+            Medication = new CodeableConcept { Coding = [new Coding(system, code)] },
+            Subject = bundle.Subject,
+            Effective = new FhirDateTime(CourseBundle.Time(at)),
+        });
 
     [Fact]
     public void Unresolved_uuid_references_are_errors_and_other_patients_are_ignored()

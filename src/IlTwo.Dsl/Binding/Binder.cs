@@ -60,7 +60,7 @@ internal sealed partial class Binder
                     Declare(_references, r.Name, n => new ReferenceSymbol(n, Location(r.Name), ProtocolId, r.Title?.Value ?? n, r.Doi?.Value, r.Url?.Value));
                     break;
                 case EventDeclarationSyntax e:
-                    Declare(_events, e.Name, n => new EventSymbol(n, Location(e.Name), ProtocolId, e.Title?.Value));
+                    Declare(_events, e.Name, n => new EventSymbol(n, Location(e.Name), ProtocolId, e.Title?.Value, BindCodes(e.Codes)));
                     break;
                 case ObservationDeclarationSyntax o:
                     Declare(_observations, o.Name, n => new ObservationSymbol(n, Location(o.Name), ProtocolId) { Syntax = o });
@@ -467,6 +467,21 @@ internal sealed partial class Binder
 
     // ------------------------------------------------------------ regimen
 
+    /// <summary>Keeps the well-formed codes: <c>system|code</c> with both parts non-empty, or a bare non-empty code.</summary>
+    private ImmutableArray<string> BindCodes(ImmutableArray<StringLiteralSyntax> codes)
+    {
+        var bound = ImmutableArray.CreateBuilder<string>();
+        foreach (var code in codes)
+        {
+            var parts = code.Value.Split('|');
+            if (parts.Length > 2 || parts.Any(string.IsNullOrWhiteSpace))
+                _diagnostics.Report(DiagnosticCatalog.InvalidCode, code.Span, $"'{code.Value}' is not a code: write \"system|code\" or a bare code");
+            else if (!bound.Contains(code.Value))
+                bound.Add(code.Value);
+        }
+        return bound.ToImmutable();
+    }
+
     private void BindRegimen(ProtocolFileSyntax root)
     {
         var regimen = _base?.Regimen ?? new BoundRegimen();
@@ -494,7 +509,7 @@ internal sealed partial class Binder
                 switch (item)
                 {
                     case DrugItemSyntax d when !d.Drug.IsMissing:
-                        regimen = regimen with { Drug = d.Drug.Text };
+                        regimen = regimen with { Drug = d.Drug.Text, DrugCodes = BindCodes(d.Codes) };
                         break;
                     case DoseItemSyntax d:
                         if (d.Dose.Unit is null)

@@ -46,11 +46,14 @@ public sealed class ReferenceSymbol(string name, SymbolLocation location, string
     public string? Url { get; } = url;
 }
 
-public sealed class EventSymbol(string name, SymbolLocation location, string protocolId, string? title) : Symbol(name, location, protocolId)
+public sealed class EventSymbol(string name, SymbolLocation location, string protocolId, string? title, ImmutableArray<string> codes) : Symbol(name, location, protocolId)
 {
     public override SymbolKind Kind => SymbolKind.Event;
 
     public string? Title { get; } = title;
+
+    /// <summary>Declared codes (<c>system|code</c>, or a bare code for any system) FHIR input names this event by.</summary>
+    public ImmutableArray<string> Codes { get; } = codes;
 }
 
 /// <summary>An observation window: what a rule may read, in which unit, and how recent it must be.</summary>
@@ -126,6 +129,9 @@ public sealed record BoundFirstDoseWindow(double EarliestSeconds, double LatestS
 public sealed record BoundRegimen
 {
     public string? Drug { get; init; }
+
+    /// <summary>Declared codes (<c>system|code</c>, or a bare code for any system) FHIR input names the drug by.</summary>
+    public ImmutableArray<string> DrugCodes { get; init; } = [];
     public double? DoseValue { get; init; }
     public string? DoseUnit { get; init; }
     public string? Route { get; init; }

@@ -50,6 +50,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor MissingRecency = new("IL0122", Error, "Observation without a recency window");
     public static readonly DiagnosticDescriptor UndefinedFixture = new("IL0123", Error, "Undeclared fixture");
     public static readonly DiagnosticDescriptor InvalidClaim = new("IL0124", Error, "Claim names no protocol it can be checked against");
+    public static readonly DiagnosticDescriptor InvalidCode = new("IL0126", Error, "Invalid code");
 
     // Types and units
     public static readonly DiagnosticDescriptor UnknownUnit = new("IL0201", Error, "Unknown unit");

@@ -42,7 +42,7 @@ public static class ProtocolInfoBuilder
                 MolarMass = o.MolarMass,
                 IsOptional = o.IsOptional,
             })],
-            Events = [.. protocol.Events.Select((e, i) => new EventInfo(i, e.Name, e.Title))],
+            Events = [.. protocol.Events.Select((e, i) => new EventInfo(i, e.Name, e.Title) { Codes = e.Codes })],
             References = [.. protocol.References.Select(r => new ReferenceInfo(r.Name, r.Title, r.Doi, r.Url))],
             Rules = [.. protocol.Rules.Select((r, i) => new RuleInfo
             {
@@ -61,6 +61,7 @@ public static class ProtocolInfoBuilder
     private static RegimenInfo Regimen(BoundRegimen regimen, Dictionary<EventSymbol, int> eventIndex) => new()
     {
         Drug = regimen.Drug,
+        DrugCodes = regimen.DrugCodes,
         DoseValue = regimen.DoseValue,
         DoseUnit = regimen.DoseUnit,
         Route = regimen.Route,

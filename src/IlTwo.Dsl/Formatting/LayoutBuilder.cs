@@ -106,7 +106,7 @@ internal sealed class LayoutBuilder
                 Reference(d, blank);
                 break;
             case EventDeclarationSyntax d:
-                TopLine(Start("event ").Append(d.Name.Text).Quoted(d.Title).Done(), d.Span.Start, d.Span.End, blank);
+                TopLine(Start("event ").Append(d.Name.Text).Quoted(d.Title).Codes(d.Codes).Done(), d.Span.Start, d.Span.End, blank);
                 break;
             case ConstantDeclarationSyntax d:
                 TopLine(Start("const ").Append(d.Name.Text).Append(" = ").Append(ExpressionPrinter.Print(d.Value)).Done(), d.Span.Start, d.Span.End, blank);
@@ -212,7 +212,7 @@ internal sealed class LayoutBuilder
 
     private string RegimenItem(RegimenItemSyntax item) => item switch
     {
-        DrugItemSyntax i => Text("drug ", i.Drug.Text),
+        DrugItemSyntax i => Start("drug ").Append(i.Drug.Text).Codes(i.Codes).Done(),
         DoseItemSyntax i => Text("dose ", ExpressionPrinter.Print(i.Dose)),
         RouteItemSyntax i => Text("route ", i.Route.Text),
         IntervalItemSyntax i => i.Longest is null
@@ -368,6 +368,14 @@ internal static class LayoutTextExtensions
     /// <summary>Appends <c> "value"</c> (one space, then the re-escaped string) when there is a string.</summary>
     public static StringBuilder Quoted(this StringBuilder builder, StringLiteralSyntax? value) =>
         value is null ? builder : builder.Append(' ').Append(StringQuoter.Quote(value.Value));
+
+    /// <summary>Appends <c> code "value"</c> for each declared code.</summary>
+    public static StringBuilder Codes(this StringBuilder builder, ImmutableArray<StringLiteralSyntax> codes)
+    {
+        foreach (var code in codes)
+            builder.Append(" code").Quoted(code);
+        return builder;
+    }
 
     public static string Done(this StringBuilder builder) => builder.ToString();
 }

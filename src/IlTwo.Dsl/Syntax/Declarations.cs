@@ -36,9 +36,10 @@ public sealed record ReferenceDeclarationSyntax(NameSyntax Name, StringLiteralSy
     public override IEnumerable<SyntaxNode> Children => Nodes(Name, Title, Doi, Url);
 }
 
-public sealed record EventDeclarationSyntax(NameSyntax Name, StringLiteralSyntax? Title, TextSpan KeywordSpan, TextSpan Span) : DeclarationSyntax(KeywordSpan, Span)
+/// <summary><c>event til-infusion "..." code "http://snomed.info/sct|123"</c>: <see cref="Codes"/> are <c>system|code</c> (or bare codes) FHIR input names the event by.</summary>
+public sealed record EventDeclarationSyntax(NameSyntax Name, StringLiteralSyntax? Title, ImmutableArray<StringLiteralSyntax> Codes, TextSpan KeywordSpan, TextSpan Span) : DeclarationSyntax(KeywordSpan, Span)
 {
-    public override IEnumerable<SyntaxNode> Children => Nodes(Name, Title);
+    public override IEnumerable<SyntaxNode> Children => [.. Nodes(Name, Title), .. Codes];
 }
 
 public sealed record ConstantDeclarationSyntax(NameSyntax Name, ExpressionSyntax Value, TextSpan KeywordSpan, TextSpan Span) : DeclarationSyntax(KeywordSpan, Span)
@@ -55,9 +56,10 @@ public sealed record RegimenDeclarationSyntax(ImmutableArray<RegimenItemSyntax> 
 
 public abstract record RegimenItemSyntax(TextSpan Span) : SyntaxNode(Span);
 
-public sealed record DrugItemSyntax(NameSyntax Drug, TextSpan Span) : RegimenItemSyntax(Span)
+/// <summary><c>drug aldesleukin code "..."</c>: <see cref="Codes"/> are <c>system|code</c> (or bare codes) FHIR input names the drug by.</summary>
+public sealed record DrugItemSyntax(NameSyntax Drug, ImmutableArray<StringLiteralSyntax> Codes, TextSpan Span) : RegimenItemSyntax(Span)
 {
-    public override IEnumerable<SyntaxNode> Children => [Drug];
+    public override IEnumerable<SyntaxNode> Children => [Drug, .. Codes];
 }
 
 public sealed record DoseItemSyntax(QuantitySyntax Dose, TextSpan Span) : RegimenItemSyntax(Span)

@@ -42,7 +42,7 @@ internal sealed class SyntaxTreeBuilder(SourceText text, DiagnosticBag diagnosti
         P.ExtendsDeclarationContext c => new ExtendsDeclarationSyntax(Name(c.name(), c), Span(c.EXTENDS()), Span(c)),
         P.ClaimDeclarationContext c => new ClaimDeclarationSyntax(Name(c.name(), c), Span(c.CLAIM()), Span(c)),
         P.ReferenceDeclarationContext c => Reference(c),
-        P.EventDeclarationContext c => new EventDeclarationSyntax(Name(c.name(), c), String(c.@string()), Span(c.EVENT()), Span(c)),
+        P.EventDeclarationContext c => new EventDeclarationSyntax(Name(c.name(), c), String(c.@string()), Codes(c.codeClause()), Span(c.EVENT()), Span(c)),
         P.RegimenDeclarationContext c => new RegimenDeclarationSyntax([.. c.regimenItem().Select(RegimenItem).OfType<RegimenItemSyntax>()], Span(c.REGIMEN()), Span(c)),
         P.ObservationDeclarationContext c => new ObservationDeclarationSyntax(
             Name(c.name(), c), String(c.@string()), c.YESNO() is not null,
@@ -100,7 +100,7 @@ internal sealed class SyntaxTreeBuilder(SourceText text, DiagnosticBag diagnosti
 
     private RegimenItemSyntax? RegimenItem(P.RegimenItemContext context) => context switch
     {
-        P.DrugItemContext c => new DrugItemSyntax(Name(c.name(), c), Span(c)),
+        P.DrugItemContext c => new DrugItemSyntax(Name(c.name(), c), Codes(c.codeClause()), Span(c)),
         P.DoseItemContext c => new DoseItemSyntax(Quantity(c.quantity(), c), Span(c)),
         P.RouteItemContext c => new RouteItemSyntax(Name(c.name(), c), Span(c)),
         P.IntervalItemContext c => new IntervalItemSyntax(Quantity(c.quantity(0), c), c.TO() is null ? null : Quantity(c.quantity(1), c), Span(c)),
@@ -298,6 +298,9 @@ internal sealed class SyntaxTreeBuilder(SourceText text, DiagnosticBag diagnosti
         }
         return new NameSyntax(token.GetText(), Span(token));
     }
+
+    private static ImmutableArray<StringLiteralSyntax> Codes(P.CodeClauseContext[] clauses) =>
+        [.. clauses.Select(clause => String(clause.@string())).OfType<StringLiteralSyntax>()];
 
     private static StringLiteralSyntax? String(P.StringContext? context)
     {

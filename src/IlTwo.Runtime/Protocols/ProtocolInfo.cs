@@ -39,7 +39,11 @@ public sealed record ProtocolInfo
 
 public sealed record ReferenceInfo(string Name, string Title, string? Doi, string? Url);
 
-public sealed record EventInfo(int Index, string Name, string? Title);
+public sealed record EventInfo(int Index, string Name, string? Title)
+{
+    /// <summary>Declared codes (<c>system|code</c>, or a bare code for any system) FHIR input names this event by.</summary>
+    public ImmutableArray<string> Codes { get; init; } = [];
+}
 
 /// <summary>An observation the protocol reads, with the unit its thresholds are written in.</summary>
 public sealed record ObservationInfo
@@ -141,6 +145,9 @@ public sealed record FirstDoseWindowInfo(double EarliestSeconds, double LatestSe
 public sealed record RegimenInfo
 {
     public string? Drug { get; init; }
+
+    /// <summary>Declared codes (<c>system|code</c>, or a bare code for any system) FHIR input names the drug by.</summary>
+    public ImmutableArray<string> DrugCodes { get; init; } = [];
     public double? DoseValue { get; init; }
     public string? DoseUnit { get; init; }
     public string? Route { get; init; }

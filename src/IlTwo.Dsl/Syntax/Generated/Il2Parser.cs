@@ -43,28 +43,28 @@ internal partial class Il2Parser : Parser {
 		BECAUSE=38, WHEN=39, CITE=40, UNVERIFIED=41, SCENARIO=42, FIXTURE=43, 
 		USING=44, WEIGHT=45, AGO=46, GIVEN=47, HELD=48, EXPECT=49, AND=50, OR=51, 
 		NOT=52, IS=53, YES=54, NO=55, TIMES=56, LAST=57, SINCE=58, TIME=59, CLAIM=60, 
-		MORE_KW=61, CONSERVATIVE=62, THAN=63, YESNO=64, LBRACE=65, RBRACE=66, 
-		LPAREN=67, RPAREN=68, COMMA=69, EQ=70, LE=71, GE=72, NE=73, LT=74, GT=75, 
-		PLUS=76, MINUS=77, STAR=78, SLASH=79, VERSION_NUMBER=80, LOINC_CODE=81, 
-		NUMBER=82, UNIT=83, NAME=84, STRING=85, UNTERMINATED_STRING=86, LINE_COMMENT=87, 
-		WS=88, UNKNOWN_CHAR=89;
+		MORE_KW=61, CONSERVATIVE=62, THAN=63, CODE=64, YESNO=65, LBRACE=66, RBRACE=67, 
+		LPAREN=68, RPAREN=69, COMMA=70, EQ=71, LE=72, GE=73, NE=74, LT=75, GT=76, 
+		PLUS=77, MINUS=78, STAR=79, SLASH=80, VERSION_NUMBER=81, LOINC_CODE=82, 
+		NUMBER=83, UNIT=84, NAME=85, STRING=86, UNTERMINATED_STRING=87, LINE_COMMENT=88, 
+		WS=89, UNKNOWN_CHAR=90;
 	public const int
 		RULE_protocolFile = 0, RULE_declaration = 1, RULE_protocolDeclaration = 2, 
 		RULE_titleDeclaration = 3, RULE_versionDeclaration = 4, RULE_extendsDeclaration = 5, 
 		RULE_claimDeclaration = 6, RULE_referenceDeclaration = 7, RULE_referenceDetail = 8, 
-		RULE_eventDeclaration = 9, RULE_regimenDeclaration = 10, RULE_regimenItem = 11, 
-		RULE_observationDeclaration = 12, RULE_observationItem = 13, RULE_constantDeclaration = 14, 
-		RULE_ruleDeclaration = 15, RULE_ruleItem = 16, RULE_removeRuleDeclaration = 17, 
-		RULE_citation = 18, RULE_fixtureDeclaration = 19, RULE_scenarioDeclaration = 20, 
-		RULE_scenarioItem = 21, RULE_flagOrQuantity = 22, RULE_expression = 23, 
-		RULE_primary = 24, RULE_argument = 25, RULE_quantity = 26, RULE_unit = 27, 
-		RULE_name = 28, RULE_string = 29;
+		RULE_eventDeclaration = 9, RULE_codeClause = 10, RULE_regimenDeclaration = 11, 
+		RULE_regimenItem = 12, RULE_observationDeclaration = 13, RULE_observationItem = 14, 
+		RULE_constantDeclaration = 15, RULE_ruleDeclaration = 16, RULE_ruleItem = 17, 
+		RULE_removeRuleDeclaration = 18, RULE_citation = 19, RULE_fixtureDeclaration = 20, 
+		RULE_scenarioDeclaration = 21, RULE_scenarioItem = 22, RULE_flagOrQuantity = 23, 
+		RULE_expression = 24, RULE_primary = 25, RULE_argument = 26, RULE_quantity = 27, 
+		RULE_unit = 28, RULE_name = 29, RULE_string = 30;
 	public static readonly string[] ruleNames = {
 		"protocolFile", "declaration", "protocolDeclaration", "titleDeclaration", 
 		"versionDeclaration", "extendsDeclaration", "claimDeclaration", "referenceDeclaration", 
-		"referenceDetail", "eventDeclaration", "regimenDeclaration", "regimenItem", 
-		"observationDeclaration", "observationItem", "constantDeclaration", "ruleDeclaration", 
-		"ruleItem", "removeRuleDeclaration", "citation", "fixtureDeclaration", 
+		"referenceDetail", "eventDeclaration", "codeClause", "regimenDeclaration", 
+		"regimenItem", "observationDeclaration", "observationItem", "constantDeclaration", 
+		"ruleDeclaration", "ruleItem", "removeRuleDeclaration", "citation", "fixtureDeclaration", 
 		"scenarioDeclaration", "scenarioItem", "flagOrQuantity", "expression", 
 		"primary", "argument", "quantity", "unit", "name", "string"
 	};
@@ -79,9 +79,9 @@ internal partial class Il2Parser : Parser {
 		"'when'", "'cite'", "'unverified'", "'scenario'", "'fixture'", "'using'", 
 		"'weight'", "'ago'", "'given'", "'held'", "'expect'", "'and'", "'or'", 
 		"'not'", "'is'", "'yes'", "'no'", "'x'", "'last'", "'since'", "'time'", 
-		"'claim'", "'more'", "'conservative'", "'than'", "'yes/no'", "'{'", "'}'", 
-		"'('", "')'", "','", "'='", "'<='", "'>='", "'!='", "'<'", "'>'", "'+'", 
-		"'-'", "'*'", "'/'"
+		"'claim'", "'more'", "'conservative'", "'than'", "'code'", "'yes/no'", 
+		"'{'", "'}'", "'('", "')'", "','", "'='", "'<='", "'>='", "'!='", "'<'", 
+		"'>'", "'+'", "'-'", "'*'", "'/'"
 	};
 	private static readonly string[] _SymbolicNames = {
 		null, "PROTOCOL", "TITLE", "VERSION", "EXTENDS", "REFERENCE", "DOI", "URL", 
@@ -91,7 +91,7 @@ internal partial class Il2Parser : Parser {
 		"HOLD", "DISCONTINUE", "GIVE", "RULE", "REMOVE", "BECAUSE", "WHEN", "CITE", 
 		"UNVERIFIED", "SCENARIO", "FIXTURE", "USING", "WEIGHT", "AGO", "GIVEN", 
 		"HELD", "EXPECT", "AND", "OR", "NOT", "IS", "YES", "NO", "TIMES", "LAST", 
-		"SINCE", "TIME", "CLAIM", "MORE_KW", "CONSERVATIVE", "THAN", "YESNO", 
+		"SINCE", "TIME", "CLAIM", "MORE_KW", "CONSERVATIVE", "THAN", "CODE", "YESNO", 
 		"LBRACE", "RBRACE", "LPAREN", "RPAREN", "COMMA", "EQ", "LE", "GE", "NE", 
 		"LT", "GT", "PLUS", "MINUS", "STAR", "SLASH", "VERSION_NUMBER", "LOINC_CODE", 
 		"NUMBER", "UNIT", "NAME", "STRING", "UNTERMINATED_STRING", "LINE_COMMENT", 
@@ -152,21 +152,21 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 63;
+			State = 65;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1152934868405977918L) != 0)) {
 				{
 				{
-				State = 60;
+				State = 62;
 				declaration();
 				}
 				}
-				State = 65;
+				State = 67;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 66;
+			State = 68;
 			Match(Eof);
 			}
 		}
@@ -236,76 +236,76 @@ internal partial class Il2Parser : Parser {
 		DeclarationContext _localctx = new DeclarationContext(Context, State);
 		EnterRule(_localctx, 2, RULE_declaration);
 		try {
-			State = 82;
+			State = 84;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case PROTOCOL:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 68;
+				State = 70;
 				protocolDeclaration();
 				}
 				break;
 			case TITLE:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 69;
+				State = 71;
 				titleDeclaration();
 				}
 				break;
 			case VERSION:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 70;
+				State = 72;
 				versionDeclaration();
 				}
 				break;
 			case EXTENDS:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 71;
+				State = 73;
 				extendsDeclaration();
 				}
 				break;
 			case CLAIM:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 72;
+				State = 74;
 				claimDeclaration();
 				}
 				break;
 			case REFERENCE:
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 73;
+				State = 75;
 				referenceDeclaration();
 				}
 				break;
 			case EVENT:
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 74;
+				State = 76;
 				eventDeclaration();
 				}
 				break;
 			case REGIMEN:
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 75;
+				State = 77;
 				regimenDeclaration();
 				}
 				break;
 			case OBSERVATION:
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 76;
+				State = 78;
 				observationDeclaration();
 				}
 				break;
 			case CONST:
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 77;
+				State = 79;
 				constantDeclaration();
 				}
 				break;
@@ -314,28 +314,28 @@ internal partial class Il2Parser : Parser {
 			case DISCONTINUE:
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 78;
+				State = 80;
 				ruleDeclaration();
 				}
 				break;
 			case REMOVE:
 				EnterOuterAlt(_localctx, 12);
 				{
-				State = 79;
+				State = 81;
 				removeRuleDeclaration();
 				}
 				break;
 			case FIXTURE:
 				EnterOuterAlt(_localctx, 13);
 				{
-				State = 80;
+				State = 82;
 				fixtureDeclaration();
 				}
 				break;
 			case SCENARIO:
 				EnterOuterAlt(_localctx, 14);
 				{
-				State = 81;
+				State = 83;
 				scenarioDeclaration();
 				}
 				break;
@@ -373,9 +373,9 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 84;
+			State = 86;
 			Match(PROTOCOL);
-			State = 85;
+			State = 87;
 			name();
 			}
 		}
@@ -409,9 +409,9 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 87;
+			State = 89;
 			Match(TITLE);
-			State = 88;
+			State = 90;
 			@string();
 			}
 		}
@@ -443,9 +443,9 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 90;
+			State = 92;
 			Match(VERSION);
-			State = 91;
+			State = 93;
 			Match(VERSION_NUMBER);
 			}
 		}
@@ -479,9 +479,9 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 93;
+			State = 95;
 			Match(EXTENDS);
-			State = 94;
+			State = 96;
 			name();
 			}
 		}
@@ -518,15 +518,15 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 96;
-			Match(CLAIM);
-			State = 97;
-			Match(MORE_KW);
 			State = 98;
-			Match(CONSERVATIVE);
+			Match(CLAIM);
 			State = 99;
-			Match(THAN);
+			Match(MORE_KW);
 			State = 100;
+			Match(CONSERVATIVE);
+			State = 101;
+			Match(THAN);
+			State = 102;
 			name();
 			}
 		}
@@ -570,23 +570,23 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 102;
-			Match(REFERENCE);
-			State = 103;
-			name();
 			State = 104;
+			Match(REFERENCE);
+			State = 105;
+			name();
+			State = 106;
 			@string();
-			State = 108;
+			State = 110;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while (_la==DOI || _la==URL) {
 				{
 				{
-				State = 105;
+				State = 107;
 				referenceDetail();
 				}
 				}
-				State = 110;
+				State = 112;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
@@ -621,24 +621,24 @@ internal partial class Il2Parser : Parser {
 		ReferenceDetailContext _localctx = new ReferenceDetailContext(Context, State);
 		EnterRule(_localctx, 16, RULE_referenceDetail);
 		try {
-			State = 115;
+			State = 117;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case DOI:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 111;
+				State = 113;
 				Match(DOI);
-				State = 112;
+				State = 114;
 				@string();
 				}
 				break;
 			case URL:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 113;
+				State = 115;
 				Match(URL);
-				State = 114;
+				State = 116;
 				@string();
 				}
 				break;
@@ -665,6 +665,12 @@ internal partial class Il2Parser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public StringContext @string() {
 			return GetRuleContext<StringContext>(0);
 		}
+		[System.Diagnostics.DebuggerNonUserCode] public CodeClauseContext[] codeClause() {
+			return GetRuleContexts<CodeClauseContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public CodeClauseContext codeClause(int i) {
+			return GetRuleContext<CodeClauseContext>(i);
+		}
 		public EventDeclarationContext(ParserRuleContext parent, int invokingState)
 			: base(parent, invokingState)
 		{
@@ -680,20 +686,70 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 117;
+			State = 119;
 			Match(EVENT);
-			State = 118;
-			name();
 			State = 120;
+			name();
+			State = 122;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==STRING) {
 				{
-				State = 119;
+				State = 121;
 				@string();
 				}
 			}
 
+			State = 127;
+			ErrorHandler.Sync(this);
+			_la = TokenStream.LA(1);
+			while (_la==CODE) {
+				{
+				{
+				State = 124;
+				codeClause();
+				}
+				}
+				State = 129;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+			}
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class CodeClauseContext : ParserRuleContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CODE() { return GetToken(Il2Parser.CODE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public StringContext @string() {
+			return GetRuleContext<StringContext>(0);
+		}
+		public CodeClauseContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_codeClause; } }
+	}
+
+	[RuleVersion(0)]
+	public CodeClauseContext codeClause() {
+		CodeClauseContext _localctx = new CodeClauseContext(Context, State);
+		EnterRule(_localctx, 20, RULE_codeClause);
+		try {
+			EnterOuterAlt(_localctx, 1);
+			{
+			State = 130;
+			Match(CODE);
+			State = 131;
+			@string();
 			}
 		}
 		catch (RecognitionException re) {
@@ -727,30 +783,30 @@ internal partial class Il2Parser : Parser {
 	[RuleVersion(0)]
 	public RegimenDeclarationContext regimenDeclaration() {
 		RegimenDeclarationContext _localctx = new RegimenDeclarationContext(Context, State);
-		EnterRule(_localctx, 20, RULE_regimenDeclaration);
+		EnterRule(_localctx, 22, RULE_regimenDeclaration);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 122;
+			State = 133;
 			Match(REGIMEN);
-			State = 123;
+			State = 134;
 			Match(LBRACE);
-			State = 127;
+			State = 138;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 3298537073664L) != 0)) {
 				{
 				{
-				State = 124;
+				State = 135;
 				regimenItem();
 				}
 				}
-				State = 129;
+				State = 140;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 130;
+			State = 141;
 			Match(RBRACE);
 			}
 		}
@@ -781,6 +837,12 @@ internal partial class Il2Parser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DRUG() { return GetToken(Il2Parser.DRUG, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public NameContext name() {
 			return GetRuleContext<NameContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public CodeClauseContext[] codeClause() {
+			return GetRuleContexts<CodeClauseContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public CodeClauseContext codeClause(int i) {
+			return GetRuleContext<CodeClauseContext>(i);
 		}
 		public DrugItemContext(RegimenItemContext context) { CopyFrom(context); }
 	}
@@ -846,29 +908,43 @@ internal partial class Il2Parser : Parser {
 	[RuleVersion(0)]
 	public RegimenItemContext regimenItem() {
 		RegimenItemContext _localctx = new RegimenItemContext(Context, State);
-		EnterRule(_localctx, 22, RULE_regimenItem);
+		EnterRule(_localctx, 24, RULE_regimenItem);
 		int _la;
 		try {
-			State = 159;
+			State = 176;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case DRUG:
 				_localctx = new DrugItemContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 132;
+				State = 143;
 				Match(DRUG);
-				State = 133;
+				State = 144;
 				name();
+				State = 148;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				while (_la==CODE) {
+					{
+					{
+					State = 145;
+					codeClause();
+					}
+					}
+					State = 150;
+					ErrorHandler.Sync(this);
+					_la = TokenStream.LA(1);
+				}
 				}
 				break;
 			case DOSE:
 				_localctx = new DoseItemContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 134;
+				State = 151;
 				Match(DOSE);
-				State = 135;
+				State = 152;
 				quantity();
 				}
 				break;
@@ -876,9 +952,9 @@ internal partial class Il2Parser : Parser {
 				_localctx = new RouteItemContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 136;
+				State = 153;
 				Match(ROUTE);
-				State = 137;
+				State = 154;
 				name();
 				}
 				break;
@@ -886,18 +962,18 @@ internal partial class Il2Parser : Parser {
 				_localctx = new IntervalItemContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 138;
+				State = 155;
 				Match(EVERY);
-				State = 139;
+				State = 156;
 				quantity();
-				State = 142;
+				State = 159;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==TO) {
 					{
-					State = 140;
+					State = 157;
 					Match(TO);
-					State = 141;
+					State = 158;
 					quantity();
 					}
 				}
@@ -908,17 +984,17 @@ internal partial class Il2Parser : Parser {
 				_localctx = new MaxDosesItemContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 144;
+				State = 161;
 				Match(AT);
-				State = 145;
+				State = 162;
 				Match(MOST);
-				State = 146;
+				State = 163;
 				Match(NUMBER);
-				State = 147;
+				State = 164;
 				Match(DOSES);
-				State = 148;
+				State = 165;
 				Match(PER);
-				State = 149;
+				State = 166;
 				((MaxDosesItemContext)_localctx).scope = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==CYCLE || _la==COURSE) ) {
@@ -934,19 +1010,19 @@ internal partial class Il2Parser : Parser {
 				_localctx = new FirstDoseWindowItemContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 150;
+				State = 167;
 				Match(FIRST);
-				State = 151;
+				State = 168;
 				Match(DOSE);
-				State = 152;
+				State = 169;
 				quantity();
-				State = 153;
+				State = 170;
 				Match(TO);
-				State = 154;
+				State = 171;
 				quantity();
-				State = 155;
+				State = 172;
 				Match(AFTER);
-				State = 156;
+				State = 173;
 				name();
 				}
 				break;
@@ -955,7 +1031,7 @@ internal partial class Il2Parser : Parser {
 				_localctx = new RegimenCitationItemContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 158;
+				State = 175;
 				citation();
 				}
 				break;
@@ -1001,52 +1077,52 @@ internal partial class Il2Parser : Parser {
 	[RuleVersion(0)]
 	public ObservationDeclarationContext observationDeclaration() {
 		ObservationDeclarationContext _localctx = new ObservationDeclarationContext(Context, State);
-		EnterRule(_localctx, 24, RULE_observationDeclaration);
+		EnterRule(_localctx, 26, RULE_observationDeclaration);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 161;
+			State = 178;
 			Match(OBSERVATION);
-			State = 162;
+			State = 179;
 			name();
-			State = 164;
+			State = 181;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==STRING) {
 				{
-				State = 163;
+				State = 180;
 				@string();
 				}
 			}
 
-			State = 167;
+			State = 184;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==YESNO) {
 				{
-				State = 166;
+				State = 183;
 				Match(YESNO);
 				}
 			}
 
-			State = 169;
+			State = 186;
 			Match(LBRACE);
-			State = 173;
+			State = 190;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1593835520L) != 0)) {
 				{
 				{
-				State = 170;
+				State = 187;
 				observationItem();
 				}
 				}
-				State = 175;
+				State = 192;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 176;
+			State = 193;
 			Match(RBRACE);
 			}
 		}
@@ -1119,18 +1195,18 @@ internal partial class Il2Parser : Parser {
 	[RuleVersion(0)]
 	public ObservationItemContext observationItem() {
 		ObservationItemContext _localctx = new ObservationItemContext(Context, State);
-		EnterRule(_localctx, 26, RULE_observationItem);
+		EnterRule(_localctx, 28, RULE_observationItem);
 		try {
-			State = 193;
+			State = 210;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case LOINC:
 				_localctx = new LoincItemContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 178;
+				State = 195;
 				Match(LOINC);
-				State = 179;
+				State = 196;
 				Match(LOINC_CODE);
 				}
 				break;
@@ -1138,9 +1214,9 @@ internal partial class Il2Parser : Parser {
 				_localctx = new UnitItemContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 180;
+				State = 197;
 				Match(UNIT_KW);
-				State = 181;
+				State = 198;
 				unit();
 				}
 				break;
@@ -1148,9 +1224,9 @@ internal partial class Il2Parser : Parser {
 				_localctx = new WithinItemContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 182;
+				State = 199;
 				Match(WITHIN);
-				State = 183;
+				State = 200;
 				quantity();
 				}
 				break;
@@ -1158,13 +1234,13 @@ internal partial class Il2Parser : Parser {
 				_localctx = new RangeItemContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 184;
+				State = 201;
 				Match(RANGE);
-				State = 185;
+				State = 202;
 				quantity();
-				State = 186;
+				State = 203;
 				Match(TO);
-				State = 187;
+				State = 204;
 				quantity();
 				}
 				break;
@@ -1172,11 +1248,11 @@ internal partial class Il2Parser : Parser {
 				_localctx = new MolarMassItemContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 189;
+				State = 206;
 				Match(MOLAR);
-				State = 190;
+				State = 207;
 				Match(MASS);
-				State = 191;
+				State = 208;
 				quantity();
 				}
 				break;
@@ -1184,7 +1260,7 @@ internal partial class Il2Parser : Parser {
 				_localctx = new OptionalItemContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 192;
+				State = 209;
 				Match(OPTIONAL);
 				}
 				break;
@@ -1222,17 +1298,17 @@ internal partial class Il2Parser : Parser {
 	[RuleVersion(0)]
 	public ConstantDeclarationContext constantDeclaration() {
 		ConstantDeclarationContext _localctx = new ConstantDeclarationContext(Context, State);
-		EnterRule(_localctx, 28, RULE_constantDeclaration);
+		EnterRule(_localctx, 30, RULE_constantDeclaration);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 195;
+			State = 212;
 			Match(CONST);
-			State = 196;
+			State = 213;
 			name();
-			State = 197;
+			State = 214;
 			Match(EQ);
-			State = 198;
+			State = 215;
 			expression(0);
 			}
 		}
@@ -1277,22 +1353,22 @@ internal partial class Il2Parser : Parser {
 	[RuleVersion(0)]
 	public RuleDeclarationContext ruleDeclaration() {
 		RuleDeclarationContext _localctx = new RuleDeclarationContext(Context, State);
-		EnterRule(_localctx, 30, RULE_ruleDeclaration);
+		EnterRule(_localctx, 32, RULE_ruleDeclaration);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 201;
+			State = 218;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==OVERRIDE) {
 				{
-				State = 200;
+				State = 217;
 				Match(OVERRIDE);
 				}
 			}
 
-			State = 203;
+			State = 220;
 			_localctx.action = TokenStream.LT(1);
 			_la = TokenStream.LA(1);
 			if ( !(_la==HOLD || _la==DISCONTINUE) ) {
@@ -1302,37 +1378,37 @@ internal partial class Il2Parser : Parser {
 				ErrorHandler.ReportMatch(this);
 			    Consume();
 			}
-			State = 204;
+			State = 221;
 			Match(RULE);
-			State = 205;
+			State = 222;
 			name();
-			State = 207;
+			State = 224;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==STRING) {
 				{
-				State = 206;
+				State = 223;
 				@string();
 				}
 			}
 
-			State = 209;
+			State = 226;
 			Match(LBRACE);
-			State = 213;
+			State = 230;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 3848290697216L) != 0)) {
 				{
 				{
-				State = 210;
+				State = 227;
 				ruleItem();
 				}
 				}
-				State = 215;
+				State = 232;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 216;
+			State = 233;
 			Match(RBRACE);
 			}
 		}
@@ -1376,18 +1452,18 @@ internal partial class Il2Parser : Parser {
 	[RuleVersion(0)]
 	public RuleItemContext ruleItem() {
 		RuleItemContext _localctx = new RuleItemContext(Context, State);
-		EnterRule(_localctx, 32, RULE_ruleItem);
+		EnterRule(_localctx, 34, RULE_ruleItem);
 		try {
-			State = 221;
+			State = 238;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case WHEN:
 				_localctx = new ConditionItemContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 218;
+				State = 235;
 				Match(WHEN);
-				State = 219;
+				State = 236;
 				expression(0);
 				}
 				break;
@@ -1396,7 +1472,7 @@ internal partial class Il2Parser : Parser {
 				_localctx = new RuleCitationItemContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 220;
+				State = 237;
 				citation();
 				}
 				break;
@@ -1435,25 +1511,25 @@ internal partial class Il2Parser : Parser {
 	[RuleVersion(0)]
 	public RemoveRuleDeclarationContext removeRuleDeclaration() {
 		RemoveRuleDeclarationContext _localctx = new RemoveRuleDeclarationContext(Context, State);
-		EnterRule(_localctx, 34, RULE_removeRuleDeclaration);
+		EnterRule(_localctx, 36, RULE_removeRuleDeclaration);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 223;
+			State = 240;
 			Match(REMOVE);
-			State = 224;
+			State = 241;
 			Match(RULE);
-			State = 225;
+			State = 242;
 			name();
-			State = 228;
+			State = 245;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==BECAUSE) {
 				{
-				State = 226;
+				State = 243;
 				Match(BECAUSE);
-				State = 227;
+				State = 244;
 				@string();
 				}
 			}
@@ -1504,26 +1580,26 @@ internal partial class Il2Parser : Parser {
 	[RuleVersion(0)]
 	public CitationContext citation() {
 		CitationContext _localctx = new CitationContext(Context, State);
-		EnterRule(_localctx, 36, RULE_citation);
+		EnterRule(_localctx, 38, RULE_citation);
 		int _la;
 		try {
-			State = 239;
+			State = 256;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case CITE:
 				_localctx = new CiteCitationContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 230;
+				State = 247;
 				Match(CITE);
-				State = 231;
+				State = 248;
 				name();
-				State = 233;
+				State = 250;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==STRING) {
 					{
-					State = 232;
+					State = 249;
 					@string();
 					}
 				}
@@ -1534,14 +1610,14 @@ internal partial class Il2Parser : Parser {
 				_localctx = new UnverifiedCitationContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 235;
+				State = 252;
 				Match(UNVERIFIED);
-				State = 237;
+				State = 254;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==STRING) {
 					{
-					State = 236;
+					State = 253;
 					@string();
 					}
 				}
@@ -1590,44 +1666,44 @@ internal partial class Il2Parser : Parser {
 	[RuleVersion(0)]
 	public FixtureDeclarationContext fixtureDeclaration() {
 		FixtureDeclarationContext _localctx = new FixtureDeclarationContext(Context, State);
-		EnterRule(_localctx, 38, RULE_fixtureDeclaration);
+		EnterRule(_localctx, 40, RULE_fixtureDeclaration);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 241;
+			State = 258;
 			Match(FIXTURE);
-			State = 242;
+			State = 259;
 			name();
-			State = 245;
+			State = 262;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==USING) {
 				{
-				State = 243;
+				State = 260;
 				Match(USING);
-				State = 244;
+				State = 261;
 				name();
 				}
 			}
 
-			State = 247;
+			State = 264;
 			Match(LBRACE);
-			State = 251;
+			State = 268;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 598134325512448L) != 0) || _la==NAME) {
 				{
 				{
-				State = 248;
+				State = 265;
 				scenarioItem();
 				}
 				}
-				State = 253;
+				State = 270;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 254;
+			State = 271;
 			Match(RBRACE);
 			}
 		}
@@ -1669,44 +1745,44 @@ internal partial class Il2Parser : Parser {
 	[RuleVersion(0)]
 	public ScenarioDeclarationContext scenarioDeclaration() {
 		ScenarioDeclarationContext _localctx = new ScenarioDeclarationContext(Context, State);
-		EnterRule(_localctx, 40, RULE_scenarioDeclaration);
+		EnterRule(_localctx, 42, RULE_scenarioDeclaration);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 256;
+			State = 273;
 			Match(SCENARIO);
-			State = 257;
+			State = 274;
 			@string();
-			State = 260;
+			State = 277;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==USING) {
 				{
-				State = 258;
+				State = 275;
 				Match(USING);
-				State = 259;
+				State = 276;
 				name();
 				}
 			}
 
-			State = 262;
+			State = 279;
 			Match(LBRACE);
-			State = 266;
+			State = 283;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 598134325512448L) != 0) || _la==NAME) {
 				{
 				{
-				State = 263;
+				State = 280;
 				scenarioItem();
 				}
 				}
-				State = 268;
+				State = 285;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 269;
+			State = 286;
 			Match(RBRACE);
 			}
 		}
@@ -1798,19 +1874,19 @@ internal partial class Il2Parser : Parser {
 	[RuleVersion(0)]
 	public ScenarioItemContext scenarioItem() {
 		ScenarioItemContext _localctx = new ScenarioItemContext(Context, State);
-		EnterRule(_localctx, 42, RULE_scenarioItem);
+		EnterRule(_localctx, 44, RULE_scenarioItem);
 		int _la;
 		try {
-			State = 301;
+			State = 318;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case WEIGHT:
 				_localctx = new ScenarioWeightContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 271;
+				State = 288;
 				Match(WEIGHT);
-				State = 272;
+				State = 289;
 				quantity();
 				}
 				break;
@@ -1818,13 +1894,13 @@ internal partial class Il2Parser : Parser {
 				_localctx = new ScenarioEventContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 273;
+				State = 290;
 				Match(EVENT);
-				State = 274;
+				State = 291;
 				name();
-				State = 275;
+				State = 292;
 				quantity();
-				State = 276;
+				State = 293;
 				Match(AGO);
 				}
 				break;
@@ -1832,9 +1908,9 @@ internal partial class Il2Parser : Parser {
 				_localctx = new ScenarioDoseContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 278;
+				State = 295;
 				Match(DOSE);
-				State = 279;
+				State = 296;
 				((ScenarioDoseContext)_localctx).status = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==GIVEN || _la==HELD) ) {
@@ -1844,9 +1920,9 @@ internal partial class Il2Parser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 280;
+				State = 297;
 				quantity();
-				State = 281;
+				State = 298;
 				Match(AGO);
 				}
 				break;
@@ -1854,13 +1930,13 @@ internal partial class Il2Parser : Parser {
 				_localctx = new ScenarioObservationContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 283;
+				State = 300;
 				name();
-				State = 284;
+				State = 301;
 				flagOrQuantity();
-				State = 285;
+				State = 302;
 				quantity();
-				State = 286;
+				State = 303;
 				Match(AGO);
 				}
 				break;
@@ -1868,9 +1944,9 @@ internal partial class Il2Parser : Parser {
 				_localctx = new ScenarioExpectContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 288;
+				State = 305;
 				Match(EXPECT);
-				State = 289;
+				State = 306;
 				((ScenarioExpectContext)_localctx).expectedAction = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 60129542144L) != 0)) ) {
@@ -1880,28 +1956,28 @@ internal partial class Il2Parser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 299;
+				State = 316;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==BECAUSE) {
 					{
-					State = 290;
+					State = 307;
 					Match(BECAUSE);
-					State = 291;
+					State = 308;
 					name();
-					State = 296;
+					State = 313;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 292;
+						State = 309;
 						Match(COMMA);
-						State = 293;
+						State = 310;
 						name();
 						}
 						}
-						State = 298;
+						State = 315;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
@@ -1941,29 +2017,29 @@ internal partial class Il2Parser : Parser {
 	[RuleVersion(0)]
 	public FlagOrQuantityContext flagOrQuantity() {
 		FlagOrQuantityContext _localctx = new FlagOrQuantityContext(Context, State);
-		EnterRule(_localctx, 44, RULE_flagOrQuantity);
+		EnterRule(_localctx, 46, RULE_flagOrQuantity);
 		try {
-			State = 306;
+			State = 323;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case YES:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 303;
+				State = 320;
 				Match(YES);
 				}
 				break;
 			case NO:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 304;
+				State = 321;
 				Match(NO);
 				}
 				break;
 			case NUMBER:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 305;
+				State = 322;
 				quantity();
 				}
 				break;
@@ -2097,14 +2173,14 @@ internal partial class Il2Parser : Parser {
 		int _parentState = State;
 		ExpressionContext _localctx = new ExpressionContext(Context, _parentState);
 		ExpressionContext _prevctx = _localctx;
-		int _startState = 46;
-		EnterRecursionRule(_localctx, 46, RULE_expression, _p);
+		int _startState = 48;
+		EnterRecursionRule(_localctx, 48, RULE_expression, _p);
 		int _la;
 		try {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 314;
+			State = 331;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case DOSES:
@@ -2120,7 +2196,7 @@ internal partial class Il2Parser : Parser {
 				Context = _localctx;
 				_prevctx = _localctx;
 
-				State = 309;
+				State = 326;
 				primary();
 				}
 				break;
@@ -2129,9 +2205,9 @@ internal partial class Il2Parser : Parser {
 				_localctx = new NegateExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 310;
+				State = 327;
 				Match(MINUS);
-				State = 311;
+				State = 328;
 				expression(8);
 				}
 				break;
@@ -2140,9 +2216,9 @@ internal partial class Il2Parser : Parser {
 				_localctx = new NotExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 312;
+				State = 329;
 				Match(NOT);
-				State = 313;
+				State = 330;
 				expression(3);
 				}
 				break;
@@ -2150,35 +2226,35 @@ internal partial class Il2Parser : Parser {
 				throw new NoViableAltException(this);
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 339;
+			State = 356;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,31,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,33,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 337;
+					State = 354;
 					ErrorHandler.Sync(this);
-					switch ( Interpreter.AdaptivePredict(TokenStream,30,Context) ) {
+					switch ( Interpreter.AdaptivePredict(TokenStream,32,Context) ) {
 					case 1:
 						{
 						_localctx = new MultiplicativeExpressionContext(new ExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 316;
+						State = 333;
 						if (!(Precpred(Context, 7))) throw new FailedPredicateException(this, "Precpred(Context, 7)");
-						State = 317;
+						State = 334;
 						((MultiplicativeExpressionContext)_localctx).op = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
-						if ( !(((((_la - 56)) & ~0x3f) == 0 && ((1L << (_la - 56)) & 12582913L) != 0)) ) {
+						if ( !(((((_la - 56)) & ~0x3f) == 0 && ((1L << (_la - 56)) & 25165825L) != 0)) ) {
 							((MultiplicativeExpressionContext)_localctx).op = ErrorHandler.RecoverInline(this);
 						}
 						else {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 318;
+						State = 335;
 						expression(8);
 						}
 						break;
@@ -2186,9 +2262,9 @@ internal partial class Il2Parser : Parser {
 						{
 						_localctx = new AdditiveExpressionContext(new ExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 319;
+						State = 336;
 						if (!(Precpred(Context, 6))) throw new FailedPredicateException(this, "Precpred(Context, 6)");
-						State = 320;
+						State = 337;
 						((AdditiveExpressionContext)_localctx).op = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
 						if ( !(_la==PLUS || _la==MINUS) ) {
@@ -2198,7 +2274,7 @@ internal partial class Il2Parser : Parser {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 321;
+						State = 338;
 						expression(7);
 						}
 						break;
@@ -2206,19 +2282,19 @@ internal partial class Il2Parser : Parser {
 						{
 						_localctx = new ComparisonExpressionContext(new ExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 322;
+						State = 339;
 						if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
-						State = 323;
+						State = 340;
 						((ComparisonExpressionContext)_localctx).op = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
-						if ( !(((((_la - 70)) & ~0x3f) == 0 && ((1L << (_la - 70)) & 63L) != 0)) ) {
+						if ( !(((((_la - 71)) & ~0x3f) == 0 && ((1L << (_la - 71)) & 63L) != 0)) ) {
 							((ComparisonExpressionContext)_localctx).op = ErrorHandler.RecoverInline(this);
 						}
 						else {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 324;
+						State = 341;
 						expression(6);
 						}
 						break;
@@ -2226,11 +2302,11 @@ internal partial class Il2Parser : Parser {
 						{
 						_localctx = new AndExpressionContext(new ExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 325;
+						State = 342;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 326;
+						State = 343;
 						Match(AND);
-						State = 327;
+						State = 344;
 						expression(3);
 						}
 						break;
@@ -2238,11 +2314,11 @@ internal partial class Il2Parser : Parser {
 						{
 						_localctx = new OrExpressionContext(new ExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 328;
+						State = 345;
 						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-						State = 329;
+						State = 346;
 						Match(OR);
-						State = 330;
+						State = 347;
 						expression(2);
 						}
 						break;
@@ -2250,21 +2326,21 @@ internal partial class Il2Parser : Parser {
 						{
 						_localctx = new IsFlagExpressionContext(new ExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 331;
+						State = 348;
 						if (!(Precpred(Context, 4))) throw new FailedPredicateException(this, "Precpred(Context, 4)");
-						State = 332;
+						State = 349;
 						Match(IS);
-						State = 334;
+						State = 351;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 						if (_la==NOT) {
 							{
-							State = 333;
+							State = 350;
 							Match(NOT);
 							}
 						}
 
-						State = 336;
+						State = 353;
 						((IsFlagExpressionContext)_localctx).flag = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
 						if ( !(_la==YES || _la==NO) ) {
@@ -2279,9 +2355,9 @@ internal partial class Il2Parser : Parser {
 					}
 					} 
 				}
-				State = 341;
+				State = 358;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,31,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,33,Context);
 			}
 			}
 		}
@@ -2378,21 +2454,21 @@ internal partial class Il2Parser : Parser {
 	[RuleVersion(0)]
 	public PrimaryContext primary() {
 		PrimaryContext _localctx = new PrimaryContext(Context, State);
-		EnterRule(_localctx, 48, RULE_primary);
+		EnterRule(_localctx, 50, RULE_primary);
 		int _la;
 		try {
-			State = 375;
+			State = 392;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,35,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,37,Context) ) {
 			case 1:
 				_localctx = new ParenthesizedPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 342;
+				State = 359;
 				Match(LPAREN);
-				State = 343;
+				State = 360;
 				expression(0);
-				State = 344;
+				State = 361;
 				Match(RPAREN);
 				}
 				break;
@@ -2400,7 +2476,7 @@ internal partial class Il2Parser : Parser {
 				_localctx = new QuantityPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 346;
+				State = 363;
 				quantity();
 				}
 				break;
@@ -2408,7 +2484,7 @@ internal partial class Il2Parser : Parser {
 				_localctx = new FlagPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 347;
+				State = 364;
 				((FlagPrimaryContext)_localctx).flag = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==YES || _la==NO) ) {
@@ -2424,37 +2500,37 @@ internal partial class Il2Parser : Parser {
 				_localctx = new CallPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 348;
+				State = 365;
 				name();
-				State = 349;
+				State = 366;
 				Match(LPAREN);
-				State = 358;
+				State = 375;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 779157919907188736L) != 0) || ((((_la - 67)) & ~0x3f) == 0 && ((1L << (_la - 67)) & 164865L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 779157919907188736L) != 0) || ((((_la - 68)) & ~0x3f) == 0 && ((1L << (_la - 68)) & 164865L) != 0)) {
 					{
-					State = 350;
+					State = 367;
 					argument();
-					State = 355;
+					State = 372;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 351;
+						State = 368;
 						Match(COMMA);
-						State = 352;
+						State = 369;
 						argument();
 						}
 						}
-						State = 357;
+						State = 374;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 360;
+				State = 377;
 				Match(RPAREN);
 				}
 				break;
@@ -2462,7 +2538,7 @@ internal partial class Il2Parser : Parser {
 				_localctx = new WeightPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 362;
+				State = 379;
 				Match(WEIGHT);
 				}
 				break;
@@ -2470,9 +2546,9 @@ internal partial class Il2Parser : Parser {
 				_localctx = new DosesPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 363;
+				State = 380;
 				Match(DOSES);
-				State = 364;
+				State = 381;
 				((DosesPrimaryContext)_localctx).kind = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==GIVEN || _la==HELD) ) {
@@ -2488,32 +2564,32 @@ internal partial class Il2Parser : Parser {
 				_localctx = new TimeSincePrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 365;
+				State = 382;
 				Match(TIME);
-				State = 366;
+				State = 383;
 				Match(SINCE);
-				State = 372;
+				State = 389;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case LAST:
 					{
-					State = 367;
+					State = 384;
 					Match(LAST);
-					State = 368;
+					State = 385;
 					Match(DOSE);
 					}
 					break;
 				case FIRST:
 					{
-					State = 369;
+					State = 386;
 					Match(FIRST);
-					State = 370;
+					State = 387;
 					Match(DOSE);
 					}
 					break;
 				case NAME:
 					{
-					State = 371;
+					State = 388;
 					name();
 					}
 					break;
@@ -2526,7 +2602,7 @@ internal partial class Il2Parser : Parser {
 				_localctx = new NamePrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 374;
+				State = 391;
 				name();
 				}
 				break;
@@ -2572,18 +2648,18 @@ internal partial class Il2Parser : Parser {
 	[RuleVersion(0)]
 	public ArgumentContext argument() {
 		ArgumentContext _localctx = new ArgumentContext(Context, State);
-		EnterRule(_localctx, 50, RULE_argument);
+		EnterRule(_localctx, 52, RULE_argument);
 		try {
-			State = 380;
+			State = 397;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case LAST:
 				_localctx = new WindowArgumentContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 377;
+				State = 394;
 				Match(LAST);
-				State = 378;
+				State = 395;
 				quantity();
 				}
 				break;
@@ -2600,7 +2676,7 @@ internal partial class Il2Parser : Parser {
 				_localctx = new ExpressionArgumentContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 379;
+				State = 396;
 				expression(0);
 				}
 				break;
@@ -2634,18 +2710,18 @@ internal partial class Il2Parser : Parser {
 	[RuleVersion(0)]
 	public QuantityContext quantity() {
 		QuantityContext _localctx = new QuantityContext(Context, State);
-		EnterRule(_localctx, 52, RULE_quantity);
+		EnterRule(_localctx, 54, RULE_quantity);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 382;
+			State = 399;
 			Match(NUMBER);
-			State = 384;
+			State = 401;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,37,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,39,Context) ) {
 			case 1:
 				{
-				State = 383;
+				State = 400;
 				unit();
 				}
 				break;
@@ -2676,12 +2752,12 @@ internal partial class Il2Parser : Parser {
 	[RuleVersion(0)]
 	public UnitContext unit() {
 		UnitContext _localctx = new UnitContext(Context, State);
-		EnterRule(_localctx, 54, RULE_unit);
+		EnterRule(_localctx, 56, RULE_unit);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 386;
+			State = 403;
 			_la = TokenStream.LA(1);
 			if ( !(_la==UNIT || _la==NAME) ) {
 			ErrorHandler.RecoverInline(this);
@@ -2715,11 +2791,11 @@ internal partial class Il2Parser : Parser {
 	[RuleVersion(0)]
 	public NameContext name() {
 		NameContext _localctx = new NameContext(Context, State);
-		EnterRule(_localctx, 56, RULE_name);
+		EnterRule(_localctx, 58, RULE_name);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 388;
+			State = 405;
 			Match(NAME);
 			}
 		}
@@ -2746,11 +2822,11 @@ internal partial class Il2Parser : Parser {
 	[RuleVersion(0)]
 	public StringContext @string() {
 		StringContext _localctx = new StringContext(Context, State);
-		EnterRule(_localctx, 58, RULE_string);
+		EnterRule(_localctx, 60, RULE_string);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 390;
+			State = 407;
 			Match(STRING);
 			}
 		}
@@ -2767,7 +2843,7 @@ internal partial class Il2Parser : Parser {
 
 	public override bool Sempred(RuleContext _localctx, int ruleIndex, int predIndex) {
 		switch (ruleIndex) {
-		case 23: return expression_sempred((ExpressionContext)_localctx, predIndex);
+		case 24: return expression_sempred((ExpressionContext)_localctx, predIndex);
 		}
 		return true;
 	}
@@ -2784,141 +2860,147 @@ internal partial class Il2Parser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,89,393,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,7,
+		4,1,90,410,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,7,
 		7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,7,20,2,21,7,21,
 		2,22,7,22,2,23,7,23,2,24,7,24,2,25,7,25,2,26,7,26,2,27,7,27,2,28,7,28,
-		2,29,7,29,1,0,5,0,62,8,0,10,0,12,0,65,9,0,1,0,1,0,1,1,1,1,1,1,1,1,1,1,
-		1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,3,1,83,8,1,1,2,1,2,1,2,1,3,1,3,1,3,
-		1,4,1,4,1,4,1,5,1,5,1,5,1,6,1,6,1,6,1,6,1,6,1,6,1,7,1,7,1,7,1,7,5,7,107,
-		8,7,10,7,12,7,110,9,7,1,8,1,8,1,8,1,8,3,8,116,8,8,1,9,1,9,1,9,3,9,121,
-		8,9,1,10,1,10,1,10,5,10,126,8,10,10,10,12,10,129,9,10,1,10,1,10,1,11,1,
-		11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,3,11,143,8,11,1,11,1,11,1,11,
-		1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,1,11,3,11,160,8,
-		11,1,12,1,12,1,12,3,12,165,8,12,1,12,3,12,168,8,12,1,12,1,12,5,12,172,
-		8,12,10,12,12,12,175,9,12,1,12,1,12,1,13,1,13,1,13,1,13,1,13,1,13,1,13,
-		1,13,1,13,1,13,1,13,1,13,1,13,1,13,1,13,3,13,194,8,13,1,14,1,14,1,14,1,
-		14,1,14,1,15,3,15,202,8,15,1,15,1,15,1,15,1,15,3,15,208,8,15,1,15,1,15,
-		5,15,212,8,15,10,15,12,15,215,9,15,1,15,1,15,1,16,1,16,1,16,3,16,222,8,
-		16,1,17,1,17,1,17,1,17,1,17,3,17,229,8,17,1,18,1,18,1,18,3,18,234,8,18,
-		1,18,1,18,3,18,238,8,18,3,18,240,8,18,1,19,1,19,1,19,1,19,3,19,246,8,19,
-		1,19,1,19,5,19,250,8,19,10,19,12,19,253,9,19,1,19,1,19,1,20,1,20,1,20,
-		1,20,3,20,261,8,20,1,20,1,20,5,20,265,8,20,10,20,12,20,268,9,20,1,20,1,
-		20,1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,
-		21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,5,21,295,8,21,10,21,12,
-		21,298,9,21,3,21,300,8,21,3,21,302,8,21,1,22,1,22,1,22,3,22,307,8,22,1,
-		23,1,23,1,23,1,23,1,23,1,23,3,23,315,8,23,1,23,1,23,1,23,1,23,1,23,1,23,
-		1,23,1,23,1,23,1,23,1,23,1,23,1,23,1,23,1,23,1,23,1,23,1,23,3,23,335,8,
-		23,1,23,5,23,338,8,23,10,23,12,23,341,9,23,1,24,1,24,1,24,1,24,1,24,1,
-		24,1,24,1,24,1,24,1,24,1,24,5,24,354,8,24,10,24,12,24,357,9,24,3,24,359,
-		8,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,3,24,
-		373,8,24,1,24,3,24,376,8,24,1,25,1,25,1,25,3,25,381,8,25,1,26,1,26,3,26,
-		385,8,26,1,27,1,27,1,28,1,28,1,29,1,29,1,29,0,1,46,30,0,2,4,6,8,10,12,
-		14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,0,
-		9,1,0,19,20,1,0,33,34,1,0,47,48,1,0,33,35,2,0,56,56,78,79,1,0,76,77,1,
-		0,70,75,1,0,54,55,1,0,83,84,437,0,63,1,0,0,0,2,82,1,0,0,0,4,84,1,0,0,0,
-		6,87,1,0,0,0,8,90,1,0,0,0,10,93,1,0,0,0,12,96,1,0,0,0,14,102,1,0,0,0,16,
-		115,1,0,0,0,18,117,1,0,0,0,20,122,1,0,0,0,22,159,1,0,0,0,24,161,1,0,0,
-		0,26,193,1,0,0,0,28,195,1,0,0,0,30,201,1,0,0,0,32,221,1,0,0,0,34,223,1,
-		0,0,0,36,239,1,0,0,0,38,241,1,0,0,0,40,256,1,0,0,0,42,301,1,0,0,0,44,306,
-		1,0,0,0,46,314,1,0,0,0,48,375,1,0,0,0,50,380,1,0,0,0,52,382,1,0,0,0,54,
-		386,1,0,0,0,56,388,1,0,0,0,58,390,1,0,0,0,60,62,3,2,1,0,61,60,1,0,0,0,
-		62,65,1,0,0,0,63,61,1,0,0,0,63,64,1,0,0,0,64,66,1,0,0,0,65,63,1,0,0,0,
-		66,67,5,0,0,1,67,1,1,0,0,0,68,83,3,4,2,0,69,83,3,6,3,0,70,83,3,8,4,0,71,
-		83,3,10,5,0,72,83,3,12,6,0,73,83,3,14,7,0,74,83,3,18,9,0,75,83,3,20,10,
-		0,76,83,3,24,12,0,77,83,3,28,14,0,78,83,3,30,15,0,79,83,3,34,17,0,80,83,
-		3,38,19,0,81,83,3,40,20,0,82,68,1,0,0,0,82,69,1,0,0,0,82,70,1,0,0,0,82,
-		71,1,0,0,0,82,72,1,0,0,0,82,73,1,0,0,0,82,74,1,0,0,0,82,75,1,0,0,0,82,
-		76,1,0,0,0,82,77,1,0,0,0,82,78,1,0,0,0,82,79,1,0,0,0,82,80,1,0,0,0,82,
-		81,1,0,0,0,83,3,1,0,0,0,84,85,5,1,0,0,85,86,3,56,28,0,86,5,1,0,0,0,87,
-		88,5,2,0,0,88,89,3,58,29,0,89,7,1,0,0,0,90,91,5,3,0,0,91,92,5,80,0,0,92,
-		9,1,0,0,0,93,94,5,4,0,0,94,95,3,56,28,0,95,11,1,0,0,0,96,97,5,60,0,0,97,
-		98,5,61,0,0,98,99,5,62,0,0,99,100,5,63,0,0,100,101,3,56,28,0,101,13,1,
-		0,0,0,102,103,5,5,0,0,103,104,3,56,28,0,104,108,3,58,29,0,105,107,3,16,
-		8,0,106,105,1,0,0,0,107,110,1,0,0,0,108,106,1,0,0,0,108,109,1,0,0,0,109,
-		15,1,0,0,0,110,108,1,0,0,0,111,112,5,6,0,0,112,116,3,58,29,0,113,114,5,
-		7,0,0,114,116,3,58,29,0,115,111,1,0,0,0,115,113,1,0,0,0,116,17,1,0,0,0,
-		117,118,5,8,0,0,118,120,3,56,28,0,119,121,3,58,29,0,120,119,1,0,0,0,120,
-		121,1,0,0,0,121,19,1,0,0,0,122,123,5,9,0,0,123,127,5,65,0,0,124,126,3,
-		22,11,0,125,124,1,0,0,0,126,129,1,0,0,0,127,125,1,0,0,0,127,128,1,0,0,
-		0,128,130,1,0,0,0,129,127,1,0,0,0,130,131,5,66,0,0,131,21,1,0,0,0,132,
-		133,5,10,0,0,133,160,3,56,28,0,134,135,5,11,0,0,135,160,3,52,26,0,136,
-		137,5,13,0,0,137,160,3,56,28,0,138,139,5,14,0,0,139,142,3,52,26,0,140,
-		141,5,15,0,0,141,143,3,52,26,0,142,140,1,0,0,0,142,143,1,0,0,0,143,160,
-		1,0,0,0,144,145,5,16,0,0,145,146,5,17,0,0,146,147,5,82,0,0,147,148,5,12,
-		0,0,148,149,5,18,0,0,149,160,7,0,0,0,150,151,5,21,0,0,151,152,5,11,0,0,
-		152,153,3,52,26,0,153,154,5,15,0,0,154,155,3,52,26,0,155,156,5,22,0,0,
-		156,157,3,56,28,0,157,160,1,0,0,0,158,160,3,36,18,0,159,132,1,0,0,0,159,
-		134,1,0,0,0,159,136,1,0,0,0,159,138,1,0,0,0,159,144,1,0,0,0,159,150,1,
-		0,0,0,159,158,1,0,0,0,160,23,1,0,0,0,161,162,5,23,0,0,162,164,3,56,28,
-		0,163,165,3,58,29,0,164,163,1,0,0,0,164,165,1,0,0,0,165,167,1,0,0,0,166,
-		168,5,64,0,0,167,166,1,0,0,0,167,168,1,0,0,0,168,169,1,0,0,0,169,173,5,
-		65,0,0,170,172,3,26,13,0,171,170,1,0,0,0,172,175,1,0,0,0,173,171,1,0,0,
-		0,173,174,1,0,0,0,174,176,1,0,0,0,175,173,1,0,0,0,176,177,5,66,0,0,177,
-		25,1,0,0,0,178,179,5,24,0,0,179,194,5,81,0,0,180,181,5,25,0,0,181,194,
-		3,54,27,0,182,183,5,26,0,0,183,194,3,52,26,0,184,185,5,27,0,0,185,186,
-		3,52,26,0,186,187,5,15,0,0,187,188,3,52,26,0,188,194,1,0,0,0,189,190,5,
-		28,0,0,190,191,5,29,0,0,191,194,3,52,26,0,192,194,5,30,0,0,193,178,1,0,
-		0,0,193,180,1,0,0,0,193,182,1,0,0,0,193,184,1,0,0,0,193,189,1,0,0,0,193,
-		192,1,0,0,0,194,27,1,0,0,0,195,196,5,31,0,0,196,197,3,56,28,0,197,198,
-		5,70,0,0,198,199,3,46,23,0,199,29,1,0,0,0,200,202,5,32,0,0,201,200,1,0,
-		0,0,201,202,1,0,0,0,202,203,1,0,0,0,203,204,7,1,0,0,204,205,5,36,0,0,205,
-		207,3,56,28,0,206,208,3,58,29,0,207,206,1,0,0,0,207,208,1,0,0,0,208,209,
-		1,0,0,0,209,213,5,65,0,0,210,212,3,32,16,0,211,210,1,0,0,0,212,215,1,0,
-		0,0,213,211,1,0,0,0,213,214,1,0,0,0,214,216,1,0,0,0,215,213,1,0,0,0,216,
-		217,5,66,0,0,217,31,1,0,0,0,218,219,5,39,0,0,219,222,3,46,23,0,220,222,
-		3,36,18,0,221,218,1,0,0,0,221,220,1,0,0,0,222,33,1,0,0,0,223,224,5,37,
-		0,0,224,225,5,36,0,0,225,228,3,56,28,0,226,227,5,38,0,0,227,229,3,58,29,
-		0,228,226,1,0,0,0,228,229,1,0,0,0,229,35,1,0,0,0,230,231,5,40,0,0,231,
-		233,3,56,28,0,232,234,3,58,29,0,233,232,1,0,0,0,233,234,1,0,0,0,234,240,
-		1,0,0,0,235,237,5,41,0,0,236,238,3,58,29,0,237,236,1,0,0,0,237,238,1,0,
-		0,0,238,240,1,0,0,0,239,230,1,0,0,0,239,235,1,0,0,0,240,37,1,0,0,0,241,
-		242,5,43,0,0,242,245,3,56,28,0,243,244,5,44,0,0,244,246,3,56,28,0,245,
-		243,1,0,0,0,245,246,1,0,0,0,246,247,1,0,0,0,247,251,5,65,0,0,248,250,3,
-		42,21,0,249,248,1,0,0,0,250,253,1,0,0,0,251,249,1,0,0,0,251,252,1,0,0,
-		0,252,254,1,0,0,0,253,251,1,0,0,0,254,255,5,66,0,0,255,39,1,0,0,0,256,
-		257,5,42,0,0,257,260,3,58,29,0,258,259,5,44,0,0,259,261,3,56,28,0,260,
-		258,1,0,0,0,260,261,1,0,0,0,261,262,1,0,0,0,262,266,5,65,0,0,263,265,3,
-		42,21,0,264,263,1,0,0,0,265,268,1,0,0,0,266,264,1,0,0,0,266,267,1,0,0,
-		0,267,269,1,0,0,0,268,266,1,0,0,0,269,270,5,66,0,0,270,41,1,0,0,0,271,
-		272,5,45,0,0,272,302,3,52,26,0,273,274,5,8,0,0,274,275,3,56,28,0,275,276,
-		3,52,26,0,276,277,5,46,0,0,277,302,1,0,0,0,278,279,5,11,0,0,279,280,7,
-		2,0,0,280,281,3,52,26,0,281,282,5,46,0,0,282,302,1,0,0,0,283,284,3,56,
-		28,0,284,285,3,44,22,0,285,286,3,52,26,0,286,287,5,46,0,0,287,302,1,0,
-		0,0,288,289,5,49,0,0,289,299,7,3,0,0,290,291,5,38,0,0,291,296,3,56,28,
-		0,292,293,5,69,0,0,293,295,3,56,28,0,294,292,1,0,0,0,295,298,1,0,0,0,296,
-		294,1,0,0,0,296,297,1,0,0,0,297,300,1,0,0,0,298,296,1,0,0,0,299,290,1,
-		0,0,0,299,300,1,0,0,0,300,302,1,0,0,0,301,271,1,0,0,0,301,273,1,0,0,0,
-		301,278,1,0,0,0,301,283,1,0,0,0,301,288,1,0,0,0,302,43,1,0,0,0,303,307,
-		5,54,0,0,304,307,5,55,0,0,305,307,3,52,26,0,306,303,1,0,0,0,306,304,1,
-		0,0,0,306,305,1,0,0,0,307,45,1,0,0,0,308,309,6,23,-1,0,309,315,3,48,24,
-		0,310,311,5,77,0,0,311,315,3,46,23,8,312,313,5,52,0,0,313,315,3,46,23,
-		3,314,308,1,0,0,0,314,310,1,0,0,0,314,312,1,0,0,0,315,339,1,0,0,0,316,
-		317,10,7,0,0,317,318,7,4,0,0,318,338,3,46,23,8,319,320,10,6,0,0,320,321,
-		7,5,0,0,321,338,3,46,23,7,322,323,10,5,0,0,323,324,7,6,0,0,324,338,3,46,
-		23,6,325,326,10,2,0,0,326,327,5,50,0,0,327,338,3,46,23,3,328,329,10,1,
-		0,0,329,330,5,51,0,0,330,338,3,46,23,2,331,332,10,4,0,0,332,334,5,53,0,
-		0,333,335,5,52,0,0,334,333,1,0,0,0,334,335,1,0,0,0,335,336,1,0,0,0,336,
-		338,7,7,0,0,337,316,1,0,0,0,337,319,1,0,0,0,337,322,1,0,0,0,337,325,1,
-		0,0,0,337,328,1,0,0,0,337,331,1,0,0,0,338,341,1,0,0,0,339,337,1,0,0,0,
-		339,340,1,0,0,0,340,47,1,0,0,0,341,339,1,0,0,0,342,343,5,67,0,0,343,344,
-		3,46,23,0,344,345,5,68,0,0,345,376,1,0,0,0,346,376,3,52,26,0,347,376,7,
-		7,0,0,348,349,3,56,28,0,349,358,5,67,0,0,350,355,3,50,25,0,351,352,5,69,
-		0,0,352,354,3,50,25,0,353,351,1,0,0,0,354,357,1,0,0,0,355,353,1,0,0,0,
-		355,356,1,0,0,0,356,359,1,0,0,0,357,355,1,0,0,0,358,350,1,0,0,0,358,359,
-		1,0,0,0,359,360,1,0,0,0,360,361,5,68,0,0,361,376,1,0,0,0,362,376,5,45,
-		0,0,363,364,5,12,0,0,364,376,7,2,0,0,365,366,5,59,0,0,366,372,5,58,0,0,
-		367,368,5,57,0,0,368,373,5,11,0,0,369,370,5,21,0,0,370,373,5,11,0,0,371,
-		373,3,56,28,0,372,367,1,0,0,0,372,369,1,0,0,0,372,371,1,0,0,0,373,376,
-		1,0,0,0,374,376,3,56,28,0,375,342,1,0,0,0,375,346,1,0,0,0,375,347,1,0,
-		0,0,375,348,1,0,0,0,375,362,1,0,0,0,375,363,1,0,0,0,375,365,1,0,0,0,375,
-		374,1,0,0,0,376,49,1,0,0,0,377,378,5,57,0,0,378,381,3,52,26,0,379,381,
-		3,46,23,0,380,377,1,0,0,0,380,379,1,0,0,0,381,51,1,0,0,0,382,384,5,82,
-		0,0,383,385,3,54,27,0,384,383,1,0,0,0,384,385,1,0,0,0,385,53,1,0,0,0,386,
-		387,7,8,0,0,387,55,1,0,0,0,388,389,5,84,0,0,389,57,1,0,0,0,390,391,5,85,
-		0,0,391,59,1,0,0,0,38,63,82,108,115,120,127,142,159,164,167,173,193,201,
-		207,213,221,228,233,237,239,245,251,260,266,296,299,301,306,314,334,337,
-		339,355,358,372,375,380,384
+		2,29,7,29,2,30,7,30,1,0,5,0,64,8,0,10,0,12,0,67,9,0,1,0,1,0,1,1,1,1,1,
+		1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,1,3,1,85,8,1,1,2,1,2,1,2,1,
+		3,1,3,1,3,1,4,1,4,1,4,1,5,1,5,1,5,1,6,1,6,1,6,1,6,1,6,1,6,1,7,1,7,1,7,
+		1,7,5,7,109,8,7,10,7,12,7,112,9,7,1,8,1,8,1,8,1,8,3,8,118,8,8,1,9,1,9,
+		1,9,3,9,123,8,9,1,9,5,9,126,8,9,10,9,12,9,129,9,9,1,10,1,10,1,10,1,11,
+		1,11,1,11,5,11,137,8,11,10,11,12,11,140,9,11,1,11,1,11,1,12,1,12,1,12,
+		5,12,147,8,12,10,12,12,12,150,9,12,1,12,1,12,1,12,1,12,1,12,1,12,1,12,
+		1,12,3,12,160,8,12,1,12,1,12,1,12,1,12,1,12,1,12,1,12,1,12,1,12,1,12,1,
+		12,1,12,1,12,1,12,1,12,3,12,177,8,12,1,13,1,13,1,13,3,13,182,8,13,1,13,
+		3,13,185,8,13,1,13,1,13,5,13,189,8,13,10,13,12,13,192,9,13,1,13,1,13,1,
+		14,1,14,1,14,1,14,1,14,1,14,1,14,1,14,1,14,1,14,1,14,1,14,1,14,1,14,1,
+		14,3,14,211,8,14,1,15,1,15,1,15,1,15,1,15,1,16,3,16,219,8,16,1,16,1,16,
+		1,16,1,16,3,16,225,8,16,1,16,1,16,5,16,229,8,16,10,16,12,16,232,9,16,1,
+		16,1,16,1,17,1,17,1,17,3,17,239,8,17,1,18,1,18,1,18,1,18,1,18,3,18,246,
+		8,18,1,19,1,19,1,19,3,19,251,8,19,1,19,1,19,3,19,255,8,19,3,19,257,8,19,
+		1,20,1,20,1,20,1,20,3,20,263,8,20,1,20,1,20,5,20,267,8,20,10,20,12,20,
+		270,9,20,1,20,1,20,1,21,1,21,1,21,1,21,3,21,278,8,21,1,21,1,21,5,21,282,
+		8,21,10,21,12,21,285,9,21,1,21,1,21,1,22,1,22,1,22,1,22,1,22,1,22,1,22,
+		1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,
+		1,22,1,22,5,22,312,8,22,10,22,12,22,315,9,22,3,22,317,8,22,3,22,319,8,
+		22,1,23,1,23,1,23,3,23,324,8,23,1,24,1,24,1,24,1,24,1,24,1,24,3,24,332,
+		8,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,
+		1,24,1,24,1,24,1,24,1,24,3,24,352,8,24,1,24,5,24,355,8,24,10,24,12,24,
+		358,9,24,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,5,25,371,
+		8,25,10,25,12,25,374,9,25,3,25,376,8,25,1,25,1,25,1,25,1,25,1,25,1,25,
+		1,25,1,25,1,25,1,25,1,25,1,25,3,25,390,8,25,1,25,3,25,393,8,25,1,26,1,
+		26,1,26,3,26,398,8,26,1,27,1,27,3,27,402,8,27,1,28,1,28,1,29,1,29,1,30,
+		1,30,1,30,0,1,48,31,0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,
+		38,40,42,44,46,48,50,52,54,56,58,60,0,9,1,0,19,20,1,0,33,34,1,0,47,48,
+		1,0,33,35,2,0,56,56,79,80,1,0,77,78,1,0,71,76,1,0,54,55,1,0,84,85,455,
+		0,65,1,0,0,0,2,84,1,0,0,0,4,86,1,0,0,0,6,89,1,0,0,0,8,92,1,0,0,0,10,95,
+		1,0,0,0,12,98,1,0,0,0,14,104,1,0,0,0,16,117,1,0,0,0,18,119,1,0,0,0,20,
+		130,1,0,0,0,22,133,1,0,0,0,24,176,1,0,0,0,26,178,1,0,0,0,28,210,1,0,0,
+		0,30,212,1,0,0,0,32,218,1,0,0,0,34,238,1,0,0,0,36,240,1,0,0,0,38,256,1,
+		0,0,0,40,258,1,0,0,0,42,273,1,0,0,0,44,318,1,0,0,0,46,323,1,0,0,0,48,331,
+		1,0,0,0,50,392,1,0,0,0,52,397,1,0,0,0,54,399,1,0,0,0,56,403,1,0,0,0,58,
+		405,1,0,0,0,60,407,1,0,0,0,62,64,3,2,1,0,63,62,1,0,0,0,64,67,1,0,0,0,65,
+		63,1,0,0,0,65,66,1,0,0,0,66,68,1,0,0,0,67,65,1,0,0,0,68,69,5,0,0,1,69,
+		1,1,0,0,0,70,85,3,4,2,0,71,85,3,6,3,0,72,85,3,8,4,0,73,85,3,10,5,0,74,
+		85,3,12,6,0,75,85,3,14,7,0,76,85,3,18,9,0,77,85,3,22,11,0,78,85,3,26,13,
+		0,79,85,3,30,15,0,80,85,3,32,16,0,81,85,3,36,18,0,82,85,3,40,20,0,83,85,
+		3,42,21,0,84,70,1,0,0,0,84,71,1,0,0,0,84,72,1,0,0,0,84,73,1,0,0,0,84,74,
+		1,0,0,0,84,75,1,0,0,0,84,76,1,0,0,0,84,77,1,0,0,0,84,78,1,0,0,0,84,79,
+		1,0,0,0,84,80,1,0,0,0,84,81,1,0,0,0,84,82,1,0,0,0,84,83,1,0,0,0,85,3,1,
+		0,0,0,86,87,5,1,0,0,87,88,3,58,29,0,88,5,1,0,0,0,89,90,5,2,0,0,90,91,3,
+		60,30,0,91,7,1,0,0,0,92,93,5,3,0,0,93,94,5,81,0,0,94,9,1,0,0,0,95,96,5,
+		4,0,0,96,97,3,58,29,0,97,11,1,0,0,0,98,99,5,60,0,0,99,100,5,61,0,0,100,
+		101,5,62,0,0,101,102,5,63,0,0,102,103,3,58,29,0,103,13,1,0,0,0,104,105,
+		5,5,0,0,105,106,3,58,29,0,106,110,3,60,30,0,107,109,3,16,8,0,108,107,1,
+		0,0,0,109,112,1,0,0,0,110,108,1,0,0,0,110,111,1,0,0,0,111,15,1,0,0,0,112,
+		110,1,0,0,0,113,114,5,6,0,0,114,118,3,60,30,0,115,116,5,7,0,0,116,118,
+		3,60,30,0,117,113,1,0,0,0,117,115,1,0,0,0,118,17,1,0,0,0,119,120,5,8,0,
+		0,120,122,3,58,29,0,121,123,3,60,30,0,122,121,1,0,0,0,122,123,1,0,0,0,
+		123,127,1,0,0,0,124,126,3,20,10,0,125,124,1,0,0,0,126,129,1,0,0,0,127,
+		125,1,0,0,0,127,128,1,0,0,0,128,19,1,0,0,0,129,127,1,0,0,0,130,131,5,64,
+		0,0,131,132,3,60,30,0,132,21,1,0,0,0,133,134,5,9,0,0,134,138,5,66,0,0,
+		135,137,3,24,12,0,136,135,1,0,0,0,137,140,1,0,0,0,138,136,1,0,0,0,138,
+		139,1,0,0,0,139,141,1,0,0,0,140,138,1,0,0,0,141,142,5,67,0,0,142,23,1,
+		0,0,0,143,144,5,10,0,0,144,148,3,58,29,0,145,147,3,20,10,0,146,145,1,0,
+		0,0,147,150,1,0,0,0,148,146,1,0,0,0,148,149,1,0,0,0,149,177,1,0,0,0,150,
+		148,1,0,0,0,151,152,5,11,0,0,152,177,3,54,27,0,153,154,5,13,0,0,154,177,
+		3,58,29,0,155,156,5,14,0,0,156,159,3,54,27,0,157,158,5,15,0,0,158,160,
+		3,54,27,0,159,157,1,0,0,0,159,160,1,0,0,0,160,177,1,0,0,0,161,162,5,16,
+		0,0,162,163,5,17,0,0,163,164,5,83,0,0,164,165,5,12,0,0,165,166,5,18,0,
+		0,166,177,7,0,0,0,167,168,5,21,0,0,168,169,5,11,0,0,169,170,3,54,27,0,
+		170,171,5,15,0,0,171,172,3,54,27,0,172,173,5,22,0,0,173,174,3,58,29,0,
+		174,177,1,0,0,0,175,177,3,38,19,0,176,143,1,0,0,0,176,151,1,0,0,0,176,
+		153,1,0,0,0,176,155,1,0,0,0,176,161,1,0,0,0,176,167,1,0,0,0,176,175,1,
+		0,0,0,177,25,1,0,0,0,178,179,5,23,0,0,179,181,3,58,29,0,180,182,3,60,30,
+		0,181,180,1,0,0,0,181,182,1,0,0,0,182,184,1,0,0,0,183,185,5,65,0,0,184,
+		183,1,0,0,0,184,185,1,0,0,0,185,186,1,0,0,0,186,190,5,66,0,0,187,189,3,
+		28,14,0,188,187,1,0,0,0,189,192,1,0,0,0,190,188,1,0,0,0,190,191,1,0,0,
+		0,191,193,1,0,0,0,192,190,1,0,0,0,193,194,5,67,0,0,194,27,1,0,0,0,195,
+		196,5,24,0,0,196,211,5,82,0,0,197,198,5,25,0,0,198,211,3,56,28,0,199,200,
+		5,26,0,0,200,211,3,54,27,0,201,202,5,27,0,0,202,203,3,54,27,0,203,204,
+		5,15,0,0,204,205,3,54,27,0,205,211,1,0,0,0,206,207,5,28,0,0,207,208,5,
+		29,0,0,208,211,3,54,27,0,209,211,5,30,0,0,210,195,1,0,0,0,210,197,1,0,
+		0,0,210,199,1,0,0,0,210,201,1,0,0,0,210,206,1,0,0,0,210,209,1,0,0,0,211,
+		29,1,0,0,0,212,213,5,31,0,0,213,214,3,58,29,0,214,215,5,71,0,0,215,216,
+		3,48,24,0,216,31,1,0,0,0,217,219,5,32,0,0,218,217,1,0,0,0,218,219,1,0,
+		0,0,219,220,1,0,0,0,220,221,7,1,0,0,221,222,5,36,0,0,222,224,3,58,29,0,
+		223,225,3,60,30,0,224,223,1,0,0,0,224,225,1,0,0,0,225,226,1,0,0,0,226,
+		230,5,66,0,0,227,229,3,34,17,0,228,227,1,0,0,0,229,232,1,0,0,0,230,228,
+		1,0,0,0,230,231,1,0,0,0,231,233,1,0,0,0,232,230,1,0,0,0,233,234,5,67,0,
+		0,234,33,1,0,0,0,235,236,5,39,0,0,236,239,3,48,24,0,237,239,3,38,19,0,
+		238,235,1,0,0,0,238,237,1,0,0,0,239,35,1,0,0,0,240,241,5,37,0,0,241,242,
+		5,36,0,0,242,245,3,58,29,0,243,244,5,38,0,0,244,246,3,60,30,0,245,243,
+		1,0,0,0,245,246,1,0,0,0,246,37,1,0,0,0,247,248,5,40,0,0,248,250,3,58,29,
+		0,249,251,3,60,30,0,250,249,1,0,0,0,250,251,1,0,0,0,251,257,1,0,0,0,252,
+		254,5,41,0,0,253,255,3,60,30,0,254,253,1,0,0,0,254,255,1,0,0,0,255,257,
+		1,0,0,0,256,247,1,0,0,0,256,252,1,0,0,0,257,39,1,0,0,0,258,259,5,43,0,
+		0,259,262,3,58,29,0,260,261,5,44,0,0,261,263,3,58,29,0,262,260,1,0,0,0,
+		262,263,1,0,0,0,263,264,1,0,0,0,264,268,5,66,0,0,265,267,3,44,22,0,266,
+		265,1,0,0,0,267,270,1,0,0,0,268,266,1,0,0,0,268,269,1,0,0,0,269,271,1,
+		0,0,0,270,268,1,0,0,0,271,272,5,67,0,0,272,41,1,0,0,0,273,274,5,42,0,0,
+		274,277,3,60,30,0,275,276,5,44,0,0,276,278,3,58,29,0,277,275,1,0,0,0,277,
+		278,1,0,0,0,278,279,1,0,0,0,279,283,5,66,0,0,280,282,3,44,22,0,281,280,
+		1,0,0,0,282,285,1,0,0,0,283,281,1,0,0,0,283,284,1,0,0,0,284,286,1,0,0,
+		0,285,283,1,0,0,0,286,287,5,67,0,0,287,43,1,0,0,0,288,289,5,45,0,0,289,
+		319,3,54,27,0,290,291,5,8,0,0,291,292,3,58,29,0,292,293,3,54,27,0,293,
+		294,5,46,0,0,294,319,1,0,0,0,295,296,5,11,0,0,296,297,7,2,0,0,297,298,
+		3,54,27,0,298,299,5,46,0,0,299,319,1,0,0,0,300,301,3,58,29,0,301,302,3,
+		46,23,0,302,303,3,54,27,0,303,304,5,46,0,0,304,319,1,0,0,0,305,306,5,49,
+		0,0,306,316,7,3,0,0,307,308,5,38,0,0,308,313,3,58,29,0,309,310,5,70,0,
+		0,310,312,3,58,29,0,311,309,1,0,0,0,312,315,1,0,0,0,313,311,1,0,0,0,313,
+		314,1,0,0,0,314,317,1,0,0,0,315,313,1,0,0,0,316,307,1,0,0,0,316,317,1,
+		0,0,0,317,319,1,0,0,0,318,288,1,0,0,0,318,290,1,0,0,0,318,295,1,0,0,0,
+		318,300,1,0,0,0,318,305,1,0,0,0,319,45,1,0,0,0,320,324,5,54,0,0,321,324,
+		5,55,0,0,322,324,3,54,27,0,323,320,1,0,0,0,323,321,1,0,0,0,323,322,1,0,
+		0,0,324,47,1,0,0,0,325,326,6,24,-1,0,326,332,3,50,25,0,327,328,5,78,0,
+		0,328,332,3,48,24,8,329,330,5,52,0,0,330,332,3,48,24,3,331,325,1,0,0,0,
+		331,327,1,0,0,0,331,329,1,0,0,0,332,356,1,0,0,0,333,334,10,7,0,0,334,335,
+		7,4,0,0,335,355,3,48,24,8,336,337,10,6,0,0,337,338,7,5,0,0,338,355,3,48,
+		24,7,339,340,10,5,0,0,340,341,7,6,0,0,341,355,3,48,24,6,342,343,10,2,0,
+		0,343,344,5,50,0,0,344,355,3,48,24,3,345,346,10,1,0,0,346,347,5,51,0,0,
+		347,355,3,48,24,2,348,349,10,4,0,0,349,351,5,53,0,0,350,352,5,52,0,0,351,
+		350,1,0,0,0,351,352,1,0,0,0,352,353,1,0,0,0,353,355,7,7,0,0,354,333,1,
+		0,0,0,354,336,1,0,0,0,354,339,1,0,0,0,354,342,1,0,0,0,354,345,1,0,0,0,
+		354,348,1,0,0,0,355,358,1,0,0,0,356,354,1,0,0,0,356,357,1,0,0,0,357,49,
+		1,0,0,0,358,356,1,0,0,0,359,360,5,68,0,0,360,361,3,48,24,0,361,362,5,69,
+		0,0,362,393,1,0,0,0,363,393,3,54,27,0,364,393,7,7,0,0,365,366,3,58,29,
+		0,366,375,5,68,0,0,367,372,3,52,26,0,368,369,5,70,0,0,369,371,3,52,26,
+		0,370,368,1,0,0,0,371,374,1,0,0,0,372,370,1,0,0,0,372,373,1,0,0,0,373,
+		376,1,0,0,0,374,372,1,0,0,0,375,367,1,0,0,0,375,376,1,0,0,0,376,377,1,
+		0,0,0,377,378,5,69,0,0,378,393,1,0,0,0,379,393,5,45,0,0,380,381,5,12,0,
+		0,381,393,7,2,0,0,382,383,5,59,0,0,383,389,5,58,0,0,384,385,5,57,0,0,385,
+		390,5,11,0,0,386,387,5,21,0,0,387,390,5,11,0,0,388,390,3,58,29,0,389,384,
+		1,0,0,0,389,386,1,0,0,0,389,388,1,0,0,0,390,393,1,0,0,0,391,393,3,58,29,
+		0,392,359,1,0,0,0,392,363,1,0,0,0,392,364,1,0,0,0,392,365,1,0,0,0,392,
+		379,1,0,0,0,392,380,1,0,0,0,392,382,1,0,0,0,392,391,1,0,0,0,393,51,1,0,
+		0,0,394,395,5,57,0,0,395,398,3,54,27,0,396,398,3,48,24,0,397,394,1,0,0,
+		0,397,396,1,0,0,0,398,53,1,0,0,0,399,401,5,83,0,0,400,402,3,56,28,0,401,
+		400,1,0,0,0,401,402,1,0,0,0,402,55,1,0,0,0,403,404,7,8,0,0,404,57,1,0,
+		0,0,405,406,5,85,0,0,406,59,1,0,0,0,407,408,5,86,0,0,408,61,1,0,0,0,40,
+		65,84,110,117,122,127,138,148,159,176,181,184,190,210,218,224,230,238,
+		245,250,254,256,262,268,277,283,313,316,318,323,331,351,354,356,372,375,
+		389,392,397,401
 	};
 
 	public static readonly ATN _ATN =
