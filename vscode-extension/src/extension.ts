@@ -1,6 +1,7 @@
 // The IL-2 Protocols extension: a client for the IL-2 language server (`il2 lsp`), the generated C#
 // preview, and protocol scenarios in the Test Explorer.
 import * as vscode from 'vscode';
+import { compareWithCommitteeVersion } from './compare';
 import { GENERATED_SCHEME, GeneratedCSharpProvider, showGeneratedCSharp } from './generatedCSharp';
 import { ScenarioTests } from './scenarios';
 import { Il2Server } from './server';
@@ -27,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): void {
       showGeneratedCSharp(resource instanceof vscode.Uri ? resource : undefined),
     ),
     vscode.commands.registerCommand('il2.runProtocolTests', () => runProtocolTests(scenarios)),
+    vscode.commands.registerCommand('il2.compareWithCommitteeVersion', () => compareWithCommitteeVersion(s)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('il2.server.path')) {
         void s.restart();

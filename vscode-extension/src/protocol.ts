@@ -24,3 +24,19 @@ export interface RunScenariosResult {
 
 /** `il2/runScenarios`: runs every scenario of a document against its rules. */
 export const runScenariosRequest = new RequestType<Il2DocumentParams, RunScenariosResult, void>('il2/runScenarios');
+
+export interface CompareWithRevisionParams {
+  readonly textDocument: TextDocumentIdentifier;
+  readonly revision: string;
+}
+
+export interface CompareWithRevisionResult {
+  readonly markdown?: string | null;
+  readonly verdict?: string | null;
+  readonly error?: string | null;
+}
+
+/** `il2/compareWithRevision`: the semantic diff between the committee's version (a git revision) and the editor's text. */
+export const compareWithRevisionRequest = new RequestType<CompareWithRevisionParams, CompareWithRevisionResult, void>(
+  'il2/compareWithRevision',
+);

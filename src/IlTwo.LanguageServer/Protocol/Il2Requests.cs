@@ -10,3 +10,9 @@ public sealed record ScenarioRunResult(string Title, bool Passed, string Message
 
 /// <summary><c>il2/runScenarios</c>: every scenario of the document, run by the interpreter.</summary>
 public sealed record RunScenariosResult(IReadOnlyList<ScenarioRunResult> Results);
+
+/// <summary><c>il2/compareWithRevision</c> params: the open document and the git revision holding the committee's version.</summary>
+public sealed record CompareWithRevisionParams(TextDocumentIdentifier TextDocument, string Revision);
+
+/// <summary>The semantic diff as Markdown (committee-packet text) and its one-line verdict, or the reason there is none.</summary>
+public sealed record CompareWithRevisionResult(string? Markdown, string? Verdict, string? Error);

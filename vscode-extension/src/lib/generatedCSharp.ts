@@ -1,7 +1,8 @@
 // The text of the read-only "generated C#" document. No `vscode` import here.
 
 export interface GeneratedCSharpResult {
-  readonly code: string | null;
+  /** Absent (left out of the JSON) or null when there is no code. */
+  readonly code?: string | null;
   readonly diagnostics: readonly string[];
 }
 
@@ -9,7 +10,7 @@ export interface GeneratedCSharpResult {
 export function renderGeneratedCSharp(sourceName: string, result: GeneratedCSharpResult): string {
   const comment = (line: string): string => `// ${line}`.trimEnd();
   const diagnostics = result.diagnostics.flatMap((d) => d.split(/\r?\n/)).map((d) => comment(d));
-  if (result.code === null) {
+  if (result.code === null || result.code === undefined) {
     return [
       comment(`No C# was generated for ${sourceName}.`),
       ...(diagnostics.length > 0 ? [comment('Fix these first:'), ...diagnostics] : [comment('The server gave no reason.')]),

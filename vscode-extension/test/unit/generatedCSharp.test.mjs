@@ -23,3 +23,9 @@ test('code with warnings: the warnings come first as comments', () => {
 test('a failed request is explained', () => {
   assert.match(renderGeneratedCSharpFailure('p.il2', 'not running'), /^\/\/ No C# could be requested for p\.il2: not running/);
 });
+
+test('a result without a code field (the server leaves nulls out) reads as no code', () => {
+  const text = renderGeneratedCSharp('p.il2', { diagnostics: ['p.il2(1,1): error IL0101: missing protocol'] });
+  assert.match(text, /^\/\/ No C# was generated for p\.il2\./);
+  assert.match(text, /IL0101/);
+});

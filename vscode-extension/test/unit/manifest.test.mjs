@@ -34,14 +34,15 @@ test('the il2 language, its grammar, configuration and snippets', () => {
   assert.equal(grammar.scopeName, 'source.il2');
 });
 
-test('the three commands, and no command for a feature that does not exist yet', () => {
+test('the four commands, each with the title the issue names', () => {
   const commands = Object.fromEntries(contributes.commands.map((c) => [c.command, `${c.category}: ${c.title}`]));
   assert.deepEqual(commands, {
     'il2.showGeneratedCSharp': 'IL-2 Protocols: Show Generated C#',
     'il2.runProtocolTests': 'IL-2 Protocols: Run Protocol Tests',
+    'il2.compareWithCommitteeVersion': 'IL-2 Protocols: Compare with Committee Version',
     'il2.restartServer': 'IL-2 Protocols: Restart Language Server',
   });
-  assert.ok(!JSON.stringify(pkg).toLowerCase().includes('compare'));
+  assert.equal(contributes.configuration.properties['il2.committeeRevision'].default, 'HEAD');
 });
 
 test('settings', () => {
