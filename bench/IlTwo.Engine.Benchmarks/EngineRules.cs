@@ -6,6 +6,8 @@ using IlTwo.Dsl.Compilation;
 using IlTwo.Runtime.Evaluation;
 using IlTwo.Runtime.Protocols;
 
+using IlTwo.Dsl.Syntax;
+
 namespace IlTwo.Engine.Benchmarks;
 
 /// <summary>
@@ -166,10 +168,10 @@ public sealed class EngineRules
             case BoundConstantReference { Constant.Value: { } value }:
                 Condition(value, text);
                 return;
-            case BoundBinary { Kind: BoundBinaryKind.And or BoundBinaryKind.Or } b:
+            case BoundBinary { Kind: BinaryOperator.And or BinaryOperator.Or } b:
                 text.Append('(');
                 Condition(b.Left, text);
-                text.Append(b.Kind == BoundBinaryKind.And ? " && " : " || ");
+                text.Append(b.Kind == BinaryOperator.And ? " && " : " || ");
                 Condition(b.Right, text);
                 text.Append(')');
                 return;
@@ -178,11 +180,11 @@ public sealed class EngineRules
                 Number(b.Left, text);
                 text.Append(b.Kind switch
                 {
-                    BoundBinaryKind.Less => " < ",
-                    BoundBinaryKind.LessOrEqual => " <= ",
-                    BoundBinaryKind.Greater => " > ",
-                    BoundBinaryKind.GreaterOrEqual => " >= ",
-                    BoundBinaryKind.Equal => " == ",
+                    BinaryOperator.Less => " < ",
+                    BinaryOperator.LessOrEqual => " <= ",
+                    BinaryOperator.Greater => " > ",
+                    BinaryOperator.GreaterOrEqual => " >= ",
+                    BinaryOperator.Equal => " == ",
                     _ => " != ",
                 });
                 Number(b.Right, text);
@@ -226,10 +228,10 @@ public sealed class EngineRules
                 Number(n.Operand, text);
                 text.Append(')');
                 return;
-            case BoundBinary { Kind: BoundBinaryKind.Multiply or BoundBinaryKind.Divide or BoundBinaryKind.Add or BoundBinaryKind.Subtract } b:
+            case BoundBinary { Kind: BinaryOperator.Multiply or BinaryOperator.Divide or BinaryOperator.Add or BinaryOperator.Subtract } b:
                 text.Append('(');
                 Number(b.Left, text);
-                text.Append(b.Kind switch { BoundBinaryKind.Multiply => " * ", BoundBinaryKind.Divide => " / ", BoundBinaryKind.Add => " + ", _ => " - " });
+                text.Append(b.Kind switch { BinaryOperator.Multiply => " * ", BinaryOperator.Divide => " / ", BinaryOperator.Add => " + ", _ => " - " });
                 Number(b.Right, text);
                 text.Append(')');
                 return;
@@ -260,15 +262,15 @@ public sealed class EngineRules
     private Expression Bool(BoundExpression e) => e switch
     {
         BoundConstantReference { Constant.Value: { } value } => Bool(value),
-        BoundBinary { Kind: BoundBinaryKind.And } b => Expression.AndAlso(Bool(b.Left), Bool(b.Right)),
-        BoundBinary { Kind: BoundBinaryKind.Or } b => Expression.OrElse(Bool(b.Left), Bool(b.Right)),
+        BoundBinary { Kind: BinaryOperator.And } b => Expression.AndAlso(Bool(b.Left), Bool(b.Right)),
+        BoundBinary { Kind: BinaryOperator.Or } b => Expression.OrElse(Bool(b.Left), Bool(b.Right)),
         BoundBinary b when b.Kind.IsComparison() => b.Kind switch
         {
-            BoundBinaryKind.Less => Expression.LessThan(Double(b.Left), Double(b.Right)),
-            BoundBinaryKind.LessOrEqual => Expression.LessThanOrEqual(Double(b.Left), Double(b.Right)),
-            BoundBinaryKind.Greater => Expression.GreaterThan(Double(b.Left), Double(b.Right)),
-            BoundBinaryKind.GreaterOrEqual => Expression.GreaterThanOrEqual(Double(b.Left), Double(b.Right)),
-            BoundBinaryKind.Equal => Expression.Equal(Double(b.Left), Double(b.Right)),
+            BinaryOperator.Less => Expression.LessThan(Double(b.Left), Double(b.Right)),
+            BinaryOperator.LessOrEqual => Expression.LessThanOrEqual(Double(b.Left), Double(b.Right)),
+            BinaryOperator.Greater => Expression.GreaterThan(Double(b.Left), Double(b.Right)),
+            BinaryOperator.GreaterOrEqual => Expression.GreaterThanOrEqual(Double(b.Left), Double(b.Right)),
+            BinaryOperator.Equal => Expression.Equal(Double(b.Left), Double(b.Right)),
             _ => Expression.NotEqual(Double(b.Left), Double(b.Right)),
         },
         BoundNot n => Expression.Not(Bool(n.Operand)),
@@ -282,10 +284,10 @@ public sealed class EngineRules
         BoundFlagLiteral f => Expression.Constant(f.Value ? 1.0 : 0.0),
         BoundConstantReference { Constant.Value: { } value } => Double(value),
         BoundNegate n => Expression.Negate(Double(n.Operand)),
-        BoundBinary { Kind: BoundBinaryKind.Multiply } b => Expression.Multiply(Double(b.Left), Double(b.Right)),
-        BoundBinary { Kind: BoundBinaryKind.Divide } b => Expression.Divide(Double(b.Left), Double(b.Right)),
-        BoundBinary { Kind: BoundBinaryKind.Add } b => Expression.Add(Double(b.Left), Double(b.Right)),
-        BoundBinary { Kind: BoundBinaryKind.Subtract } b => Expression.Subtract(Double(b.Left), Double(b.Right)),
+        BoundBinary { Kind: BinaryOperator.Multiply } b => Expression.Multiply(Double(b.Left), Double(b.Right)),
+        BoundBinary { Kind: BinaryOperator.Divide } b => Expression.Divide(Double(b.Left), Double(b.Right)),
+        BoundBinary { Kind: BinaryOperator.Add } b => Expression.Add(Double(b.Left), Double(b.Right)),
+        BoundBinary { Kind: BinaryOperator.Subtract } b => Expression.Subtract(Double(b.Left), Double(b.Right)),
         _ when IsLeaf(e) => Expression.Property(InputParameter, "V" + Input(e).ToString(CultureInfo.InvariantCulture)),
         _ => throw new NotSupportedException($"cannot translate {e.GetType().Name} to a number"),
     };

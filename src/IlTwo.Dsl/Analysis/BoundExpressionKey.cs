@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text;
 using IlTwo.Dsl.Binding;
 
+using IlTwo.Dsl.Syntax;
+
 namespace IlTwo.Dsl.Analysis;
 
 /// <summary>

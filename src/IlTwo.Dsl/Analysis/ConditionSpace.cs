@@ -2,6 +2,8 @@ using System.Collections.Immutable;
 using IlTwo.Dsl.Binding;
 using IlTwo.Runtime.Protocols;
 
+using IlTwo.Dsl.Syntax;
+
 namespace IlTwo.Dsl.Analysis;
 
 /// <summary>One quantity a condition reads (an observation's latest value, an aggregate, weight...), with the values it can take.</summary>
@@ -102,9 +104,9 @@ public sealed class ConditionSpace
                 return flag.Value != negated ? True : False;
             case BoundNot not:
                 return Dnf(not.Operand, !negated);
-            case BoundBinary { Kind: BoundBinaryKind.And } and:
+            case BoundBinary { Kind: BinaryOperator.And } and:
                 return negated ? Or(Dnf(and.Left, true), Dnf(and.Right, true)) : And(Dnf(and.Left, false), Dnf(and.Right, false));
-            case BoundBinary { Kind: BoundBinaryKind.Or } or:
+            case BoundBinary { Kind: BinaryOperator.Or } or:
                 return negated ? And(Dnf(or.Left, true), Dnf(or.Right, true)) : Or(Dnf(or.Left, false), Dnf(or.Right, false));
             case BoundIsFlag isFlag when Term(isFlag.Operand) is { } flagVariable:
                 return Constrain(flagVariable, IntervalSet.Of(Interval.Point(isFlag.Expected != negated ? 1 : 0)));
@@ -129,24 +131,24 @@ public sealed class ConditionSpace
         return Opaque(comparison, negated);
     }
 
-    private static bool Holds(BoundBinaryKind kind, double a, double b) => kind switch
+    private static bool Holds(BinaryOperator kind, double a, double b) => kind switch
     {
-        BoundBinaryKind.Less => a < b,
-        BoundBinaryKind.LessOrEqual => a <= b,
-        BoundBinaryKind.Greater => a > b,
-        BoundBinaryKind.GreaterOrEqual => a >= b,
-        BoundBinaryKind.Equal => Runtime.Evaluation.Logic.NearlyEqual(a, b),
+        BinaryOperator.Less => a < b,
+        BinaryOperator.LessOrEqual => a <= b,
+        BinaryOperator.Greater => a > b,
+        BinaryOperator.GreaterOrEqual => a >= b,
+        BinaryOperator.Equal => Runtime.Evaluation.Logic.NearlyEqual(a, b),
         _ => !Runtime.Evaluation.Logic.NearlyEqual(a, b),
     };
 
     /// <summary>The values of x for which "x kind c" holds.</summary>
-    private static IntervalSet Solve(BoundBinaryKind kind, double c) => kind switch
+    private static IntervalSet Solve(BinaryOperator kind, double c) => kind switch
     {
-        BoundBinaryKind.Less => IntervalSet.Of(new Interval(double.NegativeInfinity, false, c, false)),
-        BoundBinaryKind.LessOrEqual => IntervalSet.Of(new Interval(double.NegativeInfinity, false, c, true)),
-        BoundBinaryKind.Greater => IntervalSet.Of(new Interval(c, false, double.PositiveInfinity, false)),
-        BoundBinaryKind.GreaterOrEqual => IntervalSet.Of(new Interval(c, true, double.PositiveInfinity, false)),
-        BoundBinaryKind.Equal => IntervalSet.Of(Interval.Point(c)),
+        BinaryOperator.Less => IntervalSet.Of(new Interval(double.NegativeInfinity, false, c, false)),
+        BinaryOperator.LessOrEqual => IntervalSet.Of(new Interval(double.NegativeInfinity, false, c, true)),
+        BinaryOperator.Greater => IntervalSet.Of(new Interval(c, false, double.PositiveInfinity, false)),
+        BinaryOperator.GreaterOrEqual => IntervalSet.Of(new Interval(c, true, double.PositiveInfinity, false)),
+        BinaryOperator.Equal => IntervalSet.Of(Interval.Point(c)),
         _ => IntervalSet.Of(new Interval(double.NegativeInfinity, false, c, false), new Interval(c, false, double.PositiveInfinity, false)),
     };
 
@@ -221,10 +223,10 @@ public sealed class ConditionSpace
         BoundQuantityLiteral l => l.Value,
         BoundConstantReference c when c.Constant.Value is { } v => ConstantValue(v),
         BoundNegate n => -ConstantValue(n.Operand),
-        BoundBinary { Kind: BoundBinaryKind.Multiply } b => ConstantValue(b.Left) * ConstantValue(b.Right),
-        BoundBinary { Kind: BoundBinaryKind.Divide } b => ConstantValue(b.Right) is { } d and not 0 ? ConstantValue(b.Left) / d : null,
-        BoundBinary { Kind: BoundBinaryKind.Add } b => ConstantValue(b.Left) + ConstantValue(b.Right),
-        BoundBinary { Kind: BoundBinaryKind.Subtract } b => ConstantValue(b.Left) - ConstantValue(b.Right),
+        BoundBinary { Kind: BinaryOperator.Multiply } b => ConstantValue(b.Left) * ConstantValue(b.Right),
+        BoundBinary { Kind: BinaryOperator.Divide } b => ConstantValue(b.Right) is { } d and not 0 ? ConstantValue(b.Left) / d : null,
+        BoundBinary { Kind: BinaryOperator.Add } b => ConstantValue(b.Left) + ConstantValue(b.Right),
+        BoundBinary { Kind: BinaryOperator.Subtract } b => ConstantValue(b.Left) - ConstantValue(b.Right),
         _ => null,
     };
 }

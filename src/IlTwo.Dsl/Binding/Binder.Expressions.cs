@@ -184,7 +184,7 @@ internal sealed partial class Binder
     {
         var left = BindExpression(syntax.Left);
         var right = BindExpression(syntax.Right);
-        var kind = (BoundBinaryKind)(int)syntax.Operator;
+        var kind = syntax.Operator;
         if (left.Type is ErrorType || right.Type is ErrorType)
             return new BoundErrorExpression(syntax);
 
@@ -203,7 +203,7 @@ internal sealed partial class Binder
 
         if (left.Type is YesNoType || right.Type is YesNoType)
         {
-            if (left.Type is YesNoType && right.Type is YesNoType && kind is BoundBinaryKind.Equal or BoundBinaryKind.NotEqual)
+            if (left.Type is YesNoType && right.Type is YesNoType && kind is BinaryOperator.Equal or BinaryOperator.NotEqual)
                 return new BoundBinary(left, kind, right, BoundType.YesNo, syntax);
             _diagnostics.Report(DiagnosticCatalog.TypeMismatch, syntax.OperatorSpan, $"'{syntax.Operator.Text()}' cannot combine {left.Type.Describe()} with {right.Type.Describe()}; use 'is yes' or 'is no' for yes/no observations");
             return new BoundErrorExpression(syntax);
@@ -213,9 +213,9 @@ internal sealed partial class Binder
         var rightType = (QuantityType)right.Type;
         switch (kind)
         {
-            case BoundBinaryKind.Multiply:
+            case BinaryOperator.Multiply:
                 return Fold(new BoundBinary(left, kind, right, new QuantityType(leftType.Dimension.Multiply(rightType.Dimension)), syntax));
-            case BoundBinaryKind.Divide:
+            case BinaryOperator.Divide:
                 return Fold(new BoundBinary(left, kind, right, new QuantityType(leftType.Dimension.Divide(rightType.Dimension)), syntax));
         }
 
@@ -302,9 +302,9 @@ internal sealed partial class Binder
         BoundObservationValue o => o.Observation,
         BoundAggregate { Kind: not AggregateKind.Count } a => a.Observation,
         BoundBaseline b => b.Observation,
-        BoundBinary { Kind: BoundBinaryKind.Add or BoundBinaryKind.Subtract } b => ObservationOf(b.Left) ?? ObservationOf(b.Right),
-        BoundBinary { Kind: BoundBinaryKind.Multiply } b when b.Left.Type is QuantityType { IsDimensionless: true } => ObservationOf(b.Right),
-        BoundBinary { Kind: BoundBinaryKind.Multiply } b when b.Right.Type is QuantityType { IsDimensionless: true } => ObservationOf(b.Left),
+        BoundBinary { Kind: BinaryOperator.Add or BinaryOperator.Subtract } b => ObservationOf(b.Left) ?? ObservationOf(b.Right),
+        BoundBinary { Kind: BinaryOperator.Multiply } b when b.Left.Type is QuantityType { IsDimensionless: true } => ObservationOf(b.Right),
+        BoundBinary { Kind: BinaryOperator.Multiply } b when b.Right.Type is QuantityType { IsDimensionless: true } => ObservationOf(b.Left),
         BoundNegate n => ObservationOf(n.Operand),
         _ => null,
     };
@@ -339,10 +339,10 @@ internal sealed partial class Binder
             return binary;
         var value = binary.Kind switch
         {
-            BoundBinaryKind.Multiply => l.Value * r.Value,
-            BoundBinaryKind.Divide => r.Value == 0 ? double.NaN : l.Value / r.Value,
-            BoundBinaryKind.Add => l.Value + r.Value,
-            BoundBinaryKind.Subtract => l.Value - r.Value,
+            BinaryOperator.Multiply => l.Value * r.Value,
+            BinaryOperator.Divide => r.Value == 0 ? double.NaN : l.Value / r.Value,
+            BinaryOperator.Add => l.Value + r.Value,
+            BinaryOperator.Subtract => l.Value - r.Value,
             _ => double.NaN,
         };
         return double.IsFinite(value) ? new BoundQuantityLiteral(value, null, value, type, binary.Syntax) { } : binary;

@@ -37,23 +37,7 @@ public sealed record BoundDoses(bool Held, SyntaxNode? Syntax) : BoundExpression
 
 public sealed record BoundTimeSince(TimeSinceKind Kind, EventSymbol? Event, SyntaxNode? Syntax) : BoundExpression(BoundType.Duration, Syntax);
 
-public enum BoundBinaryKind
-{
-    Multiply,
-    Divide,
-    Add,
-    Subtract,
-    Less,
-    LessOrEqual,
-    Greater,
-    GreaterOrEqual,
-    Equal,
-    NotEqual,
-    And,
-    Or,
-}
-
-public sealed record BoundBinary(BoundExpression Left, BoundBinaryKind Kind, BoundExpression Right, BoundType ResultType, SyntaxNode? Syntax)
+public sealed record BoundBinary(BoundExpression Left, BinaryOperator Kind, BoundExpression Right, BoundType ResultType, SyntaxNode? Syntax)
     : BoundExpression(ResultType, Syntax);
 
 public sealed record BoundNot(BoundExpression Operand, SyntaxNode? Syntax) : BoundExpression(BoundType.YesNo, Syntax);
@@ -65,46 +49,3 @@ public sealed record BoundIsFlag(BoundExpression Operand, bool Expected, SyntaxN
 
 /// <summary>Stands for an expression that failed to bind; its error is already reported.</summary>
 public sealed record BoundErrorExpression(SyntaxNode? Syntax) : BoundExpression(BoundType.Error, Syntax);
-
-public static class BoundBinaryKindFacts
-{
-    public static bool IsComparison(this BoundBinaryKind kind) => kind is >= BoundBinaryKind.Less and <= BoundBinaryKind.NotEqual;
-
-    public static string Text(this BoundBinaryKind kind) => kind switch
-    {
-        BoundBinaryKind.Multiply => "x",
-        BoundBinaryKind.Divide => "/",
-        BoundBinaryKind.Add => "+",
-        BoundBinaryKind.Subtract => "-",
-        BoundBinaryKind.Less => "<",
-        BoundBinaryKind.LessOrEqual => "<=",
-        BoundBinaryKind.Greater => ">",
-        BoundBinaryKind.GreaterOrEqual => ">=",
-        BoundBinaryKind.Equal => "=",
-        BoundBinaryKind.NotEqual => "!=",
-        BoundBinaryKind.And => "and",
-        _ => "or",
-    };
-
-    /// <summary>The comparison that holds when operands are swapped (a &lt; b ⇔ b &gt; a).</summary>
-    public static BoundBinaryKind Mirror(this BoundBinaryKind kind) => kind switch
-    {
-        BoundBinaryKind.Less => BoundBinaryKind.Greater,
-        BoundBinaryKind.LessOrEqual => BoundBinaryKind.GreaterOrEqual,
-        BoundBinaryKind.Greater => BoundBinaryKind.Less,
-        BoundBinaryKind.GreaterOrEqual => BoundBinaryKind.LessOrEqual,
-        _ => kind,
-    };
-
-    /// <summary>The comparison that holds exactly when this one does not (for known values).</summary>
-    public static BoundBinaryKind Negate(this BoundBinaryKind kind) => kind switch
-    {
-        BoundBinaryKind.Less => BoundBinaryKind.GreaterOrEqual,
-        BoundBinaryKind.LessOrEqual => BoundBinaryKind.Greater,
-        BoundBinaryKind.Greater => BoundBinaryKind.LessOrEqual,
-        BoundBinaryKind.GreaterOrEqual => BoundBinaryKind.Less,
-        BoundBinaryKind.Equal => BoundBinaryKind.NotEqual,
-        BoundBinaryKind.NotEqual => BoundBinaryKind.Equal,
-        _ => kind,
-    };
-}

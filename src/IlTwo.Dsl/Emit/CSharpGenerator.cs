@@ -7,6 +7,8 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 
+using BinaryOperator = IlTwo.Dsl.Syntax.BinaryOperator;
+
 namespace IlTwo.Dsl.Emit;
 
 /// <summary>
@@ -156,8 +158,8 @@ public static class CSharpGenerator
 
         public ExpressionSyntax Truth(BoundExpression expression) => expression switch
         {
-            BoundBinary { Kind: BoundBinaryKind.And or BoundBinaryKind.Or } b => Call(b.Kind == BoundBinaryKind.And ? "And" : "Or", Truth(b.Left), Truth(b.Right)),
-            BoundBinary b when b.Kind.IsComparison() => Call(b.Kind.ToString(), Number(b.Left), Number(b.Right)),
+            BoundBinary { Kind: BinaryOperator.And or BinaryOperator.Or } b => Call(b.Kind == BinaryOperator.And ? "And" : "Or", Truth(b.Left), Truth(b.Right)),
+            BoundBinary b when Syntax.BinaryOperatorFacts.IsComparison(b.Kind) => Call(b.Kind.ToString(), Number(b.Left), Number(b.Right)),
             BoundNot n => Call("Not", Truth(n.Operand)),
             BoundIsFlag f => Call("Is", Number(f.Operand), LiteralExpression(f.Expected ? SyntaxKind.TrueLiteralExpression : SyntaxKind.FalseLiteralExpression)),
             BoundConstantReference c when c.Constant.Value is { } v => Truth(v),
@@ -181,13 +183,13 @@ public static class CSharpGenerator
                 _ => Snapshot("TimeSinceEvent", Literal(events[t.Event!])),
             }),
             BoundNegate n => PrefixUnaryExpression(SyntaxKind.UnaryMinusExpression, ParenthesizedExpression(Number(n.Operand))),
-            BoundBinary { Kind: BoundBinaryKind.Multiply or BoundBinaryKind.Divide or BoundBinaryKind.Add or BoundBinaryKind.Subtract } b =>
+            BoundBinary { Kind: BinaryOperator.Multiply or BinaryOperator.Divide or BinaryOperator.Add or BinaryOperator.Subtract } b =>
                 ParenthesizedExpression(BinaryExpression(
                     b.Kind switch
                     {
-                        BoundBinaryKind.Multiply => SyntaxKind.MultiplyExpression,
-                        BoundBinaryKind.Divide => SyntaxKind.DivideExpression,
-                        BoundBinaryKind.Add => SyntaxKind.AddExpression,
+                        BinaryOperator.Multiply => SyntaxKind.MultiplyExpression,
+                        BinaryOperator.Divide => SyntaxKind.DivideExpression,
+                        BinaryOperator.Add => SyntaxKind.AddExpression,
                         _ => SyntaxKind.SubtractExpression,
                     },
                     Number(b.Left),

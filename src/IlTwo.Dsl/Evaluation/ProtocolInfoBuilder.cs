@@ -4,6 +4,8 @@ using IlTwo.Dsl.Binding;
 using IlTwo.Dsl.Compilation;
 using IlTwo.Dsl.Review.Approvals;
 using IlTwo.Runtime.Protocols;
+using IlTwo.Dsl.Syntax;
+using RuleAction = IlTwo.Runtime.Protocols.RuleAction;
 using SyntaxRuleAction = IlTwo.Dsl.Syntax.RuleAction;
 
 namespace IlTwo.Dsl.Evaluation;
@@ -145,7 +147,7 @@ public static class ProtocolInfoBuilder
         }
 
         // `input op constant`: the input (as Walk describes it) with the constant in the observation's declared unit.
-        RuleInputInfo? Threshold(BoundExpression input, BoundBinaryKind kind, BoundExpression constant)
+        RuleInputInfo? Threshold(BoundExpression input, BinaryOperator kind, BoundExpression constant)
         {
             var literal = constant switch
             {

@@ -3,6 +3,8 @@ using IlTwo.Dsl.Compilation;
 using IlTwo.Runtime.Evaluation;
 using IlTwo.Runtime.Protocols;
 
+using IlTwo.Dsl.Syntax;
+
 namespace IlTwo.Dsl.Evaluation;
 
 /// <summary>
@@ -79,17 +81,17 @@ public sealed class ProtocolInterpreter : ProtocolRules
         var right = Evaluate(b.Right, s);
         return b.Kind switch
         {
-            BoundBinaryKind.Multiply => left * right,
-            BoundBinaryKind.Divide => left / right,
-            BoundBinaryKind.Add => left + right,
-            BoundBinaryKind.Subtract => left - right,
-            BoundBinaryKind.Less => Logic.FromTruth(Logic.Less(left, right)),
-            BoundBinaryKind.LessOrEqual => Logic.FromTruth(Logic.LessOrEqual(left, right)),
-            BoundBinaryKind.Greater => Logic.FromTruth(Logic.Greater(left, right)),
-            BoundBinaryKind.GreaterOrEqual => Logic.FromTruth(Logic.GreaterOrEqual(left, right)),
-            BoundBinaryKind.Equal => Logic.FromTruth(Logic.Equal(left, right)),
-            BoundBinaryKind.NotEqual => Logic.FromTruth(Logic.NotEqual(left, right)),
-            BoundBinaryKind.And => Logic.FromTruth(Logic.And(Logic.ToTruth(left), Logic.ToTruth(right))),
+            BinaryOperator.Multiply => left * right,
+            BinaryOperator.Divide => left / right,
+            BinaryOperator.Add => left + right,
+            BinaryOperator.Subtract => left - right,
+            BinaryOperator.Less => Logic.FromTruth(Logic.Less(left, right)),
+            BinaryOperator.LessOrEqual => Logic.FromTruth(Logic.LessOrEqual(left, right)),
+            BinaryOperator.Greater => Logic.FromTruth(Logic.Greater(left, right)),
+            BinaryOperator.GreaterOrEqual => Logic.FromTruth(Logic.GreaterOrEqual(left, right)),
+            BinaryOperator.Equal => Logic.FromTruth(Logic.Equal(left, right)),
+            BinaryOperator.NotEqual => Logic.FromTruth(Logic.NotEqual(left, right)),
+            BinaryOperator.And => Logic.FromTruth(Logic.And(Logic.ToTruth(left), Logic.ToTruth(right))),
             _ => Logic.FromTruth(Logic.Or(Logic.ToTruth(left), Logic.ToTruth(right))),
         };
     }

@@ -4,6 +4,8 @@ using IlTwo.Dsl.Compilation;
 using IlTwo.Dsl.Text;
 using IlTwo.Runtime.Evaluation;
 
+using IlTwo.Dsl.Syntax;
+
 namespace IlTwo.Dsl.Evaluation;
 
 /// <summary>A comparison in a rule and which of its outcomes the scenarios produced.</summary>

@@ -5,6 +5,8 @@ using IlTwo.Dsl.Binding;
 using IlTwo.Runtime.Protocols;
 using IlTwo.Runtime.Units;
 
+using IlTwo.Dsl.Syntax;
+
 namespace IlTwo.Dsl.Review;
 
 /// <summary>
@@ -25,7 +27,7 @@ public static class ConditionText
         {
             switch (e)
             {
-                case BoundBinary { Kind: BoundBinaryKind.And or BoundBinaryKind.Or } b:
+                case BoundBinary { Kind: BinaryOperator.And or BinaryOperator.Or } b:
                     Walk(b.Left);
                     Walk(b.Right);
                     break;
@@ -44,17 +46,17 @@ public static class ConditionText
     /// <summary>The and/or/not skeleton of a condition with its comparisons left out (two conditions with the same shape pair up atom by atom).</summary>
     public static string Shape(BoundExpression expression) => expression switch
     {
-        BoundBinary { Kind: BoundBinaryKind.And or BoundBinaryKind.Or } b => $"({Shape(b.Left)} {b.Kind.Text()} {Shape(b.Right)})",
+        BoundBinary { Kind: BinaryOperator.And or BinaryOperator.Or } b => $"({Shape(b.Left)} {b.Kind.Text()} {Shape(b.Right)})",
         BoundNot n => $"not {Shape(n.Operand)}",
         _ => "_",
     };
 
-    private static int Precedence(BoundBinaryKind kind) => kind switch
+    private static int Precedence(BinaryOperator kind) => kind switch
     {
-        BoundBinaryKind.Or => 1,
-        BoundBinaryKind.And => 2,
+        BinaryOperator.Or => 1,
+        BinaryOperator.And => 2,
         _ when kind.IsComparison() => 4,
-        BoundBinaryKind.Add or BoundBinaryKind.Subtract => 5,
+        BinaryOperator.Add or BinaryOperator.Subtract => 5,
         _ => 6,
     };
 

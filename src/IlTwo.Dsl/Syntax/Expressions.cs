@@ -46,6 +46,28 @@ public static class BinaryOperatorFacts
         _ => "?",
     };
 
+    /// <summary>The comparison that holds when operands are swapped (a &lt; b ⇔ b &gt; a).</summary>
+    public static BinaryOperator Mirror(this BinaryOperator kind) => kind switch
+    {
+        BinaryOperator.Less => BinaryOperator.Greater,
+        BinaryOperator.LessOrEqual => BinaryOperator.GreaterOrEqual,
+        BinaryOperator.Greater => BinaryOperator.Less,
+        BinaryOperator.GreaterOrEqual => BinaryOperator.LessOrEqual,
+        _ => kind,
+    };
+
+    /// <summary>The comparison that holds exactly when this one does not (for known values).</summary>
+    public static BinaryOperator Negate(this BinaryOperator kind) => kind switch
+    {
+        BinaryOperator.Less => BinaryOperator.GreaterOrEqual,
+        BinaryOperator.LessOrEqual => BinaryOperator.Greater,
+        BinaryOperator.Greater => BinaryOperator.LessOrEqual,
+        BinaryOperator.GreaterOrEqual => BinaryOperator.Less,
+        BinaryOperator.Equal => BinaryOperator.NotEqual,
+        BinaryOperator.NotEqual => BinaryOperator.Equal,
+        _ => kind,
+    };
+
     /// <summary>Binding strength, higher binds tighter (mirrors the grammar) — the formatter uses it to keep needed parentheses.</summary>
     public static int Precedence(this BinaryOperator op) => op switch
     {
