@@ -119,11 +119,17 @@ test('the il2 language server, end to end', { timeout: 120000 }, async () => {
     // An invalid name is refused.
     await assert.rejects(connection.sendRequest('textDocument/rename', { textDocument: { uri }, position: ruleAt, newName: 'when' }), /keyword/);
 
-    // Formatting is tested once the formatter lands (it is advertised only then).
-    if (init.capabilities.documentFormattingProvider) {
-      const formatting = await connection.sendRequest('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
-      assert.ok(Array.isArray(formatting));
-    }
+    // Formatting: spoil the layout of the version line, and the server's edits put it back.
+    assert.ok(init.capabilities.documentFormattingProvider, 'formatting is advertised');
+    const versionLine = positionOf(text, 'version 1.0.0', 0).line;
+    await connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 6 },
+      contentChanges: [{ range: { start: { line: versionLine, character: 'version'.length }, end: { line: versionLine, character: 'version '.length } }, text: '    ' }],
+    });
+    const formatting = await connection.sendRequest('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
+    assert.ok(Array.isArray(formatting) && formatting.length > 0, 'edits for the spoiled line');
+    assert.ok(formatting.some((e) => e.range.start.line <= versionLine && e.range.end.line >= versionLine), 'an edit covers the spoiled line');
+    assert.ok(formatting.every((e) => !e.newText.includes('version    1.0.0')), 'the edits restore one space');
 
     await connection.sendRequest('shutdown');
     await connection.sendNotification('exit');
