@@ -34,6 +34,8 @@ internal static class DecisionText
     {
         if (!double.IsFinite(value))
             return double.IsNaN(value) ? "NaN" : value > 0 ? "∞" : "-∞";
+        if (Math.Abs(value) >= 1e15)
+            return value.ToString("G6", Invariant);
         var text = value.ToString("0.####", Invariant);
         if (text is "0" or "-0")
             return value == 0 ? "0" : value.ToString("G4", Invariant);

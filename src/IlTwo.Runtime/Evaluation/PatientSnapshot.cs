@@ -279,6 +279,7 @@ public sealed class PatientSnapshot
                 [.. sorted.Select(p => p.Value)],
                 [.. sorted.Select(p => p.Source)])
             {
+                Refused = suspects.Count(s => s.Observation == i),
                 Charted = sorted.Any(p => p.ChartedUnit is not null) ? [.. sorted.Select(p => p.ChartedUnit is { } u ? new ChartedValue(p.ChartedValue!.Value, u) : (ChartedValue?)null)] : null,
             };
         }
@@ -467,6 +468,9 @@ public sealed class ObservationSeries(ObservationInfo observation, long[] ticks,
     /// in the declared unit); null when no value was converted.
     /// </summary>
     public ImmutableArray<ChartedValue?>? Charted { get; init; }
+
+    /// <summary>How many record entries for this observation were refused as bad values (out of range, disagreeing, mistyped codes).</summary>
+    public int Refused { get; init; }
 
     /// <summary>The value as charted at <paramref name="index"/>, when it was converted from another unit.</summary>
     public ChartedValue? ChartedAt(int index) => Charted is { } charted && (uint)index < (uint)charted.Length ? charted[index] : null;

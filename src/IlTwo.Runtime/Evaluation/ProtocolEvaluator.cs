@@ -380,7 +380,7 @@ public static class ProtocolEvaluator
                 var series = snapshot.Series(input.Index);
                 var o = series.Observation;
                 if (series.Count == 0)
-                    return new Unavailable(o.Name, Title(o), "no value recorded", o.IsOptional);
+                    return new Unavailable(o.Name, Title(o), NoValue(series), o.IsOptional);
                 var last = series.Count - 1;
                 var age = snapshot.AgeSeconds(series.Ticks[last]);
                 return age <= series.RecencySeconds
@@ -397,7 +397,7 @@ public static class ProtocolEvaluator
                 var count = series.Count - snapshot.FirstInWindow(series, input.WindowSeconds);
                 var window = DecisionText.Hours(input.WindowSeconds);
                 if (count == 0)
-                    return new Unavailable(o.Name, Title(o), $"no values in the last {window} h", o.IsOptional);
+                    return new Unavailable(o.Name, Title(o), series.Refused > 0 ? $"no usable values in the last {window} h (a recorded value was refused, see the data errors)" : $"no values in the last {window} h", o.IsOptional);
                 if (kind == AggregateKind.Change && count < 2)
                     return new Unavailable(o.Name, Title(o), $"only 1 value in the last {window} h; a change needs at least 2", o.IsOptional);
                 return null;
@@ -408,7 +408,7 @@ public static class ProtocolEvaluator
                 var o = series.Observation;
                 if (snapshot.BaselineIndex(input.Index) >= 0)
                     return null;
-                return new Unavailable(o.Name, Title(o), series.Count == 0 ? "no value recorded" : "no baseline value at or before the first dose", o.IsOptional);
+                return new Unavailable(o.Name, Title(o), series.Count == 0 ? NoValue(series) : "no baseline value at or before the first dose", o.IsOptional);
             }
             case InputKind.Weight:
                 return double.IsNaN(snapshot.Weight) ? new Unavailable("weight", "the patient's weight", "no usable patient weight", false) : null;
@@ -427,6 +427,9 @@ public static class ProtocolEvaluator
                 return null;
         }
     }
+
+    private static string NoValue(ObservationSeries series) =>
+        series.Refused > 0 ? "no usable value (a recorded value was refused, see the data errors)" : "no value recorded";
 
     private static string Title(ObservationInfo o) => string.IsNullOrWhiteSpace(o.Title) ? o.Name : o.Title;
 
