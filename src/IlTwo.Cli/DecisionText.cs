@@ -29,7 +29,10 @@ public static class DecisionText
         }
         foreach (var missing in decision.Missing.Where(m => !m.Optional))
             text.Append(CultureInfo.InvariantCulture, $"  {"missing",-11} {missing.Observation}: {missing.Reason}\n");
-        var optional = decision.Missing.Where(m => m.Optional).Select(m => m.Observation).ToList();
+        // A value too old to count is shown with its value and age, never as "not recorded".
+        foreach (var stale in decision.Missing.Where(m => m.Optional && m.Stale))
+            text.Append(CultureInfo.InvariantCulture, $"  {"optional",-11} too old to count: {stale.Observation} {stale.Reason}\n");
+        var optional = decision.Missing.Where(m => m.Optional && !m.Stale).Select(m => m.Observation).ToList();
         if (optional.Count > 0)
             text.Append(CultureInfo.InvariantCulture, $"  {"optional",-11} not recorded: {string.Join(", ", optional)}\n");
         foreach (var finding in decision.Schedule)

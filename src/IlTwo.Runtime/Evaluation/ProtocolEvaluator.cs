@@ -397,7 +397,12 @@ public static class ProtocolEvaluator
                 var count = series.Count - snapshot.FirstInWindow(series, input.WindowSeconds);
                 var window = DecisionText.Hours(input.WindowSeconds);
                 if (count == 0)
-                    return new Unavailable(o.Name, Title(o), series.Refused > 0 ? $"no usable values in the last {window} h (a recorded value was refused, see the data errors)" : $"no values in the last {window} h", o.IsOptional);
+                {
+                    var reason = series.Refused > 0 ? $"no usable values in the last {window} h (a recorded value was refused, see the data errors)" : $"no values in the last {window} h";
+                    if (series.Count > 0)
+                        reason += $"; {LatestBefore(snapshot, series)}";
+                    return new Unavailable(o.Name, Title(o), reason, o.IsOptional, Stale: series.Count > 0);
+                }
                 if (kind == AggregateKind.Change && count < 2)
                     return new Unavailable(o.Name, Title(o), $"only 1 value in the last {window} h; a change needs at least 2", o.IsOptional);
                 return null;
@@ -448,6 +453,17 @@ public static class ProtocolEvaluator
             ? SeenText(declared, o.Unit, series.ChartedAt(index))
             : "a value";
         return $"latest value {value} at {time} is {DecisionText.Age(age)} old; must be within {window}";
+    }
+
+    /// <summary>"latest 150 mL at 21:00 (9 h ago)": a value recorded before a window, so the window is not read as "never charted".</summary>
+    private static string LatestBefore(PatientSnapshot snapshot, ObservationSeries series)
+    {
+        var last = series.Count - 1;
+        var o = series.Observation;
+        var time = DecisionText.Time(new DateTimeOffset(series.Ticks[last], TimeSpan.Zero), snapshot.At);
+        var value = o.IsYesNo ? (series.Values[last] != 0 ? "yes" : "no")
+            : ToDeclared(o, series.Values[last], 1, false) is { } declared ? SeenText(declared, o.Unit, series.ChartedAt(last)) : "a value";
+        return $"latest {value} at {time} ({DecisionText.Age(snapshot.AgeSeconds(series.Ticks[last]))} ago)";
     }
 
     /// <summary>"84 mmHg", or as charted with the conversion: "11.99 kPa = 89.93 mmHg".</summary>
