@@ -31,7 +31,7 @@ public static class DecisionText
             text.Append(CultureInfo.InvariantCulture, $"  {"missing",-11} {missing.Observation}: {missing.Reason}\n");
         // A value too old to count is shown with its value and age, never as "not recorded".
         foreach (var stale in decision.Missing.Where(m => m.Optional && m.Stale))
-            text.Append(CultureInfo.InvariantCulture, $"  {"optional",-11} too old to count: {stale.Observation} {stale.Reason}\n");
+            text.Append(CultureInfo.InvariantCulture, $"  {"optional",-11} not counted: {stale.Observation} {stale.Reason}\n");
         var optional = decision.Missing.Where(m => m.Optional && !m.Stale).Select(m => m.Observation).ToList();
         if (optional.Count > 0)
             text.Append(CultureInfo.InvariantCulture, $"  {"optional",-11} not recorded: {string.Join(", ", optional)}\n");

@@ -380,7 +380,7 @@ public static class ProtocolEvaluator
                 var series = snapshot.Series(input.Index);
                 var o = series.Observation;
                 if (series.Count == 0)
-                    return new Unavailable(o.Name, Title(o), NoValue(series), o.IsOptional);
+                    return new Unavailable(o.Name, Title(o), NoValue(series), o.IsOptional, Stale: series.Refused > 0);
                 var last = series.Count - 1;
                 var age = snapshot.AgeSeconds(series.Ticks[last]);
                 return age <= series.RecencySeconds
@@ -505,9 +505,9 @@ public static class ProtocolEvaluator
         foreach (var m in missing.Where(m => !m.Optional))
             sentences.Add(DecisionText.Sentence($"Hold dose {dose}: missing data — {Needs(m)}: {m.Reason}"));
 
-        // A value too old to count is named with its value and age, never as "not recorded".
+        // A value too old to count (or refused) is named with its value and age, never as "not recorded".
         foreach (var m in missing.Where(m => m.Optional && m.Stale))
-            sentences.Add(DecisionText.Sentence($"Too old to count, optional (does not hold the dose): {m.Observation} {m.Reason}"));
+            sentences.Add(DecisionText.Sentence($"Optional, not counted (does not hold the dose): {m.Observation} {m.Reason}"));
 
         // Optional data is often absent (no vasopressor running, no finding to chart): one short note, not a sentence each.
         var optional = missing.Where(m => m.Optional && !m.Stale).Select(m => m.Observation).ToList();
