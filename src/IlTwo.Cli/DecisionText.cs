@@ -51,10 +51,12 @@ public static class DecisionText
             return flag ? "yes" : "no";
         if (value.Value is not { } number)
             return "not available";
-        var shown = Quantity(number.ToString("0.####", CultureInfo.InvariantCulture), value.Unit);
-        return value.ChartedUnit is { } unit && value.ChartedValue is { } charted
-            ? $"{Quantity(charted.ToString("0.####", CultureInfo.InvariantCulture), unit)} = {shown}"
-            : shown;
+        if (value.ChartedUnit is not { } unit || value.ChartedValue is not { } charted)
+            return Quantity(number.ToString("0.####", CultureInfo.InvariantCulture), value.Unit);
+        // A converted value carries no more digits than the charted one could: 4 significant digits.
+        var digits = number == 0 || !double.IsFinite(number) ? 0 : Math.Clamp(3 - (int)Math.Floor(Math.Log10(Math.Abs(number))), 0, 4);
+        var converted = Math.Round(number, digits, MidpointRounding.AwayFromZero).ToString("0.####", CultureInfo.InvariantCulture);
+        return $"{Quantity(charted.ToString("0.####", CultureInfo.InvariantCulture), unit)} = {Quantity(converted, value.Unit)}";
     }
 
     private static string Quantity(string number, string? unit)
