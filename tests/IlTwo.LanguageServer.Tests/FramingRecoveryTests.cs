@@ -121,6 +121,38 @@ public sealed class FramingRecoveryTests
         AssertPong(await raw.ReadResponseAsync(), 1, "one");
     }
 
+    [Theory]
+    [InlineData("""{"jsonrpc":"2.0","id":999,"result":null}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":"abc","result":{"x":1}}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":7,"error":{"code":-32601,"message":"no"}}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"Parse error"}}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":1.5,"result":1}""")]
+    [InlineData("""{"jsonrpc":"2.0","result":1}""")]
+    public async Task A_response_to_a_request_the_server_never_sent_is_ignored_and_logged(string response)
+    {
+        var (server, raw) = await StartAsync();
+        await using var _ = server;
+
+        await raw.SendAsync(response);
+        await raw.SendAsync(Ping(1, "still here"));
+
+        AssertPong(await raw.ReadResponseAsync(), 1, "still here");
+        Assert.False(server.ServerTask.IsCompleted);
+        Assert.Contains("never sent", server.Log.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_stray_response_before_initialize_is_ignored()
+    {
+        await using var server = TestServer.Start();
+        var raw = new RawLspConnection(server.ClientStream);
+
+        await raw.SendAsync("""{"jsonrpc":"2.0","id":0,"result":null}""");
+        await raw.InitializeAsync();
+        await raw.SendAsync(Ping(1, "ok"));
+        AssertPong(await raw.ReadResponseAsync(), 1, "ok");
+    }
+
     [Fact]
     public async Task JSON_that_is_not_a_JSON_RPC_message_is_an_invalid_request()
     {
