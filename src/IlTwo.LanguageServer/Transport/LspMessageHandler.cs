@@ -75,6 +75,18 @@ internal sealed class LspMessageHandler : HeaderDelimitedMessageHandler
                         continue;
                     }
 
+                    if (rpcMessage is JsonRpcRequest { Method: null or "" } nameless)
+                    {
+                        // JsonRpc ends the connection on a request without a method.
+                        _log.Warning("Invalid request: no method.");
+                        if (nameless.IsResponseExpected)
+                        {
+                            await ReplyErrorAsync(nameless.RequestId, ErrorCodes.InvalidRequest, "Invalid Request", cancellationToken).ConfigureAwait(false);
+                        }
+
+                        continue;
+                    }
+
                     if (rpcMessage is JsonRpcRequest request)
                     {
                         var verdict = _gate.Admit(request.Method ?? string.Empty, request.IsResponseExpected);
