@@ -1,3 +1,10 @@
 using BenchmarkDotNet.Running;
+using IlTwo.Benchmarks;
+
+if (args.Length > 0 && args[0] == "analysis")
+{
+    AnalysisScaling.Run(args[1..]);
+    return;
+}
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

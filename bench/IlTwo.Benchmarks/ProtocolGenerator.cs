@@ -137,6 +137,69 @@ public static class ProtocolGenerator
         return w.ToString();
     }
 
+    /// <summary><see cref="Generate"/> with at least <paramref name="rules"/> rules (it writes three per observation, plus one).</summary>
+    public static string GenerateRules(int rules)
+    {
+        // About 23 lines per group of three rules, scenarios included; grow until there are enough.
+        var lines = rules * 23 / 3;
+        while (true)
+        {
+            var text = Generate(lines);
+            var count = text.Split('\n').Count(l => l.StartsWith("hold rule ", StringComparison.Ordinal) || l.StartsWith("discontinue rule ", StringComparison.Ordinal));
+            if (count >= rules)
+                return text;
+            lines += (rules - count) * 8 + 10;
+        }
+    }
+
+    /// <summary>
+    /// A protocol of <paramref name="rules"/> rules that all read one observation (and some a second one), with distinct
+    /// thresholds, in an order that is not sorted: the worst case for comparing rules that share a quantity.
+    /// </summary>
+    public static string GenerateSharedQuantity(int rules)
+    {
+        var w = new Writer();
+        w.Line("protocol shared-quantity");
+        w.Line("title \"Many rules on one quantity\"");
+        w.Line("version 1.0.0");
+        w.Line("reference ref-0 \"Reference 0\"");
+        w.Line("regimen {");
+        w.Line("  drug aldesleukin");
+        w.Line("  dose 600000 [iU]/kg");
+        w.Line("  route intravenous");
+        w.Line("  every 8 h");
+        w.Line("  cite ref-0 \"dosing\"");
+        w.Line("}");
+        w.Line("observation sbp \"Systolic blood pressure\" {");
+        w.Line("  unit mm[Hg]");
+        w.Line("  within 4 h");
+        w.Line("  range 0 mm[Hg] to 100000 mm[Hg]");
+        w.Line("}");
+        w.Line("observation hr \"Heart rate\" {");
+        w.Line("  unit /min");
+        w.Line("  within 4 h");
+        w.Line("  range 0 /min to 100000 /min");
+        w.Line("}");
+        var random = new Random(20261202);
+        for (var i = 0; i < rules; i++)
+        {
+            var threshold = N(1 + random.Next(90000) + i % 10 * 0.1);
+            var action = i % 5 == 0 ? "discontinue" : "hold";
+            var condition = (i % 4) switch
+            {
+                0 => $"sbp < {threshold} mm[Hg]",
+                1 => $"sbp > {threshold} mm[Hg]",
+                2 => $"sbp >= {threshold} mm[Hg] and sbp < {N(double.Parse(threshold, CultureInfo.InvariantCulture) + 50)} mm[Hg]",
+                _ => $"sbp < {threshold} mm[Hg] and hr > {N(1 + random.Next(90000))} /min",
+            };
+            w.Line($"{action} rule r-{i} \"Rule {i}\" {{");
+            w.Line($"  when {condition}");
+            w.Line("  cite ref-0 \"row\"");
+            w.Line("}");
+        }
+        return w.ToString();
+    }
+
     private static double Round(double value) => Math.Round(value, 1);
 
     private static string N(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);

@@ -28,8 +28,17 @@ public sealed record RecordInput(string Path, bool IsFhir)
         PatientRecord? record;
         if (IsFhir)
         {
-            var read = FhirBundleReader.ReadFile(Path, protocol, at);
-            (record, issues) = (read.Record, read.Issues);
+            try
+            {
+                var read = FhirBundleReader.ReadFile(Path, protocol, at);
+                (record, issues) = (read.Record, read.Issues);
+            }
+            catch (Exception e) when (e is not (OutOfMemoryException or IOException or UnauthorizedAccessException))
+            {
+                // A bundle the FHIR SDK cannot parse (a number where an id belongs, an array for a resource): the record
+                // is invalid, never a crash. The message is the SDK's, on one line.
+                (record, issues) = (null, [new RecordIssue("$", $"not a readable FHIR bundle: {e.Message.ReplaceLineEndings(" ")}", IsError: true)]);
+            }
         }
         else
         {

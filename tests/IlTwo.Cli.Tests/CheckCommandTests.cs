@@ -358,6 +358,28 @@ public sealed partial class CheckCommandTests
     }
 
     /// <summary>Text output is only diagnostic lines and one summary line whose counts match; nothing looks like a stack trace.</summary>
+    [Theory]
+    [InlineData("quote\"d.il2", "quote\\\"d.il2", true)]
+    [InlineData("new\nline.il2", "new\\nline.il2", true)]
+    [InlineData("fake.il2(1,1): error IL0101: forged\nreal.il2", "fake.il2(1,1): error IL0101: forged\\nreal.il2", true)]
+    [InlineData("bidi\u202Egpj.il2", "bidi\\u202Egpj.il2", true)]
+    [InlineData("back\\slash.il2", "back/slash.il2", false)] // the display path writes separators as '/'
+    public void A_file_name_with_a_quote_newline_or_control_character_cannot_forge_output_lines(string name, string shown, bool quoted)
+    {
+        using var temp = new TempFolder();
+        var file = temp.Write(name, Valid + "\nhold rule r {\n  when sbp < 90 mm[Hg]\n}\n");
+
+        var result = CliRunner.Run("check", file);
+
+        Assert.Equal(ExitCodes.Failure, result.ExitCode);
+        var path = $"{temp.Path.Replace('\\', '/')}/{shown}";
+        var line = Assert.Single(result.OutLines, l => l.Contains(": error IL0105: ", StringComparison.Ordinal));
+        Assert.Equal((quoted ? $"\"{path}\"" : path) + "(9,8): error IL0105: 'sbp' is not a declared observation or constant", line);
+        Assert.DoesNotContain(result.Out, c => (char.IsControl(c) && c != '\n') || c == '\u202E');
+        Assert.DoesNotContain(result.OutLines, l => l.StartsWith("real.il2", StringComparison.Ordinal) || l.StartsWith("fake.il2", StringComparison.Ordinal));
+        AssertWellFormed(result);
+    }
+
     private static void AssertWellFormed(CliResult result)
     {
         var lines = result.OutLines;

@@ -121,6 +121,93 @@ public sealed class FramingRecoveryTests
         AssertPong(await raw.ReadResponseAsync(), 1, "one");
     }
 
+    [Theory]
+    [InlineData("""{"jsonrpc":"2.0","id":999,"result":null}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":"abc","result":{"x":1}}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":7,"error":{"code":-32601,"message":"no"}}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"Parse error"}}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":1.5,"result":1}""")]
+    [InlineData("""{"jsonrpc":"2.0","result":1}""")]
+    public async Task A_response_to_a_request_the_server_never_sent_is_ignored_and_logged(string response)
+    {
+        var (server, raw) = await StartAsync();
+        await using var _ = server;
+
+        await raw.SendAsync(response);
+        await raw.SendAsync(Ping(1, "still here"));
+
+        AssertPong(await raw.ReadResponseAsync(), 1, "still here");
+        Assert.False(server.ServerTask.IsCompleted);
+        Assert.Contains("never sent", server.Log.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"jsonrpc":"2.0","id":5,"method":null,"params":{}}""", true)]
+    [InlineData("""{"jsonrpc":"2.0","id":5,"method":"","params":{}}""", true)]
+    [InlineData("""{"jsonrpc":"2.0","method":null}""", false)]
+    public async Task A_request_without_a_method_is_an_invalid_request_and_the_server_reads_on(string message, bool answered)
+    {
+        var (server, raw) = await StartAsync();
+        await using var _ = server;
+
+        await raw.SendAsync(message);
+        if (answered)
+        {
+            var response = await raw.ReadResponseAsync();
+            Assert.Equal(5, response.GetProperty("id").GetInt32());
+            Assert.Equal(ErrorCodes.InvalidRequest, response.GetProperty("error").GetProperty("code").GetInt32());
+        }
+
+        await raw.SendAsync(Ping(1, "alive"));
+        AssertPong(await raw.ReadResponseAsync(), 1, "alive");
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0xFF })]
+    [InlineData(new byte[] { 0xC3 })]
+    [InlineData(new byte[] { 0xED, 0xA0, 0x80 })]
+    public async Task A_body_with_invalid_UTF8_gets_a_parse_error_and_the_server_reads_on(byte[] invalid)
+    {
+        var (server, raw) = await StartAsync();
+        await using var _ = server;
+        var body = System.Text.Encoding.UTF8.GetBytes("""[{"jsonrpc":"2.0","id":""").Concat(invalid).Concat(System.Text.Encoding.UTF8.GetBytes("""10,"method":"x"}]""")).ToArray();
+
+        await server.ClientStream.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"Content-Length: {body.Length}\r\n\r\n").Concat(body).ToArray());
+        await server.ClientStream.FlushAsync();
+        AssertParseError(await raw.ReadResponseAsync());
+
+        await raw.SendAsync(Ping(1, "alive"));
+        AssertPong(await raw.ReadResponseAsync(), 1, "alive");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(5)]
+    [InlineData(13)]
+    public async Task A_bad_body_whose_length_reaches_into_the_next_header_does_not_swallow_the_next_message(int over)
+    {
+        var (server, raw) = await StartAsync();
+        await using var _ = server;
+        const string Bad = "{\"jsonrpc\":\"2.0\" \"id\":5}";
+
+        await raw.SendRawAsync($"Content-Length: {Bad.Length + over}\r\n\r\n{Bad}" + RawLspConnection.Frame(Ping(1, "next")));
+
+        AssertParseError(await raw.ReadResponseAsync());
+        AssertPong(await raw.ReadResponseAsync(), 1, "next");
+    }
+
+    [Fact]
+    public async Task A_stray_response_before_initialize_is_ignored()
+    {
+        await using var server = TestServer.Start();
+        var raw = new RawLspConnection(server.ClientStream);
+
+        await raw.SendAsync("""{"jsonrpc":"2.0","id":0,"result":null}""");
+        await raw.InitializeAsync();
+        await raw.SendAsync(Ping(1, "ok"));
+        AssertPong(await raw.ReadResponseAsync(), 1, "ok");
+    }
+
     [Fact]
     public async Task JSON_that_is_not_a_JSON_RPC_message_is_an_invalid_request()
     {

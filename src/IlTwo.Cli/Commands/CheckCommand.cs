@@ -74,7 +74,7 @@ public sealed class CheckCommand : ICommand
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException)
             {
-                context.Error.WriteLine($"il2: {file.DisplayPath}: cannot read file: {e.Message}");
+                context.Error.WriteLine($"il2: {CompilerFormat.Path(file.DisplayPath)}: cannot read file: {CompilerFormat.Message(e.Message)}");
                 ioError = true;
                 continue;
             }
@@ -161,6 +161,6 @@ public sealed class CheckCommand : ICommand
         public static FileDiagnostic From(string path, Diagnostic d) =>
             new(path, d.Start.Line + 1, d.Start.Character + 1, d.End.Line + 1, d.End.Character + 1, d.Severity, d.Code, OneLine(d.Message));
 
-        public string ToCompilerFormat() => $"{Path}({Line},{Column}): {SeverityWord(Severity)} {Code}: {Message}";
+        public string ToCompilerFormat() => $"{CompilerFormat.Path(Path)}({Line},{Column}): {SeverityWord(Severity)} {Code}: {CompilerFormat.Message(Message)}";
     }
 }

@@ -98,7 +98,7 @@ public sealed class TestCommand : ICommand
     private static string Location(ProtocolFile file, ProtocolCompilation compilation, int offset)
     {
         var position = compilation.Text.GetLinePosition(offset);
-        return $"{file.DisplayPath}({position.Line + 1},{position.Character + 1})";
+        return $"{IlTwo.Dsl.Diagnostics.CompilerFormat.Path(file.DisplayPath)}({position.Line + 1},{position.Character + 1})";
     }
 
     private static string OneLine(string text) => text.ReplaceLineEndings(" ");

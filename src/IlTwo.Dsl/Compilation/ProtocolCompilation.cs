@@ -93,6 +93,7 @@ public sealed class ProtocolCompilation
         var tree = SyntaxTree.Parse(text);
         var diagnostics = new DiagnosticBag(text);
         diagnostics.AddRange(tree.Diagnostics);
+        ReportBidiControls(text, diagnostics);
 
         ProtocolCompilation? @base = null;
         if (tree.Root.OfKind<ExtendsDeclarationSyntax>().FirstOrDefault() is { Name.IsMissing: false } extends)
@@ -192,6 +193,19 @@ public sealed class ProtocolCompilation
     }
 
     /// <summary>Suppressed warnings dropped, then sorted by position with exact repeats (same code, span and message) removed.</summary>
+    /// <summary>Every bidirectional control character, wherever it is (string, comment, name): a reviewer cannot see it.</summary>
+    private static void ReportBidiControls(SourceText text, DiagnosticBag diagnostics)
+    {
+        foreach (var offset in BidiControls.Offsets(text.Text))
+        {
+            var c = text.Text[offset];
+            diagnostics.Report(
+                DiagnosticCatalog.BidiControlCharacter,
+                new TextSpan(offset, 1),
+                $"invisible bidirectional control character U+{(int)c:X4} ({BidiControls.Name(c)}): the text may be shown in another order than it is read; remove it");
+        }
+    }
+
     private static ImmutableArray<Diagnostic> Finish(SyntaxTree tree, IEnumerable<Diagnostic> diagnostics) =>
         [.. DiagnosticSuppressions.Apply(tree, diagnostics)
             .DistinctBy(d => (d.Code, d.Span, d.Message))

@@ -35,6 +35,6 @@ public sealed record Diagnostic(DiagnosticDescriptor Descriptor, SourceText Sour
             DiagnosticSeverity.Warning => "warning",
             _ => "info",
         };
-        return $"{path ?? Source.Path}({start.Line + 1},{start.Character + 1}): {severity} {Code}: {Message}";
+        return $"{CompilerFormat.Path(path ?? Source.Path)}({start.Line + 1},{start.Character + 1}): {severity} {Code}: {CompilerFormat.Message(Message)}";
     }
 }

@@ -24,6 +24,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor InvalidNumber = new("IL0007", Error, "Invalid number");
     public static readonly DiagnosticDescriptor InvalidEncoding = new("IL0008", Error, "File is not valid UTF-8 text");
     public static readonly DiagnosticDescriptor EmptyFile = new("IL0009", Error, "Empty protocol file");
+    public static readonly DiagnosticDescriptor BidiControlCharacter = new("IL0010", Warning, "Bidirectional control character");
 
     // Declarations and names
     public static readonly DiagnosticDescriptor MissingProtocolDeclaration = new("IL0101", Error, "Missing protocol declaration");

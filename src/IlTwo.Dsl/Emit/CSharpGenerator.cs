@@ -46,7 +46,7 @@ public static class CSharpGenerator
             var source = rule.Location.Source;
             var line = source.GetLinePosition(rule.Condition.Syntax?.Span.Start ?? rule.Location.Span.Start).Line + 1;
             var file = Path.GetFileName(source.Path) is { Length: > 0 } f ? f : lineFile;
-            statement = statement.WithLeadingTrivia(Trivia(LineDirectiveTrivia(SyntaxFactory.Literal(line), SyntaxFactory.Literal(file), true)));
+            statement = statement.WithLeadingTrivia(Trivia(LineDirectiveTrivia(SyntaxFactory.Literal(line), LineFileName(file), true)));
             statements.Add(statement);
         }
         // Every patient value is read once, into a local, before the rules: the snapshot's window scans are not free,
@@ -105,6 +105,17 @@ public static class CSharpGenerator
                 AttributeArgument(Literal(info.CompilerVersion)),
                 AttributeArgument(Literal(FullTypeName)),
             })));
+
+    /// <summary>
+    /// The file name token of a <c>#line</c> directive. Its text is not a C# string literal (no escapes: a backslash is
+    /// itself, a quote or a line break ends the directive), so quotes, control and bidirectional-format characters are
+    /// replaced by '_' and the token's text is written as is.
+    /// </summary>
+    internal static SyntaxToken LineFileName(string file)
+    {
+        var safe = new string([.. file.Select(c => c == '"' || char.IsControl(c) || Text.BidiControls.IsBidiControl(c) || c is '\u2028' or '\u2029' or '\u0085' ? '_' : c)]);
+        return SyntaxFactory.Literal(SyntaxFactory.TriviaList(), "\"" + safe + "\"", safe, SyntaxFactory.TriviaList());
+    }
 
     internal static LiteralExpressionSyntax Literal(string value) => LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(value));
 

@@ -17,10 +17,59 @@ public sealed class GitProtocolSource : IProtocolSourceResolver
     private readonly string _workingDirectory;
     private readonly string _revision;
 
+    private string? _commit;
+
+    /// <summary>
+    /// A source at <paramref name="revision"/>; throws <see cref="ProtocolSourceException"/> when the text cannot be a
+    /// revision name (it starts with '-', or holds a control character, whitespace, ':' or a NUL), so that nothing a
+    /// client sends is ever read by git as an option. The revision is resolved to a commit id before first use.
+    /// </summary>
     public GitProtocolSource(string revision, string? workingDirectory = null)
     {
+        if (ValidateRevision(revision) is { } problem)
+            throw new ProtocolSourceException(problem);
         _revision = revision;
         _workingDirectory = workingDirectory ?? Environment.CurrentDirectory;
+    }
+
+    /// <summary>Why <paramref name="revision"/> is refused as a revision name, or null when it may be passed to git.</summary>
+    public static string? ValidateRevision(string? revision)
+    {
+        if (string.IsNullOrEmpty(revision))
+            return "no revision was given";
+        if (revision.Length > 256)
+            return "the revision is too long";
+        if (revision[0] == '-')
+            return $"'{Escape(revision)}' is not a revision (a revision cannot start with '-')";
+        foreach (var c in revision)
+        {
+            if (char.IsControl(c) || char.IsWhiteSpace(c) || c == ':' || char.IsSurrogate(c) || c is '\u202A' or '\u202B' or '\u202C' or '\u202D' or '\u202E' or '\u2066' or '\u2067' or '\u2068' or '\u2069' or '\u200E' or '\u200F' or '\u061C')
+                return $"'{Escape(revision)}' is not a revision (it holds a space, ':' or a control character)";
+        }
+        return null;
+    }
+
+    private static string Escape(string text)
+    {
+        var builder = new System.Text.StringBuilder();
+        foreach (var c in text.Length > 80 ? text[..80] : text)
+            builder.Append(char.IsControl(c) || char.IsSurrogate(c) || c > '\u007e' ? $"\\u{(int)c:X4}" : c.ToString());
+        return builder.ToString();
+    }
+
+    /// <summary>The commit the revision names, via <c>git rev-parse --verify --end-of-options REV^{commit}</c>.</summary>
+    private string Commit()
+    {
+        if (_commit is not null)
+            return _commit;
+        var (code, output, error) = Git("rev-parse", "--verify", "--quiet", "--end-of-options", _revision + "^{commit}");
+        var id = System.Text.Encoding.ASCII.GetString(output).Trim();
+        if (code != 0 || id.Length < 40 || !id.All(char.IsAsciiHexDigitLower))
+        {
+            _lastError = error.Trim().Length > 0 ? error.Trim() : $"'{_revision}' is not a commit in this repository";
+            return "";
+        }
+        return _commit = id;
     }
 
     /// <summary>Splits <c>REV:path</c>; null when the text has no revision part.</summary>
@@ -45,7 +94,10 @@ public sealed class GitProtocolSource : IProtocolSourceResolver
 
     private byte[]? Show(string path)
     {
-        var (code, output, error) = Git("show", $"{_revision}:{Relative(path)}");
+        var commit = Commit();
+        if (commit.Length == 0)
+            return null;
+        var (code, output, error) = Git("show", "--no-textconv", "--end-of-options", $"{commit}:{Relative(path)}");
         _lastError = error.Trim();
         return code == 0 ? output : null;
     }
@@ -60,7 +112,10 @@ public sealed class GitProtocolSource : IProtocolSourceResolver
         var prefix = folder.Length == 0 ? "" : folder + "/";
         if (Show(prefix + protocolId + ".il2") is { } direct)
             return SourceText.FromBytes(direct, Label(prefix + protocolId + ".il2"));
-        var (code, output, _) = Git("ls-tree", "--name-only", _revision, Relative(prefix.Length == 0 ? "." : prefix));
+        var commit = Commit();
+        if (commit.Length == 0)
+            return null;
+        var (code, output, _) = Git("ls-tree", "--name-only", "--end-of-options", commit, "--", Relative(prefix.Length == 0 ? "." : prefix));
         if (code != 0)
             return null;
         foreach (var line in System.Text.Encoding.UTF8.GetString(output).Split('\n', StringSplitOptions.RemoveEmptyEntries))

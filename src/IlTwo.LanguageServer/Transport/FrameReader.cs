@@ -291,11 +291,12 @@ internal sealed class FrameReader
 
             if (scanner.Invalid)
             {
-                // The body is bad whatever its length; if the next header already shows inside it, resume there.
-                long searchEnd = Math.Min(available, contentLength);
+                // The body is bad whatever its length; if the next header already starts inside it (also one that
+                // runs past the declared end: a length one byte too large), resume there.
+                long searchEnd = Math.Min(available, contentLength + ContentLengthName.Length - 1);
                 var next = IndexOfHeaderName(buffer.Slice(0, searchEnd), Math.Max(1, headerSearchFrom - ContentLengthName.Length));
                 headerSearchFrom = searchEnd;
-                if (next > 0)
+                if (next > 0 && next < contentLength)
                 {
                     _reader.AdvanceTo(buffer.GetPosition(next));
                     return new BadFrame("The message body is not JSON.");
@@ -310,6 +311,13 @@ internal sealed class FrameReader
                     var body = window.ToArray();
                     _reader.AdvanceTo(end);
                     return new MessageFrame(body);
+                }
+
+                if (scanner.Invalid && !result.IsCompleted && HeaderMayStartBefore(buffer, contentLength, available))
+                {
+                    // The last bytes of the body may be the start of the next header: wait for enough bytes to tell.
+                    _reader.AdvanceTo(buffer.Start, buffer.End);
+                    continue;
                 }
 
                 _reader.AdvanceTo(end);
@@ -331,6 +339,20 @@ internal sealed class FrameReader
 
             _reader.AdvanceTo(buffer.Start, buffer.End);
         }
+    }
+
+    /// <summary>True when a "Content-Length" may start in the last bytes before <paramref name="contentLength"/> but too few bytes have arrived to tell.</summary>
+    private static bool HeaderMayStartBefore(ReadOnlySequence<byte> buffer, long contentLength, long available)
+    {
+        for (long at = Math.Max(1, contentLength - ContentLengthName.Length + 1); at < contentLength; at++)
+        {
+            if (available - at < ContentLengthName.Length && MatchesHeaderName(buffer.Slice(at)) is null)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>True if the bytes start with "Content-Length", false if they cannot, null if too few bytes to tell.</summary>

@@ -24,6 +24,7 @@ internal sealed class LspMessageHandler : HeaderDelimitedMessageHandler
     private readonly ServerLog _log;
     private readonly object _answerLock = new();
     private readonly HashSet<RequestId> _unanswered = [];
+    private readonly HashSet<RequestId> _issued = [];
     private RequestId? _writtenResponse;
     private TaskCompletionSource? _allAnswered;
 
@@ -59,11 +60,30 @@ internal sealed class LspMessageHandler : HeaderDelimitedMessageHandler
                         _log.Warning(message.Note);
                     }
 
+                    if (UnexpectedResponse(message.Body) is { } stray)
+                    {
+                        // JsonRpc ends the connection on a response it cannot match; a stray one is no reason to stop.
+                        _log.Warning($"Ignored a response to a request the server never sent (id {stray}).");
+                        continue;
+                    }
+
                     var rpcMessage = TryDeserialize(message.Body, out var problem);
                     if (rpcMessage is null)
                     {
                         _log.Warning($"Invalid request: {problem}");
                         await ReplyErrorAsync(ReadId(message.Body), ErrorCodes.InvalidRequest, "Invalid Request", cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    if (rpcMessage is JsonRpcRequest { Method: null or "" } nameless)
+                    {
+                        // JsonRpc ends the connection on a request without a method.
+                        _log.Warning("Invalid request: no method.");
+                        if (nameless.IsResponseExpected)
+                        {
+                            await ReplyErrorAsync(nameless.RequestId, ErrorCodes.InvalidRequest, "Invalid Request", cancellationToken).ConfigureAwait(false);
+                        }
+
                         continue;
                     }
 
@@ -111,6 +131,14 @@ internal sealed class LspMessageHandler : HeaderDelimitedMessageHandler
 
     protected override void Write(JsonRpcMessage content, CancellationToken cancellationToken)
     {
+        if (content is JsonRpcRequest { IsResponseExpected: true } outgoing)
+        {
+            lock (_answerLock)
+            {
+                _issued.Add(outgoing.RequestId);
+            }
+        }
+
         base.Write(content, cancellationToken);
         _writtenResponse = content switch
         {
@@ -163,6 +191,57 @@ internal sealed class LspMessageHandler : HeaderDelimitedMessageHandler
             problem = ex.Message;
             return null;
         }
+    }
+
+    /// <summary>
+    /// The id (as text) of a response (a message with <c>result</c> or <c>error</c> and no <c>method</c>) whose id the server
+    /// never issued, or that was already answered; null for every other message. A response that matches is forgotten here.
+    /// </summary>
+    private string? UnexpectedResponse(byte[] body)
+    {
+        RequestId id;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || root.TryGetProperty("method", out _)
+                || !(root.TryGetProperty("result", out _) || root.TryGetProperty("error", out _)))
+            {
+                return null;
+            }
+
+            if (!root.TryGetProperty("id", out var idElement))
+            {
+                return "none";
+            }
+
+            switch (idElement.ValueKind)
+            {
+                case JsonValueKind.Number when idElement.TryGetInt64(out var number):
+                    id = new RequestId(number);
+                    break;
+                case JsonValueKind.String:
+                    id = new RequestId(idElement.GetString());
+                    break;
+                default:
+                    return Shorten(idElement.GetRawText());
+            }
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        lock (_answerLock)
+        {
+            return _issued.Remove(id) ? null : Shorten(id.ToString());
+        }
+    }
+
+    private static string Shorten(string text)
+    {
+        var clean = new string([.. text.Take(64).Select(c => char.IsControl(c) ? '?' : c)]);
+        return text.Length > 64 ? clean + "..." : clean;
     }
 
     /// <summary>The id of a message that is JSON but not a valid JSON-RPC message, if it has a usable one.</summary>

@@ -111,6 +111,46 @@ public sealed class ProtocolCompilerTests
         Assert.All(ScenarioRunner.Run(compilation, compiled.Rules), r => Assert.True(r.Passed, r.Message));
     }
 
+    [Theory]
+    [InlineData("quote\"d.il2", "quote_d.il2")]
+    [InlineData("back\\slash.il2", "back\\slash.il2")]
+    [InlineData("new\nline\".il2", "new_line_.il2")]
+    [InlineData("rtl\u202Egpj.il2", "rtl_gpj.il2")]
+    public void A_file_name_with_a_quote_backslash_or_newline_leaves_the_generated_csharp_valid(string fileName, string lineFile)
+    {
+        const string Text = """
+            protocol name-test
+            title "File names"
+            version 1.0.0
+            reference ref "r"
+            regimen {
+              drug aldesleukin
+              every 8 h
+              cite ref "dosing"
+            }
+            observation sbp "SBP" {
+              unit mm[Hg]
+              within 4 h
+            }
+            hold rule sbp-low "Low" {
+              when sbp < 90 mm[Hg]
+              cite ref "row"
+            }
+            """;
+        var folder = Directory.CreateTempSubdirectory("il2-name-").FullName;
+        var compilation = Dsl.Compilation.ProtocolCompilation.Create(Dsl.Text.SourceText.From(Text, folder + "/" + fileName));
+        var assembly = ProtocolCompiler.Compile(compilation);
+
+        Assert.True(assembly.Success, string.Join("\n", assembly.Errors));
+        // The C# text itself (what `il2 build` can show) parses cleanly, with one #line per rule naming the cleaned file.
+        var reparsed = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(assembly.GeneratedCode);
+        Assert.Empty(reparsed.GetDiagnostics());
+        var directives = reparsed.GetRoot().DescendantTrivia().Select(t => t.GetStructure()).OfType<Microsoft.CodeAnalysis.CSharp.Syntax.LineDirectiveTriviaSyntax>()
+            .Where(d => d.File.ValueText.Length > 0).ToList();
+        Assert.Equal(lineFile, Assert.Single(directives).File.ValueText);
+        Assert.DoesNotContain(assembly.GeneratedCode.Split('\n'), l => l.StartsWith("#line", StringComparison.Ordinal) && l.Count(c => c == '"') is not (0 or 2));
+    }
+
     [Fact]
     public void A_tampered_source_resource_is_refused_by_the_loader()
     {

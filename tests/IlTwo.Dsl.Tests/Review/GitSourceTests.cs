@@ -64,4 +64,29 @@ public sealed class GitSourceTests
         Assert.Equal(("HEAD~2", "a/b.il2"), GitProtocolSource.Parse("HEAD~2:a/b.il2"));
         Assert.Null(GitProtocolSource.Parse("plain.il2"));
     }
+
+    [Theory]
+    [InlineData("--output=/tmp/il2-git-injected")]
+    [InlineData("-p")]
+    [InlineData("HEAD\u0000x")]
+    [InlineData("HEAD\r\n")]
+    [InlineData("HEAD --all")]
+    [InlineData("HEAD\u202E")]
+    [InlineData("")]
+    public void A_revision_that_could_be_an_option_or_holds_control_characters_is_refused(string revision)
+    {
+        var error = Assert.Throws<ProtocolSourceException>(() => new GitProtocolSource(revision, Path.GetTempPath()));
+        Assert.DoesNotContain("\n", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists("/tmp/il2-git-injected"));
+    }
+
+    [Fact]
+    public void A_revision_is_resolved_to_a_commit_before_git_reads_a_file()
+    {
+        var folder = Repository();
+        // A tree or blob name is not a commit: refused with the revision named, not passed on to git show.
+        var error = Assert.Throws<ProtocolSourceException>(() => new GitProtocolSource("HEAD^{tree}", folder).Read("protocols/post-til-il2.il2"));
+        Assert.Contains("HEAD^{tree}", error.Message, StringComparison.Ordinal);
+        Assert.NotNull(new GitProtocolSource("HEAD", folder).Read("protocols/post-til-il2.il2"));
+    }
 }

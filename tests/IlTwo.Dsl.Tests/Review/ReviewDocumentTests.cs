@@ -90,6 +90,46 @@ public sealed class ReviewDocumentTests
     }
 
     [Fact]
+    public void Bidirectional_controls_are_reported_with_their_position_and_shown_escaped_in_the_document()
+    {
+        // "Hold if SBP < 90" displayed, but with an override the reviewer reads the title in another order.
+        const string Template = """
+            protocol bidi-test
+            title "Dose hold <RLO>seulav PBS<PDF>"
+            version 1.0.0
+            reference ref "A reference"
+            regimen {
+              drug aldesleukin
+              every 8 h
+              cite ref "dosing"
+            }
+            observation sbp "Systolic <LRI>blood<PDI> pressure" {
+              unit mm[Hg]
+              within 4 h
+            }
+            hold rule low-bp "Low blood pressure" {
+              when sbp < 90 mm[Hg]
+              cite ref "table"
+            }
+            """;
+        var source = Template.Replace("<RLO>", "\u202E", StringComparison.Ordinal).Replace("<PDF>", "\u202C", StringComparison.Ordinal)
+            .Replace("<LRI>", "\u2066", StringComparison.Ordinal).Replace("<PDI>", "\u2069", StringComparison.Ordinal);
+        var compilation = TestProtocols.CompileText(source, "bidi.il2");
+
+        var warnings = compilation.Diagnostics.Where(d => d.Code == "IL0010").ToList();
+        Assert.Equal(4, warnings.Count);
+        Assert.All(warnings, w => Assert.Equal(IlTwo.Dsl.Diagnostics.DiagnosticSeverity.Warning, w.Severity));
+        Assert.Equal((1, 17), (warnings[0].Start.Line, warnings[0].Start.Character));
+        Assert.Contains("U+202E", warnings[0].Message, StringComparison.Ordinal);
+        Assert.False(compilation.HasErrors);
+
+        var html = ReviewDocument.Render(compilation);
+        Assert.Contains("Dose hold &lt;U+202E&gt;seulav PBS&lt;U+202C&gt;", html, StringComparison.Ordinal);
+        Assert.Contains("Systolic &lt;U+2066&gt;blood&lt;U+2069&gt; pressure", html, StringComparison.Ordinal);
+        Assert.DoesNotContain(html, IlTwo.Dsl.Text.BidiControls.IsBidiControl);
+    }
+
+    [Fact]
     public void Approvals_are_listed_with_the_status()
     {
         var compilation = TestProtocols.Compile(TestProtocols.Shipped("post-til-il2"));

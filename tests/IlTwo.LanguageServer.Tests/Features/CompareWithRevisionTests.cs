@@ -34,6 +34,30 @@ public sealed class CompareWithRevisionTests
         Assert.False(string.IsNullOrEmpty(missing.GetProperty("error").GetString()));
     }
 
+    [Theory]
+    [InlineData("--output={0}")]
+    [InlineData("-o{0}")]
+    [InlineData("HEAD --output={0}")]
+    [InlineData("HEAD\n--output={0}")]
+    public async Task A_revision_that_git_would_read_as_an_option_is_refused_and_writes_nothing(string revisionTemplate)
+    {
+        var folder = Directory.CreateTempSubdirectory("il2-compare-").FullName;
+        var path = Path.Combine(folder, "hd-il2-monotherapy.il2");
+        await File.WriteAllTextAsync(path, BaseText);
+        Git(folder, "init", "-q");
+        Git(folder, "add", ".");
+        Git(folder, "-c", "user.name=committee", "-c", "user.email=committee@example.org", "commit", "-q", "-m", "approved");
+        var target = Path.Combine(Path.GetTempPath(), $"il2-injected-{Guid.NewGuid():N}");
+        await using var client = await StartWithAsync((new Uri(path), BaseText));
+
+        var result = await client.RequestAsync("il2/compareWithRevision", new CompareWithRevisionParams(new TextDocumentIdentifier(new Uri(path)), string.Format(System.Globalization.CultureInfo.InvariantCulture, revisionTemplate, target)));
+
+        Assert.False(result.TryGetProperty("markdown", out var markdown) && markdown.ValueKind == System.Text.Json.JsonValueKind.String);
+        Assert.Contains("not a revision", result.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(target), $"git wrote {target}");
+        Assert.False(File.Exists(target + ":hd-il2-monotherapy.il2"));
+    }
+
     private static void Git(string folder, params string[] args)
     {
         var start = new ProcessStartInfo("git") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };

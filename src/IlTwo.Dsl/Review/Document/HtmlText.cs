@@ -5,7 +5,11 @@ namespace IlTwo.Dsl.Review.Document;
 /// <summary>The one way user text reaches the review document: escaped for HTML text and quoted attribute values.</summary>
 public static class HtmlText
 {
-    /// <summary>Escapes <c>&amp; &lt; &gt; " '</c>, so the result is safe in element content and in quoted attributes (also in SVG).</summary>
+    /// <summary>
+    /// Escapes <c>&amp; &lt; &gt; " '</c>, so the result is safe in element content and in quoted attributes (also in SVG);
+    /// bidirectional control characters, which would make the text display in another order than it is read, are shown
+    /// as <c>&lt;U+202E&gt;</c>.
+    /// </summary>
     public static string Escape(string? text)
     {
         if (string.IsNullOrEmpty(text))
@@ -21,6 +25,9 @@ public static class HtmlText
                 case '"': builder.Append("&quot;"); break;
                 case '\'': builder.Append("&#39;"); break;
                 case '\0': builder.Append('\uFFFD'); break;
+                case var bidi when Text.BidiControls.IsBidiControl(bidi):
+                    builder.Append("&lt;U+").Append(((int)bidi).ToString("X4", System.Globalization.CultureInfo.InvariantCulture)).Append("&gt;");
+                    break;
                 default: builder.Append(c); break;
             }
         }

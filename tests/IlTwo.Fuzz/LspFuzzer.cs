@@ -1,0 +1,338 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using IlTwo.LanguageServer;
+using Nerdbank.Streams;
+
+namespace IlTwo.Fuzz;
+
+/// <summary>
+/// <c>il2 lsp</c> (the server host, in memory) fed mutated frames after a proper <c>initialize</c>: wrong, huge, missing
+/// or duplicated <c>Content-Length</c>, bad header lines, truncated and byte-flipped bodies, invalid UTF-8, responses to
+/// requests it never sent (numeric, string, null and odd ids), batches, wrong param types, and requests and
+/// notifications with mutated protocol text. After each batch a probe request must be answered within the timeout, the
+/// server must still run, and everything it writes must be well-framed JSON.
+/// </summary>
+public static class LspFuzzer
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+
+    private const string Uri = "file:///fuzz/post-til-il2.il2";
+
+    public static FuzzReport Run(FuzzBudget budget)
+    {
+        var report = new FuzzReport("il2 lsp");
+        var mutator = new Mutator(new Random(budget.Seed + 2));
+        var protocol = File.ReadAllText(Repository.File("protocols/hd-il2-monotherapy.il2"));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var session = Session.Start(protocol);
+        try
+        {
+            report.Iterations = budget.Run(i =>
+            {
+                var batch = new StringBuilder();
+                var messages = 1 + mutator.Random.Next(4);
+                for (var m = 0; m < messages; m++)
+                    batch.Append(Frame(mutator, protocol, i * 10 + m));
+                var bytes = Encoding.UTF8.GetBytes(batch.ToString());
+                if (mutator.Random.Next(8) == 0)
+                    bytes = mutator.MutateBytes(bytes);
+                var sentExit = Encoding.UTF8.GetString(bytes).Contains("exit", StringComparison.Ordinal);
+                var outcome = session.SendAndProbe(bytes, $"probe-{i}");
+                switch (outcome)
+                {
+                    case null:
+                        report.Count("answered");
+                        return true;
+                    case "exited" when sentExit:
+                        report.Count("exit sent: restarted");
+                        break;
+                    default:
+                        report.Find(outcome + "\n--- server log\n" + session.LogTail(), Encoding.UTF8.GetString(bytes));
+                        if (outcome.StartsWith("hang", StringComparison.Ordinal))
+                            return false;
+                        break;
+                }
+                session.Dispose();
+                session = Session.Start(protocol);
+                return true;
+            });
+        }
+        finally
+        {
+            report.Elapsed = clock.Elapsed;
+            session.Dispose();
+        }
+        return report;
+    }
+
+    private static string Frame(Mutator mutator, string protocol, int id)
+    {
+        var random = mutator.Random;
+        var body = Body(mutator, protocol, id);
+        var length = Encoding.UTF8.GetByteCount(body);
+        switch (random.Next(12))
+        {
+            case 0:
+                return $"Content-Length: {length + 1 + random.Next(200)}\r\n\r\n{body}";
+            case 1:
+                var cut = random.Next(Math.Max(1, body.Length));
+                return $"Content-Length: {length}\r\n\r\n{body[..cut]}";
+            case 2:
+                return $"Content-Length: {Math.Max(0, length - 1 - random.Next(Math.Max(1, length)))}\r\n\r\n{body}";
+            case 3:
+                return random.Next(3) switch
+                {
+                    0 => $"Content-Length: 99999999999999999999\r\n\r\n{body}",
+                    1 => $"Content-Length: -5\r\n\r\n{body}",
+                    _ => $"Content-Length: {length}\r\nContent-Length: {length + 3}\r\n\r\n{body}",
+                };
+            case 4:
+                return random.Next(3) switch
+                {
+                    0 => $"Content-Type: text/plain\r\n\r\n{body}",
+                    1 => $"Content-Length {length}\r\n\r\n{body}",
+                    _ => $"X: {new string('a', random.Next(10000))}\r\nContent-Length: {length}\r\n\r\n{body}",
+                };
+            case 5:
+                return $"Content-Length: {length}\n\n{body}";
+            case 6:
+                return mutator.MutateText($"Content-Length: {length}\r\n\r\n{body}");
+            default:
+                return $"Content-Length: {length}\r\n\r\n{body}";
+        }
+    }
+
+    private static string Body(Mutator mutator, string protocol, int id)
+    {
+        var random = mutator.Random;
+        var position = new JsonObject { ["line"] = random.Next(-2, 300), ["character"] = random.Next(-2, 80) };
+        var document = new JsonObject { ["uri"] = random.Next(6) == 0 ? "file:///fuzz/other.il2" : Uri };
+        JsonNode message = random.Next(16) switch
+        {
+            0 => Response(random.Next(5) switch { 0 => id, 1 => $"x{id}", 2 => null, 3 => 1.5, _ => -id }, random.Next(2) == 0),
+            1 => Response(id, true),
+            2 => Request(id, "textDocument/didOpen", new JsonObject
+            {
+                ["textDocument"] = new JsonObject { ["uri"] = Uri, ["languageId"] = "il2", ["version"] = id, ["text"] = mutator.MutateText(protocol) },
+            }, notification: true),
+            3 => Request(id, "textDocument/didChange", new JsonObject
+            {
+                ["textDocument"] = new JsonObject { ["uri"] = Uri, ["version"] = id },
+                ["contentChanges"] = new JsonArray(new JsonObject
+                {
+                    ["range"] = new JsonObject { ["start"] = position.DeepClone(), ["end"] = position.DeepClone() },
+                    ["text"] = mutator.MutateText("when sbp < 90 mm[Hg]\n"),
+                }),
+            }, notification: true),
+            4 => Request(id, "textDocument/hover", new JsonObject { ["textDocument"] = document, ["position"] = position }),
+            5 => Request(id, "textDocument/completion", new JsonObject { ["textDocument"] = document, ["position"] = position }),
+            6 => Request(id, "textDocument/documentSymbol", new JsonObject { ["textDocument"] = document }),
+            7 => Request(id, "textDocument/formatting", new JsonObject { ["textDocument"] = document, ["options"] = new JsonObject { ["tabSize"] = 2, ["insertSpaces"] = true } }),
+            8 => Request(id, "textDocument/semanticTokens/full", new JsonObject { ["textDocument"] = document }),
+            9 => Request(id, "textDocument/rename", new JsonObject { ["textDocument"] = document, ["position"] = position, ["newName"] = mutator.MutateText("new-name") }),
+            10 => Request(id, "$/cancelRequest", new JsonObject { ["id"] = random.Next(-5, id + 5) }, notification: true),
+            11 => new JsonArray(Request(id, "textDocument/hover", new JsonObject { ["textDocument"] = document, ["position"] = position }), Response(id + 100000, false)),
+            12 => Request(id, "textDocument/definition", new JsonObject { ["textDocument"] = 5, ["position"] = "here" }),
+            13 => Request(id, "il2/compareWithRevision", new JsonObject { ["textDocument"] = document, ["revision"] = random.Next(2) == 0 ? "--output=/tmp/il2-fuzz-injected" : "HEAD" }),
+            14 => Request(id, "textDocument/foldingRange", new JsonObject { ["textDocument"] = document }),
+            _ => Request(id, mutator.MutateText("textDocument/hover"), new JsonArray(1, 2, 3)),
+        };
+        var text = message.ToJsonString();
+        return random.Next(5) == 0 ? mutator.MutateJson(message).Node.ToJsonString() : text;
+    }
+
+    private static JsonObject Request(int id, string method, JsonNode? parameters, bool notification = false)
+    {
+        var request = new JsonObject { ["jsonrpc"] = "2.0" };
+        if (!notification)
+            request["id"] = id;
+        request["method"] = method;
+        request["params"] = parameters;
+        return request;
+    }
+
+    private static JsonObject Response(JsonNode? id, bool error) => error
+        ? new JsonObject { ["jsonrpc"] = "2.0", ["id"] = id, ["error"] = new JsonObject { ["code"] = -32601, ["message"] = "no" } }
+        : new JsonObject { ["jsonrpc"] = "2.0", ["id"] = id, ["result"] = new JsonObject { ["applied"] = true } };
+
+    /// <summary>One server on an in-memory duplex stream, with a client side that reads frames strictly.</summary>
+    private sealed class Session : IDisposable
+    {
+        private readonly Stream _client;
+        private readonly CancellationTokenSource _stop;
+        private readonly StringWriter _log;
+        private readonly List<byte> _pending = [];
+        private readonly byte[] _chunk = new byte[64 * 1024];
+
+        private Session(Stream client, Task<int> server, StringWriter log, CancellationTokenSource stop)
+        {
+            _client = client;
+            Server = server;
+            _log = log;
+            _stop = stop;
+        }
+
+        public Task<int> Server { get; }
+
+        public static Session Start(string protocol)
+        {
+            var (client, server) = FullDuplexStream.CreatePair();
+            var log = new StringWriter();
+            var options = new LanguageServerOptions { DiagnosticsDelay = TimeSpan.FromMilliseconds(20), Log = TextWriter.Synchronized(log), StalledBodyTimeout = TimeSpan.FromMilliseconds(200) };
+            var stop = new CancellationTokenSource();
+            var task = Task.Run(() => LanguageServerHost.RunAsync(server, server, options, stop.Token));
+            var session = new Session(client, task, log, stop);
+            session.Send(Encoding.UTF8.GetBytes(Framed("""{"jsonrpc":"2.0","id":"init","method":"initialize","params":{"processId":1,"capabilities":{}}}""")));
+            if (session.ReadUntil("init") is { } problem)
+                throw new InvalidOperationException("the server did not initialize: " + problem);
+            session.Send(Encoding.UTF8.GetBytes(Framed("""{"jsonrpc":"2.0","method":"initialized","params":{}}""")
+                + Framed(new JsonObject
+                {
+                    ["jsonrpc"] = "2.0",
+                    ["method"] = "textDocument/didOpen",
+                    ["params"] = new JsonObject { ["textDocument"] = new JsonObject { ["uri"] = Uri, ["languageId"] = "il2", ["version"] = 1, ["text"] = protocol } },
+                }.ToJsonString())));
+            return session;
+        }
+
+        private static string Framed(string body) => $"Content-Length: {Encoding.UTF8.GetByteCount(body)}\r\n\r\n{body}";
+
+        /// <summary>Null when the probe was answered; otherwise what went wrong.</summary>
+        public string? SendAndProbe(byte[] bytes, string probeId)
+        {
+            if (!Send(bytes))
+                return Server.IsCompleted ? "exited" : "the server stopped reading its input";
+            if (!Send(Encoding.UTF8.GetBytes(Framed($$"""{"jsonrpc":"2.0","id":"{{probeId}}","method":"il2/fuzzProbe"}"""))))
+                return Server.IsCompleted ? "exited" : "the server stopped reading its input";
+            return ReadUntil(probeId);
+        }
+
+        private bool Send(byte[] bytes)
+        {
+            try
+            {
+                _client.WriteAsync(bytes).AsTask().Wait(Timeout);
+                _client.FlushAsync().Wait(Timeout);
+                return true;
+            }
+            catch (Exception e) when (e is AggregateException or IOException or ObjectDisposedException)
+            {
+                return false;
+            }
+        }
+
+        /// <summary>Reads frames until the response with this id; null when it came, otherwise why not.</summary>
+        public string? ReadUntil(string id)
+        {
+            var deadline = DateTime.UtcNow + Timeout;
+            while (true)
+            {
+                var remaining = deadline - DateTime.UtcNow;
+                if (remaining <= TimeSpan.Zero)
+                    return Server.IsCompleted ? "exited" : $"hang: no answer to '{id}' within {Timeout.TotalSeconds} s";
+                string? frame;
+                try
+                {
+                    frame = ReadFrameAsync().WaitAsync(remaining).GetAwaiter().GetResult();
+                }
+                catch (TimeoutException)
+                {
+                    return Server.IsCompleted ? "exited" : $"hang: no answer to '{id}' within {Timeout.TotalSeconds} s";
+                }
+                catch (FormatException e)
+                {
+                    return $"the server wrote a malformed frame: {e.Message}";
+                }
+                if (frame is null)
+                    return "exited";
+                try
+                {
+                    using var json = JsonDocument.Parse(frame);
+                    if (json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("id", out var got)
+                        && got.ValueKind == JsonValueKind.String && got.GetString() == id)
+                        return null;
+                }
+                catch (JsonException e)
+                {
+                    return $"the server wrote a body that is not JSON: {e.Message}";
+                }
+            }
+        }
+
+        private async Task<string?> ReadFrameAsync()
+        {
+            var length = -1;
+            while (true)
+            {
+                var line = await ReadLineAsync().ConfigureAwait(false);
+                if (line is null)
+                    return null;
+                if (line.Length == 0)
+                    break;
+                var colon = line.IndexOf(':', StringComparison.Ordinal);
+                if (colon <= 0)
+                    throw new FormatException($"not a header line: '{line}'");
+                if (line[..colon].Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+                    length = int.Parse(line[(colon + 1)..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            }
+            if (length < 0)
+                throw new FormatException("no Content-Length");
+            if (!await FillAsync(length).ConfigureAwait(false))
+                return null;
+            var body = Encoding.UTF8.GetString([.. _pending.GetRange(0, length)]);
+            _pending.RemoveRange(0, length);
+            return body;
+        }
+
+        private async Task<string?> ReadLineAsync()
+        {
+            while (true)
+            {
+                for (var i = 0; i + 1 < _pending.Count; i++)
+                {
+                    if (_pending[i] == '\r' && _pending[i + 1] == '\n')
+                    {
+                        var line = Encoding.ASCII.GetString([.. _pending.GetRange(0, i)]);
+                        _pending.RemoveRange(0, i + 2);
+                        return line;
+                    }
+                }
+                if (!await FillAsync(_pending.Count + 1).ConfigureAwait(false))
+                    return null;
+            }
+        }
+
+        private async Task<bool> FillAsync(int count)
+        {
+            while (_pending.Count < count)
+            {
+                var read = await _client.ReadAsync(_chunk).ConfigureAwait(false);
+                if (read == 0)
+                    return false;
+                _pending.AddRange(_chunk.AsSpan(0, read).ToArray());
+            }
+            return true;
+        }
+
+        public string LogTail()
+        {
+            var text = _log.ToString();
+            return text.Length > 2000 ? text[^2000..] : text;
+        }
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _client.Dispose();
+            try
+            {
+                Server.Wait(TimeSpan.FromSeconds(5));
+            }
+            catch (AggregateException)
+            {
+            }
+            _stop.Dispose();
+        }
+    }
+}
