@@ -16,7 +16,7 @@ public sealed class SimulateCommand(Func<bool>? errorIsTerminal = null) : IComma
 
     public string Help => """
         Usage: il2 simulate FILE.il2|FILE.dll --patient RECORD.json|--fhir BUNDLE.json [--from TIME] [--to TIME]
-                            [--compare OTHER.il2|OTHER.dll] [-o OUT.html]
+                            [--compare OTHER.il2|OTHER.dll] [-o OUT.html] (--trust STORE | --allow-unsigned)
 
         Replays the course: at each time a dose could be due (the recorded dose times, else the engine's next dose
         time) the protocol decides from the data known at that moment; a give is assumed given, a hold uses its slot,
@@ -30,6 +30,9 @@ public sealed class SimulateCommand(Func<bool>? errorIsTerminal = null) : IComma
           --to TIME        no decision after TIME
           --compare FILE   replay the same data under a second protocol and list every dose decided differently
           -o FILE          write a self-contained HTML page with a chart of doses and observation traces
+
+        """ + TrustArguments.Help + """
+
           -h, --help       show this help
 
         Exit codes: 0 replayed, 1 the protocol or record is invalid, 2 usage or I/O error.
@@ -37,9 +40,16 @@ public sealed class SimulateCommand(Func<bool>? errorIsTerminal = null) : IComma
 
     public int Run(CommandContext context, IReadOnlyList<string> args)
     {
-        var line = CommandLine.Parse(args, [], ["patient", "fhir", "from", "to", "compare", "o", "output"], out var error);
+        var line = CommandLine.Parse(args, TrustArguments.Flags, ["patient", "fhir", "from", "to", "compare", "o", "output", .. TrustArguments.Valued], out var error);
         if (line is null)
             return context.UsageError($"simulate: {error}");
+        if (TrustArguments.From(line, out var trustError, out var trustExit) is not { } trust)
+        {
+            if (trustExit == ExitCodes.Usage)
+                return context.UsageError($"simulate: {trustError}");
+            context.Error.WriteLine($"il2: simulate: {trustError}");
+            return ExitCodes.Failure;
+        }
         if (line.Operands.Count != 1)
             return context.UsageError("simulate: give one protocol and --patient RECORD.json or --fhir BUNDLE.json; run 'il2 simulate --help'");
         if (RecordInput.From(line, out var inputError) is not { } input)
@@ -61,10 +71,10 @@ public sealed class SimulateCommand(Func<bool>? errorIsTerminal = null) : IComma
                 return context.UsageError($"{path}: no such file");
         }
 
-        using var protocol = EvalCommand.LoadProtocol(context, line.Operands[0]);
+        using var protocol = EvalCommand.LoadProtocol(context, line.Operands[0], trust);
         if (protocol is null)
             return ExitCodes.Failure;
-        using var other = comparePath is null ? null : EvalCommand.LoadProtocol(context, comparePath);
+        using var other = comparePath is null ? null : EvalCommand.LoadProtocol(context, comparePath, trust with { ApprovalsPath = null });
         if (comparePath is not null && other is null)
             return ExitCodes.Failure;
 
@@ -75,6 +85,8 @@ public sealed class SimulateCommand(Func<bool>? errorIsTerminal = null) : IComma
         var simulation = CourseSimulator.Simulate(protocol.Rules, record, options, Progress(context, protocol.Info.Id));
         EndProgress(context);
         WriteTable(context.Out, protocol.Info, simulation);
+        if (protocol.UnsignedNotice is { } unsigned)
+            context.Out.WriteLine($"UNSIGNED PROTOCOL: {unsigned}");
 
         if (other is not null)
         {
