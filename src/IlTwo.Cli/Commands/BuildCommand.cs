@@ -105,8 +105,9 @@ public sealed class BuildCommand : ICommand
         try
         {
             var written = ProtocolBuilds.Write(assembly, output);
-            context.Out.WriteLine($"built {assembly.Info!.Id} {assembly.Info.Version} -> {written} (sha256 {assembly.Info.SourceHash})");
-            if (SignaturesFor(context, approvalsPath, ApprovalVerifier.Sha256([.. assembly.Assembly])) is { } signatures)
+            var assemblySha256 = ApprovalVerifier.Sha256([.. assembly.Assembly]);
+            context.Out.WriteLine($"built {assembly.Info!.Id} {assembly.Info.Version} -> {written} (sha256 {assembly.Info.SourceHash}; assembly sha256 {assemblySha256})");
+            if (SignaturesFor(context, approvalsPath, assemblySha256) is { } signatures)
             {
                 var signaturesPath = ApprovalSignatures.PathForAssembly(written);
                 signatures.Save(signaturesPath);

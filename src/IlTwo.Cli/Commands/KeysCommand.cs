@@ -19,8 +19,9 @@ public sealed class KeysCommand : ICommand
                  private key, written readable by its owner only, 0600; never commit it: *.il2key is in
                  .gitignore) and DIR/<name>-<role>.pub.json, the public key's entry for the trust store.
         export   prints (or writes) the trust store entry of a private key file.
-        revoke   marks a trust store entry revoked from DATE (default: today): no signature by that key counts
-                 any more, whatever date it claims; the approver needs a new key and new signatures.
+        revoke   marks a trust store entry revoked (DATE, default today, and the reason are recorded): from then
+                 on no signature by that key counts, whatever date it claims; the approver needs a new key and
+                 new signatures.
 
         A trust store is a folder of such entries (*.json), or one file {"keys": [entry, ...]}; it is the only
         source of who may approve (docs/approvals.md).

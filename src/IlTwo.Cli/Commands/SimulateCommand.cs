@@ -38,6 +38,11 @@ public sealed class SimulateCommand(Func<bool>? errorIsTerminal = null) : IComma
         Exit codes: 0 replayed, 1 the protocol or record is invalid, 2 usage or I/O error.
         """;
 
+    /// <summary>Every decision of a protocol loaded unsigned says so, as <see cref="CompiledProtocol.Evaluate"/>'s do.</summary>
+    private static CourseSimulation Marked(CourseSimulation simulation, CompiledProtocol protocol) => protocol.UnsignedNotice is not { } notice
+        ? simulation
+        : simulation with { Steps = [.. simulation.Steps.Select(s => s with { Decision = DoseDecision.Unsigned(s.Decision, notice) })] };
+
     public int Run(CommandContext context, IReadOnlyList<string> args)
     {
         var line = CommandLine.Parse(args, TrustArguments.Flags, ["patient", "fhir", "from", "to", "compare", "o", "output", .. TrustArguments.Valued], out var error);
@@ -82,7 +87,7 @@ public sealed class SimulateCommand(Func<bool>? errorIsTerminal = null) : IComma
         if (record is null)
             return ExitCodes.Failure;
         var options = new CourseOptions { From = from, To = to, ReadIssues = issues };
-        var simulation = CourseSimulator.Simulate(protocol.Rules, record, options, Progress(context, protocol.Info.Id));
+        var simulation = Marked(CourseSimulator.Simulate(protocol.Rules, record, options, Progress(context, protocol.Info.Id)), protocol);
         EndProgress(context);
         WriteTable(context.Out, protocol.Info, simulation);
         if (protocol.UnsignedNotice is { } unsigned)
@@ -94,14 +99,14 @@ public sealed class SimulateCommand(Func<bool>? errorIsTerminal = null) : IComma
             var (otherRecord, otherIssues) = input.IsFhir ? input.Read(context, other.Info, to) : (record, issues);
             if (otherRecord is null)
                 return ExitCodes.Failure;
-            var second = CourseSimulator.Simulate(other.Rules, otherRecord, options with { ReadIssues = otherIssues }, Progress(context, other.Info.Id));
+            var second = Marked(CourseSimulator.Simulate(other.Rules, otherRecord, options with { ReadIssues = otherIssues }, Progress(context, other.Info.Id)), other);
             EndProgress(context);
             WriteComparison(context.Out, protocol.Info, other.Info, simulation, second);
         }
 
         if (output is not null)
         {
-            var title = $"{protocol.Info.Id} {protocol.Info.Version}: replay of {record.PatientId ?? input.Path}";
+            var title = $"{protocol.Info.Id} {protocol.Info.Version}: replay of {record.PatientId ?? input.Path}{(protocol.UnsignedNotice is null ? "" : " (UNSIGNED PROTOCOL: development only)")}";
             try
             {
                 File.WriteAllText(output, CourseChart.Render(protocol.Info, record, simulation, title), new UTF8Encoding(false));
