@@ -50,7 +50,7 @@ public static class BenchmarkData
         var path = Path.Combine(folder, assembly.AssemblyName + ".dll");
         File.WriteAllBytes(path, [.. assembly.Assembly]);
         File.WriteAllBytes(Path.ChangeExtension(path, ".pdb"), [.. assembly.Pdb]);
-        return CompiledProtocol.Load(path);
+        return CompiledProtocol.Load(path, CompiledProtocolLoadOptions.Development);
     }
 
     /// <summary>

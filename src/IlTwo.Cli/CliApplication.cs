@@ -27,6 +27,7 @@ public sealed class CliApplication
         new DiffCommand(),
         new DiffDriverCommand(),
         new ApproveCommand(),
+        new KeysCommand(),
         new DocCommand(),
         new SimulateCommand(),
     ];

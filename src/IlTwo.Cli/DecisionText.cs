@@ -17,6 +17,8 @@ public static class DecisionText
         var text = new StringBuilder();
         var action = decision.Action.ToString().ToUpperInvariant();
         text.Append(CultureInfo.InvariantCulture, $"{action} dose {decision.DoseNumber} at {Time(decision.At)} under {protocol.Id} {protocol.Version} (sha256 {protocol.SourceHash[..12]})\n");
+        if (decision.UnsignedProtocol is { } unsigned)
+            text.Append(CultureInfo.InvariantCulture, $"UNSIGNED PROTOCOL: {unsigned}\n");
         text.Append('\n').Append(decision.Summary.Trim()).Append("\n\n");
 
         foreach (var rule in decision.Rules)

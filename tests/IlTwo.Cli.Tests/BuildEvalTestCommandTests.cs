@@ -12,7 +12,7 @@ public sealed class BuildEvalTestCommandTests
     [Fact]
     public void Eval_of_the_shipped_example_holds_dose_5_for_the_low_blood_pressure()
     {
-        var run = CliRun.Of("eval", PostTil, "--patient", HoldPatient, "--at", At);
+        var run = CliRun.Of("eval", PostTil, "--allow-unsigned", "--patient", HoldPatient, "--at", At);
 
         Assert.Equal(0, run.ExitCode);
         Assert.StartsWith("HOLD dose 5 at 2026-03-04 06:00 UTC under post-til-il2 1.0.0", run.Out, StringComparison.Ordinal);
@@ -42,7 +42,7 @@ public sealed class BuildEvalTestCommandTests
     [Fact]
     public void Eval_json_names_the_action_rules_missing_data_and_next_dose()
     {
-        var run = CliRun.Of("eval", PostTil, "--patient", HoldPatient, "--at", At, "--format", "json");
+        var run = CliRun.Of("eval", PostTil, "--allow-unsigned", "--patient", HoldPatient, "--at", At, "--format", "json");
 
         Assert.Equal(0, run.ExitCode);
         using var json = JsonDocument.Parse(run.Out);
@@ -56,7 +56,7 @@ public sealed class BuildEvalTestCommandTests
     [Fact]
     public void Eval_gives_when_nothing_holds()
     {
-        var run = CliRun.Of("eval", PostTil, "--patient", StablePatient, "--at", At);
+        var run = CliRun.Of("eval", PostTil, "--allow-unsigned", "--patient", StablePatient, "--at", At);
 
         Assert.Equal(0, run.ExitCode);
         Assert.StartsWith("GIVE dose 5", run.Out, StringComparison.Ordinal);
@@ -72,8 +72,8 @@ public sealed class BuildEvalTestCommandTests
         Assert.True(File.Exists(dll));
         Assert.True(File.Exists(Path.ChangeExtension(dll, ".pdb")));
 
-        var fromDll = CliRun.Of("eval", dll, "--patient", HoldPatient, "--at", At, "--format", "json");
-        var fromSource = CliRun.Of("eval", PostTil, "--patient", HoldPatient, "--at", At, "--format", "json");
+        var fromDll = CliRun.Of("eval", dll, "--allow-unsigned", "--patient", HoldPatient, "--at", At, "--format", "json");
+        var fromSource = CliRun.Of("eval", PostTil, "--allow-unsigned", "--patient", HoldPatient, "--at", At, "--format", "json");
         Assert.Equal(0, fromDll.ExitCode);
         Assert.Equal(fromSource.Out, fromDll.Out);
     }
@@ -101,7 +101,7 @@ public sealed class BuildEvalTestCommandTests
         var file = Path.Combine(CliRun.TempFolder(), "patient.json");
         File.WriteAllText(file, json);
 
-        var run = CliRun.Of("eval", PostTil, "--patient", file, "--at", At);
+        var run = CliRun.Of("eval", PostTil, "--allow-unsigned", "--patient", file, "--at", At);
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains($"error: {path}", run.Error, StringComparison.Ordinal);
@@ -116,7 +116,7 @@ public sealed class BuildEvalTestCommandTests
         var file = Path.Combine(CliRun.TempFolder(), "patient.json");
         File.WriteAllText(file, record);
 
-        var run = CliRun.Of("eval", PostTil, "--patient", file, "--at", At, "--format", "json");
+        var run = CliRun.Of("eval", PostTil, "--allow-unsigned", "--patient", file, "--at", At, "--format", "json");
 
         Assert.Equal(0, run.ExitCode);
         using var json = JsonDocument.Parse(run.Out);

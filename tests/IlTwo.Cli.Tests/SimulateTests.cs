@@ -13,7 +13,7 @@ public sealed class SimulateTests
     [Fact]
     public void Simulate_prints_one_line_per_decision()
     {
-        var result = FhirCliRunner.Run("simulate", FhirCliRunner.Protocol("hd-il2-monotherapy"), "--patient", Record(), "--to", "2026-03-04T06:00:00Z");
+        var result = FhirCliRunner.Run("simulate", FhirCliRunner.Protocol("hd-il2-monotherapy"), "--allow-unsigned", "--patient", Record(), "--to", "2026-03-04T06:00:00Z");
         Assert.Equal(0, result.Exit);
         var lines = result.Out.Split('\n');
         Assert.StartsWith("Replay under hd-il2-monotherapy 1.0.0", lines[0], StringComparison.Ordinal);
@@ -39,7 +39,7 @@ public sealed class SimulateTests
     public void Simulate_compare_lists_the_doses_decided_differently()
     {
         // The post-TIL protocol holds dose 1 (no TIL infusion recorded, no TIL-only findings) and its schedule goes no further.
-        var result = FhirCliRunner.Run("simulate", FhirCliRunner.Protocol("hd-il2-monotherapy"), "--patient", Record(), "--to", "2026-03-04T06:00:00Z",
+        var result = FhirCliRunner.Run("simulate", FhirCliRunner.Protocol("hd-il2-monotherapy"), "--allow-unsigned", "--patient", Record(), "--to", "2026-03-04T06:00:00Z",
             "--compare", FhirCliRunner.Protocol("post-til-il2"));
         Assert.Equal(0, result.Exit);
         Assert.Contains("Compared with post-til-il2 1.0.0:", result.Out, StringComparison.Ordinal);
@@ -51,7 +51,7 @@ public sealed class SimulateTests
     [Fact]
     public void Simulate_with_both_inputs_is_a_usage_error()
     {
-        var result = FhirCliRunner.Run("simulate", FhirCliRunner.Protocol("hd-il2-monotherapy"), "--patient", "a.json", "--fhir", "b.json");
+        var result = FhirCliRunner.Run("simulate", FhirCliRunner.Protocol("hd-il2-monotherapy"), "--allow-unsigned", "--patient", "a.json", "--fhir", "b.json");
         Assert.Equal(ExitCodes.Usage, result.Exit);
     }
 
@@ -65,7 +65,7 @@ public sealed class SimulateTests
         var output = Path.Combine(AppContext.BaseDirectory, "chart-output");
         Directory.CreateDirectory(output);
         var html = Path.Combine(output, "course.html");
-        var result = FhirCliRunner.Run("simulate", FhirCliRunner.Protocol("hd-il2-monotherapy"), "--patient", Record(), "--to", "2026-03-04T06:00:00Z", "-o", html);
+        var result = FhirCliRunner.Run("simulate", FhirCliRunner.Protocol("hd-il2-monotherapy"), "--allow-unsigned", "--patient", Record(), "--to", "2026-03-04T06:00:00Z", "-o", html);
         Assert.Equal(0, result.Exit);
 
         var profile = Directory.CreateTempSubdirectory("il2-chromium-").FullName;

@@ -20,7 +20,7 @@ internal static class TestProtocols
     public static ProtocolCompilation CompileText(string text, string fileName = "test.il2") =>
         ProtocolCompilation.Create(SourceText.From(text, Path.Combine(Path.GetTempPath(), fileName)));
 
-    /// <summary>Compiles to a fresh temp folder and loads it (the caller disposes).</summary>
+    /// <summary>Compiles to a fresh temp folder and loads it, unsigned as an in-process build (the caller disposes).</summary>
     public static CompiledProtocol Load(ProtocolCompilation compilation)
     {
         var assembly = ProtocolCompiler.Compile(compilation);
@@ -28,7 +28,7 @@ internal static class TestProtocols
         var folder = Directory.CreateTempSubdirectory("il2-test-").FullName;
         var path = Path.Combine(folder, assembly.AssemblyName + ".dll");
         File.WriteAllBytes(path, [.. assembly.Assembly]);
-        return CompiledProtocol.Load(path);
+        return CompiledProtocol.Load(path, CompiledProtocolLoadOptions.InProcessBuild);
     }
 
     private static string FindRoot()

@@ -1,101 +1,124 @@
+using IlTwo.Dsl.Emit;
 using IlTwo.Dsl.Review.Approvals;
 using IlTwo.Runtime.Approvals;
 
 namespace IlTwo.Cli.Commands;
 
-/// <summary><c>il2 approve FILE --by NAME --role ROLE</c>: records one signature over the protocol's canonical hash.</summary>
+/// <summary><c>il2 approve FILE --key KEY</c>: signs one approval of the protocol and its compiled assembly.</summary>
 public sealed class ApproveCommand : ICommand
 {
     public string Name => "approve";
 
-    public string Summary => "Record a pharmacist's or physician's approval of a protocol in approvals.json";
+    public string Summary => "Sign a pharmacist's or physician's approval of a protocol into approvals.json";
 
     public string Help => """
-        Usage: il2 approve FILE --by NAME --role pharmacist|physician
-                           [--effective DATE] [--review-by DATE] [--note TEXT]
+        Usage: il2 approve FILE --key KEYFILE [--effective DATE] [--review-by DATE] [--note TEXT]
+                           [--trust STORE]
 
-        Checks FILE (with the protocols it extends); when it has no errors, records a signature over its
-        canonical hash in approvals.json in FILE's folder (created if missing): protocol id, version,
-        canonical hash, approver, role, the time signed (UTC), effective and review-by dates, and the note.
-        The canonical hash covers FILE and every protocol it extends, without comments and in the canonical
-        layout: comments and re-formatting keep an approval; any other change voids it.
-        A protocol is approved once a pharmacist and a physician have signed the same hash, from the later
-        effective date to the earlier review-by date (both inclusive). See docs/approvals.md.
+        Checks FILE (with the protocols it extends); when it has no errors, compiles it and signs, with the
+        approver's private key (ES256), an approval of: the protocol id and version, its canonical hash over
+        the whole extends chain, the SHA-256 of the compiled assembly, the approver and role bound to the key,
+        the time signed, and the effective and review-by dates. The signature (a JWS) is added to
+        approvals.json in FILE's folder (created if missing). See docs/approvals.md.
+        A protocol is approved once a pharmacist and a physician, two different people whose public keys are
+        in the trust store, signed the same assembly, and both approvals are in force.
 
         Options:
-          --by NAME          who signs (required, not empty)
-          --role ROLE        pharmacist or physician (required)
+          --key KEYFILE      the approver's private key (from 'il2 keys new'; must be readable by its owner only)
           --effective DATE   the first day the approval counts, yyyy-MM-dd (default: today, UTC)
-          --review-by DATE   the last day it counts, yyyy-MM-dd, after --effective
-                             (default: one year after the effective date)
-          --note TEXT        a remark recorded with the signature
+          --review-by DATE   the last day it counts, yyyy-MM-dd, after --effective (default: one year later;
+                             at most 2 years after the effective date and after today)
+          --note TEXT        a remark signed with the approval
+          --trust STORE      after signing, print the protocol's approval status against this trust store
           -h, --help         show this help
 
-        Exit codes: 0 recorded, 1 the protocol has errors or approvals.json is malformed, 2 usage or I/O error.
+        Exit codes: 0 signed, 1 the protocol has errors, the key or approvals.json is refused, 2 usage or I/O error.
         """;
 
     public int Run(CommandContext context, IReadOnlyList<string> args)
     {
-        var line = CommandLine.Parse(args, [], ["by", "role", "effective", "review-by", "note"], out var error);
+        var line = CommandLine.Parse(args, [], ["key", "effective", "review-by", "note", "trust"], out var error);
         if (line is null)
             return context.UsageError($"approve: {error}");
         if (line.Operands.Count != 1)
-            return context.UsageError("approve: give one protocol file: il2 approve FILE --by NAME --role pharmacist|physician");
+            return context.UsageError("approve: give one protocol file: il2 approve FILE --key KEYFILE");
+        if (line.Value("key") is not { Length: > 0 } keyPath)
+            return context.UsageError("approve: --key KEYFILE is required (create one with 'il2 keys new')");
 
-        var approver = line.Value("by");
-        if (string.IsNullOrWhiteSpace(approver))
-            return context.UsageError("approve: --by NAME is required and must not be empty");
-        var roleText = line.Value("role");
-        if (roleText is null)
-            return context.UsageError("approve: --role is required: pharmacist or physician");
-        if (!ApprovalEntry.TryParseRole(roleText, out var role))
-            return context.UsageError($"approve: --role must be pharmacist or physician, not '{roleText}'");
-
-        var today = ApprovalPolicy.TodayUtc();
+        var today = ApprovalEntry.TodayUtc();
         var effective = today;
         if (line.Value("effective") is { } effectiveText && !ApprovalEntry.TryParseDate(effectiveText, out effective))
             return context.UsageError($"approve: --effective '{effectiveText}' is not a date yyyy-MM-dd");
         var reviewBy = ProtocolApprovals.DefaultReviewBy(effective);
         if (line.Value("review-by") is { } reviewText && !ApprovalEntry.TryParseDate(reviewText, out reviewBy))
             return context.UsageError($"approve: --review-by '{reviewText}' is not a date yyyy-MM-dd");
-        var request = new ApprovalRequest(approver, role, effective, reviewBy, line.Value("note"));
-        if (ProtocolApprovals.Validate(request) is { Count: > 0 } problems)
+        var request = new ApprovalRequest(effective, reviewBy, line.Value("note"));
+        if (ProtocolApprovals.Validate(request, today) is { Count: > 0 } problems)
             return context.UsageError($"approve: {string.Join("; ", problems)}");
 
-        var path = line.Operands[0];
-        var compilation = ProtocolBuilds.CompileWithoutErrors(context, path, "approve: not recorded", out var failure);
-        if (compilation is null)
-            return failure;
-
-        var approvalsPath = ProtocolApprovals.PathFor(path);
-        ApprovalsFile approvals;
+        TrustStore? trust = null;
+        SigningKey key;
         try
         {
-            approvals = File.Exists(approvalsPath) ? ApprovalsFile.Load(approvalsPath) : ApprovalsFile.Empty;
+            if (line.Value("trust") is { } trustPath)
+                trust = TrustStore.Load(trustPath);
+            key = SigningKey.Load(keyPath);
         }
-        catch (ApprovalsFileException e)
+        catch (TrustException e)
         {
-            context.Error.WriteLine($"il2: {e.Message}");
-            context.Error.WriteLine("approve: not recorded: fix or restore the approvals file first");
+            context.Error.WriteLine($"il2: approve: not signed: {e.Message}");
             return ExitCodes.Failure;
         }
 
-        var entry = ProtocolApprovals.Sign(compilation, request, DateTimeOffset.UtcNow);
-        approvals = approvals.Add(entry);
-        try
+        using (key)
         {
-            approvals.Save(approvalsPath);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return context.UsageError($"{approvalsPath}: cannot write: {e.Message}");
-        }
+            var path = line.Operands[0];
+            var compilation = ProtocolBuilds.CompileWithoutErrors(context, path, "approve: not signed", out var failure);
+            if (compilation is null)
+                return failure;
+            var (assembly, exception) = CompilerGuard.Run(() => ProtocolCompiler.Compile(compilation));
+            if (assembly is null || !assembly.Success)
+            {
+                foreach (var message in assembly?.Errors ?? [$"{path}(1,1): error IL0999: internal compiler error: {exception?.Message}"])
+                    context.Out.WriteLine(message);
+                context.Out.WriteLine("approve: not signed: the protocol does not compile");
+                return ExitCodes.Failure;
+            }
 
-        context.Out.WriteLine($"recorded: {entry.ProtocolId} {entry.Version} approved by {entry.Approver} ({ApprovalEntry.RoleName(entry.Role)}), "
-            + $"effective {ApprovalEntry.FormatDate(entry.Effective)}, review by {ApprovalEntry.FormatDate(entry.ReviewBy)} -> {approvalsPath}");
-        context.Out.WriteLine($"canonical hash {entry.CanonicalHash}");
-        var problem = new ApprovalPolicy(approvals).Check(entry.ProtocolId, entry.Version, entry.CanonicalHash, today);
-        context.Out.WriteLine(problem is null ? "status: approved (pharmacist and physician signatures in force today)" : $"status: {problem}");
-        return ExitCodes.Success;
+            var approvalsPath = ProtocolApprovals.PathFor(path);
+            ApprovalSignatures signatures;
+            try
+            {
+                signatures = File.Exists(approvalsPath) ? ApprovalSignatures.Load(approvalsPath) : ApprovalSignatures.Empty;
+            }
+            catch (TrustException e)
+            {
+                context.Error.WriteLine($"il2: {e.Message}");
+                context.Error.WriteLine("approve: not signed: fix or restore the approvals file first");
+                return ExitCodes.Failure;
+            }
+
+            var entry = ProtocolApprovals.Approval(compilation, assembly, key, request, DateTimeOffset.UtcNow);
+            signatures = signatures.Add(key.Sign(entry));
+            try
+            {
+                signatures.Save(approvalsPath);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return context.UsageError($"{approvalsPath}: cannot write: {e.Message}");
+            }
+
+            context.Out.WriteLine($"signed: {entry.ProtocolId} {entry.Version} approved by {entry.Approver} ({ApprovalEntry.RoleName(entry.Role)}, key {entry.KeyId}), "
+                + $"effective {ApprovalEntry.FormatDate(entry.Effective)}, review by {ApprovalEntry.FormatDate(entry.ReviewBy)} -> {approvalsPath}");
+            context.Out.WriteLine($"canonical hash {entry.CanonicalHash}");
+            context.Out.WriteLine($"assembly {entry.AssemblyName} sha256 {entry.AssemblySha256}");
+            if (trust is not null)
+            {
+                var verdict = new ApprovalVerifier(trust).Verify(signatures.Signatures, ProtocolApprovals.Facts(compilation, assembly), today);
+                context.Out.WriteLine($"status: {verdict.Message}");
+            }
+            return ExitCodes.Success;
+        }
     }
 }

@@ -12,16 +12,19 @@ public sealed class BuildCommand : ICommand
     public string Summary => "Compile a protocol to a .NET assembly (and PDB) the engine loads";
 
     public string Help => """
-        Usage: il2 build FILE -o DIR [--require-approved [--approvals FILE]]
+        Usage: il2 build FILE -o DIR [--require-approved --trust STORE [--approvals FILE]]
 
         Checks FILE (with the protocols it extends) and, when it has no errors, writes
         DIR/il2.<protocol-id>.dll and its portable PDB. The same source and compiler give the same bytes.
+        The signatures in approvals.json beside FILE (or --approvals) that sign exactly these assembly bytes
+        are written beside it as DIR/il2.<protocol-id>.approvals.json, for the engine's loader.
 
         Options:
           -o, --output DIR       the folder to write to (created if missing)
-          --require-approved     build only a protocol approved today: a pharmacist and a physician signed
-                                 its canonical hash and both signatures are in force (see 'il2 approve')
-          --approvals FILE       the approvals file to check (default: approvals.json beside FILE)
+          --require-approved     build only a protocol approved today: a pharmacist and a physician of the
+                                 trust store signed these assembly bytes, both in force (see 'il2 approve')
+          --trust STORE          the trust store (required with --require-approved; see 'il2 keys')
+          --approvals FILE       the signatures file (default: approvals.json beside FILE)
           -h, --help             show this help
 
         Exit codes: 0 built, 1 the protocol has errors or is not approved, 2 usage or I/O error.
@@ -29,15 +32,17 @@ public sealed class BuildCommand : ICommand
 
     public int Run(CommandContext context, IReadOnlyList<string> args)
     {
-        var line = CommandLine.Parse(args, ["require-approved"], ["o", "output", "approvals"], out var error);
+        var line = CommandLine.Parse(args, ["require-approved"], ["o", "output", "approvals", "trust"], out var error);
         if (line is null)
             return context.UsageError($"build: {error}");
         var output = line.Value("o") ?? line.Value("output");
         if (line.Operands.Count != 1 || output is null)
             return context.UsageError("build: give one protocol file and an output folder: il2 build FILE -o DIR");
         var requireApproved = line.Has("require-approved");
-        if (line.Value("approvals") is not null && !requireApproved)
-            return context.UsageError("build: --approvals goes with --require-approved");
+        if (requireApproved && line.Value("trust") is null)
+            return context.UsageError("build: --require-approved needs the trust store: --trust STORE (see 'il2 keys')");
+        if (line.Value("trust") is not null && !requireApproved)
+            return context.UsageError("build: --trust goes with --require-approved");
 
         var path = line.Operands[0];
         if (!context.FileSystem.FileExists(path))
@@ -52,7 +57,26 @@ public sealed class BuildCommand : ICommand
             return context.UsageError($"{path}: cannot read file: {e.Message}");
         }
 
-        var (assembly, exception) = CompilerGuard.Run(() => ProtocolCompiler.Compile(ProtocolBuilds.Compile(path, bytes)));
+        TrustStore? trust = null;
+        if (requireApproved)
+        {
+            try
+            {
+                trust = TrustStore.Load(line.Value("trust")!);
+            }
+            catch (TrustException e)
+            {
+                context.Out.WriteLine($"build refused: {e.Message}");
+                return ExitCodes.Failure;
+            }
+        }
+
+        var (built, exception) = CompilerGuard.Run(() =>
+        {
+            var compilation = ProtocolBuilds.Compile(path, bytes);
+            return (Compilation: compilation, Assembly: ProtocolCompiler.Compile(compilation));
+        });
+        var assembly = built.Assembly;
         if (assembly is null)
         {
             context.Error.WriteLine($"{path}(1,1): error IL0999: internal compiler error: {exception?.Message}");
@@ -66,16 +90,29 @@ public sealed class BuildCommand : ICommand
             return ExitCodes.Failure;
         }
 
-        if (requireApproved && NotApproved(line.Value("approvals") ?? ProtocolApprovals.PathFor(path), assembly) is { } refusal)
+        var approvalsPath = line.Value("approvals") ?? ProtocolApprovals.PathFor(path);
+        if (trust is not null)
         {
-            context.Out.WriteLine($"build refused: {refusal}");
-            return ExitCodes.Failure;
+            var verdict = TrustArguments.Verify(trust, approvalsPath, built.Compilation, assembly);
+            if (!verdict.IsApproved)
+            {
+                context.Out.WriteLine($"build refused: {verdict.Message}");
+                return ExitCodes.Failure;
+            }
+            context.Out.WriteLine(verdict.Message);
         }
 
         try
         {
             var written = ProtocolBuilds.Write(assembly, output);
-            context.Out.WriteLine($"built {assembly.Info!.Id} {assembly.Info.Version} -> {written} (sha256 {assembly.Info.SourceHash})");
+            var assemblySha256 = ApprovalVerifier.Sha256([.. assembly.Assembly]);
+            context.Out.WriteLine($"built {assembly.Info!.Id} {assembly.Info.Version} -> {written} (sha256 {assembly.Info.SourceHash}; assembly sha256 {assemblySha256})");
+            if (SignaturesFor(context, approvalsPath, assemblySha256) is { } signatures)
+            {
+                var signaturesPath = ApprovalSignatures.PathForAssembly(written);
+                signatures.Save(signaturesPath);
+                context.Out.WriteLine($"signatures {signatures.Signatures.Length} -> {signaturesPath}");
+            }
             return ExitCodes.Success;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -84,16 +121,22 @@ public sealed class BuildCommand : ICommand
         }
     }
 
-    /// <summary>Why the built protocol may not ship today, or null when it is approved.</summary>
-    private static string? NotApproved(string approvalsPath, ProtocolAssembly assembly)
+    /// <summary>The signatures of the approvals file that claim these assembly bytes (verified by the loader, not here); null when none.</summary>
+    private static ApprovalSignatures? SignaturesFor(CommandContext context, string approvalsPath, string sha256)
     {
+        if (!File.Exists(approvalsPath))
+            return null;
         try
         {
-            return new ApprovalPolicy(ApprovalsFile.Load(approvalsPath)).Check(assembly.Info!, ApprovalPolicy.TodayUtc());
+            var all = ApprovalSignatures.Load(approvalsPath);
+            var claims = all.UnverifiedClaims();
+            var mine = all.Signatures.Where((_, i) => claims[i]?.AssemblySha256 == sha256).ToList();
+            return mine.Count == 0 ? null : new ApprovalSignatures(mine);
         }
-        catch (ApprovalsFileException e)
+        catch (TrustException e)
         {
-            return $"protocol '{assembly.Info!.Id}' {assembly.Info.Version} (canonical hash {assembly.Info.CanonicalHash}) is not approved: {e.Message}";
+            context.Error.WriteLine($"il2: warning: no signatures written: {e.Message}");
+            return null;
         }
     }
 }

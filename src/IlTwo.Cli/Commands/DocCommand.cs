@@ -1,3 +1,4 @@
+using IlTwo.Dsl.Emit;
 using IlTwo.Dsl.Review.Approvals;
 using IlTwo.Dsl.Review.Document;
 using IlTwo.Runtime.Approvals;
@@ -12,17 +13,18 @@ public sealed class DocCommand : ICommand
     public string Summary => "Write a self-contained HTML review document of a protocol";
 
     public string Help => """
-        Usage: il2 doc FILE -o OUT.html
+        Usage: il2 doc FILE -o OUT.html [--trust STORE]
 
         Checks FILE (with the protocols it extends) and, when it has no errors, writes one HTML file that
         needs nothing else (inline CSS and SVG, no scripts, no external resources): the header (id, title,
         version, hashes, compiler, extends chain), the regimen with a dosing schema, the hold and discontinue
         criteria with their sources (unverified ones flagged), the observations, the scenarios and their
         results, coverage findings, the analysis warnings, and the approvals recorded in approvals.json
-        beside FILE (if there is one).
+        beside FILE (if there is one): verified against the trust store with --trust, else marked unverified.
 
         Options:
           -o, --output FILE  the HTML file to write
+          --trust STORE      verify the approvals listed (see 'il2 keys')
           -h, --help         show this help
 
         Exit codes: 0 written, 1 the protocol has errors, 2 usage or I/O error.
@@ -30,7 +32,7 @@ public sealed class DocCommand : ICommand
 
     public int Run(CommandContext context, IReadOnlyList<string> args)
     {
-        var line = CommandLine.Parse(args, [], ["o", "output"], out var error);
+        var line = CommandLine.Parse(args, [], ["o", "output", "trust"], out var error);
         if (line is null)
             return context.UsageError($"doc: {error}");
         var output = line.Value("o") ?? line.Value("output");
@@ -42,15 +44,23 @@ public sealed class DocCommand : ICommand
         if (compilation is null)
             return failure;
 
-        ApprovalsFile? approvals = null;
+        ReviewApprovals? approvals = null;
         var approvalsPath = ProtocolApprovals.PathFor(path);
         if (File.Exists(approvalsPath))
         {
             try
             {
-                approvals = ApprovalsFile.Load(approvalsPath);
+                var signatures = ApprovalSignatures.Load(approvalsPath);
+                ApprovalVerdict? verdict = null;
+                if (line.Value("trust") is { } trustPath)
+                {
+                    var (assembly, _) = CompilerGuard.Run(() => ProtocolCompiler.Compile(compilation));
+                    if (assembly is { Success: true })
+                        verdict = new ApprovalVerifier(TrustStore.Load(trustPath)).Verify(signatures.Signatures, ProtocolApprovals.Facts(compilation, assembly), ApprovalEntry.TodayUtc());
+                }
+                approvals = new ReviewApprovals([.. signatures.UnverifiedClaims().OfType<ApprovalEntry>()], verdict);
             }
-            catch (ApprovalsFileException e)
+            catch (TrustException e)
             {
                 context.Error.WriteLine($"il2: warning: approvals not shown: {e.Message}");
             }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using IlTwo.Dsl.Emit;
+using IlTwo.Runtime.Approvals;
 using IlTwo.Runtime.Evaluation;
 using IlTwo.Runtime.Protocols;
 using IlTwo.Runtime.Records;
@@ -16,12 +17,15 @@ public sealed class EvalCommand(Func<DateTimeOffset>? clock = null) : ICommand
     public string Summary => "Decide give, hold or discontinue for a patient record, and say why";
 
     public string Help => """
-        Usage: il2 eval FILE.il2|FILE.dll --patient RECORD.json|--fhir BUNDLE.json [--at TIME] [--tz ZONE] [--format text|json] [--log FILE]
+        Usage: il2 eval FILE.il2|FILE.dll --patient RECORD.json|--fhir BUNDLE.json (--trust STORE | --allow-unsigned)
+                        [--approvals FILE] [--at TIME] [--tz ZONE] [--format text|json] [--log FILE]
 
         Evaluates the protocol (compiled from FILE.il2, or a built FILE.dll) on the patient record at TIME and
         prints the decision with the rules that fired, the values they saw, missing or stale data and the next
         time a dose may be given. The record format is described in docs/patient-json.md; a FHIR R4 bundle
         (Observation, MedicationAdministration, Procedure, Patient) is read as docs/fhir-input.md describes.
+        The protocol runs only when its approvals verify against the trust store (docs/approvals.md); with
+        --allow-unsigned (development) it runs unchecked and every decision says so.
 
         Options:
           --patient FILE   the patient record (JSON)
@@ -32,16 +36,22 @@ public sealed class EvalCommand(Func<DateTimeOffset>? clock = null) : ICommand
           --format text    a short readable verdict (default)
           --format json    the decision as JSON: action, rules, missing, nextDoseAt, ...
           --log FILE       append the decision to an audit log (JSON Lines)
+
+        """ + TrustArguments.Help + """
+
           -h, --help       show this help
 
-        Exit codes: 0 a decision was made, 1 the protocol or record is invalid, 2 usage or I/O error.
+        Exit codes: 0 a decision was made, 1 the protocol is invalid or not approved, or the record is invalid,
+        2 usage or I/O error.
         """;
 
     public int Run(CommandContext context, IReadOnlyList<string> args)
     {
-        var line = CommandLine.Parse(args, [], ["patient", "fhir", "at", "format", "log", TimeZoneOption.Name], out var error);
+        var line = CommandLine.Parse(args, TrustArguments.Flags, ["patient", "fhir", "at", "format", "log", TimeZoneOption.Name, .. TrustArguments.Valued], out var error);
         if (line is null)
             return context.UsageError($"eval: {error}");
+        if (TrustArguments.From(line, out var trustError, out var trustExit) is not { } trust)
+            return trustExit == ExitCodes.Usage ? context.UsageError($"eval: {trustError}") : Fail(context, $"eval: {trustError}");
         if (line.Operands.Count != 1)
             return context.UsageError("eval: give one protocol and --patient RECORD.json or --fhir BUNDLE.json; run 'il2 eval --help'");
         if (RecordInput.From(line, out var inputError) is not { } input)
@@ -69,7 +79,7 @@ public sealed class EvalCommand(Func<DateTimeOffset>? clock = null) : ICommand
             input.Read(context, ProtocolInfoStub, null);
             return ExitCodes.Failure;
         }
-        var loaded = LoadProtocol(context, protocolPath);
+        var loaded = LoadProtocol(context, protocolPath, trust);
         if (loaded is null)
             return ExitCodes.Failure;
         using var protocol = loaded;
@@ -106,15 +116,29 @@ public sealed class EvalCommand(Func<DateTimeOffset>? clock = null) : ICommand
         Id = "", Title = "", Version = "", SourceHash = "", CompilerVersion = "", Regimen = new RegimenInfo(),
     };
 
-    /// <summary>A .dll is loaded as built; an .il2 file is compiled first, exactly as <c>il2 build</c> would.</summary>
-    internal static CompiledProtocol? LoadProtocol(CommandContext context, string path)
+    private static int Fail(CommandContext context, string message)
+    {
+        context.Error.WriteLine($"il2: {message}");
+        return ExitCodes.Failure;
+    }
+
+    /// <summary>
+    /// A .dll is loaded as built; an .il2 file is compiled first, exactly as <c>il2 build</c> would. Either way the
+    /// bytes pass the trust check of <paramref name="trust"/> before any of their code runs.
+    /// </summary>
+    internal static CompiledProtocol? LoadProtocol(CommandContext context, string path, TrustArguments trust)
     {
         try
         {
             if (path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
-                return CompiledProtocol.Load(path);
+                return CompiledProtocol.Load(path, trust.ForAssembly());
             var bytes = context.FileSystem.ReadAllBytes(path);
-            var (assembly, exception) = CompilerGuard.Run(() => ProtocolCompiler.Compile(ProtocolBuilds.Compile(path, bytes)));
+            var (compiled, exception) = CompilerGuard.Run(() =>
+            {
+                var compilation = ProtocolBuilds.Compile(path, bytes);
+                return (Compilation: compilation, Assembly: ProtocolCompiler.Compile(compilation));
+            });
+            var assembly = compiled.Assembly;
             if (assembly is null || !assembly.Success)
             {
                 foreach (var message in assembly?.Errors ?? [$"{path}(1,1): error IL0999: internal compiler error: {exception?.Message}"])
@@ -122,9 +146,14 @@ public sealed class EvalCommand(Func<DateTimeOffset>? clock = null) : ICommand
                 context.Error.WriteLine($"{path}: the protocol has errors; no decision was made");
                 return null;
             }
-            return ProtocolBuilds.Load(assembly);
+            return ProtocolBuilds.Load(assembly, trust.ForSource(path, compiled.Compilation));
         }
         catch (ProtocolLoadException e)
+        {
+            context.Error.WriteLine($"{path}: {e.Message}");
+            return null;
+        }
+        catch (TrustException e)
         {
             context.Error.WriteLine($"{path}: {e.Message}");
             return null;

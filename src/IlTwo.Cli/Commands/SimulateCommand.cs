@@ -16,7 +16,7 @@ public sealed class SimulateCommand(Func<bool>? errorIsTerminal = null) : IComma
 
     public string Help => """
         Usage: il2 simulate FILE.il2|FILE.dll --patient RECORD.json|--fhir BUNDLE.json [--from TIME] [--to TIME]
-                            [--tz ZONE] [--compare OTHER.il2|OTHER.dll] [-o OUT.html]
+                            [--tz ZONE] [--compare OTHER.il2|OTHER.dll] [-o OUT.html] (--trust STORE | --allow-unsigned)
 
         Replays the course: at each time a dose could be due (the recorded dose times, else the engine's next dose
         time) the protocol decides from the data known at that moment; a give is assumed given, a hold uses its slot,
@@ -31,16 +31,31 @@ public sealed class SimulateCommand(Func<bool>? errorIsTerminal = null) : IComma
           --tz ZONE        write times in this time zone (an IANA id such as Europe/Zurich; default UTC)
           --compare FILE   replay the same data under a second protocol and list every dose decided differently
           -o FILE          write a self-contained HTML page with a chart of doses and observation traces
+
+        """ + TrustArguments.Help + """
+
           -h, --help       show this help
 
         Exit codes: 0 replayed, 1 the protocol or record is invalid, 2 usage or I/O error.
         """;
 
+    /// <summary>Every decision of a protocol loaded unsigned says so, as <see cref="CompiledProtocol.Evaluate"/>'s do.</summary>
+    private static CourseSimulation Marked(CourseSimulation simulation, CompiledProtocol protocol) => protocol.UnsignedNotice is not { } notice
+        ? simulation
+        : simulation with { Steps = [.. simulation.Steps.Select(s => s with { Decision = DoseDecision.Unsigned(s.Decision, notice) })] };
+
     public int Run(CommandContext context, IReadOnlyList<string> args)
     {
-        var line = CommandLine.Parse(args, [], ["patient", "fhir", "from", "to", "compare", "o", "output", TimeZoneOption.Name], out var error);
+        var line = CommandLine.Parse(args, TrustArguments.Flags, ["patient", "fhir", "from", "to", "compare", "o", "output", TimeZoneOption.Name, .. TrustArguments.Valued], out var error);
         if (line is null)
             return context.UsageError($"simulate: {error}");
+        if (TrustArguments.From(line, out var trustError, out var trustExit) is not { } trust)
+        {
+            if (trustExit == ExitCodes.Usage)
+                return context.UsageError($"simulate: {trustError}");
+            context.Error.WriteLine($"il2: simulate: {trustError}");
+            return ExitCodes.Failure;
+        }
         if (line.Operands.Count != 1)
             return context.UsageError("simulate: give one protocol and --patient RECORD.json or --fhir BUNDLE.json; run 'il2 simulate --help'");
         if (RecordInput.From(line, out var inputError) is not { } input)
@@ -64,10 +79,10 @@ public sealed class SimulateCommand(Func<bool>? errorIsTerminal = null) : IComma
                 return context.UsageError($"{path}: no such file");
         }
 
-        using var protocol = EvalCommand.LoadProtocol(context, line.Operands[0]);
+        using var protocol = EvalCommand.LoadProtocol(context, line.Operands[0], trust);
         if (protocol is null)
             return ExitCodes.Failure;
-        using var other = comparePath is null ? null : EvalCommand.LoadProtocol(context, comparePath);
+        using var other = comparePath is null ? null : EvalCommand.LoadProtocol(context, comparePath, trust with { ApprovalsPath = null });
         if (comparePath is not null && other is null)
             return ExitCodes.Failure;
 
@@ -75,9 +90,11 @@ public sealed class SimulateCommand(Func<bool>? errorIsTerminal = null) : IComma
         if (record is null)
             return ExitCodes.Failure;
         var options = new CourseOptions { From = from, To = to, ReadIssues = issues, TimeZone = zone };
-        var simulation = CourseSimulator.Simulate(protocol.Rules, record, options, Progress(context, protocol.Info.Id));
+        var simulation = Marked(CourseSimulator.Simulate(protocol.Rules, record, options, Progress(context, protocol.Info.Id)), protocol);
         EndProgress(context);
         WriteTable(context.Out, protocol.Info, simulation, zone);
+        if (protocol.UnsignedNotice is { } unsigned)
+            context.Out.WriteLine($"UNSIGNED PROTOCOL: {unsigned}");
 
         if (other is not null)
         {
@@ -85,14 +102,14 @@ public sealed class SimulateCommand(Func<bool>? errorIsTerminal = null) : IComma
             var (otherRecord, otherIssues) = input.IsFhir ? input.Read(context, other.Info, to) : (record, issues);
             if (otherRecord is null)
                 return ExitCodes.Failure;
-            var second = CourseSimulator.Simulate(other.Rules, otherRecord, options with { ReadIssues = otherIssues }, Progress(context, other.Info.Id));
+            var second = Marked(CourseSimulator.Simulate(other.Rules, otherRecord, options with { ReadIssues = otherIssues }, Progress(context, other.Info.Id)), other);
             EndProgress(context);
             WriteComparison(context.Out, protocol.Info, other.Info, simulation, second, zone);
         }
 
         if (output is not null)
         {
-            var title = $"{protocol.Info.Id} {protocol.Info.Version}: replay of {record.PatientId ?? input.Path}";
+            var title = $"{protocol.Info.Id} {protocol.Info.Version}: replay of {record.PatientId ?? input.Path}{(protocol.UnsignedNotice is null ? "" : " (UNSIGNED PROTOCOL: development only)")}";
             try
             {
                 File.WriteAllText(output, CourseChart.Render(protocol.Info, record, simulation, title), new UTF8Encoding(false));

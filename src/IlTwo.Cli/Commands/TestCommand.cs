@@ -1,6 +1,7 @@
 using IlTwo.Dsl.Compilation;
 using IlTwo.Dsl.Emit;
 using IlTwo.Dsl.Evaluation;
+using IlTwo.Runtime.Protocols;
 
 namespace IlTwo.Cli.Commands;
 
@@ -70,7 +71,7 @@ public sealed class TestCommand : ICommand
             return (0, 1);
         }
 
-        using var protocol = ProtocolBuilds.Load(assembly);
+        using var protocol = ProtocolBuilds.Load(assembly, CompiledProtocolLoadOptions.InProcessBuild);
         int passed = 0, failed = 0;
         foreach (var result in ScenarioRunner.Run(compilation, protocol.Rules))
         {

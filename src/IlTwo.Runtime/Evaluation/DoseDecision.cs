@@ -60,6 +60,15 @@ public sealed record DoseDecision
 
     /// <summary>One readable sentence per reason, deterministic (invariant culture, UTC).</summary>
     public required string Summary { get; init; }
+
+    /// <summary>
+    /// Set when the protocol was loaded without verified approvals (development): what the caller accepted. Null when
+    /// its signatures were verified against a trust store.
+    /// </summary>
+    public string? UnsignedProtocol { get; init; }
+
+    /// <summary><paramref name="decision"/> marked as made by an unsigned protocol.</summary>
+    public static DoseDecision Unsigned(DoseDecision decision, string notice) => decision with { UnsignedProtocol = notice };
 }
 
 /// <summary>A rule whose condition was true, with the values it read.</summary>

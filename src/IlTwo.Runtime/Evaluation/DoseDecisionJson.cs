@@ -73,6 +73,8 @@ public static class DoseDecisionJson
         w.WriteString("id", d.ProtocolId);
         w.WriteString("version", d.ProtocolVersion);
         w.WriteString("sourceHash", d.SourceHash);
+        if (d.UnsignedProtocol is { } unsigned)
+            w.WriteString("unsigned", unsigned);
         w.WriteEndObject();
     }
 

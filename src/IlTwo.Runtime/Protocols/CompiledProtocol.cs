@@ -4,6 +4,7 @@ using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using System.Runtime.Loader;
 using System.Security.Cryptography;
+using IlTwo.Runtime.Approvals;
 using IlTwo.Runtime.Evaluation;
 using IlTwo.Runtime.Records;
 
@@ -13,7 +14,9 @@ namespace IlTwo.Runtime.Protocols;
 /// A compiled protocol assembly, verified and loaded into its own collectible <see cref="AssemblyLoadContext"/>.
 /// </summary>
 /// <remarks>
-/// <para><see cref="Load"/> reads the file once and checks those bytes with System.Reflection.Metadata before any of the
+/// <para><see cref="Load"/> reads the file once and hashes its bytes; with a trust store it loads them only when approved
+/// signatures cover that SHA-256 (<see cref="ApprovalVerifier"/>), without one only when the caller explicitly accepts
+/// unsigned protocols (development; every decision says so). It checks those bytes with System.Reflection.Metadata before any of the
 /// assembly's code can run: it must be a .NET assembly carrying one <see cref="CompiledProtocolAttribute"/> (the
 /// runtime's, not a look-alike) and the embedded <see cref="CompiledProtocolAttribute.SourceResourceName"/> resource whose
 /// SHA-256 equals the attribute's hash. Only then are the same bytes loaded, the rules type instantiated, and its
@@ -29,8 +32,12 @@ public sealed class CompiledProtocol : IDisposable
     private ProtocolRules? _rules;
     private AssemblyLoadContext? _context;
 
-    private CompiledProtocol(string path, ProtocolRules rules, ProtocolInfo info, CompiledProtocolAttribute attribute, string source, AssemblyLoadContext context)
+    private CompiledProtocol(string path, ProtocolRules rules, ProtocolInfo info, CompiledProtocolAttribute attribute, string source, AssemblyLoadContext context,
+        string assemblySha256, ApprovalVerdict? approval, string? unsigned)
     {
+        AssemblySha256 = assemblySha256;
+        Approval = approval;
+        UnsignedNotice = unsigned;
         AssemblyPath = path;
         _rules = rules;
         Info = info;
@@ -40,6 +47,15 @@ public sealed class CompiledProtocol : IDisposable
     }
 
     public string AssemblyPath { get; }
+
+    /// <summary>SHA-256 (lowercase hex) of the bytes that were loaded.</summary>
+    public string AssemblySha256 { get; }
+
+    /// <summary>The approval the load rested on; null when loaded unsigned.</summary>
+    public ApprovalVerdict? Approval { get; }
+
+    /// <summary>Set when the protocol was loaded without verified approvals; every decision carries it.</summary>
+    public string? UnsignedNotice { get; }
 
     /// <summary>The protocol description (still readable after <see cref="Dispose"/>).</summary>
     public ProtocolInfo Info { get; }
@@ -58,8 +74,14 @@ public sealed class CompiledProtocol : IDisposable
     /// <param name="readIssues">Optional notes from reading the record; see <see cref="ProtocolEvaluator.Evaluate"/>.</param>
     /// <param name="timeZone">The time zone the decision's text writes times in (UTC when null).</param>
     public DoseDecision Evaluate(
-        PatientRecord record, DateTimeOffset at, DecisionLog? log = null, IReadOnlyList<RecordIssue>? readIssues = null, TimeZoneInfo? timeZone = null) =>
-        ProtocolEvaluator.Evaluate(Rules, record, at, log, readIssues, timeZone);
+        PatientRecord record, DateTimeOffset at, DecisionLog? log = null, IReadOnlyList<RecordIssue>? readIssues = null, TimeZoneInfo? timeZone = null)
+    {
+        if (UnsignedNotice is null)
+            return ProtocolEvaluator.Evaluate(Rules, record, at, log, readIssues, timeZone);
+        var decision = DoseDecision.Unsigned(ProtocolEvaluator.Evaluate(Rules, record, at, null, readIssues, timeZone), UnsignedNotice);
+        log?.Write(decision, record);
+        return decision;
+    }
 
     /// <summary>Starts unloading; running evaluations finish. Idempotent.</summary>
     public void Dispose()
@@ -95,21 +117,58 @@ public sealed class CompiledProtocol : IDisposable
             throw new ProtocolLoadException(path, $"the file cannot be read: {e.Message}", e);
         }
 
-        var (attribute, source) = Inspect(path, bytes);
+        var sha256 = ApprovalVerifier.Sha256(bytes);
+        var (attribute, source) = Inspect(path, bytes); // metadata only: no code of the file runs
+        var (approval, unsigned) = CheckTrust(path, sha256, attribute, options);
 
         var context = new ProtocolLoadContext($"il2:{attribute.ProtocolId}@{attribute.Version}");
         try
         {
             var (rules, info) = Instantiate(path, bytes, attribute, context);
-            if (options?.Approval is { } approval && approval(info) is { } refusal)
-                throw new ProtocolLoadException(path, refusal);
-            return new CompiledProtocol(path, rules, info, attribute, source, context);
+            if (approval is not null)
+            {
+                foreach (var entry in approval.InForce)
+                {
+                    if (!string.Equals(entry.CanonicalHash, info.CanonicalHash, StringComparison.Ordinal))
+                        throw new ProtocolLoadException(path, $"{TrustCodes.CanonicalHashMismatch}: the approval by {entry.Approver} signs canonical hash {entry.CanonicalHash}, the assembly carries {info.CanonicalHash}") { Code = TrustCodes.CanonicalHashMismatch };
+                }
+            }
+            return new CompiledProtocol(path, rules, info, attribute, source, context, sha256, approval, unsigned);
         }
         catch
         {
             context.Unload();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Before any byte reaches an <see cref="AssemblyLoadContext"/>: the approvals of exactly these bytes, or the caller's
+    /// explicit acceptance of unsigned protocols.
+    /// </summary>
+    private static (ApprovalVerdict? Approval, string? Unsigned) CheckTrust(string path, string sha256, CompiledProtocolAttribute attribute, CompiledProtocolLoadOptions? options)
+    {
+        if (options?.Trust is not { } trust)
+        {
+            if (options?.AllowUnsigned is { Length: > 0 } notice)
+                return (null, notice);
+            throw new ProtocolLoadException(path,
+                $"{TrustCodes.NoTrustStore}: no trust store was given, so the approvals of protocol '{attribute.ProtocolId}' {attribute.Version} cannot be verified; "
+                + "give the trust store (il2: --trust STORE), or accept unsigned protocols explicitly for development (--allow-unsigned)") { Code = TrustCodes.NoTrustStore };
+        }
+
+        IReadOnlyList<string> signatures;
+        try
+        {
+            signatures = options.Signatures ?? ApprovalSignatures.Load(options.SignaturesPath ?? ApprovalSignatures.PathForAssembly(path)).Signatures;
+        }
+        catch (TrustException e)
+        {
+            throw new ProtocolLoadException(path, $"{e.Message}; protocol '{attribute.ProtocolId}' {attribute.Version} is not approved", e) { Code = e.Code };
+        }
+        var facts = new AssemblyFacts(attribute.ProtocolId, attribute.Version, sha256) { CanonicalHash = options.ExpectedCanonicalHash };
+        var verdict = new ApprovalVerifier(trust).Verify(signatures, facts, (options.Today ?? ApprovalEntry.TodayUtc)());
+        return verdict.IsApproved ? (verdict, null) : throw new ProtocolLoadException(path, verdict.Message) { Code = verdict.Code };
     }
 
     /// <summary>Checks the bytes without running any of their code: attribute, source resource and hash.</summary>

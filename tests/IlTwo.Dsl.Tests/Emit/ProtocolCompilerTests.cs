@@ -166,7 +166,7 @@ public sealed class ProtocolCompilerTests
 
         var path = Path.Combine(Directory.CreateTempSubdirectory("il2-test-").FullName, "tampered.dll");
         File.WriteAllBytes(path, bytes);
-        var error = Assert.Throws<ProtocolLoadException>(() => CompiledProtocol.Load(path));
+        var error = Assert.Throws<ProtocolLoadException>(() => CompiledProtocol.Load(path, CompiledProtocolLoadOptions.Development));
         Assert.Contains("hash", error.Message, StringComparison.OrdinalIgnoreCase);
     }
 

@@ -130,27 +130,38 @@ public sealed class ReviewDocumentTests
     }
 
     [Fact]
-    public void Approvals_are_listed_with_the_status()
+    public void Approvals_are_listed_as_unverified_without_a_verdict()
     {
         var compilation = TestProtocols.Compile(TestProtocols.Shipped("post-til-il2"));
         var hash = IlTwo.Dsl.Review.Approvals.CanonicalSource.Hash(compilation);
-        var approvals = new ApprovalsFile([new ApprovalEntry
+        var claims = new[]
         {
-            ProtocolId = "post-til-il2",
-            Version = "1.0.0",
-            CanonicalHash = hash,
-            Approver = "<Dr Evil>",
-            Role = ApprovalRole.Pharmacist,
-            At = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero),
-            Effective = new DateOnly(2026, 1, 2),
-            ReviewBy = new DateOnly(2027, 1, 2),
-        }]);
+            new ApprovalEntry
+            {
+                ProtocolId = "post-til-il2",
+                Version = "1.0.0",
+                CanonicalHash = hash,
+                AssemblyName = "il2.post-til-il2.dll",
+                AssemblySha256 = new string('a', 64),
+                Approver = "<Dr Evil>",
+                Role = ApprovalRole.Pharmacist,
+                KeyId = "k",
+                At = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero),
+                Effective = new DateOnly(2026, 1, 2),
+                ReviewBy = new DateOnly(2027, 1, 2),
+            },
+        };
 
-        var html = ReviewDocument.Render(compilation, new ReviewDocumentOptions { Approvals = approvals, Today = new DateOnly(2026, 6, 1) });
+        var html = ReviewDocument.Render(compilation, new ReviewDocumentOptions { Approvals = new(claims, null) });
 
-        Assert.Contains("NOT APPROVED", html, StringComparison.Ordinal);
-        Assert.Contains("no physician signature", html, StringComparison.Ordinal);
+        Assert.Contains("NOT VERIFIED", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("APPROVED</span>", html.Replace("NOT APPROVED", "", StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.Contains("&lt;Dr Evil&gt;", html, StringComparison.Ordinal);
+
+        var refused = new ApprovalVerdict { Code = TrustCodes.RoleMissing, Message = "TRUST010: no physician approval in force" };
+        var html2 = ReviewDocument.Render(compilation, new ReviewDocumentOptions { Approvals = new(claims, refused) });
+        Assert.Contains("NOT APPROVED", html2, StringComparison.Ordinal);
+        Assert.Contains("TRUST010", html2, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
+using System.Runtime.Loader;
+using IlTwo.Runtime.Approvals;
 using IlTwo.Runtime.Evaluation;
 using IlTwo.Runtime.Protocols;
 using static IlTwo.Runtime.Tests.Engine.ProtocolAssemblies;
@@ -26,7 +28,7 @@ public sealed class CompiledProtocolTests : IDisposable
 
     private static string Refusal(string path, CompiledProtocolLoadOptions? options = null)
     {
-        var e = Assert.Throws<ProtocolLoadException>(() => CompiledProtocol.Load(path, options).Dispose());
+        var e = Assert.Throws<ProtocolLoadException>(() => CompiledProtocol.Load(path, options ?? CompiledProtocolLoadOptions.Development).Dispose());
         Assert.Equal(Path.GetFullPath(path), e.AssemblyPath);
         Assert.StartsWith("cannot load protocol assembly '", e.Message, StringComparison.Ordinal);
         return e.Reason!;
@@ -93,24 +95,49 @@ public sealed class CompiledProtocolTests : IDisposable
         Assert.Contains("does not match its hash", Refusal(path), StringComparison.Ordinal);
     }
 
+    private static readonly CompiledProtocolLoadOptions Dev = CompiledProtocolLoadOptions.Development;
+
     [Fact]
-    public void Approval_hook_can_refuse()
+    public void Without_a_trust_store_the_loader_refuses_unless_unsigned_is_accepted_explicitly()
     {
         var path = Write(_directory, new Spec());
-        var seen = new List<string>();
-        var options = new CompiledProtocolLoadOptions { Approval = info => { seen.Add(info.Id + " " + info.Version); return "not approved for clinical use"; } };
 
-        Assert.Equal("not approved for clinical use", Refusal(path, options));
-        Assert.Equal(["test-protocol 1.2.0"], seen);
+        var refused = Assert.Throws<ProtocolLoadException>(() => CompiledProtocol.Load(path));
+        Assert.Equal(TrustCodes.NoTrustStore, refused.Code);
+        Assert.Contains("TRUST001: no trust store was given", refused.Message, StringComparison.Ordinal);
+        Assert.Throws<ProtocolLoadException>(() => CompiledProtocol.Load(path, new CompiledProtocolLoadOptions()));
 
-        using var approved = CompiledProtocol.Load(path, new CompiledProtocolLoadOptions { Approval = _ => null });
-        Assert.Equal("test-protocol", approved.Info.Id);
+        using var unsigned = CompiledProtocol.Load(path, Dev);
+        Assert.Null(unsigned.Approval);
+        var (patient, at) = ProtocolEvaluatorTests.Scenarios.Values.First();
+        var decision = unsigned.Evaluate(patient.Build(), at);
+        Assert.Equal(CompiledProtocolLoadOptions.DevelopmentNotice, decision.UnsignedProtocol);
+        Assert.Contains("\"unsigned\":\"unsigned protocol loaded for development", DoseDecisionJson.Serialize(decision, indented: false), StringComparison.Ordinal);
+        var log = new StringWriter();
+        unsigned.Evaluate(patient.Build(), at, new DecisionLog(log));
+        Assert.Contains("\"unsigned\":", log.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void With_a_trust_store_an_unsigned_assembly_is_refused_before_it_is_loaded()
+    {
+        var path = Write(_directory, new Spec());
+        using var key = SigningKey.Create("A. Pharmacist", ApprovalRole.Pharmacist);
+        var options = new CompiledProtocolLoadOptions { Trust = new TrustStore([key.PublicEntry()]), Signatures = [] };
+
+        var refused = Assert.Throws<ProtocolLoadException>(() => CompiledProtocol.Load(path, options));
+
+        Assert.Equal(TrustCodes.NoSignatures, refused.Code);
+        var name = Path.GetFileNameWithoutExtension(path);
+        Assert.DoesNotContain(AssemblyLoadContext.All.SelectMany(c => c.Assemblies), a => a.GetName().Name == name);
+        var missingFile = Assert.Throws<ProtocolLoadException>(() => CompiledProtocol.Load(path, options with { Signatures = null }));
+        Assert.Equal(TrustCodes.NoSignatures, missingFile.Code);
     }
 
     [Fact]
     public void Loads_a_verified_protocol_and_evaluates_like_the_hand_written_one()
     {
-        using var protocol = CompiledProtocol.Load(Write(_directory, new Spec()));
+        using var protocol = CompiledProtocol.Load(Write(_directory, new Spec()), Dev);
 
         Assert.Equal(("test-protocol", "1.2.0", Hash(Source)), (protocol.Info.Id, protocol.Info.Version, protocol.Info.SourceHash));
         Assert.Equal(Source, protocol.Source);
@@ -142,7 +169,7 @@ public sealed class CompiledProtocolTests : IDisposable
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static WeakReference LoadEvaluateDispose(string path)
     {
-        var protocol = CompiledProtocol.Load(path);
+        var protocol = CompiledProtocol.Load(path, Dev);
         var (patient, at) = ProtocolEvaluatorTests.Scenarios["sbp 84"];
         Assert.Equal(DoseAction.Hold, protocol.Evaluate(patient.Build(), at).Action);
         var context = protocol.ContextReference();
@@ -158,8 +185,8 @@ public sealed class CompiledProtocolTests : IDisposable
     public void Registry_replaces_and_unloads_the_old_version_when_its_last_user_is_done()
     {
         using var registry = new ProtocolRegistry();
-        var v1 = CompiledProtocol.Load(Write(_directory, new Spec { Version = "1.0.0" }));
-        var v2 = CompiledProtocol.Load(Write(_directory, new Spec { Version = "2.0.0" }));
+        var v1 = CompiledProtocol.Load(Write(_directory, new Spec { Version = "1.0.0" }), Dev);
+        var v2 = CompiledProtocol.Load(Write(_directory, new Spec { Version = "2.0.0" }), Dev);
         var (patient, at) = ProtocolEvaluatorTests.Scenarios["normal"];
 
         Assert.Null(registry.Replace(v1));
@@ -188,7 +215,7 @@ public sealed class CompiledProtocolTests : IDisposable
     {
         using var registry = new ProtocolRegistry();
         var paths = Enumerable.Range(0, 4).Select(i => Write(_directory, new Spec { Version = $"1.0.{i}" })).ToArray();
-        registry.Replace(CompiledProtocol.Load(paths[0]));
+        registry.Replace(CompiledProtocol.Load(paths[0], Dev));
         var (patient, at) = ProtocolEvaluatorTests.Scenarios["sbp 84"];
         var record = patient.Build();
         using var stop = new CancellationTokenSource();
@@ -215,7 +242,7 @@ public sealed class CompiledProtocolTests : IDisposable
         foreach (var path in paths.Skip(1))
         {
             await Task.Delay(20);
-            var next = CompiledProtocol.Load(path);
+            var next = CompiledProtocol.Load(path, Dev);
             loaded.Add(next);
             registry.Replace(next);
         }
