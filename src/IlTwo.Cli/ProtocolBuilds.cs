@@ -64,9 +64,10 @@ public static class ProtocolBuilds
 
     /// <summary>
     /// Emits to a private temporary folder and loads the result through the same verifying loader consumers use, so
-    /// <c>eval</c> and <c>test</c> run exactly what <c>build</c> would ship.
+    /// <c>eval</c> and <c>test</c> run exactly what <c>build</c> would ship. <paramref name="options"/> says where trust
+    /// comes from (a trust store, or an explicit development / in-process mode): there is deliberately no default.
     /// </summary>
-    public static CompiledProtocol Load(ProtocolAssembly assembly, CompiledProtocolLoadOptions? options = null)
+    public static CompiledProtocol Load(ProtocolAssembly assembly, CompiledProtocolLoadOptions options)
     {
         var folder = Directory.CreateTempSubdirectory("il2-").FullName;
         return CompiledProtocol.Load(Write(assembly, folder), options);

@@ -415,6 +415,31 @@ public sealed class ApprovalCommandTests
         return stream.ToArray();
     }
 
+    [Fact]
+    public void Signed_bytes_whose_protocol_carries_another_canonical_hash_are_refused_after_loading()
+    {
+        var compilation = ProtocolCompilation.Create(SourceText.FromBytes(File.ReadAllBytes(_postTil), _postTil));
+        var assembly = ProtocolCompiler.Compile(compilation);
+        var dll = ProtocolBuilds.Write(assembly, _output);
+        var request = new IlTwo.Dsl.Review.Approvals.ApprovalRequest(ApprovalEntry.TodayUtc(), ApprovalEntry.TodayUtc().AddYears(1), null);
+        var signatures = new List<string>();
+        foreach (var (person, role) in new[] { ("Pat Pharm", "pharmacist"), ("Phil Phys", "physician") })
+        {
+            using var key = SigningKey.Load(Key(person, role));
+            var entry = IlTwo.Dsl.Review.Approvals.ProtocolApprovals.Approval(compilation, assembly, key, request, DateTimeOffset.UtcNow);
+            signatures.Add(key.Sign(entry with { CanonicalHash = new string('0', 64) }));
+        }
+
+        var refused = Assert.Throws<ProtocolLoadException>(() => CompiledProtocol.Load(dll, new CompiledProtocolLoadOptions { Trust = TrustStore.Load(_trust), Signatures = signatures }));
+
+        Assert.Equal(TrustCodes.CanonicalHashMismatch, refused.Code);
+        Assert.Contains($"the assembly carries {assembly.Info!.CanonicalHash}", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Private_key_files_are_ignored_by_git() =>
+        Assert.Contains("*.il2key", File.ReadAllText(CliRun.Repo(".gitignore")).Split('\n'));
+
     // ------------------------------------------------------------ usage
 
     [Fact]

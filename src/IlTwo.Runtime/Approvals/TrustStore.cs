@@ -86,13 +86,13 @@ public sealed class TrustStore
                 throw new TrustException(TrustCodes.BadTrustStore, $"the trust store folder {full} holds no *.json key entries");
             return new TrustStore(files.Select(f =>
             {
-                using var document = StrictJson_(ReadBytes(f), f);
+                using var document = ParseStrict(ReadBytes(f), f);
                 return ReadEntry(document.RootElement, f);
             }).ToList()) { Source = full };
         }
         if (!File.Exists(full))
             throw new TrustException(TrustCodes.BadTrustStore, $"no trust store at {full}");
-        using var doc = StrictJson_(ReadBytes(full), full);
+        using var doc = ParseStrict(ReadBytes(full), full);
         var root = Wrap(() => StrictJson.Object(doc.RootElement, full, "keys"));
         if (!root.TryGetProperty("keys", out var keys) || keys.ValueKind != JsonValueKind.Array)
             throw new TrustException(TrustCodes.BadTrustStore, $"{full}: expected {{\"keys\": [ ... ]}}");
@@ -102,7 +102,7 @@ public sealed class TrustStore
     /// <summary>One entry, as <c>il2 keys</c> exports it.</summary>
     public static TrustedKey ParseEntry(string json, string source)
     {
-        using var document = StrictJson_(Encoding.UTF8.GetBytes(json), source);
+        using var document = ParseStrict(Encoding.UTF8.GetBytes(json), source);
         return ReadEntry(document.RootElement, source);
     }
 
@@ -118,7 +118,7 @@ public sealed class TrustStore
         }
     }
 
-    private static JsonDocument StrictJson_(byte[] bytes, string what) => Wrap(() => StrictJson.Parse(bytes, what));
+    private static JsonDocument ParseStrict(byte[] bytes, string what) => Wrap(() => StrictJson.Parse(bytes, what));
 
     private static T Wrap<T>(Func<T> read)
     {

@@ -155,8 +155,10 @@ public sealed class ApprovalVerifierTests : IDisposable
     public void Approvals_of_another_build_or_text_do_not_count()
     {
         var other = new string('b', 64);
-        Refused(Verify(Store(), Sign(_pharmacist, e => e with { AssemblySha256 = other }), Sign(_physician, e => e with { AssemblySha256 = other })),
-            TrustCodes.AssemblyNotSigned, "signs another assembly");
+        string[] otherBuild = [Sign(_pharmacist, e => e with { AssemblySha256 = other }), Sign(_physician, e => e with { AssemblySha256 = other })];
+        Refused(Verify(Store(), otherBuild), TrustCodes.AssemblyNotSigned, "signs another build (sha256 bbbb");
+        Assert.Contains("canonical hash unchanged", Verify(Store(), otherBuild).Message, StringComparison.Ordinal);
+        Refused(new ApprovalVerifier(Store()).Verify(otherBuild, Facts with { CanonicalHash = null }, Today), TrustCodes.AssemblyNotSigned, "signs another assembly");
         Refused(Verify(Store(), Sign(_pharmacist, e => e with { CanonicalHash = new string('d', 64), AssemblySha256 = other }), Sign(_physician)),
             TrustCodes.CanonicalHashMismatch, "a protocol it extends, has changed since it was signed");
     }
