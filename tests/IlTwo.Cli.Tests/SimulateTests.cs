@@ -28,7 +28,7 @@ public sealed class SimulateTests
     [Fact]
     public void Simulate_writes_times_in_the_chosen_time_zone()
     {
-        var result = FhirCliRunner.Run("simulate", FhirCliRunner.Protocol("hd-il2-monotherapy"), "--patient", Record(), "--to", "2026-03-04T06:00:00Z", "--tz", "America/New_York");
+        var result = FhirCliRunner.Run("simulate", FhirCliRunner.Protocol("hd-il2-monotherapy"), "--allow-unsigned", "--patient", Record(), "--to", "2026-03-04T06:00:00Z", "--tz", "America/New_York");
         Assert.Equal(0, result.Exit);
         var lines = result.Out.Split('\n');
         Assert.StartsWith("2026-03-02 09:00 -05:00    1  give", lines[2], StringComparison.Ordinal);
