@@ -43,13 +43,14 @@ public static class ProtocolEvaluator
         truths.Fill(Truth.Unknown);
         rules.EvaluateRules(snapshot, truths);
 
-        var decision = Decide(info, snapshot, snapshotResult.Issues, truths, readIssues);
+        var decision = Decide(info, snapshot, snapshotResult.Issues, truths, readIssues, RecordChecks.Findings(record, at, readIssues));
         log?.Write(decision, record);
         return decision;
     }
 
     private static DoseDecision Decide(
-        ProtocolInfo info, PatientSnapshot snapshot, ImmutableArray<RecordIssue> issues, ReadOnlySpan<Truth> truths, IReadOnlyList<RecordIssue>? readIssues)
+        ProtocolInfo info, PatientSnapshot snapshot, ImmutableArray<RecordIssue> issues, ReadOnlySpan<Truth> truths, IReadOnlyList<RecordIssue>? readIssues,
+        ImmutableArray<ScheduleFinding> recordFindings)
     {
         var at = snapshot.At;
         var regimen = info.Regimen;
@@ -159,6 +160,14 @@ public static class ProtocolEvaluator
                         $"after the first-dose window: the first dose must be {range} (at {DecisionText.Time(start, at)}); the window closed at {DecisionText.Time(latest, at)}"));
                 }
             }
+        }
+
+        // Doses the record cannot vouch for (may be running, after the decision time) and reader notes that hold: see RecordChecks.
+        if (recordFindings.Length > 0)
+        {
+            schedule.AddRange(recordFindings);
+            scheduleHold = true;
+            scheduleBlocksNext = true;
         }
 
         // ---- combine
