@@ -41,15 +41,22 @@ namespace IlTwo.Runtime.Fhir;
 /// time (an error otherwise): an earlier-looking dose would let the next one come too early.</para>
 /// <para><b>Doses</b>: <c>MedicationAdministration</c> whose <c>medicationCodeableConcept</c> (or referenced
 /// <c>Medication.code</c>) has a coding matching one of the drug's declared codes (<c>drug aldesleukin code
-/// "system|code"</c>), or text or a coding display/code equal to the regimen's drug (case-insensitive).
-/// <c>completed</c> → given, <c>not-done</c> → held; other statuses are ignored (warning). <b>Events</b>:
+/// "system|code"</c>), or a text or coding display/code naming the drug or a synonym as whole words
+/// (<see cref="DrugNames"/>: "Proleukin", "aldesleukin 600,000 IU/kg IV"). <c>completed</c> → given, <c>not-done</c> →
+/// held, <c>entered-in-error</c> ignored; any other status, or none, is a dose that may be running
+/// (<see cref="DoseStatus.MayBeRunning"/>, which holds). A medication that only looks like the drug, or whose Medication is
+/// not in the bundle, is a warning that holds (<see cref="RecordIssue.Holds"/>). A dose after the decision time is
+/// reported (the engine holds on it). <b>Events</b>:
 /// <c>Procedure</c> with a coding matching one of an event's declared codes, or a coding code/display or text equal to an
 /// event name (or <c>cycle-start</c>); <c>entered-in-error</c>/<c>not-done</c>/<c>preparation</c> are ignored (warning).
 /// A declared code <c>system|code</c> matches a coding with that system and code; a bare code matches a coding with that
 /// code in any system.</para>
 /// <para><b>Weight</b>: the latest body weight Observation (29463-7 or 3141-9) at or before the evaluation time.</para>
 /// <para><b>References</b>: every <c>urn:uuid:</c> reference must resolve to an entry's <c>fullUrl</c> (error otherwise).
-/// Resources whose subject is not the bundle's single Patient are ignored (warning).</para>
+/// Only resources whose subject resolves to the bundle's single Patient are read; the others (identifier only, no
+/// subject, another server, another id) are refused with a warning naming why (a refused administration of the drug
+/// holds). No Patient or several is an error. Malformed JSON and a wrong skeleton are located errors
+/// (<see cref="FhirShape"/>), with a <see cref="RecordIssue.Kind"/>.</para>
 /// <para><b>Units</b>: conversion is checked with IlTwo.Runtime.Units.Ucum — the same code the engine converts with, so
 /// the reader and the engine cannot disagree about a unit. Fhir.Metrics is not used at run time: its <c>Convert</c>
 /// throws, Celsius needs special handling, and it needs culture data that InvariantGlobalization removes; it serves as
