@@ -46,9 +46,17 @@ public sealed record RecordInput(string Path, bool IsFhir)
             (record, issues) = (read.Succeeded ? read.Record : null, read.Issues);
         }
         foreach (var issue in issues)
-            context.Error.WriteLine($"{Path}: {(issue.IsError ? "error" : "warning")}: {issue.Path}: {issue.Message}");
+            context.Error.WriteLine($"{Path}: {(issue.IsError ? "error" : "warning")}{(issue.Kind is { } kind ? $"[{kind}]" : "")}: {issue.Path}: {issue.Message}");
         if (record is null)
             context.Error.WriteLine($"{Path}: the record is invalid; no decision was made");
         return (record, issues);
     }
+
+    /// <summary>
+    /// The exit code when <see cref="Read"/> gave no record: <see cref="ExitCodes.Usage"/> (2) when the input could not be
+    /// read as its format at all (malformed JSON, a wrong type in a FHIR bundle's structure), else
+    /// <see cref="ExitCodes.Failure"/> (the record was read and has data errors).
+    /// </summary>
+    public static int FailureExit(IReadOnlyList<RecordIssue> issues) =>
+        issues.Any(RecordIssueKinds.IsMalformed) ? ExitCodes.Usage : ExitCodes.Failure;
 }

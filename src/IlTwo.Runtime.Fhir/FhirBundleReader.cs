@@ -41,15 +41,22 @@ namespace IlTwo.Runtime.Fhir;
 /// time (an error otherwise): an earlier-looking dose would let the next one come too early.</para>
 /// <para><b>Doses</b>: <c>MedicationAdministration</c> whose <c>medicationCodeableConcept</c> (or referenced
 /// <c>Medication.code</c>) has a coding matching one of the drug's declared codes (<c>drug aldesleukin code
-/// "system|code"</c>), or text or a coding display/code equal to the regimen's drug (case-insensitive).
-/// <c>completed</c> → given, <c>not-done</c> → held; other statuses are ignored (warning). <b>Events</b>:
+/// "system|code"</c>), or a text or coding display/code naming the drug or a synonym as whole words
+/// (<see cref="DrugNames"/>: "Proleukin", "aldesleukin 600,000 IU/kg IV"). <c>completed</c> → given, <c>not-done</c> →
+/// held, <c>entered-in-error</c> ignored; any other status, or none, is a dose that may be running
+/// (<see cref="DoseStatus.MayBeRunning"/>, which holds). A medication that only looks like the drug, or whose Medication is
+/// not in the bundle, is a warning that holds (<see cref="RecordIssue.Holds"/>). A dose after the decision time is
+/// reported (the engine holds on it). <b>Events</b>:
 /// <c>Procedure</c> with a coding matching one of an event's declared codes, or a coding code/display or text equal to an
 /// event name (or <c>cycle-start</c>); <c>entered-in-error</c>/<c>not-done</c>/<c>preparation</c> are ignored (warning).
 /// A declared code <c>system|code</c> matches a coding with that system and code; a bare code matches a coding with that
 /// code in any system.</para>
 /// <para><b>Weight</b>: the latest body weight Observation (29463-7 or 3141-9) at or before the evaluation time.</para>
 /// <para><b>References</b>: every <c>urn:uuid:</c> reference must resolve to an entry's <c>fullUrl</c> (error otherwise).
-/// Resources whose subject is not the bundle's single Patient are ignored (warning).</para>
+/// Only resources whose subject resolves to the bundle's single Patient are read; the others (identifier only, no
+/// subject, another server, another id) are refused with a warning naming why (a refused administration of the drug
+/// holds). No Patient or several is an error. Malformed JSON and a wrong skeleton are located errors
+/// (<see cref="FhirShape"/>), with a <see cref="RecordIssue.Kind"/>.</para>
 /// <para><b>Units</b>: conversion is checked with IlTwo.Runtime.Units.Ucum — the same code the engine converts with, so
 /// the reader and the engine cannot disagree about a unit. Fhir.Metrics is not used at run time: its <c>Convert</c>
 /// throws, Celsius needs special handling, and it needs culture data that InvariantGlobalization removes; it serves as
@@ -67,12 +74,22 @@ public static class FhirBundleReader
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(protocol);
         var issues = ImmutableArray.CreateBuilder<RecordIssue>();
-        var bundle = Parse(json, issues);
-        if (bundle is null)
+        try
+        {
+            var bundle = Parse(json, issues);
+            if (bundle is null)
+                return new FhirReadResult(null, issues.ToImmutable());
+            var reader = new Reader(bundle, protocol, at, issues);
+            var record = reader.Run();
+            return new FhirReadResult(issues.Any(i => i.IsError) ? null : record, issues.ToImmutable());
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The SDK keeps some invalid values and throws only when they are read; whatever slipped past the checks, the
+            // reader reports it and makes no record.
+            issues.Add(FhirShape.Malformed(RecordIssueKinds.WrongType, "Bundle", $"cannot be read: {e.Message}"));
             return new FhirReadResult(null, issues.ToImmutable());
-        var reader = new Reader(bundle, protocol, at, issues);
-        var record = reader.Run();
-        return new FhirReadResult(issues.Any(i => i.IsError) ? null : record, issues.ToImmutable());
+        }
     }
 
     public static FhirReadResult ReadFile(string path, ProtocolInfo protocol, DateTimeOffset? at = null)
@@ -91,34 +108,46 @@ public static class FhirBundleReader
     {
         // Recoverable: unknown elements and bad primitives are reported and left out, so one odd element does not lose the
         // bundle; a value that did not parse is then missing, which the reader treats as an error where a value is needed.
+        // First the raw JSON: truncated text, deep nesting and a wrong skeleton ("fullUrl": 1, "resource": []) are located
+        // errors here, before the SDK (which would keep such values and throw when they are read) sees them.
+        var bytes = Encoding.UTF8.GetBytes(json);
+        if (!FhirShape.Check(bytes, issues))
+            return null;
         var deserializer = new FhirJsonDeserializer(new DeserializerSettings().UsingMode(DeserializationMode.Recoverable));
         Resource? resource;
         IEnumerable<Hl7.Fhir.Utility.CodedException> problems;
         try
         {
-            var bytes = Encoding.UTF8.GetBytes(json);
-            var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, MaxDepth = 128 });
+            var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, MaxDepth = FhirShape.MaxDepth + 8 });
             deserializer.TryDeserializeResource(ref reader, out resource, out problems);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // Even in recoverable mode the SDK throws for some bad primitives (a string where a decimal belongs).
-            issues.Add(new RecordIssue("Bundle", $"malformed FHIR bundle: {e.Message}", true));
+            issues.Add(FhirShape.Malformed(RecordIssueKinds.WrongType, "Bundle", $"malformed FHIR bundle: {e.Message}"));
             return null;
         }
         foreach (var problem in problems ?? [])
-            issues.Add(new RecordIssue("Bundle", $"FHIR parser: {problem.Message}", false));
+        {
+            // Unknown elements, codes and choice types (data from a newer FHIR release) lose nothing the reader needs: a
+            // warning. Any other problem is a value of the wrong type, which the SDK keeps and would throw on: an error.
+            var path = problem is Hl7.Fhir.Utility.ExtendedCodedException { InstancePath: { Length: > 0 } instance } ? instance : "Bundle";
+            if (CodedExceptionFilters.FilterBackwardsCompatibilityIssues(problem))
+                issues.Add(new RecordIssue(path, $"FHIR parser: {problem.Message}", false));
+            else
+                issues.Add(FhirShape.Malformed(RecordIssueKinds.WrongType, path, $"FHIR parser ({problem.ErrorCode}): {problem.Message}"));
+        }
         if (resource is null)
         {
-            issues.Add(new RecordIssue("Bundle", "malformed FHIR bundle: no resource could be read", true));
+            issues.Add(FhirShape.Malformed(RecordIssueKinds.MalformedJson, "Bundle", "malformed FHIR bundle: no resource could be read"));
             return null;
         }
         if (resource is not Bundle bundle)
         {
-            issues.Add(new RecordIssue("Bundle", $"expected a Bundle, got a {resource.TypeName}", true));
+            issues.Add(FhirShape.Malformed(RecordIssueKinds.WrongType, "Bundle", $"expected a Bundle, got a {resource.TypeName}"));
             return null;
         }
-        return bundle;
+        return issues.Any(i => i.IsError) ? null : bundle;
     }
 
     /// <summary>One observation reading before amendments are resolved.</summary>
@@ -155,9 +184,11 @@ public static class FhirBundleReader
             }
             var patients = entries.Select((e, i) => (e.Resource, i)).Where(p => p.Resource is Patient).ToList();
             if (patients.Count > 1)
-                Error("Bundle", $"the bundle holds {patients.Count} Patient resources ({string.Join(", ", patients.Select(p => LabelOf(p.i, p.Resource)))}); expected one");
+                issues.Add(new RecordIssue("Bundle", $"the bundle holds {patients.Count} Patient resources ({string.Join(", ", patients.Select(p => LabelOf(p.i, p.Resource)))}); expected one: the decision is for one patient", true) { Kind = RecordIssueKinds.NoSinglePatient });
             else if (patients.Count == 1)
                 (_patient, _patientEntry) = ((Patient)patients[0].Resource!, patients[0].i);
+            else if (entries.Any(e => e.Resource is Observation or MedicationAdministration or Procedure))
+                issues.Add(new RecordIssue("Bundle", "the bundle holds no Patient resource: whose data it is cannot be told, and the decision is for one patient", true) { Kind = RecordIssueKinds.NoSinglePatient });
 
             for (var i = 0; i < entries.Count; i++)
             {
@@ -173,13 +204,22 @@ public static class FhirBundleReader
                     CheckReferences(label, resource);
                     switch (resource)
                     {
-                        case Observation o when ForThisPatient(label, o.Subject):
+                        case Observation o when Refusal(o.Subject) is { } refusal:
+                            RefuseObservation(label, o, refusal);
+                            break;
+                        case Observation o:
                             ReadObservation(i, label, o);
                             break;
-                        case MedicationAdministration m when ForThisPatient(label, m.Subject):
+                        case MedicationAdministration m when Refusal(m.Subject) is { } refusal:
+                            RefuseAdministration(label, m, refusal);
+                            break;
+                        case MedicationAdministration m:
                             ReadAdministration(i, label, m);
                             break;
-                        case Procedure p when ForThisPatient(label, p.Subject):
+                        case Procedure p when Refusal(p.Subject) is { } refusal:
+                            Refused(label, refusal);
+                            break;
+                        case Procedure p:
                             ReadProcedure(i, label, p);
                             break;
                     }
@@ -187,7 +227,7 @@ public static class FhirBundleReader
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
                     // The SDK keeps an invalid primitive (a string where a decimal belongs) and throws when it is read.
-                    Error(label, $"cannot be read: {e.Message}");
+                    issues.Add(FhirShape.Malformed(RecordIssueKinds.WrongType, label, $"cannot be read (a value of the wrong type): {e.Message}"));
                 }
             }
 
@@ -231,32 +271,83 @@ public static class FhirBundleReader
             }
         }
 
-        /// <summary>True when the subject is the bundle's patient; resources about someone else are ignored with a warning.</summary>
-        private bool ForThisPatient(string label, ResourceReference? subject)
+        /// <summary>
+        /// Null when the subject resolves to the bundle's one Patient; else why not. Only a reference that resolves is
+        /// trusted: a missing subject, an identifier only, an absolute URL on another server than the patient's entry, or
+        /// a Patient id that does not match are all refused (never read as the patient's data).
+        /// </summary>
+        private string? Refusal(ResourceReference? subject)
         {
-            if (subject?.Reference is not { Length: > 0 } reference)
-            {
-                if (_patient is not null)
-                    Warn(label, "no subject; read as the bundle's patient");
-                return true;
-            }
             if (_patient is null)
-                return true;
+                return "the bundle has no single Patient";
+            var relative = "Patient/" + _patient.Id;
+            var patientUrl = bundle.Entry[_patientEntry].FullUrl;
+            if (subject is null)
+                return $"it has no subject; only data whose subject is the bundle's patient ({relative}) is read";
+            if (subject.Reference is not { Length: > 0 } reference)
+            {
+                return subject.Identifier is { Value: { Length: > 0 } value } identifier
+                    ? $"its subject is given only by identifier '{identifier.System}|{value}', which does not resolve to the bundle's patient ({relative})"
+                    : $"its subject has no reference; only data whose subject is the bundle's patient ({relative}) is read";
+            }
             if (reference.StartsWith("urn:uuid:", StringComparison.OrdinalIgnoreCase))
             {
-                if (!_byFullUrl.TryGetValue(reference, out var target))
-                    return false; // reported by CheckReferences
-                if (target == _patientEntry)
-                    return true;
-                Warn(label, $"subject '{reference}' is not the bundle's patient; ignored");
-                return false;
+                if (_byFullUrl.TryGetValue(reference, out var target) && target == _patientEntry)
+                    return null;
+                return $"its subject '{reference}' is not the bundle's patient ({relative})";
             }
-            var patientUrl = bundle.Entry[_patientEntry].FullUrl;
-            var relative = "Patient/" + _patient.Id;
-            if (reference == patientUrl || reference == relative || reference.EndsWith("/" + relative, StringComparison.Ordinal))
-                return true;
-            Warn(label, $"subject '{reference}' is not the bundle's patient ({relative}); ignored");
-            return false;
+            if (reference == patientUrl || reference == relative)
+                return null;
+            if (reference.EndsWith("/" + relative, StringComparison.Ordinal) && reference.Contains("://", StringComparison.Ordinal))
+                return $"its subject '{reference}' is an absolute URL on another server than the bundle's patient ({patientUrl ?? relative})";
+            return $"its subject '{reference}' is not the bundle's patient ({relative})";
+        }
+
+        private RecordIssue Refused(string label, string refusal, bool holds = false) =>
+            Add(new RecordIssue(label, $"refused: {refusal}", false) { Kind = RecordIssueKinds.SubjectNotPatient, Holds = holds });
+
+        private RecordIssue Add(RecordIssue issue)
+        {
+            issues.Add(issue);
+            return issue;
+        }
+
+        /// <summary>
+        /// A refused observation the protocol reads is reported with its observation and time, so that a decision missing
+        /// that observation says which resource was refused and why.
+        /// </summary>
+        private void RefuseObservation(string label, Observation o, string refusal)
+        {
+            var observation = o.Code is null ? null : Match(o.Code);
+            DateTimeOffset? time = null;
+            var effective = o.Effective switch
+            {
+                FhirDateTime d => d.Value,
+                Instant i => i.Value is { } v ? FhirTime.Format(v) : null,
+                Period p => p.End ?? p.Start,
+                _ => null,
+            };
+            if (effective is not null && FhirTime.TryParse(effective, out var parsed, out _, out _))
+                time = parsed;
+            var what = observation is null ? "" : $"{Title(observation)}{(time is { } t ? " at " + Show(t) : "")} in ";
+            issues.Add(new RecordIssue(label, $"{what}{label} refused: {refusal}", false)
+            {
+                Kind = RecordIssueKinds.SubjectNotPatient,
+                Code = observation is null || time is null ? null : observation.Name,
+                At = observation is null ? null : time,
+            });
+        }
+
+        /// <summary>A refused administration of the drug may be this patient's dose: the decision holds and names it.</summary>
+        private void RefuseAdministration(string label, MedicationAdministration m, string refusal)
+        {
+            var drug = protocol.Regimen.Drug;
+            var (concept, _) = MedicationOf(m);
+            var isDrug = drug is not null && concept is not null && (IsDrug(concept, drug) || LooksLikeDrug(concept, drug));
+            if (isDrug)
+                Refused(label, $"a {drug} administration that may be this patient's dose is not counted: {refusal}", holds: true);
+            else
+                Refused(label, refusal);
         }
 
         // ------------------------------------------------------------ observations
@@ -453,37 +544,97 @@ public static class FhirBundleReader
 
         // ------------------------------------------------------------ doses and events
 
+        /// <summary>The medication's concept (inline, or the referenced Medication's code, or the reference's display), and a
+        /// note when a referenced Medication is not in the bundle.</summary>
+        private (CodeableConcept? Concept, string? Unresolved) MedicationOf(MedicationAdministration m)
+        {
+            switch (m.Medication)
+            {
+                case CodeableConcept c:
+                    return (c, null);
+                case ResourceReference r:
+                    if (Resolve(r) is Medication { Code: { } code })
+                        return (code, null);
+                    if (!string.IsNullOrWhiteSpace(r.Display))
+                        return (new CodeableConcept { Text = r.Display }, null);
+                    return (null, Resolve(r) is Medication ? "the referenced Medication has no code" : $"medication '{r.Reference}' is not in the bundle");
+                default:
+                    return (null, "it names no medication");
+            }
+        }
+
+        private bool IsDrug(CodeableConcept concept, string drug) =>
+            HasDeclaredCode(concept, protocol.Regimen.DrugCodes) || Names(concept).Any(n => DrugNames.Names(n, drug));
+
+        private static bool LooksLikeDrug(CodeableConcept concept, string drug) => Names(concept).Any(n => DrugNames.LooksLike(n, drug));
+
         private void ReadAdministration(int entry, string label, MedicationAdministration m)
         {
-            var drug = protocol.Regimen.Drug;
-            var concept = m.Medication switch
-            {
-                CodeableConcept c => c,
-                ResourceReference r => Resolve(r) is Medication medication ? medication.Code : null,
-                _ => null,
-            };
-            if (drug is null || concept is null
-                || !(HasDeclaredCode(concept, protocol.Regimen.DrugCodes) || Names(concept).Any(n => string.Equals(n, drug, StringComparison.OrdinalIgnoreCase))))
+            if (protocol.Regimen.Drug is not { } drug)
                 return;
+            var (concept, unresolved) = MedicationOf(m);
+            if (concept is null)
+            {
+                // It may be a dose of the drug that would go uncounted: hold until the bundle says what it is.
+                Add(new RecordIssue(label, $"administration whose medication cannot be told ({unresolved}); it may be {drug}, so it is not read as no dose", false)
+                {
+                    Kind = RecordIssueKinds.DrugLookalike,
+                    Holds = true,
+                });
+                return;
+            }
+            if (!IsDrug(concept, drug))
+            {
+                if (LooksLikeDrug(concept, drug))
+                {
+                    Add(new RecordIssue(label,
+                        $"medication '{ConceptText(concept)}' looks like {drug} but matches neither its names ({string.Join(", ", DrugNames.NamesOf(drug))}) nor its declared codes; it is not counted as a dose, so the dose is held until the record names the drug",
+                        false)
+                    {
+                        Kind = RecordIssueKinds.DrugLookalike,
+                        Holds = true,
+                    });
+                }
+                return;
+            }
             var status = Literal(m.StatusElement);
+            if (status == "entered-in-error")
+            {
+                Warn(label, $"{drug} administration with status 'entered-in-error' is ignored");
+                return;
+            }
             var doseStatus = status switch
             {
                 "completed" => DoseStatus.Given,
+                "not-done" when (m.StatusReason ?? []).Any(r => (r.Coding ?? []).Any(c => c.System == FhirCodes.Il2 && c.Code == FhirCodes.NotGivenReason)) => DoseStatus.NotGiven,
                 "not-done" => DoseStatus.Held,
-                _ => (DoseStatus?)null,
+                // in-progress, on-hold, stopped, unknown, none, anything else: the record does not say the dose is over.
+                _ => DoseStatus.MayBeRunning,
             };
-            if (doseStatus is null)
-            {
-                Warn(label, $"{drug} administration with status '{status ?? "(none)"}' is ignored (only completed = given and not-done = held count)");
-                return;
-            }
             var effective = m.Effective is Period period ? (DataType?)(period.StartElement ?? period.EndElement) : m.Effective;
             if (!ReadTime(label, effective, "effective", allowPartial: false, out var time))
                 return;
             MeasuredValue? amount = m.Dosage?.Dose is { Value: { } value, Code: { Length: > 0 } code } && Ucum.TryParse(code, out _, out _)
                 ? new MeasuredValue((double)value, code)
                 : null;
-            _doses.Add((entry, new RecordedDose(time, doseStatus.Value, amount)));
+            var dose = new RecordedDose(time, doseStatus, amount);
+            if (doseStatus == DoseStatus.MayBeRunning)
+            {
+                dose = dose with { SourceStatus = status ?? "(none)", Source = label };
+                Add(new RecordIssue(label, $"{drug} administration with status '{status ?? "(none)"}' at {Show(time)}: the dose may be running, paused or partly given; it is never read as no dose (the dose is held)", false)
+                {
+                    Kind = RecordIssueKinds.DoseMayBeRunning,
+                });
+            }
+            if (at is { } decisionTime && time > decisionTime && doseStatus is DoseStatus.Given or DoseStatus.MayBeRunning)
+            {
+                dose = dose with { Source = label };
+                Add(new RecordIssue(label, $"{drug} administration at {Show(time)} is after the decision time {Show(decisionTime)} (clock skew?); it is treated as a dose that may be running (the dose is held)", false)
+                {
+                    Kind = RecordIssueKinds.DoseAfterDecisionTime,
+                });
+            }
+            _doses.Add((entry, dose));
         }
 
         private void ReadProcedure(int entry, string label, Procedure p)

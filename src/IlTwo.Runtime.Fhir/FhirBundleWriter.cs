@@ -63,9 +63,9 @@ public static class FhirBundleWriter
             var status = d.Status switch
             {
                 DoseStatus.Given => MedicationAdministration.MedicationAdministrationStatusCodes.Completed,
-                DoseStatus.Held => MedicationAdministration.MedicationAdministrationStatusCodes.NotDone,
-                // Not given for a reason other than a hold: the reader ignores it, as the engine does.
-                _ => MedicationAdministration.MedicationAdministrationStatusCodes.Stopped,
+                DoseStatus.Held or DoseStatus.NotGiven => MedicationAdministration.MedicationAdministrationStatusCodes.NotDone,
+                DoseStatus.MayBeRunning => MedicationAdministration.MedicationAdministrationStatusCodes.InProgress,
+                _ => throw new ArgumentException($"Unknown dose status {d.Status}.", nameof(record)),
             };
             var administration = new MedicationAdministration
             {
@@ -75,6 +75,9 @@ public static class FhirBundleWriter
                 Subject = subject,
                 Effective = new FhirDateTime(FhirTime.Format(d.At)),
             };
+            // Not given for a reason other than a hold: not-done with a reason the reader knows (the engine ignores it).
+            if (d.Status == DoseStatus.NotGiven)
+                administration.StatusReason = [new CodeableConcept(FhirCodes.Il2, FhirCodes.NotGivenReason, "not given (not a clinical hold)")];
             if (d.Amount is { } amount)
                 administration.Dosage = new MedicationAdministration.DosageComponent { Dose = Quantity(amount.Value, amount.Unit) };
             Add(bundle, NextUrl(), administration);

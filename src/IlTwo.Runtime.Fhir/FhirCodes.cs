@@ -10,6 +10,12 @@ public static class FhirCodes
     /// <summary>A local system for protocol observation names and event types, used by <see cref="FhirBundleWriter"/>.</summary>
     public const string Il2 = "urn:il2:name";
 
+    /// <summary>
+    /// A <c>statusReason</c> code (system <see cref="Il2"/>) on a <c>not-done</c> administration: not given for a reason other
+    /// than a clinical hold (patient JSON <c>"not-given"</c>); without it <c>not-done</c> is a held dose.
+    /// </summary>
+    public const string NotGivenReason = "not-given";
+
     public const string BloodPressurePanel = "85354-9";
     public const string Systolic = "8480-6";
     public const string Diastolic = "8462-4";

@@ -136,7 +136,7 @@ public sealed class ReaderTests
     }
 
     [Fact]
-    public void Not_done_administration_is_a_held_dose_and_other_statuses_are_ignored()
+    public void Not_done_administration_is_a_held_dose_and_in_progress_may_be_running()
     {
         var bundle = new CourseBundle();
         bundle.Dose(At.AddHours(-16));
@@ -151,8 +151,8 @@ public sealed class ReaderTests
             Effective = new Period { Start = CourseBundle.Time(At.AddHours(-1)) },
         });
         var read = FhirBundleReader.Read(bundle.Json, Protocols.Monotherapy.Info);
-        Assert.Equal([DoseStatus.Given, DoseStatus.Held], read.Record!.Doses.Select(d => d.Status));
-        Assert.Equal(["warning: Bundle.entry[4](MedicationAdministration/in-progress): aldesleukin administration with status 'in-progress' is ignored (only completed = given and not-done = held count)"], read.Issues.Select(i => i.ToString()));
+        Assert.Equal([DoseStatus.Given, DoseStatus.Held, DoseStatus.MayBeRunning], read.Record!.Doses.Select(d => d.Status));
+        Assert.Equal(["warning: Bundle.entry[4](MedicationAdministration/in-progress): aldesleukin administration with status 'in-progress' at 2026-03-04 05:00 UTC: the dose may be running, paused or partly given; it is never read as no dose (the dose is held)"], read.Issues.Select(i => i.ToString()));
     }
 
     [Fact]
@@ -217,7 +217,7 @@ public sealed class ReaderTests
         var other = bundle.Add(new Patient { Id = "someone-else" });
         bundle.Add(new Observation { Id = "theirs", Status = ObservationStatus.Final, Code = CourseBundle.Loinc("8480-6", "SBP"), Subject = new ResourceReference(other), Effective = new FhirDateTime(CourseBundle.Time(At)), Value = FhirBundleWriter.Quantity(70, "mm[Hg]") });
         var read = FhirBundleReader.Read(bundle.Json, Protocols.Monotherapy.Info);
-        Assert.Contains("error: Bundle: the bundle holds 2 Patient resources (Bundle.entry[0](Patient/synthetic-1), Bundle.entry[1](Patient/someone-else)); expected one", read.Issues.Select(i => i.ToString()));
+        Assert.Contains("error: Bundle: the bundle holds 2 Patient resources (Bundle.entry[0](Patient/synthetic-1), Bundle.entry[1](Patient/someone-else)); expected one: the decision is for one patient", read.Issues.Select(i => i.ToString()));
 
         var dangling = new CourseBundle();
         dangling.Add(new Observation { Id = "lost", Status = ObservationStatus.Final, Code = CourseBundle.Loinc("8480-6", "SBP"), Subject = new ResourceReference("urn:uuid:99999999-0000-4000-8000-000000000000"), Effective = new FhirDateTime(CourseBundle.Time(At)), Value = FhirBundleWriter.Quantity(70, "mm[Hg]") });
@@ -226,7 +226,8 @@ public sealed class ReaderTests
         Assert.Equal(
         [
             "error: Bundle.entry[1](Observation/lost): reference 'urn:uuid:99999999-0000-4000-8000-000000000000' does not resolve to any entry's fullUrl in the bundle",
-            "warning: Bundle.entry[2](Observation/elsewhere): subject 'Patient/p-2' is not the bundle's patient (Patient/synthetic-1); ignored",
+            "warning: Bundle.entry[1](Observation/lost): sbp (Systolic blood pressure) at 2026-03-04 06:00 UTC in Bundle.entry[1](Observation/lost) refused: its subject 'urn:uuid:99999999-0000-4000-8000-000000000000' is not the bundle's patient (Patient/synthetic-1)",
+            "warning: Bundle.entry[2](Observation/elsewhere): sbp (Systolic blood pressure) at 2026-03-04 06:00 UTC in Bundle.entry[2](Observation/elsewhere) refused: its subject 'Patient/p-2' is not the bundle's patient (Patient/synthetic-1)",
         ], read.Issues.Select(i => i.ToString()));
         Assert.Null(read.Record);
     }
@@ -240,7 +241,7 @@ public sealed class ReaderTests
     {
         var read = FhirBundleReader.Read(json, Protocols.Monotherapy.Info);
         Assert.Null(read.Record);
-        Assert.Contains(read.Issues, i => i.IsError && i.Path == "Bundle");
+        Assert.Contains(read.Issues, i => i.IsError && (i.Path == "$" || i.Path.StartsWith("$.", StringComparison.Ordinal)) && RecordIssueKinds.IsMalformed(i));
     }
 
     [Fact]

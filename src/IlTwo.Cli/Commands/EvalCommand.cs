@@ -85,7 +85,7 @@ public sealed class EvalCommand(Func<DateTimeOffset>? clock = null) : ICommand
         using var protocol = loaded;
         var (record, readIssues) = input.Read(context, protocol.Info, at);
         if (record is null)
-            return ExitCodes.Failure;
+            return RecordInput.FailureExit(readIssues);
 
         DecisionLog? log = null;
         StreamWriter? logWriter = null;

@@ -88,7 +88,7 @@ public sealed class SimulateCommand(Func<bool>? errorIsTerminal = null) : IComma
 
         var (record, issues) = input.Read(context, protocol.Info, to);
         if (record is null)
-            return ExitCodes.Failure;
+            return RecordInput.FailureExit(issues);
         var options = new CourseOptions { From = from, To = to, ReadIssues = issues, TimeZone = zone };
         var simulation = Marked(CourseSimulator.Simulate(protocol.Rules, record, options, Progress(context, protocol.Info.Id)), protocol);
         EndProgress(context);
@@ -101,7 +101,7 @@ public sealed class SimulateCommand(Func<bool>? errorIsTerminal = null) : IComma
             // The bundle is read again for the second protocol: its observations and events may differ.
             var (otherRecord, otherIssues) = input.IsFhir ? input.Read(context, other.Info, to) : (record, issues);
             if (otherRecord is null)
-                return ExitCodes.Failure;
+                return RecordInput.FailureExit(otherIssues);
             var second = Marked(CourseSimulator.Simulate(other.Rules, otherRecord, options with { ReadIssues = otherIssues }, Progress(context, other.Info.Id)), other);
             EndProgress(context);
             WriteComparison(context.Out, protocol.Info, other.Info, simulation, second, zone);

@@ -122,4 +122,13 @@ public static class ScheduleCodes
     public const string BeforeFirstDoseWindow = "before-first-dose-window";
     public const string AfterFirstDoseWindow = "after-first-dose-window";
     public const string NoFirstDoseEvent = "no-first-dose-event";
+
+    /// <summary>The record holds a dose that may be running (<see cref="DoseStatus.MayBeRunning"/>): hold, never "no dose".</summary>
+    public const string DoseMayBeRunning = "dose-may-be-running";
+
+    /// <summary>A dose given (or running) after the decision time: the clocks disagree; treated as a dose that may be running.</summary>
+    public const string DoseAfterDecisionTime = "dose-after-decision-time";
+
+    /// <summary>The reader could not count something that may matter for the dose (<see cref="RecordIssue.Holds"/>).</summary>
+    public const string UnclearRecord = "unclear-record";
 }

@@ -48,13 +48,14 @@ public static class ProtocolEvaluator
 
         DoseDecision decision;
         using (DecisionText.InZone(timeZone))
-            decision = Decide(info, snapshot, snapshotResult.Issues, truths, readIssues);
+            decision = Decide(info, snapshot, snapshotResult.Issues, truths, readIssues, DoseRecordChecks.Findings(record, at, readIssues));
         log?.Write(decision, record);
         return decision;
     }
 
     private static DoseDecision Decide(
-        ProtocolInfo info, PatientSnapshot snapshot, ImmutableArray<RecordIssue> issues, ReadOnlySpan<Truth> truths, IReadOnlyList<RecordIssue>? readIssues)
+        ProtocolInfo info, PatientSnapshot snapshot, ImmutableArray<RecordIssue> issues, ReadOnlySpan<Truth> truths, IReadOnlyList<RecordIssue>? readIssues,
+        ImmutableArray<ScheduleFinding> recordFindings)
     {
         var at = snapshot.At;
         var regimen = info.Regimen;
@@ -164,6 +165,14 @@ public static class ProtocolEvaluator
                         $"after the first-dose window: the first dose must be {range} (at {DecisionText.Time(start, at)}); the window closed at {DecisionText.Time(latest, at)}; contact the prescriber"));
                 }
             }
+        }
+
+        // Doses the record cannot vouch for (may be running, after the decision time) and reader notes that hold: see RecordChecks.
+        if (recordFindings.Length > 0)
+        {
+            schedule.AddRange(recordFindings);
+            scheduleHold = true;
+            scheduleBlocksNext = true;
         }
 
         // ---- combine

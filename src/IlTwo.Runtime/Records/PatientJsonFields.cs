@@ -45,4 +45,5 @@ internal static class PatientJsonFields
     public const string StatusGiven = "given";
     public const string StatusHeld = "held";
     public const string StatusNotGiven = "not-given";
+    public const string StatusInProgress = "in-progress";
 }

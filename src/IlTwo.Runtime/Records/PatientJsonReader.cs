@@ -228,6 +228,8 @@ public static class PatientJsonReader
             return type is not null && at is { } when ? new RecordedEvent(type, when) : null;
         }
 
+        private const string Expected = "\"given\", \"held\", \"not-given\" or \"in-progress\"";
+
         private RecordedDose? ReadDose(JsonElement element, string path)
         {
             var props = Properties(element, path, F.Dose, "a dose");
@@ -237,7 +239,7 @@ public static class PatientJsonReader
             }
 
             var at = Timestamp(props, path);
-            DoseStatus? status = Required(props, path, F.Status, "\"given\", \"held\" or \"not-given\"") is { } s
+            DoseStatus? status = Required(props, path, F.Status, Expected) is { } s
                 ? Status(s, Child(path, F.Status))
                 : null;
             MeasuredValue? amount = Optional(props, F.Amount) is { } a
@@ -257,14 +259,19 @@ public static class PatientJsonReader
             }
 
             // A bad amount or note is already an error, which discards the whole record.
-            return at is { } when && status is { } st ? new RecordedDose(when, st, amount, note) : null;
+            if (at is not { } when || status is not { } st)
+                return null;
+            // A dose that may be running keeps where it came from, so that the decision that holds on it can name it.
+            return st == DoseStatus.MayBeRunning
+                ? new RecordedDose(when, st, amount, note) { SourceStatus = F.StatusInProgress, Source = path }
+                : new RecordedDose(when, st, amount, note);
         }
 
         private DoseStatus? Status(JsonElement element, string path)
         {
             if (element.ValueKind != JsonValueKind.String)
             {
-                Error(path, $"expected \"given\", \"held\" or \"not-given\", got {Describe(element)}");
+                Error(path, $"expected {Expected}, got {Describe(element)}");
                 return null;
             }
 
@@ -278,8 +285,9 @@ public static class PatientJsonReader
                 case F.StatusGiven: return DoseStatus.Given;
                 case F.StatusHeld: return DoseStatus.Held;
                 case F.StatusNotGiven: return DoseStatus.NotGiven;
+                case F.StatusInProgress: return DoseStatus.MayBeRunning;
                 case var other:
-                    Error(path, $"unknown dose status {JsonText.Quote(other)}; expected \"given\", \"held\" or \"not-given\" (lower case)");
+                    Error(path, $"unknown dose status {JsonText.Quote(other)}; expected {Expected} (lower case)");
                     return null;
             }
         }

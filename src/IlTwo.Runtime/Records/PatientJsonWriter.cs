@@ -62,6 +62,7 @@ public static class PatientJsonWriter
                     DoseStatus.Given => F.StatusGiven,
                     DoseStatus.Held => F.StatusHeld,
                     DoseStatus.NotGiven => F.StatusNotGiven,
+                    DoseStatus.MayBeRunning => F.StatusInProgress,
                     _ => throw new ArgumentException($"Unknown dose status {d.Status}.", nameof(record)),
                 });
                 if (d.Amount is { } amount)

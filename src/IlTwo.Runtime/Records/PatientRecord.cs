@@ -59,10 +59,25 @@ public enum DoseStatus
 
     /// <summary>The dose was not administered for a reason other than a clinical hold.</summary>
     NotGiven,
+
+    /// <summary>
+    /// The record does not say the dose is over: it may be running, paused or partly given (FHIR <c>in-progress</c>,
+    /// <c>on-hold</c>, <c>stopped</c>, <c>unknown</c> or no status; patient JSON <c>"in-progress"</c>). It is never read as
+    /// "no dose": while the record holds one, the engine holds the next dose and names it
+    /// (<see cref="Evaluation.ScheduleCodes.DoseMayBeRunning"/>). It counts neither as given nor as held.
+    /// </summary>
+    MayBeRunning,
 }
 
 /// <summary>A scheduled IL-2 dose and what happened to it.</summary>
-public sealed record RecordedDose(DateTimeOffset At, DoseStatus Status, MeasuredValue? Amount = null, string? Note = null);
+public sealed record RecordedDose(DateTimeOffset At, DoseStatus Status, MeasuredValue? Amount = null, string? Note = null)
+{
+    /// <summary>The status as the source wrote it (e.g. FHIR <c>on-hold</c>), for a <see cref="DoseStatus.MayBeRunning"/> dose; else null.</summary>
+    public string? SourceStatus { get; init; }
+
+    /// <summary>Where the dose came from (e.g. <c>Bundle.entry[3](MedicationAdministration/a)</c>, <c>$.doses[2]</c>), when the reader says; else null.</summary>
+    public string? Source { get; init; }
+}
 
 /// <summary>
 /// A measurement (<see cref="Value"/> with <see cref="Unit"/>) or a yes/no finding (<see cref="Flag"/>, no unit).

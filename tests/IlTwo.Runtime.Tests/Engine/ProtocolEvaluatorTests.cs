@@ -62,6 +62,10 @@ public sealed class ProtocolEvaluatorTests
         ["after a held dose"] = (Normal with { Doses = [Given(14), Held(22)] }, CheckAt),
         ["just after a held dose"] = ((Normal with { Doses = [Given(14), Held(22)] }).ObservedBefore(Day1.AddHours(23)), Day1.AddHours(23)),
         ["not-given does not use a slot"] = ((Normal with { Doses = [Given(14), new RecordedDose(Day1.AddHours(22), DoseStatus.NotGiven)] }).ObservedBefore(Day1.AddHours(23)), Day1.AddHours(23)),
+        ["a dose that may be running"] = (Normal with { Doses = Normal.Doses.Add(new RecordedDose(Day2.AddHours(5.5), DoseStatus.MayBeRunning) { SourceStatus = "in-progress", Source = "$.doses[2]" }) }, CheckAt),
+        ["a stopped dose from the day before"] = (Normal with { Doses = [Given(14), new RecordedDose(Day1.AddHours(22), DoseStatus.MayBeRunning) { SourceStatus = "stopped" }] }, CheckAt),
+        ["a dose given after the check"] = (Normal with { Doses = Normal.Doses.Add(new RecordedDose(CheckAt.AddMinutes(10), DoseStatus.Given)) }, CheckAt),
+        ["a dose held after the check"] = (Normal with { Doses = Normal.Doses.Add(new RecordedDose(CheckAt.AddMinutes(10), DoseStatus.Held)) }, CheckAt),
         ["course complete"] = (Normal with { Doses = [Given(-26), Given(-18), Given(-10), Given(-2), Given(14), Given(22)] }, CheckAt),
         ["course complete with sbp 84"] = (Normal.Replace("8480-6", Sbp(84)) with { Doses = [Given(-26), Given(-18), Given(-10), Given(-2), Given(14), Given(22)] }, CheckAt),
         ["all slots used"] = (Normal with { Doses = [Given(-26), Given(-18), Held(-10), Given(-2), Given(14), Given(22)] }, CheckAt),
@@ -77,6 +81,17 @@ public sealed class ProtocolEvaluatorTests
     {
         var (patient, at) = Scenarios[scenario];
         return ProtocolEvaluator.Evaluate(TestProtocol.Instance, patient.Build(), at, log);
+    }
+
+    [Fact]
+    public void A_dose_that_may_be_running_or_is_after_the_check_is_named_and_no_next_time_is_given()
+    {
+        var decision = Decide("a dose that may be running");
+        Assert.Null(decision.NextDoseAt);
+        Assert.Contains("Hold dose 3: a dose at 05:30 has status 'in-progress' ($.doses[2]): it may be running, paused or partly given", decision.Summary, StringComparison.Ordinal);
+        decision = Decide("a dose given after the check");
+        Assert.Null(decision.NextDoseAt);
+        Assert.Contains("Hold dose 3: a dose is recorded as given at 06:10, after the decision time", decision.Summary, StringComparison.Ordinal);
     }
 
     private static string Ids<T>(IEnumerable<T> items, Func<T, string> id) => string.Join(",", items.Select(id));
@@ -120,6 +135,10 @@ public sealed class ProtocolEvaluatorTests
         { "after a held dose", DoseAction.Give, "", "", "" },
         { "just after a held dose", DoseAction.Hold, "", "", "too-early" },
         { "not-given does not use a slot", DoseAction.Give, "", "", "" },
+        { "a dose that may be running", DoseAction.Hold, "", "", "dose-may-be-running" },
+        { "a stopped dose from the day before", DoseAction.Hold, "", "", "dose-may-be-running" },
+        { "a dose given after the check", DoseAction.Hold, "", "", "dose-after-decision-time" },
+        { "a dose held after the check", DoseAction.Give, "", "", "" },
         { "course complete", DoseAction.Discontinue, "", "", "max-doses-course" },
         { "course complete with sbp 84", DoseAction.Discontinue, "sbp-low", "", "max-doses-course" },
         { "all slots used", DoseAction.Discontinue, "", "", "max-doses-course" },

@@ -30,6 +30,19 @@ public sealed class PatientJsonReaderTests
     private const string At = "\"at\": \"2026-03-03T05:00:00Z\"";
 
     [Fact]
+    public void An_in_progress_dose_may_be_running_and_keeps_its_status_and_path()
+    {
+        var result = PatientJsonReader.Read(Doc(doses: """[ { "at": "2026-03-02T14:00:00Z", "status": "given" }, { "at": "2026-03-02T22:00:00Z", "status": "in-progress" } ]"""));
+        Assert.True(result.Succeeded, string.Join("\n", result.Issues));
+        var dose = result.Record!.Doses[1];
+        Assert.Equal(DoseStatus.MayBeRunning, dose.Status);
+        Assert.Equal("in-progress", dose.SourceStatus);
+        Assert.Equal("$.doses[1]", dose.Source);
+        var again = PatientJsonReader.Read(PatientJsonWriter.Write(result.Record));
+        Assert.Equal(result.Record, again.Record);
+    }
+
+    [Fact]
     public void Example_reads()
     {
         var result = PatientJsonReader.Read(Example);

@@ -1,0 +1,40 @@
+using System.Collections.Immutable;
+using IlTwo.Runtime.Records;
+
+namespace IlTwo.Runtime.Evaluation;
+
+/// <summary>
+/// Doses the record cannot vouch for, and reader notes that must hold: a dose that may be running, a dose after the
+/// decision time, and read issues marked <see cref="RecordIssue.Holds"/>. Each is a schedule finding that holds the
+/// dose with no next time (a clinician must say what happened), so that none is ever read as "no dose".
+/// </summary>
+internal static class DoseRecordChecks
+{
+    public static ImmutableArray<ScheduleFinding> Findings(PatientRecord record, DateTimeOffset at, IReadOnlyList<RecordIssue>? readIssues)
+    {
+        var findings = ImmutableArray.CreateBuilder<ScheduleFinding>();
+        foreach (var dose in record.Doses)
+        {
+            var where = dose.Source is { Length: > 0 } source ? $" ({source})" : "";
+            var status = dose.SourceStatus is { Length: > 0 } s ? $"status '{s}'" : "a status that does not say it is over";
+            if (dose.At > at && dose.Status is DoseStatus.Given or DoseStatus.MayBeRunning)
+            {
+                findings.Add(new ScheduleFinding(ScheduleCodes.DoseAfterDecisionTime,
+                    $"a dose is recorded as {(dose.Status == DoseStatus.Given ? "given" : "started")} at {DecisionText.Time(dose.At, at)}, after the decision time{where}; "
+                    + "the clocks disagree or the record runs ahead, so it is treated as a dose that may be running"));
+            }
+            else if (dose.Status == DoseStatus.MayBeRunning)
+            {
+                findings.Add(new ScheduleFinding(ScheduleCodes.DoseMayBeRunning,
+                    $"a dose at {DecisionText.Time(dose.At, at)} has {status}{where}: it may be running, paused or partly given; "
+                    + "the record must say it was completed or not done before the next dose"));
+            }
+        }
+        foreach (var issue in readIssues ?? [])
+        {
+            if (issue.Holds && !issue.IsError)
+                findings.Add(new ScheduleFinding(ScheduleCodes.UnclearRecord, $"{(issue.Path.Length > 0 ? issue.Path + ": " : "")}{issue.Message}"));
+        }
+        return findings.ToImmutable();
+    }
+}
