@@ -250,6 +250,23 @@ public sealed class FramingRecoveryTests
     }
 
     [Fact]
+    public async Task Invalid_UTF8_inside_a_string_of_a_well_formed_message_gets_a_parse_error_and_the_server_reads_on()
+    {
+        var (server, raw) = await StartAsync();
+        await using var _ = server;
+        var ascii = System.Text.Encoding.ASCII;
+        var body = ascii.GetBytes("""{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///x.il2","languageId":"il2","version":1,"text":"protocol x""")
+            .Append((byte)0xFF).Concat(ascii.GetBytes("\"}}}")).ToArray();
+
+        await server.ClientStream.WriteAsync(ascii.GetBytes($"Content-Length: {body.Length}\r\n\r\n").Concat(body).ToArray());
+        await server.ClientStream.FlushAsync();
+        AssertParseError(await raw.ReadResponseAsync());
+
+        await raw.SendAsync(Ping(1, "alive"));
+        AssertPong(await raw.ReadResponseAsync(), 1, "alive");
+    }
+
+    [Fact]
     public async Task A_stray_response_before_initialize_is_ignored()
     {
         await using var server = TestServer.Start();
