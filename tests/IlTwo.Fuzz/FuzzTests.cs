@@ -9,16 +9,16 @@ namespace IlTwo.Fuzz;
 public sealed class FuzzTests(ITestOutputHelper output)
 {
     [Fact]
-    public void Check_survives_mutated_protocols() => Assert(CheckFuzzer.Run(FuzzBudget.FromEnvironment(10)));
+    public void Check_survives_mutated_protocols() => Assert(CheckFuzzer.Run(FuzzBudget.FromEnvironment(8)));
 
     [Fact]
-    public void Eval_of_mutated_JSON_records_never_gives_with_a_required_input_missing() => Assert(EvalFuzzer.Run(FuzzBudget.FromEnvironment(8), fhir: false));
+    public void Eval_of_mutated_JSON_records_never_gives_with_a_required_input_missing() => Assert(EvalFuzzer.Run(FuzzBudget.FromEnvironment(6), fhir: false));
 
     [Fact]
-    public void Eval_of_mutated_FHIR_bundles_never_gives_with_a_required_input_missing() => Assert(EvalFuzzer.Run(FuzzBudget.FromEnvironment(8), fhir: true));
+    public void Eval_of_mutated_FHIR_bundles_never_gives_with_a_required_input_missing() => Assert(EvalFuzzer.Run(FuzzBudget.FromEnvironment(6), fhir: true));
 
     [Fact]
-    public void The_language_server_survives_mutated_frames() => Assert(LspFuzzer.Run(FuzzBudget.FromEnvironment(10)));
+    public void The_language_server_survives_mutated_frames() => Assert(LspFuzzer.Run(FuzzBudget.FromEnvironment(8)));
 
     private void Assert(FuzzReport report)
     {

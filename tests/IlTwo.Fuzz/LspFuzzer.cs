@@ -26,6 +26,7 @@ public static class LspFuzzer
         var protocol = File.ReadAllText(Repository.File("protocols/hd-il2-monotherapy.il2"));
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var session = Session.Start(protocol);
+        var recent = new Queue<string>();
         try
         {
             report.Iterations = budget.Run(i =>
@@ -38,6 +39,9 @@ public static class LspFuzzer
                 if (mutator.Random.Next(8) == 0)
                     bytes = mutator.MutateBytes(bytes);
                 var sentExit = Encoding.UTF8.GetString(bytes).Contains("exit", StringComparison.Ordinal);
+                recent.Enqueue(Convert.ToBase64String(bytes));
+                if (recent.Count > 3)
+                    recent.Dequeue();
                 var outcome = session.SendAndProbe(bytes, $"probe-{i}");
                 switch (outcome)
                 {
@@ -48,7 +52,7 @@ public static class LspFuzzer
                         report.Count("exit sent: restarted");
                         break;
                     default:
-                        report.Find(outcome + "\n--- server log\n" + session.LogTail(), Encoding.UTF8.GetString(bytes));
+                        report.Find(outcome + "\n--- server log\n" + session.LogTail(), string.Join("\n--- next batch\n", recent));
                         if (outcome.StartsWith("hang", StringComparison.Ordinal))
                             return false;
                         break;
@@ -318,7 +322,7 @@ public static class LspFuzzer
         public string LogTail()
         {
             var text = _log.ToString();
-            return text.Length > 2000 ? text[^2000..] : text;
+            return text.Length > 6000 ? text[^6000..] : text;
         }
 
         public void Dispose()

@@ -196,6 +196,76 @@ public sealed class FramingRecoveryTests
         AssertPong(await raw.ReadResponseAsync(), 1, "next");
     }
 
+    [Theory]
+    [InlineData(0xFF)]
+    [InlineData(0xC3)]
+    [InlineData(0x80)]
+    [InlineData(0xF0)]
+    public async Task A_truncated_body_with_invalid_UTF8_in_a_string_recovers_at_the_next_header(byte invalid)
+    {
+        var (server, raw) = await StartAsync();
+        await using var _ = server;
+        var ascii = System.Text.Encoding.ASCII;
+        var body = ascii.GetBytes("""{"jsonrpc":"2.0","id":2740,"method":"textDocument/folding""").Append(invalid)
+            .Concat(ascii.GetBytes("""ange","params":{"textDocument":{"uri":"file:///fuzz/""")).ToArray();
+
+        await server.ClientStream.WriteAsync(ascii.GetBytes($"Content-Length: {body.Length + 23}\r\n\r\n").Concat(body).Concat(System.Text.Encoding.UTF8.GetBytes(RawLspConnection.Frame(Ping(1, "next")))).ToArray());
+        await server.ClientStream.FlushAsync();
+
+        AssertParseError(await raw.ReadResponseAsync());
+        AssertPong(await raw.ReadResponseAsync(), 1, "next");
+    }
+
+    [Theory]
+    [InlineData(13)]
+    [InlineData(5)]
+    [InlineData(1)]
+    public async Task A_body_cut_inside_a_string_whose_length_reaches_into_the_next_header_does_not_swallow_it(int over)
+    {
+        var (server, raw) = await StartAsync();
+        await using var _ = server;
+        const string Cut = "{\"jsonrpc\":\"2.0\",\"id\":2740,\"method\":\"textDocument/foldingRange\",\"params\":{\"textDocument\":{\"uri\":\"file:///fuzz/";
+
+        // Sent apart, as a client writes them: the server first sees the cut body alone.
+        await raw.SendRawAsync($"Content-Length: {Cut.Length + over}\r\n\r\n{Cut}");
+        await Task.Delay(50);
+        await raw.SendAsync(Ping(1, "next"));
+
+        AssertParseError(await raw.ReadResponseAsync());
+        AssertPong(await raw.ReadResponseAsync(), 1, "next");
+    }
+
+    [Fact]
+    public async Task A_header_with_no_body_before_the_next_message_does_not_swallow_it()
+    {
+        var (server, raw) = await StartAsync();
+        await using var _ = server;
+
+        await raw.SendRawAsync("Content-Length: 500\r\n\r\n");
+        await Task.Delay(50);
+        await raw.SendAsync(Ping(1, "next"));
+
+        AssertParseError(await raw.ReadResponseAsync());
+        AssertPong(await raw.ReadResponseAsync(), 1, "next");
+    }
+
+    [Fact]
+    public async Task Invalid_UTF8_inside_a_string_of_a_well_formed_message_gets_a_parse_error_and_the_server_reads_on()
+    {
+        var (server, raw) = await StartAsync();
+        await using var _ = server;
+        var ascii = System.Text.Encoding.ASCII;
+        var body = ascii.GetBytes("""{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///x.il2","languageId":"il2","version":1,"text":"protocol x""")
+            .Append((byte)0xFF).Concat(ascii.GetBytes("\"}}}")).ToArray();
+
+        await server.ClientStream.WriteAsync(ascii.GetBytes($"Content-Length: {body.Length}\r\n\r\n").Concat(body).ToArray());
+        await server.ClientStream.FlushAsync();
+        AssertParseError(await raw.ReadResponseAsync());
+
+        await raw.SendAsync(Ping(1, "alive"));
+        AssertPong(await raw.ReadResponseAsync(), 1, "alive");
+    }
+
     [Fact]
     public async Task A_stray_response_before_initialize_is_ignored()
     {

@@ -294,9 +294,10 @@ internal sealed class FrameReader
                 // The body is bad whatever its length; if the next header already starts inside it (also one that
                 // runs past the declared end: a length one byte too large), resume there.
                 long searchEnd = Math.Min(available, contentLength + ContentLengthName.Length - 1);
-                var next = IndexOfHeaderName(buffer.Slice(0, searchEnd), Math.Max(1, headerSearchFrom - ContentLengthName.Length));
+                // (At offset 0 too: "Content-Length: N" then straight away the next header is an empty, lost body.)
+                var next = IndexOfHeaderName(buffer.Slice(0, searchEnd), Math.Max(0, headerSearchFrom - ContentLengthName.Length));
                 headerSearchFrom = searchEnd;
-                if (next > 0 && next < contentLength)
+                if (next >= 0 && next < contentLength)
                 {
                     _reader.AdvanceTo(buffer.GetPosition(next));
                     return new BadFrame("The message body is not JSON.");
@@ -313,11 +314,23 @@ internal sealed class FrameReader
                     return new MessageFrame(body);
                 }
 
-                if (scanner.Invalid && !result.IsCompleted && HeaderMayStartBefore(buffer, contentLength, available))
+                if (scanner.Invalid || scanner.ValueEnd is null)
                 {
-                    // The last bytes of the body may be the start of the next header: wait for enough bytes to tell.
-                    _reader.AdvanceTo(buffer.Start, buffer.End);
-                    continue;
+                    // A bad body (not JSON, or cut short: the declared length ran into the next message): if the next
+                    // header starts inside it, even inside what looked like a JSON string, resume there.
+                    var inside = IndexOfHeaderName(buffer.Slice(0, Math.Min(available, contentLength + ContentLengthName.Length - 1)), 0);
+                    if (inside >= 0 && inside < contentLength)
+                    {
+                        _reader.AdvanceTo(buffer.GetPosition(inside));
+                        return new BadFrame(scanner.Invalid ? "The message body is not JSON." : "The message body ends inside a JSON value (Content-Length wrong?).");
+                    }
+
+                    if (!result.IsCompleted && HeaderMayStartBefore(buffer, contentLength, available))
+                    {
+                        // The last bytes of the body may be the start of the next header: wait for enough bytes to tell.
+                        _reader.AdvanceTo(buffer.Start, buffer.End);
+                        continue;
+                    }
                 }
 
                 _reader.AdvanceTo(end);
@@ -344,7 +357,7 @@ internal sealed class FrameReader
     /// <summary>True when a "Content-Length" may start in the last bytes before <paramref name="contentLength"/> but too few bytes have arrived to tell.</summary>
     private static bool HeaderMayStartBefore(ReadOnlySequence<byte> buffer, long contentLength, long available)
     {
-        for (long at = Math.Max(1, contentLength - ContentLengthName.Length + 1); at < contentLength; at++)
+        for (long at = Math.Max(0, contentLength - ContentLengthName.Length + 1); at < contentLength; at++)
         {
             if (available - at < ContentLengthName.Length && MatchesHeaderName(buffer.Slice(at)) is null)
             {

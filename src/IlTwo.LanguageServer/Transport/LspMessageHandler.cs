@@ -60,6 +60,14 @@ internal sealed class LspMessageHandler : HeaderDelimitedMessageHandler
                         _log.Warning(message.Note);
                     }
 
+                    if (!System.Text.Unicode.Utf8.IsValid(message.Body))
+                    {
+                        // JSON-RPC text is UTF-8; JsonRpc would fail the connection when it decodes the bad string later.
+                        _log.Warning("Parse error: the message body is not valid UTF-8.");
+                        await ReplyErrorAsync(RequestId.Null, ErrorCodes.ParseError, "Parse error", cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+
                     if (UnexpectedResponse(message.Body) is { } stray)
                     {
                         // JsonRpc ends the connection on a response it cannot match; a stray one is no reason to stop.

@@ -12,17 +12,16 @@ public static class DiagnosticConverter
 
     private static readonly JsonSerializerOptions JsonOptions = ProtocolJson.CreateOptions();
 
-    public static IReadOnlyList<Protocol.Diagnostic> Convert(IEnumerable<DslDiagnostic> diagnostics, string text)
+    public static IReadOnlyList<Protocol.Diagnostic> Convert(IEnumerable<DslDiagnostic> diagnostics)
     {
-        LineMap? map = null;
         var converted = new List<Protocol.Diagnostic>();
         foreach (var diagnostic in diagnostics)
         {
             JsonElement? data = null;
             if (diagnostic.Fix is { } fix)
             {
-                map ??= LineMap.Create(text);
-                var range = new Protocol.Range(map.ToPosition(fix.Span.Start), map.ToPosition(fix.Span.End));
+                var (start, end) = (diagnostic.Source.GetLinePosition(fix.Span.Start), diagnostic.Source.GetLinePosition(fix.Span.End));
+                var range = new Protocol.Range(new Position(start.Line, start.Character), new Position(end.Line, end.Character));
                 data = JsonSerializer.SerializeToElement(new DiagnosticData(new QuickFixData(fix.Title, range, fix.NewText)), JsonOptions);
             }
 

@@ -109,7 +109,7 @@ public sealed class DiagnosticsScheduler : IDisposable
             foreach (var round in _analyzer.Analyze(snapshot, token))
             {
                 token.ThrowIfCancellationRequested();
-                var diagnostics = DiagnosticConverter.Convert(round, snapshot.Text);
+                var diagnostics = DiagnosticConverter.Convert(round);
 
                 await _publishLock.WaitAsync(token).ConfigureAwait(false);
                 try

@@ -1,3 +1,4 @@
+using IlTwo.Dsl.Text;
 using IlTwo.LanguageServer.Protocol;
 
 namespace IlTwo.LanguageServer.Workspace;
@@ -24,9 +25,11 @@ public sealed record TextDocument(Uri Uri, string LanguageId, int Version, strin
             return change.Text;
         }
 
-        var map = LineMap.Create(text);
-        int start = map.ToOffset(change.Range.Start);
-        int end = map.ToOffset(change.Range.End);
+        // One line map for the whole server: the compiler's. Out-of-range positions clamp (a character past the end of
+        // its line is the end of that line, a line past the last is the end of the text), as LSP clients expect.
+        var source = SourceText.From(text);
+        int start = source.GetOffset(new LinePosition(change.Range.Start.Line, change.Range.Start.Character));
+        int end = source.GetOffset(new LinePosition(change.Range.End.Line, change.Range.End.Character));
         if (end < start)
         {
             (start, end) = (end, start);
