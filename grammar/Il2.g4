@@ -61,6 +61,7 @@ observationItem
     | WITHIN quantity                                     # withinItem
     | RANGE quantity TO quantity                          # rangeItem
     | MOLAR MASS quantity                                 # molarMassItem
+    | REPORTED TO quantity                                # reportedToItem
     | OPTIONAL                                            # optionalItem
     ;
 
@@ -167,6 +168,7 @@ WITHIN      : 'within' ;
 RANGE       : 'range' ;
 MOLAR       : 'molar' ;
 MASS        : 'mass' ;
+REPORTED    : 'reported' ;
 OPTIONAL    : 'optional' ;
 CONST       : 'const' ;
 OVERRIDE    : 'override' ;

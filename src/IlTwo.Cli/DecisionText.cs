@@ -2,14 +2,18 @@ using System.Globalization;
 using System.Text;
 using IlTwo.Runtime.Evaluation;
 using IlTwo.Runtime.Protocols;
+using IlTwo.Runtime.Units;
 
 namespace IlTwo.Cli;
 
 /// <summary>The short readable verdict <c>il2 eval</c> prints: the action first, then why.</summary>
 public static class DecisionText
 {
-    public static string Format(DoseDecision decision, ProtocolInfo protocol)
+    /// <param name="zone">The time zone times are written in (UTC when null).</param>
+    public static string Format(DoseDecision decision, ProtocolInfo protocol, TimeZoneInfo? zone = null)
     {
+        zone ??= TimeZoneInfo.Utc;
+        string Time(DateTimeOffset time) => TimeZoneOption.Show(time, zone);
         var text = new StringBuilder();
         var action = decision.Action.ToString().ToUpperInvariant();
         text.Append(CultureInfo.InvariantCulture, $"{action} dose {decision.DoseNumber} at {Time(decision.At)} under {protocol.Id} {protocol.Version} (sha256 {protocol.SourceHash[..12]})\n");
@@ -37,12 +41,24 @@ public static class DecisionText
         return text.ToString();
     }
 
-    private static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+    /// <summary>"84 mmHg" (clinical unit spellings), or as charted with the conversion: "11.99 kPa = 89.93 mmHg".</summary>
+    private static string Value(SeenValue value)
+    {
+        if (value.Flag is { } flag)
+            return flag ? "yes" : "no";
+        if (value.Value is not { } number)
+            return "not available";
+        var shown = Quantity(number.ToString("0.####", CultureInfo.InvariantCulture), value.Unit);
+        return value.ChartedUnit is { } unit && value.ChartedValue is { } charted
+            ? $"{Quantity(charted.ToString("0.####", CultureInfo.InvariantCulture), unit)} = {shown}"
+            : shown;
+    }
 
-    private static string Value(SeenValue value) =>
-        value.Flag is { } flag ? (flag ? "yes" : "no")
-        : value.Value is { } number ? $"{number.ToString("0.####", CultureInfo.InvariantCulture)}{(value.Unit is null ? "" : " " + value.Unit)}"
-        : "not available";
+    private static string Quantity(string number, string? unit)
+    {
+        var display = UnitText.Display(unit);
+        return display.Length == 0 ? number : display.StartsWith('/') || display == "%" ? number + display : $"{number} {display}";
+    }
 
     private static string Citation(CitationInfo citation) =>
         citation.Unverified

@@ -16,9 +16,27 @@ public sealed class BuildEvalTestCommandTests
 
         Assert.Equal(0, run.ExitCode);
         Assert.StartsWith("HOLD dose 5 at 2026-03-04 06:00 UTC under post-til-il2 1.0.0", run.Out, StringComparison.Ordinal);
-        Assert.Contains("sbp 84 mm[Hg] at 05:00", run.Out, StringComparison.Ordinal);
+        Assert.Contains("sbp 84 mmHg at 05:00", run.Out, StringComparison.Ordinal);
         Assert.Contains("sbp-below-90", run.Out, StringComparison.Ordinal);
         Assert.Contains("next dose 2026-03-04 14:00 UTC", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Eval_writes_times_in_the_chosen_time_zone_and_json_in_utc()
+    {
+        var run = CliRun.Of("eval", PostTil, "--patient", HoldPatient, "--at", At, "--tz", "Europe/Zurich");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.StartsWith("HOLD dose 5 at 2026-03-04 07:00 +01:00 under post-til-il2 1.0.0", run.Out, StringComparison.Ordinal);
+        Assert.Contains("sbp 84 mmHg at 06:00", run.Out, StringComparison.Ordinal);
+        Assert.Contains("next dose 2026-03-04 15:00 +01:00", run.Out, StringComparison.Ordinal);
+
+        var json = CliRun.Of("eval", PostTil, "--patient", HoldPatient, "--at", At, "--tz", "Europe/Zurich", "--format", "json");
+        Assert.Contains("\"at\": \"2026-03-04T06:00:00Z\"", json.Out, StringComparison.Ordinal);
+
+        var bad = CliRun.Of("eval", PostTil, "--patient", HoldPatient, "--at", At, "--tz", "Mars/Olympus");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--tz 'Mars/Olympus' is not a time zone", bad.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -19,10 +19,20 @@ public sealed class SimulateTests
         Assert.StartsWith("Replay under hd-il2-monotherapy 1.0.0", lines[0], StringComparison.Ordinal);
         Assert.Equal("time                 dose  action      reasons", lines[1]);
         Assert.StartsWith("2026-03-02 14:00 UTC    1  give", lines[2], StringComparison.Ordinal);
-        Assert.StartsWith("2026-03-03 06:00 UTC    3  hold        sbp-below-90 (sbp 84 mm[Hg]); phenylephrine-at-dosing (phenylephrine 0.6 ug/kg/min)", lines[4], StringComparison.Ordinal);
+        Assert.StartsWith("2026-03-03 06:00 UTC    3  hold        sbp-below-90 (sbp 84 mmHg); phenylephrine-at-dosing (phenylephrine 0.6 µg/kg/min)", lines[4], StringComparison.Ordinal);
         Assert.Contains("5 given, 1 held; reached the end of the replay (2026-03-04 06:00 UTC)", result.Out, StringComparison.Ordinal);
         // stderr is not a terminal under test: no progress output.
         Assert.Equal("", result.Error);
+    }
+
+    [Fact]
+    public void Simulate_writes_times_in_the_chosen_time_zone()
+    {
+        var result = FhirCliRunner.Run("simulate", FhirCliRunner.Protocol("hd-il2-monotherapy"), "--patient", Record(), "--to", "2026-03-04T06:00:00Z", "--tz", "America/New_York");
+        Assert.Equal(0, result.Exit);
+        var lines = result.Out.Split('\n');
+        Assert.StartsWith("2026-03-02 09:00 -05:00    1  give", lines[2], StringComparison.Ordinal);
+        Assert.Contains("reached the end of the replay (2026-03-04 01:00 -05:00)", result.Out, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -35,7 +45,7 @@ public sealed class SimulateTests
         Assert.Contains("Compared with post-til-il2 1.0.0:", result.Out, StringComparison.Ordinal);
         Assert.Contains("Compared with post-til-il2 1.0.0: 6 dose(s) decided differently", result.Out, StringComparison.Ordinal);
         Assert.Matches(@"  dose 1:\n    hd-il2-monotherapy 1.0.0: give at 2026-03-02 14:00 UTC(?: — [^\n]*)?\n    post-til-il2 1.0.0: hold at 2026-03-02 14:00 UTC — [^\n]*no-first-dose-event: no 'til-infusion' event recorded", result.Out);
-        Assert.Matches(@"  dose 3:\n    hd-il2-monotherapy 1.0.0: hold at 2026-03-03 06:00 UTC — sbp-below-90 \(sbp 84 mm\[Hg\]\)[^\n]*\n    post-til-il2 1.0.0: not reached\n", result.Out);
+        Assert.Matches(@"  dose 3:\n    hd-il2-monotherapy 1.0.0: hold at 2026-03-03 06:00 UTC — sbp-below-90 \(sbp 84 mmHg\)[^\n]*\n    post-til-il2 1.0.0: not reached\n", result.Out);
     }
 
     [Fact]

@@ -42,6 +42,7 @@ internal static class ParserInputs
           within 4 h
           range 40 mm[Hg] to 250 mm[Hg]
           molar mass 113.12 g/mol
+          reported to 1 mm[Hg]
           optional
         }
         observation confusion "Confusion" yes/no {

@@ -93,7 +93,8 @@ public sealed class ParserTests
         var range = Assert.IsType<RangeItemSyntax>(sbp.Items[3]);
         Assert.Equal(("40 mm[Hg]", "250 mm[Hg]"), (range.Low.ToString(), range.High.ToString()));
         Assert.Equal("113.12 g/mol", Assert.IsType<MolarMassItemSyntax>(sbp.Items[4]).MolarMass.ToString());
-        Assert.IsType<OptionalItemSyntax>(sbp.Items[5]);
+        Assert.Equal("1 mm[Hg]", Assert.IsType<ReportedToItemSyntax>(sbp.Items[5]).Precision.ToString());
+        Assert.IsType<OptionalItemSyntax>(sbp.Items[6]);
         Assert.True(Assert.IsType<ObservationDeclarationSyntax>(d[1]).IsYesNo);
         Assert.Null(Assert.IsType<ObservationDeclarationSyntax>(d[2]).Title);
         var constant = Assert.IsType<ConstantDeclarationSyntax>(d[3]);

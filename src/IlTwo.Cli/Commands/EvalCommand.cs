@@ -16,7 +16,7 @@ public sealed class EvalCommand(Func<DateTimeOffset>? clock = null) : ICommand
     public string Summary => "Decide give, hold or discontinue for a patient record, and say why";
 
     public string Help => """
-        Usage: il2 eval FILE.il2|FILE.dll --patient RECORD.json|--fhir BUNDLE.json [--at TIME] [--format text|json] [--log FILE]
+        Usage: il2 eval FILE.il2|FILE.dll --patient RECORD.json|--fhir BUNDLE.json [--at TIME] [--tz ZONE] [--format text|json] [--log FILE]
 
         Evaluates the protocol (compiled from FILE.il2, or a built FILE.dll) on the patient record at TIME and
         prints the decision with the rules that fired, the values they saw, missing or stale data and the next
@@ -27,6 +27,8 @@ public sealed class EvalCommand(Func<DateTimeOffset>? clock = null) : ICommand
           --patient FILE   the patient record (JSON)
           --fhir FILE      or: a FHIR R4 Bundle (JSON) with the patient's data
           --at TIME        the moment of the decision, ISO 8601 with offset (default: now)
+          --tz ZONE        write times in this time zone (an IANA id such as Europe/Zurich; default UTC);
+                           JSON times stay UTC
           --format text    a short readable verdict (default)
           --format json    the decision as JSON: action, rules, missing, nextDoseAt, ...
           --log FILE       append the decision to an audit log (JSON Lines)
@@ -37,7 +39,7 @@ public sealed class EvalCommand(Func<DateTimeOffset>? clock = null) : ICommand
 
     public int Run(CommandContext context, IReadOnlyList<string> args)
     {
-        var line = CommandLine.Parse(args, [], ["patient", "fhir", "at", "format", "log"], out var error);
+        var line = CommandLine.Parse(args, [], ["patient", "fhir", "at", "format", "log", TimeZoneOption.Name], out var error);
         if (line is null)
             return context.UsageError($"eval: {error}");
         if (line.Operands.Count != 1)
@@ -48,6 +50,8 @@ public sealed class EvalCommand(Func<DateTimeOffset>? clock = null) : ICommand
         var format = line.Value("format") ?? "text";
         if (format is not ("text" or "json"))
             return context.UsageError($"eval: unknown format '{format}'; use 'text' or 'json'");
+        if (!TimeZoneOption.TryRead(line, out var zone, out var zoneError))
+            return context.UsageError($"eval: {zoneError}");
         var at = _clock();
         if (line.Value("at") is { } atText && !TryParseTime(atText, out at))
             return context.UsageError($"eval: --at '{atText}' is not an ISO 8601 time with an offset (like 2026-03-04T06:00:00Z)");
@@ -82,8 +86,8 @@ public sealed class EvalCommand(Func<DateTimeOffset>? clock = null) : ICommand
                 logWriter = new StreamWriter(logPath, append: true);
                 log = new DecisionLog(logWriter);
             }
-            var decision = protocol.Evaluate(record, at, log, readIssues);
-            context.Out.Write(format == "json" ? DoseDecisionJson.Serialize(decision, indented: true) + "\n" : DecisionText.Format(decision, protocol.Info));
+            var decision = protocol.Evaluate(record, at, log, readIssues, zone);
+            context.Out.Write(format == "json" ? DoseDecisionJson.Serialize(decision, indented: true) + "\n" : DecisionText.Format(decision, protocol.Info, zone));
             return ExitCodes.Success;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -16,7 +16,7 @@ public sealed class SimulateCommand(Func<bool>? errorIsTerminal = null) : IComma
 
     public string Help => """
         Usage: il2 simulate FILE.il2|FILE.dll --patient RECORD.json|--fhir BUNDLE.json [--from TIME] [--to TIME]
-                            [--compare OTHER.il2|OTHER.dll] [-o OUT.html]
+                            [--tz ZONE] [--compare OTHER.il2|OTHER.dll] [-o OUT.html]
 
         Replays the course: at each time a dose could be due (the recorded dose times, else the engine's next dose
         time) the protocol decides from the data known at that moment; a give is assumed given, a hold uses its slot,
@@ -28,6 +28,7 @@ public sealed class SimulateCommand(Func<bool>? errorIsTerminal = null) : IComma
           --from TIME      the first decision (default: the first-dose window's start after the regimen's event,
                            else the first recorded dose, else the first observation); ISO 8601 with offset
           --to TIME        no decision after TIME
+          --tz ZONE        write times in this time zone (an IANA id such as Europe/Zurich; default UTC)
           --compare FILE   replay the same data under a second protocol and list every dose decided differently
           -o FILE          write a self-contained HTML page with a chart of doses and observation traces
           -h, --help       show this help
@@ -37,7 +38,7 @@ public sealed class SimulateCommand(Func<bool>? errorIsTerminal = null) : IComma
 
     public int Run(CommandContext context, IReadOnlyList<string> args)
     {
-        var line = CommandLine.Parse(args, [], ["patient", "fhir", "from", "to", "compare", "o", "output"], out var error);
+        var line = CommandLine.Parse(args, [], ["patient", "fhir", "from", "to", "compare", "o", "output", TimeZoneOption.Name], out var error);
         if (line is null)
             return context.UsageError($"simulate: {error}");
         if (line.Operands.Count != 1)
@@ -53,6 +54,8 @@ public sealed class SimulateCommand(Func<bool>? errorIsTerminal = null) : IComma
                 return context.UsageError($"simulate: --{name} '{text}' is not an ISO 8601 time with an offset (like 2026-03-04T06:00:00Z)");
             set(time);
         }
+        if (!TimeZoneOption.TryRead(line, out var zone, out var zoneError))
+            return context.UsageError($"simulate: {zoneError}");
         var output = line.Value("o") ?? line.Value("output");
         var comparePath = line.Value("compare");
         foreach (var path in new[] { line.Operands[0], input.Path, comparePath }.OfType<string>())
@@ -71,10 +74,10 @@ public sealed class SimulateCommand(Func<bool>? errorIsTerminal = null) : IComma
         var (record, issues) = input.Read(context, protocol.Info, to);
         if (record is null)
             return ExitCodes.Failure;
-        var options = new CourseOptions { From = from, To = to, ReadIssues = issues };
+        var options = new CourseOptions { From = from, To = to, ReadIssues = issues, TimeZone = zone };
         var simulation = CourseSimulator.Simulate(protocol.Rules, record, options, Progress(context, protocol.Info.Id));
         EndProgress(context);
-        WriteTable(context.Out, protocol.Info, simulation);
+        WriteTable(context.Out, protocol.Info, simulation, zone);
 
         if (other is not null)
         {
@@ -84,7 +87,7 @@ public sealed class SimulateCommand(Func<bool>? errorIsTerminal = null) : IComma
                 return ExitCodes.Failure;
             var second = CourseSimulator.Simulate(other.Rules, otherRecord, options with { ReadIssues = otherIssues }, Progress(context, other.Info.Id));
             EndProgress(context);
-            WriteComparison(context.Out, protocol.Info, other.Info, simulation, second);
+            WriteComparison(context.Out, protocol.Info, other.Info, simulation, second, zone);
         }
 
         if (output is not null)
@@ -111,7 +114,7 @@ public sealed class SimulateCommand(Func<bool>? errorIsTerminal = null) : IComma
         return new SynchronousProgress(step => context.Error.Write($"\r{id}: decision {step.Index + 1}, dose {step.DoseNumber} at {Show(step.At)}   "));
     }
 
-    private static void WriteTable(TextWriter output, ProtocolInfo protocol, CourseSimulation simulation)
+    private static void WriteTable(TextWriter output, ProtocolInfo protocol, CourseSimulation simulation, TimeZoneInfo zone)
     {
         output.WriteLine($"Replay under {protocol.Id} {protocol.Version} (sha256 {protocol.SourceHash[..Math.Min(12, protocol.SourceHash.Length)]})");
         output.WriteLine($"{"time",-20} {"dose",4}  {"action",-11} reasons");
@@ -119,14 +122,14 @@ public sealed class SimulateCommand(Func<bool>? errorIsTerminal = null) : IComma
         {
             var action = step.Action.ToString().ToLowerInvariant() + (step.Action == DoseAction.Hold && !step.UsesSlot ? "*" : "");
             var reasons = step.Reasons.IsEmpty ? "-" : string.Join("; ", step.Reasons);
-            output.WriteLine($"{Show(step.At),-20} {step.DoseNumber,4}  {action,-11} {reasons}");
+            output.WriteLine($"{Show(step.At, zone),-20} {step.DoseNumber,4}  {action,-11} {reasons}");
         }
         var given = simulation.Steps.Count(s => s.Action == DoseAction.Give);
         var held = simulation.Steps.Count(s => s.Action == DoseAction.Hold && s.UsesSlot);
         output.WriteLine($"{given} given, {held} held; {simulation.EndReason}. (* a hold the schedule calls for: no slot used)");
     }
 
-    private static void WriteComparison(TextWriter output, ProtocolInfo a, ProtocolInfo b, CourseSimulation first, CourseSimulation second)
+    private static void WriteComparison(TextWriter output, ProtocolInfo a, ProtocolInfo b, CourseSimulation first, CourseSimulation second, TimeZoneInfo zone)
     {
         var differences = CourseSimulator.Compare(first, second);
         output.WriteLine();
@@ -134,16 +137,16 @@ public sealed class SimulateCommand(Func<bool>? errorIsTerminal = null) : IComma
         foreach (var d in differences)
         {
             output.WriteLine($"  dose {d.DoseNumber}:");
-            output.WriteLine($"    {a.Id} {a.Version}: {Describe(d.First)}");
-            output.WriteLine($"    {b.Id} {b.Version}: {Describe(d.Second)}");
+            output.WriteLine($"    {a.Id} {a.Version}: {Describe(d.First, zone)}");
+            output.WriteLine($"    {b.Id} {b.Version}: {Describe(d.Second, zone)}");
         }
     }
 
-    private static string Describe(CourseStep? step) =>
+    private static string Describe(CourseStep? step, TimeZoneInfo zone) =>
         step is null ? "not reached"
-        : $"{step.Action.ToString().ToLowerInvariant()} at {Show(step.At)}{(step.Reasons.IsEmpty ? "" : " — " + string.Join("; ", step.Reasons))}";
+        : $"{step.Action.ToString().ToLowerInvariant()} at {Show(step.At, zone)}{(step.Reasons.IsEmpty ? "" : " — " + string.Join("; ", step.Reasons))}";
 
-    private static string Show(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+    private static string Show(DateTimeOffset time, TimeZoneInfo? zone = null) => TimeZoneOption.Show(time, zone ?? TimeZoneInfo.Utc);
 
     /// <summary><see cref="Progress{T}"/> posts to the thread pool; progress lines must appear in order, now.</summary>
     private sealed class SynchronousProgress(Action<CourseStep> report) : IProgress<CourseStep>

@@ -297,6 +297,8 @@ internal sealed partial class Binder
         // The range needs the unit, wherever it was written.
         foreach (var range in syntax.Items.OfType<RangeItemSyntax>().Take(1))
             symbol.Range = BindRange(symbol, range);
+        foreach (var precision in syntax.Items.OfType<ReportedToItemSyntax>().Take(1))
+            symbol.ReportedTo = BindReportedTo(symbol, precision);
 
         symbol.LoincCodes = [.. codes.Select(c => c.Code)];
         foreach (var (code, span) in codes)
@@ -309,6 +311,7 @@ internal sealed partial class Binder
         WithinItemSyntax => "within",
         RangeItemSyntax => "range",
         MolarMassItemSyntax => "molar mass",
+        ReportedToItemSyntax => "reported to",
         OptionalItemSyntax => "optional",
         _ => "item",
     };
@@ -332,6 +335,43 @@ internal sealed partial class Binder
             return null;
         }
         return (low.Value, high.Value);
+    }
+
+    /// <summary>
+    /// The reporting precision in the observation's declared unit: positive, finite and of the observation's own dimension
+    /// (never through a molar mass: a laboratory reports in one unit).
+    /// </summary>
+    private double? BindReportedTo(ObservationSymbol symbol, ReportedToItemSyntax item)
+    {
+        var quantity = item.Precision;
+        if (symbol.IsYesNo)
+        {
+            _diagnostics.Report(DiagnosticCatalog.InvalidReportingPrecision, item.Span, $"'{symbol.Name}' is a yes/no observation and has no reporting precision");
+            return null;
+        }
+        if (symbol.Unit is null || double.IsNaN(quantity.Value))
+            return null;
+        if (quantity.Unit is null)
+        {
+            ReportMissingUnit(quantity, symbol.Unit.Code, $"the reporting precision is in {symbol.Unit.Code}");
+            return null;
+        }
+        var unit = ResolveUnit(quantity.Unit);
+        if (unit is null)
+            return null;
+        if (!Ucum.AreCommensurable(unit, symbol.Unit))
+        {
+            _diagnostics.Report(DiagnosticCatalog.InvalidReportingPrecision, quantity.Span,
+                $"the reporting precision {quantity} is a {unit.Dimension.Describe()}; '{symbol.Name}' is in {symbol.Unit.Code} ({symbol.Unit.Dimension.Describe()})");
+            return null;
+        }
+        var value = quantity.Value * unit.Factor / symbol.Unit.Factor;
+        if (!(value > 0) || !double.IsFinite(value))
+        {
+            _diagnostics.Report(DiagnosticCatalog.InvalidReportingPrecision, quantity.Span, $"the reporting precision must be positive, not {quantity}");
+            return null;
+        }
+        return value;
     }
 
     private void CheckLoinc(ObservationSymbol symbol, string code, TextSpan span)

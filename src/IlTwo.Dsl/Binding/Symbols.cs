@@ -78,6 +78,12 @@ public sealed class ObservationSymbol(string name, SymbolLocation location, stri
     /// <summary>g/mol.</summary>
     public double? MolarMass { get; internal set; }
 
+    /// <summary>
+    /// <c>reported to</c>: the laboratory's reporting precision in the declared unit (null when not declared). A value
+    /// converted from another unit is rounded half away from zero to a multiple of it before any comparison.
+    /// </summary>
+    public double? ReportedTo { get; internal set; }
+
     public bool IsOptional { get; internal set; }
 
     public ObservationDeclarationSyntax? Syntax { get; internal set; }

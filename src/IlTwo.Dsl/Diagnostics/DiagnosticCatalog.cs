@@ -67,6 +67,9 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor ExpectedCount = new("IL0212", Error, "Expected a whole number");
     public static readonly DiagnosticDescriptor UnitOnYesNo = new("IL0213", Error, "Unit on a yes/no observation");
 
+    // Types and units: how values are read (IL0220-IL0229)
+    public static readonly DiagnosticDescriptor InvalidReportingPrecision = new("IL0220", Error, "Invalid reporting precision");
+
     // Analysis
     public static readonly DiagnosticDescriptor RuleNeverFires = new("IL0301", Warning, "Rule can never fire");
     public static readonly DiagnosticDescriptor RuleAlwaysFires = new("IL0302", Warning, "Rule always fires");

@@ -232,6 +232,7 @@ internal sealed class LayoutBuilder
         WithinItemSyntax i => Text("within ", ExpressionPrinter.Print(i.Window)),
         RangeItemSyntax i => Start("range ").Append(ExpressionPrinter.Print(i.Low)).Append(" to ").Append(ExpressionPrinter.Print(i.High)).Done(),
         MolarMassItemSyntax i => Text("molar mass ", ExpressionPrinter.Print(i.MolarMass)),
+        ReportedToItemSyntax i => Text("reported to ", ExpressionPrinter.Print(i.Precision)),
         OptionalItemSyntax => "optional",
         _ => throw new InvalidOperationException($"the formatter does not know {item.GetType().Name}"),
     };

@@ -195,8 +195,11 @@ public static class ProtocolComparer
                 items.Add((new("LOINC codes", string.Join(", ", a.LoincCodes), string.Join(", ", b.LoincCodes)), SafetyVerdict.CannotTell,
                     "which values count changes with the codes the sending systems use: more codes can replace missing data (a hold) with a value, fewer can hide one"));
             }
-            if (a.Range != b.Range)
-                items.Add((new("range", Range(a), Range(b)), SafetyVerdict.Neutral, "the plausible range is an assumption of the analysis; the engine does not use it"));
+            if (!SameRange(a.Range, b.Range))
+                items.Add(RangeChange(a, b));
+            if (a.ReportedTo != b.ReportedTo)
+                items.Add((new("reported to", ReportedTo(a), ReportedTo(b)), SafetyVerdict.CannotTell,
+                    "values converted from another unit round differently: one may now meet a threshold it missed, or miss one it met"));
             if (a.MolarMass != b.MolarMass)
                 items.Add((new("molar mass", a.MolarMass is { } m ? $"{ConditionText.Number(m)} g/mol" : null, b.MolarMass is { } n ? $"{ConditionText.Number(n)} g/mol" : null), SafetyVerdict.CannotTell, "values in molar units convert differently"));
             if (a.IsOptional != b.IsOptional)
@@ -214,6 +217,30 @@ public static class ProtocolComparer
     }
 
     private static string? Hours(double? seconds) => seconds is { } s ? ConditionText.Hours(s) : null;
+
+    /// <summary>Equal up to the rounding of a unit change (40 mm[Hg] written as 5.333 kPa is the same bound).</summary>
+    private static bool SameRange((double Low, double High)? a, (double Low, double High)? b) =>
+        a is { } x && b is { } y
+            ? Close(x.Low, y.Low) && Close(x.High, y.High)
+            : a is null && b is null;
+
+    private static bool Close(double a, double b) => Math.Abs(a - b) <= Math.Max(Math.Abs(a), Math.Abs(b)) * 1e-9;
+
+    /// <summary>The engine holds on a value outside the range: a narrower range holds on more values.</summary>
+    private static (ChangeDetail Detail, SafetyVerdict Verdict, string Reason) RangeChange(ObservationSymbol a, ObservationSymbol b)
+    {
+        var detail = new ChangeDetail("range", Range(a), Range(b));
+        return (a.Range, b.Range) switch
+        {
+            (null, _) => (detail, SafetyVerdict.MoreConservative, "a new plausible range: values outside it are data errors that hold the dose"),
+            (_, null) => (detail, SafetyVerdict.LessConservative, "no plausible range any more: implausible values are compared instead of holding the dose"),
+            ({ } x, { } y) when y.Low >= x.Low && y.High <= x.High => (detail, SafetyVerdict.MoreConservative, "a narrower plausible range: more values are data errors that hold the dose"),
+            ({ } x, { } y) when y.Low <= x.Low && y.High >= x.High => (detail, SafetyVerdict.LessConservative, "a wider plausible range: values that held the dose as implausible are now compared"),
+            _ => (detail, SafetyVerdict.CannotTell, "the plausible range moved: some implausible values now count, others no longer do"),
+        };
+    }
+
+    private static string? ReportedTo(ObservationSymbol o) => o.ReportedTo is { } p ? ConditionText.Number(p) + (o.Unit is { } u ? " " + u.Code : "") : null;
 
     private static string? Range(ObservationSymbol o) => o.Range is { } r
         ? $"{ConditionText.Value(r.Low, ConditionText.ObservationUnit(o))} to {ConditionText.Value(r.High, ConditionText.ObservationUnit(o))}"

@@ -137,6 +137,15 @@ public sealed record MolarMassItemSyntax(QuantitySyntax MolarMass, TextSpan Span
     public override IEnumerable<SyntaxNode> Children => [MolarMass];
 }
 
+/// <summary>
+/// <c>reported to 0.1 mg/dL</c>: the precision the laboratory reports at. A value converted from another unit is rounded
+/// to a multiple of it before any comparison.
+/// </summary>
+public sealed record ReportedToItemSyntax(QuantitySyntax Precision, TextSpan Span) : ObservationItemSyntax(Span)
+{
+    public override IEnumerable<SyntaxNode> Children => [Precision];
+}
+
 public sealed record OptionalItemSyntax(TextSpan Span) : ObservationItemSyntax(Span)
 {
     public override IEnumerable<SyntaxNode> Children => [];

@@ -106,7 +106,7 @@ internal sealed class SyntaxErrorStrategy(DiagnosticBag diagnostics, int maxErro
             Il2Parser.RULE_regimenDeclaration or Il2Parser.RULE_regimenItem =>
                 "a regimen entry (drug, dose, route, every, at most, first dose, cite, unverified) or '}'",
             Il2Parser.RULE_observationDeclaration or Il2Parser.RULE_observationItem =>
-                "an observation entry (loinc, unit, within, range, molar mass, optional) or '}'",
+                "an observation entry (loinc, unit, within, range, molar mass, reported to, optional) or '}'",
             Il2Parser.RULE_ruleDeclaration or Il2Parser.RULE_ruleItem =>
                 "'when', 'cite', 'unverified' or '}'",
             Il2Parser.RULE_scenarioDeclaration or Il2Parser.RULE_fixtureDeclaration or Il2Parser.RULE_scenarioItem =>

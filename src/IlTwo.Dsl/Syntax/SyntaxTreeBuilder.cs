@@ -117,6 +117,7 @@ internal sealed class SyntaxTreeBuilder(SourceText text, DiagnosticBag diagnosti
         P.WithinItemContext c => new WithinItemSyntax(Quantity(c.quantity(), c), Span(c)),
         P.RangeItemContext c => new RangeItemSyntax(Quantity(c.quantity(0), c), Quantity(c.quantity(1), c), Span(c)),
         P.MolarMassItemContext c => new MolarMassItemSyntax(Quantity(c.quantity(), c), Span(c)),
+        P.ReportedToItemContext c => new ReportedToItemSyntax(Quantity(c.quantity(), c), Span(c)),
         P.OptionalItemContext c => new OptionalItemSyntax(Span(c)),
         _ => null,
     };

@@ -1,21 +1,7 @@
 namespace IlTwo.Dsl.Text;
 
-/// <summary>Levenshtein distance, for "did you mean" hints and for matching renamed rules.</summary>
+/// <summary>Levenshtein distance, for "did you mean" hints and for matching renamed rules (the runtime's one implementation).</summary>
 public static class EditDistance
 {
-    public static int Between(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-            previous[j] = j;
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            (previous, current) = (current, previous);
-        }
-        return previous[b.Length];
-    }
+    public static int Between(string a, string b) => IlTwo.Runtime.Records.Levenshtein.Distance(a, b);
 }

@@ -34,7 +34,7 @@ internal static class CompletionProvider
         ("extends", "extends ${1:protocol}", "Inherit another protocol's rules"),
     ];
 
-    private static readonly string[] ObservationItems = ["loinc", "unit", "within", "range", "molar mass", "optional"];
+    private static readonly string[] ObservationItems = ["loinc", "unit", "within", "range", "molar mass", "reported to", "optional"];
 
     private static readonly string[] RegimenItems = ["drug", "dose", "route", "every", "at most", "first dose", "cite", "unverified"];
 

@@ -16,6 +16,9 @@ public sealed record CourseOptions
 
     public IReadOnlyList<RecordIssue>? ReadIssues { get; init; }
 
+    /// <summary>The time zone the decisions' text writes times in (UTC when null).</summary>
+    public TimeZoneInfo? TimeZone { get; init; }
+
     /// <summary>A guard against a protocol whose schedule never ends.</summary>
     public int MaxSteps { get; init; } = 500;
 }
@@ -99,7 +102,7 @@ public static class CourseSimulator
         {
             if (options.To is { } to && time > to)
             {
-                end = $"reached the end of the replay ({Show(to)})";
+                end = $"reached the end of the replay ({Show(to, options.TimeZone)})";
                 break;
             }
             if (steps.Count >= options.MaxSteps)
@@ -107,7 +110,7 @@ public static class CourseSimulator
                 end = $"stopped after {options.MaxSteps} decisions";
                 break;
             }
-            var decision = ProtocolEvaluator.Evaluate(rules, working, time, null, options.ReadIssues);
+            var decision = ProtocolEvaluator.Evaluate(rules, working, time, null, options.ReadIssues, options.TimeZone);
             // A dose the schedule does not allow yet (or any more) is not due: holding it uses no slot.
             var notDue = decision.Schedule.Any(s => s.Code is not ScheduleCodes.MaxDosesCourse);
             var usesSlot = decision.Action == DoseAction.Give
@@ -136,7 +139,7 @@ public static class CourseSimulator
             }
             else
             {
-                end = $"the schedule gives no next dose time after {Show(time)}: {string.Join("; ", decision.Schedule.Select(s => s.Message))}";
+                end = $"the schedule gives no next dose time after {Show(time, options.TimeZone)}: {string.Join("; ", decision.Schedule.Select(s => s.Message))}";
                 break;
             }
             time = next;
@@ -170,7 +173,7 @@ public static class CourseSimulator
         foreach (var rule in decision.Rules)
         {
             var seen = string.Join(", ", rule.Values.Where(v => v.Value is not null || v.Flag is not null).Select(v =>
-                $"{v.Input} {(v.Flag is { } f ? (f ? "yes" : "no") : v.Value!.Value.ToString("0.###", CultureInfo.InvariantCulture) + (v.Unit is null ? "" : " " + v.Unit))}"));
+                $"{v.Input} {(v.Flag is { } f ? (f ? "yes" : "no") : Seen(v))}"));
             reasons.Add(seen.Length == 0 ? rule.Id : $"{rule.Id} ({seen})");
         }
         // Optional data that is absent does not decide anything; listing it would bury the reasons that do.
@@ -183,5 +186,17 @@ public static class CourseSimulator
         return reasons.ToImmutable();
     }
 
-    private static string Show(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+    /// <summary>"84 mmHg"; converted: "11.99 kPa = 89.93 mmHg".</summary>
+    private static string Seen(SeenValue v)
+    {
+        var value = DecisionText.Join(v.Value!.Value.ToString("0.###", CultureInfo.InvariantCulture), v.Unit);
+        return v.ChartedUnit is { } unit && v.ChartedValue is { } charted ? $"{DecisionText.Quantity(charted, unit)} = {value}" : value;
+    }
+
+    private static string Show(DateTimeOffset time, TimeZoneInfo? zone)
+    {
+        if (zone is null || zone == TimeZoneInfo.Utc)
+            return time.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+        return TimeZoneInfo.ConvertTime(time, zone).ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture);
+    }
 }

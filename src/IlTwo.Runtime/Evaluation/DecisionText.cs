@@ -2,32 +2,98 @@ using System.Globalization;
 
 namespace IlTwo.Runtime.Evaluation;
 
-/// <summary>Deterministic formatting for decision text: invariant culture, UTC, no trailing zeros.</summary>
+/// <summary>
+/// Deterministic formatting for decision text: invariant culture, no trailing zeros, clinical unit spellings, times in
+/// the caller's time zone (UTC unless <see cref="InZone"/> chose another for the current thread).
+/// </summary>
 internal static class DecisionText
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    [ThreadStatic]
+    private static TimeZoneInfo? zone;
+
+    /// <summary>The time zone decision text is written in on this thread (UTC by default).</summary>
+    public static TimeZoneInfo Zone => zone ?? TimeZoneInfo.Utc;
+
+    /// <summary>Writes times in <paramref name="timeZone"/> on this thread until the result is disposed.</summary>
+    public static IDisposable InZone(TimeZoneInfo? timeZone)
+    {
+        var previous = zone;
+        zone = timeZone;
+        return new Restore(previous);
+    }
+
+    private sealed class Restore(TimeZoneInfo? previous) : IDisposable
+    {
+        public void Dispose() => zone = previous;
+    }
 
     /// <summary>Up to 4 decimals, no trailing zeros; tiny non-zero values keep 4 significant digits instead of reading as 0.</summary>
     public static string Number(double value)
     {
         if (!double.IsFinite(value))
             return double.IsNaN(value) ? "NaN" : value > 0 ? "∞" : "-∞";
+        if (Math.Abs(value) >= 1e15)
+            return value.ToString("G6", Invariant);
         var text = value.ToString("0.####", Invariant);
         if (text is "0" or "-0")
             return value == 0 ? "0" : value.ToString("G4", Invariant);
         return text;
     }
 
+    /// <summary>A value converted from another unit: 4 significant digits (89.93, 2.5, 0.05657), never more decimals than <see cref="Number"/>.</summary>
+    public static string Converted(double value)
+    {
+        if (!double.IsFinite(value) || value == 0)
+            return Number(value);
+        var digits = Math.Max(0, 4 - 1 - (int)Math.Floor(Math.Log10(Math.Abs(value))));
+        return Number(Math.Round(value, Math.Min(digits, 15), MidpointRounding.AwayFromZero));
+    }
+
+    /// <summary>"84 mmHg", "97 %", "210 ×10³/µL": a number with its unit as a clinician writes it.</summary>
+    public static string Quantity(double value, string? unit) => Join(Number(value), unit);
+
+    public static string Join(string number, string? unit)
+    {
+        var display = Units.UnitText.Display(unit);
+        return display.Length == 0 ? number : display.StartsWith('/') || display == "%" ? number + display : $"{number} {display}";
+    }
+
     public static string Hours(double seconds) => Number(seconds / 3600);
 
-    /// <summary>"05:00" when on the same UTC day as <paramref name="reference"/>, else "2026-03-02 05:00".</summary>
+    /// <summary>
+    /// "45 min", "4 h", "4 h 1 min", "2 d 3 h": rounded UP to the minute, so an age that is over its limit never reads as
+    /// the limit itself ("4 h 1 min old; must be within 4 h", not "4.0 h old").
+    /// </summary>
+    public static string Age(double seconds)
+    {
+        if (!double.IsFinite(seconds) || seconds < 0)
+            return Number(seconds / 3600) + " h";
+        var minutes = (long)Math.Ceiling(seconds / 60 - 1e-9);
+        if (minutes < 60)
+            return $"{minutes} min";
+        var hours = minutes / 60;
+        var rest = minutes % 60;
+        if (hours >= 48)
+        {
+            var days = hours / 24;
+            var h = hours % 24;
+            return h == 0 && rest == 0 ? $"{days} d" : rest == 0 ? $"{days} d {h} h" : $"{days} d {h} h {rest} min";
+        }
+        return rest == 0 ? $"{hours} h" : $"{hours} h {rest} min";
+    }
+
+    /// <summary>"05:00" when on the same day (in <see cref="Zone"/>) as <paramref name="reference"/>, else "2026-03-02 05:00".</summary>
     public static string Time(DateTimeOffset time, DateTimeOffset reference)
     {
-        var utc = time.UtcDateTime;
-        return utc.Date == reference.UtcDateTime.Date
-            ? utc.ToString("HH:mm", Invariant)
-            : utc.ToString("yyyy-MM-dd HH:mm", Invariant);
+        var local = Local(time);
+        return local.Date == Local(reference).Date
+            ? local.ToString("HH:mm", Invariant)
+            : local.ToString("yyyy-MM-dd HH:mm", Invariant);
     }
+
+    private static DateTime Local(DateTimeOffset time) => TimeZoneInfo.ConvertTime(time, Zone).DateTime;
 
     /// <summary>ISO 8601 UTC with only as many fraction digits as needed: 2026-03-03T05:00:00Z.</summary>
     public static string Iso(DateTimeOffset time) =>

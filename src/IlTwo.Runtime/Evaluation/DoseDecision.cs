@@ -76,6 +76,8 @@ public sealed record FiredRule(
 /// One input a rule read. <see cref="Value"/> is in the observation's declared unit (aggregates: the aggregate;
 /// weight: kg; times since: hours); null when there was no value. <see cref="At"/> is the value's time (for
 /// aggregates, the latest value in the window); <see cref="Count"/> the number of values aggregated.
+/// <see cref="ChartedValue"/> and <see cref="ChartedUnit"/> are the value as charted when it was converted from another
+/// unit (11.99 kPa for an SBP of 89.9 mm[Hg]); null otherwise.
 /// </summary>
 public sealed record SeenValue(
     string Input,
@@ -83,18 +85,22 @@ public sealed record SeenValue(
     string? Unit,
     bool? Flag,
     DateTimeOffset? At,
-    int? Count);
+    int? Count,
+    double? ChartedValue = null,
+    string? ChartedUnit = null);
 
 /// <summary>
 /// Data that rules needed and did not have. <see cref="Optional"/> data does not hold the dose; <see cref="Rules"/>
-/// are the ids of the undecided rules that needed it.
+/// are the ids of the undecided rules that needed it. <see cref="Stale"/>: a value was recorded but is too old to count
+/// (so it is never reported as "not recorded").
 /// </summary>
 public sealed record MissingData(
     string Observation,
     string Title,
     string Reason,
     bool Optional,
-    ImmutableArray<string> Rules);
+    ImmutableArray<string> Rules,
+    bool Stale = false);
 
 /// <summary>A schedule reason: see <see cref="ScheduleCodes"/>.</summary>
 public sealed record ScheduleFinding(string Code, string Message);

@@ -117,6 +117,10 @@ public static class DoseDecisionJson
             w.WriteStartObject();
             w.WriteString("path", issue.Path);
             w.WriteString("message", issue.Message);
+            if (issue.Code is { } observation)
+                w.WriteString("observation", observation);
+            if (issue.At is { } at)
+                WriteTime(w, "at", at);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -147,6 +151,13 @@ public static class DoseDecisionJson
             w.WriteNull("flag");
         WriteTime(w, "at", v.At);
         WriteNullable(w, "count", v.Count);
+        if (v.ChartedUnit is { } chartedUnit && v.ChartedValue is { } charted && double.IsFinite(charted))
+        {
+            w.WriteStartObject("charted");
+            w.WriteNumber("value", charted);
+            w.WriteString("unit", chartedUnit);
+            w.WriteEndObject();
+        }
         w.WriteEndObject();
     }
 

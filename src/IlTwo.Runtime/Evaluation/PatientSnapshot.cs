@@ -180,26 +180,49 @@ public sealed class PatientSnapshot
     /// <summary>
     /// Binds a record to a protocol at a moment. Values whose unit cannot be converted to the declared unit,
     /// and yes/no values on numeric observations (or the reverse), are rejected as issues — never compared raw.
-    /// Codes the protocol does not declare are ignored.
+    /// Codes the protocol does not declare are ignored, unless they nearly name an observation.
     /// </summary>
+    /// <remarks>
+    /// Bad values never count as normal (see docs/patient-json.md, "How the engine checks values"): a value outside the
+    /// observation's declared <c>range</c> (or not finite), an entry whose code nearly names an observation
+    /// (<c>Sustained-VT</c>, <c>sustained_vt</c>), and two values of one observation at the same instant that disagree are
+    /// left out of the series and are data errors for that observation while a rule would still read them (its
+    /// <c>within</c> or the longest aggregate window over it; for a baseline, until a later baseline value replaces it);
+    /// a mistyped yes/no entry charted yes acts for the whole course. A patient weight outside 20 kg to 350 kg is a data
+    /// error. A value converted from another unit is rounded to the observation's <c>reported to</c> precision first.
+    /// </remarks>
     public static SnapshotResult Create(ProtocolInfo protocol, PatientRecord record, DateTimeOffset at)
     {
         var issues = ImmutableArray.CreateBuilder<RecordIssue>();
         var byCode = CodeIndex.For(protocol);
+        var checks = RecordChecks.For(protocol);
         var atTicks = at.UtcTicks;
 
-        var points = new List<(long Ticks, double Value, int Source)>[protocol.Observations.Length];
+        var points = new List<Point>[protocol.Observations.Length];
         for (var i = 0; i < points.Length; i++)
             points[i] = [];
-        var conversions = new Dictionary<(int, string), UnitConversion?>();
+        var conversions = new Dictionary<(int, string), Conversion?>();
+        var suspects = new List<Suspect>();
 
         for (var r = 0; r < record.Observations.Length; r++)
         {
             var entry = record.Observations[r];
-            if (entry.At.UtcTicks > atTicks || !byCode.TryGetValue(entry.Code, out var index))
+            if (entry.At.UtcTicks > atTicks)
                 continue;
-            var observation = protocol.Observations[index];
             var path = $"$.observations[{r}]";
+            if (!byCode.TryGetValue(entry.Code, out var index))
+            {
+                var near = checks.NearMiss(entry.Code);
+                if (near >= 0)
+                {
+                    var o = protocol.Observations[near];
+                    suspects.Add(new Suspect(near, entry.At.UtcTicks, o.IsYesNo && entry.Flag == true, new RecordIssue(path + ".code",
+                        $"the code '{entry.Code}' matches no observation of the protocol but nearly matches '{o.Name}': {o.Name} is unknown until the entry is corrected",
+                        true) { Code = o.Name, At = entry.At }));
+                }
+                continue;
+            }
+            var observation = protocol.Observations[index];
             if (observation.IsYesNo)
             {
                 if (entry.Flag is not { } flag)
@@ -207,7 +230,7 @@ public sealed class PatientSnapshot
                     issues.Add(new RecordIssue(path, $"'{observation.Name}' is a yes/no observation but the record has a number", true));
                     continue;
                 }
-                points[index].Add((entry.At.UtcTicks, flag ? 1 : 0, r));
+                points[index].Add(new Point(entry.At.UtcTicks, flag ? 1 : 0, r, null, null));
                 continue;
             }
             if (entry.Value is not { } value || entry.Unit is null)
@@ -222,27 +245,59 @@ public sealed class PatientSnapshot
                 if (conversion is null)
                     issues.Add(new RecordIssue(path + ".unit", error!, true));
             }
-            if (conversion is { } c)
-                points[index].Add((entry.At.UtcTicks, c.Apply(value), r));
+            if (conversion is not { } c)
+                continue;
+            var declared = c.ToDeclared.Apply(value);
+            if (c.Converted && observation.ReportedTo is { } precision)
+                declared = RecordChecks.Round(declared, precision);
+            if (!RecordChecks.InRange(observation, declared))
+            {
+                var seen = c.Converted
+                    ? $"{RecordChecks.Quantity(value, entry.Unit)} (= {DecisionText.Join(DecisionText.Converted(declared), observation.Unit)})"
+                    : RecordChecks.Quantity(value, entry.Unit);
+                var why = double.IsFinite(declared)
+                    ? $"is outside its plausible range {RecordChecks.RangeText(observation)}"
+                    : "is not a finite number";
+                suspects.Add(new Suspect(index, entry.At.UtcTicks, false, new RecordIssue(path + ".value",
+                    $"{observation.Name} {seen} {why}: the value is not used", true) { Code = observation.Name, At = entry.At }));
+                continue;
+            }
+            var canonical = c.Converted && observation.ReportedTo is not null
+                ? declared * c.Declared.Factor + c.Declared.Offset
+                : c.ToCanonical.Apply(value);
+            points[index].Add(new Point(entry.At.UtcTicks, canonical, r, c.Converted ? value : null, c.Converted ? entry.Unit : null));
         }
 
         var series = new ObservationSeries[points.Length];
         for (var i = 0; i < points.Length; i++)
         {
-            // Stable by time: the record order breaks ties, so a correction recorded later wins.
-            var sorted = points[i].OrderBy(p => p.Ticks).ThenBy(p => p.Source).ToArray();
+            var sorted = points[i].OrderBy(p => p.Ticks).ThenBy(p => p.Source).ToList();
+            RemoveDisagreements(protocol.Observations[i], sorted, record, suspects);
             series[i] = new ObservationSeries(
                 protocol.Observations[i],
                 [.. sorted.Select(p => p.Ticks)],
                 [.. sorted.Select(p => p.Value)],
-                [.. sorted.Select(p => p.Source)]);
+                [.. sorted.Select(p => p.Source)])
+            {
+                Refused = suspects.Count(s => s.Observation == i),
+                Charted = sorted.Any(p => p.ChartedUnit is not null) ? [.. sorted.Select(p => p.ChartedUnit is { } u ? new ChartedValue(p.ChartedValue!.Value, u) : (ChartedValue?)null)] : null,
+            };
         }
 
         var weight = double.NaN;
         if (record.Weight is { } w)
         {
             if (Ucum.TryParse(w.Unit, out var unit, out var error) && Ucum.TryParse("g", out var grams, out _) && Ucum.AreCommensurable(unit, grams))
+            {
                 weight = w.Value * unit.Factor;
+                if (!(weight >= RecordChecks.MinWeightGrams && weight <= RecordChecks.MaxWeightGrams))
+                {
+                    issues.Add(new RecordIssue("$.patient.weight.value",
+                        $"the patient weight {RecordChecks.Quantity(w.Value, w.Unit)} is outside the plausible range 20 kg to 350 kg (an institutional choice of the engine): the weight is not used",
+                        true) { Code = "weight" });
+                    weight = double.NaN;
+                }
+            }
             else
                 issues.Add(new RecordIssue("$.patient.weight.unit", error ?? $"weight unit '{w.Unit}' is not a unit of mass", true));
         }
@@ -287,11 +342,73 @@ public sealed class PatientSnapshot
             }
         }
 
+        // A bad value is an error while a rule would still read it; after that it is history (a warning).
+        var baselineLimit = firstGiven == long.MinValue ? long.MaxValue : firstGiven;
+        foreach (var suspect in suspects)
+        {
+            var acts = suspect.ForCourse
+                || (atTicks - suspect.Ticks) / (double)TimeSpan.TicksPerSecond <= checks.ActingSeconds[suspect.Observation]
+                || (checks.ReadsBaseline[suspect.Observation] && suspect.Ticks <= baselineLimit && !HasLaterValue(series[suspect.Observation], suspect.Ticks, baselineLimit));
+            issues.Add(acts ? suspect.Issue : suspect.Issue with { IsError = false });
+        }
+
         var snapshot = new PatientSnapshot(protocol, at, series, weight, eventTicks, given, held, givenInCycle, firstGiven, lastGiven, lastSlot);
         return new SnapshotResult(snapshot, issues.ToImmutable());
     }
 
-    private static UnitConversion? ToCanonical(ObservationInfo observation, string recordUnit, out string? error)
+    private readonly record struct Point(long Ticks, double Value, int Source, double? ChartedValue, string? ChartedUnit);
+
+    /// <summary>A bad value: an error for <see cref="Observation"/> while it would be read (or for the course).</summary>
+    private sealed record Suspect(int Observation, long Ticks, bool ForCourse, RecordIssue Issue);
+
+    /// <summary>Whether the series has a value after <paramref name="ticks"/> and at or before <paramref name="limit"/>.</summary>
+    private static bool HasLaterValue(ObservationSeries series, long ticks, long limit)
+    {
+        for (var i = series.Count - 1; i >= 0; i--)
+        {
+            if (series.Ticks[i] > ticks && series.Ticks[i] <= limit)
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Values of one observation at one instant that disagree: none of them is used, and they are a data error. Identical
+    /// duplicates are kept (two identical readings are both real data points).
+    /// </summary>
+    private static void RemoveDisagreements(ObservationInfo observation, List<Point> sorted, PatientRecord record, List<Suspect> suspects)
+    {
+        for (var start = 0; start < sorted.Count;)
+        {
+            var end = start + 1;
+            while (end < sorted.Count && sorted[end].Ticks == sorted[start].Ticks)
+                end++;
+            var disagree = false;
+            for (var k = start + 1; k < end && !disagree; k++)
+                disagree = RecordChecks.Disagree(sorted[start].Value, sorted[k].Value);
+            if (!disagree)
+            {
+                start = end;
+                continue;
+            }
+            var group = sorted.GetRange(start, end - start);
+            var values = group.Select(p => $"{Charted(observation, record.Observations[p.Source])} ($.observations[{p.Source}])");
+            var anyYes = observation.IsYesNo && group.Any(p => p.Value != 0);
+            suspects.Add(new Suspect(observation.Index, sorted[start].Ticks, anyYes, new RecordIssue($"$.observations[{group[^1].Source}]",
+                $"{observation.Name} has values at the same time that disagree: {string.Join(" and ", values)}: {observation.Name} is unknown at that time",
+                true) { Code = observation.Name, At = record.Observations[group[0].Source].At }));
+            sorted.RemoveRange(start, end - start);
+        }
+    }
+
+    private static string Charted(ObservationInfo observation, RecordedObservation entry) =>
+        entry.Flag is { } flag ? (flag ? "yes" : "no")
+        : entry.Value is { } value ? RecordChecks.Quantity(value, entry.Unit)
+        : observation.Name;
+
+    private readonly record struct Conversion(UnitConversion ToDeclared, UnitConversion Declared, UnitConversion ToCanonical, bool Converted);
+
+    private static Conversion? ToCanonical(ObservationInfo observation, string recordUnit, out string? error)
     {
         if (!Ucum.TryParse(recordUnit, out var from, out error))
             return null;
@@ -306,7 +423,9 @@ public sealed class PatientSnapshot
             return null;
         }
         // record unit -> declared unit -> canonical base units, folded into one linear map.
-        return new UnitConversion(toDeclared.Factor * declared.Factor, toDeclared.Offset * declared.Factor + declared.Offset);
+        var canonical = new UnitConversion(toDeclared.Factor * declared.Factor, toDeclared.Offset * declared.Factor + declared.Offset);
+        var converted = recordUnit != observation.Unit && toDeclared != UnitConversion.Identity;
+        return new Conversion(toDeclared, new UnitConversion(declared.Factor, declared.Offset), canonical, converted);
     }
 
     /// <summary>Which observation a record code means: the observation's name or one of its LOINC codes. Cached per protocol.</summary>
@@ -343,7 +462,22 @@ public sealed class ObservationSeries(ObservationInfo observation, long[] ticks,
     public int Count => Ticks.Length;
 
     public double RecencySeconds => Observation.RecencySeconds;
+
+    /// <summary>
+    /// Per value, the value and unit as charted when it was converted from another unit (null entries for values charted
+    /// in the declared unit); null when no value was converted.
+    /// </summary>
+    public ImmutableArray<ChartedValue?>? Charted { get; init; }
+
+    /// <summary>How many record entries for this observation were refused as bad values (out of range, disagreeing, mistyped codes).</summary>
+    public int Refused { get; init; }
+
+    /// <summary>The value as charted at <paramref name="index"/>, when it was converted from another unit.</summary>
+    public ChartedValue? ChartedAt(int index) => Charted is { } charted && (uint)index < (uint)charted.Length ? charted[index] : null;
 }
+
+/// <summary>A number as the record charted it, in the record's unit.</summary>
+public readonly record struct ChartedValue(double Value, string Unit);
 
 public sealed record SnapshotResult(PatientSnapshot Snapshot, ImmutableArray<RecordIssue> Issues)
 {

@@ -29,7 +29,10 @@ public static class ProtocolEvaluator
     /// needed has no usable value, the latest such note at or before <paramref name="at"/> (and newer than its latest
     /// value) is added to the <see cref="MissingData.Reason"/>. They never change the action.
     /// </param>
-    public static DoseDecision Evaluate(ProtocolRules rules, PatientRecord record, DateTimeOffset at, DecisionLog? log = null, IReadOnlyList<RecordIssue>? readIssues = null)
+    /// <param name="timeZone">The time zone the decision's text writes times in (UTC when null). JSON times stay UTC.</param>
+    public static DoseDecision Evaluate(
+        ProtocolRules rules, PatientRecord record, DateTimeOffset at, DecisionLog? log = null, IReadOnlyList<RecordIssue>? readIssues = null,
+        TimeZoneInfo? timeZone = null)
     {
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(record);
@@ -43,7 +46,9 @@ public static class ProtocolEvaluator
         truths.Fill(Truth.Unknown);
         rules.EvaluateRules(snapshot, truths);
 
-        var decision = Decide(info, snapshot, snapshotResult.Issues, truths, readIssues);
+        DoseDecision decision;
+        using (DecisionText.InZone(timeZone))
+            decision = Decide(info, snapshot, snapshotResult.Issues, truths, readIssues);
         log?.Write(decision, record);
         return decision;
     }
@@ -156,7 +161,7 @@ public static class ProtocolEvaluator
                     scheduleHold = true;
                     scheduleBlocksNext = true;
                     schedule.Add(new ScheduleFinding(ScheduleCodes.AfterFirstDoseWindow,
-                        $"after the first-dose window: the first dose must be {range} (at {DecisionText.Time(start, at)}); the window closed at {DecisionText.Time(latest, at)}"));
+                        $"after the first-dose window: the first dose must be {range} (at {DecisionText.Time(start, at)}); the window closed at {DecisionText.Time(latest, at)}; contact the prescriber"));
                 }
             }
         }
@@ -214,7 +219,7 @@ public static class ProtocolEvaluator
                 if (series.Count == 0 || double.IsNaN(snapshot.Latest(input.Index)))
                     return new SeenValue(input.Text, null, observation.IsYesNo ? null : observation.Unit, null, null, null);
                 var last = series.Count - 1;
-                return Point(input.Text, observation, series.Values[last], series.Ticks[last]);
+                return Point(input.Text, observation, series.Values[last], series.Ticks[last], series.ChartedAt(last));
             }
             case InputKind.Baseline:
             {
@@ -222,7 +227,7 @@ public static class ProtocolEvaluator
                 var index = snapshot.BaselineIndex(input.Index);
                 return index < 0
                     ? new SeenValue(input.Text, null, series.Observation.IsYesNo ? null : series.Observation.Unit, null, null, null)
-                    : Point(input.Text, series.Observation, series.Values[index], series.Ticks[index]);
+                    : Point(input.Text, series.Observation, series.Values[index], series.Ticks[index], series.ChartedAt(index));
             }
             case InputKind.Aggregate:
                 return SeeAggregate(snapshot, input);
@@ -246,12 +251,12 @@ public static class ProtocolEvaluator
     private static SeenValue Since(string text, DateTimeOffset? time, DateTimeOffset at) =>
         time is { } t ? new SeenValue(text, (at - t).TotalHours, "h", null, t, null) : new SeenValue(text, null, "h", null, null, null);
 
-    private static SeenValue Point(string text, ObservationInfo observation, double canonical, long ticks)
+    private static SeenValue Point(string text, ObservationInfo observation, double canonical, long ticks, ChartedValue? charted)
     {
         var time = new DateTimeOffset(ticks, TimeSpan.Zero);
         if (observation.IsYesNo)
             return new SeenValue(text, null, null, canonical != 0, time, null);
-        return new SeenValue(text, ToDeclared(observation, canonical, 1, false), observation.Unit, null, time, null);
+        return new SeenValue(text, ToDeclared(observation, canonical, 1, false), observation.Unit, null, time, null, charted?.Value, charted?.Unit);
     }
 
     private static SeenValue SeeAggregate(PatientSnapshot snapshot, RuleInputInfo input)
@@ -302,8 +307,9 @@ public static class ProtocolEvaluator
         public string Observation { get; } = observation;
         public List<string> Reasons { get; } = [];
         public List<string> Rules { get; } = [];
+        public bool Stale { get; set; }
 
-        public MissingData Build() => new(Observation, title, string.Join("; ", Reasons), optional, [.. Rules]);
+        public MissingData Build() => new(Observation, title, string.Join("; ", Reasons), optional, [.. Rules], Stale);
     }
 
     /// <summary>Explains missing observations with the reader's notes about them (e.g. FHIR dataAbsentReason).</summary>
@@ -333,7 +339,7 @@ public static class ProtocolEvaluator
         }
     }
 
-    private readonly record struct Unavailable(string Key, string Title, string Reason, bool Optional);
+    private readonly record struct Unavailable(string Key, string Title, string Reason, bool Optional, bool Stale = false);
 
     private static void AddMissing(List<MissingBuilder> missing, PatientSnapshot snapshot, RuleInfo rule)
     {
@@ -358,6 +364,7 @@ public static class ProtocolEvaluator
             }
             if (!entry.Reasons.Contains(u.Reason))
                 entry.Reasons.Add(u.Reason);
+            entry.Stale |= u.Stale;
             if (!entry.Rules.Contains(rule.Id))
                 entry.Rules.Add(rule.Id);
         }
@@ -373,13 +380,12 @@ public static class ProtocolEvaluator
                 var series = snapshot.Series(input.Index);
                 var o = series.Observation;
                 if (series.Count == 0)
-                    return new Unavailable(o.Name, Title(o), "no value recorded", o.IsOptional);
-                var age = snapshot.AgeSeconds(series.Ticks[series.Count - 1]);
+                    return new Unavailable(o.Name, Title(o), NoValue(series), o.IsOptional);
+                var last = series.Count - 1;
+                var age = snapshot.AgeSeconds(series.Ticks[last]);
                 return age <= series.RecencySeconds
                     ? null
-                    : new Unavailable(o.Name, Title(o),
-                        $"latest value is {(age / 3600).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)} h old; must be within {DecisionText.Hours(series.RecencySeconds)} h",
-                        o.IsOptional);
+                    : new Unavailable(o.Name, Title(o), Stale(snapshot, series, last, age), o.IsOptional, Stale: true);
             }
             case InputKind.Aggregate:
             {
@@ -391,7 +397,7 @@ public static class ProtocolEvaluator
                 var count = series.Count - snapshot.FirstInWindow(series, input.WindowSeconds);
                 var window = DecisionText.Hours(input.WindowSeconds);
                 if (count == 0)
-                    return new Unavailable(o.Name, Title(o), $"no values in the last {window} h", o.IsOptional);
+                    return new Unavailable(o.Name, Title(o), series.Refused > 0 ? $"no usable values in the last {window} h (a recorded value was refused, see the data errors)" : $"no values in the last {window} h", o.IsOptional);
                 if (kind == AggregateKind.Change && count < 2)
                     return new Unavailable(o.Name, Title(o), $"only 1 value in the last {window} h; a change needs at least 2", o.IsOptional);
                 return null;
@@ -402,10 +408,10 @@ public static class ProtocolEvaluator
                 var o = series.Observation;
                 if (snapshot.BaselineIndex(input.Index) >= 0)
                     return null;
-                return new Unavailable(o.Name, Title(o), series.Count == 0 ? "no value recorded" : "no baseline value at or before the first dose", o.IsOptional);
+                return new Unavailable(o.Name, Title(o), series.Count == 0 ? NoValue(series) : "no baseline value at or before the first dose", o.IsOptional);
             }
             case InputKind.Weight:
-                return double.IsNaN(snapshot.Weight) ? new Unavailable("weight", "patient weight", "no patient weight", false) : null;
+                return double.IsNaN(snapshot.Weight) ? new Unavailable("weight", "the patient's weight", "no usable patient weight", false) : null;
             case InputKind.TimeSinceEvent:
             {
                 if (snapshot.EventTime(input.Index) is not null)
@@ -422,10 +428,40 @@ public static class ProtocolEvaluator
         }
     }
 
+    private static string NoValue(ObservationSeries series) =>
+        series.Refused > 0 ? "no usable value (a recorded value was refused, see the data errors)" : "no value recorded";
+
     private static string Title(ObservationInfo o) => string.IsNullOrWhiteSpace(o.Title) ? o.Name : o.Title;
+
+    /// <summary>
+    /// A value too old to count, as charted: "charted yes at 03:00 (9 h ago); must be within 4 h" — never "not recorded",
+    /// and an age that does not contradict its window ("4 h 1 min old; must be within 4 h").
+    /// </summary>
+    private static string Stale(PatientSnapshot snapshot, ObservationSeries series, int index, double age)
+    {
+        var o = series.Observation;
+        var time = DecisionText.Time(new DateTimeOffset(series.Ticks[index], TimeSpan.Zero), snapshot.At);
+        var window = DecisionText.Age(series.RecencySeconds);
+        if (o.IsYesNo)
+            return $"charted {(series.Values[index] != 0 ? "yes" : "no")} at {time} ({DecisionText.Age(age)} ago); must be within {window}";
+        var value = ToDeclared(o, series.Values[index], 1, false) is { } declared
+            ? SeenText(declared, o.Unit, series.ChartedAt(index))
+            : "a value";
+        return $"latest value {value} at {time} is {DecisionText.Age(age)} old; must be within {window}";
+    }
+
+    /// <summary>"84 mmHg", or as charted with the conversion: "11.99 kPa = 89.93 mmHg".</summary>
+    private static string SeenText(double declared, string? unit, ChartedValue? charted) =>
+        charted is { } c
+            ? $"{DecisionText.Quantity(c.Value, c.Unit)} = {DecisionText.Join(DecisionText.Converted(declared), unit)}"
+            : DecisionText.Quantity(declared, unit);
 
     // ------------------------------------------------------------ summary
 
+    /// <summary>
+    /// One sentence per reason, the one that decides the action first: a complete course ("Course complete: 6 of 6 doses
+    /// given."), then discontinue rules, hold rules, the schedule, data errors and missing data; optional data last.
+    /// </summary>
     private static string Summarize(
         DoseAction action, DateTimeOffset at, int dose, ImmutableArray<FiredRule> rules, ImmutableArray<MissingData> missing,
         ImmutableArray<ScheduleFinding> schedule, ImmutableArray<RecordIssue> errors, DateTimeOffset nextSlot)
@@ -434,28 +470,48 @@ public static class ProtocolEvaluator
         if (action == DoseAction.Give)
             sentences.Add($"Give dose {dose}: no hold or discontinue criterion met; next check {DecisionText.Time(nextSlot, at)}.");
 
+        // A finished course is not a dose to discontinue: it says so first.
+        foreach (var finding in schedule.Where(f => f.Code == ScheduleCodes.MaxDosesCourse))
+            sentences.Add(DecisionText.Sentence(CourseComplete(finding.Message)));
+
         foreach (var rule in rules)
             sentences.Add(RuleSentence(rule, dose, at));
 
-        foreach (var finding in schedule)
-        {
-            var word = finding.Code == ScheduleCodes.MaxDosesCourse ? "Discontinue" : "Hold";
-            sentences.Add(DecisionText.Sentence($"{word} dose {dose}: {finding.Message}"));
-        }
+        foreach (var finding in schedule.Where(f => f.Code != ScheduleCodes.MaxDosesCourse))
+            sentences.Add(DecisionText.Sentence($"Hold dose {dose}: {finding.Message}"));
 
         foreach (var error in errors)
-            sentences.Add(DecisionText.Sentence($"Hold dose {dose}: data error — {(error.Path.Length > 0 ? error.Path + ": " : "")}{error.Message}"));
+        {
+            var where = error.Path.Length > 0 ? $" ({error.Path}{(error.At is { } charted ? ", charted " + DecisionText.Time(charted, at) : "")})" : "";
+            sentences.Add(DecisionText.Sentence($"Hold dose {dose}: data error — {error.Message}{where}"));
+        }
 
         foreach (var m in missing.Where(m => !m.Optional))
-            sentences.Add(DecisionText.Sentence($"Hold dose {dose}: missing data — {m.Title}: {m.Reason}"));
+            sentences.Add(DecisionText.Sentence($"Hold dose {dose}: missing data — {Needs(m)}: {m.Reason}"));
+
+        // A value too old to count is named with its value and age, never as "not recorded".
+        foreach (var m in missing.Where(m => m.Optional && m.Stale))
+            sentences.Add(DecisionText.Sentence($"Too old to count, optional (does not hold the dose): {m.Observation} {m.Reason}"));
 
         // Optional data is often absent (no vasopressor running, no finding to chart): one short note, not a sentence each.
-        var optional = missing.Where(m => m.Optional).Select(m => m.Observation).ToList();
+        var optional = missing.Where(m => m.Optional && !m.Stale).Select(m => m.Observation).ToList();
         if (optional.Count > 0)
             sentences.Add($"Not recorded, optional (does not hold the dose): {string.Join(", ", optional)}.");
 
         return string.Join(" ", sentences);
     }
+
+    /// <summary>"course complete: 6 of 6 doses given" → "Course complete: 6 of 6 doses given".</summary>
+    private static string CourseComplete(string message) =>
+        message.Length == 0 ? message : char.ToUpperInvariant(message[0]) + message[1..];
+
+    /// <summary>"oliguria needs the patient's weight", "sbp-low and map-low need systolic blood pressure".</summary>
+    private static string Needs(MissingData m) => m.Rules.Length switch
+    {
+        0 => m.Title,
+        1 => $"{m.Rules[0]} needs {m.Title}",
+        _ => $"{string.Join(", ", m.Rules.Take(m.Rules.Length - 1))} and {m.Rules[^1]} need {m.Title}",
+    };
 
     private static string RuleSentence(FiredRule rule, int dose, DateTimeOffset at)
     {
@@ -478,11 +534,7 @@ public static class ProtocolEvaluator
         if (value.Flag is { } flag)
             text.Append(flag ? "yes" : "no");
         else if (value.Value is { } number)
-        {
-            text.Append(DecisionText.Number(number));
-            if (!string.IsNullOrEmpty(value.Unit))
-                text.Append(' ').Append(value.Unit);
-        }
+            text.Append(SeenText(number, value.Unit, value.ChartedUnit is { } u && value.ChartedValue is { } c ? new ChartedValue(c, u) : null));
         else
             text.Append("not available");
         if (value.At is { } time)

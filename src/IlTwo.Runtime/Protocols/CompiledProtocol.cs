@@ -56,8 +56,10 @@ public sealed class CompiledProtocol : IDisposable
     public ProtocolRules Rules => Volatile.Read(ref _rules) ?? throw new ObjectDisposedException(nameof(CompiledProtocol), $"protocol '{Info.Id}' {Info.Version} has been unloaded");
 
     /// <param name="readIssues">Optional notes from reading the record; see <see cref="ProtocolEvaluator.Evaluate"/>.</param>
-    public DoseDecision Evaluate(PatientRecord record, DateTimeOffset at, DecisionLog? log = null, IReadOnlyList<RecordIssue>? readIssues = null) =>
-        ProtocolEvaluator.Evaluate(Rules, record, at, log, readIssues);
+    /// <param name="timeZone">The time zone the decision's text writes times in (UTC when null).</param>
+    public DoseDecision Evaluate(
+        PatientRecord record, DateTimeOffset at, DecisionLog? log = null, IReadOnlyList<RecordIssue>? readIssues = null, TimeZoneInfo? timeZone = null) =>
+        ProtocolEvaluator.Evaluate(Rules, record, at, log, readIssues, timeZone);
 
     /// <summary>Starts unloading; running evaluations finish. Idempotent.</summary>
     public void Dispose()

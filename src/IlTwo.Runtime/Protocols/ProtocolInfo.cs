@@ -67,6 +67,22 @@ public sealed record ObservationInfo
 
     /// <summary>Missing data for an optional observation does not hold a dose.</summary>
     public bool IsOptional { get; init; }
+
+    /// <summary>
+    /// The declared plausible range (<c>range</c>), inclusive, in the declared unit; null when not declared. A value
+    /// outside it is a data error for this observation (see <see cref="Evaluation.PatientSnapshot"/>).
+    /// </summary>
+    public double? RangeLow { get; init; }
+
+    /// <inheritdoc cref="RangeLow"/>
+    public double? RangeHigh { get; init; }
+
+    /// <summary>
+    /// The laboratory's reporting precision (<c>reported to</c>) in the declared unit; null when not declared. A value
+    /// charted in another unit is rounded half away from zero to a multiple of it, in the declared unit, before any
+    /// comparison.
+    /// </summary>
+    public double? ReportedTo { get; init; }
 }
 
 public enum InputKind

@@ -81,12 +81,13 @@ public sealed class ProtocolRegistry : IDisposable
     }
 
     /// <exception cref="KeyNotFoundException">no protocol with that id is registered.</exception>
-    public DoseDecision Evaluate(string protocolId, PatientRecord record, DateTimeOffset at, DecisionLog? log = null)
+    /// <param name="timeZone">The time zone the decision's text writes times in (UTC when null).</param>
+    public DoseDecision Evaluate(string protocolId, PatientRecord record, DateTimeOffset at, DecisionLog? log = null, TimeZoneInfo? timeZone = null)
     {
         if (!TryAcquire(protocolId, out var lease))
             throw new KeyNotFoundException($"no protocol '{protocolId}' is loaded");
         using (lease)
-            return lease.Protocol.Evaluate(record, at, log);
+            return lease.Protocol.Evaluate(record, at, log, timeZone: timeZone);
     }
 
     public void Dispose()

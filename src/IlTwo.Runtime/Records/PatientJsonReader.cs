@@ -554,36 +554,12 @@ public static class PatientJsonReader
         private static string Suggest(string name, ImmutableArray<string> known)
         {
             var best = known
-                .Select(k => (Name: k, Distance: EditDistance(name.ToLowerInvariant(), k)))
+                .Select(k => (Name: k, Distance: Levenshtein.Distance(name.ToLowerInvariant(), k)))
                 .Where(k => k.Distance <= 2)
                 .OrderBy(k => k.Distance)
                 .Select(k => k.Name)
                 .FirstOrDefault();
             return best is null ? "" : $" (did you mean \"{best}\"?)";
-        }
-
-        private static int EditDistance(string a, string b)
-        {
-            var previous = new int[b.Length + 1];
-            var current = new int[b.Length + 1];
-            for (int j = 0; j <= b.Length; j++)
-            {
-                previous[j] = j;
-            }
-
-            for (int i = 1; i <= a.Length; i++)
-            {
-                current[0] = i;
-                for (int j = 1; j <= b.Length; j++)
-                {
-                    int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                    current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-                }
-
-                (previous, current) = (current, previous);
-            }
-
-            return previous[b.Length];
         }
 
         /// <summary>

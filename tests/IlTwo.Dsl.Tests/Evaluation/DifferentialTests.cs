@@ -10,9 +10,17 @@ public sealed class DifferentialTests
     [Theory]
     [InlineData("hd-il2-monotherapy")]
     [InlineData("post-til-il2")]
-    public void Compiled_and_interpreted_decisions_agree_on_random_records(string name)
+    public void Compiled_and_interpreted_decisions_agree_on_random_records(string name) =>
+        Agree(TestProtocols.Shipped(name));
+
+    /// <summary>The data-check protocol: reporting precisions, ranges, values just outside them, mistyped codes.</summary>
+    [Fact]
+    public void Compiled_and_interpreted_decisions_agree_on_the_data_check_protocol() =>
+        Agree(Path.Combine(Infrastructure.TestPaths.TestProject, "Scenarios", "data-checks.il2"));
+
+    private static void Agree(string path)
     {
-        var compilation = TestProtocols.Compile(TestProtocols.Shipped(name));
+        var compilation = TestProtocols.Compile(path);
         using var compiled = TestProtocols.Load(compilation);
         var interpreter = new ProtocolInterpreter(compilation);
         var actions = new int[3];

@@ -33,10 +33,13 @@ internal static class RandomRecords
         var observation = Gen.Int[0, observations.Length - 1].SelectMany(index =>
         {
             var o = observations[index];
+            // Now and then a code spelled as a person might mistype it (a near miss the engine must not drop).
             if (o.IsYesNo)
-                return Gen.Select(time, Gen.Bool, (t, flag) => RecordedObservation.YesNo(o.LoincCodes.FirstOrDefault() ?? o.Name, t, flag));
+                return Gen.Select(time, Gen.Bool, Gen.Int[0, 9], (t, flag, typo) => RecordedObservation.YesNo(typo == 0 ? o.Name.ToUpperInvariant() : o.LoincCodes.FirstOrDefault() ?? o.Name, t, flag));
             var (low, high) = o.Range is { } r ? ((r.Low - o.Unit!.Offset) / o.Unit.Factor, (r.High - o.Unit.Offset) / o.Unit.Factor) : (0.0, 100.0);
-            return Gen.Select(time, Gen.Double[low, high], Gen.Int[0, 3], Gen.Bool, (t, v, codeChoice, alternative) =>
+            // Values run a little past the declared range: the engine must refuse those, on both paths alike.
+            var margin = (high - low) / 16;
+            return Gen.Select(time, Gen.Double[low - margin, high + margin], Gen.Int[0, 3], Gen.Bool, (t, v, codeChoice, alternative) =>
             {
                 var code = o.LoincCodes.IsEmpty || codeChoice == 0 ? o.Name : o.LoincCodes[codeChoice % o.LoincCodes.Length];
                 var value = Math.Round(v, 1);

@@ -237,7 +237,11 @@ public sealed class DiffTests
     [InlineData("  range 0 ug/kg/min to 5 ug/kg/min\n  optional\n}\n\nobservation max", "  range 0 ug/kg/min to 5 ug/kg/min\n}\n\nobservation max", SafetyVerdict.MoreConservative, "optional")]
     [InlineData("  within 4 h\n  range 40 mm[Hg]", "  within 4 h\n  optional\n  range 40 mm[Hg]", SafetyVerdict.LessConservative, "optional")]
     [InlineData("  loinc 14682-9\n", "", SafetyVerdict.CannotTell, "LOINC codes")]
-    [InlineData("range 40 mm[Hg] to 250 mm[Hg]", "range 30 mm[Hg] to 260 mm[Hg]", SafetyVerdict.Neutral, "range")]
+    // The engine holds on a value outside the range: a wider range holds on fewer values, a narrower one on more.
+    [InlineData("range 40 mm[Hg] to 250 mm[Hg]", "range 30 mm[Hg] to 260 mm[Hg]", SafetyVerdict.LessConservative, "range")]
+    [InlineData("range 40 mm[Hg] to 250 mm[Hg]", "range 50 mm[Hg] to 240 mm[Hg]", SafetyVerdict.MoreConservative, "range")]
+    [InlineData("range 40 mm[Hg] to 250 mm[Hg]", "range 50 mm[Hg] to 260 mm[Hg]", SafetyVerdict.CannotTell, "range")]
+    [InlineData("  molar mass 113.12 g/mol\n", "  molar mass 113.12 g/mol\n  reported to 0.1 mg/dL\n", SafetyVerdict.CannotTell, "reported to")]
     [InlineData("  unit mm[Hg]\n  within 4 h", "  unit kPa\n  within 4 h", SafetyVerdict.Neutral, "unit")]
     public void Observation_changes_are_classified(string before, string after, SafetyVerdict expected, string what)
     {

@@ -82,7 +82,7 @@ public sealed class DecisionJsonTests
             Assert.All(parsed, p => Assert.Equal("abc123", p.RootElement.GetProperty("protocol").GetProperty("sourceHash").GetString()));
             Assert.Equal("sbp-low", parsed[1].RootElement.GetProperty("rules")[0].GetString());
             var missing = parsed[3].RootElement.GetProperty("missing")[0];
-            Assert.Equal("latest value is 5.0 h old; must be within 4 h", missing.GetProperty("reason").GetString());
+            Assert.Equal("latest value 120 mmHg at 01:00 is 5 h old; must be within 4 h", missing.GetProperty("reason").GetString());
             Assert.Equal(1, parsed[4].RootElement.GetProperty("dataErrors").GetArrayLength());
             Assert.Equal(JsonValueKind.Null, parsed[2].RootElement.GetProperty("nextDoseAt").ValueKind);
             Assert.Equal("2026-03-03T14:00:00Z", parsed[1].RootElement.GetProperty("nextDoseAt").GetString());

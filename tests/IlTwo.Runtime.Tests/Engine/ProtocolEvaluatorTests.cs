@@ -267,10 +267,10 @@ public sealed class ProtocolEvaluatorTests
     public static TheoryData<string, string, string, string> MissingReasons() => new()
     {
         { "no sbp", "sbp", "no value recorded", "sbp-low" },
-        { "stale sbp", "sbp", "latest value is 5.0 h old; must be within 4 h", "sbp-low" },
+        { "stale sbp", "sbp", "latest value 120 mmHg at 01:00 is 5 h old; must be within 4 h", "sbp-low" },
         { "no urine", "urine-output", "no values in the last 8 h", "oliguria" },
         { "urine before window", "urine-output", "no values in the last 8 h", "oliguria" },
-        { "no weight", "weight", "no patient weight", "oliguria" },
+        { "no weight", "weight", "no usable patient weight", "oliguria" },
         { "no confusion (optional)", "confusion", "no value recorded", "confusion" },
         { "sbp unknown unit", "sbp", "no value recorded", "sbp-low" },
     };
@@ -354,16 +354,16 @@ public sealed class ProtocolEvaluatorTests
 
     public static TheoryData<string, string> Summaries() => new()
     {
-        { "sbp 84", "Hold dose 3: Systolic BP below 90 mm[Hg] — sbp 84 mm[Hg] at 05:00 (proleukin-pi, Table 2, cardiac: withhold for SBP decrease to <90 mmHg)." },
+        { "sbp 84", "Hold dose 3: Systolic BP below 90 mm[Hg] — sbp 84 mmHg at 05:00 (proleukin-pi, Table 2, cardiac: withhold for SBP decrease to <90 mmHg)." },
         { "normal", "Give dose 3: no hold or discontinue criterion met; next check 14:00." },
-        { "stale sbp", "Hold dose 3: missing data — systolic blood pressure: latest value is 5.0 h old; must be within 4 h." },
-        { "creatinine 300 umol/L", "Discontinue dose 3: Creatinine at or above 3 mg/dL — creatinine 3.3936 mg/dL at 04:00 (proleukin-pi, Table 2, renal; unverified)." },
+        { "stale sbp", "Hold dose 3: missing data — sbp-low needs systolic blood pressure: latest value 120 mmHg at 01:00 is 5 h old; must be within 4 h." },
+        { "creatinine 300 umol/L", "Discontinue dose 3: Creatinine at or above 3 mg/dL — creatinine 300 µmol/L = 3.394 mg/dL at 04:00 (proleukin-pi, Table 2, renal; unverified)." },
         { "low urine", "Hold dose 3: Urine output below 4 mL/kg over 8 h — sum(urine-output, last 8 h) 250 mL latest at 05:00 (1 value), weight 70 kg." },
         { "confused", "Hold dose 3: Confusion — confusion yes at 05:00." },
-        { "course complete", "Discontinue dose 7: course complete: 6 of 6 doses given." },
+        { "course complete", "Course complete: 6 of 6 doses given." },
         { "too early", "Hold dose 3: too early: the last dose slot (given) was at 2026-03-02 22:00 and doses are at least 8 h apart; next dose not before 06:00." },
         { "no confusion (optional)", "Give dose 3: no hold or discontinue criterion met; next check 14:00. Not recorded, optional (does not hold the dose): confusion." },
-        { "first dose after window", "Hold dose 1: after the first-dose window: the first dose must be 3 h to 24 h after the 'til-infusion' event (at 2026-03-02 08:00); the window closed at 08:00." },
+        { "first dose after window", "Hold dose 1: after the first-dose window: the first dose must be 3 h to 24 h after the 'til-infusion' event (at 2026-03-02 08:00); the window closed at 08:00; contact the prescriber." },
     };
 
     [Theory]
@@ -375,7 +375,7 @@ public sealed class ProtocolEvaluatorTests
     {
         var summary = Decide("everything fires").Summary;
         Assert.StartsWith("Discontinue dose 3: Creatinine at or above 3 mg/dL — creatinine 3.5 mg/dL at 04:00", summary, StringComparison.Ordinal);
-        Assert.Contains("Hold dose 3: Systolic BP below 90 mm[Hg] — sbp 84 mm[Hg] at 05:00", summary, StringComparison.Ordinal);
+        Assert.Contains("Hold dose 3: Systolic BP below 90 mm[Hg] — sbp 84 mmHg at 05:00", summary, StringComparison.Ordinal);
         Assert.Contains("Hold dose 3: Urine output below 4 mL/kg over 8 h", summary, StringComparison.Ordinal);
         Assert.Contains("Hold dose 3: Confusion — confusion yes at 05:00.", summary, StringComparison.Ordinal);
     }

@@ -38,16 +38,16 @@ internal partial class Il2Parser : Parser {
 		PROTOCOL=1, TITLE=2, VERSION=3, EXTENDS=4, REFERENCE=5, DOI=6, URL=7, 
 		EVENT=8, REGIMEN=9, DRUG=10, DOSE=11, DOSES=12, ROUTE=13, EVERY=14, TO=15, 
 		AT=16, MOST=17, PER=18, CYCLE=19, COURSE=20, FIRST=21, AFTER=22, OBSERVATION=23, 
-		LOINC=24, UNIT_KW=25, WITHIN=26, RANGE=27, MOLAR=28, MASS=29, OPTIONAL=30, 
-		CONST=31, OVERRIDE=32, HOLD=33, DISCONTINUE=34, GIVE=35, RULE=36, REMOVE=37, 
-		BECAUSE=38, WHEN=39, CITE=40, UNVERIFIED=41, SCENARIO=42, FIXTURE=43, 
-		USING=44, WEIGHT=45, AGO=46, GIVEN=47, HELD=48, EXPECT=49, AND=50, OR=51, 
-		NOT=52, IS=53, YES=54, NO=55, TIMES=56, LAST=57, SINCE=58, TIME=59, CLAIM=60, 
-		MORE_KW=61, CONSERVATIVE=62, THAN=63, CODE=64, YESNO=65, LBRACE=66, RBRACE=67, 
-		LPAREN=68, RPAREN=69, COMMA=70, EQ=71, LE=72, GE=73, NE=74, LT=75, GT=76, 
-		PLUS=77, MINUS=78, STAR=79, SLASH=80, VERSION_NUMBER=81, LOINC_CODE=82, 
-		NUMBER=83, UNIT=84, NAME=85, STRING=86, UNTERMINATED_STRING=87, LINE_COMMENT=88, 
-		WS=89, UNKNOWN_CHAR=90;
+		LOINC=24, UNIT_KW=25, WITHIN=26, RANGE=27, MOLAR=28, MASS=29, REPORTED=30, 
+		OPTIONAL=31, CONST=32, OVERRIDE=33, HOLD=34, DISCONTINUE=35, GIVE=36, 
+		RULE=37, REMOVE=38, BECAUSE=39, WHEN=40, CITE=41, UNVERIFIED=42, SCENARIO=43, 
+		FIXTURE=44, USING=45, WEIGHT=46, AGO=47, GIVEN=48, HELD=49, EXPECT=50, 
+		AND=51, OR=52, NOT=53, IS=54, YES=55, NO=56, TIMES=57, LAST=58, SINCE=59, 
+		TIME=60, CLAIM=61, MORE_KW=62, CONSERVATIVE=63, THAN=64, CODE=65, YESNO=66, 
+		LBRACE=67, RBRACE=68, LPAREN=69, RPAREN=70, COMMA=71, EQ=72, LE=73, GE=74, 
+		NE=75, LT=76, GT=77, PLUS=78, MINUS=79, STAR=80, SLASH=81, VERSION_NUMBER=82, 
+		LOINC_CODE=83, NUMBER=84, UNIT=85, NAME=86, STRING=87, UNTERMINATED_STRING=88, 
+		LINE_COMMENT=89, WS=90, UNKNOWN_CHAR=91;
 	public const int
 		RULE_protocolFile = 0, RULE_declaration = 1, RULE_protocolDeclaration = 2, 
 		RULE_titleDeclaration = 3, RULE_versionDeclaration = 4, RULE_extendsDeclaration = 5, 
@@ -74,12 +74,12 @@ internal partial class Il2Parser : Parser {
 		"'doi'", "'url'", "'event'", "'regimen'", "'drug'", "'dose'", "'doses'", 
 		"'route'", "'every'", "'to'", "'at'", "'most'", "'per'", "'cycle'", "'course'", 
 		"'first'", "'after'", "'observation'", "'loinc'", "'unit'", "'within'", 
-		"'range'", "'molar'", "'mass'", "'optional'", "'const'", "'override'", 
-		"'hold'", "'discontinue'", "'give'", "'rule'", "'remove'", "'because'", 
-		"'when'", "'cite'", "'unverified'", "'scenario'", "'fixture'", "'using'", 
-		"'weight'", "'ago'", "'given'", "'held'", "'expect'", "'and'", "'or'", 
-		"'not'", "'is'", "'yes'", "'no'", "'x'", "'last'", "'since'", "'time'", 
-		"'claim'", "'more'", "'conservative'", "'than'", "'code'", "'yes/no'", 
+		"'range'", "'molar'", "'mass'", "'reported'", "'optional'", "'const'", 
+		"'override'", "'hold'", "'discontinue'", "'give'", "'rule'", "'remove'", 
+		"'because'", "'when'", "'cite'", "'unverified'", "'scenario'", "'fixture'", 
+		"'using'", "'weight'", "'ago'", "'given'", "'held'", "'expect'", "'and'", 
+		"'or'", "'not'", "'is'", "'yes'", "'no'", "'x'", "'last'", "'since'", 
+		"'time'", "'claim'", "'more'", "'conservative'", "'than'", "'code'", "'yes/no'", 
 		"'{'", "'}'", "'('", "')'", "','", "'='", "'<='", "'>='", "'!='", "'<'", 
 		"'>'", "'+'", "'-'", "'*'", "'/'"
 	};
@@ -87,15 +87,15 @@ internal partial class Il2Parser : Parser {
 		null, "PROTOCOL", "TITLE", "VERSION", "EXTENDS", "REFERENCE", "DOI", "URL", 
 		"EVENT", "REGIMEN", "DRUG", "DOSE", "DOSES", "ROUTE", "EVERY", "TO", "AT", 
 		"MOST", "PER", "CYCLE", "COURSE", "FIRST", "AFTER", "OBSERVATION", "LOINC", 
-		"UNIT_KW", "WITHIN", "RANGE", "MOLAR", "MASS", "OPTIONAL", "CONST", "OVERRIDE", 
-		"HOLD", "DISCONTINUE", "GIVE", "RULE", "REMOVE", "BECAUSE", "WHEN", "CITE", 
-		"UNVERIFIED", "SCENARIO", "FIXTURE", "USING", "WEIGHT", "AGO", "GIVEN", 
-		"HELD", "EXPECT", "AND", "OR", "NOT", "IS", "YES", "NO", "TIMES", "LAST", 
-		"SINCE", "TIME", "CLAIM", "MORE_KW", "CONSERVATIVE", "THAN", "CODE", "YESNO", 
-		"LBRACE", "RBRACE", "LPAREN", "RPAREN", "COMMA", "EQ", "LE", "GE", "NE", 
-		"LT", "GT", "PLUS", "MINUS", "STAR", "SLASH", "VERSION_NUMBER", "LOINC_CODE", 
-		"NUMBER", "UNIT", "NAME", "STRING", "UNTERMINATED_STRING", "LINE_COMMENT", 
-		"WS", "UNKNOWN_CHAR"
+		"UNIT_KW", "WITHIN", "RANGE", "MOLAR", "MASS", "REPORTED", "OPTIONAL", 
+		"CONST", "OVERRIDE", "HOLD", "DISCONTINUE", "GIVE", "RULE", "REMOVE", 
+		"BECAUSE", "WHEN", "CITE", "UNVERIFIED", "SCENARIO", "FIXTURE", "USING", 
+		"WEIGHT", "AGO", "GIVEN", "HELD", "EXPECT", "AND", "OR", "NOT", "IS", 
+		"YES", "NO", "TIMES", "LAST", "SINCE", "TIME", "CLAIM", "MORE_KW", "CONSERVATIVE", 
+		"THAN", "CODE", "YESNO", "LBRACE", "RBRACE", "LPAREN", "RPAREN", "COMMA", 
+		"EQ", "LE", "GE", "NE", "LT", "GT", "PLUS", "MINUS", "STAR", "SLASH", 
+		"VERSION_NUMBER", "LOINC_CODE", "NUMBER", "UNIT", "NAME", "STRING", "UNTERMINATED_STRING", 
+		"LINE_COMMENT", "WS", "UNKNOWN_CHAR"
 	};
 	public static readonly IVocabulary DefaultVocabulary = new Vocabulary(_LiteralNames, _SymbolicNames);
 
@@ -155,7 +155,7 @@ internal partial class Il2Parser : Parser {
 			State = 65;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1152934868405977918L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 2305869736803566398L) != 0)) {
 				{
 				{
 				State = 62;
@@ -795,7 +795,7 @@ internal partial class Il2Parser : Parser {
 			State = 138;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 3298537073664L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 6597071956992L) != 0)) {
 				{
 				{
 				State = 135;
@@ -1111,7 +1111,7 @@ internal partial class Il2Parser : Parser {
 			State = 190;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1593835520L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 3741319168L) != 0)) {
 				{
 				{
 				State = 187;
@@ -1187,6 +1187,14 @@ internal partial class Il2Parser : Parser {
 		}
 		public MolarMassItemContext(ObservationItemContext context) { CopyFrom(context); }
 	}
+	public partial class ReportedToItemContext : ObservationItemContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode REPORTED() { return GetToken(Il2Parser.REPORTED, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode TO() { return GetToken(Il2Parser.TO, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public QuantityContext quantity() {
+			return GetRuleContext<QuantityContext>(0);
+		}
+		public ReportedToItemContext(ObservationItemContext context) { CopyFrom(context); }
+	}
 	public partial class OptionalItemContext : ObservationItemContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode OPTIONAL() { return GetToken(Il2Parser.OPTIONAL, 0); }
 		public OptionalItemContext(ObservationItemContext context) { CopyFrom(context); }
@@ -1197,7 +1205,7 @@ internal partial class Il2Parser : Parser {
 		ObservationItemContext _localctx = new ObservationItemContext(Context, State);
 		EnterRule(_localctx, 28, RULE_observationItem);
 		try {
-			State = 210;
+			State = 213;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case LOINC:
@@ -1256,11 +1264,23 @@ internal partial class Il2Parser : Parser {
 				quantity();
 				}
 				break;
-			case OPTIONAL:
-				_localctx = new OptionalItemContext(_localctx);
+			case REPORTED:
+				_localctx = new ReportedToItemContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
 				State = 209;
+				Match(REPORTED);
+				State = 210;
+				Match(TO);
+				State = 211;
+				quantity();
+				}
+				break;
+			case OPTIONAL:
+				_localctx = new OptionalItemContext(_localctx);
+				EnterOuterAlt(_localctx, 7);
+				{
+				State = 212;
 				Match(OPTIONAL);
 				}
 				break;
@@ -1302,13 +1322,13 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 212;
-			Match(CONST);
-			State = 213;
-			name();
-			State = 214;
-			Match(EQ);
 			State = 215;
+			Match(CONST);
+			State = 216;
+			name();
+			State = 217;
+			Match(EQ);
+			State = 218;
 			expression(0);
 			}
 		}
@@ -1358,17 +1378,17 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 218;
+			State = 221;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==OVERRIDE) {
 				{
-				State = 217;
+				State = 220;
 				Match(OVERRIDE);
 				}
 			}
 
-			State = 220;
+			State = 223;
 			_localctx.action = TokenStream.LT(1);
 			_la = TokenStream.LA(1);
 			if ( !(_la==HOLD || _la==DISCONTINUE) ) {
@@ -1378,37 +1398,37 @@ internal partial class Il2Parser : Parser {
 				ErrorHandler.ReportMatch(this);
 			    Consume();
 			}
-			State = 221;
-			Match(RULE);
-			State = 222;
-			name();
 			State = 224;
+			Match(RULE);
+			State = 225;
+			name();
+			State = 227;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==STRING) {
 				{
-				State = 223;
+				State = 226;
 				@string();
 				}
 			}
 
-			State = 226;
+			State = 229;
 			Match(LBRACE);
-			State = 230;
+			State = 233;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 3848290697216L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 7696581394432L) != 0)) {
 				{
 				{
-				State = 227;
+				State = 230;
 				ruleItem();
 				}
 				}
-				State = 232;
+				State = 235;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 233;
+			State = 236;
 			Match(RBRACE);
 			}
 		}
@@ -1454,16 +1474,16 @@ internal partial class Il2Parser : Parser {
 		RuleItemContext _localctx = new RuleItemContext(Context, State);
 		EnterRule(_localctx, 34, RULE_ruleItem);
 		try {
-			State = 238;
+			State = 241;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case WHEN:
 				_localctx = new ConditionItemContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 235;
+				State = 238;
 				Match(WHEN);
-				State = 236;
+				State = 239;
 				expression(0);
 				}
 				break;
@@ -1472,7 +1492,7 @@ internal partial class Il2Parser : Parser {
 				_localctx = new RuleCitationItemContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 237;
+				State = 240;
 				citation();
 				}
 				break;
@@ -1516,20 +1536,20 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 240;
+			State = 243;
 			Match(REMOVE);
-			State = 241;
+			State = 244;
 			Match(RULE);
-			State = 242;
-			name();
 			State = 245;
+			name();
+			State = 248;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==BECAUSE) {
 				{
-				State = 243;
+				State = 246;
 				Match(BECAUSE);
-				State = 244;
+				State = 247;
 				@string();
 				}
 			}
@@ -1583,23 +1603,23 @@ internal partial class Il2Parser : Parser {
 		EnterRule(_localctx, 38, RULE_citation);
 		int _la;
 		try {
-			State = 256;
+			State = 259;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case CITE:
 				_localctx = new CiteCitationContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 247;
-				Match(CITE);
-				State = 248;
-				name();
 				State = 250;
+				Match(CITE);
+				State = 251;
+				name();
+				State = 253;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==STRING) {
 					{
-					State = 249;
+					State = 252;
 					@string();
 					}
 				}
@@ -1610,14 +1630,14 @@ internal partial class Il2Parser : Parser {
 				_localctx = new UnverifiedCitationContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 252;
+				State = 255;
 				Match(UNVERIFIED);
-				State = 254;
+				State = 257;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==STRING) {
 					{
-					State = 253;
+					State = 256;
 					@string();
 					}
 				}
@@ -1671,39 +1691,39 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 258;
+			State = 261;
 			Match(FIXTURE);
-			State = 259;
-			name();
 			State = 262;
+			name();
+			State = 265;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==USING) {
 				{
-				State = 260;
+				State = 263;
 				Match(USING);
-				State = 261;
+				State = 264;
 				name();
 				}
 			}
 
-			State = 264;
+			State = 267;
 			Match(LBRACE);
-			State = 268;
+			State = 271;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 598134325512448L) != 0) || _la==NAME) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1196268651022592L) != 0) || _la==NAME) {
 				{
 				{
-				State = 265;
+				State = 268;
 				scenarioItem();
 				}
 				}
-				State = 270;
+				State = 273;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 271;
+			State = 274;
 			Match(RBRACE);
 			}
 		}
@@ -1750,39 +1770,39 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 273;
+			State = 276;
 			Match(SCENARIO);
-			State = 274;
-			@string();
 			State = 277;
+			@string();
+			State = 280;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==USING) {
 				{
-				State = 275;
+				State = 278;
 				Match(USING);
-				State = 276;
+				State = 279;
 				name();
 				}
 			}
 
-			State = 279;
+			State = 282;
 			Match(LBRACE);
-			State = 283;
+			State = 286;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 598134325512448L) != 0) || _la==NAME) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1196268651022592L) != 0) || _la==NAME) {
 				{
 				{
-				State = 280;
+				State = 283;
 				scenarioItem();
 				}
 				}
-				State = 285;
+				State = 288;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 286;
+			State = 289;
 			Match(RBRACE);
 			}
 		}
@@ -1877,16 +1897,16 @@ internal partial class Il2Parser : Parser {
 		EnterRule(_localctx, 44, RULE_scenarioItem);
 		int _la;
 		try {
-			State = 318;
+			State = 321;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case WEIGHT:
 				_localctx = new ScenarioWeightContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 288;
+				State = 291;
 				Match(WEIGHT);
-				State = 289;
+				State = 292;
 				quantity();
 				}
 				break;
@@ -1894,13 +1914,13 @@ internal partial class Il2Parser : Parser {
 				_localctx = new ScenarioEventContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 290;
-				Match(EVENT);
-				State = 291;
-				name();
-				State = 292;
-				quantity();
 				State = 293;
+				Match(EVENT);
+				State = 294;
+				name();
+				State = 295;
+				quantity();
+				State = 296;
 				Match(AGO);
 				}
 				break;
@@ -1908,9 +1928,9 @@ internal partial class Il2Parser : Parser {
 				_localctx = new ScenarioDoseContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 295;
+				State = 298;
 				Match(DOSE);
-				State = 296;
+				State = 299;
 				((ScenarioDoseContext)_localctx).status = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==GIVEN || _la==HELD) ) {
@@ -1920,9 +1940,9 @@ internal partial class Il2Parser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 297;
+				State = 300;
 				quantity();
-				State = 298;
+				State = 301;
 				Match(AGO);
 				}
 				break;
@@ -1930,13 +1950,13 @@ internal partial class Il2Parser : Parser {
 				_localctx = new ScenarioObservationContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 300;
-				name();
-				State = 301;
-				flagOrQuantity();
-				State = 302;
-				quantity();
 				State = 303;
+				name();
+				State = 304;
+				flagOrQuantity();
+				State = 305;
+				quantity();
+				State = 306;
 				Match(AGO);
 				}
 				break;
@@ -1944,40 +1964,40 @@ internal partial class Il2Parser : Parser {
 				_localctx = new ScenarioExpectContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 305;
+				State = 308;
 				Match(EXPECT);
-				State = 306;
+				State = 309;
 				((ScenarioExpectContext)_localctx).expectedAction = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 60129542144L) != 0)) ) {
+				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 120259084288L) != 0)) ) {
 					((ScenarioExpectContext)_localctx).expectedAction = ErrorHandler.RecoverInline(this);
 				}
 				else {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 316;
+				State = 319;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==BECAUSE) {
 					{
-					State = 307;
+					State = 310;
 					Match(BECAUSE);
-					State = 308;
+					State = 311;
 					name();
-					State = 313;
+					State = 316;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 309;
+						State = 312;
 						Match(COMMA);
-						State = 310;
+						State = 313;
 						name();
 						}
 						}
-						State = 315;
+						State = 318;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
@@ -2019,27 +2039,27 @@ internal partial class Il2Parser : Parser {
 		FlagOrQuantityContext _localctx = new FlagOrQuantityContext(Context, State);
 		EnterRule(_localctx, 46, RULE_flagOrQuantity);
 		try {
-			State = 323;
+			State = 326;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case YES:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 320;
+				State = 323;
 				Match(YES);
 				}
 				break;
 			case NO:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 321;
+				State = 324;
 				Match(NO);
 				}
 				break;
 			case NUMBER:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 322;
+				State = 325;
 				quantity();
 				}
 				break;
@@ -2180,7 +2200,7 @@ internal partial class Il2Parser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 331;
+			State = 334;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case DOSES:
@@ -2196,7 +2216,7 @@ internal partial class Il2Parser : Parser {
 				Context = _localctx;
 				_prevctx = _localctx;
 
-				State = 326;
+				State = 329;
 				primary();
 				}
 				break;
@@ -2205,9 +2225,9 @@ internal partial class Il2Parser : Parser {
 				_localctx = new NegateExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 327;
+				State = 330;
 				Match(MINUS);
-				State = 328;
+				State = 331;
 				expression(8);
 				}
 				break;
@@ -2216,9 +2236,9 @@ internal partial class Il2Parser : Parser {
 				_localctx = new NotExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 329;
+				State = 332;
 				Match(NOT);
-				State = 330;
+				State = 333;
 				expression(3);
 				}
 				break;
@@ -2226,7 +2246,7 @@ internal partial class Il2Parser : Parser {
 				throw new NoViableAltException(this);
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 356;
+			State = 359;
 			ErrorHandler.Sync(this);
 			_alt = Interpreter.AdaptivePredict(TokenStream,33,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
@@ -2235,26 +2255,26 @@ internal partial class Il2Parser : Parser {
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 354;
+					State = 357;
 					ErrorHandler.Sync(this);
 					switch ( Interpreter.AdaptivePredict(TokenStream,32,Context) ) {
 					case 1:
 						{
 						_localctx = new MultiplicativeExpressionContext(new ExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 333;
+						State = 336;
 						if (!(Precpred(Context, 7))) throw new FailedPredicateException(this, "Precpred(Context, 7)");
-						State = 334;
+						State = 337;
 						((MultiplicativeExpressionContext)_localctx).op = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
-						if ( !(((((_la - 56)) & ~0x3f) == 0 && ((1L << (_la - 56)) & 25165825L) != 0)) ) {
+						if ( !(((((_la - 57)) & ~0x3f) == 0 && ((1L << (_la - 57)) & 25165825L) != 0)) ) {
 							((MultiplicativeExpressionContext)_localctx).op = ErrorHandler.RecoverInline(this);
 						}
 						else {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 335;
+						State = 338;
 						expression(8);
 						}
 						break;
@@ -2262,9 +2282,9 @@ internal partial class Il2Parser : Parser {
 						{
 						_localctx = new AdditiveExpressionContext(new ExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 336;
+						State = 339;
 						if (!(Precpred(Context, 6))) throw new FailedPredicateException(this, "Precpred(Context, 6)");
-						State = 337;
+						State = 340;
 						((AdditiveExpressionContext)_localctx).op = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
 						if ( !(_la==PLUS || _la==MINUS) ) {
@@ -2274,7 +2294,7 @@ internal partial class Il2Parser : Parser {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 338;
+						State = 341;
 						expression(7);
 						}
 						break;
@@ -2282,19 +2302,19 @@ internal partial class Il2Parser : Parser {
 						{
 						_localctx = new ComparisonExpressionContext(new ExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 339;
+						State = 342;
 						if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
-						State = 340;
+						State = 343;
 						((ComparisonExpressionContext)_localctx).op = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
-						if ( !(((((_la - 71)) & ~0x3f) == 0 && ((1L << (_la - 71)) & 63L) != 0)) ) {
+						if ( !(((((_la - 72)) & ~0x3f) == 0 && ((1L << (_la - 72)) & 63L) != 0)) ) {
 							((ComparisonExpressionContext)_localctx).op = ErrorHandler.RecoverInline(this);
 						}
 						else {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 341;
+						State = 344;
 						expression(6);
 						}
 						break;
@@ -2302,11 +2322,11 @@ internal partial class Il2Parser : Parser {
 						{
 						_localctx = new AndExpressionContext(new ExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 342;
+						State = 345;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 343;
+						State = 346;
 						Match(AND);
-						State = 344;
+						State = 347;
 						expression(3);
 						}
 						break;
@@ -2314,11 +2334,11 @@ internal partial class Il2Parser : Parser {
 						{
 						_localctx = new OrExpressionContext(new ExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 345;
+						State = 348;
 						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-						State = 346;
+						State = 349;
 						Match(OR);
-						State = 347;
+						State = 350;
 						expression(2);
 						}
 						break;
@@ -2326,21 +2346,21 @@ internal partial class Il2Parser : Parser {
 						{
 						_localctx = new IsFlagExpressionContext(new ExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 348;
-						if (!(Precpred(Context, 4))) throw new FailedPredicateException(this, "Precpred(Context, 4)");
-						State = 349;
-						Match(IS);
 						State = 351;
+						if (!(Precpred(Context, 4))) throw new FailedPredicateException(this, "Precpred(Context, 4)");
+						State = 352;
+						Match(IS);
+						State = 354;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 						if (_la==NOT) {
 							{
-							State = 350;
+							State = 353;
 							Match(NOT);
 							}
 						}
 
-						State = 353;
+						State = 356;
 						((IsFlagExpressionContext)_localctx).flag = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
 						if ( !(_la==YES || _la==NO) ) {
@@ -2355,7 +2375,7 @@ internal partial class Il2Parser : Parser {
 					}
 					} 
 				}
-				State = 358;
+				State = 361;
 				ErrorHandler.Sync(this);
 				_alt = Interpreter.AdaptivePredict(TokenStream,33,Context);
 			}
@@ -2457,18 +2477,18 @@ internal partial class Il2Parser : Parser {
 		EnterRule(_localctx, 50, RULE_primary);
 		int _la;
 		try {
-			State = 392;
+			State = 395;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,37,Context) ) {
 			case 1:
 				_localctx = new ParenthesizedPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 359;
+				State = 362;
 				Match(LPAREN);
-				State = 360;
+				State = 363;
 				expression(0);
-				State = 361;
+				State = 364;
 				Match(RPAREN);
 				}
 				break;
@@ -2476,7 +2496,7 @@ internal partial class Il2Parser : Parser {
 				_localctx = new QuantityPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 363;
+				State = 366;
 				quantity();
 				}
 				break;
@@ -2484,7 +2504,7 @@ internal partial class Il2Parser : Parser {
 				_localctx = new FlagPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 364;
+				State = 367;
 				((FlagPrimaryContext)_localctx).flag = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==YES || _la==NO) ) {
@@ -2500,37 +2520,37 @@ internal partial class Il2Parser : Parser {
 				_localctx = new CallPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 365;
+				State = 368;
 				name();
-				State = 366;
+				State = 369;
 				Match(LPAREN);
-				State = 375;
+				State = 378;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 779157919907188736L) != 0) || ((((_la - 68)) & ~0x3f) == 0 && ((1L << (_la - 68)) & 164865L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1558315839814373376L) != 0) || ((((_la - 69)) & ~0x3f) == 0 && ((1L << (_la - 69)) & 164865L) != 0)) {
 					{
-					State = 367;
+					State = 370;
 					argument();
-					State = 372;
+					State = 375;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 368;
+						State = 371;
 						Match(COMMA);
-						State = 369;
+						State = 372;
 						argument();
 						}
 						}
-						State = 374;
+						State = 377;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 377;
+				State = 380;
 				Match(RPAREN);
 				}
 				break;
@@ -2538,7 +2558,7 @@ internal partial class Il2Parser : Parser {
 				_localctx = new WeightPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 379;
+				State = 382;
 				Match(WEIGHT);
 				}
 				break;
@@ -2546,9 +2566,9 @@ internal partial class Il2Parser : Parser {
 				_localctx = new DosesPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 380;
+				State = 383;
 				Match(DOSES);
-				State = 381;
+				State = 384;
 				((DosesPrimaryContext)_localctx).kind = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==GIVEN || _la==HELD) ) {
@@ -2564,32 +2584,32 @@ internal partial class Il2Parser : Parser {
 				_localctx = new TimeSincePrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 382;
+				State = 385;
 				Match(TIME);
-				State = 383;
+				State = 386;
 				Match(SINCE);
-				State = 389;
+				State = 392;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case LAST:
 					{
-					State = 384;
+					State = 387;
 					Match(LAST);
-					State = 385;
+					State = 388;
 					Match(DOSE);
 					}
 					break;
 				case FIRST:
 					{
-					State = 386;
+					State = 389;
 					Match(FIRST);
-					State = 387;
+					State = 390;
 					Match(DOSE);
 					}
 					break;
 				case NAME:
 					{
-					State = 388;
+					State = 391;
 					name();
 					}
 					break;
@@ -2602,7 +2622,7 @@ internal partial class Il2Parser : Parser {
 				_localctx = new NamePrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 391;
+				State = 394;
 				name();
 				}
 				break;
@@ -2650,16 +2670,16 @@ internal partial class Il2Parser : Parser {
 		ArgumentContext _localctx = new ArgumentContext(Context, State);
 		EnterRule(_localctx, 52, RULE_argument);
 		try {
-			State = 397;
+			State = 400;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case LAST:
 				_localctx = new WindowArgumentContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 394;
+				State = 397;
 				Match(LAST);
-				State = 395;
+				State = 398;
 				quantity();
 				}
 				break;
@@ -2676,7 +2696,7 @@ internal partial class Il2Parser : Parser {
 				_localctx = new ExpressionArgumentContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 396;
+				State = 399;
 				expression(0);
 				}
 				break;
@@ -2714,14 +2734,14 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 399;
+			State = 402;
 			Match(NUMBER);
-			State = 401;
+			State = 404;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,39,Context) ) {
 			case 1:
 				{
-				State = 400;
+				State = 403;
 				unit();
 				}
 				break;
@@ -2757,7 +2777,7 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 403;
+			State = 406;
 			_la = TokenStream.LA(1);
 			if ( !(_la==UNIT || _la==NAME) ) {
 			ErrorHandler.RecoverInline(this);
@@ -2795,7 +2815,7 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 405;
+			State = 408;
 			Match(NAME);
 			}
 		}
@@ -2826,7 +2846,7 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 407;
+			State = 410;
 			Match(STRING);
 			}
 		}
@@ -2860,7 +2880,7 @@ internal partial class Il2Parser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,90,410,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,7,
+		4,1,91,413,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,7,
 		7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,7,20,2,21,7,21,
 		2,22,7,22,2,23,7,23,2,24,7,24,2,25,7,25,2,26,7,26,2,27,7,27,2,28,7,28,
@@ -2875,132 +2895,133 @@ internal partial class Il2Parser : Parser {
 		12,1,12,1,12,1,12,1,12,3,12,177,8,12,1,13,1,13,1,13,3,13,182,8,13,1,13,
 		3,13,185,8,13,1,13,1,13,5,13,189,8,13,10,13,12,13,192,9,13,1,13,1,13,1,
 		14,1,14,1,14,1,14,1,14,1,14,1,14,1,14,1,14,1,14,1,14,1,14,1,14,1,14,1,
-		14,3,14,211,8,14,1,15,1,15,1,15,1,15,1,15,1,16,3,16,219,8,16,1,16,1,16,
-		1,16,1,16,3,16,225,8,16,1,16,1,16,5,16,229,8,16,10,16,12,16,232,9,16,1,
-		16,1,16,1,17,1,17,1,17,3,17,239,8,17,1,18,1,18,1,18,1,18,1,18,3,18,246,
-		8,18,1,19,1,19,1,19,3,19,251,8,19,1,19,1,19,3,19,255,8,19,3,19,257,8,19,
-		1,20,1,20,1,20,1,20,3,20,263,8,20,1,20,1,20,5,20,267,8,20,10,20,12,20,
-		270,9,20,1,20,1,20,1,21,1,21,1,21,1,21,3,21,278,8,21,1,21,1,21,5,21,282,
-		8,21,10,21,12,21,285,9,21,1,21,1,21,1,22,1,22,1,22,1,22,1,22,1,22,1,22,
+		14,1,14,1,14,1,14,3,14,214,8,14,1,15,1,15,1,15,1,15,1,15,1,16,3,16,222,
+		8,16,1,16,1,16,1,16,1,16,3,16,228,8,16,1,16,1,16,5,16,232,8,16,10,16,12,
+		16,235,9,16,1,16,1,16,1,17,1,17,1,17,3,17,242,8,17,1,18,1,18,1,18,1,18,
+		1,18,3,18,249,8,18,1,19,1,19,1,19,3,19,254,8,19,1,19,1,19,3,19,258,8,19,
+		3,19,260,8,19,1,20,1,20,1,20,1,20,3,20,266,8,20,1,20,1,20,5,20,270,8,20,
+		10,20,12,20,273,9,20,1,20,1,20,1,21,1,21,1,21,1,21,3,21,281,8,21,1,21,
+		1,21,5,21,285,8,21,10,21,12,21,288,9,21,1,21,1,21,1,22,1,22,1,22,1,22,
 		1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,
-		1,22,1,22,5,22,312,8,22,10,22,12,22,315,9,22,3,22,317,8,22,3,22,319,8,
-		22,1,23,1,23,1,23,3,23,324,8,23,1,24,1,24,1,24,1,24,1,24,1,24,3,24,332,
-		8,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,
-		1,24,1,24,1,24,1,24,1,24,3,24,352,8,24,1,24,5,24,355,8,24,10,24,12,24,
-		358,9,24,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,5,25,371,
-		8,25,10,25,12,25,374,9,25,3,25,376,8,25,1,25,1,25,1,25,1,25,1,25,1,25,
-		1,25,1,25,1,25,1,25,1,25,1,25,3,25,390,8,25,1,25,3,25,393,8,25,1,26,1,
-		26,1,26,3,26,398,8,26,1,27,1,27,3,27,402,8,27,1,28,1,28,1,29,1,29,1,30,
-		1,30,1,30,0,1,48,31,0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,
-		38,40,42,44,46,48,50,52,54,56,58,60,0,9,1,0,19,20,1,0,33,34,1,0,47,48,
-		1,0,33,35,2,0,56,56,79,80,1,0,77,78,1,0,71,76,1,0,54,55,1,0,84,85,455,
-		0,65,1,0,0,0,2,84,1,0,0,0,4,86,1,0,0,0,6,89,1,0,0,0,8,92,1,0,0,0,10,95,
-		1,0,0,0,12,98,1,0,0,0,14,104,1,0,0,0,16,117,1,0,0,0,18,119,1,0,0,0,20,
-		130,1,0,0,0,22,133,1,0,0,0,24,176,1,0,0,0,26,178,1,0,0,0,28,210,1,0,0,
-		0,30,212,1,0,0,0,32,218,1,0,0,0,34,238,1,0,0,0,36,240,1,0,0,0,38,256,1,
-		0,0,0,40,258,1,0,0,0,42,273,1,0,0,0,44,318,1,0,0,0,46,323,1,0,0,0,48,331,
-		1,0,0,0,50,392,1,0,0,0,52,397,1,0,0,0,54,399,1,0,0,0,56,403,1,0,0,0,58,
-		405,1,0,0,0,60,407,1,0,0,0,62,64,3,2,1,0,63,62,1,0,0,0,64,67,1,0,0,0,65,
-		63,1,0,0,0,65,66,1,0,0,0,66,68,1,0,0,0,67,65,1,0,0,0,68,69,5,0,0,1,69,
-		1,1,0,0,0,70,85,3,4,2,0,71,85,3,6,3,0,72,85,3,8,4,0,73,85,3,10,5,0,74,
-		85,3,12,6,0,75,85,3,14,7,0,76,85,3,18,9,0,77,85,3,22,11,0,78,85,3,26,13,
-		0,79,85,3,30,15,0,80,85,3,32,16,0,81,85,3,36,18,0,82,85,3,40,20,0,83,85,
-		3,42,21,0,84,70,1,0,0,0,84,71,1,0,0,0,84,72,1,0,0,0,84,73,1,0,0,0,84,74,
-		1,0,0,0,84,75,1,0,0,0,84,76,1,0,0,0,84,77,1,0,0,0,84,78,1,0,0,0,84,79,
-		1,0,0,0,84,80,1,0,0,0,84,81,1,0,0,0,84,82,1,0,0,0,84,83,1,0,0,0,85,3,1,
-		0,0,0,86,87,5,1,0,0,87,88,3,58,29,0,88,5,1,0,0,0,89,90,5,2,0,0,90,91,3,
-		60,30,0,91,7,1,0,0,0,92,93,5,3,0,0,93,94,5,81,0,0,94,9,1,0,0,0,95,96,5,
-		4,0,0,96,97,3,58,29,0,97,11,1,0,0,0,98,99,5,60,0,0,99,100,5,61,0,0,100,
-		101,5,62,0,0,101,102,5,63,0,0,102,103,3,58,29,0,103,13,1,0,0,0,104,105,
-		5,5,0,0,105,106,3,58,29,0,106,110,3,60,30,0,107,109,3,16,8,0,108,107,1,
-		0,0,0,109,112,1,0,0,0,110,108,1,0,0,0,110,111,1,0,0,0,111,15,1,0,0,0,112,
-		110,1,0,0,0,113,114,5,6,0,0,114,118,3,60,30,0,115,116,5,7,0,0,116,118,
-		3,60,30,0,117,113,1,0,0,0,117,115,1,0,0,0,118,17,1,0,0,0,119,120,5,8,0,
-		0,120,122,3,58,29,0,121,123,3,60,30,0,122,121,1,0,0,0,122,123,1,0,0,0,
-		123,127,1,0,0,0,124,126,3,20,10,0,125,124,1,0,0,0,126,129,1,0,0,0,127,
-		125,1,0,0,0,127,128,1,0,0,0,128,19,1,0,0,0,129,127,1,0,0,0,130,131,5,64,
-		0,0,131,132,3,60,30,0,132,21,1,0,0,0,133,134,5,9,0,0,134,138,5,66,0,0,
-		135,137,3,24,12,0,136,135,1,0,0,0,137,140,1,0,0,0,138,136,1,0,0,0,138,
-		139,1,0,0,0,139,141,1,0,0,0,140,138,1,0,0,0,141,142,5,67,0,0,142,23,1,
-		0,0,0,143,144,5,10,0,0,144,148,3,58,29,0,145,147,3,20,10,0,146,145,1,0,
-		0,0,147,150,1,0,0,0,148,146,1,0,0,0,148,149,1,0,0,0,149,177,1,0,0,0,150,
-		148,1,0,0,0,151,152,5,11,0,0,152,177,3,54,27,0,153,154,5,13,0,0,154,177,
-		3,58,29,0,155,156,5,14,0,0,156,159,3,54,27,0,157,158,5,15,0,0,158,160,
-		3,54,27,0,159,157,1,0,0,0,159,160,1,0,0,0,160,177,1,0,0,0,161,162,5,16,
-		0,0,162,163,5,17,0,0,163,164,5,83,0,0,164,165,5,12,0,0,165,166,5,18,0,
-		0,166,177,7,0,0,0,167,168,5,21,0,0,168,169,5,11,0,0,169,170,3,54,27,0,
-		170,171,5,15,0,0,171,172,3,54,27,0,172,173,5,22,0,0,173,174,3,58,29,0,
-		174,177,1,0,0,0,175,177,3,38,19,0,176,143,1,0,0,0,176,151,1,0,0,0,176,
-		153,1,0,0,0,176,155,1,0,0,0,176,161,1,0,0,0,176,167,1,0,0,0,176,175,1,
-		0,0,0,177,25,1,0,0,0,178,179,5,23,0,0,179,181,3,58,29,0,180,182,3,60,30,
-		0,181,180,1,0,0,0,181,182,1,0,0,0,182,184,1,0,0,0,183,185,5,65,0,0,184,
-		183,1,0,0,0,184,185,1,0,0,0,185,186,1,0,0,0,186,190,5,66,0,0,187,189,3,
-		28,14,0,188,187,1,0,0,0,189,192,1,0,0,0,190,188,1,0,0,0,190,191,1,0,0,
-		0,191,193,1,0,0,0,192,190,1,0,0,0,193,194,5,67,0,0,194,27,1,0,0,0,195,
-		196,5,24,0,0,196,211,5,82,0,0,197,198,5,25,0,0,198,211,3,56,28,0,199,200,
-		5,26,0,0,200,211,3,54,27,0,201,202,5,27,0,0,202,203,3,54,27,0,203,204,
-		5,15,0,0,204,205,3,54,27,0,205,211,1,0,0,0,206,207,5,28,0,0,207,208,5,
-		29,0,0,208,211,3,54,27,0,209,211,5,30,0,0,210,195,1,0,0,0,210,197,1,0,
-		0,0,210,199,1,0,0,0,210,201,1,0,0,0,210,206,1,0,0,0,210,209,1,0,0,0,211,
-		29,1,0,0,0,212,213,5,31,0,0,213,214,3,58,29,0,214,215,5,71,0,0,215,216,
-		3,48,24,0,216,31,1,0,0,0,217,219,5,32,0,0,218,217,1,0,0,0,218,219,1,0,
-		0,0,219,220,1,0,0,0,220,221,7,1,0,0,221,222,5,36,0,0,222,224,3,58,29,0,
-		223,225,3,60,30,0,224,223,1,0,0,0,224,225,1,0,0,0,225,226,1,0,0,0,226,
-		230,5,66,0,0,227,229,3,34,17,0,228,227,1,0,0,0,229,232,1,0,0,0,230,228,
-		1,0,0,0,230,231,1,0,0,0,231,233,1,0,0,0,232,230,1,0,0,0,233,234,5,67,0,
-		0,234,33,1,0,0,0,235,236,5,39,0,0,236,239,3,48,24,0,237,239,3,38,19,0,
-		238,235,1,0,0,0,238,237,1,0,0,0,239,35,1,0,0,0,240,241,5,37,0,0,241,242,
-		5,36,0,0,242,245,3,58,29,0,243,244,5,38,0,0,244,246,3,60,30,0,245,243,
-		1,0,0,0,245,246,1,0,0,0,246,37,1,0,0,0,247,248,5,40,0,0,248,250,3,58,29,
-		0,249,251,3,60,30,0,250,249,1,0,0,0,250,251,1,0,0,0,251,257,1,0,0,0,252,
-		254,5,41,0,0,253,255,3,60,30,0,254,253,1,0,0,0,254,255,1,0,0,0,255,257,
-		1,0,0,0,256,247,1,0,0,0,256,252,1,0,0,0,257,39,1,0,0,0,258,259,5,43,0,
-		0,259,262,3,58,29,0,260,261,5,44,0,0,261,263,3,58,29,0,262,260,1,0,0,0,
-		262,263,1,0,0,0,263,264,1,0,0,0,264,268,5,66,0,0,265,267,3,44,22,0,266,
-		265,1,0,0,0,267,270,1,0,0,0,268,266,1,0,0,0,268,269,1,0,0,0,269,271,1,
-		0,0,0,270,268,1,0,0,0,271,272,5,67,0,0,272,41,1,0,0,0,273,274,5,42,0,0,
-		274,277,3,60,30,0,275,276,5,44,0,0,276,278,3,58,29,0,277,275,1,0,0,0,277,
-		278,1,0,0,0,278,279,1,0,0,0,279,283,5,66,0,0,280,282,3,44,22,0,281,280,
-		1,0,0,0,282,285,1,0,0,0,283,281,1,0,0,0,283,284,1,0,0,0,284,286,1,0,0,
-		0,285,283,1,0,0,0,286,287,5,67,0,0,287,43,1,0,0,0,288,289,5,45,0,0,289,
-		319,3,54,27,0,290,291,5,8,0,0,291,292,3,58,29,0,292,293,3,54,27,0,293,
-		294,5,46,0,0,294,319,1,0,0,0,295,296,5,11,0,0,296,297,7,2,0,0,297,298,
-		3,54,27,0,298,299,5,46,0,0,299,319,1,0,0,0,300,301,3,58,29,0,301,302,3,
-		46,23,0,302,303,3,54,27,0,303,304,5,46,0,0,304,319,1,0,0,0,305,306,5,49,
-		0,0,306,316,7,3,0,0,307,308,5,38,0,0,308,313,3,58,29,0,309,310,5,70,0,
-		0,310,312,3,58,29,0,311,309,1,0,0,0,312,315,1,0,0,0,313,311,1,0,0,0,313,
-		314,1,0,0,0,314,317,1,0,0,0,315,313,1,0,0,0,316,307,1,0,0,0,316,317,1,
-		0,0,0,317,319,1,0,0,0,318,288,1,0,0,0,318,290,1,0,0,0,318,295,1,0,0,0,
-		318,300,1,0,0,0,318,305,1,0,0,0,319,45,1,0,0,0,320,324,5,54,0,0,321,324,
-		5,55,0,0,322,324,3,54,27,0,323,320,1,0,0,0,323,321,1,0,0,0,323,322,1,0,
-		0,0,324,47,1,0,0,0,325,326,6,24,-1,0,326,332,3,50,25,0,327,328,5,78,0,
-		0,328,332,3,48,24,8,329,330,5,52,0,0,330,332,3,48,24,3,331,325,1,0,0,0,
-		331,327,1,0,0,0,331,329,1,0,0,0,332,356,1,0,0,0,333,334,10,7,0,0,334,335,
-		7,4,0,0,335,355,3,48,24,8,336,337,10,6,0,0,337,338,7,5,0,0,338,355,3,48,
-		24,7,339,340,10,5,0,0,340,341,7,6,0,0,341,355,3,48,24,6,342,343,10,2,0,
-		0,343,344,5,50,0,0,344,355,3,48,24,3,345,346,10,1,0,0,346,347,5,51,0,0,
-		347,355,3,48,24,2,348,349,10,4,0,0,349,351,5,53,0,0,350,352,5,52,0,0,351,
-		350,1,0,0,0,351,352,1,0,0,0,352,353,1,0,0,0,353,355,7,7,0,0,354,333,1,
-		0,0,0,354,336,1,0,0,0,354,339,1,0,0,0,354,342,1,0,0,0,354,345,1,0,0,0,
-		354,348,1,0,0,0,355,358,1,0,0,0,356,354,1,0,0,0,356,357,1,0,0,0,357,49,
-		1,0,0,0,358,356,1,0,0,0,359,360,5,68,0,0,360,361,3,48,24,0,361,362,5,69,
-		0,0,362,393,1,0,0,0,363,393,3,54,27,0,364,393,7,7,0,0,365,366,3,58,29,
-		0,366,375,5,68,0,0,367,372,3,52,26,0,368,369,5,70,0,0,369,371,3,52,26,
-		0,370,368,1,0,0,0,371,374,1,0,0,0,372,370,1,0,0,0,372,373,1,0,0,0,373,
-		376,1,0,0,0,374,372,1,0,0,0,375,367,1,0,0,0,375,376,1,0,0,0,376,377,1,
-		0,0,0,377,378,5,69,0,0,378,393,1,0,0,0,379,393,5,45,0,0,380,381,5,12,0,
-		0,381,393,7,2,0,0,382,383,5,59,0,0,383,389,5,58,0,0,384,385,5,57,0,0,385,
-		390,5,11,0,0,386,387,5,21,0,0,387,390,5,11,0,0,388,390,3,58,29,0,389,384,
-		1,0,0,0,389,386,1,0,0,0,389,388,1,0,0,0,390,393,1,0,0,0,391,393,3,58,29,
-		0,392,359,1,0,0,0,392,363,1,0,0,0,392,364,1,0,0,0,392,365,1,0,0,0,392,
-		379,1,0,0,0,392,380,1,0,0,0,392,382,1,0,0,0,392,391,1,0,0,0,393,51,1,0,
-		0,0,394,395,5,57,0,0,395,398,3,54,27,0,396,398,3,48,24,0,397,394,1,0,0,
-		0,397,396,1,0,0,0,398,53,1,0,0,0,399,401,5,83,0,0,400,402,3,56,28,0,401,
-		400,1,0,0,0,401,402,1,0,0,0,402,55,1,0,0,0,403,404,7,8,0,0,404,57,1,0,
-		0,0,405,406,5,85,0,0,406,59,1,0,0,0,407,408,5,86,0,0,408,61,1,0,0,0,40,
-		65,84,110,117,122,127,138,148,159,176,181,184,190,210,218,224,230,238,
-		245,250,254,256,262,268,277,283,313,316,318,323,331,351,354,356,372,375,
-		389,392,397,401
+		1,22,1,22,1,22,1,22,1,22,5,22,315,8,22,10,22,12,22,318,9,22,3,22,320,8,
+		22,3,22,322,8,22,1,23,1,23,1,23,3,23,327,8,23,1,24,1,24,1,24,1,24,1,24,
+		1,24,3,24,335,8,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,
+		24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,3,24,355,8,24,1,24,5,24,358,8,24,
+		10,24,12,24,361,9,24,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,
+		1,25,5,25,374,8,25,10,25,12,25,377,9,25,3,25,379,8,25,1,25,1,25,1,25,1,
+		25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,3,25,393,8,25,1,25,3,25,396,
+		8,25,1,26,1,26,1,26,3,26,401,8,26,1,27,1,27,3,27,405,8,27,1,28,1,28,1,
+		29,1,29,1,30,1,30,1,30,0,1,48,31,0,2,4,6,8,10,12,14,16,18,20,22,24,26,
+		28,30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,60,0,9,1,0,19,20,1,0,34,
+		35,1,0,48,49,1,0,34,36,2,0,57,57,80,81,1,0,78,79,1,0,72,77,1,0,55,56,1,
+		0,85,86,459,0,65,1,0,0,0,2,84,1,0,0,0,4,86,1,0,0,0,6,89,1,0,0,0,8,92,1,
+		0,0,0,10,95,1,0,0,0,12,98,1,0,0,0,14,104,1,0,0,0,16,117,1,0,0,0,18,119,
+		1,0,0,0,20,130,1,0,0,0,22,133,1,0,0,0,24,176,1,0,0,0,26,178,1,0,0,0,28,
+		213,1,0,0,0,30,215,1,0,0,0,32,221,1,0,0,0,34,241,1,0,0,0,36,243,1,0,0,
+		0,38,259,1,0,0,0,40,261,1,0,0,0,42,276,1,0,0,0,44,321,1,0,0,0,46,326,1,
+		0,0,0,48,334,1,0,0,0,50,395,1,0,0,0,52,400,1,0,0,0,54,402,1,0,0,0,56,406,
+		1,0,0,0,58,408,1,0,0,0,60,410,1,0,0,0,62,64,3,2,1,0,63,62,1,0,0,0,64,67,
+		1,0,0,0,65,63,1,0,0,0,65,66,1,0,0,0,66,68,1,0,0,0,67,65,1,0,0,0,68,69,
+		5,0,0,1,69,1,1,0,0,0,70,85,3,4,2,0,71,85,3,6,3,0,72,85,3,8,4,0,73,85,3,
+		10,5,0,74,85,3,12,6,0,75,85,3,14,7,0,76,85,3,18,9,0,77,85,3,22,11,0,78,
+		85,3,26,13,0,79,85,3,30,15,0,80,85,3,32,16,0,81,85,3,36,18,0,82,85,3,40,
+		20,0,83,85,3,42,21,0,84,70,1,0,0,0,84,71,1,0,0,0,84,72,1,0,0,0,84,73,1,
+		0,0,0,84,74,1,0,0,0,84,75,1,0,0,0,84,76,1,0,0,0,84,77,1,0,0,0,84,78,1,
+		0,0,0,84,79,1,0,0,0,84,80,1,0,0,0,84,81,1,0,0,0,84,82,1,0,0,0,84,83,1,
+		0,0,0,85,3,1,0,0,0,86,87,5,1,0,0,87,88,3,58,29,0,88,5,1,0,0,0,89,90,5,
+		2,0,0,90,91,3,60,30,0,91,7,1,0,0,0,92,93,5,3,0,0,93,94,5,82,0,0,94,9,1,
+		0,0,0,95,96,5,4,0,0,96,97,3,58,29,0,97,11,1,0,0,0,98,99,5,61,0,0,99,100,
+		5,62,0,0,100,101,5,63,0,0,101,102,5,64,0,0,102,103,3,58,29,0,103,13,1,
+		0,0,0,104,105,5,5,0,0,105,106,3,58,29,0,106,110,3,60,30,0,107,109,3,16,
+		8,0,108,107,1,0,0,0,109,112,1,0,0,0,110,108,1,0,0,0,110,111,1,0,0,0,111,
+		15,1,0,0,0,112,110,1,0,0,0,113,114,5,6,0,0,114,118,3,60,30,0,115,116,5,
+		7,0,0,116,118,3,60,30,0,117,113,1,0,0,0,117,115,1,0,0,0,118,17,1,0,0,0,
+		119,120,5,8,0,0,120,122,3,58,29,0,121,123,3,60,30,0,122,121,1,0,0,0,122,
+		123,1,0,0,0,123,127,1,0,0,0,124,126,3,20,10,0,125,124,1,0,0,0,126,129,
+		1,0,0,0,127,125,1,0,0,0,127,128,1,0,0,0,128,19,1,0,0,0,129,127,1,0,0,0,
+		130,131,5,65,0,0,131,132,3,60,30,0,132,21,1,0,0,0,133,134,5,9,0,0,134,
+		138,5,67,0,0,135,137,3,24,12,0,136,135,1,0,0,0,137,140,1,0,0,0,138,136,
+		1,0,0,0,138,139,1,0,0,0,139,141,1,0,0,0,140,138,1,0,0,0,141,142,5,68,0,
+		0,142,23,1,0,0,0,143,144,5,10,0,0,144,148,3,58,29,0,145,147,3,20,10,0,
+		146,145,1,0,0,0,147,150,1,0,0,0,148,146,1,0,0,0,148,149,1,0,0,0,149,177,
+		1,0,0,0,150,148,1,0,0,0,151,152,5,11,0,0,152,177,3,54,27,0,153,154,5,13,
+		0,0,154,177,3,58,29,0,155,156,5,14,0,0,156,159,3,54,27,0,157,158,5,15,
+		0,0,158,160,3,54,27,0,159,157,1,0,0,0,159,160,1,0,0,0,160,177,1,0,0,0,
+		161,162,5,16,0,0,162,163,5,17,0,0,163,164,5,84,0,0,164,165,5,12,0,0,165,
+		166,5,18,0,0,166,177,7,0,0,0,167,168,5,21,0,0,168,169,5,11,0,0,169,170,
+		3,54,27,0,170,171,5,15,0,0,171,172,3,54,27,0,172,173,5,22,0,0,173,174,
+		3,58,29,0,174,177,1,0,0,0,175,177,3,38,19,0,176,143,1,0,0,0,176,151,1,
+		0,0,0,176,153,1,0,0,0,176,155,1,0,0,0,176,161,1,0,0,0,176,167,1,0,0,0,
+		176,175,1,0,0,0,177,25,1,0,0,0,178,179,5,23,0,0,179,181,3,58,29,0,180,
+		182,3,60,30,0,181,180,1,0,0,0,181,182,1,0,0,0,182,184,1,0,0,0,183,185,
+		5,66,0,0,184,183,1,0,0,0,184,185,1,0,0,0,185,186,1,0,0,0,186,190,5,67,
+		0,0,187,189,3,28,14,0,188,187,1,0,0,0,189,192,1,0,0,0,190,188,1,0,0,0,
+		190,191,1,0,0,0,191,193,1,0,0,0,192,190,1,0,0,0,193,194,5,68,0,0,194,27,
+		1,0,0,0,195,196,5,24,0,0,196,214,5,83,0,0,197,198,5,25,0,0,198,214,3,56,
+		28,0,199,200,5,26,0,0,200,214,3,54,27,0,201,202,5,27,0,0,202,203,3,54,
+		27,0,203,204,5,15,0,0,204,205,3,54,27,0,205,214,1,0,0,0,206,207,5,28,0,
+		0,207,208,5,29,0,0,208,214,3,54,27,0,209,210,5,30,0,0,210,211,5,15,0,0,
+		211,214,3,54,27,0,212,214,5,31,0,0,213,195,1,0,0,0,213,197,1,0,0,0,213,
+		199,1,0,0,0,213,201,1,0,0,0,213,206,1,0,0,0,213,209,1,0,0,0,213,212,1,
+		0,0,0,214,29,1,0,0,0,215,216,5,32,0,0,216,217,3,58,29,0,217,218,5,72,0,
+		0,218,219,3,48,24,0,219,31,1,0,0,0,220,222,5,33,0,0,221,220,1,0,0,0,221,
+		222,1,0,0,0,222,223,1,0,0,0,223,224,7,1,0,0,224,225,5,37,0,0,225,227,3,
+		58,29,0,226,228,3,60,30,0,227,226,1,0,0,0,227,228,1,0,0,0,228,229,1,0,
+		0,0,229,233,5,67,0,0,230,232,3,34,17,0,231,230,1,0,0,0,232,235,1,0,0,0,
+		233,231,1,0,0,0,233,234,1,0,0,0,234,236,1,0,0,0,235,233,1,0,0,0,236,237,
+		5,68,0,0,237,33,1,0,0,0,238,239,5,40,0,0,239,242,3,48,24,0,240,242,3,38,
+		19,0,241,238,1,0,0,0,241,240,1,0,0,0,242,35,1,0,0,0,243,244,5,38,0,0,244,
+		245,5,37,0,0,245,248,3,58,29,0,246,247,5,39,0,0,247,249,3,60,30,0,248,
+		246,1,0,0,0,248,249,1,0,0,0,249,37,1,0,0,0,250,251,5,41,0,0,251,253,3,
+		58,29,0,252,254,3,60,30,0,253,252,1,0,0,0,253,254,1,0,0,0,254,260,1,0,
+		0,0,255,257,5,42,0,0,256,258,3,60,30,0,257,256,1,0,0,0,257,258,1,0,0,0,
+		258,260,1,0,0,0,259,250,1,0,0,0,259,255,1,0,0,0,260,39,1,0,0,0,261,262,
+		5,44,0,0,262,265,3,58,29,0,263,264,5,45,0,0,264,266,3,58,29,0,265,263,
+		1,0,0,0,265,266,1,0,0,0,266,267,1,0,0,0,267,271,5,67,0,0,268,270,3,44,
+		22,0,269,268,1,0,0,0,270,273,1,0,0,0,271,269,1,0,0,0,271,272,1,0,0,0,272,
+		274,1,0,0,0,273,271,1,0,0,0,274,275,5,68,0,0,275,41,1,0,0,0,276,277,5,
+		43,0,0,277,280,3,60,30,0,278,279,5,45,0,0,279,281,3,58,29,0,280,278,1,
+		0,0,0,280,281,1,0,0,0,281,282,1,0,0,0,282,286,5,67,0,0,283,285,3,44,22,
+		0,284,283,1,0,0,0,285,288,1,0,0,0,286,284,1,0,0,0,286,287,1,0,0,0,287,
+		289,1,0,0,0,288,286,1,0,0,0,289,290,5,68,0,0,290,43,1,0,0,0,291,292,5,
+		46,0,0,292,322,3,54,27,0,293,294,5,8,0,0,294,295,3,58,29,0,295,296,3,54,
+		27,0,296,297,5,47,0,0,297,322,1,0,0,0,298,299,5,11,0,0,299,300,7,2,0,0,
+		300,301,3,54,27,0,301,302,5,47,0,0,302,322,1,0,0,0,303,304,3,58,29,0,304,
+		305,3,46,23,0,305,306,3,54,27,0,306,307,5,47,0,0,307,322,1,0,0,0,308,309,
+		5,50,0,0,309,319,7,3,0,0,310,311,5,39,0,0,311,316,3,58,29,0,312,313,5,
+		71,0,0,313,315,3,58,29,0,314,312,1,0,0,0,315,318,1,0,0,0,316,314,1,0,0,
+		0,316,317,1,0,0,0,317,320,1,0,0,0,318,316,1,0,0,0,319,310,1,0,0,0,319,
+		320,1,0,0,0,320,322,1,0,0,0,321,291,1,0,0,0,321,293,1,0,0,0,321,298,1,
+		0,0,0,321,303,1,0,0,0,321,308,1,0,0,0,322,45,1,0,0,0,323,327,5,55,0,0,
+		324,327,5,56,0,0,325,327,3,54,27,0,326,323,1,0,0,0,326,324,1,0,0,0,326,
+		325,1,0,0,0,327,47,1,0,0,0,328,329,6,24,-1,0,329,335,3,50,25,0,330,331,
+		5,79,0,0,331,335,3,48,24,8,332,333,5,53,0,0,333,335,3,48,24,3,334,328,
+		1,0,0,0,334,330,1,0,0,0,334,332,1,0,0,0,335,359,1,0,0,0,336,337,10,7,0,
+		0,337,338,7,4,0,0,338,358,3,48,24,8,339,340,10,6,0,0,340,341,7,5,0,0,341,
+		358,3,48,24,7,342,343,10,5,0,0,343,344,7,6,0,0,344,358,3,48,24,6,345,346,
+		10,2,0,0,346,347,5,51,0,0,347,358,3,48,24,3,348,349,10,1,0,0,349,350,5,
+		52,0,0,350,358,3,48,24,2,351,352,10,4,0,0,352,354,5,54,0,0,353,355,5,53,
+		0,0,354,353,1,0,0,0,354,355,1,0,0,0,355,356,1,0,0,0,356,358,7,7,0,0,357,
+		336,1,0,0,0,357,339,1,0,0,0,357,342,1,0,0,0,357,345,1,0,0,0,357,348,1,
+		0,0,0,357,351,1,0,0,0,358,361,1,0,0,0,359,357,1,0,0,0,359,360,1,0,0,0,
+		360,49,1,0,0,0,361,359,1,0,0,0,362,363,5,69,0,0,363,364,3,48,24,0,364,
+		365,5,70,0,0,365,396,1,0,0,0,366,396,3,54,27,0,367,396,7,7,0,0,368,369,
+		3,58,29,0,369,378,5,69,0,0,370,375,3,52,26,0,371,372,5,71,0,0,372,374,
+		3,52,26,0,373,371,1,0,0,0,374,377,1,0,0,0,375,373,1,0,0,0,375,376,1,0,
+		0,0,376,379,1,0,0,0,377,375,1,0,0,0,378,370,1,0,0,0,378,379,1,0,0,0,379,
+		380,1,0,0,0,380,381,5,70,0,0,381,396,1,0,0,0,382,396,5,46,0,0,383,384,
+		5,12,0,0,384,396,7,2,0,0,385,386,5,60,0,0,386,392,5,59,0,0,387,388,5,58,
+		0,0,388,393,5,11,0,0,389,390,5,21,0,0,390,393,5,11,0,0,391,393,3,58,29,
+		0,392,387,1,0,0,0,392,389,1,0,0,0,392,391,1,0,0,0,393,396,1,0,0,0,394,
+		396,3,58,29,0,395,362,1,0,0,0,395,366,1,0,0,0,395,367,1,0,0,0,395,368,
+		1,0,0,0,395,382,1,0,0,0,395,383,1,0,0,0,395,385,1,0,0,0,395,394,1,0,0,
+		0,396,51,1,0,0,0,397,398,5,58,0,0,398,401,3,54,27,0,399,401,3,48,24,0,
+		400,397,1,0,0,0,400,399,1,0,0,0,401,53,1,0,0,0,402,404,5,84,0,0,403,405,
+		3,56,28,0,404,403,1,0,0,0,404,405,1,0,0,0,405,55,1,0,0,0,406,407,7,8,0,
+		0,407,57,1,0,0,0,408,409,5,86,0,0,409,59,1,0,0,0,410,411,5,87,0,0,411,
+		61,1,0,0,0,40,65,84,110,117,122,127,138,148,159,176,181,184,190,213,221,
+		227,233,241,248,253,257,259,265,271,280,286,316,319,321,326,334,354,357,
+		359,375,378,392,395,400,404
 	};
 
 	public static readonly ATN _ATN =
