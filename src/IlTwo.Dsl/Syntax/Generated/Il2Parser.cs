@@ -43,11 +43,12 @@ internal partial class Il2Parser : Parser {
 		BECAUSE=38, WHEN=39, CITE=40, UNVERIFIED=41, SCENARIO=42, FIXTURE=43, 
 		USING=44, WEIGHT=45, AGO=46, GIVEN=47, HELD=48, EXPECT=49, AND=50, OR=51, 
 		NOT=52, IS=53, YES=54, NO=55, TIMES=56, LAST=57, SINCE=58, TIME=59, CLAIM=60, 
-		MORE_KW=61, CONSERVATIVE=62, THAN=63, CODE=64, YESNO=65, LBRACE=66, RBRACE=67, 
-		LPAREN=68, RPAREN=69, COMMA=70, EQ=71, LE=72, GE=73, NE=74, LT=75, GT=76, 
-		PLUS=77, MINUS=78, STAR=79, SLASH=80, VERSION_NUMBER=81, LOINC_CODE=82, 
-		NUMBER=83, UNIT=84, NAME=85, STRING=86, UNTERMINATED_STRING=87, LINE_COMMENT=88, 
-		WS=89, UNKNOWN_CHAR=90;
+		MORE_KW=61, CONSERVATIVE=62, THAN=63, CODE=64, REQUIRED=65, UNTIL=66, 
+		PERSISTENT=67, FOR=68, CORRECTED=69, GROUP=70, LEAST=71, OF=72, SLOTS=73, 
+		YESNO=74, LBRACE=75, RBRACE=76, LPAREN=77, RPAREN=78, COMMA=79, EQ=80, 
+		LE=81, GE=82, NE=83, LT=84, GT=85, PLUS=86, MINUS=87, STAR=88, SLASH=89, 
+		VERSION_NUMBER=90, LOINC_CODE=91, NUMBER=92, UNIT=93, NAME=94, STRING=95, 
+		UNTERMINATED_STRING=96, LINE_COMMENT=97, WS=98, UNKNOWN_CHAR=99;
 	public const int
 		RULE_protocolFile = 0, RULE_declaration = 1, RULE_protocolDeclaration = 2, 
 		RULE_titleDeclaration = 3, RULE_versionDeclaration = 4, RULE_extendsDeclaration = 5, 
@@ -79,9 +80,10 @@ internal partial class Il2Parser : Parser {
 		"'when'", "'cite'", "'unverified'", "'scenario'", "'fixture'", "'using'", 
 		"'weight'", "'ago'", "'given'", "'held'", "'expect'", "'and'", "'or'", 
 		"'not'", "'is'", "'yes'", "'no'", "'x'", "'last'", "'since'", "'time'", 
-		"'claim'", "'more'", "'conservative'", "'than'", "'code'", "'yes/no'", 
-		"'{'", "'}'", "'('", "')'", "','", "'='", "'<='", "'>='", "'!='", "'<'", 
-		"'>'", "'+'", "'-'", "'*'", "'/'"
+		"'claim'", "'more'", "'conservative'", "'than'", "'code'", "'required'", 
+		"'until'", "'persistent'", "'for'", "'corrected'", "'group'", "'least'", 
+		"'of'", "'slots'", "'yes/no'", "'{'", "'}'", "'('", "')'", "','", "'='", 
+		"'<='", "'>='", "'!='", "'<'", "'>'", "'+'", "'-'", "'*'", "'/'"
 	};
 	private static readonly string[] _SymbolicNames = {
 		null, "PROTOCOL", "TITLE", "VERSION", "EXTENDS", "REFERENCE", "DOI", "URL", 
@@ -91,11 +93,12 @@ internal partial class Il2Parser : Parser {
 		"HOLD", "DISCONTINUE", "GIVE", "RULE", "REMOVE", "BECAUSE", "WHEN", "CITE", 
 		"UNVERIFIED", "SCENARIO", "FIXTURE", "USING", "WEIGHT", "AGO", "GIVEN", 
 		"HELD", "EXPECT", "AND", "OR", "NOT", "IS", "YES", "NO", "TIMES", "LAST", 
-		"SINCE", "TIME", "CLAIM", "MORE_KW", "CONSERVATIVE", "THAN", "CODE", "YESNO", 
-		"LBRACE", "RBRACE", "LPAREN", "RPAREN", "COMMA", "EQ", "LE", "GE", "NE", 
-		"LT", "GT", "PLUS", "MINUS", "STAR", "SLASH", "VERSION_NUMBER", "LOINC_CODE", 
-		"NUMBER", "UNIT", "NAME", "STRING", "UNTERMINATED_STRING", "LINE_COMMENT", 
-		"WS", "UNKNOWN_CHAR"
+		"SINCE", "TIME", "CLAIM", "MORE_KW", "CONSERVATIVE", "THAN", "CODE", "REQUIRED", 
+		"UNTIL", "PERSISTENT", "FOR", "CORRECTED", "GROUP", "LEAST", "OF", "SLOTS", 
+		"YESNO", "LBRACE", "RBRACE", "LPAREN", "RPAREN", "COMMA", "EQ", "LE", 
+		"GE", "NE", "LT", "GT", "PLUS", "MINUS", "STAR", "SLASH", "VERSION_NUMBER", 
+		"LOINC_CODE", "NUMBER", "UNIT", "NAME", "STRING", "UNTERMINATED_STRING", 
+		"LINE_COMMENT", "WS", "UNKNOWN_CHAR"
 	};
 	public static readonly IVocabulary DefaultVocabulary = new Vocabulary(_LiteralNames, _SymbolicNames);
 
@@ -238,109 +241,105 @@ internal partial class Il2Parser : Parser {
 		try {
 			State = 84;
 			ErrorHandler.Sync(this);
-			switch (TokenStream.LA(1)) {
-			case PROTOCOL:
+			switch ( Interpreter.AdaptivePredict(TokenStream,1,Context) ) {
+			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
 				State = 70;
 				protocolDeclaration();
 				}
 				break;
-			case TITLE:
+			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
 				State = 71;
 				titleDeclaration();
 				}
 				break;
-			case VERSION:
+			case 3:
 				EnterOuterAlt(_localctx, 3);
 				{
 				State = 72;
 				versionDeclaration();
 				}
 				break;
-			case EXTENDS:
+			case 4:
 				EnterOuterAlt(_localctx, 4);
 				{
 				State = 73;
 				extendsDeclaration();
 				}
 				break;
-			case CLAIM:
+			case 5:
 				EnterOuterAlt(_localctx, 5);
 				{
 				State = 74;
 				claimDeclaration();
 				}
 				break;
-			case REFERENCE:
+			case 6:
 				EnterOuterAlt(_localctx, 6);
 				{
 				State = 75;
 				referenceDeclaration();
 				}
 				break;
-			case EVENT:
+			case 7:
 				EnterOuterAlt(_localctx, 7);
 				{
 				State = 76;
 				eventDeclaration();
 				}
 				break;
-			case REGIMEN:
+			case 8:
 				EnterOuterAlt(_localctx, 8);
 				{
 				State = 77;
 				regimenDeclaration();
 				}
 				break;
-			case OBSERVATION:
+			case 9:
 				EnterOuterAlt(_localctx, 9);
 				{
 				State = 78;
 				observationDeclaration();
 				}
 				break;
-			case CONST:
+			case 10:
 				EnterOuterAlt(_localctx, 10);
 				{
 				State = 79;
 				constantDeclaration();
 				}
 				break;
-			case OVERRIDE:
-			case HOLD:
-			case DISCONTINUE:
+			case 11:
 				EnterOuterAlt(_localctx, 11);
 				{
 				State = 80;
 				ruleDeclaration();
 				}
 				break;
-			case REMOVE:
+			case 12:
 				EnterOuterAlt(_localctx, 12);
 				{
 				State = 81;
 				removeRuleDeclaration();
 				}
 				break;
-			case FIXTURE:
+			case 13:
 				EnterOuterAlt(_localctx, 13);
 				{
 				State = 82;
 				fixtureDeclaration();
 				}
 				break;
-			case SCENARIO:
+			case 14:
 				EnterOuterAlt(_localctx, 14);
 				{
 				State = 83;
 				scenarioDeclaration();
 				}
 				break;
-			default:
-				throw new NoViableAltException(this);
 			}
 		}
 		catch (RecognitionException re) {
@@ -876,8 +875,10 @@ internal partial class Il2Parser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode AT() { return GetToken(Il2Parser.AT, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode MOST() { return GetToken(Il2Parser.MOST, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode NUMBER() { return GetToken(Il2Parser.NUMBER, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DOSES() { return GetToken(Il2Parser.DOSES, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PER() { return GetToken(Il2Parser.PER, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DOSES() { return GetToken(Il2Parser.DOSES, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DOSE() { return GetToken(Il2Parser.DOSE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode SLOTS() { return GetToken(Il2Parser.SLOTS, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CYCLE() { return GetToken(Il2Parser.CYCLE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COURSE() { return GetToken(Il2Parser.COURSE, 0); }
 		public MaxDosesItemContext(RegimenItemContext context) { CopyFrom(context); }
@@ -911,7 +912,7 @@ internal partial class Il2Parser : Parser {
 		EnterRule(_localctx, 24, RULE_regimenItem);
 		int _la;
 		try {
-			State = 176;
+			State = 180;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case DRUG:
@@ -990,11 +991,29 @@ internal partial class Il2Parser : Parser {
 				Match(MOST);
 				State = 163;
 				Match(NUMBER);
-				State = 164;
-				Match(DOSES);
-				State = 165;
+				State = 167;
+				ErrorHandler.Sync(this);
+				switch (TokenStream.LA(1)) {
+				case DOSES:
+					{
+					State = 164;
+					Match(DOSES);
+					}
+					break;
+				case DOSE:
+					{
+					State = 165;
+					Match(DOSE);
+					State = 166;
+					Match(SLOTS);
+					}
+					break;
+				default:
+					throw new NoViableAltException(this);
+				}
+				State = 169;
 				Match(PER);
-				State = 166;
+				State = 170;
 				((MaxDosesItemContext)_localctx).scope = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==CYCLE || _la==COURSE) ) {
@@ -1010,19 +1029,19 @@ internal partial class Il2Parser : Parser {
 				_localctx = new FirstDoseWindowItemContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 167;
-				Match(FIRST);
-				State = 168;
-				Match(DOSE);
-				State = 169;
-				quantity();
-				State = 170;
-				Match(TO);
 				State = 171;
-				quantity();
+				Match(FIRST);
 				State = 172;
-				Match(AFTER);
+				Match(DOSE);
 				State = 173;
+				quantity();
+				State = 174;
+				Match(TO);
+				State = 175;
+				quantity();
+				State = 176;
+				Match(AFTER);
+				State = 177;
 				name();
 				}
 				break;
@@ -1031,7 +1050,7 @@ internal partial class Il2Parser : Parser {
 				_localctx = new RegimenCitationItemContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 175;
+				State = 179;
 				citation();
 				}
 				break;
@@ -1057,6 +1076,7 @@ internal partial class Il2Parser : Parser {
 		}
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LBRACE() { return GetToken(Il2Parser.LBRACE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RBRACE() { return GetToken(Il2Parser.RBRACE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode OVERRIDE() { return GetToken(Il2Parser.OVERRIDE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public StringContext @string() {
 			return GetRuleContext<StringContext>(0);
 		}
@@ -1082,47 +1102,57 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 178;
+			State = 183;
+			ErrorHandler.Sync(this);
+			_la = TokenStream.LA(1);
+			if (_la==OVERRIDE) {
+				{
+				State = 182;
+				Match(OVERRIDE);
+				}
+			}
+
+			State = 185;
 			Match(OBSERVATION);
-			State = 179;
+			State = 186;
 			name();
-			State = 181;
+			State = 188;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==STRING) {
 				{
-				State = 180;
+				State = 187;
 				@string();
 				}
 			}
 
-			State = 184;
+			State = 191;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==YESNO) {
 				{
-				State = 183;
+				State = 190;
 				Match(YESNO);
 				}
 			}
 
-			State = 186;
+			State = 193;
 			Match(LBRACE);
-			State = 190;
+			State = 197;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1593835520L) != 0)) {
+			while (((((_la - 24)) & ~0x3f) == 0 && ((1L << (_la - 24)) & 2199023255647L) != 0)) {
 				{
 				{
-				State = 187;
+				State = 194;
 				observationItem();
 				}
 				}
-				State = 192;
+				State = 199;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 193;
+			State = 200;
 			Match(RBRACE);
 			}
 		}
@@ -1191,22 +1221,26 @@ internal partial class Il2Parser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode OPTIONAL() { return GetToken(Il2Parser.OPTIONAL, 0); }
 		public OptionalItemContext(ObservationItemContext context) { CopyFrom(context); }
 	}
+	public partial class RequiredItemContext : ObservationItemContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode REQUIRED() { return GetToken(Il2Parser.REQUIRED, 0); }
+		public RequiredItemContext(ObservationItemContext context) { CopyFrom(context); }
+	}
 
 	[RuleVersion(0)]
 	public ObservationItemContext observationItem() {
 		ObservationItemContext _localctx = new ObservationItemContext(Context, State);
 		EnterRule(_localctx, 28, RULE_observationItem);
 		try {
-			State = 210;
+			State = 218;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case LOINC:
 				_localctx = new LoincItemContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 195;
+				State = 202;
 				Match(LOINC);
-				State = 196;
+				State = 203;
 				Match(LOINC_CODE);
 				}
 				break;
@@ -1214,9 +1248,9 @@ internal partial class Il2Parser : Parser {
 				_localctx = new UnitItemContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 197;
+				State = 204;
 				Match(UNIT_KW);
-				State = 198;
+				State = 205;
 				unit();
 				}
 				break;
@@ -1224,9 +1258,9 @@ internal partial class Il2Parser : Parser {
 				_localctx = new WithinItemContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 199;
+				State = 206;
 				Match(WITHIN);
-				State = 200;
+				State = 207;
 				quantity();
 				}
 				break;
@@ -1234,13 +1268,13 @@ internal partial class Il2Parser : Parser {
 				_localctx = new RangeItemContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 201;
+				State = 208;
 				Match(RANGE);
-				State = 202;
+				State = 209;
 				quantity();
-				State = 203;
+				State = 210;
 				Match(TO);
-				State = 204;
+				State = 211;
 				quantity();
 				}
 				break;
@@ -1248,11 +1282,11 @@ internal partial class Il2Parser : Parser {
 				_localctx = new MolarMassItemContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 206;
+				State = 213;
 				Match(MOLAR);
-				State = 207;
+				State = 214;
 				Match(MASS);
-				State = 208;
+				State = 215;
 				quantity();
 				}
 				break;
@@ -1260,8 +1294,16 @@ internal partial class Il2Parser : Parser {
 				_localctx = new OptionalItemContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 209;
+				State = 216;
 				Match(OPTIONAL);
+				}
+				break;
+			case REQUIRED:
+				_localctx = new RequiredItemContext(_localctx);
+				EnterOuterAlt(_localctx, 7);
+				{
+				State = 217;
+				Match(REQUIRED);
 				}
 				break;
 			default:
@@ -1302,13 +1344,13 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 212;
+			State = 220;
 			Match(CONST);
-			State = 213;
+			State = 221;
 			name();
-			State = 214;
+			State = 222;
 			Match(EQ);
-			State = 215;
+			State = 223;
 			expression(0);
 			}
 		}
@@ -1358,17 +1400,17 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 218;
+			State = 226;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==OVERRIDE) {
 				{
-				State = 217;
+				State = 225;
 				Match(OVERRIDE);
 				}
 			}
 
-			State = 220;
+			State = 228;
 			_localctx.action = TokenStream.LT(1);
 			_la = TokenStream.LA(1);
 			if ( !(_la==HOLD || _la==DISCONTINUE) ) {
@@ -1378,37 +1420,37 @@ internal partial class Il2Parser : Parser {
 				ErrorHandler.ReportMatch(this);
 			    Consume();
 			}
-			State = 221;
+			State = 229;
 			Match(RULE);
-			State = 222;
+			State = 230;
 			name();
-			State = 224;
+			State = 232;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==STRING) {
 				{
-				State = 223;
+				State = 231;
 				@string();
 				}
 			}
 
-			State = 226;
+			State = 234;
 			Match(LBRACE);
-			State = 230;
+			State = 238;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 3848290697216L) != 0)) {
+			while (((((_la - 39)) & ~0x3f) == 0 && ((1L << (_la - 39)) & 3623878663L) != 0)) {
 				{
 				{
-				State = 227;
+				State = 235;
 				ruleItem();
 				}
 				}
-				State = 232;
+				State = 240;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 233;
+			State = 241;
 			Match(RBRACE);
 			}
 		}
@@ -1442,6 +1484,43 @@ internal partial class Il2Parser : Parser {
 		}
 		public ConditionItemContext(RuleItemContext context) { CopyFrom(context); }
 	}
+	public partial class UntilItemContext : RuleItemContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode UNTIL() { return GetToken(Il2Parser.UNTIL, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext expression() {
+			return GetRuleContext<ExpressionContext>(0);
+		}
+		public UntilItemContext(RuleItemContext context) { CopyFrom(context); }
+	}
+	public partial class PersistentItemContext : RuleItemContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PERSISTENT() { return GetToken(Il2Parser.PERSISTENT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FOR() { return GetToken(Il2Parser.FOR, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public QuantityContext quantity() {
+			return GetRuleContext<QuantityContext>(0);
+		}
+		public PersistentItemContext(RuleItemContext context) { CopyFrom(context); }
+	}
+	public partial class CorrectedItemContext : RuleItemContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CORRECTED() { return GetToken(Il2Parser.CORRECTED, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WHEN() { return GetToken(Il2Parser.WHEN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext expression() {
+			return GetRuleContext<ExpressionContext>(0);
+		}
+		public CorrectedItemContext(RuleItemContext context) { CopyFrom(context); }
+	}
+	public partial class GroupItemContext : RuleItemContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode GROUP() { return GetToken(Il2Parser.GROUP, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public NameContext[] name() {
+			return GetRuleContexts<NameContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public NameContext name(int i) {
+			return GetRuleContext<NameContext>(i);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] COMMA() { return GetTokens(Il2Parser.COMMA); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMA(int i) {
+			return GetToken(Il2Parser.COMMA, i);
+		}
+		public GroupItemContext(RuleItemContext context) { CopyFrom(context); }
+	}
 	public partial class RuleCitationItemContext : RuleItemContext {
 		[System.Diagnostics.DebuggerNonUserCode] public CitationContext citation() {
 			return GetRuleContext<CitationContext>(0);
@@ -1453,26 +1532,87 @@ internal partial class Il2Parser : Parser {
 	public RuleItemContext ruleItem() {
 		RuleItemContext _localctx = new RuleItemContext(Context, State);
 		EnterRule(_localctx, 34, RULE_ruleItem);
+		int _la;
 		try {
-			State = 238;
+			State = 263;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case WHEN:
 				_localctx = new ConditionItemContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 235;
+				State = 243;
 				Match(WHEN);
-				State = 236;
+				State = 244;
 				expression(0);
+				}
+				break;
+			case UNTIL:
+				_localctx = new UntilItemContext(_localctx);
+				EnterOuterAlt(_localctx, 2);
+				{
+				State = 245;
+				Match(UNTIL);
+				State = 246;
+				expression(0);
+				}
+				break;
+			case PERSISTENT:
+				_localctx = new PersistentItemContext(_localctx);
+				EnterOuterAlt(_localctx, 3);
+				{
+				State = 247;
+				Match(PERSISTENT);
+				State = 248;
+				Match(FOR);
+				State = 249;
+				quantity();
+				}
+				break;
+			case CORRECTED:
+				_localctx = new CorrectedItemContext(_localctx);
+				EnterOuterAlt(_localctx, 4);
+				{
+				State = 250;
+				Match(CORRECTED);
+				State = 251;
+				Match(WHEN);
+				State = 252;
+				expression(0);
+				}
+				break;
+			case GROUP:
+				_localctx = new GroupItemContext(_localctx);
+				EnterOuterAlt(_localctx, 5);
+				{
+				State = 253;
+				Match(GROUP);
+				State = 254;
+				name();
+				State = 259;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				while (_la==COMMA) {
+					{
+					{
+					State = 255;
+					Match(COMMA);
+					State = 256;
+					name();
+					}
+					}
+					State = 261;
+					ErrorHandler.Sync(this);
+					_la = TokenStream.LA(1);
+				}
 				}
 				break;
 			case CITE:
 			case UNVERIFIED:
 				_localctx = new RuleCitationItemContext(_localctx);
-				EnterOuterAlt(_localctx, 2);
+				EnterOuterAlt(_localctx, 6);
 				{
-				State = 237;
+				State = 262;
 				citation();
 				}
 				break;
@@ -1516,20 +1656,20 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 240;
+			State = 265;
 			Match(REMOVE);
-			State = 241;
+			State = 266;
 			Match(RULE);
-			State = 242;
+			State = 267;
 			name();
-			State = 245;
+			State = 270;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==BECAUSE) {
 				{
-				State = 243;
+				State = 268;
 				Match(BECAUSE);
-				State = 244;
+				State = 269;
 				@string();
 				}
 			}
@@ -1583,23 +1723,23 @@ internal partial class Il2Parser : Parser {
 		EnterRule(_localctx, 38, RULE_citation);
 		int _la;
 		try {
-			State = 256;
+			State = 281;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case CITE:
 				_localctx = new CiteCitationContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 247;
+				State = 272;
 				Match(CITE);
-				State = 248;
+				State = 273;
 				name();
-				State = 250;
+				State = 275;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==STRING) {
 					{
-					State = 249;
+					State = 274;
 					@string();
 					}
 				}
@@ -1610,14 +1750,14 @@ internal partial class Il2Parser : Parser {
 				_localctx = new UnverifiedCitationContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 252;
+				State = 277;
 				Match(UNVERIFIED);
-				State = 254;
+				State = 279;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==STRING) {
 					{
-					State = 253;
+					State = 278;
 					@string();
 					}
 				}
@@ -1671,39 +1811,39 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 258;
+			State = 283;
 			Match(FIXTURE);
-			State = 259;
+			State = 284;
 			name();
-			State = 262;
+			State = 287;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==USING) {
 				{
-				State = 260;
+				State = 285;
 				Match(USING);
-				State = 261;
+				State = 286;
 				name();
 				}
 			}
 
-			State = 264;
+			State = 289;
 			Match(LBRACE);
-			State = 268;
+			State = 293;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 598134325512448L) != 0) || _la==NAME) {
 				{
 				{
-				State = 265;
+				State = 290;
 				scenarioItem();
 				}
 				}
-				State = 270;
+				State = 295;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 271;
+			State = 296;
 			Match(RBRACE);
 			}
 		}
@@ -1750,39 +1890,39 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 273;
+			State = 298;
 			Match(SCENARIO);
-			State = 274;
+			State = 299;
 			@string();
-			State = 277;
+			State = 302;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==USING) {
 				{
-				State = 275;
+				State = 300;
 				Match(USING);
-				State = 276;
+				State = 301;
 				name();
 				}
 			}
 
-			State = 279;
+			State = 304;
 			Match(LBRACE);
-			State = 283;
+			State = 308;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 598134325512448L) != 0) || _la==NAME) {
 				{
 				{
-				State = 280;
+				State = 305;
 				scenarioItem();
 				}
 				}
-				State = 285;
+				State = 310;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 286;
+			State = 311;
 			Match(RBRACE);
 			}
 		}
@@ -1877,16 +2017,16 @@ internal partial class Il2Parser : Parser {
 		EnterRule(_localctx, 44, RULE_scenarioItem);
 		int _la;
 		try {
-			State = 318;
+			State = 343;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case WEIGHT:
 				_localctx = new ScenarioWeightContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 288;
+				State = 313;
 				Match(WEIGHT);
-				State = 289;
+				State = 314;
 				quantity();
 				}
 				break;
@@ -1894,13 +2034,13 @@ internal partial class Il2Parser : Parser {
 				_localctx = new ScenarioEventContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 290;
+				State = 315;
 				Match(EVENT);
-				State = 291;
+				State = 316;
 				name();
-				State = 292;
+				State = 317;
 				quantity();
-				State = 293;
+				State = 318;
 				Match(AGO);
 				}
 				break;
@@ -1908,9 +2048,9 @@ internal partial class Il2Parser : Parser {
 				_localctx = new ScenarioDoseContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 295;
+				State = 320;
 				Match(DOSE);
-				State = 296;
+				State = 321;
 				((ScenarioDoseContext)_localctx).status = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==GIVEN || _la==HELD) ) {
@@ -1920,9 +2060,9 @@ internal partial class Il2Parser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 297;
+				State = 322;
 				quantity();
-				State = 298;
+				State = 323;
 				Match(AGO);
 				}
 				break;
@@ -1930,13 +2070,13 @@ internal partial class Il2Parser : Parser {
 				_localctx = new ScenarioObservationContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 300;
+				State = 325;
 				name();
-				State = 301;
+				State = 326;
 				flagOrQuantity();
-				State = 302;
+				State = 327;
 				quantity();
-				State = 303;
+				State = 328;
 				Match(AGO);
 				}
 				break;
@@ -1944,9 +2084,9 @@ internal partial class Il2Parser : Parser {
 				_localctx = new ScenarioExpectContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 305;
+				State = 330;
 				Match(EXPECT);
-				State = 306;
+				State = 331;
 				((ScenarioExpectContext)_localctx).expectedAction = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 60129542144L) != 0)) ) {
@@ -1956,28 +2096,28 @@ internal partial class Il2Parser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 316;
+				State = 341;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==BECAUSE) {
 					{
-					State = 307;
+					State = 332;
 					Match(BECAUSE);
-					State = 308;
+					State = 333;
 					name();
-					State = 313;
+					State = 338;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 309;
+						State = 334;
 						Match(COMMA);
-						State = 310;
+						State = 335;
 						name();
 						}
 						}
-						State = 315;
+						State = 340;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
@@ -2019,27 +2159,27 @@ internal partial class Il2Parser : Parser {
 		FlagOrQuantityContext _localctx = new FlagOrQuantityContext(Context, State);
 		EnterRule(_localctx, 46, RULE_flagOrQuantity);
 		try {
-			State = 323;
+			State = 348;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case YES:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 320;
+				State = 345;
 				Match(YES);
 				}
 				break;
 			case NO:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 321;
+				State = 346;
 				Match(NO);
 				}
 				break;
 			case NUMBER:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 322;
+				State = 347;
 				quantity();
 				}
 				break;
@@ -2180,10 +2320,11 @@ internal partial class Il2Parser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 331;
+			State = 356;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case DOSES:
+			case AT:
 			case WEIGHT:
 			case YES:
 			case NO:
@@ -2196,7 +2337,7 @@ internal partial class Il2Parser : Parser {
 				Context = _localctx;
 				_prevctx = _localctx;
 
-				State = 326;
+				State = 351;
 				primary();
 				}
 				break;
@@ -2205,9 +2346,9 @@ internal partial class Il2Parser : Parser {
 				_localctx = new NegateExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 327;
+				State = 352;
 				Match(MINUS);
-				State = 328;
+				State = 353;
 				expression(8);
 				}
 				break;
@@ -2216,9 +2357,9 @@ internal partial class Il2Parser : Parser {
 				_localctx = new NotExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 329;
+				State = 354;
 				Match(NOT);
-				State = 330;
+				State = 355;
 				expression(3);
 				}
 				break;
@@ -2226,35 +2367,35 @@ internal partial class Il2Parser : Parser {
 				throw new NoViableAltException(this);
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 356;
+			State = 381;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,33,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,36,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 354;
+					State = 379;
 					ErrorHandler.Sync(this);
-					switch ( Interpreter.AdaptivePredict(TokenStream,32,Context) ) {
+					switch ( Interpreter.AdaptivePredict(TokenStream,35,Context) ) {
 					case 1:
 						{
 						_localctx = new MultiplicativeExpressionContext(new ExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 333;
+						State = 358;
 						if (!(Precpred(Context, 7))) throw new FailedPredicateException(this, "Precpred(Context, 7)");
-						State = 334;
+						State = 359;
 						((MultiplicativeExpressionContext)_localctx).op = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
-						if ( !(((((_la - 56)) & ~0x3f) == 0 && ((1L << (_la - 56)) & 25165825L) != 0)) ) {
+						if ( !(((((_la - 56)) & ~0x3f) == 0 && ((1L << (_la - 56)) & 12884901889L) != 0)) ) {
 							((MultiplicativeExpressionContext)_localctx).op = ErrorHandler.RecoverInline(this);
 						}
 						else {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 335;
+						State = 360;
 						expression(8);
 						}
 						break;
@@ -2262,9 +2403,9 @@ internal partial class Il2Parser : Parser {
 						{
 						_localctx = new AdditiveExpressionContext(new ExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 336;
+						State = 361;
 						if (!(Precpred(Context, 6))) throw new FailedPredicateException(this, "Precpred(Context, 6)");
-						State = 337;
+						State = 362;
 						((AdditiveExpressionContext)_localctx).op = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
 						if ( !(_la==PLUS || _la==MINUS) ) {
@@ -2274,7 +2415,7 @@ internal partial class Il2Parser : Parser {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 338;
+						State = 363;
 						expression(7);
 						}
 						break;
@@ -2282,19 +2423,19 @@ internal partial class Il2Parser : Parser {
 						{
 						_localctx = new ComparisonExpressionContext(new ExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 339;
+						State = 364;
 						if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
-						State = 340;
+						State = 365;
 						((ComparisonExpressionContext)_localctx).op = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
-						if ( !(((((_la - 71)) & ~0x3f) == 0 && ((1L << (_la - 71)) & 63L) != 0)) ) {
+						if ( !(((((_la - 80)) & ~0x3f) == 0 && ((1L << (_la - 80)) & 63L) != 0)) ) {
 							((ComparisonExpressionContext)_localctx).op = ErrorHandler.RecoverInline(this);
 						}
 						else {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 341;
+						State = 366;
 						expression(6);
 						}
 						break;
@@ -2302,11 +2443,11 @@ internal partial class Il2Parser : Parser {
 						{
 						_localctx = new AndExpressionContext(new ExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 342;
+						State = 367;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 343;
+						State = 368;
 						Match(AND);
-						State = 344;
+						State = 369;
 						expression(3);
 						}
 						break;
@@ -2314,11 +2455,11 @@ internal partial class Il2Parser : Parser {
 						{
 						_localctx = new OrExpressionContext(new ExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 345;
+						State = 370;
 						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-						State = 346;
+						State = 371;
 						Match(OR);
-						State = 347;
+						State = 372;
 						expression(2);
 						}
 						break;
@@ -2326,21 +2467,21 @@ internal partial class Il2Parser : Parser {
 						{
 						_localctx = new IsFlagExpressionContext(new ExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 348;
+						State = 373;
 						if (!(Precpred(Context, 4))) throw new FailedPredicateException(this, "Precpred(Context, 4)");
-						State = 349;
+						State = 374;
 						Match(IS);
-						State = 351;
+						State = 376;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 						if (_la==NOT) {
 							{
-							State = 350;
+							State = 375;
 							Match(NOT);
 							}
 						}
 
-						State = 353;
+						State = 378;
 						((IsFlagExpressionContext)_localctx).flag = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
 						if ( !(_la==YES || _la==NO) ) {
@@ -2355,9 +2496,9 @@ internal partial class Il2Parser : Parser {
 					}
 					} 
 				}
-				State = 358;
+				State = 383;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,33,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,36,Context);
 			}
 			}
 		}
@@ -2444,6 +2585,16 @@ internal partial class Il2Parser : Parser {
 		}
 		public TimeSincePrimaryContext(PrimaryContext context) { CopyFrom(context); }
 	}
+	public partial class AtLeastPrimaryContext : PrimaryContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode AT() { return GetToken(Il2Parser.AT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LEAST() { return GetToken(Il2Parser.LEAST, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode NUMBER() { return GetToken(Il2Parser.NUMBER, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode OF() { return GetToken(Il2Parser.OF, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public NameContext name() {
+			return GetRuleContext<NameContext>(0);
+		}
+		public AtLeastPrimaryContext(PrimaryContext context) { CopyFrom(context); }
+	}
 	public partial class NamePrimaryContext : PrimaryContext {
 		[System.Diagnostics.DebuggerNonUserCode] public NameContext name() {
 			return GetRuleContext<NameContext>(0);
@@ -2457,18 +2608,18 @@ internal partial class Il2Parser : Parser {
 		EnterRule(_localctx, 50, RULE_primary);
 		int _la;
 		try {
-			State = 392;
+			State = 422;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,37,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,40,Context) ) {
 			case 1:
 				_localctx = new ParenthesizedPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 359;
+				State = 384;
 				Match(LPAREN);
-				State = 360;
+				State = 385;
 				expression(0);
-				State = 361;
+				State = 386;
 				Match(RPAREN);
 				}
 				break;
@@ -2476,7 +2627,7 @@ internal partial class Il2Parser : Parser {
 				_localctx = new QuantityPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 363;
+				State = 388;
 				quantity();
 				}
 				break;
@@ -2484,7 +2635,7 @@ internal partial class Il2Parser : Parser {
 				_localctx = new FlagPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 364;
+				State = 389;
 				((FlagPrimaryContext)_localctx).flag = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==YES || _la==NO) ) {
@@ -2500,37 +2651,37 @@ internal partial class Il2Parser : Parser {
 				_localctx = new CallPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 365;
+				State = 390;
 				name();
-				State = 366;
+				State = 391;
 				Match(LPAREN);
-				State = 375;
+				State = 400;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 779157919907188736L) != 0) || ((((_la - 68)) & ~0x3f) == 0 && ((1L << (_la - 68)) & 164865L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 779157919907254272L) != 0) || ((((_la - 77)) & ~0x3f) == 0 && ((1L << (_la - 77)) & 164865L) != 0)) {
 					{
-					State = 367;
+					State = 392;
 					argument();
-					State = 372;
+					State = 397;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 368;
+						State = 393;
 						Match(COMMA);
-						State = 369;
+						State = 394;
 						argument();
 						}
 						}
-						State = 374;
+						State = 399;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 377;
+				State = 402;
 				Match(RPAREN);
 				}
 				break;
@@ -2538,7 +2689,7 @@ internal partial class Il2Parser : Parser {
 				_localctx = new WeightPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 379;
+				State = 404;
 				Match(WEIGHT);
 				}
 				break;
@@ -2546,9 +2697,9 @@ internal partial class Il2Parser : Parser {
 				_localctx = new DosesPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 380;
+				State = 405;
 				Match(DOSES);
-				State = 381;
+				State = 406;
 				((DosesPrimaryContext)_localctx).kind = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==GIVEN || _la==HELD) ) {
@@ -2564,32 +2715,32 @@ internal partial class Il2Parser : Parser {
 				_localctx = new TimeSincePrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 382;
+				State = 407;
 				Match(TIME);
-				State = 383;
+				State = 408;
 				Match(SINCE);
-				State = 389;
+				State = 414;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case LAST:
 					{
-					State = 384;
+					State = 409;
 					Match(LAST);
-					State = 385;
+					State = 410;
 					Match(DOSE);
 					}
 					break;
 				case FIRST:
 					{
-					State = 386;
+					State = 411;
 					Match(FIRST);
-					State = 387;
+					State = 412;
 					Match(DOSE);
 					}
 					break;
 				case NAME:
 					{
-					State = 388;
+					State = 413;
 					name();
 					}
 					break;
@@ -2599,10 +2750,26 @@ internal partial class Il2Parser : Parser {
 				}
 				break;
 			case 8:
-				_localctx = new NamePrimaryContext(_localctx);
+				_localctx = new AtLeastPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 391;
+				State = 416;
+				Match(AT);
+				State = 417;
+				Match(LEAST);
+				State = 418;
+				Match(NUMBER);
+				State = 419;
+				Match(OF);
+				State = 420;
+				name();
+				}
+				break;
+			case 9:
+				_localctx = new NamePrimaryContext(_localctx);
+				EnterOuterAlt(_localctx, 9);
+				{
+				State = 421;
 				name();
 				}
 				break;
@@ -2650,20 +2817,21 @@ internal partial class Il2Parser : Parser {
 		ArgumentContext _localctx = new ArgumentContext(Context, State);
 		EnterRule(_localctx, 52, RULE_argument);
 		try {
-			State = 397;
+			State = 427;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case LAST:
 				_localctx = new WindowArgumentContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 394;
+				State = 424;
 				Match(LAST);
-				State = 395;
+				State = 425;
 				quantity();
 				}
 				break;
 			case DOSES:
+			case AT:
 			case WEIGHT:
 			case NOT:
 			case YES:
@@ -2676,7 +2844,7 @@ internal partial class Il2Parser : Parser {
 				_localctx = new ExpressionArgumentContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 396;
+				State = 426;
 				expression(0);
 				}
 				break;
@@ -2714,14 +2882,14 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 399;
+			State = 429;
 			Match(NUMBER);
-			State = 401;
+			State = 431;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,39,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,42,Context) ) {
 			case 1:
 				{
-				State = 400;
+				State = 430;
 				unit();
 				}
 				break;
@@ -2757,7 +2925,7 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 403;
+			State = 433;
 			_la = TokenStream.LA(1);
 			if ( !(_la==UNIT || _la==NAME) ) {
 			ErrorHandler.RecoverInline(this);
@@ -2795,7 +2963,7 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 405;
+			State = 435;
 			Match(NAME);
 			}
 		}
@@ -2826,7 +2994,7 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 407;
+			State = 437;
 			Match(STRING);
 			}
 		}
@@ -2860,7 +3028,7 @@ internal partial class Il2Parser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,90,410,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,7,
+		4,1,99,440,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,7,
 		7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,7,20,2,21,7,21,
 		2,22,7,22,2,23,7,23,2,24,7,24,2,25,7,25,2,26,7,26,2,27,7,27,2,28,7,28,
@@ -2871,136 +3039,147 @@ internal partial class Il2Parser : Parser {
 		1,9,3,9,123,8,9,1,9,5,9,126,8,9,10,9,12,9,129,9,9,1,10,1,10,1,10,1,11,
 		1,11,1,11,5,11,137,8,11,10,11,12,11,140,9,11,1,11,1,11,1,12,1,12,1,12,
 		5,12,147,8,12,10,12,12,12,150,9,12,1,12,1,12,1,12,1,12,1,12,1,12,1,12,
-		1,12,3,12,160,8,12,1,12,1,12,1,12,1,12,1,12,1,12,1,12,1,12,1,12,1,12,1,
-		12,1,12,1,12,1,12,1,12,3,12,177,8,12,1,13,1,13,1,13,3,13,182,8,13,1,13,
-		3,13,185,8,13,1,13,1,13,5,13,189,8,13,10,13,12,13,192,9,13,1,13,1,13,1,
-		14,1,14,1,14,1,14,1,14,1,14,1,14,1,14,1,14,1,14,1,14,1,14,1,14,1,14,1,
-		14,3,14,211,8,14,1,15,1,15,1,15,1,15,1,15,1,16,3,16,219,8,16,1,16,1,16,
-		1,16,1,16,3,16,225,8,16,1,16,1,16,5,16,229,8,16,10,16,12,16,232,9,16,1,
-		16,1,16,1,17,1,17,1,17,3,17,239,8,17,1,18,1,18,1,18,1,18,1,18,3,18,246,
-		8,18,1,19,1,19,1,19,3,19,251,8,19,1,19,1,19,3,19,255,8,19,3,19,257,8,19,
-		1,20,1,20,1,20,1,20,3,20,263,8,20,1,20,1,20,5,20,267,8,20,10,20,12,20,
-		270,9,20,1,20,1,20,1,21,1,21,1,21,1,21,3,21,278,8,21,1,21,1,21,5,21,282,
-		8,21,10,21,12,21,285,9,21,1,21,1,21,1,22,1,22,1,22,1,22,1,22,1,22,1,22,
+		1,12,3,12,160,8,12,1,12,1,12,1,12,1,12,1,12,1,12,3,12,168,8,12,1,12,1,
+		12,1,12,1,12,1,12,1,12,1,12,1,12,1,12,1,12,1,12,3,12,181,8,12,1,13,3,13,
+		184,8,13,1,13,1,13,1,13,3,13,189,8,13,1,13,3,13,192,8,13,1,13,1,13,5,13,
+		196,8,13,10,13,12,13,199,9,13,1,13,1,13,1,14,1,14,1,14,1,14,1,14,1,14,
+		1,14,1,14,1,14,1,14,1,14,1,14,1,14,1,14,1,14,1,14,3,14,219,8,14,1,15,1,
+		15,1,15,1,15,1,15,1,16,3,16,227,8,16,1,16,1,16,1,16,1,16,3,16,233,8,16,
+		1,16,1,16,5,16,237,8,16,10,16,12,16,240,9,16,1,16,1,16,1,17,1,17,1,17,
+		1,17,1,17,1,17,1,17,1,17,1,17,1,17,1,17,1,17,1,17,1,17,5,17,258,8,17,10,
+		17,12,17,261,9,17,1,17,3,17,264,8,17,1,18,1,18,1,18,1,18,1,18,3,18,271,
+		8,18,1,19,1,19,1,19,3,19,276,8,19,1,19,1,19,3,19,280,8,19,3,19,282,8,19,
+		1,20,1,20,1,20,1,20,3,20,288,8,20,1,20,1,20,5,20,292,8,20,10,20,12,20,
+		295,9,20,1,20,1,20,1,21,1,21,1,21,1,21,3,21,303,8,21,1,21,1,21,5,21,307,
+		8,21,10,21,12,21,310,9,21,1,21,1,21,1,22,1,22,1,22,1,22,1,22,1,22,1,22,
 		1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,
-		1,22,1,22,5,22,312,8,22,10,22,12,22,315,9,22,3,22,317,8,22,3,22,319,8,
-		22,1,23,1,23,1,23,3,23,324,8,23,1,24,1,24,1,24,1,24,1,24,1,24,3,24,332,
+		1,22,1,22,5,22,337,8,22,10,22,12,22,340,9,22,3,22,342,8,22,3,22,344,8,
+		22,1,23,1,23,1,23,3,23,349,8,23,1,24,1,24,1,24,1,24,1,24,1,24,3,24,357,
 		8,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,
-		1,24,1,24,1,24,1,24,1,24,3,24,352,8,24,1,24,5,24,355,8,24,10,24,12,24,
-		358,9,24,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,5,25,371,
-		8,25,10,25,12,25,374,9,25,3,25,376,8,25,1,25,1,25,1,25,1,25,1,25,1,25,
-		1,25,1,25,1,25,1,25,1,25,1,25,3,25,390,8,25,1,25,3,25,393,8,25,1,26,1,
-		26,1,26,3,26,398,8,26,1,27,1,27,3,27,402,8,27,1,28,1,28,1,29,1,29,1,30,
-		1,30,1,30,0,1,48,31,0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,
-		38,40,42,44,46,48,50,52,54,56,58,60,0,9,1,0,19,20,1,0,33,34,1,0,47,48,
-		1,0,33,35,2,0,56,56,79,80,1,0,77,78,1,0,71,76,1,0,54,55,1,0,84,85,455,
-		0,65,1,0,0,0,2,84,1,0,0,0,4,86,1,0,0,0,6,89,1,0,0,0,8,92,1,0,0,0,10,95,
-		1,0,0,0,12,98,1,0,0,0,14,104,1,0,0,0,16,117,1,0,0,0,18,119,1,0,0,0,20,
-		130,1,0,0,0,22,133,1,0,0,0,24,176,1,0,0,0,26,178,1,0,0,0,28,210,1,0,0,
-		0,30,212,1,0,0,0,32,218,1,0,0,0,34,238,1,0,0,0,36,240,1,0,0,0,38,256,1,
-		0,0,0,40,258,1,0,0,0,42,273,1,0,0,0,44,318,1,0,0,0,46,323,1,0,0,0,48,331,
-		1,0,0,0,50,392,1,0,0,0,52,397,1,0,0,0,54,399,1,0,0,0,56,403,1,0,0,0,58,
-		405,1,0,0,0,60,407,1,0,0,0,62,64,3,2,1,0,63,62,1,0,0,0,64,67,1,0,0,0,65,
-		63,1,0,0,0,65,66,1,0,0,0,66,68,1,0,0,0,67,65,1,0,0,0,68,69,5,0,0,1,69,
-		1,1,0,0,0,70,85,3,4,2,0,71,85,3,6,3,0,72,85,3,8,4,0,73,85,3,10,5,0,74,
-		85,3,12,6,0,75,85,3,14,7,0,76,85,3,18,9,0,77,85,3,22,11,0,78,85,3,26,13,
-		0,79,85,3,30,15,0,80,85,3,32,16,0,81,85,3,36,18,0,82,85,3,40,20,0,83,85,
-		3,42,21,0,84,70,1,0,0,0,84,71,1,0,0,0,84,72,1,0,0,0,84,73,1,0,0,0,84,74,
-		1,0,0,0,84,75,1,0,0,0,84,76,1,0,0,0,84,77,1,0,0,0,84,78,1,0,0,0,84,79,
-		1,0,0,0,84,80,1,0,0,0,84,81,1,0,0,0,84,82,1,0,0,0,84,83,1,0,0,0,85,3,1,
-		0,0,0,86,87,5,1,0,0,87,88,3,58,29,0,88,5,1,0,0,0,89,90,5,2,0,0,90,91,3,
-		60,30,0,91,7,1,0,0,0,92,93,5,3,0,0,93,94,5,81,0,0,94,9,1,0,0,0,95,96,5,
-		4,0,0,96,97,3,58,29,0,97,11,1,0,0,0,98,99,5,60,0,0,99,100,5,61,0,0,100,
-		101,5,62,0,0,101,102,5,63,0,0,102,103,3,58,29,0,103,13,1,0,0,0,104,105,
-		5,5,0,0,105,106,3,58,29,0,106,110,3,60,30,0,107,109,3,16,8,0,108,107,1,
-		0,0,0,109,112,1,0,0,0,110,108,1,0,0,0,110,111,1,0,0,0,111,15,1,0,0,0,112,
-		110,1,0,0,0,113,114,5,6,0,0,114,118,3,60,30,0,115,116,5,7,0,0,116,118,
-		3,60,30,0,117,113,1,0,0,0,117,115,1,0,0,0,118,17,1,0,0,0,119,120,5,8,0,
-		0,120,122,3,58,29,0,121,123,3,60,30,0,122,121,1,0,0,0,122,123,1,0,0,0,
-		123,127,1,0,0,0,124,126,3,20,10,0,125,124,1,0,0,0,126,129,1,0,0,0,127,
-		125,1,0,0,0,127,128,1,0,0,0,128,19,1,0,0,0,129,127,1,0,0,0,130,131,5,64,
-		0,0,131,132,3,60,30,0,132,21,1,0,0,0,133,134,5,9,0,0,134,138,5,66,0,0,
-		135,137,3,24,12,0,136,135,1,0,0,0,137,140,1,0,0,0,138,136,1,0,0,0,138,
-		139,1,0,0,0,139,141,1,0,0,0,140,138,1,0,0,0,141,142,5,67,0,0,142,23,1,
-		0,0,0,143,144,5,10,0,0,144,148,3,58,29,0,145,147,3,20,10,0,146,145,1,0,
-		0,0,147,150,1,0,0,0,148,146,1,0,0,0,148,149,1,0,0,0,149,177,1,0,0,0,150,
-		148,1,0,0,0,151,152,5,11,0,0,152,177,3,54,27,0,153,154,5,13,0,0,154,177,
-		3,58,29,0,155,156,5,14,0,0,156,159,3,54,27,0,157,158,5,15,0,0,158,160,
-		3,54,27,0,159,157,1,0,0,0,159,160,1,0,0,0,160,177,1,0,0,0,161,162,5,16,
-		0,0,162,163,5,17,0,0,163,164,5,83,0,0,164,165,5,12,0,0,165,166,5,18,0,
-		0,166,177,7,0,0,0,167,168,5,21,0,0,168,169,5,11,0,0,169,170,3,54,27,0,
-		170,171,5,15,0,0,171,172,3,54,27,0,172,173,5,22,0,0,173,174,3,58,29,0,
-		174,177,1,0,0,0,175,177,3,38,19,0,176,143,1,0,0,0,176,151,1,0,0,0,176,
-		153,1,0,0,0,176,155,1,0,0,0,176,161,1,0,0,0,176,167,1,0,0,0,176,175,1,
-		0,0,0,177,25,1,0,0,0,178,179,5,23,0,0,179,181,3,58,29,0,180,182,3,60,30,
-		0,181,180,1,0,0,0,181,182,1,0,0,0,182,184,1,0,0,0,183,185,5,65,0,0,184,
-		183,1,0,0,0,184,185,1,0,0,0,185,186,1,0,0,0,186,190,5,66,0,0,187,189,3,
-		28,14,0,188,187,1,0,0,0,189,192,1,0,0,0,190,188,1,0,0,0,190,191,1,0,0,
-		0,191,193,1,0,0,0,192,190,1,0,0,0,193,194,5,67,0,0,194,27,1,0,0,0,195,
-		196,5,24,0,0,196,211,5,82,0,0,197,198,5,25,0,0,198,211,3,56,28,0,199,200,
-		5,26,0,0,200,211,3,54,27,0,201,202,5,27,0,0,202,203,3,54,27,0,203,204,
-		5,15,0,0,204,205,3,54,27,0,205,211,1,0,0,0,206,207,5,28,0,0,207,208,5,
-		29,0,0,208,211,3,54,27,0,209,211,5,30,0,0,210,195,1,0,0,0,210,197,1,0,
-		0,0,210,199,1,0,0,0,210,201,1,0,0,0,210,206,1,0,0,0,210,209,1,0,0,0,211,
-		29,1,0,0,0,212,213,5,31,0,0,213,214,3,58,29,0,214,215,5,71,0,0,215,216,
-		3,48,24,0,216,31,1,0,0,0,217,219,5,32,0,0,218,217,1,0,0,0,218,219,1,0,
-		0,0,219,220,1,0,0,0,220,221,7,1,0,0,221,222,5,36,0,0,222,224,3,58,29,0,
-		223,225,3,60,30,0,224,223,1,0,0,0,224,225,1,0,0,0,225,226,1,0,0,0,226,
-		230,5,66,0,0,227,229,3,34,17,0,228,227,1,0,0,0,229,232,1,0,0,0,230,228,
-		1,0,0,0,230,231,1,0,0,0,231,233,1,0,0,0,232,230,1,0,0,0,233,234,5,67,0,
-		0,234,33,1,0,0,0,235,236,5,39,0,0,236,239,3,48,24,0,237,239,3,38,19,0,
-		238,235,1,0,0,0,238,237,1,0,0,0,239,35,1,0,0,0,240,241,5,37,0,0,241,242,
-		5,36,0,0,242,245,3,58,29,0,243,244,5,38,0,0,244,246,3,60,30,0,245,243,
-		1,0,0,0,245,246,1,0,0,0,246,37,1,0,0,0,247,248,5,40,0,0,248,250,3,58,29,
-		0,249,251,3,60,30,0,250,249,1,0,0,0,250,251,1,0,0,0,251,257,1,0,0,0,252,
-		254,5,41,0,0,253,255,3,60,30,0,254,253,1,0,0,0,254,255,1,0,0,0,255,257,
-		1,0,0,0,256,247,1,0,0,0,256,252,1,0,0,0,257,39,1,0,0,0,258,259,5,43,0,
-		0,259,262,3,58,29,0,260,261,5,44,0,0,261,263,3,58,29,0,262,260,1,0,0,0,
-		262,263,1,0,0,0,263,264,1,0,0,0,264,268,5,66,0,0,265,267,3,44,22,0,266,
-		265,1,0,0,0,267,270,1,0,0,0,268,266,1,0,0,0,268,269,1,0,0,0,269,271,1,
-		0,0,0,270,268,1,0,0,0,271,272,5,67,0,0,272,41,1,0,0,0,273,274,5,42,0,0,
-		274,277,3,60,30,0,275,276,5,44,0,0,276,278,3,58,29,0,277,275,1,0,0,0,277,
-		278,1,0,0,0,278,279,1,0,0,0,279,283,5,66,0,0,280,282,3,44,22,0,281,280,
-		1,0,0,0,282,285,1,0,0,0,283,281,1,0,0,0,283,284,1,0,0,0,284,286,1,0,0,
-		0,285,283,1,0,0,0,286,287,5,67,0,0,287,43,1,0,0,0,288,289,5,45,0,0,289,
-		319,3,54,27,0,290,291,5,8,0,0,291,292,3,58,29,0,292,293,3,54,27,0,293,
-		294,5,46,0,0,294,319,1,0,0,0,295,296,5,11,0,0,296,297,7,2,0,0,297,298,
-		3,54,27,0,298,299,5,46,0,0,299,319,1,0,0,0,300,301,3,58,29,0,301,302,3,
-		46,23,0,302,303,3,54,27,0,303,304,5,46,0,0,304,319,1,0,0,0,305,306,5,49,
-		0,0,306,316,7,3,0,0,307,308,5,38,0,0,308,313,3,58,29,0,309,310,5,70,0,
-		0,310,312,3,58,29,0,311,309,1,0,0,0,312,315,1,0,0,0,313,311,1,0,0,0,313,
-		314,1,0,0,0,314,317,1,0,0,0,315,313,1,0,0,0,316,307,1,0,0,0,316,317,1,
-		0,0,0,317,319,1,0,0,0,318,288,1,0,0,0,318,290,1,0,0,0,318,295,1,0,0,0,
-		318,300,1,0,0,0,318,305,1,0,0,0,319,45,1,0,0,0,320,324,5,54,0,0,321,324,
-		5,55,0,0,322,324,3,54,27,0,323,320,1,0,0,0,323,321,1,0,0,0,323,322,1,0,
-		0,0,324,47,1,0,0,0,325,326,6,24,-1,0,326,332,3,50,25,0,327,328,5,78,0,
-		0,328,332,3,48,24,8,329,330,5,52,0,0,330,332,3,48,24,3,331,325,1,0,0,0,
-		331,327,1,0,0,0,331,329,1,0,0,0,332,356,1,0,0,0,333,334,10,7,0,0,334,335,
-		7,4,0,0,335,355,3,48,24,8,336,337,10,6,0,0,337,338,7,5,0,0,338,355,3,48,
-		24,7,339,340,10,5,0,0,340,341,7,6,0,0,341,355,3,48,24,6,342,343,10,2,0,
-		0,343,344,5,50,0,0,344,355,3,48,24,3,345,346,10,1,0,0,346,347,5,51,0,0,
-		347,355,3,48,24,2,348,349,10,4,0,0,349,351,5,53,0,0,350,352,5,52,0,0,351,
-		350,1,0,0,0,351,352,1,0,0,0,352,353,1,0,0,0,353,355,7,7,0,0,354,333,1,
-		0,0,0,354,336,1,0,0,0,354,339,1,0,0,0,354,342,1,0,0,0,354,345,1,0,0,0,
-		354,348,1,0,0,0,355,358,1,0,0,0,356,354,1,0,0,0,356,357,1,0,0,0,357,49,
-		1,0,0,0,358,356,1,0,0,0,359,360,5,68,0,0,360,361,3,48,24,0,361,362,5,69,
-		0,0,362,393,1,0,0,0,363,393,3,54,27,0,364,393,7,7,0,0,365,366,3,58,29,
-		0,366,375,5,68,0,0,367,372,3,52,26,0,368,369,5,70,0,0,369,371,3,52,26,
-		0,370,368,1,0,0,0,371,374,1,0,0,0,372,370,1,0,0,0,372,373,1,0,0,0,373,
-		376,1,0,0,0,374,372,1,0,0,0,375,367,1,0,0,0,375,376,1,0,0,0,376,377,1,
-		0,0,0,377,378,5,69,0,0,378,393,1,0,0,0,379,393,5,45,0,0,380,381,5,12,0,
-		0,381,393,7,2,0,0,382,383,5,59,0,0,383,389,5,58,0,0,384,385,5,57,0,0,385,
-		390,5,11,0,0,386,387,5,21,0,0,387,390,5,11,0,0,388,390,3,58,29,0,389,384,
-		1,0,0,0,389,386,1,0,0,0,389,388,1,0,0,0,390,393,1,0,0,0,391,393,3,58,29,
-		0,392,359,1,0,0,0,392,363,1,0,0,0,392,364,1,0,0,0,392,365,1,0,0,0,392,
-		379,1,0,0,0,392,380,1,0,0,0,392,382,1,0,0,0,392,391,1,0,0,0,393,51,1,0,
-		0,0,394,395,5,57,0,0,395,398,3,54,27,0,396,398,3,48,24,0,397,394,1,0,0,
-		0,397,396,1,0,0,0,398,53,1,0,0,0,399,401,5,83,0,0,400,402,3,56,28,0,401,
-		400,1,0,0,0,401,402,1,0,0,0,402,55,1,0,0,0,403,404,7,8,0,0,404,57,1,0,
-		0,0,405,406,5,85,0,0,406,59,1,0,0,0,407,408,5,86,0,0,408,61,1,0,0,0,40,
-		65,84,110,117,122,127,138,148,159,176,181,184,190,210,218,224,230,238,
-		245,250,254,256,262,268,277,283,313,316,318,323,331,351,354,356,372,375,
-		389,392,397,401
+		1,24,1,24,1,24,1,24,1,24,3,24,377,8,24,1,24,5,24,380,8,24,10,24,12,24,
+		383,9,24,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,5,25,396,
+		8,25,10,25,12,25,399,9,25,3,25,401,8,25,1,25,1,25,1,25,1,25,1,25,1,25,
+		1,25,1,25,1,25,1,25,1,25,1,25,3,25,415,8,25,1,25,1,25,1,25,1,25,1,25,1,
+		25,3,25,423,8,25,1,26,1,26,1,26,3,26,428,8,26,1,27,1,27,3,27,432,8,27,
+		1,28,1,28,1,29,1,29,1,30,1,30,1,30,0,1,48,31,0,2,4,6,8,10,12,14,16,18,
+		20,22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,60,0,9,1,0,
+		19,20,1,0,33,34,1,0,47,48,1,0,33,35,2,0,56,56,88,89,1,0,86,87,1,0,80,85,
+		1,0,54,55,1,0,93,94,494,0,65,1,0,0,0,2,84,1,0,0,0,4,86,1,0,0,0,6,89,1,
+		0,0,0,8,92,1,0,0,0,10,95,1,0,0,0,12,98,1,0,0,0,14,104,1,0,0,0,16,117,1,
+		0,0,0,18,119,1,0,0,0,20,130,1,0,0,0,22,133,1,0,0,0,24,180,1,0,0,0,26,183,
+		1,0,0,0,28,218,1,0,0,0,30,220,1,0,0,0,32,226,1,0,0,0,34,263,1,0,0,0,36,
+		265,1,0,0,0,38,281,1,0,0,0,40,283,1,0,0,0,42,298,1,0,0,0,44,343,1,0,0,
+		0,46,348,1,0,0,0,48,356,1,0,0,0,50,422,1,0,0,0,52,427,1,0,0,0,54,429,1,
+		0,0,0,56,433,1,0,0,0,58,435,1,0,0,0,60,437,1,0,0,0,62,64,3,2,1,0,63,62,
+		1,0,0,0,64,67,1,0,0,0,65,63,1,0,0,0,65,66,1,0,0,0,66,68,1,0,0,0,67,65,
+		1,0,0,0,68,69,5,0,0,1,69,1,1,0,0,0,70,85,3,4,2,0,71,85,3,6,3,0,72,85,3,
+		8,4,0,73,85,3,10,5,0,74,85,3,12,6,0,75,85,3,14,7,0,76,85,3,18,9,0,77,85,
+		3,22,11,0,78,85,3,26,13,0,79,85,3,30,15,0,80,85,3,32,16,0,81,85,3,36,18,
+		0,82,85,3,40,20,0,83,85,3,42,21,0,84,70,1,0,0,0,84,71,1,0,0,0,84,72,1,
+		0,0,0,84,73,1,0,0,0,84,74,1,0,0,0,84,75,1,0,0,0,84,76,1,0,0,0,84,77,1,
+		0,0,0,84,78,1,0,0,0,84,79,1,0,0,0,84,80,1,0,0,0,84,81,1,0,0,0,84,82,1,
+		0,0,0,84,83,1,0,0,0,85,3,1,0,0,0,86,87,5,1,0,0,87,88,3,58,29,0,88,5,1,
+		0,0,0,89,90,5,2,0,0,90,91,3,60,30,0,91,7,1,0,0,0,92,93,5,3,0,0,93,94,5,
+		90,0,0,94,9,1,0,0,0,95,96,5,4,0,0,96,97,3,58,29,0,97,11,1,0,0,0,98,99,
+		5,60,0,0,99,100,5,61,0,0,100,101,5,62,0,0,101,102,5,63,0,0,102,103,3,58,
+		29,0,103,13,1,0,0,0,104,105,5,5,0,0,105,106,3,58,29,0,106,110,3,60,30,
+		0,107,109,3,16,8,0,108,107,1,0,0,0,109,112,1,0,0,0,110,108,1,0,0,0,110,
+		111,1,0,0,0,111,15,1,0,0,0,112,110,1,0,0,0,113,114,5,6,0,0,114,118,3,60,
+		30,0,115,116,5,7,0,0,116,118,3,60,30,0,117,113,1,0,0,0,117,115,1,0,0,0,
+		118,17,1,0,0,0,119,120,5,8,0,0,120,122,3,58,29,0,121,123,3,60,30,0,122,
+		121,1,0,0,0,122,123,1,0,0,0,123,127,1,0,0,0,124,126,3,20,10,0,125,124,
+		1,0,0,0,126,129,1,0,0,0,127,125,1,0,0,0,127,128,1,0,0,0,128,19,1,0,0,0,
+		129,127,1,0,0,0,130,131,5,64,0,0,131,132,3,60,30,0,132,21,1,0,0,0,133,
+		134,5,9,0,0,134,138,5,75,0,0,135,137,3,24,12,0,136,135,1,0,0,0,137,140,
+		1,0,0,0,138,136,1,0,0,0,138,139,1,0,0,0,139,141,1,0,0,0,140,138,1,0,0,
+		0,141,142,5,76,0,0,142,23,1,0,0,0,143,144,5,10,0,0,144,148,3,58,29,0,145,
+		147,3,20,10,0,146,145,1,0,0,0,147,150,1,0,0,0,148,146,1,0,0,0,148,149,
+		1,0,0,0,149,181,1,0,0,0,150,148,1,0,0,0,151,152,5,11,0,0,152,181,3,54,
+		27,0,153,154,5,13,0,0,154,181,3,58,29,0,155,156,5,14,0,0,156,159,3,54,
+		27,0,157,158,5,15,0,0,158,160,3,54,27,0,159,157,1,0,0,0,159,160,1,0,0,
+		0,160,181,1,0,0,0,161,162,5,16,0,0,162,163,5,17,0,0,163,167,5,92,0,0,164,
+		168,5,12,0,0,165,166,5,11,0,0,166,168,5,73,0,0,167,164,1,0,0,0,167,165,
+		1,0,0,0,168,169,1,0,0,0,169,170,5,18,0,0,170,181,7,0,0,0,171,172,5,21,
+		0,0,172,173,5,11,0,0,173,174,3,54,27,0,174,175,5,15,0,0,175,176,3,54,27,
+		0,176,177,5,22,0,0,177,178,3,58,29,0,178,181,1,0,0,0,179,181,3,38,19,0,
+		180,143,1,0,0,0,180,151,1,0,0,0,180,153,1,0,0,0,180,155,1,0,0,0,180,161,
+		1,0,0,0,180,171,1,0,0,0,180,179,1,0,0,0,181,25,1,0,0,0,182,184,5,32,0,
+		0,183,182,1,0,0,0,183,184,1,0,0,0,184,185,1,0,0,0,185,186,5,23,0,0,186,
+		188,3,58,29,0,187,189,3,60,30,0,188,187,1,0,0,0,188,189,1,0,0,0,189,191,
+		1,0,0,0,190,192,5,74,0,0,191,190,1,0,0,0,191,192,1,0,0,0,192,193,1,0,0,
+		0,193,197,5,75,0,0,194,196,3,28,14,0,195,194,1,0,0,0,196,199,1,0,0,0,197,
+		195,1,0,0,0,197,198,1,0,0,0,198,200,1,0,0,0,199,197,1,0,0,0,200,201,5,
+		76,0,0,201,27,1,0,0,0,202,203,5,24,0,0,203,219,5,91,0,0,204,205,5,25,0,
+		0,205,219,3,56,28,0,206,207,5,26,0,0,207,219,3,54,27,0,208,209,5,27,0,
+		0,209,210,3,54,27,0,210,211,5,15,0,0,211,212,3,54,27,0,212,219,1,0,0,0,
+		213,214,5,28,0,0,214,215,5,29,0,0,215,219,3,54,27,0,216,219,5,30,0,0,217,
+		219,5,65,0,0,218,202,1,0,0,0,218,204,1,0,0,0,218,206,1,0,0,0,218,208,1,
+		0,0,0,218,213,1,0,0,0,218,216,1,0,0,0,218,217,1,0,0,0,219,29,1,0,0,0,220,
+		221,5,31,0,0,221,222,3,58,29,0,222,223,5,80,0,0,223,224,3,48,24,0,224,
+		31,1,0,0,0,225,227,5,32,0,0,226,225,1,0,0,0,226,227,1,0,0,0,227,228,1,
+		0,0,0,228,229,7,1,0,0,229,230,5,36,0,0,230,232,3,58,29,0,231,233,3,60,
+		30,0,232,231,1,0,0,0,232,233,1,0,0,0,233,234,1,0,0,0,234,238,5,75,0,0,
+		235,237,3,34,17,0,236,235,1,0,0,0,237,240,1,0,0,0,238,236,1,0,0,0,238,
+		239,1,0,0,0,239,241,1,0,0,0,240,238,1,0,0,0,241,242,5,76,0,0,242,33,1,
+		0,0,0,243,244,5,39,0,0,244,264,3,48,24,0,245,246,5,66,0,0,246,264,3,48,
+		24,0,247,248,5,67,0,0,248,249,5,68,0,0,249,264,3,54,27,0,250,251,5,69,
+		0,0,251,252,5,39,0,0,252,264,3,48,24,0,253,254,5,70,0,0,254,259,3,58,29,
+		0,255,256,5,79,0,0,256,258,3,58,29,0,257,255,1,0,0,0,258,261,1,0,0,0,259,
+		257,1,0,0,0,259,260,1,0,0,0,260,264,1,0,0,0,261,259,1,0,0,0,262,264,3,
+		38,19,0,263,243,1,0,0,0,263,245,1,0,0,0,263,247,1,0,0,0,263,250,1,0,0,
+		0,263,253,1,0,0,0,263,262,1,0,0,0,264,35,1,0,0,0,265,266,5,37,0,0,266,
+		267,5,36,0,0,267,270,3,58,29,0,268,269,5,38,0,0,269,271,3,60,30,0,270,
+		268,1,0,0,0,270,271,1,0,0,0,271,37,1,0,0,0,272,273,5,40,0,0,273,275,3,
+		58,29,0,274,276,3,60,30,0,275,274,1,0,0,0,275,276,1,0,0,0,276,282,1,0,
+		0,0,277,279,5,41,0,0,278,280,3,60,30,0,279,278,1,0,0,0,279,280,1,0,0,0,
+		280,282,1,0,0,0,281,272,1,0,0,0,281,277,1,0,0,0,282,39,1,0,0,0,283,284,
+		5,43,0,0,284,287,3,58,29,0,285,286,5,44,0,0,286,288,3,58,29,0,287,285,
+		1,0,0,0,287,288,1,0,0,0,288,289,1,0,0,0,289,293,5,75,0,0,290,292,3,44,
+		22,0,291,290,1,0,0,0,292,295,1,0,0,0,293,291,1,0,0,0,293,294,1,0,0,0,294,
+		296,1,0,0,0,295,293,1,0,0,0,296,297,5,76,0,0,297,41,1,0,0,0,298,299,5,
+		42,0,0,299,302,3,60,30,0,300,301,5,44,0,0,301,303,3,58,29,0,302,300,1,
+		0,0,0,302,303,1,0,0,0,303,304,1,0,0,0,304,308,5,75,0,0,305,307,3,44,22,
+		0,306,305,1,0,0,0,307,310,1,0,0,0,308,306,1,0,0,0,308,309,1,0,0,0,309,
+		311,1,0,0,0,310,308,1,0,0,0,311,312,5,76,0,0,312,43,1,0,0,0,313,314,5,
+		45,0,0,314,344,3,54,27,0,315,316,5,8,0,0,316,317,3,58,29,0,317,318,3,54,
+		27,0,318,319,5,46,0,0,319,344,1,0,0,0,320,321,5,11,0,0,321,322,7,2,0,0,
+		322,323,3,54,27,0,323,324,5,46,0,0,324,344,1,0,0,0,325,326,3,58,29,0,326,
+		327,3,46,23,0,327,328,3,54,27,0,328,329,5,46,0,0,329,344,1,0,0,0,330,331,
+		5,49,0,0,331,341,7,3,0,0,332,333,5,38,0,0,333,338,3,58,29,0,334,335,5,
+		79,0,0,335,337,3,58,29,0,336,334,1,0,0,0,337,340,1,0,0,0,338,336,1,0,0,
+		0,338,339,1,0,0,0,339,342,1,0,0,0,340,338,1,0,0,0,341,332,1,0,0,0,341,
+		342,1,0,0,0,342,344,1,0,0,0,343,313,1,0,0,0,343,315,1,0,0,0,343,320,1,
+		0,0,0,343,325,1,0,0,0,343,330,1,0,0,0,344,45,1,0,0,0,345,349,5,54,0,0,
+		346,349,5,55,0,0,347,349,3,54,27,0,348,345,1,0,0,0,348,346,1,0,0,0,348,
+		347,1,0,0,0,349,47,1,0,0,0,350,351,6,24,-1,0,351,357,3,50,25,0,352,353,
+		5,87,0,0,353,357,3,48,24,8,354,355,5,52,0,0,355,357,3,48,24,3,356,350,
+		1,0,0,0,356,352,1,0,0,0,356,354,1,0,0,0,357,381,1,0,0,0,358,359,10,7,0,
+		0,359,360,7,4,0,0,360,380,3,48,24,8,361,362,10,6,0,0,362,363,7,5,0,0,363,
+		380,3,48,24,7,364,365,10,5,0,0,365,366,7,6,0,0,366,380,3,48,24,6,367,368,
+		10,2,0,0,368,369,5,50,0,0,369,380,3,48,24,3,370,371,10,1,0,0,371,372,5,
+		51,0,0,372,380,3,48,24,2,373,374,10,4,0,0,374,376,5,53,0,0,375,377,5,52,
+		0,0,376,375,1,0,0,0,376,377,1,0,0,0,377,378,1,0,0,0,378,380,7,7,0,0,379,
+		358,1,0,0,0,379,361,1,0,0,0,379,364,1,0,0,0,379,367,1,0,0,0,379,370,1,
+		0,0,0,379,373,1,0,0,0,380,383,1,0,0,0,381,379,1,0,0,0,381,382,1,0,0,0,
+		382,49,1,0,0,0,383,381,1,0,0,0,384,385,5,77,0,0,385,386,3,48,24,0,386,
+		387,5,78,0,0,387,423,1,0,0,0,388,423,3,54,27,0,389,423,7,7,0,0,390,391,
+		3,58,29,0,391,400,5,77,0,0,392,397,3,52,26,0,393,394,5,79,0,0,394,396,
+		3,52,26,0,395,393,1,0,0,0,396,399,1,0,0,0,397,395,1,0,0,0,397,398,1,0,
+		0,0,398,401,1,0,0,0,399,397,1,0,0,0,400,392,1,0,0,0,400,401,1,0,0,0,401,
+		402,1,0,0,0,402,403,5,78,0,0,403,423,1,0,0,0,404,423,5,45,0,0,405,406,
+		5,12,0,0,406,423,7,2,0,0,407,408,5,59,0,0,408,414,5,58,0,0,409,410,5,57,
+		0,0,410,415,5,11,0,0,411,412,5,21,0,0,412,415,5,11,0,0,413,415,3,58,29,
+		0,414,409,1,0,0,0,414,411,1,0,0,0,414,413,1,0,0,0,415,423,1,0,0,0,416,
+		417,5,16,0,0,417,418,5,71,0,0,418,419,5,92,0,0,419,420,5,72,0,0,420,423,
+		3,58,29,0,421,423,3,58,29,0,422,384,1,0,0,0,422,388,1,0,0,0,422,389,1,
+		0,0,0,422,390,1,0,0,0,422,404,1,0,0,0,422,405,1,0,0,0,422,407,1,0,0,0,
+		422,416,1,0,0,0,422,421,1,0,0,0,423,51,1,0,0,0,424,425,5,57,0,0,425,428,
+		3,54,27,0,426,428,3,48,24,0,427,424,1,0,0,0,427,426,1,0,0,0,428,53,1,0,
+		0,0,429,431,5,92,0,0,430,432,3,56,28,0,431,430,1,0,0,0,431,432,1,0,0,0,
+		432,55,1,0,0,0,433,434,7,8,0,0,434,57,1,0,0,0,435,436,5,94,0,0,436,59,
+		1,0,0,0,437,438,5,95,0,0,438,61,1,0,0,0,43,65,84,110,117,122,127,138,148,
+		159,167,180,183,188,191,197,218,226,232,238,259,263,270,275,279,281,287,
+		293,302,308,338,341,343,348,356,376,379,381,397,400,414,422,427,431
 	};
 
 	public static readonly ATN _ATN =
