@@ -175,7 +175,8 @@ public sealed class DiffTests
     public void Aggregate_window_change_is_shown_and_cannot_be_told()
     {
         var diff = DiffShipped(Mono, t => t.Replace("when sum(urine-output, last 8 h) <= 160 mL", "when sum(urine-output, last 12 h) <= 160 mL"));
-        var change = Assert.Single(diff.Changes, c => c.Area == ChangeArea.Rule);
+        // urine-output-low is a relative criterion: the rule counting them (three-relative-criteria) changes with it.
+        var change = Assert.Single(diff.Changes, c => c.Area == ChangeArea.Rule && c.Subject == "urine-output-low");
         Assert.Equal(new ChangeDetail("condition", "sum(urine-output, last 8 h) <= 160 mL", "sum(urine-output, last 12 h) <= 160 mL"), change.Details[0]);
         Assert.Equal(SafetyVerdict.CannotTell, diff.Overall);
     }
@@ -183,10 +184,12 @@ public sealed class DiffTests
     [Fact]
     public void Removed_rule_is_less_conservative_and_added_rule_more()
     {
-        var removed = DiffShipped(Mono, t => t.Replace("hold rule bilirubin-high \"Bilirubin above 7 mg/dL\" {\n  when bilirubin > 7 mg/dL\n  cite dutcher-2014 \"relative: bilirubin >7 mg/dL\"\n}\n", "").Replace("expect hold because bilirubin-high", "expect give"));
+        // A rule no other rule counts (bilirubin-high is one of the relative criteria three-relative-criteria counts).
+        var removed = DiffShipped(Mono, t => System.Text.RegularExpressions.Regex.Replace(t, "discontinue rule moist-desquamation [^}]*\\}\n", "")
+            .Replace("expect discontinue because moist-desquamation", "expect give"));
         var change = Assert.Single(removed.Changes, c => c.Area == ChangeArea.Rule);
         Assert.Equal((ChangeKind.Removed, SafetyVerdict.LessConservative), (change.Kind, change.Verdict));
-        Assert.Contains(removed.Rules.LessExample!.Values, v => v.Name == "bilirubin");
+        Assert.Contains(removed.Rules.LessExample!.Values, v => v.Name == "moist-desquamation");
         Assert.Equal(SafetyVerdict.LessConservative, removed.Overall);
 
         var added = DiffShipped(Mono, t => t + "\nhold rule bilirubin-very-high \"Bilirubin above 10 mg/dL\" {\n  when bilirubin > 10 mg/dL\n  unverified \"test\"\n}\n");
