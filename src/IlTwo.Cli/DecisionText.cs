@@ -29,7 +29,10 @@ public static class DecisionText
         }
         foreach (var missing in decision.Missing.Where(m => !m.Optional))
             text.Append(CultureInfo.InvariantCulture, $"  {"missing",-11} {missing.Observation}: {missing.Reason}\n");
-        var optional = decision.Missing.Where(m => m.Optional).Select(m => m.Observation).ToList();
+        // A value too old to count is shown with its value and age, never as "not recorded".
+        foreach (var stale in decision.Missing.Where(m => m.Optional && m.Stale))
+            text.Append(CultureInfo.InvariantCulture, $"  {"optional",-11} not counted: {stale.Observation} {stale.Reason}\n");
+        var optional = decision.Missing.Where(m => m.Optional && !m.Stale).Select(m => m.Observation).ToList();
         if (optional.Count > 0)
             text.Append(CultureInfo.InvariantCulture, $"  {"optional",-11} not recorded: {string.Join(", ", optional)}\n");
         foreach (var finding in decision.Schedule)
@@ -48,10 +51,12 @@ public static class DecisionText
             return flag ? "yes" : "no";
         if (value.Value is not { } number)
             return "not available";
-        var shown = Quantity(number.ToString("0.####", CultureInfo.InvariantCulture), value.Unit);
-        return value.ChartedUnit is { } unit && value.ChartedValue is { } charted
-            ? $"{Quantity(charted.ToString("0.####", CultureInfo.InvariantCulture), unit)} = {shown}"
-            : shown;
+        if (value.ChartedUnit is not { } unit || value.ChartedValue is not { } charted)
+            return Quantity(number.ToString("0.####", CultureInfo.InvariantCulture), value.Unit);
+        // A converted value carries no more digits than the charted one could: 4 significant digits.
+        var digits = number == 0 || !double.IsFinite(number) ? 0 : Math.Clamp(3 - (int)Math.Floor(Math.Log10(Math.Abs(number))), 0, 4);
+        var converted = Math.Round(number, digits, MidpointRounding.AwayFromZero).ToString("0.####", CultureInfo.InvariantCulture);
+        return $"{Quantity(charted.ToString("0.####", CultureInfo.InvariantCulture), unit)} = {Quantity(converted, value.Unit)}";
     }
 
     private static string Quantity(string number, string? unit)

@@ -76,7 +76,7 @@ public sealed class SimulateTests
         // Six dose markers: five given, one held; each with its reasons in a <title>.
         Assert.Equal(5, ClassCount(dom, "dose give"));
         Assert.Equal(1, ClassCount(dom, "dose hold"));
-        Assert.Matches(@"<g class=""dose hold"" data-dose=""3""[^>]*><title>dose 3 at 2026-03-03 06:00 UTC: hold\nsbp-below-90 \(sbp 84 mm\[Hg\]\)", dom);
+        Assert.Matches(@"<g class=""dose hold"" data-dose=""3""[^>]*><title>dose 3 at 2026-03-03 06:00 UTC: hold\nsbp-below-90 \(sbp 84 mmHg\)", dom);
         // The SBP trace with its hold line at 90 mm[Hg]; the phenylephrine trace with its 0.5 (hold) and 0.8 (discontinue) lines.
         Assert.Contains(@"<g class=""trace"" data-input=""sbp"">", dom, StringComparison.Ordinal);
         Assert.Matches(@"<g class=""threshold hold"" data-rule=""sbp-below-90"" data-value=""90""><title>hold rule sbp-below-90: sbp &lt; 90 mm\[Hg\]</title><line ", dom);

@@ -80,7 +80,7 @@ public sealed class ReaderTests
         var decision = ProtocolEvaluator.Evaluate(Protocols.Monotherapy, read.Record!, dose.AddHours(4), null, read.Issues);
         Assert.Equal(DoseAction.Hold, decision.Action);
         var missing = Assert.Single(decision.Missing, m => m.Observation == "sbp");
-        Assert.Contains("latest value is 5.0 h old", missing.Reason, StringComparison.Ordinal);
+        Assert.Contains("latest value 118 mmHg at 13:00 is 5 h old; must be within 4 h", missing.Reason, StringComparison.Ordinal);
         Assert.Contains("data absent: patient off the ward — Not Performed — not-performed", missing.Reason, StringComparison.Ordinal);
         // Without the notes the action is the same: the notes only explain.
         Assert.Equal(DoseAction.Hold, ProtocolEvaluator.Evaluate(Protocols.Monotherapy, read.Record!, dose.AddHours(4)).Action);

@@ -92,7 +92,12 @@ internal sealed class HoverHandler(ServerContext context) : ILanguageServerHandl
 
         if (o.Syntax?.Items.OfType<RangeItemSyntax>().FirstOrDefault() is { } range)
         {
-            text.Append(CultureInfo.InvariantCulture, $"- range {ExpressionPrinter.Print(range.Low)} to {ExpressionPrinter.Print(range.High)}\n");
+            text.Append(CultureInfo.InvariantCulture, $"- range {ExpressionPrinter.Print(range.Low)} to {ExpressionPrinter.Print(range.High)}: a value outside is a data error that holds the dose\n");
+        }
+
+        if (o.Syntax?.Items.OfType<ReportedToItemSyntax>().FirstOrDefault() is { } precision && o.ReportedTo is not null)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"- reported to {ExpressionPrinter.Print(precision.Precision)}: a converted value is rounded to it before any comparison\n");
         }
 
         if (o.MolarMass is { } molarMass)

@@ -104,8 +104,8 @@ public sealed record SeenValue(
 
 /// <summary>
 /// Data that rules needed and did not have. <see cref="Optional"/> data does not hold the dose; <see cref="Rules"/>
-/// are the ids of the undecided rules that needed it. <see cref="Stale"/>: a value was recorded but is too old to count
-/// (so it is never reported as "not recorded").
+/// are the ids of the undecided rules that needed it. <see cref="Stale"/>: a value was recorded but is too old to count, or
+/// was refused as a bad value (so it is never reported as "not recorded").
 /// </summary>
 public sealed record MissingData(
     string Observation,

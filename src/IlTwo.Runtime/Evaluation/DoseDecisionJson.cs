@@ -144,6 +144,7 @@ public static class DoseDecisionJson
                 w.WriteString("title", m.Title);
             w.WriteString("reason", m.Reason);
             w.WriteBoolean("optional", m.Optional);
+            w.WriteBoolean("stale", m.Stale);
             w.WriteStartArray("rules");
             foreach (var id in m.Rules)
                 w.WriteStringValue(id);

@@ -268,20 +268,12 @@ public sealed class PatientSnapshot
             points[index].Add(new Point(entry.At.UtcTicks, canonical, r, c.Converted ? value : null, c.Converted ? entry.Unit : null));
         }
 
-        var series = new ObservationSeries[points.Length];
+        var sortedPoints = new List<Point>[points.Length];
         for (var i = 0; i < points.Length; i++)
         {
-            var sorted = points[i].OrderBy(p => p.Ticks).ThenBy(p => p.Source).ToList();
-            RemoveDisagreements(protocol.Observations[i], sorted, record, suspects);
-            series[i] = new ObservationSeries(
-                protocol.Observations[i],
-                [.. sorted.Select(p => p.Ticks)],
-                [.. sorted.Select(p => p.Value)],
-                [.. sorted.Select(p => p.Source)])
-            {
-                Refused = suspects.Count(s => s.Observation == i),
-                Charted = sorted.Any(p => p.ChartedUnit is not null) ? [.. sorted.Select(p => p.ChartedUnit is { } u ? new ChartedValue(p.ChartedValue!.Value, u) : (ChartedValue?)null)] : null,
-            };
+            // Stable by time: the record order breaks ties.
+            sortedPoints[i] = points[i].OrderBy(p => p.Ticks).ThenBy(p => p.Source).ToList();
+            RemoveDisagreements(protocol.Observations[i], sortedPoints[i], record, suspects);
         }
 
         var weight = double.NaN;
@@ -344,12 +336,30 @@ public sealed class PatientSnapshot
 
         // A bad value is an error while a rule would still read it; after that it is history (a warning).
         var baselineLimit = firstGiven == long.MinValue ? long.MaxValue : firstGiven;
+        var refused = new int[points.Length];
         foreach (var suspect in suspects)
         {
             var acts = suspect.ForCourse
                 || (atTicks - suspect.Ticks) / (double)TimeSpan.TicksPerSecond <= checks.ActingSeconds[suspect.Observation]
-                || (checks.ReadsBaseline[suspect.Observation] && suspect.Ticks <= baselineLimit && !HasLaterValue(series[suspect.Observation], suspect.Ticks, baselineLimit));
+                || (checks.ReadsBaseline[suspect.Observation] && suspect.Ticks <= baselineLimit && !HasLaterValue(sortedPoints[suspect.Observation], suspect.Ticks, baselineLimit));
             issues.Add(acts ? suspect.Issue : suspect.Issue with { IsError = false });
+            if (acts)
+                refused[suspect.Observation]++;
+        }
+
+        var series = new ObservationSeries[points.Length];
+        for (var i = 0; i < points.Length; i++)
+        {
+            var sorted = sortedPoints[i];
+            series[i] = new ObservationSeries(
+                protocol.Observations[i],
+                [.. sorted.Select(p => p.Ticks)],
+                [.. sorted.Select(p => p.Value)],
+                [.. sorted.Select(p => p.Source)])
+            {
+                Refused = refused[i],
+                Charted = sorted.Any(p => p.ChartedUnit is not null) ? [.. sorted.Select(p => p.ChartedUnit is { } u ? new ChartedValue(p.ChartedValue!.Value, u) : (ChartedValue?)null)] : null,
+            };
         }
 
         var snapshot = new PatientSnapshot(protocol, at, series, weight, eventTicks, given, held, givenInCycle, firstGiven, lastGiven, lastSlot);
@@ -361,16 +371,9 @@ public sealed class PatientSnapshot
     /// <summary>A bad value: an error for <see cref="Observation"/> while it would be read (or for the course).</summary>
     private sealed record Suspect(int Observation, long Ticks, bool ForCourse, RecordIssue Issue);
 
-    /// <summary>Whether the series has a value after <paramref name="ticks"/> and at or before <paramref name="limit"/>.</summary>
-    private static bool HasLaterValue(ObservationSeries series, long ticks, long limit)
-    {
-        for (var i = series.Count - 1; i >= 0; i--)
-        {
-            if (series.Ticks[i] > ticks && series.Ticks[i] <= limit)
-                return true;
-        }
-        return false;
-    }
+    /// <summary>Whether a good value lies after <paramref name="ticks"/> and at or before <paramref name="limit"/>.</summary>
+    private static bool HasLaterValue(List<Point> sorted, long ticks, long limit) =>
+        sorted.Exists(p => p.Ticks > ticks && p.Ticks <= limit);
 
     /// <summary>
     /// Values of one observation at one instant that disagree: none of them is used, and they are a data error. Identical

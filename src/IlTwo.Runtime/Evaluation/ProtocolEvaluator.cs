@@ -428,7 +428,7 @@ public static class ProtocolEvaluator
                 var series = snapshot.Series(input.Index);
                 var o = series.Observation;
                 if (series.Count == 0)
-                    return new Unavailable(o.Name, Title(o), NoValue(series), o.IsOptional);
+                    return new Unavailable(o.Name, Title(o), NoValue(series), o.IsOptional, Stale: series.Refused > 0);
                 var last = series.Count - 1;
                 var age = snapshot.AgeSeconds(series.Ticks[last]);
                 return age <= series.RecencySeconds
@@ -445,7 +445,12 @@ public static class ProtocolEvaluator
                 var count = series.Count - snapshot.FirstInWindow(series, input.WindowSeconds);
                 var window = DecisionText.Hours(input.WindowSeconds);
                 if (count == 0)
-                    return new Unavailable(o.Name, Title(o), series.Refused > 0 ? $"no usable values in the last {window} h (a recorded value was refused, see the data errors)" : $"no values in the last {window} h", o.IsOptional);
+                {
+                    var reason = series.Refused > 0 ? $"no usable values in the last {window} h (a recorded value was refused, see the data errors)" : $"no values in the last {window} h";
+                    if (series.Count > 0)
+                        reason += $"; {LatestBefore(snapshot, series)}";
+                    return new Unavailable(o.Name, Title(o), reason, o.IsOptional, Stale: series.Count > 0);
+                }
                 if (kind == AggregateKind.Change && count < 2)
                     return new Unavailable(o.Name, Title(o), $"only 1 value in the last {window} h; a change needs at least 2", o.IsOptional);
                 return null;
@@ -498,6 +503,17 @@ public static class ProtocolEvaluator
         return $"latest value {value} at {time} is {DecisionText.Age(age)} old; must be within {window}";
     }
 
+    /// <summary>"latest 150 mL at 21:00 (9 h ago)": a value recorded before a window, so the window is not read as "never charted".</summary>
+    private static string LatestBefore(PatientSnapshot snapshot, ObservationSeries series)
+    {
+        var last = series.Count - 1;
+        var o = series.Observation;
+        var time = DecisionText.Time(new DateTimeOffset(series.Ticks[last], TimeSpan.Zero), snapshot.At);
+        var value = o.IsYesNo ? (series.Values[last] != 0 ? "yes" : "no")
+            : ToDeclared(o, series.Values[last], 1, false) is { } declared ? SeenText(declared, o.Unit, series.ChartedAt(last)) : "a value";
+        return $"latest {value} at {time} ({DecisionText.Age(snapshot.AgeSeconds(series.Ticks[last]))} ago)";
+    }
+
     /// <summary>"84 mmHg", or as charted with the conversion: "11.99 kPa = 89.93 mmHg".</summary>
     private static string SeenText(double declared, string? unit, ChartedValue? charted) =>
         charted is { } c
@@ -537,9 +553,9 @@ public static class ProtocolEvaluator
         foreach (var m in missing.Where(m => !m.Optional))
             sentences.Add(DecisionText.Sentence($"Hold dose {dose}: missing data — {Needs(m)}: {m.Reason}"));
 
-        // A value too old to count is named with its value and age, never as "not recorded".
+        // A value too old to count (or refused) is named with its value and age, never as "not recorded".
         foreach (var m in missing.Where(m => m.Optional && m.Stale))
-            sentences.Add(DecisionText.Sentence($"Too old to count, optional (does not hold the dose): {m.Observation} {m.Reason}"));
+            sentences.Add(DecisionText.Sentence($"Optional, not counted (does not hold the dose): {m.Observation} {m.Reason}"));
 
         // Optional data is often absent (no vasopressor running, no finding to chart): one short note, not a sentence each.
         var optional = missing.Where(m => m.Optional && !m.Stale).Select(m => m.Observation).ToList();

@@ -28,5 +28,10 @@ public sealed class DataScenarioTests
         Assert.All(interpreted, r => Assert.True(r.Passed, $"interpreted: {r.Title}: {r.Message}"));
         Assert.All(emitted, r => Assert.True(r.Passed, $"compiled: {r.Title}: {r.Message}"));
         Assert.Equal(interpreted.Select(r => r.Decision.Summary), emitted.Select(r => r.Decision.Summary));
+        // The hold is for the data error the title names, not for some other reason.
+        Assert.All(interpreted.Where(r => r.Title.Contains("data error", StringComparison.Ordinal)),
+            r => Assert.False(r.Decision.DataErrors.IsEmpty, $"{r.Title}: no data error in {r.Decision.Summary}"));
+        Assert.All(interpreted.Where(r => r.Decision.Action == Runtime.Evaluation.DoseAction.Give),
+            r => Assert.True(r.Decision.DataErrors.IsEmpty, $"{r.Title}: {r.Decision.Summary}"));
     }
 }

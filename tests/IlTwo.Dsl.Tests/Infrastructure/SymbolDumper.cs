@@ -30,7 +30,7 @@ public static class SymbolDumper
         foreach (var o in protocol.Observations)
         {
             var range = o.Range is { } rg ? $"{N(rg.Low)}..{N(rg.High)} (canonical)" : "-";
-            b.Append($"observation {o.Name} defined-in={o.ProtocolId} {(o.IsYesNo ? "yes/no" : $"unit={o.Unit?.Code ?? "-"}")} loinc=[{string.Join(",", o.LoincCodes)}] within={Hours(o.RecencySeconds)} range={range}{(o.MolarMass is { } m ? $" molar-mass={N(m)} g/mol" : "")}{(o.IsOptional ? " optional" : "")} title={Q(o.Title)}\n");
+            b.Append($"observation {o.Name} defined-in={o.ProtocolId} {(o.IsYesNo ? "yes/no" : $"unit={o.Unit?.Code ?? "-"}")} loinc=[{string.Join(",", o.LoincCodes)}] within={Hours(o.RecencySeconds)} range={range}{(o.MolarMass is { } m ? $" molar-mass={N(m)} g/mol" : "")}{(o.ReportedTo is { } p ? $" reported-to={N(p)}" : "")}{(o.IsOptional ? " optional" : "")} title={Q(o.Title)}\n");
         }
         foreach (var c in protocol.Constants)
             b.Append($"const {c.Name} defined-in={c.ProtocolId} type={c.Type.Describe()} value={(c.Value is null ? "-" : BoundExpressionPrinter.Print(c.Value))}\n");

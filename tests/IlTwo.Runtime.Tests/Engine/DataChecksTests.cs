@@ -182,6 +182,9 @@ public sealed class DataChecksTests
         Assert.Equal(DoseAction.Hold, decision.Action);
         var error = Assert.Single(decision.DataErrors);
         Assert.Equal(("$.observations[5].code", "confusion"), (error.Path, error.Code));
+        // The refused entry is named, never listed as "not recorded".
+        Assert.DoesNotContain("Not recorded", decision.Summary, StringComparison.Ordinal);
+        Assert.Contains("confusion no usable value (a recorded value was refused, see the data errors)", decision.Summary, StringComparison.Ordinal);
     }
 
     // ------------------------------------------------------------ text a nurse can act on

@@ -294,7 +294,7 @@ public sealed class ProtocolEvaluatorTests
         { "no sbp", "sbp", "no value recorded", "sbp-low" },
         { "stale sbp", "sbp", "latest value 120 mmHg at 01:00 is 5 h old; must be within 4 h", "sbp-low" },
         { "no urine", "urine-output", "no values in the last 8 h", "oliguria" },
-        { "urine before window", "urine-output", "no values in the last 8 h", "oliguria" },
+        { "urine before window", "urine-output", "no values in the last 8 h; latest 900 mL at 2026-03-02 21:00 (9 h ago)", "oliguria" },
         { "no weight", "weight", "no usable patient weight", "oliguria" },
         { "no confusion (optional)", "confusion", "no value recorded", "confusion" },
         { "sbp unknown unit", "sbp", "no value recorded", "sbp-low" },

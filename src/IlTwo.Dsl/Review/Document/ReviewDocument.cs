@@ -199,6 +199,10 @@ public static class ReviewDocument
             var unit = o.IsYesNo ? "yes/no" : Escape(o.Unit?.Code ?? "");
             if (o.MolarMass is { } mass)
                 unit += $" <span class=\"muted\">(molar mass {Escape(mass.ToString("0.##", CultureInfo.InvariantCulture))} g/mol)</span>";
+            if (o.ReportedTo is { } precision && o.Unit is { } declared)
+                unit += $" <span class=\"muted\">(reported to {Escape(precision.ToString("0.######", CultureInfo.InvariantCulture))} {Escape(declared.Code)})</span>";
+            if (o.Range is { } range && o.Unit is not null)
+                unit += $"<br><span class=\"muted\">plausible {Escape(ConditionText.Value(range.Low, ConditionText.ObservationUnit(o)))} to {Escape(ConditionText.Value(range.High, ConditionText.ObservationUnit(o)))}; outside holds the dose</span>";
             html.Append(CultureInfo.InvariantCulture, $"<tr><td><code>{Escape(o.Name)}</code></td><td>{Escape(o.Title)}</td>");
             html.Append(CultureInfo.InvariantCulture, $"<td>{(o.LoincCodes.IsEmpty ? "<span class=\"muted\">none</span>" : string.Join(", ", o.LoincCodes.Select(c => $"<code>{Escape(c)}</code>")))}</td>");
             html.Append(CultureInfo.InvariantCulture, $"<td>{unit}</td><td>{(o.RecencySeconds is { } r ? $"{Duration(r)} after it is taken" : "")}</td>");
