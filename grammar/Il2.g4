@@ -46,14 +46,16 @@ regimenItem
     | DOSE quantity                                       # doseItem
     | ROUTE name                                          # routeItem
     | EVERY quantity (TO quantity)?                       # intervalItem
-    | AT MOST NUMBER DOSES PER scope=(CYCLE | COURSE)     # maxDosesItem
+    // `doses` counts doses given; `dose slots` counts given and held slots (a committee's explicit choice).
+    | AT MOST NUMBER (DOSES | DOSE SLOTS) PER scope=(CYCLE | COURSE)     # maxDosesItem
     | FIRST DOSE quantity TO quantity AFTER name          # firstDoseWindowItem
     | citation                                            # regimenCitationItem
     ;
 
 // ---------------------------------------------------------------- observations, constants
 
-observationDeclaration : OBSERVATION name string? YESNO? LBRACE observationItem* RBRACE ;
+// `override observation NAME { ... }` in an extending protocol tightens an inherited observation.
+observationDeclaration : OVERRIDE? OBSERVATION name string? YESNO? LBRACE observationItem* RBRACE ;
 
 observationItem
     : LOINC LOINC_CODE                                    # loincItem
@@ -63,6 +65,7 @@ observationItem
     | MOLAR MASS quantity                                 # molarMassItem
     | REPORTED TO quantity                                # reportedToItem
     | OPTIONAL                                            # optionalItem
+    | REQUIRED                                            # requiredItem
     ;
 
 constantDeclaration : CONST name EQ expression ;
@@ -73,6 +76,10 @@ ruleDeclaration : OVERRIDE? action=(HOLD | DISCONTINUE) RULE name string? LBRACE
 
 ruleItem
     : WHEN expression                                     # conditionItem
+    | UNTIL expression                                    # untilItem
+    | PERSISTENT FOR quantity                             # persistentItem
+    | CORRECTED WHEN expression                           # correctedItem
+    | GROUP name (COMMA name)*                            # groupItem
     | citation                                            # ruleCitationItem
     ;
 
@@ -122,6 +129,7 @@ primary
     | WEIGHT                                                       # weightPrimary
     | DOSES kind=(GIVEN | HELD)                                    # dosesPrimary
     | TIME SINCE (LAST DOSE | FIRST DOSE | name)                    # timeSincePrimary
+    | AT LEAST NUMBER OF name                                      # atLeastPrimary
     | name                                                         # namePrimary
     ;
 
@@ -204,6 +212,15 @@ MORE_KW     : 'more' ;
 CONSERVATIVE : 'conservative' ;
 THAN        : 'than' ;
 CODE        : 'code' ;
+REQUIRED    : 'required' ;
+UNTIL       : 'until' ;
+PERSISTENT  : 'persistent' ;
+FOR         : 'for' ;
+CORRECTED   : 'corrected' ;
+GROUP       : 'group' ;
+LEAST       : 'least' ;
+OF          : 'of' ;
+SLOTS       : 'slots' ;
 YESNO       : 'yes/no' ;
 
 LBRACE : '{' ;

@@ -139,6 +139,29 @@ internal static class ParserInputs
         "protocol p\nversion 1.0\n",
     ];
 
+    /// <summary>The course constructs (issue 10): override observation, until, persistence, correction, groups, counts, slot caps.</summary>
+    public const string Course = """
+        regimen {
+          at most 6 dose slots per course
+        }
+        override observation creatinine {
+          loinc 2160-0
+          within 12 h
+          required
+        }
+        hold rule resolves {
+          when sbp < 90 mm[Hg]
+          until sbp >= 90 mm[Hg]
+          group relative, haemodynamic
+          group other
+        }
+        discontinue rule counted {
+          when at least 3 of relative
+          persistent for 2 h
+          corrected when sbp >= 90 mm[Hg]
+        }
+        """;
+
     public static IEnumerable<string> All =>
-        new[] { Header, Regimen, Observations, Rules, Scenarios, Expressions, Precedence }.Concat(Broken);
+        new[] { Header, Regimen, Observations, Rules, Scenarios, Expressions, Precedence, Course }.Concat(Broken);
 }

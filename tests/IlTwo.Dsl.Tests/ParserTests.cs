@@ -128,6 +128,32 @@ public sealed class ParserTests
     }
 
     [Fact]
+    public void Course_OverrideObservationClausesCountsAndSlotCaps()
+    {
+        var tree = ParseClean(ParserInputs.Course);
+        var d = tree.Root.Declarations;
+
+        var cap = Assert.IsType<MaxDosesItemSyntax>(Assert.Single(Assert.IsType<RegimenDeclarationSyntax>(d[0]).Items));
+        Assert.Equal((true, DoseLimitScope.Course, 6.0), (cap.CountsSlots, cap.Scope, cap.Count.Value));
+
+        var observation = Assert.IsType<ObservationDeclarationSyntax>(d[1]);
+        Assert.True(observation.IsOverride);
+        Assert.Equal("override", tree.Text.ToString(observation.KeywordSpan));
+        Assert.Collection(observation.Items, i => Assert.IsType<LoincItemSyntax>(i), i => Assert.IsType<WithinItemSyntax>(i), i => Assert.IsType<RequiredItemSyntax>(i));
+
+        var hold = Assert.IsType<RuleDeclarationSyntax>(d[2]);
+        Assert.Equal("(>= sbp 90mm[Hg])", ExpressionShape.Of(Assert.IsType<UntilClauseSyntax>(hold.Clauses[0]).Condition));
+        Assert.Equal(["relative", "haemodynamic"], Assert.IsType<GroupClauseSyntax>(hold.Clauses[1]).Groups.Select(g => g.Text));
+        Assert.Equal(["other"], Assert.IsType<GroupClauseSyntax>(hold.Clauses[2]).Groups.Select(g => g.Text));
+
+        var stop = Assert.IsType<RuleDeclarationSyntax>(d[3]);
+        var count = Assert.IsType<AtLeastExpressionSyntax>(Assert.Single(stop.Conditions));
+        Assert.Equal((3.0, "relative"), (count.Count.Value, count.Group.Text));
+        Assert.Equal(2.0, Assert.IsType<PersistenceClauseSyntax>(stop.Clauses[0]).Duration.Value);
+        Assert.Equal("(>= sbp 90mm[Hg])", ExpressionShape.Of(Assert.IsType<CorrectionClauseSyntax>(stop.Clauses[1]).Condition));
+    }
+
+    [Fact]
     public void Scenarios_FixturesAndEveryItem()
     {
         var tree = ParseClean(ParserInputs.Scenarios);

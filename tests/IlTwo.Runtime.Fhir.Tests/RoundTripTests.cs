@@ -29,7 +29,10 @@ public sealed class RoundTripTests
                 return Gen.Select(time, Gen.Bool, (t, flag) => RecordedObservation.YesNo(o.Name, t, flag));
             return Gen.Select(time, Gen.Double[0, 300], Gen.Int[0, 3], Gen.Bool, (t, v, codeChoice, alternative) =>
             {
-                var code = o.Codes.IsEmpty || codeChoice == 0 ? o.Name : o.Codes[codeChoice % o.Codes.Length];
+                // A body-weight code in FHIR is also the patient's weight (the latest one), which patient JSON keeps apart:
+                // such an observation arrives here under its name, and the patient's weight as a body weight (WithWrittenWeight).
+                var codes = o.Codes.Where(c => !IsBodyWeightCode(c)).ToArray();
+                var code = codes.Length == 0 || codeChoice == 0 ? o.Name : codes[codeChoice % codes.Length];
                 var value = Math.Round(v, 1);
                 return alternative && Alternatives.TryGetValue(o.Unit!, out var alt)
                     ? RecordedObservation.Numeric(code, t, Math.Round(value * alt.Factor, 3), alt.Unit)
@@ -56,6 +59,19 @@ public sealed class RoundTripTests
     /// </summary>
     private static PatientRecord Unsourced(PatientRecord record) => record with { Doses = [.. record.Doses.Select(d => d with { Source = null })] };
 
+    private static bool IsBodyWeightCode(string code) => code is FhirCodes.BodyWeight or FhirCodes.BodyWeightMeasured;
+
+    /// <summary>
+    /// The bundle writer sends the patient's weight as a body-weight Observation at <paramref name="at"/>; a protocol that
+    /// declares a body-weight observation (daily weights) reads that Observation too. The patient JSON gets the same value.
+    /// </summary>
+    private static PatientRecord WithWrittenWeight(PatientRecord record, ProtocolInfo protocol, DateTimeOffset at)
+    {
+        if (record.Weight is not { } weight || protocol.Observations.FirstOrDefault(o => o.Codes.Any(IsBodyWeightCode)) is not { } bodyWeight)
+            return record;
+        return record with { Observations = [RecordedObservation.Numeric(bodyWeight.Name, at, weight.Value, weight.Unit), .. record.Observations] };
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -67,7 +83,7 @@ public sealed class RoundTripTests
         var running = 0;
         Records(rules.Info).Sample(record =>
         {
-            var json = PatientJsonReader.Read(PatientJsonWriter.Write(record));
+            var json = PatientJsonReader.Read(PatientJsonWriter.Write(WithWrittenWeight(record, rules.Info, At.AddDays(-3))));
             var fhir = FhirBundleReader.Read(FhirBundleWriter.Write(record, rules.Info, At.AddDays(-3)), rules.Info, At);
             if (!json.Succeeded)
                 return false;

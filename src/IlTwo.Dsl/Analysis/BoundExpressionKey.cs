@@ -74,6 +74,16 @@ public static class BoundExpressionKey
                 Write(x.Right, b);
                 b.Append(')');
                 break;
+            case BoundAtLeast a:
+                // What a count reads is its members' conditions in the protocol it runs in.
+                b.Append("atleast(").Append(a.Count).Append(",[");
+                foreach (var member in a.Members.IsDefault ? [] : a.Members)
+                {
+                    Write(member, b);
+                    b.Append(';');
+                }
+                b.Append("])");
+                break;
             default:
                 b.Append('?').Append(expression.GetType().Name);
                 break;

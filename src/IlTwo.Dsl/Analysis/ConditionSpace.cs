@@ -114,8 +114,57 @@ public sealed class ConditionSpace
                 return Comparison(comparison, negated);
             case BoundErrorExpression:
                 return null;
+            case BoundAtLeast count when Expand(count) is { } expanded:
+                return Dnf(expanded, negated);
             default:
                 return Opaque(expression, negated);
+        }
+    }
+
+    /// <summary>
+    /// <c>at least N of GROUP</c> for known values: the disjunction, over every N members, of their conjunction (false for
+    /// a group with fewer than N members); null (opaque) when that is too many terms to write out.
+    /// </summary>
+    private static BoundExpression? Expand(BoundAtLeast count)
+    {
+        if (count.Members.IsDefault)
+            return null;
+        var members = count.Members;
+        if (count.Count > members.Length)
+            return new BoundFlagLiteral(false, null);
+        double combinations = 1;
+        for (var i = 0; i < count.Count; i++)
+            combinations = combinations * (members.Length - i) / (i + 1);
+        if (combinations > 64)
+            return null;
+        BoundExpression? result = null;
+        foreach (var subset in Subsets(members.Length, count.Count))
+        {
+            var conjunction = subset.Select(i => members[i]).Aggregate((l, r) => new BoundBinary(l, BinaryOperator.And, r, BoundType.YesNo, null));
+            result = result is null ? conjunction : new BoundBinary(result, BinaryOperator.Or, conjunction, BoundType.YesNo, null);
+        }
+        return result ?? new BoundFlagLiteral(true, null);
+    }
+
+    private static IEnumerable<int[]> Subsets(int n, int k)
+    {
+        if (k == 0)
+        {
+            yield return [];
+            yield break;
+        }
+        var indices = Enumerable.Range(0, k).ToArray();
+        while (true)
+        {
+            yield return [.. indices];
+            var i = k - 1;
+            while (i >= 0 && indices[i] == n - k + i)
+                i--;
+            if (i < 0)
+                yield break;
+            indices[i]++;
+            for (var j = i + 1; j < k; j++)
+                indices[j] = indices[j - 1] + 1;
         }
     }
 

@@ -23,6 +23,8 @@ internal static class ProtocolAnalyzer
         foreach (var rule in protocol.Rules)
         {
             Collect(rule.Condition, usedObservations, usedConstants);
+            foreach (var extra in new[] { rule.Until, rule.Correction }.OfType<BoundExpression>())
+                Collect(extra, usedObservations, usedConstants);
             if (rule.Condition is BoundErrorExpression)
                 CollectNames(rule, protocol, usedObservations, usedConstants);
         }
@@ -49,7 +51,8 @@ internal static class ProtocolAnalyzer
     /// </summary>
     private static void CollectNames(RuleSymbol rule, BoundProtocol protocol, HashSet<ObservationSymbol> observations, HashSet<ConstantSymbol> constants)
     {
-        foreach (var name in rule.Syntax.Conditions.SelectMany(c => c.DescendantsAndSelf()).OfType<NameSyntax>())
+        var clauses = rule.Syntax.Clauses.Where(c => c is UntilClauseSyntax or CorrectionClauseSyntax);
+        foreach (var name in rule.Syntax.Conditions.Cast<SyntaxNode>().Concat(clauses).SelectMany(c => c.DescendantsAndSelf()).OfType<NameSyntax>())
         {
             if (protocol.FindObservation(name.Text) is { } observation)
                 observations.Add(observation);

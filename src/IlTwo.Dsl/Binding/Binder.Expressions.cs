@@ -34,8 +34,18 @@ internal sealed partial class Binder
         NegateExpressionSyntax n => BindNegate(n),
         IsFlagExpressionSyntax i => BindIsFlag(i),
         BinaryExpressionSyntax b => BindBinary(b),
+        AtLeastExpressionSyntax a => BindAtLeast(a),
         _ => new BoundErrorExpression(syntax),
     };
+
+    /// <summary><c>at least N of GROUP</c>; whether the group has members is checked once every rule is bound.</summary>
+    private BoundExpression BindAtLeast(AtLeastExpressionSyntax syntax)
+    {
+        var count = Count(syntax.Count, "the number of rules");
+        if (count is null || syntax.Group.IsMissing)
+            return new BoundErrorExpression(syntax);
+        return new BoundAtLeast(count.Value, syntax.Group.Text, syntax);
+    }
 
     private BoundExpression BindQuantityLiteral(QuantitySyntax quantity, SyntaxNode syntax)
     {

@@ -62,6 +62,9 @@ internal sealed partial class Binder
                 case EventDeclarationSyntax e:
                     Declare(_events, e.Name, n => new EventSymbol(n, Location(e.Name), ProtocolId, e.Title?.Value, BindCodes(e.Codes)));
                     break;
+                case ObservationDeclarationSyntax { IsOverride: true } o:
+                    DeclareOverride(o);
+                    break;
                 case ObservationDeclarationSyntax o:
                     Declare(_observations, o.Name, n => new ObservationSymbol(n, Location(o.Name), ProtocolId) { Syntax = o });
                     break;
@@ -249,8 +252,46 @@ internal sealed partial class Binder
 
     // ------------------------------------------------------------ observations
 
+    /// <summary>
+    /// <c>override observation NAME</c>: a new symbol for the inherited observation, starting from the inherited
+    /// declaration; <see cref="BindObservation"/> then applies the override's items on top.
+    /// </summary>
+    private void DeclareOverride(ObservationDeclarationSyntax syntax)
+    {
+        var name = syntax.Name;
+        if (name.IsMissing)
+            return;
+        if (!_observations.TryGetValue(name.Text, out var inherited) || inherited.ProtocolId == ProtocolId)
+        {
+            var why = inherited is null ? "no inherited observation has this name" : "it is declared in this protocol, not inherited";
+            _diagnostics.Report(DiagnosticCatalog.OverrideWithoutInheritedObservation, name.Span,
+                $"'{name.Text}' overrides nothing: {why}{(inherited is null ? DidYouMean(name.Text, _observations.Values.Where(o => o.ProtocolId != ProtocolId).Select(o => o.Name)) : "")}");
+            return;
+        }
+        var symbol = new ObservationSymbol(name.Text, Location(name), ProtocolId)
+        {
+            Syntax = syntax,
+            Overrides = inherited,
+            Title = inherited.Title,
+            IsYesNo = inherited.IsYesNo,
+            Unit = inherited.Unit,
+            LoincCodes = inherited.LoincCodes,
+            RecencySeconds = inherited.RecencySeconds,
+            Range = inherited.Range,
+            MolarMass = inherited.MolarMass,
+            IsOptional = inherited.IsOptional,
+        };
+        _observations[name.Text] = symbol;
+        _occurrences.Add(new SymbolOccurrence(name.Span, symbol, true));
+    }
+
     private void BindObservation(ObservationSymbol symbol, ObservationDeclarationSyntax syntax)
     {
+        if (symbol.Overrides is { } inherited)
+        {
+            BindObservationOverride(symbol, inherited, syntax);
+            return;
+        }
         symbol.Title = syntax.Title?.Value;
         symbol.IsYesNo = syntax.IsYesNo;
         var seen = new HashSet<Type>();
@@ -286,6 +327,9 @@ internal sealed partial class Binder
                 case OptionalItemSyntax:
                     symbol.IsOptional = true;
                     break;
+                case RequiredItemSyntax required:
+                    _diagnostics.Report(DiagnosticCatalog.RequiredOutsideOverride, required.Span, "observations are required unless marked 'optional'; 'required' clears an inherited 'optional' in an 'override observation'");
+                    break;
             }
         }
 
@@ -305,6 +349,71 @@ internal sealed partial class Binder
             CheckLoinc(symbol, code, span);
     }
 
+    /// <summary>
+    /// The items of an <c>override observation</c> on top of the inherited declaration: LOINC codes are added; within,
+    /// range and molar mass replace; <c>optional</c> / <c>required</c> set or clear the inherited <c>optional</c>. The
+    /// unit (and yes/no) may be repeated but must equal the inherited one: inherited thresholds are written in it.
+    /// </summary>
+    private void BindObservationOverride(ObservationSymbol symbol, ObservationSymbol inherited, ObservationDeclarationSyntax syntax)
+    {
+        if (syntax.Title is { } title)
+            symbol.Title = title.Value;
+        if (syntax.IsYesNo != inherited.IsYesNo && (syntax.IsYesNo || syntax.Items.OfType<UnitItemSyntax>().Any()))
+        {
+            _diagnostics.Report(DiagnosticCatalog.OverrideChangesUnit, syntax.Name.Span,
+                $"'{symbol.Name}' is inherited as a {(inherited.IsYesNo ? "yes/no" : "numeric")} observation; an override cannot change that");
+        }
+        var seen = new HashSet<Type>();
+        var codes = symbol.LoincCodes.ToList();
+        var added = new List<(string Code, TextSpan Span)>();
+        foreach (var item in syntax.Items)
+        {
+            var kind = item is RequiredItemSyntax ? typeof(OptionalItemSyntax) : item.GetType();
+            if (item is not LoincItemSyntax && !seen.Add(kind))
+            {
+                _diagnostics.Report(DiagnosticCatalog.ObservationItemRepeated, item.Span, $"'{FirstWord(item)}' is given twice for '{symbol.Name}'");
+                continue;
+            }
+            switch (item)
+            {
+                case LoincItemSyntax loinc when loinc.Code.Length > 0:
+                    if (added.Any(c => c.Code == loinc.Code))
+                        _diagnostics.Report(DiagnosticCatalog.ObservationItemRepeated, loinc.CodeSpan, $"LOINC {loinc.Code} is listed twice");
+                    else
+                    {
+                        added.Add((loinc.Code, loinc.CodeSpan));
+                        if (!codes.Contains(loinc.Code))
+                            codes.Add(loinc.Code);
+                    }
+                    break;
+                case UnitItemSyntax { Unit: { } unit }:
+                    if (inherited.IsYesNo)
+                        _diagnostics.Report(DiagnosticCatalog.UnitOnYesNo, unit.Span, $"'{symbol.Name}' is a yes/no observation and has no unit");
+                    else if (ResolveUnit(unit) is { } resolved && inherited.Unit is { } old && resolved.Code != old.Code)
+                        _diagnostics.Report(DiagnosticCatalog.OverrideChangesUnit, unit.Span,
+                            $"'{symbol.Name}' is inherited in {old.Code}; an override keeps the unit the inherited thresholds are written in");
+                    break;
+                case WithinItemSyntax within:
+                    symbol.RecencySeconds = Duration(within.Window, "a recency window");
+                    break;
+                case MolarMassItemSyntax molar:
+                    symbol.MolarMass = MolarMass(molar.MolarMass);
+                    break;
+                case OptionalItemSyntax:
+                    symbol.IsOptional = true;
+                    break;
+                case RequiredItemSyntax:
+                    symbol.IsOptional = false;
+                    break;
+            }
+        }
+        foreach (var range in syntax.Items.OfType<RangeItemSyntax>().Take(1))
+            symbol.Range = BindRange(symbol, range);
+        symbol.LoincCodes = [.. codes];
+        foreach (var (code, span) in added)
+            CheckLoinc(symbol, code, span);
+    }
+
     private static string FirstWord(SyntaxNode node) => node switch
     {
         UnitItemSyntax => "unit",
@@ -313,6 +422,7 @@ internal sealed partial class Binder
         MolarMassItemSyntax => "molar mass",
         ReportedToItemSyntax => "reported to",
         OptionalItemSyntax => "optional",
+        RequiredItemSyntax => "required",
         _ => "item",
     };
 
@@ -570,8 +680,12 @@ internal sealed partial class Binder
                         break;
                     case MaxDosesItemSyntax m:
                         var count = Count(m.Count, "the most doses");
-                        if (count is not null)
-                            regimen = m.Scope == DoseLimitScope.Cycle ? regimen with { MaxDosesPerCycle = count } : regimen with { MaxDosesPerCourse = count };
+                        if (m.CountsSlots && m.Scope == DoseLimitScope.Cycle)
+                            _diagnostics.Report(DiagnosticCatalog.DoseSlotsPerCycle, m.Span, "dose slots are capped per course ('at most 6 dose slots per course'); a cycle cap counts doses given ('at most 14 doses per cycle')");
+                        else if (count is not null)
+                            regimen = m.Scope == DoseLimitScope.Cycle
+                                ? regimen with { MaxDosesPerCycle = count }
+                                : regimen with { MaxDosesPerCourse = count, CourseCapCountsSlots = m.CountsSlots };
                         break;
                     case FirstDoseWindowItemSyntax f:
                         var earliest = Duration(f.Earliest, "the first-dose window");
@@ -716,9 +830,138 @@ internal sealed partial class Binder
             BindRule(symbol);
         }
 
+        CheckGroups(effective);
+        ResolveCounts(effective);
         _protocol.Rules = [.. effective];
         _protocol.RemovedRules = removed.ToImmutable();
     }
+
+    /// <summary>
+    /// Gives every <c>at least N of GROUP</c> the member conditions of this (effective) protocol. An inherited rule that
+    /// counts is copied first: its members here (an extension may add or override some) are not its members in the base.
+    /// </summary>
+    private void ResolveCounts(List<RuleSymbol> effective)
+    {
+        var resolving = new HashSet<string>(StringComparer.Ordinal);
+        var done = new HashSet<string>(StringComparer.Ordinal);
+        BoundExpression Rewrite(BoundExpression expression) => expression switch
+        {
+            // A group without members is an error (CheckGroups) for this file's rules: leave the count unresolved.
+            BoundAtLeast a => effective.Any(r => r.Groups.Contains(a.Group)) ? a with { Members = [.. effective.Where(r => r.Groups.Contains(a.Group)).Select(Resolved)] } : a with { Members = default },
+            BoundBinary b => b with { Left = Rewrite(b.Left), Right = Rewrite(b.Right) },
+            BoundNot n => n with { Operand = Rewrite(n.Operand) },
+            BoundIsFlag f => f with { Operand = Rewrite(f.Operand) },
+            _ => expression,
+        };
+        BoundExpression Resolved(RuleSymbol member)
+        {
+            var index = effective.IndexOf(member);
+            if (!done.Contains(member.Name) && CountsIn(member.Condition).Any() && resolving.Add(member.Name))
+            {
+                // A cycle is reported by CheckGroups; the inner occurrence is left unresolved (no members).
+                Replace(index, Rewrite);
+                resolving.Remove(member.Name);
+                done.Add(member.Name);
+            }
+            return effective[index].Condition;
+        }
+        for (var i = 0; i < effective.Count; i++)
+        {
+            var rule = effective[i];
+            if (!done.Contains(rule.Name) && new[] { rule.Condition, rule.Until, rule.Correction }.OfType<BoundExpression>().Any(e => CountsIn(e).Any()) && resolving.Add(rule.Name))
+            {
+                Replace(i, Rewrite);
+                resolving.Remove(rule.Name);
+                done.Add(rule.Name);
+            }
+        }
+
+        void Replace(int index, Func<BoundExpression, BoundExpression> rewrite)
+        {
+            var rule = effective[index];
+            if (rule.ProtocolId != ProtocolId)
+            {
+                rule = new RuleSymbol(rule.Name, rule.Location, rule.ProtocolId, rule.Syntax)
+                {
+                    Condition = rule.Condition,
+                    Citations = rule.Citations,
+                    Overrides = rule.Overrides,
+                    Groups = rule.Groups,
+                    Until = rule.Until,
+                    PersistenceSeconds = rule.PersistenceSeconds,
+                    Correction = rule.Correction,
+                };
+                effective[index] = rule;
+            }
+            rule.Condition = rewrite(rule.Condition);
+            if (rule.Until is { } until)
+                rule.Until = rewrite(until);
+            if (rule.Correction is { } correction)
+                rule.Correction = rewrite(correction);
+        }
+    }
+
+    /// <summary>
+    /// <c>at least N of GROUP</c> in this file's rules: the group must have members among the effective rules, and a
+    /// rule may not count a group it belongs to, directly or through other counting rules (the count would read itself).
+    /// </summary>
+    private void CheckGroups(List<RuleSymbol> effective)
+    {
+        var groups = effective.SelectMany(r => r.Groups).ToHashSet(StringComparer.Ordinal);
+        foreach (var rule in effective.Where(r => r.ProtocolId == ProtocolId))
+        {
+            foreach (var count in new[] { rule.Condition, rule.Until, rule.Correction }.OfType<BoundExpression>().SelectMany(CountsIn))
+            {
+                if (count.Syntax is not AtLeastExpressionSyntax syntax)
+                    continue;
+                if (!groups.Contains(count.Group))
+                {
+                    _diagnostics.Report(DiagnosticCatalog.UnknownGroup, syntax.Group.Span,
+                        $"no rule belongs to group '{count.Group}' (write 'group {count.Group}' in the rules it counts){DidYouMean(count.Group, groups)}");
+                }
+            }
+            if (ReachesItself(rule, effective))
+            {
+                var at = CountsIn(rule.Condition).Select(c => c.Syntax).OfType<AtLeastExpressionSyntax>().FirstOrDefault();
+                _diagnostics.Report(DiagnosticCatalog.CountsOwnGroup, at?.Span ?? rule.Location.Span,
+                    $"rule '{rule.Name}' counts a group it belongs to{(rule.Groups.Any(g => CountsIn(rule.Condition).Any(c => c.Group == g)) ? "" : " through other counting rules")}; a count rule cannot be one of the rules it counts");
+            }
+        }
+    }
+
+    /// <summary>Whether counting the groups in <paramref name="rule"/>'s condition can come back to it.</summary>
+    internal static bool ReachesItself(RuleSymbol rule, IReadOnlyList<RuleSymbol> rules)
+    {
+        var visited = new HashSet<RuleSymbol>();
+        var stack = new Stack<RuleSymbol>();
+        stack.Push(rule);
+        while (stack.Count > 0)
+        {
+            var current = stack.Pop();
+            foreach (var count in CountsIn(current.Condition))
+            {
+                foreach (var member in rules.Where(r => r.Groups.Contains(count.Group)))
+                {
+                    if (ReferenceEquals(member, rule))
+                        return true;
+                    if (visited.Add(member))
+                        stack.Push(member);
+                }
+            }
+        }
+        return false;
+    }
+
+    internal static IEnumerable<BoundAtLeast> CountsIn(BoundExpression expression) => expression switch
+    {
+        BoundAtLeast a => [a],
+        BoundBinary b => CountsIn(b.Left).Concat(CountsIn(b.Right)),
+        BoundNot n => CountsIn(n.Operand),
+        BoundNegate n => CountsIn(n.Operand),
+        BoundIsFlag f => CountsIn(f.Operand),
+        BoundConstantReference { Constant.Value: { } v } => CountsIn(v),
+        _ => [],
+    };
 
     private void BindRule(RuleSymbol rule)
     {
@@ -734,7 +977,58 @@ internal sealed partial class Binder
             rule.Condition = BindCondition(syntax.Conditions[0]);
         }
         rule.Citations = [.. syntax.Citations.Select(BindCitation)];
+        BindClauses(rule);
     }
+
+    private void BindClauses(RuleSymbol rule)
+    {
+        var seen = new HashSet<Type>();
+        var groups = ImmutableArray.CreateBuilder<string>();
+        foreach (var clause in rule.Syntax.Clauses)
+        {
+            if (clause is not GroupClauseSyntax && !seen.Add(clause.GetType()))
+            {
+                _diagnostics.Report(DiagnosticCatalog.RuleClauseRepeated, clause.KeywordSpan, $"a rule has one '{ClauseWord(clause)}'");
+                continue;
+            }
+            switch (clause)
+            {
+                case UntilClauseSyntax until:
+                    if (rule.Action == IlTwo.Dsl.Syntax.RuleAction.Discontinue)
+                    {
+                        _diagnostics.Report(DiagnosticCatalog.ClauseOnWrongRule, until.KeywordSpan,
+                            "a discontinue rule stops IL-2 for the course and nothing resolves it; 'until' belongs to hold rules");
+                        break;
+                    }
+                    rule.Until = BindCondition(until.Condition);
+                    break;
+                case PersistenceClauseSyntax persistent:
+                    rule.PersistenceSeconds = Duration(persistent.Duration, "a persistence window");
+                    break;
+                case CorrectionClauseSyntax corrected:
+                    rule.Correction = BindCondition(corrected.Condition);
+                    break;
+                case GroupClauseSyntax group:
+                    foreach (var name in group.Groups.Where(n => !n.IsMissing))
+                    {
+                        if (groups.Contains(name.Text))
+                            _diagnostics.Report(DiagnosticCatalog.RuleClauseRepeated, name.Span, $"the rule is already in group '{name.Text}'");
+                        else
+                            groups.Add(name.Text);
+                    }
+                    break;
+            }
+        }
+        rule.Groups = groups.ToImmutable();
+    }
+
+    private static string ClauseWord(RuleClauseSyntax clause) => clause switch
+    {
+        UntilClauseSyntax => "until",
+        PersistenceClauseSyntax => "persistent for",
+        CorrectionClauseSyntax => "corrected when",
+        _ => "group",
+    };
 
     private BoundExpression BindCondition(ExpressionSyntax syntax)
     {

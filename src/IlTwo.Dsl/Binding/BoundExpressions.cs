@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using IlTwo.Dsl.Syntax;
 using IlTwo.Runtime.Protocols;
 
@@ -46,6 +47,20 @@ public sealed record BoundNegate(BoundExpression Operand, SyntaxNode? Syntax) : 
 
 /// <summary><c>x is yes</c> / <c>x is not no</c>: true when the flag equals <see cref="Expected"/>.</summary>
 public sealed record BoundIsFlag(BoundExpression Operand, bool Expected, SyntaxNode? Syntax) : BoundExpression(BoundType.YesNo, Syntax);
+
+/// <summary>
+/// <c>at least 3 of relative</c>: how many rules of the group have a true <c>when</c> at this assessment, three-valued
+/// (true when at least <see cref="Count"/> are true, false when true + unknown &lt; Count, else unknown). The members are
+/// the effective protocol's rules listing the group (so an extension's rules count too).
+/// </summary>
+public sealed record BoundAtLeast(int Count, string Group, SyntaxNode? Syntax) : BoundExpression(BoundType.YesNo, Syntax)
+{
+    /// <summary>
+    /// The <c>when</c> of each member rule of the effective protocol, in rule order (resolved once every rule is bound);
+    /// default (unresolved) only where the binder reported an error (a count that reads itself).
+    /// </summary>
+    public ImmutableArray<BoundExpression> Members { get; init; }
+}
 
 /// <summary>Stands for an expression that failed to bind; its error is already reported.</summary>
 public sealed record BoundErrorExpression(SyntaxNode? Syntax) : BoundExpression(BoundType.Error, Syntax);

@@ -88,6 +88,20 @@ public sealed class ObservationSymbol(string name, SymbolLocation location, stri
 
     public ObservationDeclarationSyntax? Syntax { get; internal set; }
 
+    /// <summary>The inherited observation this <c>override observation</c> tightens, if it is one.</summary>
+    public ObservationSymbol? Overrides { get; internal set; }
+
+    /// <summary>The observation as first declared, up the override chain: an override and what it overrides are one observation.</summary>
+    public ObservationSymbol Root => Overrides?.Root ?? this;
+
+    /// <summary>
+    /// An override and the observation it overrides are the same observation (inherited rules read the base's symbol,
+    /// the protocol lists the override): equal, so every lookup by symbol finds the effective declaration.
+    /// </summary>
+    public override bool Equals(object? obj) => obj is ObservationSymbol other && ReferenceEquals(Root, other.Root);
+
+    public override int GetHashCode() => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(Root);
+
     public BoundType Type => IsYesNo ? BoundType.YesNo : Unit is null ? BoundType.Error : new QuantityType(Unit.Dimension);
 }
 
@@ -120,6 +134,18 @@ public sealed class RuleSymbol(string name, SymbolLocation location, string prot
 
     /// <summary>The inherited rule this one overrides, if it is an override.</summary>
     public RuleSymbol? Overrides { get; internal set; }
+
+    /// <summary>The groups the rule belongs to (<c>group relative</c>), for <c>at least N of GROUP</c>.</summary>
+    public ImmutableArray<string> Groups { get; internal set; } = [];
+
+    /// <summary><c>until C</c> (hold rules): once the rule has held, doses stay held until C is true on later values.</summary>
+    public BoundExpression? Until { get; internal set; }
+
+    /// <summary><c>persistent for D</c>, in seconds: the condition must hold at every charted value of its inputs in D.</summary>
+    public double? PersistenceSeconds { get; internal set; }
+
+    /// <summary><c>corrected when C</c>: the rule acts only when C is true; otherwise it holds with "reassess".</summary>
+    public BoundExpression? Correction { get; internal set; }
 }
 
 public sealed class FixtureSymbol(string name, SymbolLocation location, string protocolId, FixtureDeclarationSyntax syntax) : Symbol(name, location, protocolId)
@@ -145,6 +171,9 @@ public sealed record BoundRegimen
     public double? MaxIntervalSeconds { get; init; }
     public int? MaxDosesPerCycle { get; init; }
     public int? MaxDosesPerCourse { get; init; }
+
+    /// <summary>The course cap counts dose slots (given and held) rather than doses given.</summary>
+    public bool CourseCapCountsSlots { get; init; }
     public BoundFirstDoseWindow? FirstDose { get; init; }
     public ImmutableArray<BoundCitation> Citations { get; init; } = [];
 }

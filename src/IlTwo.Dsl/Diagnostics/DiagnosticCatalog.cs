@@ -52,6 +52,13 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor UndefinedFixture = new("IL0123", Error, "Undeclared fixture");
     public static readonly DiagnosticDescriptor InvalidClaim = new("IL0124", Error, "Claim names no protocol it can be checked against");
     public static readonly DiagnosticDescriptor InvalidCode = new("IL0126", Error, "Invalid code");
+    public static readonly DiagnosticDescriptor UnknownGroup = new("IL0127", Error, "Unknown rule group");
+    public static readonly DiagnosticDescriptor CountsOwnGroup = new("IL0128", Error, "Rule counts a group it belongs to");
+    public static readonly DiagnosticDescriptor ClauseOnWrongRule = new("IL0129", Error, "Clause does not fit this kind of rule");
+    public static readonly DiagnosticDescriptor RuleClauseRepeated = new("IL0130", Error, "Rule clause given twice");
+    public static readonly DiagnosticDescriptor OverrideWithoutInheritedObservation = new("IL0131", Error, "Override of an observation that is not inherited");
+    public static readonly DiagnosticDescriptor RequiredOutsideOverride = new("IL0132", Error, "Required outside an observation override");
+    public static readonly DiagnosticDescriptor DoseSlotsPerCycle = new("IL0133", Error, "Dose slots can only be capped per course");
 
     // Types and units
     public static readonly DiagnosticDescriptor UnknownUnit = new("IL0201", Error, "Unknown unit");
@@ -67,6 +74,7 @@ public static class DiagnosticCatalog
     public static readonly DiagnosticDescriptor InvalidRange = new("IL0211", Error, "Invalid range");
     public static readonly DiagnosticDescriptor ExpectedCount = new("IL0212", Error, "Expected a whole number");
     public static readonly DiagnosticDescriptor UnitOnYesNo = new("IL0213", Error, "Unit on a yes/no observation");
+    public static readonly DiagnosticDescriptor OverrideChangesUnit = new("IL0214", Error, "Observation override changes the unit or kind");
 
     // Types and units: how values are read (IL0220-IL0229)
     public static readonly DiagnosticDescriptor InvalidReportingPrecision = new("IL0220", Error, "Invalid reporting precision");

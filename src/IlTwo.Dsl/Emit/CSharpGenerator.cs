@@ -32,6 +32,7 @@ public static class CSharpGenerator
         var events = protocol.Events.Select((e, i) => (e, i)).ToDictionary(p => p.e, p => p.i);
         var lineFile = Path.GetFileName(compilation.Text.Path) is { Length: > 0 } name ? name : "protocol.il2";
         var emitter = new ExpressionEmitter(observations, events);
+        var slots = ConditionSlots.For(protocol);
 
         var statements = new List<StatementSyntax>();
         for (var i = 0; i < protocol.Rules.Length; i++)
@@ -48,6 +49,29 @@ public static class CSharpGenerator
             var file = Path.GetFileName(source.Path) is { Length: > 0 } f ? f : lineFile;
             statement = statement.WithLeadingTrivia(Trivia(LineDirectiveTrivia(SyntaxFactory.Literal(line), LineFileName(file), true)));
             statements.Add(statement);
+        }
+        // The extra conditions (until, corrected when) after the rules, each only when the caller's span has its slot.
+        for (var i = 0; i < protocol.Rules.Length; i++)
+        {
+            var rule = protocol.Rules[i];
+            foreach (var (condition, slot) in new[] { (rule.Until, slots.Until.GetValueOrDefault(i, -1)), (rule.Correction, slots.Correction.GetValueOrDefault(i, -1)) })
+            {
+                if (condition is null || slot < 0)
+                    continue;
+                var assign = ExpressionStatement(AssignmentExpression(
+                    SyntaxKind.SimpleAssignmentExpression,
+                    ElementAccessExpression(IdentifierName(ResultsParameter)).WithArgumentList(BracketedArgumentList(SingletonSeparatedList(Argument(Literal(slot))))),
+                    emitter.Truth(condition)));
+                StatementSyntax guarded = IfStatement(
+                    BinaryExpression(SyntaxKind.GreaterThanExpression,
+                        MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, IdentifierName(ResultsParameter), IdentifierName("Length")),
+                        Literal(slot)),
+                    assign);
+                var source = rule.Location.Source;
+                var line = source.GetLinePosition(condition.Syntax?.Span.Start ?? rule.Location.Span.Start).Line + 1;
+                var file = Path.GetFileName(source.Path) is { Length: > 0 } f ? f : lineFile;
+                statements.Add(guarded.WithLeadingTrivia(Trivia(LineDirectiveTrivia(SyntaxFactory.Literal(line), SyntaxFactory.Literal(file), true))));
+            }
         }
         // Every patient value is read once, into a local, before the rules: the snapshot's window scans are not free,
         // and several rules read the same value (measured against a hand-written equivalent in bench/).
@@ -149,6 +173,9 @@ public static class CSharpGenerator
     /// <summary>Emits bound expressions as C#: numbers as doubles in canonical units (NaN = unknown), conditions as Truth.</summary>
     private sealed class ExpressionEmitter(Dictionary<ObservationSymbol, int> observations, Dictionary<EventSymbol, int> events)
     {
+        /// <summary>Guards <c>at least N of GROUP</c> against a cycle of counting rules (the binder reports one as an error).</summary>
+        private readonly HashSet<string> _counting = new(StringComparer.Ordinal);
+
         private const string LogicType = "IlTwo.Runtime.Evaluation.Logic";
 
         private readonly Dictionary<string, (string Name, ExpressionSyntax Read)> _inputs = new(StringComparer.Ordinal);
@@ -174,8 +201,25 @@ public static class CSharpGenerator
             BoundNot n => Call("Not", Truth(n.Operand)),
             BoundIsFlag f => Call("Is", Number(f.Operand), LiteralExpression(f.Expected ? SyntaxKind.TrueLiteralExpression : SyntaxKind.FalseLiteralExpression)),
             BoundConstantReference c when c.Constant.Value is { } v => Truth(v),
+            BoundAtLeast a => AtLeast(a),
             _ => Call("ToTruth", Number(expression)),
         };
+
+        /// <summary><c>Logic.AtLeast(n, member conditions...)</c>: the members' <c>when</c>s are evaluated inline.</summary>
+        private ExpressionSyntax AtLeast(BoundAtLeast a)
+        {
+            if (!_counting.Add(a.Group))
+                throw new InvalidOperationException($"group '{a.Group}' is counted through itself: the binder should have reported it");
+            try
+            {
+                var members = (a.Members.IsDefault ? [] : a.Members).Select(Truth).ToArray();
+                return Call("AtLeast", [Literal(a.Count), .. members]);
+            }
+            finally
+            {
+                _counting.Remove(a.Group);
+            }
+        }
 
         public ExpressionSyntax Number(BoundExpression expression) => expression switch
         {

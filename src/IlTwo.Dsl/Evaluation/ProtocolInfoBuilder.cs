@@ -21,6 +21,7 @@ public static class ProtocolInfoBuilder
         var protocol = compilation.Protocol;
         var observationIndex = protocol.Observations.Select((o, i) => (o, i)).ToDictionary(p => p.o, p => p.i);
         var eventIndex = protocol.Events.Select((e, i) => (e, i)).ToDictionary(p => p.e, p => p.i);
+        var slots = ConditionSlots.For(protocol);
 
         return new ProtocolInfo
         {
@@ -58,8 +59,17 @@ public static class ProtocolInfoBuilder
                 Condition = BoundExpressionPrinter.Print(r.Condition),
                 DefinedIn = r.ProtocolId,
                 Citations = [.. r.Citations.Select(Citation)],
-                Inputs = Inputs(r.Condition, observationIndex, eventIndex),
+                Inputs = Inputs(r.Condition, protocol, observationIndex, eventIndex),
+                Groups = r.Groups,
+                Until = r.Until is { } until && slots.Until.TryGetValue(i, out var untilSlot)
+                    ? new ExtraConditionInfo(untilSlot, BoundExpressionPrinter.Print(until)) { Inputs = Inputs(until, protocol, observationIndex, eventIndex) }
+                    : null,
+                PersistenceSeconds = r.PersistenceSeconds,
+                Correction = r.Correction is { } correction && slots.Correction.TryGetValue(i, out var correctionSlot)
+                    ? new ExtraConditionInfo(correctionSlot, BoundExpressionPrinter.Print(correction)) { Inputs = Inputs(correction, protocol, observationIndex, eventIndex) }
+                    : null,
             })],
+            ConditionSlots = slots.Count,
         };
     }
 
@@ -74,6 +84,7 @@ public static class ProtocolInfoBuilder
         MaxIntervalSeconds = regimen.MaxIntervalSeconds,
         MaxDosesPerCycle = regimen.MaxDosesPerCycle,
         MaxDosesPerCourse = regimen.MaxDosesPerCourse,
+        CourseCap = regimen.CourseCapCountsSlots ? CourseCapKind.DoseSlots : CourseCapKind.DosesGiven,
         FirstDose = regimen.FirstDose is { } window && eventIndex.TryGetValue(window.Event, out var index)
             ? new FirstDoseWindowInfo(window.EarliestSeconds, window.LatestSeconds, index, window.Event.Name)
             : null,
@@ -84,8 +95,9 @@ public static class ProtocolInfoBuilder
         new(citation.Reference?.Name, citation.Locator, citation.Unverified, citation.Note);
 
     /// <summary>The distinct patient values a condition reads, in the order they appear.</summary>
-    private static ImmutableArray<RuleInputInfo> Inputs(BoundExpression condition, Dictionary<ObservationSymbol, int> observations, Dictionary<EventSymbol, int> events)
+    private static ImmutableArray<RuleInputInfo> Inputs(BoundExpression condition, BoundProtocol protocol, Dictionary<ObservationSymbol, int> observations, Dictionary<EventSymbol, int> events)
     {
+        var depth = 0;
         var inputs = new List<RuleInputInfo>();
         static bool Same(RuleInputInfo a, RuleInputInfo b) =>
             a.Kind == b.Kind && a.Index == b.Index && a.Aggregate == b.Aggregate && a.WindowSeconds == b.WindowSeconds;
@@ -146,6 +158,15 @@ public static class ProtocolInfoBuilder
                 case BoundIsFlag f:
                     Walk(f.Operand);
                     break;
+                case BoundAtLeast a:
+                    // A count reads what its member rules read.
+                    if (depth++ < 16 && !a.Members.IsDefault)
+                    {
+                        foreach (var member in a.Members)
+                            Walk(member);
+                    }
+                    depth--;
+                    break;
             }
         }
 
@@ -183,4 +204,46 @@ public static class ProtocolInfoBuilder
         Walk(condition);
         return [.. inputs];
     }
+}
+
+/// <summary>
+/// Where a protocol's extra conditions go in the results of <see cref="ProtocolRules.EvaluateRules"/>: after one slot
+/// per rule, each rule's <c>until</c> then its <c>corrected when</c>, in rule order. Shared by the info, the emitter
+/// and the interpreter so the three agree.
+/// </summary>
+public sealed class ConditionSlots
+{
+    private ConditionSlots(Dictionary<int, int> until, Dictionary<int, int> correction, int count)
+    {
+        Until = until;
+        Correction = correction;
+        Count = count;
+    }
+
+    /// <summary>Rule index → slot of its <c>until</c> condition.</summary>
+    public IReadOnlyDictionary<int, int> Until { get; }
+
+    /// <summary>Rule index → slot of its <c>corrected when</c> condition.</summary>
+    public IReadOnlyDictionary<int, int> Correction { get; }
+
+    public int Count { get; }
+
+    public static ConditionSlots For(BoundProtocol protocol)
+    {
+        var until = new Dictionary<int, int>();
+        var correction = new Dictionary<int, int>();
+        var next = protocol.Rules.Length;
+        for (var i = 0; i < protocol.Rules.Length; i++)
+        {
+            if (protocol.Rules[i].Until is not null)
+                until[i] = next++;
+            if (protocol.Rules[i].Correction is not null)
+                correction[i] = next++;
+        }
+        return new ConditionSlots(until, correction, next);
+    }
+
+    /// <summary>The rules of the effective protocol in <paramref name="group"/>, in rule order.</summary>
+    public static IEnumerable<RuleSymbol> Members(BoundProtocol protocol, string group) =>
+        protocol.Rules.Where(r => r.Groups.Contains(group));
 }

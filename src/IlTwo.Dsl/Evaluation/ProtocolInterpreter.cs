@@ -14,6 +14,8 @@ namespace IlTwo.Dsl.Evaluation;
 public sealed class ProtocolInterpreter : ProtocolRules
 {
     private readonly BoundExpression[] _conditions;
+    private readonly (int Slot, BoundExpression Condition)[] _extra;
+
     private readonly Dictionary<ObservationSymbol, int> _observations;
     private readonly Dictionary<EventSymbol, int> _events;
 
@@ -22,6 +24,9 @@ public sealed class ProtocolInterpreter : ProtocolRules
         Info = ProtocolInfoBuilder.Build(compilation);
         var protocol = compilation.Protocol;
         _conditions = [.. protocol.Rules.Select(r => r.Condition)];
+        var slots = ConditionSlots.For(protocol);
+        _extra = [.. slots.Until.Select(p => (p.Value, protocol.Rules[p.Key].Until!)).Concat(slots.Correction.Select(p => (p.Value, protocol.Rules[p.Key].Correction!))).OrderBy(p => p.Item1)];
+
         _observations = protocol.Observations.Select((o, i) => (o, i)).ToDictionary(p => p.o, p => p.i);
         _events = protocol.Events.Select((e, i) => (e, i)).ToDictionary(p => p.e, p => p.i);
     }
@@ -32,6 +37,11 @@ public sealed class ProtocolInterpreter : ProtocolRules
     {
         for (var i = 0; i < _conditions.Length; i++)
             results[i] = Logic.ToTruth(Evaluate(_conditions[i], snapshot));
+        foreach (var (slot, condition) in _extra)
+        {
+            if (slot < results.Length)
+                results[slot] = Logic.ToTruth(Evaluate(condition, snapshot));
+        }
     }
 
     /// <summary>The truth of any bound condition of this protocol (used by coverage).</summary>
@@ -58,8 +68,33 @@ public sealed class ProtocolInterpreter : ProtocolRules
         BoundNegate n => -Evaluate(n.Operand, s),
         BoundIsFlag f => Logic.FromTruth(Logic.Is(Evaluate(f.Operand, s), f.Expected)),
         BoundBinary b => Binary(b, s),
+        BoundAtLeast a => AtLeast(a, s),
         _ => double.NaN,
     };
+
+    /// <summary>Per thread (the interpreter is shared): guards a cycle of counting rules the binder has reported.</summary>
+    [ThreadStatic]
+    private static int _countDepth;
+
+    /// <summary>How many members of the group are true (three-valued, as <see cref="Logic.AtLeast"/>); unknown for an unknown group or a cycle.</summary>
+    private double AtLeast(BoundAtLeast a, PatientSnapshot s)
+    {
+        if (_countDepth > 64)
+            return double.NaN;
+        var members = a.Members.IsDefault ? [] : a.Members;
+        var truths = new Truth[members.Length];
+        _countDepth++;
+        try
+        {
+            for (var i = 0; i < members.Length; i++)
+                truths[i] = Logic.ToTruth(Evaluate(members[i], s));
+        }
+        finally
+        {
+            _countDepth--;
+        }
+        return Logic.FromTruth(Logic.AtLeast(a.Count, truths));
+    }
 
     private double Aggregate(BoundAggregate a, PatientSnapshot s)
     {

@@ -34,6 +34,9 @@ public sealed record CoverageReport(ImmutableArray<RuleSymbol> RulesNeverFired, 
         {
             var record = ScenarioRunner.ToRecord(scenario, ScenarioRunner.Now);
             var snapshot = PatientSnapshot.Create(interpreter.Info, record, ScenarioRunner.Now).Snapshot;
+            // A rule the course layer puts in the decision (a stop at an earlier slot, an unresolved hold) fired too.
+            foreach (var rule in ProtocolEvaluator.Evaluate(interpreter, record, ScenarioRunner.Now).Rules)
+                fired.Add(rule.Id);
             foreach (var rule in ownRules)
             {
                 foreach (var comparison in Comparisons(rule.Condition))

@@ -124,7 +124,7 @@ internal sealed class LayoutBuilder
                 CloseBlock(d);
                 break;
             case ObservationDeclarationSyntax d:
-                var observation = Start("observation ").Append(d.Name.Text).Quoted(d.Title);
+                var observation = Start(d.IsOverride ? "override observation " : "observation ").Append(d.Name.Text).Quoted(d.Title);
                 if (d.IsYesNo)
                     observation.Append(" yes/no");
                 OpenBlock(observation.Done(), d, blank);
@@ -188,25 +188,31 @@ internal sealed class LayoutBuilder
             .Done();
         OpenBlock(header, d, blank);
 
-        // Conditions and citations may interleave: merge the two source-ordered lists.
-        int c = 0, k = 0;
-        while (c < d.Conditions.Length || k < d.Citations.Length)
+        // Conditions, clauses and citations may interleave: lay them out in source order.
+        var items = new List<(int Start, int End, string Text)>();
+        foreach (var condition in d.Conditions)
         {
-            if (k >= d.Citations.Length || (c < d.Conditions.Length && d.Conditions[c].Span.Start < d.Citations[k].Span.Start))
-            {
-                var condition = d.Conditions[c++];
-                var when = PreviousSignificant(FirstTokenAtOrAfter(condition.Span.Start));
-                var start = when >= 0 ? _tokens[when].Span.Start : condition.Span.Start;
-                Item(Start("when ").Append(ExpressionPrinter.Print(condition)).Done(), start, condition.Span.End);
-            }
-            else
-            {
-                var citation = d.Citations[k++];
-                Item(Citation(citation), citation.Span.Start, citation.Span.End);
-            }
+            var when = PreviousSignificant(FirstTokenAtOrAfter(condition.Span.Start));
+            var start = when >= 0 ? _tokens[when].Span.Start : condition.Span.Start;
+            items.Add((start, condition.Span.End, Start("when ").Append(ExpressionPrinter.Print(condition)).Done()));
         }
+        foreach (var citation in d.Citations)
+            items.Add((citation.Span.Start, citation.Span.End, Citation(citation)));
+        foreach (var clause in d.Clauses)
+            items.Add((clause.Span.Start, clause.Span.End, Clause(clause)));
+        foreach (var (start, end, text) in items.OrderBy(i => i.Start))
+            Item(text, start, end);
         CloseBlock(d);
     }
+
+    private string Clause(RuleClauseSyntax clause) => clause switch
+    {
+        UntilClauseSyntax u => Text("until ", ExpressionPrinter.Print(u.Condition)),
+        PersistenceClauseSyntax p => Text("persistent for ", ExpressionPrinter.Print(p.Duration)),
+        CorrectionClauseSyntax c => Text("corrected when ", ExpressionPrinter.Print(c.Condition)),
+        GroupClauseSyntax g => Text("group ", string.Join(", ", g.Groups.Select(n => n.Text))),
+        _ => throw new InvalidOperationException($"the formatter does not know {clause.GetType().Name}"),
+    };
 
     // ------------------------------------------------------------ items
 
@@ -218,7 +224,7 @@ internal sealed class LayoutBuilder
         IntervalItemSyntax i => i.Longest is null
             ? Text("every ", ExpressionPrinter.Print(i.Shortest))
             : Start("every ").Append(ExpressionPrinter.Print(i.Shortest)).Append(" to ").Append(ExpressionPrinter.Print(i.Longest)).Done(),
-        MaxDosesItemSyntax i => Start("at most ").Append(i.Count.NumberText).Append(i.Scope == DoseLimitScope.Cycle ? " doses per cycle" : " doses per course").Done(),
+        MaxDosesItemSyntax i => Start("at most ").Append(i.Count.NumberText).Append(i.CountsSlots ? " dose slots" : " doses").Append(i.Scope == DoseLimitScope.Cycle ? " per cycle" : " per course").Done(),
         FirstDoseWindowItemSyntax i => Start("first dose ").Append(ExpressionPrinter.Print(i.Earliest)).Append(" to ").Append(ExpressionPrinter.Print(i.Latest))
             .Append(" after ").Append(i.Event.Text).Done(),
         RegimenCitationItemSyntax i => Citation(i.Citation),
@@ -234,6 +240,7 @@ internal sealed class LayoutBuilder
         MolarMassItemSyntax i => Text("molar mass ", ExpressionPrinter.Print(i.MolarMass)),
         ReportedToItemSyntax i => Text("reported to ", ExpressionPrinter.Print(i.Precision)),
         OptionalItemSyntax => "optional",
+        RequiredItemSyntax => "required",
         _ => throw new InvalidOperationException($"the formatter does not know {item.GetType().Name}"),
     };
 

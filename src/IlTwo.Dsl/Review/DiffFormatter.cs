@@ -97,6 +97,7 @@ public static class DiffFormatter
         ChangeArea.Observation => "Observations (what is measured, how recent)",
         ChangeArea.Rule => "Hold and stop criteria",
         ChangeArea.Reference => "References",
+        ChangeArea.Course => "Criteria over the course (until resolved, persistence, correction, groups)",
         _ => "Test scenarios",
     };
 

@@ -22,6 +22,7 @@ public static class ProtocolComparer
         Observations(old.Protocol, @new.Protocol, changes);
         var region = analysis.CompareProtocols();
         Rules(old.Protocol, @new.Protocol, analysis, region, changes);
+        CourseClauses(old.Protocol, @new.Protocol, changes);
         References(old.Protocol, @new.Protocol, changes);
         Scenarios(old.Protocol, @new.Protocol, changes);
 
@@ -110,6 +111,13 @@ public static class ProtocolComparer
         }
         Limit("most doses per cycle", old.MaxDosesPerCycle, @new.MaxDosesPerCycle, changes);
         Limit("most doses per course", old.MaxDosesPerCourse, @new.MaxDosesPerCourse, changes);
+        if (old.MaxDosesPerCourse is not null && @new.MaxDosesPerCourse is not null && old.CourseCapCountsSlots != @new.CourseCapCountsSlots)
+        {
+            static string What(bool slots) => slots ? "dose slots (given and held)" : "doses given";
+            Add("course cap counts", What(old.CourseCapCountsSlots), What(@new.CourseCapCountsSlots),
+                @new.CourseCapCountsSlots ? SafetyVerdict.MoreConservative : SafetyVerdict.LessConservative,
+                @new.CourseCapCountsSlots ? "held slots now count toward the cap: the course ends sooner" : "held slots no longer count toward the cap: more doses may be given");
+        }
         if (!Equals(Window(old.FirstDose), Window(@new.FirstDose)))
         {
             var (verdict, reason) = (old.FirstDose, @new.FirstDose) switch
@@ -270,7 +278,7 @@ public static class ProtocolComparer
         }
 
         var noneNew = analysis.NoneOf(SafetyAnalysis.Holding(@new));
-        var noneStopNew = analysis.NoneOf(SafetyAnalysis.Stopping(@new));
+        var noneStopNew = analysis.NoneOf(SafetyAnalysis.SurelyStopping(@new, old));
         foreach (var (a, b, renamed) in pairs)
         {
             var details = RuleDetails(a, b, renamed);
@@ -406,6 +414,79 @@ public static class ProtocolComparer
                 : $"no longer {(a.Action == RuleAction.Discontinue ? "stops IL-2 or holds" : "holds")} in some situations it did");
         return (SafetyVerdict.CannotTell, "mixed: fires in some new situations and no longer in some old ones");
     }
+
+    // ------------------------------------------------------------ course clauses
+
+    /// <summary>
+    /// The clauses that make a rule act over the course, for rules in both versions. The region analysis sees one
+    /// patient state; these are judged here, and feed the overall verdict (and so the <c>claim</c> check).
+    /// </summary>
+    private static void CourseClauses(BoundProtocol old, BoundProtocol @new, List<ProtocolChange> changes)
+    {
+        static string? Text(BoundExpression? e) => e is null ? null : ConditionText.Render(e);
+        foreach (var a in old.Rules)
+        {
+            if (@new.FindRule(a.Name) is not { } b)
+                continue;
+            var items = new List<(ChangeDetail Detail, SafetyVerdict Verdict, string Reason)>();
+            var stops = a.Action == RuleAction.Discontinue && b.Action == RuleAction.Discontinue;
+            if (Text(a.Until) != Text(b.Until) || (a.Until is not null && b.Until is not null && BoundExpressionKey.Of(a.Until) != BoundExpressionKey.Of(b.Until)))
+            {
+                items.Add((new("until", Text(a.Until), Text(b.Until)), (a.Until, b.Until) switch
+                {
+                    (null, _) => SafetyVerdict.MoreConservative,
+                    (_, null) => SafetyVerdict.LessConservative,
+                    _ => SafetyVerdict.CannotTell,
+                }, (a.Until, b.Until) switch
+                {
+                    (null, _) => "once it has held, later doses stay held until the resolution is shown",
+                    (_, null) => "no longer holds until resolved: a dose may be given once the condition is no longer true",
+                    _ => "a different resolution condition",
+                }));
+            }
+            if (a.PersistenceSeconds != b.PersistenceSeconds)
+            {
+                var verdict = !stops ? SafetyVerdict.Neutral
+                    : (a.PersistenceSeconds, b.PersistenceSeconds) switch
+                    {
+                        (null, _) => SafetyVerdict.LessConservative,
+                        (_, null) => SafetyVerdict.MoreConservative,
+                        ({ } x, { } y) => y > x ? SafetyVerdict.LessConservative : SafetyVerdict.MoreConservative,
+                    };
+                var reason = !stops ? "a hold rule holds whether or not persistence is shown"
+                    : verdict == SafetyVerdict.LessConservative ? "IL-2 is stopped only after a longer persistence is shown (until then the dose is held)"
+                    : "IL-2 is stopped after a shorter persistence (or at once)";
+                items.Add((new("persistent for", Hours(a.PersistenceSeconds), Hours(b.PersistenceSeconds)), verdict, reason));
+            }
+            if (Key(a.Correction) != Key(b.Correction))
+            {
+                var verdict = !stops ? SafetyVerdict.Neutral
+                    : (a.Correction, b.Correction) switch
+                    {
+                        (null, _) => SafetyVerdict.LessConservative,
+                        (_, null) => SafetyVerdict.MoreConservative,
+                        _ => SafetyVerdict.CannotTell,
+                    };
+                var reason = !stops ? "a hold rule holds whether or not the correction is shown"
+                    : verdict switch
+                    {
+                        SafetyVerdict.LessConservative => "IL-2 is stopped only once the correction is shown (until then the dose is held)",
+                        SafetyVerdict.MoreConservative => "IL-2 is stopped without waiting for a correction",
+                        _ => "a different correction condition",
+                    };
+                items.Add((new("corrected when", Text(a.Correction), Text(b.Correction)), verdict, reason));
+            }
+            if (!a.Groups.SequenceEqual(b.Groups))
+                items.Add((new("groups", string.Join(", ", a.Groups), string.Join(", ", b.Groups)), SafetyVerdict.Neutral, "group membership matters through the rules that count the group, compared above"));
+            if (items.Count == 0)
+                continue;
+            changes.Add(new(ChangeArea.Course, ChangeKind.Changed, b.Name, $"rule '{b.Name}': how it acts over the course",
+                [.. items.Select(i => i.Detail)], VerdictText.Combine(items.Select(i => i.Verdict)),
+                string.Join("; ", items.Select(i => i.Reason))));
+        }
+    }
+
+    private static string? Key(BoundExpression? e) => e is null ? null : BoundExpressionKey.Of(e);
 
     // ------------------------------------------------------------ references and scenarios
 

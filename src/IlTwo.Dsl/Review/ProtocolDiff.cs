@@ -26,6 +26,9 @@ public enum ChangeArea
     Rule,
     Reference,
     Scenario,
+
+    /// <summary>How rules act over the course: <c>until</c>, <c>persistent for</c>, <c>corrected when</c>, groups.</summary>
+    Course,
 }
 
 public enum ChangeKind

@@ -93,6 +93,30 @@ internal sealed class SafetyAnalysis
 
     public static IEnumerable<RuleSymbol> Stopping(BoundProtocol p) => p.Rules.Where(r => r.Action == RuleAction.Discontinue);
 
+    /// <summary>
+    /// The discontinue rules that surely stop IL-2 whenever their condition is true: a rule that must also be shown
+    /// persistent or corrected only holds ("reassess") when that is not shown, which one patient state cannot decide.
+    /// Used for the version that must stop at least as often (an under-approximation keeps "more conservative" sound).
+    /// </summary>
+    public static IEnumerable<RuleSymbol> SurelyStopping(BoundProtocol p) => Stopping(p).Where(r => r.PersistenceSeconds is null && r.Correction is null);
+
+    /// <summary>
+    /// <see cref="SurelyStopping"/>, plus the persistent or corrected discontinue rules of <paramref name="p"/> that the
+    /// other version has unchanged (same id, condition, persistence and correction): those stop in the same situations in both.
+    /// </summary>
+    public static IEnumerable<RuleSymbol> SurelyStopping(BoundProtocol p, BoundProtocol other) => Stopping(p).Where(r =>
+        (r.PersistenceSeconds is null && r.Correction is null)
+        || (other.FindRule(r.Name) is { Action: RuleAction.Discontinue } o && SameCourseMeaning(r, o)));
+
+    /// <summary>The same condition and the same clauses that change how the rule acts over the course.</summary>
+    public static bool SameCourseMeaning(RuleSymbol a, RuleSymbol b) =>
+        BoundExpressionKey.Of(a.Condition) == BoundExpressionKey.Of(b.Condition)
+        && a.PersistenceSeconds == b.PersistenceSeconds
+        && Key(a.Correction) == Key(b.Correction)
+        && Key(a.Until) == Key(b.Until);
+
+    private static string? Key(BoundExpression? e) => e is null ? null : BoundExpressionKey.Of(e);
+
     public bool IsOpaque(Box box) => box.Constraints.Keys.Any(k => k.StartsWith("opaque:", StringComparison.Ordinal));
 
     /// <summary>The protocol-level comparison: hold region and stop region, old against new.</summary>
@@ -101,7 +125,7 @@ internal sealed class SafetyAnalysis
         var oldP = _old.Protocol;
         var newP = _new.Protocol;
         var lessHold = Minus(Holding(oldP), Holding(newP));
-        var lessStop = Minus(Stopping(oldP), Stopping(newP));
+        var lessStop = Minus(Stopping(oldP), SurelyStopping(newP, oldP));
         var moreHold = Minus(Holding(newP), Holding(oldP));
         var moreStop = Minus(Stopping(newP), Stopping(oldP));
 

@@ -84,9 +84,12 @@ public enum DoseLimitScope
     Course,
 }
 
-/// <summary><c>at most 14 doses per cycle</c>.</summary>
+/// <summary><c>at most 14 doses per cycle</c>; <c>at most 6 dose slots per course</c> counts held slots too (<see cref="CountsSlots"/>).</summary>
 public sealed record MaxDosesItemSyntax(QuantitySyntax Count, DoseLimitScope Scope, TextSpan Span) : RegimenItemSyntax(Span)
 {
+    /// <summary><c>dose slots</c>: the cap counts given and held dose slots; otherwise (<c>doses</c>) only doses given.</summary>
+    public bool CountsSlots { get; init; }
+
     public override IEnumerable<SyntaxNode> Children => [Count];
 }
 
@@ -105,6 +108,9 @@ public sealed record RegimenCitationItemSyntax(CitationSyntax Citation, TextSpan
 
 public sealed record ObservationDeclarationSyntax(NameSyntax Name, StringLiteralSyntax? Title, bool IsYesNo, ImmutableArray<ObservationItemSyntax> Items, TextSpan KeywordSpan, TextSpan Span) : DeclarationSyntax(KeywordSpan, Span)
 {
+    /// <summary><c>override observation NAME { ... }</c>: tightens an observation the protocol inherits.</summary>
+    public bool IsOverride { get; init; }
+
     public override IEnumerable<SyntaxNode> Children => Nodes(Name, Title).Concat(Items);
 }
 
@@ -151,6 +157,12 @@ public sealed record OptionalItemSyntax(TextSpan Span) : ObservationItemSyntax(S
     public override IEnumerable<SyntaxNode> Children => [];
 }
 
+/// <summary><c>required</c>: in an <c>override observation</c>, clears an inherited <c>optional</c>.</summary>
+public sealed record RequiredItemSyntax(TextSpan Span) : ObservationItemSyntax(Span)
+{
+    public override IEnumerable<SyntaxNode> Children => [];
+}
+
 // ---------------------------------------------------------------- rules
 
 public enum RuleAction
@@ -169,7 +181,37 @@ public sealed record RuleDeclarationSyntax(
     TextSpan KeywordSpan,
     TextSpan Span) : DeclarationSyntax(KeywordSpan, Span)
 {
-    public override IEnumerable<SyntaxNode> Children => Nodes(Name, Title).Concat(Conditions).Concat(Citations).OrderBy(n => n.Span.Start);
+    /// <summary>The course clauses (<c>until</c>, <c>persistent for</c>, <c>corrected when</c>, <c>group</c>), in source order.</summary>
+    public ImmutableArray<RuleClauseSyntax> Clauses { get; init; } = [];
+
+    public override IEnumerable<SyntaxNode> Children => Nodes(Name, Title).Concat(Conditions).Concat(Citations).Concat(Clauses).OrderBy(n => n.Span.Start);
+}
+
+/// <summary>A clause of a rule that says how it acts over the course.</summary>
+public abstract record RuleClauseSyntax(TextSpan KeywordSpan, TextSpan Span) : SyntaxNode(Span);
+
+/// <summary><c>until spo2 &gt; 90 %</c>: once the rule has held, doses stay held until a later value meets this.</summary>
+public sealed record UntilClauseSyntax(ExpressionSyntax Condition, TextSpan KeywordSpan, TextSpan Span) : RuleClauseSyntax(KeywordSpan, Span)
+{
+    public override IEnumerable<SyntaxNode> Children => [Condition];
+}
+
+/// <summary><c>persistent for 2 h</c>: the condition must hold at every charted value of its inputs in the window.</summary>
+public sealed record PersistenceClauseSyntax(QuantitySyntax Duration, TextSpan KeywordSpan, TextSpan Span) : RuleClauseSyntax(KeywordSpan, Span)
+{
+    public override IEnumerable<SyntaxNode> Children => [Duration];
+}
+
+/// <summary><c>corrected when temperature &lt; 38.1 Cel</c>: the data must show the correction before the rule acts.</summary>
+public sealed record CorrectionClauseSyntax(ExpressionSyntax Condition, TextSpan KeywordSpan, TextSpan Span) : RuleClauseSyntax(KeywordSpan, Span)
+{
+    public override IEnumerable<SyntaxNode> Children => [Condition];
+}
+
+/// <summary><c>group relative</c> or <c>group relative, renal</c>: the groups a rule belongs to (for <c>at least N of GROUP</c>).</summary>
+public sealed record GroupClauseSyntax(ImmutableArray<NameSyntax> Groups, TextSpan KeywordSpan, TextSpan Span) : RuleClauseSyntax(KeywordSpan, Span)
+{
+    public override IEnumerable<SyntaxNode> Children => Groups;
 }
 
 public sealed record RemoveRuleDeclarationSyntax(NameSyntax Name, StringLiteralSyntax? Reason, TextSpan KeywordSpan, TextSpan Span) : DeclarationSyntax(KeywordSpan, Span)

@@ -81,6 +81,9 @@ public static class ExpressionPrinter
                     _ => t.Event?.Text ?? "",
                 });
                 break;
+            case AtLeastExpressionSyntax a:
+                builder.Append("at least ").Append(a.Count.NumberText).Append(" of ").Append(a.Group.Text);
+                break;
             default:
                 builder.Append('?');
                 break;

@@ -165,6 +165,12 @@ public sealed record TimeSinceExpressionSyntax(TimeSinceKind Kind, NameSyntax? E
     public override IEnumerable<SyntaxNode> Children => Nodes(Event);
 }
 
+/// <summary><c>at least 3 of relative</c>: true when at least <see cref="Count"/> rules of the group fire at this assessment.</summary>
+public sealed record AtLeastExpressionSyntax(QuantitySyntax Count, NameSyntax Group, TextSpan Span) : ExpressionSyntax(Span)
+{
+    public override IEnumerable<SyntaxNode> Children => [Count, Group];
+}
+
 /// <summary>Stands where the parser could not build an expression; the error is already reported.</summary>
 public sealed record ErrorExpressionSyntax(TextSpan Span) : ExpressionSyntax(Span)
 {

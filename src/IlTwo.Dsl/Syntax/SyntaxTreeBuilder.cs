@@ -46,7 +46,10 @@ internal sealed class SyntaxTreeBuilder(SourceText text, DiagnosticBag diagnosti
         P.RegimenDeclarationContext c => new RegimenDeclarationSyntax([.. c.regimenItem().Select(RegimenItem).OfType<RegimenItemSyntax>()], Span(c.REGIMEN()), Span(c)),
         P.ObservationDeclarationContext c => new ObservationDeclarationSyntax(
             Name(c.name(), c), String(c.@string()), c.YESNO() is not null,
-            [.. c.observationItem().Select(ObservationItem).OfType<ObservationItemSyntax>()], Span(c.OBSERVATION()), Span(c)),
+            [.. c.observationItem().Select(ObservationItem).OfType<ObservationItemSyntax>()], c.OVERRIDE() is { } over ? Span(over) : Span(c.OBSERVATION()), Span(c))
+        {
+            IsOverride = c.OVERRIDE() is not null,
+        },
         P.ConstantDeclarationContext c => new ConstantDeclarationSyntax(Name(c.name(), c), Expression(c.expression(), c), Span(c.CONST()), Span(c)),
         P.RuleDeclarationContext c => Rule(c),
         P.RemoveRuleDeclarationContext c => new RemoveRuleDeclarationSyntax(Name(c.name(), c), String(c.@string()), Span(c.REMOVE()), Span(c)),
@@ -74,12 +77,25 @@ internal sealed class SyntaxTreeBuilder(SourceText text, DiagnosticBag diagnosti
     {
         var conditions = ImmutableArray.CreateBuilder<ExpressionSyntax>();
         var citations = ImmutableArray.CreateBuilder<CitationSyntax>();
+        var clauses = ImmutableArray.CreateBuilder<RuleClauseSyntax>();
         foreach (var item in c.ruleItem())
         {
             switch (item)
             {
                 case P.ConditionItemContext condition:
                     conditions.Add(Expression(condition.expression(), condition));
+                    break;
+                case P.UntilItemContext until:
+                    clauses.Add(new UntilClauseSyntax(Expression(until.expression(), until), Span(until.UNTIL()), Span(until)));
+                    break;
+                case P.PersistentItemContext persistent:
+                    clauses.Add(new PersistenceClauseSyntax(Quantity(persistent.quantity(), persistent), Span(persistent.PERSISTENT()), Span(persistent)));
+                    break;
+                case P.CorrectedItemContext corrected:
+                    clauses.Add(new CorrectionClauseSyntax(Expression(corrected.expression(), corrected), Span(corrected.CORRECTED()), Span(corrected)));
+                    break;
+                case P.GroupItemContext group:
+                    clauses.Add(new GroupClauseSyntax([.. group.name().Select(n => Name(n, group))], Span(group.GROUP()), Span(group)));
                     break;
                 case P.RuleCitationItemContext citation when Citation(citation.citation()) is { } cite:
                     citations.Add(cite);
@@ -88,7 +104,10 @@ internal sealed class SyntaxTreeBuilder(SourceText text, DiagnosticBag diagnosti
         }
         var action = c.action?.Type == Il2Lexer.DISCONTINUE ? RuleAction.Discontinue : RuleAction.Hold;
         var keyword = c.OVERRIDE() is { } over ? Span(over) : c.action is null ? Span(c) : ErrorStrategySpan(c.action);
-        return new RuleDeclarationSyntax(c.OVERRIDE() is not null, action, Name(c.name(), c), String(c.@string()), conditions.ToImmutable(), citations.ToImmutable(), keyword, Span(c));
+        return new RuleDeclarationSyntax(c.OVERRIDE() is not null, action, Name(c.name(), c), String(c.@string()), conditions.ToImmutable(), citations.ToImmutable(), keyword, Span(c))
+        {
+            Clauses = clauses.ToImmutable(),
+        };
     }
 
     private CitationSyntax? Citation(P.CitationContext? c) => c switch
@@ -104,7 +123,10 @@ internal sealed class SyntaxTreeBuilder(SourceText text, DiagnosticBag diagnosti
         P.DoseItemContext c => new DoseItemSyntax(Quantity(c.quantity(), c), Span(c)),
         P.RouteItemContext c => new RouteItemSyntax(Name(c.name(), c), Span(c)),
         P.IntervalItemContext c => new IntervalItemSyntax(Quantity(c.quantity(0), c), c.TO() is null ? null : Quantity(c.quantity(1), c), Span(c)),
-        P.MaxDosesItemContext c => new MaxDosesItemSyntax(CountQuantity(c.NUMBER(), c), c.scope?.Type == Il2Lexer.CYCLE ? DoseLimitScope.Cycle : DoseLimitScope.Course, Span(c)),
+        P.MaxDosesItemContext c => new MaxDosesItemSyntax(CountQuantity(c.NUMBER(), c), c.scope?.Type == Il2Lexer.CYCLE ? DoseLimitScope.Cycle : DoseLimitScope.Course, Span(c))
+        {
+            CountsSlots = c.SLOTS() is not null,
+        },
         P.FirstDoseWindowItemContext c => new FirstDoseWindowItemSyntax(Quantity(c.quantity(0), c), Quantity(c.quantity(1), c), Name(c.name(), c), Span(c)),
         P.RegimenCitationItemContext c when Citation(c.citation()) is { } citation => new RegimenCitationItemSyntax(citation, Span(c)),
         _ => null,
@@ -119,6 +141,7 @@ internal sealed class SyntaxTreeBuilder(SourceText text, DiagnosticBag diagnosti
         P.MolarMassItemContext c => new MolarMassItemSyntax(Quantity(c.quantity(), c), Span(c)),
         P.ReportedToItemContext c => new ReportedToItemSyntax(Quantity(c.quantity(), c), Span(c)),
         P.OptionalItemContext c => new OptionalItemSyntax(Span(c)),
+        P.RequiredItemContext c => new RequiredItemSyntax(Span(c)),
         _ => null,
     };
 
@@ -249,6 +272,8 @@ internal sealed class SyntaxTreeBuilder(SourceText text, DiagnosticBag diagnosti
             }
             case P.NamePrimaryContext c:
                 return new NameExpressionSyntax(Name(c.name(), c));
+            case P.AtLeastPrimaryContext c:
+                return new AtLeastExpressionSyntax(CountQuantity(c.NUMBER(), c), Name(c.name(), c), Span(c));
             default:
                 return new ErrorExpressionSyntax(context is null ? new TextSpan(Span(parent).End, 0) : Span(context));
         }

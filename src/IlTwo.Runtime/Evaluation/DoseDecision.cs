@@ -69,6 +69,12 @@ public sealed record DoseDecision
 
     /// <summary><paramref name="decision"/> marked as made by an unsigned protocol.</summary>
     public static DoseDecision Unsigned(DoseDecision decision, string notice) => decision with { UnsignedProtocol = notice };
+
+    /// <summary>
+    /// What the criteria over the course found (a permanent stop, unresolved holds, criteria held to reassess). Each is
+    /// also in <see cref="Rules"/>, with a <see cref="FiredRule.Note"/>.
+    /// </summary>
+    public CourseFindings Course { get; init; } = CourseFindings.None;
 }
 
 /// <summary>A rule whose condition was true, with the values it read.</summary>
@@ -79,7 +85,14 @@ public sealed record FiredRule(
     string Condition,
     ImmutableArray<CitationInfo> Citations,
     string DefinedIn,
-    ImmutableArray<SeenValue> Values);
+    ImmutableArray<SeenValue> Values)
+{
+    /// <summary>
+    /// How the course layer put the rule here, when it did: "IL-2 stopped for the course since 03:00", "unresolved since
+    /// 03:00; held until spo2 > 90 %", "reassess: correction not shown (...)". Null for a rule that simply fired now.
+    /// </summary>
+    public string? Note { get; init; }
+}
 
 /// <summary>
 /// One input a rule read. <see cref="Value"/> is in the observation's declared unit (aggregates: the aggregate;

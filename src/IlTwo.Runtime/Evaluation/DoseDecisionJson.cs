@@ -56,14 +56,71 @@ public static class DoseDecisionJson
             foreach (var v in rule.Values)
                 WriteValue(w, v);
             w.WriteEndArray();
+            if (rule.Note is { } note)
+                w.WriteString("note", note);
             w.WriteEndObject();
         }
         w.WriteEndArray();
+
+        WriteCourse(w, d.Course);
 
         WriteMissing(w, d, withTitle: true);
         WriteSchedule(w, d);
         WriteErrors(w, d.DataErrors);
         w.WriteString("summary", d.Summary);
+        w.WriteEndObject();
+    }
+
+    /// <summary><c>course</c>: present only when the course layer found something (a stop, unresolved holds, reassessments).</summary>
+    private static void WriteCourse(Utf8JsonWriter w, CourseFindings course)
+    {
+        if (course.IsEmpty)
+            return;
+        w.WriteStartObject("course");
+        if (course.Stop is { } stop)
+        {
+            w.WriteStartObject("stop");
+            WriteString(w, "rule", stop.RuleId);
+            w.WriteBoolean("byRecord", stop.ByRecord);
+            w.WriteString("at", DecisionText.Iso(stop.At));
+            w.WriteStartArray("values");
+            foreach (var v in stop.Values)
+                WriteValue(w, v);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNull("stop");
+        }
+        w.WriteStartArray("unresolved");
+        foreach (var hold in course.Unresolved)
+        {
+            w.WriteStartObject();
+            w.WriteString("rule", hold.RuleId);
+            w.WriteString("since", DecisionText.Iso(hold.Since));
+            w.WriteString("until", hold.Resolution);
+            w.WriteStartArray("values");
+            foreach (var v in hold.Values)
+                WriteValue(w, v);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("reassess");
+        foreach (var r in course.Reassess)
+        {
+            w.WriteStartObject();
+            w.WriteString("rule", r.RuleId);
+            w.WriteString("action", DecisionText.Lower(r.Action));
+            w.WriteString("notShown", r.NotShown);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("reasons");
+        foreach (var reason in course.Reasons)
+            w.WriteStringValue(reason);
+        w.WriteEndArray();
         w.WriteEndObject();
     }
 

@@ -40,22 +40,25 @@ public static class ProtocolEvaluator
         var snapshotResult = PatientSnapshot.Create(info, record, at);
         var snapshot = snapshotResult.Snapshot;
 
-        var n = info.Rules.Length;
+        var n = CourseAssessment.SlotCount(info);
         Span<Truth> truths = n <= StackLimit ? stackalloc Truth[n] : new Truth[n];
         // Unknown, not False, is what a slot the protocol forgets to write must read as.
         truths.Fill(Truth.Unknown);
         rules.EvaluateRules(snapshot, truths);
-
         DoseDecision decision;
         using (DecisionText.InZone(timeZone))
-            decision = Decide(info, snapshot, snapshotResult.Issues, truths, readIssues, DoseRecordChecks.Findings(record, at, readIssues));
+        {
+            // The criteria that act over the course (earlier dose slots, resolution, persistence, correction): see CourseAssessment.
+            var course = CourseAssessment.Assess(rules, record, snapshot, truths);
+            decision = Decide(info, snapshot, snapshotResult.Issues, truths[..info.Rules.Length], readIssues, DoseRecordChecks.Findings(record, at, readIssues), course);
+        }
         log?.Write(decision, record);
         return decision;
     }
 
     private static DoseDecision Decide(
         ProtocolInfo info, PatientSnapshot snapshot, ImmutableArray<RecordIssue> issues, ReadOnlySpan<Truth> truths, IReadOnlyList<RecordIssue>? readIssues,
-        ImmutableArray<ScheduleFinding> recordFindings)
+        ImmutableArray<ScheduleFinding> recordFindings, CourseFindings course)
     {
         var at = snapshot.At;
         var regimen = info.Regimen;
@@ -81,6 +84,7 @@ public static class ProtocolEvaluator
                 AddMissing(missing, snapshot, rule);
             }
         }
+        CourseRules(info, snapshot, course, discontinueRules, holdRules);
         var fired = discontinueRules.Concat(holdRules).ToImmutableArray();
         if (readIssues is { Count: > 0 })
             AddAbsenceNotes(missing, snapshot, readIssues);
@@ -98,13 +102,15 @@ public static class ProtocolEvaluator
 
         if (regimen.MaxDosesPerCourse is { } maxCourse)
         {
-            remaining = Math.Max(0, maxCourse - given - held);
+            // `at most N doses per course` counts doses given; `at most N dose slots per course` counts held slots too.
+            var slots = regimen.CourseCap == CourseCapKind.DoseSlots;
+            remaining = Math.Max(0, maxCourse - given - (slots ? held : 0));
             if (given >= maxCourse)
             {
                 courseComplete = true;
                 schedule.Add(new ScheduleFinding(ScheduleCodes.MaxDosesCourse, $"course complete: {given} of {maxCourse} doses given"));
             }
-            else if (given + held >= maxCourse)
+            else if (slots && given + held >= maxCourse)
             {
                 courseComplete = true;
                 schedule.Add(new ScheduleFinding(ScheduleCodes.MaxDosesCourse,
@@ -209,7 +215,49 @@ public static class ProtocolEvaluator
             ProtocolVersion = info.Version,
             SourceHash = info.SourceHash,
             Summary = Summarize(action, at, doseNumber, fired, missingData, findings, dataErrors, nextSlot),
+            Course = course,
         };
+    }
+
+    /// <summary>
+    /// The course layer's findings as fired rules: a permanent stop (its rule, at the time and values it was met; or the
+    /// record's stop), unresolved holds, and the holds of criteria not shown persistent or corrected. Each carries a note.
+    /// </summary>
+    private static void CourseRules(ProtocolInfo info, PatientSnapshot snapshot, CourseFindings course, ImmutableArray<FiredRule>.Builder discontinueRules, ImmutableArray<FiredRule>.Builder holdRules)
+    {
+        if (course.IsEmpty)
+            return;
+        var at = snapshot.At;
+        RuleInfo? Find(string id) => info.Rules.FirstOrDefault(r => r.Id == id);
+        FiredRule Fired(RuleInfo rule, RuleAction action, ImmutableArray<SeenValue> values, string note) =>
+            new(rule.Id, rule.Title, action, rule.Condition, rule.Citations.IsDefault ? [] : rule.Citations, rule.DefinedIn, values) { Note = note };
+
+        if (course.Stop is { } stop)
+        {
+            if (stop.ByRecord)
+            {
+                discontinueRules.Insert(0, new FiredRule(CourseAssessment.CourseStopEvent, "IL-2 stopped for the course by the record", RuleAction.Discontinue,
+                    $"a '{CourseAssessment.CourseStopEvent}' event", [], info.Id, [])
+                { Note = $"stopped by the record at {DecisionText.Time(stop.At, at)}" });
+            }
+            else if (stop.RuleId is { } id && Find(id) is { } rule)
+            {
+                var existing = discontinueRules.ToList().FindIndex(r => r.Id == id);
+                if (existing >= 0)
+                    discontinueRules.RemoveAt(existing);
+                discontinueRules.Insert(0, Fired(rule, RuleAction.Discontinue, stop.Values, $"IL-2 stopped for the course since {DecisionText.Time(stop.At, at)}"));
+            }
+        }
+        foreach (var hold in course.Unresolved)
+        {
+            if (Find(hold.RuleId) is { } rule && !holdRules.Any(r => r.Id == rule.Id))
+                holdRules.Add(Fired(rule, RuleAction.Hold, hold.Values, $"unresolved since {DecisionText.Time(hold.Since, at)}; held until {hold.Resolution}"));
+        }
+        foreach (var reassess in course.Reassess)
+        {
+            if (Find(reassess.RuleId) is { } rule)
+                holdRules.Add(Fired(rule, RuleAction.Hold, [.. rule.Inputs.Select(input => See(snapshot, input))], $"reassess: {reassess.NotShown}"));
+        }
     }
 
     private static DateTimeOffset Later(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x > b ? x : b;
@@ -550,6 +598,8 @@ public static class ProtocolEvaluator
         var citations = rule.Citations.Select(CitationText).Where(c => c.Length > 0).ToList();
         if (citations.Count > 0)
             text.Append(" (").AppendJoin("; ", citations).Append(')');
+        if (rule.Note is { Length: > 0 } note)
+            text.Append(" — ").Append(note);
         return DecisionText.Sentence(text.ToString());
     }
 

@@ -54,6 +54,23 @@ public static class Logic
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Truth Not(Truth value) => value == Truth.Unknown ? Truth.Unknown : value == Truth.True ? Truth.False : Truth.True;
 
+    /// <summary>
+    /// <c>at least N of GROUP</c> over the members' truths: true when at least <paramref name="count"/> are true, false
+    /// when even the unknown ones could not make up the count, unknown otherwise.
+    /// </summary>
+    public static Truth AtLeast(int count, params ReadOnlySpan<Truth> members)
+    {
+        int yes = 0, unknown = 0;
+        foreach (var member in members)
+        {
+            if (member == Truth.True)
+                yes++;
+            else if (member == Truth.Unknown)
+                unknown++;
+        }
+        return yes >= count ? Truth.True : yes + unknown < count ? Truth.False : Truth.Unknown;
+    }
+
     /// <summary>A yes/no value is stored as 1 (yes), 0 (no) or NaN (unknown).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Truth Is(double flag, bool expected) => double.IsNaN(flag) ? Truth.Unknown : (flag != 0) == expected ? Truth.True : Truth.False;

@@ -35,6 +35,13 @@ public sealed record ProtocolInfo
     public ImmutableArray<EventInfo> Events { get; init; } = [];
     public ImmutableArray<RuleInfo> Rules { get; init; } = [];
     public ImmutableArray<ReferenceInfo> References { get; init; } = [];
+
+    /// <summary>
+    /// How many truths <see cref="ProtocolRules.EvaluateRules"/> writes: one per rule (its <c>when</c>), then the extra
+    /// conditions rules carry (<see cref="RuleInfo.Until"/>, <see cref="RuleInfo.Correction"/>) at their slots. 0 (older
+    /// protocols) means one per rule.
+    /// </summary>
+    public int ConditionSlots { get; init; }
 }
 
 public sealed record ReferenceInfo(string Name, string Title, string? Doi, string? Url);
@@ -154,6 +161,36 @@ public sealed record RuleInfo
 
     public ImmutableArray<CitationInfo> Citations { get; init; } = [];
     public ImmutableArray<RuleInputInfo> Inputs { get; init; } = [];
+
+    /// <summary>The groups the rule belongs to (<c>group relative</c>).</summary>
+    public ImmutableArray<string> Groups { get; init; } = [];
+
+    /// <summary><c>until C</c> (hold rules): once held, later doses stay held until C is true on values charted after the trigger.</summary>
+    public ExtraConditionInfo? Until { get; init; }
+
+    /// <summary><c>persistent for D</c>, in seconds: the condition must be true at every charting time of its inputs in D (at least two).</summary>
+    public double? PersistenceSeconds { get; init; }
+
+    /// <summary><c>corrected when C</c>: C must be true for the rule to act; otherwise it holds the dose with "reassess".</summary>
+    public ExtraConditionInfo? Correction { get; init; }
+}
+
+/// <summary>
+/// A condition a rule carries besides its <c>when</c>: evaluated with the rules, its truth written to
+/// <paramref name="Slot"/> of the results (see <see cref="ProtocolInfo.ConditionSlots"/>).
+/// </summary>
+public sealed record ExtraConditionInfo(int Slot, string Condition)
+{
+    public ImmutableArray<RuleInputInfo> Inputs { get; init; } = [];
+}
+
+public enum CourseCapKind
+{
+    /// <summary><c>at most 6 doses per course</c>: held slots do not count.</summary>
+    DosesGiven,
+
+    /// <summary><c>at most 6 dose slots per course</c>: given and held slots count.</summary>
+    DoseSlots,
 }
 
 public sealed record FirstDoseWindowInfo(double EarliestSeconds, double LatestSeconds, int EventIndex, string Event);
@@ -176,6 +213,9 @@ public sealed record RegimenInfo
 
     public int? MaxDosesPerCycle { get; init; }
     public int? MaxDosesPerCourse { get; init; }
+
+    /// <summary>What <see cref="MaxDosesPerCourse"/> counts: doses given (the default) or dose slots (given and held).</summary>
+    public CourseCapKind CourseCap { get; init; }
     public FirstDoseWindowInfo? FirstDose { get; init; }
     public ImmutableArray<CitationInfo> Citations { get; init; } = [];
 }

@@ -141,7 +141,8 @@ public sealed class ProtocolEvaluatorTests
         { "a dose held after the check", DoseAction.Give, "", "", "" },
         { "course complete", DoseAction.Discontinue, "", "", "max-doses-course" },
         { "course complete with sbp 84", DoseAction.Discontinue, "sbp-low", "", "max-doses-course" },
-        { "all slots used", DoseAction.Discontinue, "", "", "max-doses-course" },
+        // `at most 6 doses per course` counts doses given: a held slot does not use up the course (see Slot_caps for dose slots).
+        { "all slots used", DoseAction.Give, "", "", "" },
         { "first dose in window", DoseAction.Give, "", "", "" },
         { "first dose before window", DoseAction.Hold, "", "", "before-first-dose-window" },
         { "first dose after window", DoseAction.Hold, "", "", "after-first-dose-window" },
@@ -217,13 +218,37 @@ public sealed class ProtocolEvaluatorTests
     {
         // scenario, dose number, doses given, doses remaining
         { "normal", 3, 2, 4 },
-        { "after a held dose", 3, 1, 4 },
+        { "after a held dose", 3, 1, 5 },
         { "not-given does not use a slot", 2, 1, 5 },
         { "course complete", 7, 6, 0 },
-        { "all slots used", 7, 5, 0 },
+        { "all slots used", 7, 5, 1 },
         { "first dose in window", 1, 0, 6 },
-        { "held first slot still in window", 2, 0, 5 },
+        { "held first slot still in window", 2, 0, 6 },
     };
+
+    /// <summary>The test protocol with <c>at most 6 dose slots per course</c>: held slots count toward the cap.</summary>
+    private sealed class SlotCapped : ProtocolRules
+    {
+        public override ProtocolInfo Info { get; } = TestProtocol.Description with
+        {
+            Regimen = TestProtocol.Description.Regimen with { CourseCap = CourseCapKind.DoseSlots },
+        };
+
+        public override void EvaluateRules(PatientSnapshot snapshot, Span<Truth> results) => TestProtocol.Instance.EvaluateRules(snapshot, results);
+    }
+
+    [Theory]
+    [InlineData("all slots used", DoseAction.Discontinue, 0)]
+    [InlineData("after a held dose", DoseAction.Give, 4)]
+    [InlineData("course complete", DoseAction.Discontinue, 0)]
+    public void Slot_caps_count_held_slots(string scenario, DoseAction action, int remaining)
+    {
+        var (patient, at) = Scenarios[scenario];
+        var decision = ProtocolEvaluator.Evaluate(new SlotCapped(), patient.Build(), at);
+        Assert.Equal((action, remaining), (decision.Action, decision.DosesRemaining));
+        if (action == DoseAction.Discontinue)
+            Assert.Equal(ScheduleCodes.MaxDosesCourse, Assert.Single(decision.Schedule).Code);
+    }
 
     [Theory]
     [MemberData(nameof(Counts))]

@@ -43,11 +43,12 @@ internal partial class Il2Parser : Parser {
 		RULE=37, REMOVE=38, BECAUSE=39, WHEN=40, CITE=41, UNVERIFIED=42, SCENARIO=43, 
 		FIXTURE=44, USING=45, WEIGHT=46, AGO=47, GIVEN=48, HELD=49, EXPECT=50, 
 		AND=51, OR=52, NOT=53, IS=54, YES=55, NO=56, TIMES=57, LAST=58, SINCE=59, 
-		TIME=60, CLAIM=61, MORE_KW=62, CONSERVATIVE=63, THAN=64, CODE=65, YESNO=66, 
-		LBRACE=67, RBRACE=68, LPAREN=69, RPAREN=70, COMMA=71, EQ=72, LE=73, GE=74, 
-		NE=75, LT=76, GT=77, PLUS=78, MINUS=79, STAR=80, SLASH=81, VERSION_NUMBER=82, 
-		LOINC_CODE=83, NUMBER=84, UNIT=85, NAME=86, STRING=87, UNTERMINATED_STRING=88, 
-		LINE_COMMENT=89, WS=90, UNKNOWN_CHAR=91;
+		TIME=60, CLAIM=61, MORE_KW=62, CONSERVATIVE=63, THAN=64, CODE=65, REQUIRED=66, 
+		UNTIL=67, PERSISTENT=68, FOR=69, CORRECTED=70, GROUP=71, LEAST=72, OF=73, 
+		SLOTS=74, YESNO=75, LBRACE=76, RBRACE=77, LPAREN=78, RPAREN=79, COMMA=80, 
+		EQ=81, LE=82, GE=83, NE=84, LT=85, GT=86, PLUS=87, MINUS=88, STAR=89, 
+		SLASH=90, VERSION_NUMBER=91, LOINC_CODE=92, NUMBER=93, UNIT=94, NAME=95, 
+		STRING=96, UNTERMINATED_STRING=97, LINE_COMMENT=98, WS=99, UNKNOWN_CHAR=100;
 	public const int
 		RULE_protocolFile = 0, RULE_declaration = 1, RULE_protocolDeclaration = 2, 
 		RULE_titleDeclaration = 3, RULE_versionDeclaration = 4, RULE_extendsDeclaration = 5, 
@@ -79,9 +80,10 @@ internal partial class Il2Parser : Parser {
 		"'because'", "'when'", "'cite'", "'unverified'", "'scenario'", "'fixture'", 
 		"'using'", "'weight'", "'ago'", "'given'", "'held'", "'expect'", "'and'", 
 		"'or'", "'not'", "'is'", "'yes'", "'no'", "'x'", "'last'", "'since'", 
-		"'time'", "'claim'", "'more'", "'conservative'", "'than'", "'code'", "'yes/no'", 
-		"'{'", "'}'", "'('", "')'", "','", "'='", "'<='", "'>='", "'!='", "'<'", 
-		"'>'", "'+'", "'-'", "'*'", "'/'"
+		"'time'", "'claim'", "'more'", "'conservative'", "'than'", "'code'", "'required'", 
+		"'until'", "'persistent'", "'for'", "'corrected'", "'group'", "'least'", 
+		"'of'", "'slots'", "'yes/no'", "'{'", "'}'", "'('", "')'", "','", "'='", 
+		"'<='", "'>='", "'!='", "'<'", "'>'", "'+'", "'-'", "'*'", "'/'"
 	};
 	private static readonly string[] _SymbolicNames = {
 		null, "PROTOCOL", "TITLE", "VERSION", "EXTENDS", "REFERENCE", "DOI", "URL", 
@@ -92,10 +94,11 @@ internal partial class Il2Parser : Parser {
 		"BECAUSE", "WHEN", "CITE", "UNVERIFIED", "SCENARIO", "FIXTURE", "USING", 
 		"WEIGHT", "AGO", "GIVEN", "HELD", "EXPECT", "AND", "OR", "NOT", "IS", 
 		"YES", "NO", "TIMES", "LAST", "SINCE", "TIME", "CLAIM", "MORE_KW", "CONSERVATIVE", 
-		"THAN", "CODE", "YESNO", "LBRACE", "RBRACE", "LPAREN", "RPAREN", "COMMA", 
-		"EQ", "LE", "GE", "NE", "LT", "GT", "PLUS", "MINUS", "STAR", "SLASH", 
-		"VERSION_NUMBER", "LOINC_CODE", "NUMBER", "UNIT", "NAME", "STRING", "UNTERMINATED_STRING", 
-		"LINE_COMMENT", "WS", "UNKNOWN_CHAR"
+		"THAN", "CODE", "REQUIRED", "UNTIL", "PERSISTENT", "FOR", "CORRECTED", 
+		"GROUP", "LEAST", "OF", "SLOTS", "YESNO", "LBRACE", "RBRACE", "LPAREN", 
+		"RPAREN", "COMMA", "EQ", "LE", "GE", "NE", "LT", "GT", "PLUS", "MINUS", 
+		"STAR", "SLASH", "VERSION_NUMBER", "LOINC_CODE", "NUMBER", "UNIT", "NAME", 
+		"STRING", "UNTERMINATED_STRING", "LINE_COMMENT", "WS", "UNKNOWN_CHAR"
 	};
 	public static readonly IVocabulary DefaultVocabulary = new Vocabulary(_LiteralNames, _SymbolicNames);
 
@@ -238,109 +241,105 @@ internal partial class Il2Parser : Parser {
 		try {
 			State = 84;
 			ErrorHandler.Sync(this);
-			switch (TokenStream.LA(1)) {
-			case PROTOCOL:
+			switch ( Interpreter.AdaptivePredict(TokenStream,1,Context) ) {
+			case 1:
 				EnterOuterAlt(_localctx, 1);
 				{
 				State = 70;
 				protocolDeclaration();
 				}
 				break;
-			case TITLE:
+			case 2:
 				EnterOuterAlt(_localctx, 2);
 				{
 				State = 71;
 				titleDeclaration();
 				}
 				break;
-			case VERSION:
+			case 3:
 				EnterOuterAlt(_localctx, 3);
 				{
 				State = 72;
 				versionDeclaration();
 				}
 				break;
-			case EXTENDS:
+			case 4:
 				EnterOuterAlt(_localctx, 4);
 				{
 				State = 73;
 				extendsDeclaration();
 				}
 				break;
-			case CLAIM:
+			case 5:
 				EnterOuterAlt(_localctx, 5);
 				{
 				State = 74;
 				claimDeclaration();
 				}
 				break;
-			case REFERENCE:
+			case 6:
 				EnterOuterAlt(_localctx, 6);
 				{
 				State = 75;
 				referenceDeclaration();
 				}
 				break;
-			case EVENT:
+			case 7:
 				EnterOuterAlt(_localctx, 7);
 				{
 				State = 76;
 				eventDeclaration();
 				}
 				break;
-			case REGIMEN:
+			case 8:
 				EnterOuterAlt(_localctx, 8);
 				{
 				State = 77;
 				regimenDeclaration();
 				}
 				break;
-			case OBSERVATION:
+			case 9:
 				EnterOuterAlt(_localctx, 9);
 				{
 				State = 78;
 				observationDeclaration();
 				}
 				break;
-			case CONST:
+			case 10:
 				EnterOuterAlt(_localctx, 10);
 				{
 				State = 79;
 				constantDeclaration();
 				}
 				break;
-			case OVERRIDE:
-			case HOLD:
-			case DISCONTINUE:
+			case 11:
 				EnterOuterAlt(_localctx, 11);
 				{
 				State = 80;
 				ruleDeclaration();
 				}
 				break;
-			case REMOVE:
+			case 12:
 				EnterOuterAlt(_localctx, 12);
 				{
 				State = 81;
 				removeRuleDeclaration();
 				}
 				break;
-			case FIXTURE:
+			case 13:
 				EnterOuterAlt(_localctx, 13);
 				{
 				State = 82;
 				fixtureDeclaration();
 				}
 				break;
-			case SCENARIO:
+			case 14:
 				EnterOuterAlt(_localctx, 14);
 				{
 				State = 83;
 				scenarioDeclaration();
 				}
 				break;
-			default:
-				throw new NoViableAltException(this);
 			}
 		}
 		catch (RecognitionException re) {
@@ -876,8 +875,10 @@ internal partial class Il2Parser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode AT() { return GetToken(Il2Parser.AT, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode MOST() { return GetToken(Il2Parser.MOST, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode NUMBER() { return GetToken(Il2Parser.NUMBER, 0); }
-		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DOSES() { return GetToken(Il2Parser.DOSES, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PER() { return GetToken(Il2Parser.PER, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DOSES() { return GetToken(Il2Parser.DOSES, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DOSE() { return GetToken(Il2Parser.DOSE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode SLOTS() { return GetToken(Il2Parser.SLOTS, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CYCLE() { return GetToken(Il2Parser.CYCLE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COURSE() { return GetToken(Il2Parser.COURSE, 0); }
 		public MaxDosesItemContext(RegimenItemContext context) { CopyFrom(context); }
@@ -911,7 +912,7 @@ internal partial class Il2Parser : Parser {
 		EnterRule(_localctx, 24, RULE_regimenItem);
 		int _la;
 		try {
-			State = 176;
+			State = 180;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case DRUG:
@@ -990,11 +991,29 @@ internal partial class Il2Parser : Parser {
 				Match(MOST);
 				State = 163;
 				Match(NUMBER);
-				State = 164;
-				Match(DOSES);
-				State = 165;
+				State = 167;
+				ErrorHandler.Sync(this);
+				switch (TokenStream.LA(1)) {
+				case DOSES:
+					{
+					State = 164;
+					Match(DOSES);
+					}
+					break;
+				case DOSE:
+					{
+					State = 165;
+					Match(DOSE);
+					State = 166;
+					Match(SLOTS);
+					}
+					break;
+				default:
+					throw new NoViableAltException(this);
+				}
+				State = 169;
 				Match(PER);
-				State = 166;
+				State = 170;
 				((MaxDosesItemContext)_localctx).scope = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==CYCLE || _la==COURSE) ) {
@@ -1010,19 +1029,19 @@ internal partial class Il2Parser : Parser {
 				_localctx = new FirstDoseWindowItemContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 167;
-				Match(FIRST);
-				State = 168;
-				Match(DOSE);
-				State = 169;
-				quantity();
-				State = 170;
-				Match(TO);
 				State = 171;
-				quantity();
+				Match(FIRST);
 				State = 172;
-				Match(AFTER);
+				Match(DOSE);
 				State = 173;
+				quantity();
+				State = 174;
+				Match(TO);
+				State = 175;
+				quantity();
+				State = 176;
+				Match(AFTER);
+				State = 177;
 				name();
 				}
 				break;
@@ -1031,7 +1050,7 @@ internal partial class Il2Parser : Parser {
 				_localctx = new RegimenCitationItemContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 175;
+				State = 179;
 				citation();
 				}
 				break;
@@ -1057,6 +1076,7 @@ internal partial class Il2Parser : Parser {
 		}
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LBRACE() { return GetToken(Il2Parser.LBRACE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode RBRACE() { return GetToken(Il2Parser.RBRACE, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode OVERRIDE() { return GetToken(Il2Parser.OVERRIDE, 0); }
 		[System.Diagnostics.DebuggerNonUserCode] public StringContext @string() {
 			return GetRuleContext<StringContext>(0);
 		}
@@ -1082,47 +1102,57 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 178;
+			State = 183;
+			ErrorHandler.Sync(this);
+			_la = TokenStream.LA(1);
+			if (_la==OVERRIDE) {
+				{
+				State = 182;
+				Match(OVERRIDE);
+				}
+			}
+
+			State = 185;
 			Match(OBSERVATION);
-			State = 179;
+			State = 186;
 			name();
-			State = 181;
+			State = 188;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==STRING) {
 				{
-				State = 180;
+				State = 187;
 				@string();
 				}
 			}
 
-			State = 184;
+			State = 191;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==YESNO) {
 				{
-				State = 183;
+				State = 190;
 				Match(YESNO);
 				}
 			}
 
-			State = 186;
+			State = 193;
 			Match(LBRACE);
-			State = 190;
+			State = 197;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 3741319168L) != 0)) {
+			while (((((_la - 24)) & ~0x3f) == 0 && ((1L << (_la - 24)) & 4398046511327L) != 0)) {
 				{
 				{
-				State = 187;
+				State = 194;
 				observationItem();
 				}
 				}
-				State = 192;
+				State = 199;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 193;
+			State = 200;
 			Match(RBRACE);
 			}
 		}
@@ -1199,22 +1229,26 @@ internal partial class Il2Parser : Parser {
 		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode OPTIONAL() { return GetToken(Il2Parser.OPTIONAL, 0); }
 		public OptionalItemContext(ObservationItemContext context) { CopyFrom(context); }
 	}
+	public partial class RequiredItemContext : ObservationItemContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode REQUIRED() { return GetToken(Il2Parser.REQUIRED, 0); }
+		public RequiredItemContext(ObservationItemContext context) { CopyFrom(context); }
+	}
 
 	[RuleVersion(0)]
 	public ObservationItemContext observationItem() {
 		ObservationItemContext _localctx = new ObservationItemContext(Context, State);
 		EnterRule(_localctx, 28, RULE_observationItem);
 		try {
-			State = 213;
+			State = 221;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case LOINC:
 				_localctx = new LoincItemContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 195;
+				State = 202;
 				Match(LOINC);
-				State = 196;
+				State = 203;
 				Match(LOINC_CODE);
 				}
 				break;
@@ -1222,9 +1256,9 @@ internal partial class Il2Parser : Parser {
 				_localctx = new UnitItemContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 197;
+				State = 204;
 				Match(UNIT_KW);
-				State = 198;
+				State = 205;
 				unit();
 				}
 				break;
@@ -1232,9 +1266,9 @@ internal partial class Il2Parser : Parser {
 				_localctx = new WithinItemContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 199;
+				State = 206;
 				Match(WITHIN);
-				State = 200;
+				State = 207;
 				quantity();
 				}
 				break;
@@ -1242,13 +1276,13 @@ internal partial class Il2Parser : Parser {
 				_localctx = new RangeItemContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 201;
+				State = 208;
 				Match(RANGE);
-				State = 202;
+				State = 209;
 				quantity();
-				State = 203;
+				State = 210;
 				Match(TO);
-				State = 204;
+				State = 211;
 				quantity();
 				}
 				break;
@@ -1256,11 +1290,11 @@ internal partial class Il2Parser : Parser {
 				_localctx = new MolarMassItemContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 206;
+				State = 213;
 				Match(MOLAR);
-				State = 207;
+				State = 214;
 				Match(MASS);
-				State = 208;
+				State = 215;
 				quantity();
 				}
 				break;
@@ -1268,11 +1302,11 @@ internal partial class Il2Parser : Parser {
 				_localctx = new ReportedToItemContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 209;
+				State = 216;
 				Match(REPORTED);
-				State = 210;
+				State = 217;
 				Match(TO);
-				State = 211;
+				State = 218;
 				quantity();
 				}
 				break;
@@ -1280,8 +1314,16 @@ internal partial class Il2Parser : Parser {
 				_localctx = new OptionalItemContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 212;
+				State = 219;
 				Match(OPTIONAL);
+				}
+				break;
+			case REQUIRED:
+				_localctx = new RequiredItemContext(_localctx);
+				EnterOuterAlt(_localctx, 8);
+				{
+				State = 220;
+				Match(REQUIRED);
 				}
 				break;
 			default:
@@ -1322,13 +1364,13 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 215;
+			State = 223;
 			Match(CONST);
-			State = 216;
+			State = 224;
 			name();
-			State = 217;
+			State = 225;
 			Match(EQ);
-			State = 218;
+			State = 226;
 			expression(0);
 			}
 		}
@@ -1378,17 +1420,17 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 221;
+			State = 229;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==OVERRIDE) {
 				{
-				State = 220;
+				State = 228;
 				Match(OVERRIDE);
 				}
 			}
 
-			State = 223;
+			State = 231;
 			_localctx.action = TokenStream.LT(1);
 			_la = TokenStream.LA(1);
 			if ( !(_la==HOLD || _la==DISCONTINUE) ) {
@@ -1398,37 +1440,37 @@ internal partial class Il2Parser : Parser {
 				ErrorHandler.ReportMatch(this);
 			    Consume();
 			}
-			State = 224;
+			State = 232;
 			Match(RULE);
-			State = 225;
+			State = 233;
 			name();
-			State = 227;
+			State = 235;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==STRING) {
 				{
-				State = 226;
+				State = 234;
 				@string();
 				}
 			}
 
-			State = 229;
+			State = 237;
 			Match(LBRACE);
-			State = 233;
+			State = 241;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 7696581394432L) != 0)) {
+			while (((((_la - 40)) & ~0x3f) == 0 && ((1L << (_la - 40)) & 3623878663L) != 0)) {
 				{
 				{
-				State = 230;
+				State = 238;
 				ruleItem();
 				}
 				}
-				State = 235;
+				State = 243;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 236;
+			State = 244;
 			Match(RBRACE);
 			}
 		}
@@ -1462,6 +1504,43 @@ internal partial class Il2Parser : Parser {
 		}
 		public ConditionItemContext(RuleItemContext context) { CopyFrom(context); }
 	}
+	public partial class UntilItemContext : RuleItemContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode UNTIL() { return GetToken(Il2Parser.UNTIL, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext expression() {
+			return GetRuleContext<ExpressionContext>(0);
+		}
+		public UntilItemContext(RuleItemContext context) { CopyFrom(context); }
+	}
+	public partial class PersistentItemContext : RuleItemContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode PERSISTENT() { return GetToken(Il2Parser.PERSISTENT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode FOR() { return GetToken(Il2Parser.FOR, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public QuantityContext quantity() {
+			return GetRuleContext<QuantityContext>(0);
+		}
+		public PersistentItemContext(RuleItemContext context) { CopyFrom(context); }
+	}
+	public partial class CorrectedItemContext : RuleItemContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode CORRECTED() { return GetToken(Il2Parser.CORRECTED, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode WHEN() { return GetToken(Il2Parser.WHEN, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ExpressionContext expression() {
+			return GetRuleContext<ExpressionContext>(0);
+		}
+		public CorrectedItemContext(RuleItemContext context) { CopyFrom(context); }
+	}
+	public partial class GroupItemContext : RuleItemContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode GROUP() { return GetToken(Il2Parser.GROUP, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public NameContext[] name() {
+			return GetRuleContexts<NameContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public NameContext name(int i) {
+			return GetRuleContext<NameContext>(i);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode[] COMMA() { return GetTokens(Il2Parser.COMMA); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode COMMA(int i) {
+			return GetToken(Il2Parser.COMMA, i);
+		}
+		public GroupItemContext(RuleItemContext context) { CopyFrom(context); }
+	}
 	public partial class RuleCitationItemContext : RuleItemContext {
 		[System.Diagnostics.DebuggerNonUserCode] public CitationContext citation() {
 			return GetRuleContext<CitationContext>(0);
@@ -1473,26 +1552,87 @@ internal partial class Il2Parser : Parser {
 	public RuleItemContext ruleItem() {
 		RuleItemContext _localctx = new RuleItemContext(Context, State);
 		EnterRule(_localctx, 34, RULE_ruleItem);
+		int _la;
 		try {
-			State = 241;
+			State = 266;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case WHEN:
 				_localctx = new ConditionItemContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 238;
+				State = 246;
 				Match(WHEN);
-				State = 239;
+				State = 247;
 				expression(0);
+				}
+				break;
+			case UNTIL:
+				_localctx = new UntilItemContext(_localctx);
+				EnterOuterAlt(_localctx, 2);
+				{
+				State = 248;
+				Match(UNTIL);
+				State = 249;
+				expression(0);
+				}
+				break;
+			case PERSISTENT:
+				_localctx = new PersistentItemContext(_localctx);
+				EnterOuterAlt(_localctx, 3);
+				{
+				State = 250;
+				Match(PERSISTENT);
+				State = 251;
+				Match(FOR);
+				State = 252;
+				quantity();
+				}
+				break;
+			case CORRECTED:
+				_localctx = new CorrectedItemContext(_localctx);
+				EnterOuterAlt(_localctx, 4);
+				{
+				State = 253;
+				Match(CORRECTED);
+				State = 254;
+				Match(WHEN);
+				State = 255;
+				expression(0);
+				}
+				break;
+			case GROUP:
+				_localctx = new GroupItemContext(_localctx);
+				EnterOuterAlt(_localctx, 5);
+				{
+				State = 256;
+				Match(GROUP);
+				State = 257;
+				name();
+				State = 262;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				while (_la==COMMA) {
+					{
+					{
+					State = 258;
+					Match(COMMA);
+					State = 259;
+					name();
+					}
+					}
+					State = 264;
+					ErrorHandler.Sync(this);
+					_la = TokenStream.LA(1);
+				}
 				}
 				break;
 			case CITE:
 			case UNVERIFIED:
 				_localctx = new RuleCitationItemContext(_localctx);
-				EnterOuterAlt(_localctx, 2);
+				EnterOuterAlt(_localctx, 6);
 				{
-				State = 240;
+				State = 265;
 				citation();
 				}
 				break;
@@ -1536,20 +1676,20 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 243;
+			State = 268;
 			Match(REMOVE);
-			State = 244;
+			State = 269;
 			Match(RULE);
-			State = 245;
+			State = 270;
 			name();
-			State = 248;
+			State = 273;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==BECAUSE) {
 				{
-				State = 246;
+				State = 271;
 				Match(BECAUSE);
-				State = 247;
+				State = 272;
 				@string();
 				}
 			}
@@ -1603,23 +1743,23 @@ internal partial class Il2Parser : Parser {
 		EnterRule(_localctx, 38, RULE_citation);
 		int _la;
 		try {
-			State = 259;
+			State = 284;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case CITE:
 				_localctx = new CiteCitationContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 250;
+				State = 275;
 				Match(CITE);
-				State = 251;
+				State = 276;
 				name();
-				State = 253;
+				State = 278;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==STRING) {
 					{
-					State = 252;
+					State = 277;
 					@string();
 					}
 				}
@@ -1630,14 +1770,14 @@ internal partial class Il2Parser : Parser {
 				_localctx = new UnverifiedCitationContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 255;
+				State = 280;
 				Match(UNVERIFIED);
-				State = 257;
+				State = 282;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==STRING) {
 					{
-					State = 256;
+					State = 281;
 					@string();
 					}
 				}
@@ -1691,39 +1831,39 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 261;
+			State = 286;
 			Match(FIXTURE);
-			State = 262;
+			State = 287;
 			name();
-			State = 265;
+			State = 290;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==USING) {
 				{
-				State = 263;
+				State = 288;
 				Match(USING);
-				State = 264;
+				State = 289;
 				name();
 				}
 			}
 
-			State = 267;
+			State = 292;
 			Match(LBRACE);
-			State = 271;
+			State = 296;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1196268651022592L) != 0) || _la==NAME) {
 				{
 				{
-				State = 268;
+				State = 293;
 				scenarioItem();
 				}
 				}
-				State = 273;
+				State = 298;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 274;
+			State = 299;
 			Match(RBRACE);
 			}
 		}
@@ -1770,39 +1910,39 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 276;
+			State = 301;
 			Match(SCENARIO);
-			State = 277;
+			State = 302;
 			@string();
-			State = 280;
+			State = 305;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==USING) {
 				{
-				State = 278;
+				State = 303;
 				Match(USING);
-				State = 279;
+				State = 304;
 				name();
 				}
 			}
 
-			State = 282;
+			State = 307;
 			Match(LBRACE);
-			State = 286;
+			State = 311;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1196268651022592L) != 0) || _la==NAME) {
 				{
 				{
-				State = 283;
+				State = 308;
 				scenarioItem();
 				}
 				}
-				State = 288;
+				State = 313;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 289;
+			State = 314;
 			Match(RBRACE);
 			}
 		}
@@ -1897,16 +2037,16 @@ internal partial class Il2Parser : Parser {
 		EnterRule(_localctx, 44, RULE_scenarioItem);
 		int _la;
 		try {
-			State = 321;
+			State = 346;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case WEIGHT:
 				_localctx = new ScenarioWeightContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 291;
+				State = 316;
 				Match(WEIGHT);
-				State = 292;
+				State = 317;
 				quantity();
 				}
 				break;
@@ -1914,13 +2054,13 @@ internal partial class Il2Parser : Parser {
 				_localctx = new ScenarioEventContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 293;
+				State = 318;
 				Match(EVENT);
-				State = 294;
+				State = 319;
 				name();
-				State = 295;
+				State = 320;
 				quantity();
-				State = 296;
+				State = 321;
 				Match(AGO);
 				}
 				break;
@@ -1928,9 +2068,9 @@ internal partial class Il2Parser : Parser {
 				_localctx = new ScenarioDoseContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 298;
+				State = 323;
 				Match(DOSE);
-				State = 299;
+				State = 324;
 				((ScenarioDoseContext)_localctx).status = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==GIVEN || _la==HELD) ) {
@@ -1940,9 +2080,9 @@ internal partial class Il2Parser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 300;
+				State = 325;
 				quantity();
-				State = 301;
+				State = 326;
 				Match(AGO);
 				}
 				break;
@@ -1950,13 +2090,13 @@ internal partial class Il2Parser : Parser {
 				_localctx = new ScenarioObservationContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 303;
+				State = 328;
 				name();
-				State = 304;
+				State = 329;
 				flagOrQuantity();
-				State = 305;
+				State = 330;
 				quantity();
-				State = 306;
+				State = 331;
 				Match(AGO);
 				}
 				break;
@@ -1964,9 +2104,9 @@ internal partial class Il2Parser : Parser {
 				_localctx = new ScenarioExpectContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 308;
+				State = 333;
 				Match(EXPECT);
-				State = 309;
+				State = 334;
 				((ScenarioExpectContext)_localctx).expectedAction = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 120259084288L) != 0)) ) {
@@ -1976,28 +2116,28 @@ internal partial class Il2Parser : Parser {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 319;
+				State = 344;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 				if (_la==BECAUSE) {
 					{
-					State = 310;
+					State = 335;
 					Match(BECAUSE);
-					State = 311;
+					State = 336;
 					name();
-					State = 316;
+					State = 341;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 312;
+						State = 337;
 						Match(COMMA);
-						State = 313;
+						State = 338;
 						name();
 						}
 						}
-						State = 318;
+						State = 343;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
@@ -2039,27 +2179,27 @@ internal partial class Il2Parser : Parser {
 		FlagOrQuantityContext _localctx = new FlagOrQuantityContext(Context, State);
 		EnterRule(_localctx, 46, RULE_flagOrQuantity);
 		try {
-			State = 326;
+			State = 351;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case YES:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 323;
+				State = 348;
 				Match(YES);
 				}
 				break;
 			case NO:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 324;
+				State = 349;
 				Match(NO);
 				}
 				break;
 			case NUMBER:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 325;
+				State = 350;
 				quantity();
 				}
 				break;
@@ -2200,10 +2340,11 @@ internal partial class Il2Parser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 334;
+			State = 359;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case DOSES:
+			case AT:
 			case WEIGHT:
 			case YES:
 			case NO:
@@ -2216,7 +2357,7 @@ internal partial class Il2Parser : Parser {
 				Context = _localctx;
 				_prevctx = _localctx;
 
-				State = 329;
+				State = 354;
 				primary();
 				}
 				break;
@@ -2225,9 +2366,9 @@ internal partial class Il2Parser : Parser {
 				_localctx = new NegateExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 330;
+				State = 355;
 				Match(MINUS);
-				State = 331;
+				State = 356;
 				expression(8);
 				}
 				break;
@@ -2236,9 +2377,9 @@ internal partial class Il2Parser : Parser {
 				_localctx = new NotExpressionContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 332;
+				State = 357;
 				Match(NOT);
-				State = 333;
+				State = 358;
 				expression(3);
 				}
 				break;
@@ -2246,35 +2387,35 @@ internal partial class Il2Parser : Parser {
 				throw new NoViableAltException(this);
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 359;
+			State = 384;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,33,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,36,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 357;
+					State = 382;
 					ErrorHandler.Sync(this);
-					switch ( Interpreter.AdaptivePredict(TokenStream,32,Context) ) {
+					switch ( Interpreter.AdaptivePredict(TokenStream,35,Context) ) {
 					case 1:
 						{
 						_localctx = new MultiplicativeExpressionContext(new ExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 336;
+						State = 361;
 						if (!(Precpred(Context, 7))) throw new FailedPredicateException(this, "Precpred(Context, 7)");
-						State = 337;
+						State = 362;
 						((MultiplicativeExpressionContext)_localctx).op = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
-						if ( !(((((_la - 57)) & ~0x3f) == 0 && ((1L << (_la - 57)) & 25165825L) != 0)) ) {
+						if ( !(((((_la - 57)) & ~0x3f) == 0 && ((1L << (_la - 57)) & 12884901889L) != 0)) ) {
 							((MultiplicativeExpressionContext)_localctx).op = ErrorHandler.RecoverInline(this);
 						}
 						else {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 338;
+						State = 363;
 						expression(8);
 						}
 						break;
@@ -2282,9 +2423,9 @@ internal partial class Il2Parser : Parser {
 						{
 						_localctx = new AdditiveExpressionContext(new ExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 339;
+						State = 364;
 						if (!(Precpred(Context, 6))) throw new FailedPredicateException(this, "Precpred(Context, 6)");
-						State = 340;
+						State = 365;
 						((AdditiveExpressionContext)_localctx).op = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
 						if ( !(_la==PLUS || _la==MINUS) ) {
@@ -2294,7 +2435,7 @@ internal partial class Il2Parser : Parser {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 341;
+						State = 366;
 						expression(7);
 						}
 						break;
@@ -2302,19 +2443,19 @@ internal partial class Il2Parser : Parser {
 						{
 						_localctx = new ComparisonExpressionContext(new ExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 342;
+						State = 367;
 						if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
-						State = 343;
+						State = 368;
 						((ComparisonExpressionContext)_localctx).op = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
-						if ( !(((((_la - 72)) & ~0x3f) == 0 && ((1L << (_la - 72)) & 63L) != 0)) ) {
+						if ( !(((((_la - 81)) & ~0x3f) == 0 && ((1L << (_la - 81)) & 63L) != 0)) ) {
 							((ComparisonExpressionContext)_localctx).op = ErrorHandler.RecoverInline(this);
 						}
 						else {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 344;
+						State = 369;
 						expression(6);
 						}
 						break;
@@ -2322,11 +2463,11 @@ internal partial class Il2Parser : Parser {
 						{
 						_localctx = new AndExpressionContext(new ExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 345;
+						State = 370;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 346;
+						State = 371;
 						Match(AND);
-						State = 347;
+						State = 372;
 						expression(3);
 						}
 						break;
@@ -2334,11 +2475,11 @@ internal partial class Il2Parser : Parser {
 						{
 						_localctx = new OrExpressionContext(new ExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 348;
+						State = 373;
 						if (!(Precpred(Context, 1))) throw new FailedPredicateException(this, "Precpred(Context, 1)");
-						State = 349;
+						State = 374;
 						Match(OR);
-						State = 350;
+						State = 375;
 						expression(2);
 						}
 						break;
@@ -2346,21 +2487,21 @@ internal partial class Il2Parser : Parser {
 						{
 						_localctx = new IsFlagExpressionContext(new ExpressionContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expression);
-						State = 351;
+						State = 376;
 						if (!(Precpred(Context, 4))) throw new FailedPredicateException(this, "Precpred(Context, 4)");
-						State = 352;
+						State = 377;
 						Match(IS);
-						State = 354;
+						State = 379;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 						if (_la==NOT) {
 							{
-							State = 353;
+							State = 378;
 							Match(NOT);
 							}
 						}
 
-						State = 356;
+						State = 381;
 						((IsFlagExpressionContext)_localctx).flag = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
 						if ( !(_la==YES || _la==NO) ) {
@@ -2375,9 +2516,9 @@ internal partial class Il2Parser : Parser {
 					}
 					} 
 				}
-				State = 361;
+				State = 386;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,33,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,36,Context);
 			}
 			}
 		}
@@ -2464,6 +2605,16 @@ internal partial class Il2Parser : Parser {
 		}
 		public TimeSincePrimaryContext(PrimaryContext context) { CopyFrom(context); }
 	}
+	public partial class AtLeastPrimaryContext : PrimaryContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode AT() { return GetToken(Il2Parser.AT, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode LEAST() { return GetToken(Il2Parser.LEAST, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode NUMBER() { return GetToken(Il2Parser.NUMBER, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode OF() { return GetToken(Il2Parser.OF, 0); }
+		[System.Diagnostics.DebuggerNonUserCode] public NameContext name() {
+			return GetRuleContext<NameContext>(0);
+		}
+		public AtLeastPrimaryContext(PrimaryContext context) { CopyFrom(context); }
+	}
 	public partial class NamePrimaryContext : PrimaryContext {
 		[System.Diagnostics.DebuggerNonUserCode] public NameContext name() {
 			return GetRuleContext<NameContext>(0);
@@ -2477,18 +2628,18 @@ internal partial class Il2Parser : Parser {
 		EnterRule(_localctx, 50, RULE_primary);
 		int _la;
 		try {
-			State = 395;
+			State = 425;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,37,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,40,Context) ) {
 			case 1:
 				_localctx = new ParenthesizedPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 362;
+				State = 387;
 				Match(LPAREN);
-				State = 363;
+				State = 388;
 				expression(0);
-				State = 364;
+				State = 389;
 				Match(RPAREN);
 				}
 				break;
@@ -2496,7 +2647,7 @@ internal partial class Il2Parser : Parser {
 				_localctx = new QuantityPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 366;
+				State = 391;
 				quantity();
 				}
 				break;
@@ -2504,7 +2655,7 @@ internal partial class Il2Parser : Parser {
 				_localctx = new FlagPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 367;
+				State = 392;
 				((FlagPrimaryContext)_localctx).flag = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==YES || _la==NO) ) {
@@ -2520,37 +2671,37 @@ internal partial class Il2Parser : Parser {
 				_localctx = new CallPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 368;
+				State = 393;
 				name();
-				State = 369;
+				State = 394;
 				Match(LPAREN);
-				State = 378;
+				State = 403;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1558315839814373376L) != 0) || ((((_la - 69)) & ~0x3f) == 0 && ((1L << (_la - 69)) & 164865L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1558315839814438912L) != 0) || ((((_la - 78)) & ~0x3f) == 0 && ((1L << (_la - 78)) & 164865L) != 0)) {
 					{
-					State = 370;
+					State = 395;
 					argument();
-					State = 375;
+					State = 400;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 					while (_la==COMMA) {
 						{
 						{
-						State = 371;
+						State = 396;
 						Match(COMMA);
-						State = 372;
+						State = 397;
 						argument();
 						}
 						}
-						State = 377;
+						State = 402;
 						ErrorHandler.Sync(this);
 						_la = TokenStream.LA(1);
 					}
 					}
 				}
 
-				State = 380;
+				State = 405;
 				Match(RPAREN);
 				}
 				break;
@@ -2558,7 +2709,7 @@ internal partial class Il2Parser : Parser {
 				_localctx = new WeightPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 382;
+				State = 407;
 				Match(WEIGHT);
 				}
 				break;
@@ -2566,9 +2717,9 @@ internal partial class Il2Parser : Parser {
 				_localctx = new DosesPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 383;
+				State = 408;
 				Match(DOSES);
-				State = 384;
+				State = 409;
 				((DosesPrimaryContext)_localctx).kind = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
 				if ( !(_la==GIVEN || _la==HELD) ) {
@@ -2584,32 +2735,32 @@ internal partial class Il2Parser : Parser {
 				_localctx = new TimeSincePrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 385;
+				State = 410;
 				Match(TIME);
-				State = 386;
+				State = 411;
 				Match(SINCE);
-				State = 392;
+				State = 417;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
 				case LAST:
 					{
-					State = 387;
+					State = 412;
 					Match(LAST);
-					State = 388;
+					State = 413;
 					Match(DOSE);
 					}
 					break;
 				case FIRST:
 					{
-					State = 389;
+					State = 414;
 					Match(FIRST);
-					State = 390;
+					State = 415;
 					Match(DOSE);
 					}
 					break;
 				case NAME:
 					{
-					State = 391;
+					State = 416;
 					name();
 					}
 					break;
@@ -2619,10 +2770,26 @@ internal partial class Il2Parser : Parser {
 				}
 				break;
 			case 8:
-				_localctx = new NamePrimaryContext(_localctx);
+				_localctx = new AtLeastPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 394;
+				State = 419;
+				Match(AT);
+				State = 420;
+				Match(LEAST);
+				State = 421;
+				Match(NUMBER);
+				State = 422;
+				Match(OF);
+				State = 423;
+				name();
+				}
+				break;
+			case 9:
+				_localctx = new NamePrimaryContext(_localctx);
+				EnterOuterAlt(_localctx, 9);
+				{
+				State = 424;
 				name();
 				}
 				break;
@@ -2670,20 +2837,21 @@ internal partial class Il2Parser : Parser {
 		ArgumentContext _localctx = new ArgumentContext(Context, State);
 		EnterRule(_localctx, 52, RULE_argument);
 		try {
-			State = 400;
+			State = 430;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case LAST:
 				_localctx = new WindowArgumentContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 397;
+				State = 427;
 				Match(LAST);
-				State = 398;
+				State = 428;
 				quantity();
 				}
 				break;
 			case DOSES:
+			case AT:
 			case WEIGHT:
 			case NOT:
 			case YES:
@@ -2696,7 +2864,7 @@ internal partial class Il2Parser : Parser {
 				_localctx = new ExpressionArgumentContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 399;
+				State = 429;
 				expression(0);
 				}
 				break;
@@ -2734,14 +2902,14 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 402;
+			State = 432;
 			Match(NUMBER);
-			State = 404;
+			State = 434;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,39,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,42,Context) ) {
 			case 1:
 				{
-				State = 403;
+				State = 433;
 				unit();
 				}
 				break;
@@ -2777,7 +2945,7 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 406;
+			State = 436;
 			_la = TokenStream.LA(1);
 			if ( !(_la==UNIT || _la==NAME) ) {
 			ErrorHandler.RecoverInline(this);
@@ -2815,7 +2983,7 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 408;
+			State = 438;
 			Match(NAME);
 			}
 		}
@@ -2846,7 +3014,7 @@ internal partial class Il2Parser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 410;
+			State = 440;
 			Match(STRING);
 			}
 		}
@@ -2880,8 +3048,8 @@ internal partial class Il2Parser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,91,413,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,7,
-		7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
+		4,1,100,443,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,
+		7,7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,7,20,2,21,7,21,
 		2,22,7,22,2,23,7,23,2,24,7,24,2,25,7,25,2,26,7,26,2,27,7,27,2,28,7,28,
 		2,29,7,29,2,30,7,30,1,0,5,0,64,8,0,10,0,12,0,67,9,0,1,0,1,0,1,1,1,1,1,
@@ -2891,137 +3059,148 @@ internal partial class Il2Parser : Parser {
 		1,9,3,9,123,8,9,1,9,5,9,126,8,9,10,9,12,9,129,9,9,1,10,1,10,1,10,1,11,
 		1,11,1,11,5,11,137,8,11,10,11,12,11,140,9,11,1,11,1,11,1,12,1,12,1,12,
 		5,12,147,8,12,10,12,12,12,150,9,12,1,12,1,12,1,12,1,12,1,12,1,12,1,12,
-		1,12,3,12,160,8,12,1,12,1,12,1,12,1,12,1,12,1,12,1,12,1,12,1,12,1,12,1,
-		12,1,12,1,12,1,12,1,12,3,12,177,8,12,1,13,1,13,1,13,3,13,182,8,13,1,13,
-		3,13,185,8,13,1,13,1,13,5,13,189,8,13,10,13,12,13,192,9,13,1,13,1,13,1,
-		14,1,14,1,14,1,14,1,14,1,14,1,14,1,14,1,14,1,14,1,14,1,14,1,14,1,14,1,
-		14,1,14,1,14,1,14,3,14,214,8,14,1,15,1,15,1,15,1,15,1,15,1,16,3,16,222,
-		8,16,1,16,1,16,1,16,1,16,3,16,228,8,16,1,16,1,16,5,16,232,8,16,10,16,12,
-		16,235,9,16,1,16,1,16,1,17,1,17,1,17,3,17,242,8,17,1,18,1,18,1,18,1,18,
-		1,18,3,18,249,8,18,1,19,1,19,1,19,3,19,254,8,19,1,19,1,19,3,19,258,8,19,
-		3,19,260,8,19,1,20,1,20,1,20,1,20,3,20,266,8,20,1,20,1,20,5,20,270,8,20,
-		10,20,12,20,273,9,20,1,20,1,20,1,21,1,21,1,21,1,21,3,21,281,8,21,1,21,
-		1,21,5,21,285,8,21,10,21,12,21,288,9,21,1,21,1,21,1,22,1,22,1,22,1,22,
+		1,12,3,12,160,8,12,1,12,1,12,1,12,1,12,1,12,1,12,3,12,168,8,12,1,12,1,
+		12,1,12,1,12,1,12,1,12,1,12,1,12,1,12,1,12,1,12,3,12,181,8,12,1,13,3,13,
+		184,8,13,1,13,1,13,1,13,3,13,189,8,13,1,13,3,13,192,8,13,1,13,1,13,5,13,
+		196,8,13,10,13,12,13,199,9,13,1,13,1,13,1,14,1,14,1,14,1,14,1,14,1,14,
+		1,14,1,14,1,14,1,14,1,14,1,14,1,14,1,14,1,14,1,14,1,14,1,14,1,14,3,14,
+		222,8,14,1,15,1,15,1,15,1,15,1,15,1,16,3,16,230,8,16,1,16,1,16,1,16,1,
+		16,3,16,236,8,16,1,16,1,16,5,16,240,8,16,10,16,12,16,243,9,16,1,16,1,16,
+		1,17,1,17,1,17,1,17,1,17,1,17,1,17,1,17,1,17,1,17,1,17,1,17,1,17,1,17,
+		5,17,261,8,17,10,17,12,17,264,9,17,1,17,3,17,267,8,17,1,18,1,18,1,18,1,
+		18,1,18,3,18,274,8,18,1,19,1,19,1,19,3,19,279,8,19,1,19,1,19,3,19,283,
+		8,19,3,19,285,8,19,1,20,1,20,1,20,1,20,3,20,291,8,20,1,20,1,20,5,20,295,
+		8,20,10,20,12,20,298,9,20,1,20,1,20,1,21,1,21,1,21,1,21,3,21,306,8,21,
+		1,21,1,21,5,21,310,8,21,10,21,12,21,313,9,21,1,21,1,21,1,22,1,22,1,22,
 		1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,1,22,
-		1,22,1,22,1,22,1,22,1,22,5,22,315,8,22,10,22,12,22,318,9,22,3,22,320,8,
-		22,3,22,322,8,22,1,23,1,23,1,23,3,23,327,8,23,1,24,1,24,1,24,1,24,1,24,
-		1,24,3,24,335,8,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,
-		24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,3,24,355,8,24,1,24,5,24,358,8,24,
-		10,24,12,24,361,9,24,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,
-		1,25,5,25,374,8,25,10,25,12,25,377,9,25,3,25,379,8,25,1,25,1,25,1,25,1,
-		25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,3,25,393,8,25,1,25,3,25,396,
-		8,25,1,26,1,26,1,26,3,26,401,8,26,1,27,1,27,3,27,405,8,27,1,28,1,28,1,
-		29,1,29,1,30,1,30,1,30,0,1,48,31,0,2,4,6,8,10,12,14,16,18,20,22,24,26,
-		28,30,32,34,36,38,40,42,44,46,48,50,52,54,56,58,60,0,9,1,0,19,20,1,0,34,
-		35,1,0,48,49,1,0,34,36,2,0,57,57,80,81,1,0,78,79,1,0,72,77,1,0,55,56,1,
-		0,85,86,459,0,65,1,0,0,0,2,84,1,0,0,0,4,86,1,0,0,0,6,89,1,0,0,0,8,92,1,
-		0,0,0,10,95,1,0,0,0,12,98,1,0,0,0,14,104,1,0,0,0,16,117,1,0,0,0,18,119,
-		1,0,0,0,20,130,1,0,0,0,22,133,1,0,0,0,24,176,1,0,0,0,26,178,1,0,0,0,28,
-		213,1,0,0,0,30,215,1,0,0,0,32,221,1,0,0,0,34,241,1,0,0,0,36,243,1,0,0,
-		0,38,259,1,0,0,0,40,261,1,0,0,0,42,276,1,0,0,0,44,321,1,0,0,0,46,326,1,
-		0,0,0,48,334,1,0,0,0,50,395,1,0,0,0,52,400,1,0,0,0,54,402,1,0,0,0,56,406,
-		1,0,0,0,58,408,1,0,0,0,60,410,1,0,0,0,62,64,3,2,1,0,63,62,1,0,0,0,64,67,
-		1,0,0,0,65,63,1,0,0,0,65,66,1,0,0,0,66,68,1,0,0,0,67,65,1,0,0,0,68,69,
-		5,0,0,1,69,1,1,0,0,0,70,85,3,4,2,0,71,85,3,6,3,0,72,85,3,8,4,0,73,85,3,
-		10,5,0,74,85,3,12,6,0,75,85,3,14,7,0,76,85,3,18,9,0,77,85,3,22,11,0,78,
-		85,3,26,13,0,79,85,3,30,15,0,80,85,3,32,16,0,81,85,3,36,18,0,82,85,3,40,
-		20,0,83,85,3,42,21,0,84,70,1,0,0,0,84,71,1,0,0,0,84,72,1,0,0,0,84,73,1,
-		0,0,0,84,74,1,0,0,0,84,75,1,0,0,0,84,76,1,0,0,0,84,77,1,0,0,0,84,78,1,
-		0,0,0,84,79,1,0,0,0,84,80,1,0,0,0,84,81,1,0,0,0,84,82,1,0,0,0,84,83,1,
-		0,0,0,85,3,1,0,0,0,86,87,5,1,0,0,87,88,3,58,29,0,88,5,1,0,0,0,89,90,5,
-		2,0,0,90,91,3,60,30,0,91,7,1,0,0,0,92,93,5,3,0,0,93,94,5,82,0,0,94,9,1,
-		0,0,0,95,96,5,4,0,0,96,97,3,58,29,0,97,11,1,0,0,0,98,99,5,61,0,0,99,100,
-		5,62,0,0,100,101,5,63,0,0,101,102,5,64,0,0,102,103,3,58,29,0,103,13,1,
-		0,0,0,104,105,5,5,0,0,105,106,3,58,29,0,106,110,3,60,30,0,107,109,3,16,
-		8,0,108,107,1,0,0,0,109,112,1,0,0,0,110,108,1,0,0,0,110,111,1,0,0,0,111,
-		15,1,0,0,0,112,110,1,0,0,0,113,114,5,6,0,0,114,118,3,60,30,0,115,116,5,
-		7,0,0,116,118,3,60,30,0,117,113,1,0,0,0,117,115,1,0,0,0,118,17,1,0,0,0,
-		119,120,5,8,0,0,120,122,3,58,29,0,121,123,3,60,30,0,122,121,1,0,0,0,122,
-		123,1,0,0,0,123,127,1,0,0,0,124,126,3,20,10,0,125,124,1,0,0,0,126,129,
-		1,0,0,0,127,125,1,0,0,0,127,128,1,0,0,0,128,19,1,0,0,0,129,127,1,0,0,0,
-		130,131,5,65,0,0,131,132,3,60,30,0,132,21,1,0,0,0,133,134,5,9,0,0,134,
-		138,5,67,0,0,135,137,3,24,12,0,136,135,1,0,0,0,137,140,1,0,0,0,138,136,
-		1,0,0,0,138,139,1,0,0,0,139,141,1,0,0,0,140,138,1,0,0,0,141,142,5,68,0,
-		0,142,23,1,0,0,0,143,144,5,10,0,0,144,148,3,58,29,0,145,147,3,20,10,0,
-		146,145,1,0,0,0,147,150,1,0,0,0,148,146,1,0,0,0,148,149,1,0,0,0,149,177,
-		1,0,0,0,150,148,1,0,0,0,151,152,5,11,0,0,152,177,3,54,27,0,153,154,5,13,
-		0,0,154,177,3,58,29,0,155,156,5,14,0,0,156,159,3,54,27,0,157,158,5,15,
-		0,0,158,160,3,54,27,0,159,157,1,0,0,0,159,160,1,0,0,0,160,177,1,0,0,0,
-		161,162,5,16,0,0,162,163,5,17,0,0,163,164,5,84,0,0,164,165,5,12,0,0,165,
-		166,5,18,0,0,166,177,7,0,0,0,167,168,5,21,0,0,168,169,5,11,0,0,169,170,
-		3,54,27,0,170,171,5,15,0,0,171,172,3,54,27,0,172,173,5,22,0,0,173,174,
-		3,58,29,0,174,177,1,0,0,0,175,177,3,38,19,0,176,143,1,0,0,0,176,151,1,
-		0,0,0,176,153,1,0,0,0,176,155,1,0,0,0,176,161,1,0,0,0,176,167,1,0,0,0,
-		176,175,1,0,0,0,177,25,1,0,0,0,178,179,5,23,0,0,179,181,3,58,29,0,180,
-		182,3,60,30,0,181,180,1,0,0,0,181,182,1,0,0,0,182,184,1,0,0,0,183,185,
-		5,66,0,0,184,183,1,0,0,0,184,185,1,0,0,0,185,186,1,0,0,0,186,190,5,67,
-		0,0,187,189,3,28,14,0,188,187,1,0,0,0,189,192,1,0,0,0,190,188,1,0,0,0,
-		190,191,1,0,0,0,191,193,1,0,0,0,192,190,1,0,0,0,193,194,5,68,0,0,194,27,
-		1,0,0,0,195,196,5,24,0,0,196,214,5,83,0,0,197,198,5,25,0,0,198,214,3,56,
-		28,0,199,200,5,26,0,0,200,214,3,54,27,0,201,202,5,27,0,0,202,203,3,54,
-		27,0,203,204,5,15,0,0,204,205,3,54,27,0,205,214,1,0,0,0,206,207,5,28,0,
-		0,207,208,5,29,0,0,208,214,3,54,27,0,209,210,5,30,0,0,210,211,5,15,0,0,
-		211,214,3,54,27,0,212,214,5,31,0,0,213,195,1,0,0,0,213,197,1,0,0,0,213,
-		199,1,0,0,0,213,201,1,0,0,0,213,206,1,0,0,0,213,209,1,0,0,0,213,212,1,
-		0,0,0,214,29,1,0,0,0,215,216,5,32,0,0,216,217,3,58,29,0,217,218,5,72,0,
-		0,218,219,3,48,24,0,219,31,1,0,0,0,220,222,5,33,0,0,221,220,1,0,0,0,221,
-		222,1,0,0,0,222,223,1,0,0,0,223,224,7,1,0,0,224,225,5,37,0,0,225,227,3,
-		58,29,0,226,228,3,60,30,0,227,226,1,0,0,0,227,228,1,0,0,0,228,229,1,0,
-		0,0,229,233,5,67,0,0,230,232,3,34,17,0,231,230,1,0,0,0,232,235,1,0,0,0,
-		233,231,1,0,0,0,233,234,1,0,0,0,234,236,1,0,0,0,235,233,1,0,0,0,236,237,
-		5,68,0,0,237,33,1,0,0,0,238,239,5,40,0,0,239,242,3,48,24,0,240,242,3,38,
-		19,0,241,238,1,0,0,0,241,240,1,0,0,0,242,35,1,0,0,0,243,244,5,38,0,0,244,
-		245,5,37,0,0,245,248,3,58,29,0,246,247,5,39,0,0,247,249,3,60,30,0,248,
-		246,1,0,0,0,248,249,1,0,0,0,249,37,1,0,0,0,250,251,5,41,0,0,251,253,3,
-		58,29,0,252,254,3,60,30,0,253,252,1,0,0,0,253,254,1,0,0,0,254,260,1,0,
-		0,0,255,257,5,42,0,0,256,258,3,60,30,0,257,256,1,0,0,0,257,258,1,0,0,0,
-		258,260,1,0,0,0,259,250,1,0,0,0,259,255,1,0,0,0,260,39,1,0,0,0,261,262,
-		5,44,0,0,262,265,3,58,29,0,263,264,5,45,0,0,264,266,3,58,29,0,265,263,
-		1,0,0,0,265,266,1,0,0,0,266,267,1,0,0,0,267,271,5,67,0,0,268,270,3,44,
-		22,0,269,268,1,0,0,0,270,273,1,0,0,0,271,269,1,0,0,0,271,272,1,0,0,0,272,
-		274,1,0,0,0,273,271,1,0,0,0,274,275,5,68,0,0,275,41,1,0,0,0,276,277,5,
-		43,0,0,277,280,3,60,30,0,278,279,5,45,0,0,279,281,3,58,29,0,280,278,1,
-		0,0,0,280,281,1,0,0,0,281,282,1,0,0,0,282,286,5,67,0,0,283,285,3,44,22,
-		0,284,283,1,0,0,0,285,288,1,0,0,0,286,284,1,0,0,0,286,287,1,0,0,0,287,
-		289,1,0,0,0,288,286,1,0,0,0,289,290,5,68,0,0,290,43,1,0,0,0,291,292,5,
-		46,0,0,292,322,3,54,27,0,293,294,5,8,0,0,294,295,3,58,29,0,295,296,3,54,
-		27,0,296,297,5,47,0,0,297,322,1,0,0,0,298,299,5,11,0,0,299,300,7,2,0,0,
-		300,301,3,54,27,0,301,302,5,47,0,0,302,322,1,0,0,0,303,304,3,58,29,0,304,
-		305,3,46,23,0,305,306,3,54,27,0,306,307,5,47,0,0,307,322,1,0,0,0,308,309,
-		5,50,0,0,309,319,7,3,0,0,310,311,5,39,0,0,311,316,3,58,29,0,312,313,5,
-		71,0,0,313,315,3,58,29,0,314,312,1,0,0,0,315,318,1,0,0,0,316,314,1,0,0,
-		0,316,317,1,0,0,0,317,320,1,0,0,0,318,316,1,0,0,0,319,310,1,0,0,0,319,
-		320,1,0,0,0,320,322,1,0,0,0,321,291,1,0,0,0,321,293,1,0,0,0,321,298,1,
-		0,0,0,321,303,1,0,0,0,321,308,1,0,0,0,322,45,1,0,0,0,323,327,5,55,0,0,
-		324,327,5,56,0,0,325,327,3,54,27,0,326,323,1,0,0,0,326,324,1,0,0,0,326,
-		325,1,0,0,0,327,47,1,0,0,0,328,329,6,24,-1,0,329,335,3,50,25,0,330,331,
-		5,79,0,0,331,335,3,48,24,8,332,333,5,53,0,0,333,335,3,48,24,3,334,328,
-		1,0,0,0,334,330,1,0,0,0,334,332,1,0,0,0,335,359,1,0,0,0,336,337,10,7,0,
-		0,337,338,7,4,0,0,338,358,3,48,24,8,339,340,10,6,0,0,340,341,7,5,0,0,341,
-		358,3,48,24,7,342,343,10,5,0,0,343,344,7,6,0,0,344,358,3,48,24,6,345,346,
-		10,2,0,0,346,347,5,51,0,0,347,358,3,48,24,3,348,349,10,1,0,0,349,350,5,
-		52,0,0,350,358,3,48,24,2,351,352,10,4,0,0,352,354,5,54,0,0,353,355,5,53,
-		0,0,354,353,1,0,0,0,354,355,1,0,0,0,355,356,1,0,0,0,356,358,7,7,0,0,357,
-		336,1,0,0,0,357,339,1,0,0,0,357,342,1,0,0,0,357,345,1,0,0,0,357,348,1,
-		0,0,0,357,351,1,0,0,0,358,361,1,0,0,0,359,357,1,0,0,0,359,360,1,0,0,0,
-		360,49,1,0,0,0,361,359,1,0,0,0,362,363,5,69,0,0,363,364,3,48,24,0,364,
-		365,5,70,0,0,365,396,1,0,0,0,366,396,3,54,27,0,367,396,7,7,0,0,368,369,
-		3,58,29,0,369,378,5,69,0,0,370,375,3,52,26,0,371,372,5,71,0,0,372,374,
-		3,52,26,0,373,371,1,0,0,0,374,377,1,0,0,0,375,373,1,0,0,0,375,376,1,0,
-		0,0,376,379,1,0,0,0,377,375,1,0,0,0,378,370,1,0,0,0,378,379,1,0,0,0,379,
-		380,1,0,0,0,380,381,5,70,0,0,381,396,1,0,0,0,382,396,5,46,0,0,383,384,
-		5,12,0,0,384,396,7,2,0,0,385,386,5,60,0,0,386,392,5,59,0,0,387,388,5,58,
-		0,0,388,393,5,11,0,0,389,390,5,21,0,0,390,393,5,11,0,0,391,393,3,58,29,
-		0,392,387,1,0,0,0,392,389,1,0,0,0,392,391,1,0,0,0,393,396,1,0,0,0,394,
-		396,3,58,29,0,395,362,1,0,0,0,395,366,1,0,0,0,395,367,1,0,0,0,395,368,
-		1,0,0,0,395,382,1,0,0,0,395,383,1,0,0,0,395,385,1,0,0,0,395,394,1,0,0,
-		0,396,51,1,0,0,0,397,398,5,58,0,0,398,401,3,54,27,0,399,401,3,48,24,0,
-		400,397,1,0,0,0,400,399,1,0,0,0,401,53,1,0,0,0,402,404,5,84,0,0,403,405,
-		3,56,28,0,404,403,1,0,0,0,404,405,1,0,0,0,405,55,1,0,0,0,406,407,7,8,0,
-		0,407,57,1,0,0,0,408,409,5,86,0,0,409,59,1,0,0,0,410,411,5,87,0,0,411,
-		61,1,0,0,0,40,65,84,110,117,122,127,138,148,159,176,181,184,190,213,221,
-		227,233,241,248,253,257,259,265,271,280,286,316,319,321,326,334,354,357,
-		359,375,378,392,395,400,404
+		1,22,1,22,1,22,1,22,1,22,1,22,5,22,340,8,22,10,22,12,22,343,9,22,3,22,
+		345,8,22,3,22,347,8,22,1,23,1,23,1,23,3,23,352,8,23,1,24,1,24,1,24,1,24,
+		1,24,1,24,3,24,360,8,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,
+		24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,1,24,3,24,380,8,24,1,24,5,24,383,
+		8,24,10,24,12,24,386,9,24,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,
+		1,25,1,25,5,25,399,8,25,10,25,12,25,402,9,25,3,25,404,8,25,1,25,1,25,1,
+		25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,1,25,3,25,418,8,25,1,25,1,25,
+		1,25,1,25,1,25,1,25,3,25,426,8,25,1,26,1,26,1,26,3,26,431,8,26,1,27,1,
+		27,3,27,435,8,27,1,28,1,28,1,29,1,29,1,30,1,30,1,30,0,1,48,31,0,2,4,6,
+		8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,54,
+		56,58,60,0,9,1,0,19,20,1,0,34,35,1,0,48,49,1,0,34,36,2,0,57,57,89,90,1,
+		0,87,88,1,0,81,86,1,0,55,56,1,0,94,95,498,0,65,1,0,0,0,2,84,1,0,0,0,4,
+		86,1,0,0,0,6,89,1,0,0,0,8,92,1,0,0,0,10,95,1,0,0,0,12,98,1,0,0,0,14,104,
+		1,0,0,0,16,117,1,0,0,0,18,119,1,0,0,0,20,130,1,0,0,0,22,133,1,0,0,0,24,
+		180,1,0,0,0,26,183,1,0,0,0,28,221,1,0,0,0,30,223,1,0,0,0,32,229,1,0,0,
+		0,34,266,1,0,0,0,36,268,1,0,0,0,38,284,1,0,0,0,40,286,1,0,0,0,42,301,1,
+		0,0,0,44,346,1,0,0,0,46,351,1,0,0,0,48,359,1,0,0,0,50,425,1,0,0,0,52,430,
+		1,0,0,0,54,432,1,0,0,0,56,436,1,0,0,0,58,438,1,0,0,0,60,440,1,0,0,0,62,
+		64,3,2,1,0,63,62,1,0,0,0,64,67,1,0,0,0,65,63,1,0,0,0,65,66,1,0,0,0,66,
+		68,1,0,0,0,67,65,1,0,0,0,68,69,5,0,0,1,69,1,1,0,0,0,70,85,3,4,2,0,71,85,
+		3,6,3,0,72,85,3,8,4,0,73,85,3,10,5,0,74,85,3,12,6,0,75,85,3,14,7,0,76,
+		85,3,18,9,0,77,85,3,22,11,0,78,85,3,26,13,0,79,85,3,30,15,0,80,85,3,32,
+		16,0,81,85,3,36,18,0,82,85,3,40,20,0,83,85,3,42,21,0,84,70,1,0,0,0,84,
+		71,1,0,0,0,84,72,1,0,0,0,84,73,1,0,0,0,84,74,1,0,0,0,84,75,1,0,0,0,84,
+		76,1,0,0,0,84,77,1,0,0,0,84,78,1,0,0,0,84,79,1,0,0,0,84,80,1,0,0,0,84,
+		81,1,0,0,0,84,82,1,0,0,0,84,83,1,0,0,0,85,3,1,0,0,0,86,87,5,1,0,0,87,88,
+		3,58,29,0,88,5,1,0,0,0,89,90,5,2,0,0,90,91,3,60,30,0,91,7,1,0,0,0,92,93,
+		5,3,0,0,93,94,5,91,0,0,94,9,1,0,0,0,95,96,5,4,0,0,96,97,3,58,29,0,97,11,
+		1,0,0,0,98,99,5,61,0,0,99,100,5,62,0,0,100,101,5,63,0,0,101,102,5,64,0,
+		0,102,103,3,58,29,0,103,13,1,0,0,0,104,105,5,5,0,0,105,106,3,58,29,0,106,
+		110,3,60,30,0,107,109,3,16,8,0,108,107,1,0,0,0,109,112,1,0,0,0,110,108,
+		1,0,0,0,110,111,1,0,0,0,111,15,1,0,0,0,112,110,1,0,0,0,113,114,5,6,0,0,
+		114,118,3,60,30,0,115,116,5,7,0,0,116,118,3,60,30,0,117,113,1,0,0,0,117,
+		115,1,0,0,0,118,17,1,0,0,0,119,120,5,8,0,0,120,122,3,58,29,0,121,123,3,
+		60,30,0,122,121,1,0,0,0,122,123,1,0,0,0,123,127,1,0,0,0,124,126,3,20,10,
+		0,125,124,1,0,0,0,126,129,1,0,0,0,127,125,1,0,0,0,127,128,1,0,0,0,128,
+		19,1,0,0,0,129,127,1,0,0,0,130,131,5,65,0,0,131,132,3,60,30,0,132,21,1,
+		0,0,0,133,134,5,9,0,0,134,138,5,76,0,0,135,137,3,24,12,0,136,135,1,0,0,
+		0,137,140,1,0,0,0,138,136,1,0,0,0,138,139,1,0,0,0,139,141,1,0,0,0,140,
+		138,1,0,0,0,141,142,5,77,0,0,142,23,1,0,0,0,143,144,5,10,0,0,144,148,3,
+		58,29,0,145,147,3,20,10,0,146,145,1,0,0,0,147,150,1,0,0,0,148,146,1,0,
+		0,0,148,149,1,0,0,0,149,181,1,0,0,0,150,148,1,0,0,0,151,152,5,11,0,0,152,
+		181,3,54,27,0,153,154,5,13,0,0,154,181,3,58,29,0,155,156,5,14,0,0,156,
+		159,3,54,27,0,157,158,5,15,0,0,158,160,3,54,27,0,159,157,1,0,0,0,159,160,
+		1,0,0,0,160,181,1,0,0,0,161,162,5,16,0,0,162,163,5,17,0,0,163,167,5,93,
+		0,0,164,168,5,12,0,0,165,166,5,11,0,0,166,168,5,74,0,0,167,164,1,0,0,0,
+		167,165,1,0,0,0,168,169,1,0,0,0,169,170,5,18,0,0,170,181,7,0,0,0,171,172,
+		5,21,0,0,172,173,5,11,0,0,173,174,3,54,27,0,174,175,5,15,0,0,175,176,3,
+		54,27,0,176,177,5,22,0,0,177,178,3,58,29,0,178,181,1,0,0,0,179,181,3,38,
+		19,0,180,143,1,0,0,0,180,151,1,0,0,0,180,153,1,0,0,0,180,155,1,0,0,0,180,
+		161,1,0,0,0,180,171,1,0,0,0,180,179,1,0,0,0,181,25,1,0,0,0,182,184,5,33,
+		0,0,183,182,1,0,0,0,183,184,1,0,0,0,184,185,1,0,0,0,185,186,5,23,0,0,186,
+		188,3,58,29,0,187,189,3,60,30,0,188,187,1,0,0,0,188,189,1,0,0,0,189,191,
+		1,0,0,0,190,192,5,75,0,0,191,190,1,0,0,0,191,192,1,0,0,0,192,193,1,0,0,
+		0,193,197,5,76,0,0,194,196,3,28,14,0,195,194,1,0,0,0,196,199,1,0,0,0,197,
+		195,1,0,0,0,197,198,1,0,0,0,198,200,1,0,0,0,199,197,1,0,0,0,200,201,5,
+		77,0,0,201,27,1,0,0,0,202,203,5,24,0,0,203,222,5,92,0,0,204,205,5,25,0,
+		0,205,222,3,56,28,0,206,207,5,26,0,0,207,222,3,54,27,0,208,209,5,27,0,
+		0,209,210,3,54,27,0,210,211,5,15,0,0,211,212,3,54,27,0,212,222,1,0,0,0,
+		213,214,5,28,0,0,214,215,5,29,0,0,215,222,3,54,27,0,216,217,5,30,0,0,217,
+		218,5,15,0,0,218,222,3,54,27,0,219,222,5,31,0,0,220,222,5,66,0,0,221,202,
+		1,0,0,0,221,204,1,0,0,0,221,206,1,0,0,0,221,208,1,0,0,0,221,213,1,0,0,
+		0,221,216,1,0,0,0,221,219,1,0,0,0,221,220,1,0,0,0,222,29,1,0,0,0,223,224,
+		5,32,0,0,224,225,3,58,29,0,225,226,5,81,0,0,226,227,3,48,24,0,227,31,1,
+		0,0,0,228,230,5,33,0,0,229,228,1,0,0,0,229,230,1,0,0,0,230,231,1,0,0,0,
+		231,232,7,1,0,0,232,233,5,37,0,0,233,235,3,58,29,0,234,236,3,60,30,0,235,
+		234,1,0,0,0,235,236,1,0,0,0,236,237,1,0,0,0,237,241,5,76,0,0,238,240,3,
+		34,17,0,239,238,1,0,0,0,240,243,1,0,0,0,241,239,1,0,0,0,241,242,1,0,0,
+		0,242,244,1,0,0,0,243,241,1,0,0,0,244,245,5,77,0,0,245,33,1,0,0,0,246,
+		247,5,40,0,0,247,267,3,48,24,0,248,249,5,67,0,0,249,267,3,48,24,0,250,
+		251,5,68,0,0,251,252,5,69,0,0,252,267,3,54,27,0,253,254,5,70,0,0,254,255,
+		5,40,0,0,255,267,3,48,24,0,256,257,5,71,0,0,257,262,3,58,29,0,258,259,
+		5,80,0,0,259,261,3,58,29,0,260,258,1,0,0,0,261,264,1,0,0,0,262,260,1,0,
+		0,0,262,263,1,0,0,0,263,267,1,0,0,0,264,262,1,0,0,0,265,267,3,38,19,0,
+		266,246,1,0,0,0,266,248,1,0,0,0,266,250,1,0,0,0,266,253,1,0,0,0,266,256,
+		1,0,0,0,266,265,1,0,0,0,267,35,1,0,0,0,268,269,5,38,0,0,269,270,5,37,0,
+		0,270,273,3,58,29,0,271,272,5,39,0,0,272,274,3,60,30,0,273,271,1,0,0,0,
+		273,274,1,0,0,0,274,37,1,0,0,0,275,276,5,41,0,0,276,278,3,58,29,0,277,
+		279,3,60,30,0,278,277,1,0,0,0,278,279,1,0,0,0,279,285,1,0,0,0,280,282,
+		5,42,0,0,281,283,3,60,30,0,282,281,1,0,0,0,282,283,1,0,0,0,283,285,1,0,
+		0,0,284,275,1,0,0,0,284,280,1,0,0,0,285,39,1,0,0,0,286,287,5,44,0,0,287,
+		290,3,58,29,0,288,289,5,45,0,0,289,291,3,58,29,0,290,288,1,0,0,0,290,291,
+		1,0,0,0,291,292,1,0,0,0,292,296,5,76,0,0,293,295,3,44,22,0,294,293,1,0,
+		0,0,295,298,1,0,0,0,296,294,1,0,0,0,296,297,1,0,0,0,297,299,1,0,0,0,298,
+		296,1,0,0,0,299,300,5,77,0,0,300,41,1,0,0,0,301,302,5,43,0,0,302,305,3,
+		60,30,0,303,304,5,45,0,0,304,306,3,58,29,0,305,303,1,0,0,0,305,306,1,0,
+		0,0,306,307,1,0,0,0,307,311,5,76,0,0,308,310,3,44,22,0,309,308,1,0,0,0,
+		310,313,1,0,0,0,311,309,1,0,0,0,311,312,1,0,0,0,312,314,1,0,0,0,313,311,
+		1,0,0,0,314,315,5,77,0,0,315,43,1,0,0,0,316,317,5,46,0,0,317,347,3,54,
+		27,0,318,319,5,8,0,0,319,320,3,58,29,0,320,321,3,54,27,0,321,322,5,47,
+		0,0,322,347,1,0,0,0,323,324,5,11,0,0,324,325,7,2,0,0,325,326,3,54,27,0,
+		326,327,5,47,0,0,327,347,1,0,0,0,328,329,3,58,29,0,329,330,3,46,23,0,330,
+		331,3,54,27,0,331,332,5,47,0,0,332,347,1,0,0,0,333,334,5,50,0,0,334,344,
+		7,3,0,0,335,336,5,39,0,0,336,341,3,58,29,0,337,338,5,80,0,0,338,340,3,
+		58,29,0,339,337,1,0,0,0,340,343,1,0,0,0,341,339,1,0,0,0,341,342,1,0,0,
+		0,342,345,1,0,0,0,343,341,1,0,0,0,344,335,1,0,0,0,344,345,1,0,0,0,345,
+		347,1,0,0,0,346,316,1,0,0,0,346,318,1,0,0,0,346,323,1,0,0,0,346,328,1,
+		0,0,0,346,333,1,0,0,0,347,45,1,0,0,0,348,352,5,55,0,0,349,352,5,56,0,0,
+		350,352,3,54,27,0,351,348,1,0,0,0,351,349,1,0,0,0,351,350,1,0,0,0,352,
+		47,1,0,0,0,353,354,6,24,-1,0,354,360,3,50,25,0,355,356,5,88,0,0,356,360,
+		3,48,24,8,357,358,5,53,0,0,358,360,3,48,24,3,359,353,1,0,0,0,359,355,1,
+		0,0,0,359,357,1,0,0,0,360,384,1,0,0,0,361,362,10,7,0,0,362,363,7,4,0,0,
+		363,383,3,48,24,8,364,365,10,6,0,0,365,366,7,5,0,0,366,383,3,48,24,7,367,
+		368,10,5,0,0,368,369,7,6,0,0,369,383,3,48,24,6,370,371,10,2,0,0,371,372,
+		5,51,0,0,372,383,3,48,24,3,373,374,10,1,0,0,374,375,5,52,0,0,375,383,3,
+		48,24,2,376,377,10,4,0,0,377,379,5,54,0,0,378,380,5,53,0,0,379,378,1,0,
+		0,0,379,380,1,0,0,0,380,381,1,0,0,0,381,383,7,7,0,0,382,361,1,0,0,0,382,
+		364,1,0,0,0,382,367,1,0,0,0,382,370,1,0,0,0,382,373,1,0,0,0,382,376,1,
+		0,0,0,383,386,1,0,0,0,384,382,1,0,0,0,384,385,1,0,0,0,385,49,1,0,0,0,386,
+		384,1,0,0,0,387,388,5,78,0,0,388,389,3,48,24,0,389,390,5,79,0,0,390,426,
+		1,0,0,0,391,426,3,54,27,0,392,426,7,7,0,0,393,394,3,58,29,0,394,403,5,
+		78,0,0,395,400,3,52,26,0,396,397,5,80,0,0,397,399,3,52,26,0,398,396,1,
+		0,0,0,399,402,1,0,0,0,400,398,1,0,0,0,400,401,1,0,0,0,401,404,1,0,0,0,
+		402,400,1,0,0,0,403,395,1,0,0,0,403,404,1,0,0,0,404,405,1,0,0,0,405,406,
+		5,79,0,0,406,426,1,0,0,0,407,426,5,46,0,0,408,409,5,12,0,0,409,426,7,2,
+		0,0,410,411,5,60,0,0,411,417,5,59,0,0,412,413,5,58,0,0,413,418,5,11,0,
+		0,414,415,5,21,0,0,415,418,5,11,0,0,416,418,3,58,29,0,417,412,1,0,0,0,
+		417,414,1,0,0,0,417,416,1,0,0,0,418,426,1,0,0,0,419,420,5,16,0,0,420,421,
+		5,72,0,0,421,422,5,93,0,0,422,423,5,73,0,0,423,426,3,58,29,0,424,426,3,
+		58,29,0,425,387,1,0,0,0,425,391,1,0,0,0,425,392,1,0,0,0,425,393,1,0,0,
+		0,425,407,1,0,0,0,425,408,1,0,0,0,425,410,1,0,0,0,425,419,1,0,0,0,425,
+		424,1,0,0,0,426,51,1,0,0,0,427,428,5,58,0,0,428,431,3,54,27,0,429,431,
+		3,48,24,0,430,427,1,0,0,0,430,429,1,0,0,0,431,53,1,0,0,0,432,434,5,93,
+		0,0,433,435,3,56,28,0,434,433,1,0,0,0,434,435,1,0,0,0,435,55,1,0,0,0,436,
+		437,7,8,0,0,437,57,1,0,0,0,438,439,5,95,0,0,439,59,1,0,0,0,440,441,5,96,
+		0,0,441,61,1,0,0,0,43,65,84,110,117,122,127,138,148,159,167,180,183,188,
+		191,197,221,229,235,241,262,266,273,278,282,284,290,296,305,311,341,344,
+		346,351,359,379,382,384,400,403,417,425,430,434
 	};
 
 	public static readonly ATN _ATN =

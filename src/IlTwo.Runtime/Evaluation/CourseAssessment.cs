@@ -1,0 +1,308 @@
+using System.Collections.Immutable;
+using IlTwo.Runtime.Protocols;
+using IlTwo.Runtime.Records;
+
+namespace IlTwo.Runtime.Evaluation;
+
+/// <summary>
+/// What the course layer found besides the rules at the decision time: a permanent stop (by a rule at an earlier
+/// assessment point, or by the record), holds still unresolved, and criteria whose persistence or correction was not
+/// shown (held to reassess). Empty when the course adds nothing.
+/// </summary>
+public sealed record CourseFindings
+{
+    public static CourseFindings None { get; } = new();
+
+    /// <summary>The course was stopped before (or at) the decision time; null when it was not.</summary>
+    public CourseStop? Stop { get; init; }
+
+    /// <summary>Hold rules with <c>until</c> whose latest trigger has not been resolved by a later value.</summary>
+    public ImmutableArray<UnresolvedHold> Unresolved { get; init; } = [];
+
+    /// <summary>Rules whose condition is true now but whose persistence or correction the data does not show: they hold.</summary>
+    public ImmutableArray<Reassessment> Reassess { get; init; } = [];
+
+    /// <summary>One plain line per finding (what a nurse reads).</summary>
+    public ImmutableArray<string> Reasons { get; init; } = [];
+
+    public bool IsEmpty => Stop is null && Unresolved.IsEmpty && Reassess.IsEmpty;
+}
+
+/// <summary>
+/// The course is stopped: by rule <see cref="RuleId"/> met at <see cref="At"/> on <see cref="Values"/>, or by the
+/// record (<see cref="ByRecord"/>: a <c>course-stop</c> event at <see cref="At"/>; no rule).
+/// </summary>
+public sealed record CourseStop(string? RuleId, string? Title, DateTimeOffset At, ImmutableArray<SeenValue> Values, bool ByRecord);
+
+/// <summary>A hold rule triggered at <see cref="Since"/> (the latest charting time of the values it read, <see cref="Values"/>) and not resolved since.</summary>
+public sealed record UnresolvedHold(string RuleId, string Title, DateTimeOffset Since, string Resolution, ImmutableArray<SeenValue> Values);
+
+/// <summary>A rule whose condition is true but not shown persistent or corrected (<see cref="NotShown"/>): it holds, to reassess.</summary>
+public sealed record Reassessment(string RuleId, string Title, RuleAction Action, string NotShown);
+
+/// <summary>
+/// Criteria that act over the course, evaluated statelessly over the record (the record is the history). See
+/// docs/language.md, "Criteria over the course":
+/// <list type="bullet">
+/// <item>assessment points: the decision time, every recorded dose slot (given or held) before it, and the charting
+/// time of every value of the yes/no observations a discontinue or <c>until</c> rule reads — each on the data recorded
+/// up to then;</item>
+/// <item>a discontinue rule TRUE (never unknown) and fully shown at a point stops the course from the earliest such point;</item>
+/// <item>a hold rule with <c>until C</c> triggered at a point (trigger time = latest charting time of what it read) holds
+/// until C is TRUE at an assessment on values charted after the latest trigger;</item>
+/// <item><c>persistent for D</c> / <c>corrected when C</c> not shown: the rule holds with "reassess" instead of acting;</item>
+/// <item>a <c>course-stop</c> event in the record stops the course.</item>
+/// </list>
+/// </summary>
+public static class CourseAssessment
+{
+    /// <summary>The event type by which a record stops IL-2 for the course (reserved, like <c>cycle-start</c>).</summary>
+    public const string CourseStopEvent = "course-stop";
+
+    /// <summary>How many truths to evaluate for <paramref name="info"/>: one per rule plus the extra condition slots.</summary>
+    public static int SlotCount(ProtocolInfo info) => Math.Max(info.Rules.Length, info.ConditionSlots);
+
+    /// <summary>
+    /// Assesses the course. <paramref name="truths"/> are the decision-time truths; rules whose persistence or correction is
+    /// not shown are set to <see cref="Truth.False"/> in it (their hold is reported in <see cref="CourseFindings.Reassess"/>).
+    /// </summary>
+    public static CourseFindings Assess(ProtocolRules rules, PatientRecord record, PatientSnapshot snapshot, Span<Truth> truths)
+    {
+        var info = rules.Info;
+        var at = snapshot.At;
+        var context = new Context(rules, record, snapshot, truths.ToArray());
+        var reasons = ImmutableArray.CreateBuilder<string>();
+
+        // ---- decision time: persistence and correction
+        var reassess = ImmutableArray.CreateBuilder<Reassessment>();
+        for (var i = 0; i < info.Rules.Length; i++)
+        {
+            var rule = info.Rules[i];
+            if (truths[i] != Truth.True || (rule.PersistenceSeconds is null && rule.Correction is null))
+                continue;
+            if (context.NotShown(i, at) is { } notShown)
+            {
+                truths[i] = Truth.False;
+                reassess.Add(new Reassessment(rule.Id, rule.Title, rule.Action, notShown));
+                reasons.Add($"{rule.Id}: condition met but {notShown}; the dose is held to reassess");
+            }
+        }
+
+        // ---- the record's own stop
+        CourseStop? stop = null;
+        foreach (var e in record.Events)
+        {
+            if (e.Type == CourseStopEvent && e.At <= at && (stop is null || e.At < stop.At))
+                stop = new CourseStop(null, null, e.At.ToUniversalTime(), [], ByRecord: true);
+        }
+
+        // ---- earlier assessment points
+        var needsPast = info.Rules.Any(r => r.Action == RuleAction.Discontinue || r.Until is not null);
+        var unresolved = ImmutableArray.CreateBuilder<UnresolvedHold>();
+        if (needsPast)
+        {
+            var points = context.PastPoints();
+            CourseStop? ruleStop = null;
+            var triggers = new Dictionary<int, (long Ticks, ImmutableArray<SeenValue> Values)>();
+            foreach (var t in points)
+            {
+                var truthsAt = context.TruthsAt(t);
+                var snap = context.SnapshotAt(t);
+                for (var i = 0; i < info.Rules.Length; i++)
+                {
+                    var rule = info.Rules[i];
+                    if (truthsAt[i] != Truth.True || context.ChartingGap(i, t))
+                        continue;
+                    if (rule.Action == RuleAction.Discontinue)
+                    {
+                        if (ruleStop is null && context.NotShown(i, t) is null)
+                            ruleStop = new CourseStop(rule.Id, rule.Title, t, [.. rule.Inputs.Select(input => ProtocolEvaluator.See(snap, input))], ByRecord: false);
+                    }
+                    else if (rule.Until is not null && context.NotShown(i, t) is null)
+                    {
+                        var values = rule.Inputs.Select(input => ProtocolEvaluator.See(snap, input)).ToImmutableArray();
+                        var trigger = values.Select(v => v.At).OfType<DateTimeOffset>().Select(v => v.UtcTicks).DefaultIfEmpty(t.UtcTicks).Max();
+                        if (!triggers.TryGetValue(i, out var existing) || trigger >= existing.Ticks)
+                            triggers[i] = (trigger, values);
+                    }
+                }
+            }
+            if (ruleStop is not null && (stop is null || ruleStop.At < stop.At))
+                stop = ruleStop;
+
+            // ---- resolution of the latest trigger (a rule true now is firing anyway)
+            foreach (var (i, trigger) in triggers.OrderBy(p => p.Key))
+            {
+                var rule = info.Rules[i];
+                if (truths[i] == Truth.True || rule.Until is not { } until)
+                    continue;
+                if (context.Resolved(until, trigger.Ticks))
+                    continue;
+                var since = new DateTimeOffset(trigger.Ticks, TimeSpan.Zero);
+                unresolved.Add(new UnresolvedHold(rule.Id, rule.Title, since, until.Condition, trigger.Values));
+                reasons.Add($"{rule.Id}: unresolved since {DecisionText.Time(since, at)}; held until {until.Condition}");
+            }
+        }
+
+        if (stop is not null)
+        {
+            reasons.Insert(0, stop.ByRecord
+                ? $"IL-2 stopped for the course by the record at {DecisionText.Time(stop.At, at)} ('{CourseStopEvent}' event)"
+                : $"IL-2 stopped for the course at {DecisionText.Time(stop.At, at)} by {stop.RuleId}");
+        }
+
+        return stop is null && unresolved.Count == 0 && reassess.Count == 0
+            ? CourseFindings.None
+            : new CourseFindings { Stop = stop, Unresolved = unresolved.ToImmutable(), Reassess = reassess.ToImmutable(), Reasons = reasons.ToImmutable() };
+    }
+
+    /// <summary>Snapshots and truths at earlier moments, built once each.</summary>
+    private sealed class Context(ProtocolRules rules, PatientRecord record, PatientSnapshot now, Truth[] nowTruths)
+    {
+        private readonly Dictionary<long, (PatientSnapshot Snapshot, Truth[] Truths)> _at = [];
+        private readonly ProtocolInfo _info = rules.Info;
+
+        public PatientSnapshot SnapshotAt(DateTimeOffset t) => At(t).Snapshot;
+
+        public Truth[] TruthsAt(DateTimeOffset t) => At(t).Truths;
+
+        private (PatientSnapshot Snapshot, Truth[] Truths) At(DateTimeOffset t)
+        {
+            if (t.UtcTicks == now.At.UtcTicks)
+                return (now, nowTruths);
+            if (_at.TryGetValue(t.UtcTicks, out var cached))
+                return cached;
+            var snapshot = PatientSnapshot.Create(_info, record, t).Snapshot;
+            var truths = new Truth[SlotCount(_info)];
+            Array.Fill(truths, Truth.Unknown);
+            rules.EvaluateRules(snapshot, truths);
+            return _at[t.UtcTicks] = (snapshot, truths);
+        }
+
+        /// <summary>Dose slots before the decision and charting times of the yes/no values course rules read, oldest first.</summary>
+        public List<DateTimeOffset> PastPoints()
+        {
+            var atTicks = now.At.UtcTicks;
+            var ticks = new SortedSet<long>();
+            foreach (var dose in record.Doses)
+            {
+                if (dose.Status is DoseStatus.Given or DoseStatus.Held && dose.At.UtcTicks < atTicks)
+                    ticks.Add(dose.At.UtcTicks);
+            }
+            var yesNo = new HashSet<int>();
+            foreach (var rule in _info.Rules.Where(r => r.Action == RuleAction.Discontinue || r.Until is not null))
+            {
+                foreach (var input in rule.Inputs)
+                {
+                    if (input.Kind is InputKind.Latest or InputKind.Aggregate or InputKind.Baseline
+                        && (uint)input.Index < (uint)_info.Observations.Length && _info.Observations[input.Index].IsYesNo)
+                        yesNo.Add(input.Index);
+                }
+            }
+            foreach (var index in yesNo)
+            {
+                var series = now.Series(index);
+                for (var k = 0; k < series.Count; k++)
+                {
+                    if (series.Ticks[k] < atTicks)
+                        ticks.Add(series.Ticks[k]);
+                }
+            }
+            return [.. ticks.Select(t => new DateTimeOffset(t, TimeSpan.Zero))];
+        }
+
+        /// <summary>
+        /// Whether a sum or count rule <paramref name="index"/> reads at earlier point <paramref name="t"/> rests on a window the
+        /// record does not cover (no value of the observation at or before the window's start): a gap, not a finding.
+        /// </summary>
+        public bool ChartingGap(int index, DateTimeOffset t)
+        {
+            var snapshot = SnapshotAt(t);
+            foreach (var input in _info.Rules[index].Inputs)
+            {
+                if (input.Kind != InputKind.Aggregate || input.Aggregate is not (AggregateKind.Sum or AggregateKind.Count) || (uint)input.Index >= (uint)_info.Observations.Length)
+                    continue;
+                var series = snapshot.Series(input.Index);
+                var start = t.UtcTicks - (long)(input.WindowSeconds * TimeSpan.TicksPerSecond);
+                if (series.Count == 0 || series.Ticks[0] > start)
+                    return true;
+            }
+            return false;
+        }
+
+        /// <summary>What of rule <paramref name="index"/>'s persistence or correction the data does not show at <paramref name="t"/> (its condition being true there), or null when all is shown.</summary>
+        public string? NotShown(int index, DateTimeOffset t)
+        {
+            var rule = _info.Rules[index];
+            var missing = new List<string>();
+            if (rule.Correction is { } correction)
+            {
+                var truth = Slot(TruthsAt(t), correction.Slot);
+                if (truth != Truth.True)
+                    missing.Add($"correction not shown ({correction.Condition} is {(truth == Truth.False ? "false" : "unknown")})");
+            }
+            if (rule.PersistenceSeconds is { } seconds)
+            {
+                var window = DecisionText.Hours(seconds);
+                var snapshot = SnapshotAt(t);
+                var from = t.UtcTicks - (long)(seconds * TimeSpan.TicksPerSecond);
+                var times = new SortedSet<long>();
+                foreach (var input in rule.Inputs)
+                {
+                    if (input.Kind is not (InputKind.Latest or InputKind.Aggregate or InputKind.Baseline) || (uint)input.Index >= (uint)_info.Observations.Length)
+                        continue;
+                    var series = snapshot.Series(input.Index);
+                    for (var k = 0; k < series.Count; k++)
+                    {
+                        if (series.Ticks[k] > from && series.Ticks[k] <= t.UtcTicks)
+                            times.Add(series.Ticks[k]);
+                    }
+                }
+                if (times.Count < 2)
+                {
+                    missing.Add($"persistence not shown ({times.Count} charted value{(times.Count == 1 ? "" : "s")} in the last {window} h; needs at least 2)");
+                }
+                else
+                {
+                    var failed = times.FirstOrDefault(time => TruthsAt(new DateTimeOffset(time, TimeSpan.Zero))[index] != Truth.True, long.MinValue);
+                    if (failed != long.MinValue)
+                        missing.Add($"persistence over {window} h not shown (not met at {DecisionText.Time(new DateTimeOffset(failed, TimeSpan.Zero), now.At)})");
+                }
+            }
+            return missing.Count == 0 ? null : string.Join("; ", missing);
+        }
+
+        /// <summary>Whether <paramref name="until"/> is true at an assessment on values charted after <paramref name="triggerTicks"/>.</summary>
+        public bool Resolved(ExtraConditionInfo until, long triggerTicks)
+        {
+            var atTicks = now.At.UtcTicks;
+            var times = new SortedSet<long> { atTicks };
+            foreach (var input in until.Inputs)
+            {
+                if (input.Kind is not (InputKind.Latest or InputKind.Aggregate or InputKind.Baseline) || (uint)input.Index >= (uint)_info.Observations.Length)
+                    continue;
+                var series = now.Series(input.Index);
+                for (var k = 0; k < series.Count; k++)
+                {
+                    if (series.Ticks[k] > triggerTicks && series.Ticks[k] <= atTicks)
+                        times.Add(series.Ticks[k]);
+                }
+            }
+            foreach (var time in times)
+            {
+                if (time <= triggerTicks)
+                    continue;
+                var t = new DateTimeOffset(time, TimeSpan.Zero);
+                if (Slot(TruthsAt(t), until.Slot) != Truth.True)
+                    continue;
+                // Every timed value the resolution read must be newer than the trigger.
+                var snapshot = SnapshotAt(t);
+                if (until.Inputs.Select(input => ProtocolEvaluator.See(snapshot, input).At).OfType<DateTimeOffset>().All(v => v.UtcTicks > triggerTicks))
+                    return true;
+            }
+            return false;
+        }
+
+        private static Truth Slot(Truth[] truths, int slot) => (uint)slot < (uint)truths.Length ? truths[slot] : Truth.Unknown;
+    }
+}
