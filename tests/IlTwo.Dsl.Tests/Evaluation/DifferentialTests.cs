@@ -8,22 +8,37 @@ namespace IlTwo.Dsl.Tests.Evaluation;
 public sealed class DifferentialTests
 {
     [Theory]
-    [InlineData("hd-il2-monotherapy")]
-    [InlineData("post-til-il2")]
-    public void Compiled_and_interpreted_decisions_agree_on_random_records(string name)
+    [InlineData("hd-il2-monotherapy", false)]
+    [InlineData("post-til-il2", false)]
+    [InlineData("hd-il2-monotherapy", true)]
+    [InlineData("post-til-il2", true)]
+    public void Compiled_and_interpreted_decisions_agree_on_random_records(string name, bool history) =>
+        Agree(TestProtocols.Compile(TestProtocols.Shipped(name)), history, history ? 1000 : 3000);
+
+    /// <summary>
+    /// The course test protocols (until, persistence, correction, counted groups, an override, slot caps) on records
+    /// with a course history: past dose slots, yes/no findings charted long ago, later resolving values.
+    /// </summary>
+    [Theory]
+    [InlineData("course-base")]
+    [InlineData("course-extension")]
+    public void Compiled_and_interpreted_decisions_agree_over_the_course(string name) =>
+        Agree(TestProtocols.Compile(Path.Combine(TestProtocols.RepositoryRoot, "tests", "IlTwo.Dsl.Tests", "Course", name + ".il2")), history: true, iterations: 1500);
+
+    private static void Agree(Compilation.ProtocolCompilation compilation, bool history, int iterations)
     {
-        var compilation = TestProtocols.Compile(TestProtocols.Shipped(name));
+        Assert.False(compilation.HasErrors, string.Join("\n", compilation.Diagnostics));
         using var compiled = TestProtocols.Load(compilation);
         var interpreter = new ProtocolInterpreter(compilation);
         var actions = new int[3];
 
-        RandomRecords.For(compilation).Sample(record =>
+        RandomRecords.For(compilation, history).Sample(record =>
         {
             var expected = ProtocolEvaluator.Evaluate(interpreter, record, RandomRecords.At);
             var actual = ProtocolEvaluator.Evaluate(compiled.Rules, record, RandomRecords.At);
             Interlocked.Increment(ref actions[(int)expected.Action]);
             return DoseDecisionJson.Serialize(expected) == DoseDecisionJson.Serialize(actual);
-        }, iter: 3000, threads: 1);
+        }, iter: iterations, threads: 1);
 
         // The generator must reach every outcome, or agreement proves little.
         Assert.All(actions, count => Assert.True(count > 0, $"outcome counts give/hold/discontinue: {string.Join("/", actions)}"));
