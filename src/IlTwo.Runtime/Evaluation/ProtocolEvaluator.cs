@@ -84,7 +84,7 @@ public static class ProtocolEvaluator
                 AddMissing(missing, snapshot, rule);
             }
         }
-        CourseRules(info, snapshot, course, discontinueRules, holdRules);
+        CourseRules(info, snapshot, course, discontinueRules, holdRules, missing);
         var fired = discontinueRules.Concat(holdRules).ToImmutableArray();
         if (readIssues is { Count: > 0 })
             AddAbsenceNotes(missing, snapshot, readIssues);
@@ -223,10 +223,18 @@ public static class ProtocolEvaluator
     /// The course layer's findings as fired rules: a permanent stop (its rule, at the time and values it was met; or the
     /// record's stop), unresolved holds, and the holds of criteria not shown persistent or corrected. Each carries a note.
     /// </summary>
-    private static void CourseRules(ProtocolInfo info, PatientSnapshot snapshot, CourseFindings course, ImmutableArray<FiredRule>.Builder discontinueRules, ImmutableArray<FiredRule>.Builder holdRules)
+    private static void CourseRules(
+        ProtocolInfo info, PatientSnapshot snapshot, CourseFindings course, ImmutableArray<FiredRule>.Builder discontinueRules, ImmutableArray<FiredRule>.Builder holdRules, List<MissingBuilder> missing)
     {
         if (course.IsEmpty)
             return;
+        // A rule the course decides (a stop, an unresolved hold) is not "not recorded" for lack of a fresh value.
+        var decided = new HashSet<string>(course.Unresolved.Select(u => u.RuleId), StringComparer.Ordinal);
+        if (course.Stop?.RuleId is { } stopped)
+            decided.Add(stopped);
+        foreach (var entry in missing)
+            entry.Rules.RemoveAll(decided.Contains);
+        missing.RemoveAll(m => m.Rules.Count == 0);
         var at = snapshot.At;
         RuleInfo? Find(string id) => info.Rules.FirstOrDefault(r => r.Id == id);
         FiredRule Fired(RuleInfo rule, RuleAction action, ImmutableArray<SeenValue> values, string note) =>

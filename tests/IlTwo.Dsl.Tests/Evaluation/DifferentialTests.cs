@@ -8,30 +8,42 @@ namespace IlTwo.Dsl.Tests.Evaluation;
 public sealed class DifferentialTests
 {
     [Theory]
-    [InlineData("hd-il2-monotherapy")]
-    [InlineData("post-til-il2")]
-    public void Compiled_and_interpreted_decisions_agree_on_random_records(string name) =>
-        Agree(TestProtocols.Shipped(name));
+    [InlineData("hd-il2-monotherapy", false)]
+    [InlineData("post-til-il2", false)]
+    [InlineData("hd-il2-monotherapy", true)]
+    [InlineData("post-til-il2", true)]
+    public void Compiled_and_interpreted_decisions_agree_on_random_records(string name, bool history) =>
+        Agree(TestProtocols.Compile(TestProtocols.Shipped(name)), history, history ? 1000 : 3000);
 
     /// <summary>The data-check protocol: reporting precisions, ranges, values just outside them, mistyped codes.</summary>
     [Fact]
     public void Compiled_and_interpreted_decisions_agree_on_the_data_check_protocol() =>
-        Agree(Path.Combine(Infrastructure.TestPaths.TestProject, "Scenarios", "data-checks.il2"));
+        Agree(TestProtocols.Compile(Path.Combine(Infrastructure.TestPaths.TestProject, "Scenarios", "data-checks.il2")), history: false, iterations: 3000);
 
-    private static void Agree(string path)
+    /// <summary>
+    /// The course test protocols (until, persistence, correction, counted groups, an override, slot caps) on records
+    /// with a course history: past dose slots, yes/no findings charted long ago, later resolving values.
+    /// </summary>
+    [Theory]
+    [InlineData("course-base")]
+    [InlineData("course-extension")]
+    public void Compiled_and_interpreted_decisions_agree_over_the_course(string name) =>
+        Agree(TestProtocols.Compile(Path.Combine(TestProtocols.RepositoryRoot, "tests", "IlTwo.Dsl.Tests", "Course", name + ".il2")), history: true, iterations: 1500);
+
+    private static void Agree(Compilation.ProtocolCompilation compilation, bool history, int iterations)
     {
-        var compilation = TestProtocols.Compile(path);
+        Assert.False(compilation.HasErrors, string.Join("\n", compilation.Diagnostics));
         using var compiled = TestProtocols.Load(compilation);
         var interpreter = new ProtocolInterpreter(compilation);
         var actions = new int[3];
 
-        RandomRecords.For(compilation).Sample(record =>
+        RandomRecords.For(compilation, history).Sample(record =>
         {
             var expected = ProtocolEvaluator.Evaluate(interpreter, record, RandomRecords.At);
             var actual = ProtocolEvaluator.Evaluate(compiled.Rules, record, RandomRecords.At);
             Interlocked.Increment(ref actions[(int)expected.Action]);
             return DoseDecisionJson.Serialize(expected) == DoseDecisionJson.Serialize(actual);
-        }, iter: 3000, threads: 1);
+        }, iter: iterations, threads: 1);
 
         // The generator must reach every outcome, or agreement proves little.
         Assert.All(actions, count => Assert.True(count > 0, $"outcome counts give/hold/discontinue: {string.Join("/", actions)}"));

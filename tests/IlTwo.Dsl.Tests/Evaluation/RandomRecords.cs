@@ -23,19 +23,24 @@ internal static class RandomRecords
     /// Starts from one of the protocol's own scenarios (a complete, mostly normal patient), then disturbs it: drops and
     /// ages values, adds values across the declared ranges in other units and codes, adds doses, moves the clock.
     /// </summary>
-    public static Gen<PatientRecord> For(ProtocolCompilation compilation)
+    /// <param name="history">
+    /// Also a course history: yes/no findings charted up to 3 days before, values between earlier dose slots (for
+    /// resolution and persistence), more doses given and held, and sometimes a <c>course-stop</c> event.
+    /// </param>
+    public static Gen<PatientRecord> For(ProtocolCompilation compilation, bool history = false)
     {
         var protocol = compilation.Protocol;
         var observations = protocol.Observations;
         var scenarios = protocol.Scenarios.Select(s => ScenarioRunner.ToRecord(s, At)).ToArray();
         var time = Gen.Double[-30, 1].Select(h => At.AddMinutes(Math.Round(h * 60)));
+        var longAgo = Gen.Double[-72, 1].Select(h => At.AddMinutes(Math.Round(h * 60)));
 
         var observation = Gen.Int[0, observations.Length - 1].SelectMany(index =>
         {
             var o = observations[index];
             // Now and then a code spelled as a person might mistype it (a near miss the engine must not drop).
             if (o.IsYesNo)
-                return Gen.Select(time, Gen.Bool, Gen.Int[0, 9], (t, flag, typo) => RecordedObservation.YesNo(typo == 0 ? o.Name.ToUpperInvariant() : o.LoincCodes.FirstOrDefault() ?? o.Name, t, flag));
+                return Gen.Select(history ? longAgo : time, Gen.Bool, Gen.Int[0, 9], (t, flag, typo) => RecordedObservation.YesNo(typo == 0 ? o.Name.ToUpperInvariant() : o.LoincCodes.FirstOrDefault() ?? o.Name, t, flag));
             var (low, high) = o.Range is { } r ? ((r.Low - o.Unit!.Offset) / o.Unit.Factor, (r.High - o.Unit.Offset) / o.Unit.Factor) : (0.0, 100.0);
             // Values run a little past the declared range: the engine must refuse those, on both paths alike.
             var margin = (high - low) / 16;
@@ -55,11 +60,12 @@ internal static class RandomRecords
         return Gen.Select(
             Gen.Int[0, scenarios.Length - 1],
             Gen.Int[0, 100].Array[0, 4],           // indexes of scenario values to drop
-            observation.Array[0, 4],                // extra values
-            dose.Array[0, 2],                       // extra doses
+            observation.Array[0, history ? 8 : 4],  // extra values
+            dose.Array[0, history ? 6 : 2],         // extra doses
             weight,
             Gen.Double[-3, 3],                      // clock shift in hours
-            (pick, drops, extra, doses, w, shift) =>
+            Gen.Int[0, history ? 15 : 0],           // 0: a course-stop event (with history)
+            (pick, drops, extra, doses, w, shift, stop) =>
             {
                 var start = scenarios[pick];
                 var kept = start.Observations.Where((_, i) => !drops.Contains(i)).ToList();
@@ -67,7 +73,7 @@ internal static class RandomRecords
                 return new PatientRecord(
                     "random",
                     w is null ? start.Weight : w,
-                    [.. start.Events.Select(e => e with { At = e.At + moved })],
+                    [.. start.Events.Select(e => e with { At = e.At + moved }), .. history && stop == 0 ? [new RecordedEvent("course-stop", At.AddHours(-shift * 4))] : Array.Empty<RecordedEvent>()],
                     [.. start.Doses.Select(d => d with { At = d.At + moved }), .. doses],
                     [.. kept.Select(o => o with { At = o.At + moved }), .. extra]);
             });

@@ -20,6 +20,7 @@ internal static class FormattingCorpus
     /// <summary>Every golden input and every shipped protocol, by a name relative to the repository root.</summary>
     public static IEnumerable<string> AllFiles() =>
         GoldenInputs().Concat(ShippedNames.Select(TestProtocols.Shipped))
+            .Concat(Directory.EnumerateFiles(Path.Combine(TestProtocols.RepositoryRoot, "tests", "IlTwo.Dsl.Tests", "Course"), "*.il2").Order(StringComparer.Ordinal))
             .Select(p => Path.GetRelativePath(TestProtocols.RepositoryRoot, p).Replace('\\', '/'));
 
     public static SyntaxTree Parse(string relativePath)

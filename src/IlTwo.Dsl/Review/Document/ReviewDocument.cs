@@ -106,7 +106,9 @@ public static class ReviewDocument
             ? $"every {Duration(regimen.MinIntervalSeconds)} to {Duration(max)}"
             : regimen.MinIntervalSeconds > 0 ? $"every {Duration(regimen.MinIntervalSeconds)}" : "not stated");
         Row(html, "Doses per cycle", regimen.MaxDosesPerCycle is { } c ? $"at most {c} (a cycle starts at each <code>cycle-start</code> event)" : "no limit");
-        Row(html, "Doses per course", regimen.MaxDosesPerCourse is { } k ? $"at most {k}" : "no limit");
+        Row(html, "Doses per course", regimen.MaxDosesPerCourse is { } k
+            ? regimen.CourseCap == IlTwo.Runtime.Protocols.CourseCapKind.DoseSlots ? $"at most {k} dose slots (given and held slots count)" : $"at most {k} doses given (held slots do not count)"
+            : "no limit");
         if (regimen.FirstDose is { } first)
         {
             var title = protocol.Events.FirstOrDefault(e => e.Name == first.Event)?.Title;
