@@ -83,7 +83,7 @@ public sealed class FormatDocumentationTests
         var statuses = Schema().GetProperty("$defs").GetProperty("dose").GetProperty("properties").GetProperty("status")
             .GetProperty("enum").EnumerateArray().Select(e => e.GetString());
 
-        Assert.Equal([PatientJsonFields.StatusGiven, PatientJsonFields.StatusHeld, PatientJsonFields.StatusNotGiven], statuses);
+        Assert.Equal([PatientJsonFields.StatusGiven, PatientJsonFields.StatusHeld, PatientJsonFields.StatusNotGiven, PatientJsonFields.StatusInProgress], statuses);
     }
 
     [Fact]
