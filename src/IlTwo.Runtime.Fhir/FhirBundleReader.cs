@@ -48,7 +48,7 @@ namespace IlTwo.Runtime.Fhir;
 /// not in the bundle, is a warning that holds (<see cref="RecordIssue.Holds"/>). A dose after the decision time is
 /// reported (the engine holds on it). <b>Events</b>:
 /// <c>Procedure</c> with a coding matching one of an event's declared codes, or a coding code/display or text equal to an
-/// event name (or <c>cycle-start</c>); <c>entered-in-error</c>/<c>not-done</c>/<c>preparation</c> are ignored (warning).
+/// event name (or <c>cycle-start</c>, <c>course-stop</c>); <c>entered-in-error</c>/<c>not-done</c>/<c>preparation</c> are ignored (warning).
 /// A declared code <c>system|code</c> matches a coding with that system and code; a bare code matches a coding with that
 /// code in any system.</para>
 /// <para><b>Weight</b>: the latest body weight Observation (29463-7 or 3141-9) at or before the evaluation time.</para>
@@ -643,7 +643,7 @@ public static class FhirBundleReader
                 return;
             var names = Names(p.Code).ToList();
             var type = protocol.Events.FirstOrDefault(e => HasDeclaredCode(p.Code, e.Codes))?.Name
-                ?? protocol.Events.Select(e => e.Name).Append(Evaluation.PatientSnapshot.CycleStartEvent)
+                ?? protocol.Events.Select(e => e.Name).Append(Evaluation.PatientSnapshot.CycleStartEvent).Append(Evaluation.CourseAssessment.CourseStopEvent)
                     .FirstOrDefault(e => names.Any(n => string.Equals(n, e, StringComparison.OrdinalIgnoreCase)));
             if (type is null)
                 return;

@@ -114,6 +114,10 @@ public sealed class ConditionSpace
                 return Comparison(comparison, negated);
             case BoundErrorExpression:
                 return null;
+            // Fewer than N of m true is at least m - N + 1 false: expanding that directly keeps the negation small.
+            case BoundAtLeast count when negated && !count.Members.IsDefault
+                && Expand(count with { Count = count.Members.Length - count.Count + 1, Members = [.. count.Members.Select(m => (BoundExpression)new BoundNot(m, null))] }) is { } complement:
+                return Dnf(complement, negated: false);
             case BoundAtLeast count when Expand(count) is { } expanded:
                 return Dnf(expanded, negated);
             default:
@@ -132,6 +136,8 @@ public sealed class ConditionSpace
         var members = count.Members;
         if (count.Count > members.Length)
             return new BoundFlagLiteral(false, null);
+        if (count.Count <= 0)
+            return new BoundFlagLiteral(true, null);
         double combinations = 1;
         for (var i = 0; i < count.Count; i++)
             combinations = combinations * (members.Length - i) / (i + 1);

@@ -9,7 +9,7 @@ namespace IlTwo.LanguageServer.Features;
 /// <summary>
 /// Finds a symbol's occurrences across the files that can see it: the chain of the document asked about and every
 /// open document whose chain includes the declaring protocol. Symbols match by kind, name and declaring protocol
-/// (an override counts as the rule it replaces), so compilations built at different times still agree.
+/// (an override counts as the rule or observation it replaces), so compilations built at different times still agree.
 /// </summary>
 internal static class SymbolSearch
 {
@@ -25,6 +25,12 @@ internal static class SymbolSearch
             }
 
             return new SymbolKey(DslSymbolKind.Rule, rule.Name, rule.ProtocolId);
+        }
+
+        // An `override observation` is the observation it tightens: its uses reach the base declaration and back.
+        if (symbol is ObservationSymbol observation)
+        {
+            return new SymbolKey(observation.Kind, observation.Root.Name, observation.Root.ProtocolId);
         }
 
         return new SymbolKey(symbol.Kind, symbol.Name, symbol.ProtocolId);
