@@ -29,10 +29,10 @@ public sealed class FhirMalformedTests
         var protocol = FhirCliRunner.Protocol("hd-il2-monotherapy");
         foreach (var args in new string[][]
         {
-            ["eval", protocol, "--fhir", bundle, "--at", "2026-03-04T06:00:00Z"],
-            ["eval", protocol, "--fhir", bundle, "--at", "2026-03-04T06:00:00Z", "--format", "json"],
-            ["simulate", protocol, "--fhir", bundle],
-            ["simulate", protocol, "--fhir", bundle, "--compare", FhirCliRunner.Protocol("post-til-il2")],
+            ["eval", protocol, "--allow-unsigned", "--fhir", bundle, "--at", "2026-03-04T06:00:00Z"],
+            ["eval", protocol, "--allow-unsigned", "--fhir", bundle, "--at", "2026-03-04T06:00:00Z", "--format", "json"],
+            ["simulate", protocol, "--allow-unsigned", "--fhir", bundle],
+            ["simulate", protocol, "--allow-unsigned", "--fhir", bundle, "--compare", FhirCliRunner.Protocol("post-til-il2")],
         })
         {
             var result = FhirCliRunner.Run(args);
@@ -54,7 +54,7 @@ public sealed class FhirMalformedTests
         // Dose 2 was started and the record never says it ended.
         var record = course with { Doses = [course.Doses[0], new RecordedDose(start.AddHours(8), DoseStatus.MayBeRunning)] };
         var bundle = FhirCliRunner.TempFile("running.json", FhirBundleWriter.Write(record, info));
-        var result = FhirCliRunner.Run("eval", path, "--fhir", bundle, "--at", "2026-03-03T06:00:00Z");
+        var result = FhirCliRunner.Run("eval", path, "--allow-unsigned", "--fhir", bundle, "--at", "2026-03-03T06:00:00Z");
         Assert.Equal(0, result.Exit);
         Assert.Contains("warning[dose-may-be-running]: Bundle.entry[", result.Error, StringComparison.Ordinal);
         Assert.Contains("status 'in-progress'", result.Out, StringComparison.Ordinal);
