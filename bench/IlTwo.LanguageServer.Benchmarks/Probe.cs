@@ -20,7 +20,7 @@ internal static class Probe
             var c = ProtocolCompilation.Create(SourceText.From(text, "/tmp/g.il2"), null, options);
             var bound = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
             t0 = Stopwatch.GetTimestamp();
-            var d = IlTwo.LanguageServer.Workspace.DiagnosticConverter.Convert(c.Diagnostics, text);
+            var d = IlTwo.LanguageServer.Workspace.DiagnosticConverter.Convert(c.Diagnostics);
             var conv = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
             Console.WriteLine($"parse {parse:F1} parse+bind {bound:F1} convert {conv:F1} ({c.Diagnostics.Length} diags, {tree.Tokens.Length} tokens)");
         }
