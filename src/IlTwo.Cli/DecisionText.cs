@@ -34,13 +34,14 @@ public static class DecisionText
         // A value too old to count is shown with its value and age, never as "not recorded".
         foreach (var stale in decision.Missing.Where(m => m.Optional && m.Stale))
             text.Append(CultureInfo.InvariantCulture, $"  {"optional",-11} not counted: {stale.Observation} {stale.Reason}\n");
-        var optional = decision.Missing.Where(m => m.Optional && !m.Stale).Select(m => m.Observation).ToList();
-        if (optional.Count > 0)
-            text.Append(CultureInfo.InvariantCulture, $"  {"optional",-11} not recorded: {string.Join(", ", optional)}\n");
         foreach (var finding in decision.Schedule)
             text.Append(CultureInfo.InvariantCulture, $"  {"schedule",-11} {finding.Code}: {finding.Message}\n");
         foreach (var issue in decision.DataErrors)
             text.Append(CultureInfo.InvariantCulture, $"  {"bad data",-11} {issue.Path}: {issue.Message}\n");
+        // Last: absent optional data holds nothing, and a nurse reads what does first.
+        var optional = decision.Missing.Where(m => m.Optional && !m.Stale).Select(m => m.Observation).ToList();
+        if (optional.Count > 0)
+            text.Append(CultureInfo.InvariantCulture, $"  {"optional",-11} not recorded (holds nothing): {string.Join(", ", optional)}\n");
 
         text.Append(CultureInfo.InvariantCulture, $"\n  doses given {decision.DosesGiven}{(decision.DosesRemaining is { } left ? $", remaining {left}" : "")}; next dose {(decision.NextDoseAt is { } next ? Time(next) : "none")}\n");
         return text.ToString();

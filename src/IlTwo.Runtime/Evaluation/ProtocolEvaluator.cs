@@ -574,10 +574,8 @@ public static class ProtocolEvaluator
         foreach (var m in missing.Where(m => m.Optional && m.Stale))
             sentences.Add(DecisionText.Sentence($"Optional, not counted (does not hold the dose): {m.Observation} {m.Reason}"));
 
-        // Optional data is often absent (no vasopressor running, no finding to chart): one short note, not a sentence each.
-        var optional = missing.Where(m => m.Optional && !m.Stale).Select(m => m.Observation).ToList();
-        if (optional.Count > 0)
-            sentences.Add($"Not recorded, optional (does not hold the dose): {string.Join(", ", optional)}.");
+        // Absent optional data (no vasopressor running, no finding to chart) is no reason: the summary leaves it out;
+        // the decision's Missing list keeps it for the detail view.
 
         return string.Join(" ", sentences);
     }

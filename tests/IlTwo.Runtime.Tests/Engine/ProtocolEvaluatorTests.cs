@@ -406,7 +406,7 @@ public sealed class ProtocolEvaluatorTests
         { "confused", "Hold dose 3: Confusion — confusion yes at 05:00." },
         { "course complete", "Course complete: 6 of 6 doses given." },
         { "too early", "Hold dose 3: too early: the last dose slot (given) was at 2026-03-02 22:00 and doses are at least 8 h apart; next dose not before 06:00." },
-        { "no confusion (optional)", "Give dose 3: no hold or discontinue criterion met; next check 14:00. Not recorded, optional (does not hold the dose): confusion." },
+        { "no confusion (optional)", "Give dose 3: no hold or discontinue criterion met; next check 14:00." },
         { "first dose after window", "Hold dose 1: after the first-dose window: the first dose must be 3 h to 24 h after the 'til-infusion' event (at 2026-03-02 08:00); the window closed at 08:00; contact the prescriber." },
     };
 
