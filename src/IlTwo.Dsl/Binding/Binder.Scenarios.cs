@@ -153,9 +153,10 @@ internal sealed partial class Binder
                     }
                     break;
                 case ScenarioEventSyntax e:
-                    var @event = ResolveEvent(e.Event);
-                    if (Ago(e.Ago) is { } eventAgo && @event is not null)
-                        state.Events.Add(new ScenarioTimedEvent(@event.Name, eventAgo));
+                    // A record event the engine reserves (course-stop, cycle-start) needs no declaration here.
+                    var type = IsReservedRecordEvent(e.Event) ? e.Event.Text : ResolveEvent(e.Event)?.Name;
+                    if (Ago(e.Ago) is { } eventAgo && type is not null)
+                        state.Events.Add(new ScenarioTimedEvent(type, eventAgo));
                     break;
                 case ScenarioDoseSyntax d:
                     if (Ago(d.Ago) is { } doseAgo)
@@ -171,6 +172,14 @@ internal sealed partial class Binder
             (_diagnostics, _recordOccurrences) = (savedDiagnostics, savedRecording);
         }
     }
+
+    /// <summary>
+    /// An event type the engine acts on whether or not the protocol declares it (<c>course-stop</c>,
+    /// <c>cycle-start</c>). A declared event of that name is resolved as usual (so it is referenced).
+    /// </summary>
+    private bool IsReservedRecordEvent(NameSyntax name) =>
+        !name.IsMissing && !_events.ContainsKey(name.Text)
+        && name.Text is Runtime.Evaluation.CourseAssessment.CourseStopEvent or Runtime.Evaluation.PatientSnapshot.CycleStartEvent;
 
     private void Report(DiagnosticDescriptor descriptor, Text.TextSpan span, string message) => _diagnostics.Report(descriptor, span, message);
 

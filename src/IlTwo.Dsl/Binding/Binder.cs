@@ -278,6 +278,7 @@ internal sealed partial class Binder
             LoincCodes = inherited.LoincCodes,
             RecencySeconds = inherited.RecencySeconds,
             Range = inherited.Range,
+            ReportedTo = inherited.ReportedTo,
             MolarMass = inherited.MolarMass,
             IsOptional = inherited.IsOptional,
         };
@@ -351,7 +352,7 @@ internal sealed partial class Binder
 
     /// <summary>
     /// The items of an <c>override observation</c> on top of the inherited declaration: LOINC codes are added; within,
-    /// range and molar mass replace; <c>optional</c> / <c>required</c> set or clear the inherited <c>optional</c>. The
+    /// range, reported to and molar mass replace (an inherited <c>reported to</c> is kept unless replaced); <c>optional</c> / <c>required</c> set or clear the inherited <c>optional</c>. The
     /// unit (and yes/no) may be repeated but must equal the inherited one: inherited thresholds are written in it.
     /// </summary>
     private void BindObservationOverride(ObservationSymbol symbol, ObservationSymbol inherited, ObservationDeclarationSyntax syntax)
@@ -409,6 +410,8 @@ internal sealed partial class Binder
         }
         foreach (var range in syntax.Items.OfType<RangeItemSyntax>().Take(1))
             symbol.Range = BindRange(symbol, range);
+        foreach (var precision in syntax.Items.OfType<ReportedToItemSyntax>().Take(1))
+            symbol.ReportedTo = BindReportedTo(symbol, precision);
         symbol.LoincCodes = [.. codes];
         foreach (var (code, span) in added)
             CheckLoinc(symbol, code, span);

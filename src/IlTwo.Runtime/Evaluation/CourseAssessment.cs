@@ -111,7 +111,7 @@ public static class CourseAssessment
                 for (var i = 0; i < info.Rules.Length; i++)
                 {
                     var rule = info.Rules[i];
-                    if (truthsAt[i] != Truth.True || context.ChartingGap(i, t))
+                    if (truthsAt[i] != Truth.True)
                         continue;
                     if (rule.Action == RuleAction.Discontinue)
                     {
@@ -172,7 +172,9 @@ public static class CourseAssessment
                 return (now, nowTruths);
             if (_at.TryGetValue(t.UtcTicks, out var cached))
                 return cached;
-            var snapshot = PatientSnapshot.Create(_info, record, t).Snapshot;
+            // At an earlier point a sum or count over a window the record does not cover is unknown (a charting gap is
+            // not a finding): the rule reading it cannot make a stop, and a count's other members still count.
+            var snapshot = PatientSnapshot.Create(_info, record, t).Snapshot.AsPastPoint();
             var truths = new Truth[SlotCount(_info)];
             Array.Fill(truths, Truth.Unknown);
             rules.EvaluateRules(snapshot, truths);
@@ -209,25 +211,6 @@ public static class CourseAssessment
                 }
             }
             return [.. ticks.Select(t => new DateTimeOffset(t, TimeSpan.Zero))];
-        }
-
-        /// <summary>
-        /// Whether a sum or count rule <paramref name="index"/> reads at earlier point <paramref name="t"/> rests on a window the
-        /// record does not cover (no value of the observation at or before the window's start): a gap, not a finding.
-        /// </summary>
-        public bool ChartingGap(int index, DateTimeOffset t)
-        {
-            var snapshot = SnapshotAt(t);
-            foreach (var input in _info.Rules[index].Inputs)
-            {
-                if (input.Kind != InputKind.Aggregate || input.Aggregate is not (AggregateKind.Sum or AggregateKind.Count) || (uint)input.Index >= (uint)_info.Observations.Length)
-                    continue;
-                var series = snapshot.Series(input.Index);
-                var start = t.UtcTicks - (long)(input.WindowSeconds * TimeSpan.TicksPerSecond);
-                if (series.Count == 0 || series.Ticks[0] > start)
-                    return true;
-            }
-            return false;
         }
 
         /// <summary>What of rule <paramref name="index"/>'s persistence or correction the data does not show at <paramref name="t"/> (its condition being true there), or null when all is shown.</summary>

@@ -40,6 +40,24 @@ public sealed class PatientSnapshot
 
     public ProtocolInfo Protocol { get; }
 
+    /// <summary>
+    /// Set on a snapshot for an earlier assessment point of the course (<see cref="AsPastPoint"/>): a sum or count over a
+    /// window the record does not cover there (no value of the observation at or before the window's start) is unknown,
+    /// not a finding. A charting gap never makes a stop; other criteria at that point still count.
+    /// </summary>
+    public bool ChartingGapsUnknown { get; private init; }
+
+    /// <summary>This snapshot as an earlier assessment point: see <see cref="ChartingGapsUnknown"/>.</summary>
+    public PatientSnapshot AsPastPoint() =>
+        new(Protocol, At, _series, Weight, _eventTicks, DosesGiven, DosesHeld, DosesGivenInCycle, _firstGivenTicks, _lastGivenTicks, LastSlotTicks)
+        {
+            ChartingGapsUnknown = true,
+        };
+
+    /// <summary>Whether the window of <paramref name="windowSeconds"/> before <see cref="At"/> starts before the first value of <paramref name="series"/>.</summary>
+    private bool IsChartingGap(ObservationSeries series, double windowSeconds) =>
+        ChartingGapsUnknown && (series.Count == 0 || series.Ticks[0] > At.UtcTicks - (long)(windowSeconds * TimeSpan.TicksPerSecond));
+
     public DateTimeOffset At { get; }
 
     /// <summary>The patient's weight in grams (the UCUM base unit of mass), NaN when the record has none.</summary>
@@ -80,7 +98,7 @@ public sealed class PatientSnapshot
     {
         var series = _series[observation];
         var first = FirstInWindow(series, windowSeconds);
-        if (first >= series.Count)
+        if (first >= series.Count || IsChartingGap(series, windowSeconds))
             return double.NaN;
         var sum = 0.0;
         for (var i = first; i < series.Count; i++)
@@ -119,11 +137,11 @@ public sealed class PatientSnapshot
         return first >= series.Count ? double.NaN : Sum(observation, windowSeconds) / (series.Count - first);
     }
 
-    /// <summary>How many values fall in the window: known (0) even when there are none.</summary>
+    /// <summary>How many values fall in the window: known (0) even when there are none (unknown at a charting gap of a past point).</summary>
     public double Count(int observation, double windowSeconds)
     {
         var series = _series[observation];
-        return series.Count - FirstInWindow(series, windowSeconds);
+        return IsChartingGap(series, windowSeconds) ? double.NaN : series.Count - FirstInWindow(series, windowSeconds);
     }
 
     /// <summary>The latest value in the window minus the earliest; NaN with fewer than two values.</summary>
