@@ -90,12 +90,12 @@ internal sealed class HoverHandler(ServerContext context) : ILanguageServerHandl
             text.Append(CultureInfo.InvariantCulture, $"- counts for {FormatDuration(seconds)} after it is recorded\n");
         }
 
-        if (o.Syntax?.Items.OfType<RangeItemSyntax>().FirstOrDefault() is { } range)
+        if (Effective<RangeItemSyntax>(o) is { } range)
         {
             text.Append(CultureInfo.InvariantCulture, $"- range {ExpressionPrinter.Print(range.Low)} to {ExpressionPrinter.Print(range.High)}: a value outside is a data error that holds the dose\n");
         }
 
-        if (o.Syntax?.Items.OfType<ReportedToItemSyntax>().FirstOrDefault() is { } precision && o.ReportedTo is not null)
+        if (Effective<ReportedToItemSyntax>(o) is { } precision && o.ReportedTo is not null)
         {
             text.Append(CultureInfo.InvariantCulture, $"- reported to {ExpressionPrinter.Print(precision.Precision)}: a converted value is rounded to it before any comparison\n");
         }
@@ -107,6 +107,8 @@ internal sealed class HoverHandler(ServerContext context) : ILanguageServerHandl
 
         text.Append(o.IsOptional ? "- optional: a missing value does not hold the dose\n" : "- required: a missing value holds the dose\n");
         text.Append(FromProtocol(o));
+        if (o.Overrides is { } tightened)
+            text.Append(CultureInfo.InvariantCulture, $"; overrides the observation of protocol `{tightened.ProtocolId}`");
         return text.ToString();
     }
 
@@ -154,6 +156,18 @@ internal sealed class HoverHandler(ServerContext context) : ILanguageServerHandl
         }
 
         return text.ToString();
+    }
+
+    /// <summary>The item as it applies: an override's own, else the nearest one up the chain it tightens.</summary>
+    private static T? Effective<T>(ObservationSymbol observation)
+        where T : class
+    {
+        for (var o = observation; o is not null; o = o.Overrides)
+        {
+            if (o.Syntax?.Items.OfType<T>().FirstOrDefault() is { } item)
+                return item;
+        }
+        return null;
     }
 
     private static string FormatDuration(double seconds) => seconds switch

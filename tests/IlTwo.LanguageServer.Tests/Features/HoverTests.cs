@@ -24,7 +24,7 @@ public sealed class HoverTests
         Assert.Contains("2160-0", hover, StringComparison.Ordinal);
         Assert.Contains("Creatinine [Mass/volume] in Serum or Plasma", hover, StringComparison.Ordinal);
         Assert.Contains("mg/dL", hover, StringComparison.Ordinal);
-        Assert.Contains("24 h", hover, StringComparison.Ordinal);
+        Assert.Contains("12 h", hover, StringComparison.Ordinal); // the post-TIL override's window, not the base's 24 h
         Assert.Contains("0.2 mg/dL to 15 mg/dL", hover, StringComparison.Ordinal);
         Assert.Contains("hd-il2-monotherapy", hover, StringComparison.Ordinal);
     }

@@ -12,11 +12,11 @@ public sealed class NavigationTests
         var text = ChildText;
         await using var client = await StartWithAsync((ChildUri, text));
 
-        var result = await client.RequestAsync("textDocument/definition", new DefinitionParams(new TextDocumentIdentifier(ChildUri), PositionOf(text, "creatinine >= 2.5", 1)));
+        var result = await client.RequestAsync("textDocument/definition", new DefinitionParams(new TextDocumentIdentifier(ChildUri), PositionOf(text, "urine-output, last 8 h", 1)));
 
         var location = Assert.Single(result.EnumerateArray());
         Assert.Equal(BaseUri.AbsoluteUri, new Uri(location.GetProperty("uri").GetString()!).AbsoluteUri);
-        Assert.Equal(PositionOf(BaseText, "observation creatinine ", "observation ".Length).Line, location.GetProperty("range").GetProperty("start").GetProperty("line").GetInt32());
+        Assert.Equal(PositionOf(BaseText, "observation urine-output ", "observation ".Length).Line, location.GetProperty("range").GetProperty("start").GetProperty("line").GetInt32());
     }
 
     [Fact]
