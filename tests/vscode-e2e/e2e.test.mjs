@@ -7,7 +7,7 @@
 import { describe, before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,17 @@ const shots =
 mkdirSync(shots, { recursive: true });
 
 const FILE = 'post-til-il2.il2';
+// The line of the creatinine rule the tests edit and hover, found in the shipped file (it moves when the file changes).
+// Lines the tests go to, found in the shipped file (they move when the file changes).
+const shippedLines = readFileSync(path.join(repo, 'protocols', FILE), 'utf8').split('\n');
+const lineOf = (text) => {
+  const n = shippedLines.findIndex((l) => l.includes(text)) + 1;
+  assert.ok(n > 0, `${FILE} has a line with '${text}'`);
+  return n;
+};
+const RULE_LINE = lineOf('when creatinine >= 2.5 mg/dL');
+const URINE_LINE = lineOf('when sum(urine-output, last 8 h)');
+const RULER_LINE = lineOf('// ------');
 // Bounded waits: the workbench and the .NET server take a few seconds each on two cores.
 const WORKBENCH_MS = 60_000;
 const SERVER_MS = 60_000;
@@ -150,7 +161,7 @@ describe('the IL-2 Protocols extension in VS Code', { timeout: 300_000 }, () => 
     // The grammar scopes `yes` as constant.language.boolean and `when` as keyword.other, which themes colour
     // differently; the server's semantic tokens then call both `keyword`. Wait for those to arrive (for the whole
     // file at once), so that everything below is read in one state.
-    await goToLine(64, 'when creatinine >= 2.5');
+    await goToLine(RULE_LINE, 'when creatinine >= 2.5');
     const waited = Date.now();
     const deadline = waited + 30_000;
     for (let first = true; ; first = false) {
@@ -173,7 +184,7 @@ describe('the IL-2 Protocols extension in VS Code', { timeout: 300_000 }, () => 
     const top = await settledTokens();
     const protocolKeyword = token(top, 'protocol post-til-il2', 'protocol');
 
-    await goToLine(64, 'when creatinine >= 2.5');
+    await goToLine(RULE_LINE, 'when creatinine >= 2.5');
     const lines = await settledTokens();
     const keyword = token(lines, 'when creatinine >= 2.5 mg/dL', 'when');
     const name = token(lines, 'when creatinine >= 2.5 mg/dL', 'creatinine');
@@ -195,21 +206,26 @@ describe('the IL-2 Protocols extension in VS Code', { timeout: 300_000 }, () => 
       }
     }
 
-    // The same kind looks the same in two places.
+    // The same kind looks the same in two places (the other places are further down the file: go there too).
+    await goToLine(URINE_LINE, 'when sum(urine-output, last 8 h)');
+    const urineLines = await settledTokens();
+    await goToLine(RULER_LINE, '// ------');
+    const all = [...lines, ...urineLines, ...(await settledTokens())];
+    await goToLine(RULE_LINE, 'when creatinine >= 2.5');
     const same = [
-      [keyword, token(lines, 'when sum(urine-output, last 8 h)', 'when')],
-      [token(lines, 'override hold rule creatinine-high', 'hold'), token(lines, 'hold rule urine-output-per-weight', 'hold')],
-      [token(lines, 'override hold rule creatinine-high', 'rule'), token(lines, 'hold rule urine-output-per-weight', 'rule')],
+      [keyword, token(all, 'when sum(urine-output, last 8 h)', 'when')],
+      [token(all, 'override hold rule creatinine-high', 'hold'), token(all, 'hold rule urine-output-per-weight', 'hold')],
+      [token(all, 'override hold rule creatinine-high', 'rule'), token(all, 'hold rule urine-output-per-weight', 'rule')],
       // Keywords the grammar scopes differently (storage.type, keyword.other.action, keyword.other), alike once
       // the server's semantic tokens call each a keyword.
-      [protocolKeyword, token(lines, 'hold rule urine-output-per-weight', 'rule')],
-      [keyword, token(lines, 'hold rule urine-output-per-weight', 'hold')],
-      [keyword, token(lines, 'hold rule urine-output-per-weight', 'rule')],
-      [unit, token(lines, '< 4 mL/kg x weight', 'mL/kg')],
-      [unit, token(lines, 'when sum(urine-output, last 8 h)', 'h')],
-      [name, token(lines, 'when sum(urine-output, last 8 h)', 'urine-output')],
-      [comment, token(lines, '// ------', '// --------')],
-      [string, token(lines, 'hold rule urine-output-per-weight', '"Urine output below')],
+      [protocolKeyword, token(all, 'hold rule urine-output-per-weight', 'rule')],
+      [keyword, token(all, 'hold rule urine-output-per-weight', 'hold')],
+      [keyword, token(all, 'hold rule urine-output-per-weight', 'rule')],
+      [unit, token(all, '< 4 mL/kg x weight', 'mL/kg')],
+      [unit, token(all, 'when sum(urine-output, last 8 h)', 'h')],
+      [name, token(all, 'when sum(urine-output, last 8 h)', 'urine-output')],
+      [comment, token(all, '// ------', '// --------')],
+      [string, token(all, 'hold rule urine-output-per-weight', '"Urine output below')],
     ];
     for (const [a, b] of same) {
       assert.equal(a.cls, b.cls, `${describeToken(a)} and ${describeToken(b)} should look the same`);
@@ -219,7 +235,7 @@ describe('the IL-2 Protocols extension in VS Code', { timeout: 300_000 }, () => 
   });
 
   step('diagnostics: a broken unit shows IL0201 in the Problems panel, undo clears it', 90_000, async () => {
-    await goToLine(64, 'when creatinine >= 2.5 mg/dL');
+    await goToLine(RULE_LINE, 'when creatinine >= 2.5 mg/dL');
     await page.keyboard.press('End');
     for (let i = 0; i < 'mg/dL'.length; i++) await page.keyboard.press('Shift+ArrowLeft');
     await page.keyboard.type('mmHg');
@@ -233,7 +249,7 @@ describe('the IL-2 Protocols extension in VS Code', { timeout: 300_000 }, () => 
     });
     const text = await problem.innerText();
     assert.match(text, /unknown unit 'mmHg'/i, `the problem names the unit: ${text}`);
-    assert.match(text, /Ln 64/, `the problem is on line 64: ${text}`);
+    assert.match(text, new RegExp(`Ln ${RULE_LINE}\\b`), `the problem is on line ${RULE_LINE}: ${text}`);
     await sourceEditor().locator('.squiggly-error').first().waitFor({ timeout: UI_MS });
     await page.screenshot({ path: path.join(shots, 'vscode-diagnostic.png') });
 
@@ -249,7 +265,7 @@ describe('the IL-2 Protocols extension in VS Code', { timeout: 300_000 }, () => 
 
   step('hover: an observation in a rule shows its title and LOINC code', 60_000, async () => {
     await page.keyboard.press('Control+1');
-    await goToLine(64, 'when creatinine >= 2.5 mg/dL');
+    await goToLine(RULE_LINE, 'when creatinine >= 2.5 mg/dL');
     const word = sourceLine('when creatinine >= 2.5 mg/dL').locator('span span', { hasText: /^creatinine$/ });
     const hover = page.locator('.monaco-hover:visible', { hasText: 'Serum creatinine' });
     let shown = false;
@@ -267,7 +283,7 @@ describe('the IL-2 Protocols extension in VS Code', { timeout: 300_000 }, () => 
     const text = await hover.first().innerText();
     assert.match(text, /observation creatinine/, `hover names the observation: ${text}`);
     assert.match(text, /LOINC 2160-0/, `hover gives the LOINC code: ${text}`);
-    assert.match(text, /from protocol hd-il2-monotherapy/, `hover says where it is declared: ${text}`);
+    assert.match(text, /overrides the observation of protocol hd-il2-monotherapy/, `hover says which observation it tightens: ${text}`);
     await page.screenshot({ path: path.join(shots, 'vscode-hover.png') });
     await page.mouse.move(5, 5);
     await page.keyboard.press('Escape');
