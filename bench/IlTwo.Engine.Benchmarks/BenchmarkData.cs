@@ -20,7 +20,12 @@ public static class BenchmarkData
     /// <summary>The repository root (the folder holding IlTwo.Dsl.sln), found upwards from the running assembly.</summary>
     public static string RepositoryRoot { get; } = FindRoot();
 
-    public static string ProtocolsFolder => Path.Combine(RepositoryRoot, "protocols");
+    /// <summary>
+    /// A frozen copy of the shipped protocols as the hand-written rules (<see cref="HandWrittenPostTilRules"/>) encode
+    /// them (the 30-rule post-TIL chain before the course revision): the same job for every contender, whatever the
+    /// shipped files become.
+    /// </summary>
+    public static string ProtocolsFolder => Path.Combine(RepositoryRoot, "bench", "IlTwo.Engine.Benchmarks", "Protocols");
 
     public static ProtocolCompilation CreateCompilation()
     {
