@@ -376,7 +376,21 @@ public static class FhirBundleReader
             }
             if (!UsedStatuses.Contains(status))
             {
-                Warn(label, $"status '{status ?? "(none)"}' has no result to use; ignored");
+                var hasValue = o.Value is not null || (o.Component ?? []).Any(c => c.Value is not null);
+                if (status == "registered" && !hasValue)
+                {
+                    Warn(label, "status 'registered' has no result yet; ignored");
+                    return;
+                }
+                // A value under a missing, unknown or misspelled status may be the toxic reading: never drop it
+                // silently and decide on an older normal value. Hold until the record says what it is.
+                Add(new RecordIssue(label,
+                    $"status '{status ?? "(none)"}' is not a usable result status (final, amended, corrected, preliminary); the value is not read, so the dose is held until the record gives the result a status",
+                    false)
+                {
+                    Kind = RecordIssueKinds.UnclearStatus,
+                    Holds = true,
+                });
                 return;
             }
             if (!ReadTime(label, o.Effective, "effective", allowPartial: true, out var time))

@@ -55,6 +55,41 @@ public sealed class MisleadingInputTests
         Assert.Equal(3, decision.DoseNumber);
     }
 
+    // ------------------------------------------------------------ an observation status that is not a result status
+
+    /// <summary>An SBP of 84 charted half an hour before the dose under a status that is no result status: never dropped quietly.</summary>
+    [Theory]
+    [InlineData(null, "(none)")]
+    [InlineData(ObservationStatus.Unknown, "unknown")]
+    [InlineData(ObservationStatus.Registered, "registered")]
+    public void A_value_under_a_missing_or_unknown_status_holds_naming_the_resource(ObservationStatus? status, string literal)
+    {
+        var bundle = Giving();
+        var sbp = bundle.Quantity("sbp-84", At.AddMinutes(-30), CourseBundle.Loinc("8480-6", "Systolic blood pressure"), 84, "mm[Hg]");
+        sbp.Status = status;
+
+        var (read, decision) = Decide(bundle);
+
+        var issue = Assert.Single(read.Issues, i => i.Kind == RecordIssueKinds.UnclearStatus);
+        Assert.True(issue.Holds);
+        Assert.Contains("sbp-84", issue.Path, StringComparison.Ordinal);
+        Assert.Contains($"'{literal}'", issue.Message, StringComparison.Ordinal);
+        Assert.Equal(DoseAction.Hold, decision!.Action);
+        Assert.Contains($"'{literal}'", decision.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_registered_observation_without_a_value_is_no_result_and_holds_nothing()
+    {
+        var bundle = Giving();
+        bundle.Add(new Observation { Id = "cr-ordered", Status = ObservationStatus.Registered, Code = CourseBundle.Loinc("2160-0", "Creatinine"), Subject = bundle.Subject, Effective = new FhirDateTime(CourseBundle.Time(At.AddMinutes(-30))) });
+
+        var (read, decision) = Decide(bundle);
+
+        Assert.DoesNotContain(read.Issues, i => i.Holds);
+        Assert.Equal(DoseAction.Give, decision!.Action);
+    }
+
     // ------------------------------------------------------------ a dose that may be running
 
     [Theory]

@@ -60,6 +60,9 @@ public static class RecordIssueKinds
     /// <summary>A medication that looks like the regimen's drug but matches neither its name, synonyms nor declared codes.</summary>
     public const string DrugLookalike = "drug-lookalike";
 
+    /// <summary>An Observation with a value under a missing, unknown or invalid status: not read, and the dose holds.</summary>
+    public const string UnclearStatus = "unclear-status";
+
     /// <summary>Whether an issue of this kind means the input could not be read as the format at all (the CLI exits 2).</summary>
     public static bool IsMalformed(RecordIssue issue) => issue.IsError && issue.Kind is MalformedJson or WrongType;
 }
