@@ -100,7 +100,7 @@ public static class EvalFuzzer
 
     private static bool Eval(FuzzReport report, string dll, string path, bool fhir, string input, string? removedRequired)
     {
-        var result = Repository.RunCli(Timeout, "eval", dll, fhir ? "--fhir" : "--patient", path, "--at", At, "--format", "json");
+        var result = Repository.RunCli(Timeout, "eval", dll, "--allow-unsigned", fhir ? "--fhir" : "--patient", path, "--at", At, "--format", "json");
         if (result is not { } r)
         {
             report.Find($"hang: il2 eval did not finish within {Timeout.TotalSeconds} s", input);
@@ -111,9 +111,28 @@ public static class EvalFuzzer
             report.Find($"crash: {r.Crash}", input);
             return true;
         }
-        if (r.Exit is not (0 or 1) || r.Error.Contains("   at ", StringComparison.Ordinal))
+        if (r.Exit is not (0 or 1 or 2) || r.Error.Contains("   at ", StringComparison.Ordinal))
         {
             report.Find($"exit code {r.Exit}\n{r.Error}", input);
+            return true;
+        }
+        if (r.Exit == 1 && r.Error.Contains("TRUST0", StringComparison.Ordinal))
+        {
+            // The protocol, not the record, was refused: every input would be, and the run would test nothing.
+            report.Find($"the protocol itself was refused, so no record reaches the engine\n{r.Error}", input);
+            return false;
+        }
+        if (r.Exit == 2)
+        {
+            // A record that cannot be read at all is a usage error (ExitCodes.Usage), but it must say where.
+            if (!r.Error.Contains("error[", StringComparison.Ordinal))
+            {
+                report.Find($"exit code 2 without a located error\n{r.Error}", input);
+            }
+            else
+            {
+                report.Count("malformed (exit 2)");
+            }
             return true;
         }
         if (r.Exit == 1)
