@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using IlTwo.Runtime.Records;
 
 namespace IlTwo.Runtime.Fhir;
 
@@ -61,7 +62,7 @@ public static class DrugNames
         {
             if (name.Length >= 4 && lower.Contains(name, StringComparison.Ordinal))
                 return true;
-            if (name.Length >= 5 && Words(lower).Any(w => w.Length >= 4 && Distance(w, name) <= 2))
+            if (name.Length >= 5 && Words(lower).Any(w => w.Length >= 4 && Math.Abs(w.Length - name.Length) <= 2 && Levenshtein.Distance(w, name) <= 2))
                 return true;
         }
         return false;
@@ -103,23 +104,5 @@ public static class DrugNames
         if (current.Length > 0)
             words.Add(current.ToString());
         return words;
-    }
-
-    private static int Distance(string a, string b)
-    {
-        if (Math.Abs(a.Length - b.Length) > 2)
-            return 3;
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-            previous[j] = j;
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            (previous, current) = (current, previous);
-        }
-        return previous[b.Length];
     }
 }

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
+using Hl7.Fhir.Utility;
 using IlTwo.Runtime.Protocols;
 using IlTwo.Runtime.Records;
 using IlTwo.Runtime.Units;
@@ -26,7 +27,7 @@ namespace IlTwo.Runtime.Fhir;
 /// A comparator (<c>&lt;10</c>) is an error. Yes/no: <c>valueBoolean</c>, or <c>valueCodeableConcept</c> with SNOMED
 /// 373066001 (yes) / 373067005 (no), or text yes/no.</para>
 /// <para><b>dataAbsentReason</b> (no value): a warning carrying the reason, with <see cref="RecordIssue.Code"/> and
-/// <see cref="RecordIssue.At"/> set, so a decision that misses the value says why (pass <see cref="FhirReadResult.Issues"/>
+/// <see cref="RecordIssue.At"/> set, so a decision that misses the value says why (pass <see cref="RecordReadResult.Issues"/>
 /// to <c>Evaluate</c>).</para>
 /// <para><b>Status.</b> <c>final</c>, <c>amended</c>, <c>corrected</c> are used. <c>preliminary</c> is <b>used</b> (bedside
 /// and point-of-care results are often preliminary, and ignoring them would hide a toxicity) and reported as a warning;
@@ -69,7 +70,7 @@ public static class FhirBundleReader
     /// <param name="json">A FHIR R4 Bundle in JSON.</param>
     /// <param name="protocol">The protocol whose observations, events and drug the record needs.</param>
     /// <param name="at">The evaluation time, for choosing the body weight (latest at or before it); null: the latest.</param>
-    public static FhirReadResult Read(string json, ProtocolInfo protocol, DateTimeOffset? at = null)
+    public static RecordReadResult Read(string json, ProtocolInfo protocol, DateTimeOffset? at = null)
     {
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(protocol);
@@ -78,21 +79,21 @@ public static class FhirBundleReader
         {
             var bundle = Parse(json, issues);
             if (bundle is null)
-                return new FhirReadResult(null, issues.ToImmutable());
+                return new RecordReadResult(null, issues.ToImmutable());
             var reader = new Reader(bundle, protocol, at, issues);
             var record = reader.Run();
-            return new FhirReadResult(issues.Any(i => i.IsError) ? null : record, issues.ToImmutable());
+            return new RecordReadResult(issues.Any(i => i.IsError) ? null : record, issues.ToImmutable());
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // The SDK keeps some invalid values and throws only when they are read; whatever slipped past the checks, the
             // reader reports it and makes no record.
             issues.Add(FhirShape.Malformed(RecordIssueKinds.WrongType, "Bundle", $"cannot be read: {e.Message}"));
-            return new FhirReadResult(null, issues.ToImmutable());
+            return new RecordReadResult(null, issues.ToImmutable());
         }
     }
 
-    public static FhirReadResult ReadFile(string path, ProtocolInfo protocol, DateTimeOffset? at = null)
+    public static RecordReadResult ReadFile(string path, ProtocolInfo protocol, DateTimeOffset? at = null)
     {
         try
         {
@@ -100,7 +101,7 @@ public static class FhirBundleReader
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return new FhirReadResult(null, [new RecordIssue("", $"cannot read '{path}': {e.Message}", true)]);
+            return new RecordReadResult(null, [new RecordIssue("", $"cannot read '{path}': {e.Message}", true)]);
         }
     }
 
@@ -814,26 +815,10 @@ public static class FhirBundleReader
 
         private static string Show(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
 
-        private static string? Literal(Element? code) => code switch
-        {
-            null => null,
-            PrimitiveType p => p.JsonValue?.ToString() is { } raw && raw.Length > 0 ? ToKebab(raw) : null,
-            _ => null,
-        };
-
-        /// <summary>FHIR code literals are kebab-case; an enum value's name (EnteredInError) is mapped back.</summary>
-        private static string ToKebab(string raw)
-        {
-            if (raw.Contains('-') || raw.All(c => !char.IsUpper(c)) || raw is "<" or "<=" or ">" or ">=")
-                return raw;
-            var text = new StringBuilder();
-            foreach (var c in raw)
-            {
-                if (char.IsUpper(c) && text.Length > 0)
-                    text.Append('-');
-                text.Append(char.ToLowerInvariant(c));
-            }
-            return text.ToString();
-        }
+        /// <summary>A code's FHIR literal (<c>entered-in-error</c>); a literal the enum does not know stays as written, so it can be reported.</summary>
+        private static string? Literal<T>(Code<T>? code) where T : struct, Enum =>
+            code is null ? null
+            : code.Value is { } known ? known.GetLiteral()
+            : code.JsonValue is string { Length: > 0 } raw ? raw : null;
     }
 }

@@ -1,5 +1,6 @@
 using IlTwo.Runtime.Evaluation;
 using IlTwo.Runtime.Protocols;
+using IlTwo.Runtime.Records;
 
 namespace IlTwo.Runtime.Fhir.Tests;
 
@@ -49,7 +50,7 @@ public sealed class CourseTests
         return bundle;
     }
 
-    private static (CourseSimulation Simulation, FhirReadResult Read) Replay(ProtocolRules rules, CourseBundle bundle, DateTimeOffset? to = null)
+    private static (CourseSimulation Simulation, RecordReadResult Read) Replay(ProtocolRules rules, CourseBundle bundle, DateTimeOffset? to = null)
     {
         var read = FhirBundleReader.Read(bundle.Json, rules.Info, to);
         Assert.True(read.Succeeded, string.Join("\n", read.Issues));

@@ -25,7 +25,7 @@ public sealed class MisleadingInputTests
         return bundle;
     }
 
-    private static (FhirReadResult Read, DoseDecision? Decision) Decide(CourseBundle bundle, DateTimeOffset? at = null)
+    private static (RecordReadResult Read, DoseDecision? Decision) Decide(CourseBundle bundle, DateTimeOffset? at = null)
     {
         var when = at ?? At;
         var read = FhirBundleReader.Read(bundle.Json, Protocols.Monotherapy.Info, when);

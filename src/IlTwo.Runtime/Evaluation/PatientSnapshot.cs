@@ -97,37 +97,34 @@ public sealed class PatientSnapshot
     public double Sum(int observation, double windowSeconds)
     {
         var series = _series[observation];
-        var first = FirstInWindow(series, windowSeconds);
-        if (first >= series.Count || IsChartingGap(series, windowSeconds))
+        var values = ValuesInWindow(series, windowSeconds);
+        if (values.IsEmpty || IsChartingGap(series, windowSeconds))
             return double.NaN;
         var sum = 0.0;
-        for (var i = first; i < series.Count; i++)
-            sum += series.Values[i];
+        foreach (var value in values)
+            sum += value;
         return sum;
     }
 
-    public double Min(int observation, double windowSeconds)
+    public double Min(int observation, double windowSeconds) => Extreme(observation, windowSeconds, highest: false);
+
+    public double Max(int observation, double windowSeconds) => Extreme(observation, windowSeconds, highest: true);
+
+    private double Extreme(int observation, double windowSeconds, bool highest)
     {
-        var series = _series[observation];
-        var first = FirstInWindow(series, windowSeconds);
-        if (first >= series.Count)
+        var values = ValuesInWindow(_series[observation], windowSeconds);
+        if (values.IsEmpty)
             return double.NaN;
-        var min = double.PositiveInfinity;
-        for (var i = first; i < series.Count; i++)
-            min = Math.Min(min, series.Values[i]);
-        return min;
+        var extreme = values[0];
+        foreach (var value in values)
+            extreme = highest ? Math.Max(extreme, value) : Math.Min(extreme, value);
+        return extreme;
     }
 
-    public double Max(int observation, double windowSeconds)
+    private ReadOnlySpan<double> ValuesInWindow(ObservationSeries series, double windowSeconds)
     {
-        var series = _series[observation];
         var first = FirstInWindow(series, windowSeconds);
-        if (first >= series.Count)
-            return double.NaN;
-        var max = double.NegativeInfinity;
-        for (var i = first; i < series.Count; i++)
-            max = Math.Max(max, series.Values[i]);
-        return max;
+        return series.Values.AsSpan(first, series.Count - first);
     }
 
     public double Mean(int observation, double windowSeconds)

@@ -104,9 +104,6 @@ public readonly record struct Dimension
         TemperatureExponent * exponent,
         exponent == 0 ? null : _arbitrary?.Select(p => new KeyValuePair<string, int>(p.Key, p.Value * exponent)).ToArray());
 
-    /// <summary>The same base exponents with arbitrary units removed.</summary>
-    internal Dimension WithoutArbitrary() => new(LengthExponent, MassExponent, TimeExponent, AmountExponent, TemperatureExponent);
-
     internal bool SameArbitraryUnits(Dimension other) => ArbitraryEquals(_arbitrary, other._arbitrary);
 
     private static readonly Dictionary<Dimension, string> Names = new()

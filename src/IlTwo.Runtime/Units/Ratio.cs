@@ -76,8 +76,6 @@ internal readonly struct Ratio : IEquatable<Ratio>
         _ => Of(BigInteger.Pow(Denominator, -exponent), BigInteger.Pow(Numerator, -exponent)),
     };
 
-    public Ratio Reciprocal() => Of(Denominator, Numerator);
-
     public static Ratio operator *(Ratio a, Ratio b) => new(a.Numerator * b.Numerator, a.Denominator * b.Denominator);
 
     public static Ratio operator /(Ratio a, Ratio b) => Of(a.Numerator * b.Denominator, a.Denominator * b.Numerator);
