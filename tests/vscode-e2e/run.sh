@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # usage: tests/vscode-e2e/run.sh VSIX
 # The extension end to end in a real VS Code: installs code-server (VS Code's browser build), Node 24 and
-# playwright-core once (shared/tools/code-server/setup.sh), starts code-server with VSIX installed on a copy of
+# playwright-core once (code-server/setup.sh), starts code-server with VSIX installed on a copy of
 # protocols/, and runs e2e.test.mjs with node's test runner (TAP: '# pass N' / '# fail N'). Always stops
 # code-server. Screenshots go to a temp folder, or to docs/images/ with IL2_UPDATE_SCREENSHOTS=1.
 set -euo pipefail
@@ -16,12 +16,8 @@ command -v dotnet >/dev/null || fail "dotnet is not on PATH: the extension's bun
 command -v setsid >/dev/null || fail "setsid (util-linux) is needed to stop code-server and everything it starts"
 command -v curl >/dev/null || fail "curl is needed to see code-server answer"
 
-# The shared tools sit beside the clone in CI (../shared), at /work/shared on a development machine.
-tools=""
-for candidate in "$(cd "$root/.." && pwd)/shared/tools/code-server" /work/shared/tools/code-server; do
-  if [ -f "$candidate/setup.sh" ] && [ -f "$candidate/start.sh" ]; then tools="$candidate"; break; fi
-done
-[ -n "$tools" ] || fail "code-server tools not found: looked for shared/tools/code-server beside the repository ($(cd "$root/.." && pwd)/shared) and in /work/shared"
+# The install and start scripts live in the repository (code-server/), so a clone runs without anything beside it.
+tools="$here/code-server"
 
 echo "vscode-e2e: installing code-server (once) with $tools/setup.sh"
 home="$(bash "$tools/setup.sh" | tail -n 1)"
