@@ -8,8 +8,6 @@ namespace IlTwo.Dsl.Tests.Formatting;
 /// <summary>The files the formatter tests run over, and the comparisons that prove formatting is safe.</summary>
 internal static class FormattingCorpus
 {
-    public const string UpdateVariable = "IL2_UPDATE_GOLDEN";
-
     public static string GoldenFolder => Path.Combine(TestProtocols.RepositoryRoot, "tests", "IlTwo.Dsl.Tests", "Formatting", "Golden");
 
     public static string[] ShippedNames { get; } = ["hd-il2-monotherapy", "post-til-il2"];

@@ -1,12 +1,13 @@
 using IlTwo.Dsl.Formatting;
 using IlTwo.Dsl.Syntax;
+using IlTwo.Dsl.Tests.Infrastructure;
 
 namespace IlTwo.Dsl.Tests.Formatting;
 
 /// <summary>
 /// Golden pairs (<c>x.il2</c> → <c>x.il2.formatted</c>), the shipped protocols, idempotence and safety over all of them.
 /// Refresh the expected files after a deliberate layout change with
-/// <c>IL2_UPDATE_GOLDEN=1 dotnet test tests/IlTwo.Dsl.Tests --filter FullyQualifiedName~Formatting</c>, then review the diff.
+/// <c>IL2_UPDATE_BASELINES=1 dotnet test tests/IlTwo.Dsl.Tests --filter FullyQualifiedName~Formatting</c>, then review the diff.
 /// </summary>
 public sealed class GoldenFormattingTests
 {
@@ -21,7 +22,7 @@ public sealed class GoldenFormattingTests
     {
         var inputs = FormattingCorpus.GoldenInputs().ToList();
         Assert.True(inputs.Count >= 5, "expected at least five golden inputs");
-        if (Environment.GetEnvironmentVariable(FormattingCorpus.UpdateVariable) != "1")
+        if (!TestPaths.UpdateBaselines)
         {
             foreach (var input in inputs)
                 Assert.True(File.Exists(input + ".formatted"), $"{Path.GetFileName(input)} has no .formatted file");
@@ -37,7 +38,7 @@ public sealed class GoldenFormattingTests
         var result = ProtocolFormatter.Format(FormattingCorpus.Parse(Path.Combine("tests", "IlTwo.Dsl.Tests", "Formatting", "Golden", name)));
         Assert.False(result.HasSyntaxErrors);
 
-        if (Environment.GetEnvironmentVariable(FormattingCorpus.UpdateVariable) == "1")
+        if (TestPaths.UpdateBaselines)
             File.WriteAllText(expectedPath, result.Text);
 
         Assert.Equal(File.ReadAllText(expectedPath), result.Text);
