@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using IlTwo.Runtime.Records;
 
 namespace IlTwo.Runtime.Evaluation;
@@ -39,28 +37,6 @@ public sealed class DecisionLog
     public static string Format(DoseDecision decision, PatientRecord? record)
     {
         ArgumentNullException.ThrowIfNull(decision);
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, DoseDecisionJson.Options(indented: false)))
-        {
-            w.WriteStartObject();
-            w.WriteString("at", DecisionText.Iso(decision.At));
-            DoseDecisionJson.WriteString(w, "patientId", record?.PatientId);
-            DoseDecisionJson.WriteProtocol(w, decision);
-            w.WriteString("action", DecisionText.Lower(decision.Action));
-            w.WriteNumber("doseNumber", decision.DoseNumber);
-            w.WriteNumber("dosesGiven", decision.DosesGiven);
-            DoseDecisionJson.WriteNullable(w, "dosesRemaining", decision.DosesRemaining);
-            w.WriteStartArray("rules");
-            foreach (var rule in decision.Rules)
-                w.WriteStringValue(rule.Id);
-            w.WriteEndArray();
-            DoseDecisionJson.WriteMissing(w, decision, withTitle: false);
-            DoseDecisionJson.WriteSchedule(w, decision);
-            DoseDecisionJson.WriteErrors(w, decision.DataErrors);
-            DoseDecisionJson.WriteTime(w, "nextDoseAt", decision.NextDoseAt);
-            w.WriteString("summary", decision.Summary);
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        return DoseDecisionJson.SerializeLogLine(decision, record);
     }
 }

@@ -1,247 +1,203 @@
-using System.Text;
+using System.Collections.Immutable;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using IlTwo.Runtime.Protocols;
 using IlTwo.Runtime.Records;
 
 namespace IlTwo.Runtime.Evaluation;
 
 /// <summary>
-/// The JSON form of a <see cref="DoseDecision"/> (the CLI's <c>--format json</c>): camelCase names, enums as
-/// lowercase strings, times as ISO 8601 UTC, absent values as <c>null</c>. Deterministic.
+/// The JSON form of a <see cref="DoseDecision"/> (the CLI's <c>--format json</c>) and of its audit log line
+/// (<see cref="DecisionLog"/>): camelCase names, enums as lowercase strings, times as ISO 8601 UTC, absent values as
+/// <c>null</c>. Deterministic. The shapes are the records below, in their property order (with
+/// <see cref="CitationInfo"/> and <see cref="ScheduleFinding"/> as they are); they are the contract.
 /// </summary>
 public static class DoseDecisionJson
 {
+    private static readonly DecisionJsonContext Compact = new(Options(indented: false));
+    private static readonly DecisionJsonContext Indented = new(Options(indented: true));
+
     public static string Serialize(DoseDecision decision, bool indented = false)
     {
         ArgumentNullException.ThrowIfNull(decision);
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, Options(indented)))
-            WriteDecision(writer, decision);
-        return Encoding.UTF8.GetString(buffer.ToArray());
+        var context = indented ? Indented : Compact;
+        return JsonSerializer.Serialize(DecisionJson.From(decision), context.DecisionJson);
     }
 
-    internal static JsonWriterOptions Options(bool indented) => new()
+    /// <summary>The audit log line for a decision (one line, no newline).</summary>
+    internal static string SerializeLogLine(DoseDecision decision, PatientRecord? record) =>
+        JsonSerializer.Serialize(DecisionLogLine.From(decision, record), Compact.DecisionLogLine);
+
+    private static JsonSerializerOptions Options(bool indented) => new()
     {
-        Indented = indented,
+        WriteIndented = indented,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         // Readable text (e.g. "—", "<", "'") in a document that is not embedded in HTML.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
+}
 
-    private static void WriteDecision(Utf8JsonWriter w, DoseDecision d)
-    {
-        w.WriteStartObject();
-        w.WriteString("action", DecisionText.Lower(d.Action));
-        w.WriteString("at", DecisionText.Iso(d.At));
-        w.WriteNumber("doseNumber", d.DoseNumber);
-        w.WriteNumber("dosesGiven", d.DosesGiven);
-        WriteNullable(w, "dosesRemaining", d.DosesRemaining);
-        WriteTime(w, "nextDoseAt", d.NextDoseAt);
-        WriteProtocol(w, d);
+[JsonSerializable(typeof(DecisionJson))]
+[JsonSerializable(typeof(DecisionLogLine))]
+internal sealed partial class DecisionJsonContext : JsonSerializerContext;
 
-        w.WriteStartArray("rules");
-        foreach (var rule in d.Rules)
-        {
-            w.WriteStartObject();
-            w.WriteString("id", rule.Id);
-            w.WriteString("title", rule.Title);
-            w.WriteString("action", DecisionText.Lower(rule.Action));
-            w.WriteString("condition", rule.Condition);
-            w.WriteString("definedIn", rule.DefinedIn);
-            w.WriteStartArray("citations");
-            foreach (var c in rule.Citations)
-                WriteCitation(w, c);
-            w.WriteEndArray();
-            w.WriteStartArray("values");
-            foreach (var v in rule.Values)
-                WriteValue(w, v);
-            w.WriteEndArray();
-            if (rule.Note is { } note)
-                w.WriteString("note", note);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+internal sealed record DecisionJson(
+    string Action,
+    string At,
+    int DoseNumber,
+    int DosesGiven,
+    int? DosesRemaining,
+    string? NextDoseAt,
+    ProtocolJson Protocol,
+    ImmutableArray<FiredRuleJson> Rules,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] CourseJson? Course,
+    ImmutableArray<MissingJson> Missing,
+    ImmutableArray<ScheduleFinding> Schedule,
+    ImmutableArray<RecordIssueJson> DataErrors,
+    string Summary)
+{
+    public static DecisionJson From(DoseDecision d) => new(
+        DecisionText.Lower(d.Action),
+        DecisionText.Iso(d.At),
+        d.DoseNumber,
+        d.DosesGiven,
+        d.DosesRemaining,
+        Time(d.NextDoseAt),
+        ProtocolJson.From(d),
+        [.. d.Rules.Select(FiredRuleJson.From)],
+        CourseJson.From(d.Course),
+        [.. d.Missing.Select(m => MissingJson.From(m, withTitle: true))],
+        d.Schedule,
+        [.. d.DataErrors.Select(RecordIssueJson.From)],
+        d.Summary);
 
-        WriteCourse(w, d.Course);
+    public static string? Time(DateTimeOffset? at) => at is { } t ? DecisionText.Iso(t) : null;
+}
 
-        WriteMissing(w, d, withTitle: true);
-        WriteSchedule(w, d);
-        WriteErrors(w, d.DataErrors);
-        w.WriteString("summary", d.Summary);
-        w.WriteEndObject();
-    }
+/// <summary>The audit log's line: the decision without rule details, titles or course findings, with the patient id.</summary>
+internal sealed record DecisionLogLine(
+    string At,
+    string? PatientId,
+    ProtocolJson Protocol,
+    string Action,
+    int DoseNumber,
+    int DosesGiven,
+    int? DosesRemaining,
+    ImmutableArray<string> Rules,
+    ImmutableArray<MissingJson> Missing,
+    ImmutableArray<ScheduleFinding> Schedule,
+    ImmutableArray<RecordIssueJson> DataErrors,
+    string? NextDoseAt,
+    string Summary)
+{
+    public static DecisionLogLine From(DoseDecision d, PatientRecord? record) => new(
+        DecisionText.Iso(d.At),
+        record?.PatientId,
+        ProtocolJson.From(d),
+        DecisionText.Lower(d.Action),
+        d.DoseNumber,
+        d.DosesGiven,
+        d.DosesRemaining,
+        [.. d.Rules.Select(r => r.Id)],
+        [.. d.Missing.Select(m => MissingJson.From(m, withTitle: false))],
+        d.Schedule,
+        [.. d.DataErrors.Select(RecordIssueJson.From)],
+        DecisionJson.Time(d.NextDoseAt),
+        d.Summary);
+}
 
-    /// <summary><c>course</c>: present only when the course layer found something (a stop, unresolved holds, reassessments).</summary>
-    private static void WriteCourse(Utf8JsonWriter w, CourseFindings course)
-    {
-        if (course.IsEmpty)
-            return;
-        w.WriteStartObject("course");
-        if (course.Stop is { } stop)
-        {
-            w.WriteStartObject("stop");
-            WriteString(w, "rule", stop.RuleId);
-            w.WriteBoolean("byRecord", stop.ByRecord);
-            w.WriteString("at", DecisionText.Iso(stop.At));
-            w.WriteStartArray("values");
-            foreach (var v in stop.Values)
-                WriteValue(w, v);
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-        else
-        {
-            w.WriteNull("stop");
-        }
-        w.WriteStartArray("unresolved");
-        foreach (var hold in course.Unresolved)
-        {
-            w.WriteStartObject();
-            w.WriteString("rule", hold.RuleId);
-            w.WriteString("since", DecisionText.Iso(hold.Since));
-            w.WriteString("until", hold.Resolution);
-            w.WriteStartArray("values");
-            foreach (var v in hold.Values)
-                WriteValue(w, v);
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-        w.WriteStartArray("reassess");
-        foreach (var r in course.Reassess)
-        {
-            w.WriteStartObject();
-            w.WriteString("rule", r.RuleId);
-            w.WriteString("action", DecisionText.Lower(r.Action));
-            w.WriteString("notShown", r.NotShown);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-        w.WriteStartArray("reasons");
-        foreach (var reason in course.Reasons)
-            w.WriteStringValue(reason);
-        w.WriteEndArray();
-        w.WriteEndObject();
-    }
+internal sealed record ProtocolJson(
+    string Id,
+    string Version,
+    string SourceHash,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Unsigned)
+{
+    public static ProtocolJson From(DoseDecision d) => new(d.ProtocolId, d.ProtocolVersion, d.SourceHash, d.UnsignedProtocol);
+}
 
-    internal static void WriteProtocol(Utf8JsonWriter w, DoseDecision d)
-    {
-        w.WriteStartObject("protocol");
-        w.WriteString("id", d.ProtocolId);
-        w.WriteString("version", d.ProtocolVersion);
-        w.WriteString("sourceHash", d.SourceHash);
-        if (d.UnsignedProtocol is { } unsigned)
-            w.WriteString("unsigned", unsigned);
-        w.WriteEndObject();
-    }
+internal sealed record FiredRuleJson(
+    string Id,
+    string Title,
+    string Action,
+    string Condition,
+    string DefinedIn,
+    ImmutableArray<CitationInfo> Citations,
+    ImmutableArray<SeenValueJson> Values,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Note)
+{
+    public static FiredRuleJson From(FiredRule r) => new(
+        r.Id, r.Title, DecisionText.Lower(r.Action), r.Condition, r.DefinedIn, r.Citations, SeenValueJson.All(r.Values), r.Note);
+}
 
-    internal static void WriteMissing(Utf8JsonWriter w, DoseDecision d, bool withTitle)
-    {
-        w.WriteStartArray("missing");
-        foreach (var m in d.Missing)
-        {
-            w.WriteStartObject();
-            w.WriteString("observation", m.Observation);
-            if (withTitle)
-                w.WriteString("title", m.Title);
-            w.WriteString("reason", m.Reason);
-            w.WriteBoolean("optional", m.Optional);
-            w.WriteBoolean("stale", m.Stale);
-            w.WriteStartArray("rules");
-            foreach (var id in m.Rules)
-                w.WriteStringValue(id);
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-    }
+internal sealed record SeenValueJson(
+    string Input,
+    double? Value,
+    string? Unit,
+    bool? Flag,
+    string? At,
+    int? Count,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ChartedJson? Charted)
+{
+    public static ImmutableArray<SeenValueJson> All(ImmutableArray<SeenValue> values) => [.. values.Select(From)];
 
-    internal static void WriteSchedule(Utf8JsonWriter w, DoseDecision d)
-    {
-        w.WriteStartArray("schedule");
-        foreach (var s in d.Schedule)
-        {
-            w.WriteStartObject();
-            w.WriteString("code", s.Code);
-            w.WriteString("message", s.Message);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-    }
+    // JSON has no NaN or infinity: a non-finite value is written as no value.
+    private static SeenValueJson From(SeenValue v) => new(
+        v.Input,
+        v.Value is { } number && double.IsFinite(number) ? number : null,
+        v.Unit,
+        v.Flag,
+        DecisionJson.Time(v.At),
+        v.Count,
+        v.ChartedUnit is { } unit && v.ChartedValue is { } charted && double.IsFinite(charted) ? new ChartedJson(charted, unit) : null);
+}
 
-    internal static void WriteErrors(Utf8JsonWriter w, IEnumerable<RecordIssue> issues)
-    {
-        w.WriteStartArray("dataErrors");
-        foreach (var issue in issues)
-        {
-            w.WriteStartObject();
-            w.WriteString("path", issue.Path);
-            w.WriteString("message", issue.Message);
-            if (issue.Code is { } observation)
-                w.WriteString("observation", observation);
-            if (issue.At is { } at)
-                WriteTime(w, "at", at);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-    }
+/// <summary>The value as charted, when it was converted from another unit.</summary>
+internal sealed record ChartedJson(double Value, string Unit);
 
-    private static void WriteCitation(Utf8JsonWriter w, CitationInfo c)
-    {
-        w.WriteStartObject();
-        WriteString(w, "reference", c.Reference);
-        WriteString(w, "locator", c.Locator);
-        w.WriteBoolean("unverified", c.Unverified);
-        WriteString(w, "note", c.Note);
-        w.WriteEndObject();
-    }
+/// <summary><c>course</c>: present only when the course layer found something (a stop, unresolved holds, reassessments).</summary>
+internal sealed record CourseJson(
+    CourseStopJson? Stop,
+    ImmutableArray<UnresolvedHoldJson> Unresolved,
+    ImmutableArray<ReassessmentJson> Reassess,
+    ImmutableArray<string> Reasons)
+{
+    public static CourseJson? From(CourseFindings course) => course.IsEmpty
+        ? null
+        : new(
+            course.Stop is { } stop ? new CourseStopJson(stop.RuleId, stop.ByRecord, DecisionText.Iso(stop.At), SeenValueJson.All(stop.Values)) : null,
+            [.. course.Unresolved.Select(h => new UnresolvedHoldJson(h.RuleId, DecisionText.Iso(h.Since), h.Resolution, SeenValueJson.All(h.Values)))],
+            [.. course.Reassess.Select(r => new ReassessmentJson(r.RuleId, DecisionText.Lower(r.Action), r.NotShown))],
+            course.Reasons);
+}
 
-    private static void WriteValue(Utf8JsonWriter w, SeenValue v)
-    {
-        w.WriteStartObject();
-        w.WriteString("input", v.Input);
-        if (v.Value is { } number && double.IsFinite(number))
-            w.WriteNumber("value", number);
-        else
-            w.WriteNull("value");
-        WriteString(w, "unit", v.Unit);
-        if (v.Flag is { } flag)
-            w.WriteBoolean("flag", flag);
-        else
-            w.WriteNull("flag");
-        WriteTime(w, "at", v.At);
-        WriteNullable(w, "count", v.Count);
-        if (v.ChartedUnit is { } chartedUnit && v.ChartedValue is { } charted && double.IsFinite(charted))
-        {
-            w.WriteStartObject("charted");
-            w.WriteNumber("value", charted);
-            w.WriteString("unit", chartedUnit);
-            w.WriteEndObject();
-        }
-        w.WriteEndObject();
-    }
+internal sealed record CourseStopJson(string? Rule, bool ByRecord, string At, ImmutableArray<SeenValueJson> Values);
 
-    internal static void WriteString(Utf8JsonWriter w, string name, string? value)
-    {
-        if (value is null)
-            w.WriteNull(name);
-        else
-            w.WriteString(name, value);
-    }
+internal sealed record UnresolvedHoldJson(
+    string Rule,
+    string Since,
+    [property: JsonPropertyName("until")] string Resolution,
+    ImmutableArray<SeenValueJson> Values);
 
-    internal static void WriteTime(Utf8JsonWriter w, string name, DateTimeOffset? value)
-    {
-        if (value is { } t)
-            w.WriteString(name, DecisionText.Iso(t));
-        else
-            w.WriteNull(name);
-    }
+internal sealed record ReassessmentJson(string Rule, string Action, string NotShown);
 
-    internal static void WriteNullable(Utf8JsonWriter w, string name, int? value)
-    {
-        if (value is { } n)
-            w.WriteNumber(name, n);
-        else
-            w.WriteNull(name);
-    }
+internal sealed record MissingJson(
+    string Observation,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Title,
+    string Reason,
+    bool Optional,
+    bool Stale,
+    ImmutableArray<string> Rules)
+{
+    public static MissingJson From(MissingData m, bool withTitle) =>
+        new(m.Observation, withTitle ? m.Title : null, m.Reason, m.Optional, m.Stale, m.Rules);
+}
+
+internal sealed record RecordIssueJson(
+    string Path,
+    string Message,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Observation,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? At)
+{
+    public static RecordIssueJson From(RecordIssue issue) => new(issue.Path, issue.Message, issue.Code, DecisionJson.Time(issue.At));
 }
