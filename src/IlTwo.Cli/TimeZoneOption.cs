@@ -8,7 +8,7 @@ namespace IlTwo.Cli;
 /// </summary>
 internal static class TimeZoneOption
 {
-    public static System.CommandLine.Option<string> Create(string description) => CliOptions.Valued("--tz", "ZONE", description);
+    public static System.CommandLine.Option<string[]> Create(string description) => CliOptions.Valued("--tz", "ZONE", description);
 
     public static bool TryRead(string? text, out TimeZoneInfo zone, out string? error)
     {

@@ -185,6 +185,17 @@ public sealed class CliApplicationTests
         Assert.Equal("il2: diff: unknown format '-x'; use text, md, html or json\n", result.Error);
     }
 
+    /// <summary>An option given twice takes its last value, as before System.CommandLine (a script's default, then an override).</summary>
+    [Fact]
+    public void OptionGivenTwice_TheLastValueCounts()
+    {
+        var result = CliRunner.Run("check", "--format", "json", "--format=text", CliRunner.ProtocolsFolder);
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        Assert.Matches(@"^checked \d+ file\(s\): 0 error\(s\), \d+ warning\(s\)\n$", result.Out);
+        Assert.Empty(result.Error);
+    }
+
     /// <summary>Shell completion: dotnet-suggest runs 'il2 [suggest:POSITION] "COMMAND LINE"' and offers what it prints.</summary>
     [Theory]
     [InlineData("il2 ch", "check\n")]

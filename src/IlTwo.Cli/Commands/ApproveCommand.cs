@@ -8,16 +8,16 @@ namespace IlTwo.Cli.Commands;
 /// <summary><c>il2 approve FILE --key KEY</c>: signs one approval of the protocol and its compiled assembly.</summary>
 public sealed class ApproveCommand : ICommand
 {
-    private readonly Option<string> _key = CliOptions.Valued("--key", "KEYFILE", "the approver's private key (from 'il2 keys new'; must be readable by its owner only)");
+    private readonly Option<string[]> _key = CliOptions.Valued("--key", "KEYFILE", "the approver's private key (from 'il2 keys new'; must be readable by its owner only)");
 
-    private readonly Option<string> _effective = CliOptions.Valued("--effective", "DATE", "the first day the approval counts, yyyy-MM-dd (default: today, UTC)");
+    private readonly Option<string[]> _effective = CliOptions.Valued("--effective", "DATE", "the first day the approval counts, yyyy-MM-dd (default: today, UTC)");
 
-    private readonly Option<string> _reviewBy = CliOptions.Valued("--review-by", "DATE",
+    private readonly Option<string[]> _reviewBy = CliOptions.Valued("--review-by", "DATE",
         "the last day it counts, yyyy-MM-dd, after --effective (default: one year later; at most 2 years after the effective date and after today)");
 
-    private readonly Option<string> _note = CliOptions.Valued("--note", "TEXT", "a remark signed with the approval");
+    private readonly Option<string[]> _note = CliOptions.Valued("--note", "TEXT", "a remark signed with the approval");
 
-    private readonly Option<string> _trust = CliOptions.Valued("--trust", "STORE", "after signing, print the protocol's approval status against this trust store");
+    private readonly Option<string[]> _trust = CliOptions.Valued("--trust", "STORE", "after signing, print the protocol's approval status against this trust store");
 
     private readonly Argument<string[]> _file = CliOptions.Operands("FILE", "the protocol (.il2) to approve");
 
@@ -52,17 +52,17 @@ public sealed class ApproveCommand : ICommand
         var operands = parse.Values(_file);
         if (operands.Count != 1)
             return context.UsageError("approve: give one protocol file: il2 approve FILE --key KEYFILE");
-        if (parse.GetValue(_key) is not { Length: > 0 } keyPath)
+        if (parse.Value(_key) is not { Length: > 0 } keyPath)
             return context.UsageError("approve: --key KEYFILE is required (create one with 'il2 keys new')");
 
         var today = ApprovalEntry.TodayUtc();
         var effective = today;
-        if (parse.GetValue(_effective) is { } effectiveText && !ApprovalEntry.TryParseDate(effectiveText, out effective))
+        if (parse.Value(_effective) is { } effectiveText && !ApprovalEntry.TryParseDate(effectiveText, out effective))
             return context.UsageError($"approve: --effective '{effectiveText}' is not a date yyyy-MM-dd");
         var reviewBy = ProtocolApprovals.DefaultReviewBy(effective);
-        if (parse.GetValue(_reviewBy) is { } reviewText && !ApprovalEntry.TryParseDate(reviewText, out reviewBy))
+        if (parse.Value(_reviewBy) is { } reviewText && !ApprovalEntry.TryParseDate(reviewText, out reviewBy))
             return context.UsageError($"approve: --review-by '{reviewText}' is not a date yyyy-MM-dd");
-        var request = new ApprovalRequest(effective, reviewBy, parse.GetValue(_note));
+        var request = new ApprovalRequest(effective, reviewBy, parse.Value(_note));
         if (ProtocolApprovals.Validate(request, today) is { Count: > 0 } problems)
             return context.UsageError($"approve: {string.Join("; ", problems)}");
 
@@ -70,7 +70,7 @@ public sealed class ApproveCommand : ICommand
         SigningKey key;
         try
         {
-            if (parse.GetValue(_trust) is { } trustPath)
+            if (parse.Value(_trust) is { } trustPath)
                 trust = TrustStore.Load(trustPath);
             key = SigningKey.Load(keyPath);
         }

@@ -8,14 +8,14 @@ namespace IlTwo.Cli.Commands;
 /// <summary><c>il2 build FILE -o DIR</c>: compiles a protocol to a .NET assembly and its portable PDB.</summary>
 public sealed class BuildCommand : ICommand
 {
-    private readonly Option<string> _output = CliOptions.Valued("--output", "DIR", "the folder to write to (created if missing)", ["-o"]);
+    private readonly Option<string[]> _output = CliOptions.Valued("--output", "DIR", "the folder to write to (created if missing)", ["-o"]);
 
     private readonly Option<bool> _requireApproved = CliOptions.Flag("--require-approved",
         "build only a protocol approved today: a pharmacist and a physician of the trust store signed these assembly bytes, both in force (see 'il2 approve')");
 
-    private readonly Option<string> _trust = CliOptions.Valued("--trust", "STORE", "the trust store (required with --require-approved; see 'il2 keys')");
+    private readonly Option<string[]> _trust = CliOptions.Valued("--trust", "STORE", "the trust store (required with --require-approved; see 'il2 keys')");
 
-    private readonly Option<string> _approvals = CliOptions.Valued("--approvals", "FILE", "the signatures file (default: approvals.json beside FILE)");
+    private readonly Option<string[]> _approvals = CliOptions.Valued("--approvals", "FILE", "the signatures file (default: approvals.json beside FILE)");
 
     private readonly Argument<string[]> _file = CliOptions.Operands("FILE", "the protocol (.il2) to compile");
 
@@ -44,11 +44,11 @@ public sealed class BuildCommand : ICommand
     public int Run(CommandContext context, ParseResult parse)
     {
         var operands = parse.Values(_file);
-        var output = parse.GetValue(_output);
+        var output = parse.Value(_output);
         if (operands.Count != 1 || output is null)
             return context.UsageError("build: give one protocol file and an output folder: il2 build FILE -o DIR");
         var requireApproved = parse.GetValue(_requireApproved);
-        var trustPath = parse.GetValue(_trust);
+        var trustPath = parse.Value(_trust);
         if (requireApproved && trustPath is null)
             return context.UsageError("build: --require-approved needs the trust store: --trust STORE (see 'il2 keys')");
         if (trustPath is not null && !requireApproved)
@@ -100,7 +100,7 @@ public sealed class BuildCommand : ICommand
             return ExitCodes.Failure;
         }
 
-        var approvalsPath = parse.GetValue(_approvals) ?? ProtocolApprovals.PathFor(path);
+        var approvalsPath = parse.Value(_approvals) ?? ProtocolApprovals.PathFor(path);
         if (trust is not null)
         {
             var verdict = TrustArguments.Verify(trust, approvalsPath, built.Compilation, assembly);

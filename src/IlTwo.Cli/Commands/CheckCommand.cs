@@ -13,7 +13,7 @@ namespace IlTwo.Cli.Commands;
 /// </summary>
 public sealed class CheckCommand : ICommand
 {
-    private readonly Option<string> _format = CliOptions.Valued("--format", "text|json",
+    private readonly Option<string[]> _format = CliOptions.Valued("--format", "text|json",
         "text: the compiler format (default); json: a JSON array of {path, line, column, endLine, endColumn, severity, code, message} on stdout, the summary on stderr",
         null, "text", "json");
 
@@ -46,7 +46,7 @@ public sealed class CheckCommand : ICommand
     public int Run(CommandContext context, ParseResult parse)
     {
         var operands = parse.Values(_paths);
-        var format = parse.GetValue(_format) ?? "text";
+        var format = parse.Value(_format) ?? "text";
         if (format is not ("text" or "json"))
             return context.UsageError($"check: unknown format '{format}'; use 'text' or 'json'");
         if (operands.Count == 0)

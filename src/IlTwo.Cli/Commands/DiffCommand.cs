@@ -11,11 +11,11 @@ namespace IlTwo.Cli.Commands;
 /// </summary>
 public sealed class DiffCommand : ICommand
 {
-    private readonly Option<string> _format = CliOptions.Valued("--format", "text|md|html|json",
+    private readonly Option<string[]> _format = CliOptions.Valued("--format", "text|md|html|json",
         "text: plain text (default); md: Markdown for a committee packet; html: a self-contained HTML page (inline CSS); json: stable JSON (schema il2-diff/1, docs/diff.md)",
         null, "text", "md", "html", "json");
 
-    private readonly Option<string> _output = CliOptions.Valued("--output", "FILE", "write to FILE instead of stdout", ["-o"]);
+    private readonly Option<string[]> _output = CliOptions.Valued("--output", "FILE", "write to FILE instead of stdout", ["-o"]);
 
     private readonly Argument<string[]> _versions = CliOptions.Operands("OLD NEW",
         "a .il2 file, or REV:path read from git (e.g. HEAD~1:protocols/post-til-il2.il2); the protocol it extends is read from the same revision");
@@ -43,12 +43,12 @@ public sealed class DiffCommand : ICommand
     public int Run(CommandContext context, ParseResult parse)
     {
         var operands = parse.Values(_versions);
-        var format = parse.GetValue(_format) ?? "text";
+        var format = parse.Value(_format) ?? "text";
         if (format is not ("text" or "md" or "markdown" or "html" or "json"))
             return context.UsageError($"diff: unknown format '{format}'; use text, md, html or json");
         if (operands.Count != 2)
             return context.UsageError("diff: give two protocol versions, OLD and NEW; run 'il2 diff --help'");
-        return Diff(context, operands[0], operands[1], format, parse.GetValue(_output));
+        return Diff(context, operands[0], operands[1], format, parse.Value(_output));
     }
 
     internal static int Diff(CommandContext context, string oldSpec, string newSpec, string format, string? output,

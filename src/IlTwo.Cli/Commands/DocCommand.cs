@@ -9,9 +9,9 @@ namespace IlTwo.Cli.Commands;
 /// <summary><c>il2 doc FILE -o OUT.html</c>: a self-contained HTML review document for the pharmacy committee.</summary>
 public sealed class DocCommand : ICommand
 {
-    private readonly Option<string> _output = CliOptions.Valued("--output", "FILE", "the HTML file to write", ["-o"]);
+    private readonly Option<string[]> _output = CliOptions.Valued("--output", "FILE", "the HTML file to write", ["-o"]);
 
-    private readonly Option<string> _trust = CliOptions.Valued("--trust", "STORE", "verify the approvals listed (see 'il2 keys')");
+    private readonly Option<string[]> _trust = CliOptions.Valued("--trust", "STORE", "verify the approvals listed (see 'il2 keys')");
 
     private readonly Argument<string[]> _file = CliOptions.Operands("FILE", "the protocol (.il2) to document");
 
@@ -40,7 +40,7 @@ public sealed class DocCommand : ICommand
     public int Run(CommandContext context, ParseResult parse)
     {
         var operands = parse.Values(_file);
-        var output = parse.GetValue(_output);
+        var output = parse.Value(_output);
         if (operands.Count != 1 || output is null)
             return context.UsageError("doc: give one protocol file and an output file: il2 doc FILE -o OUT.html");
 
@@ -57,7 +57,7 @@ public sealed class DocCommand : ICommand
             {
                 var signatures = ApprovalSignatures.Load(approvalsPath);
                 ApprovalVerdict? verdict = null;
-                if (parse.GetValue(_trust) is { } trustPath)
+                if (parse.Value(_trust) is { } trustPath)
                 {
                     var (assembly, _) = CompilerGuard.Run(() => ProtocolCompiler.Compile(compilation));
                     if (assembly is { Success: true })

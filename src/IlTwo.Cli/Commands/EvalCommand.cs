@@ -14,11 +14,11 @@ public sealed class EvalCommand(Func<DateTimeOffset>? clock = null) : ICommand
     private readonly Func<DateTimeOffset> _clock = clock ?? (() => DateTimeOffset.UtcNow);
 
     private readonly RecordOptions _record = new();
-    private readonly Option<string> _at = CliOptions.Valued("--at", "TIME", "the moment of the decision, ISO 8601 with offset (default: now)");
-    private readonly Option<string> _tz = TimeZoneOption.Create("write times in this time zone (an IANA id such as Europe/Zurich; default UTC); JSON times stay UTC");
-    private readonly Option<string> _format = CliOptions.Valued("--format", "text|json",
+    private readonly Option<string[]> _at = CliOptions.Valued("--at", "TIME", "the moment of the decision, ISO 8601 with offset (default: now)");
+    private readonly Option<string[]> _tz = TimeZoneOption.Create("write times in this time zone (an IANA id such as Europe/Zurich; default UTC); JSON times stay UTC");
+    private readonly Option<string[]> _format = CliOptions.Valued("--format", "text|json",
         "text: a short readable verdict (default); json: the decision as JSON: action, rules, missing, nextDoseAt, ...", null, "text", "json");
-    private readonly Option<string> _log = CliOptions.Valued("--log", "FILE", "append the decision to an audit log (JSON Lines)");
+    private readonly Option<string[]> _log = CliOptions.Valued("--log", "FILE", "append the decision to an audit log (JSON Lines)");
     private readonly TrustOptions _trust = new();
     private readonly Argument<string[]> _protocol = CliOptions.Operands("FILE.il2|FILE.dll", "the protocol: a .il2 file (compiled first) or an assembly from 'il2 build'");
 
@@ -59,13 +59,13 @@ public sealed class EvalCommand(Func<DateTimeOffset>? clock = null) : ICommand
         if (_record.From(parse, out var inputError) is not { } input)
             return context.UsageError($"eval: {inputError}; run 'il2 eval --help'");
         var patientPath = input.Path;
-        var format = parse.GetValue(_format) ?? "text";
+        var format = parse.Value(_format) ?? "text";
         if (format is not ("text" or "json"))
             return context.UsageError($"eval: unknown format '{format}'; use 'text' or 'json'");
-        if (!TimeZoneOption.TryRead(parse.GetValue(_tz), out var zone, out var zoneError))
+        if (!TimeZoneOption.TryRead(parse.Value(_tz), out var zone, out var zoneError))
             return context.UsageError($"eval: {zoneError}");
         var at = _clock();
-        if (parse.GetValue(_at) is { } atText && !TryParseTime(atText, out at))
+        if (parse.Value(_at) is { } atText && !TryParseTime(atText, out at))
             return context.UsageError($"eval: --at '{atText}' is not an ISO 8601 time with an offset (like 2026-03-04T06:00:00Z)");
 
         var protocolPath = operands[0];
@@ -93,7 +93,7 @@ public sealed class EvalCommand(Func<DateTimeOffset>? clock = null) : ICommand
         StreamWriter? logWriter = null;
         try
         {
-            if (parse.GetValue(_log) is { } logPath)
+            if (parse.Value(_log) is { } logPath)
             {
                 logWriter = new StreamWriter(logPath, append: true);
                 log = new DecisionLog(logWriter);

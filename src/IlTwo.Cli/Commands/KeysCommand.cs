@@ -15,12 +15,12 @@ public sealed class KeysCommand : ICommand
     private readonly Command _export = new("export", "print (or write) the trust store entry of a private key file");
     private readonly Command _revoke = new("revoke", "mark a trust store entry revoked: from then on no signature by that key counts");
 
-    private readonly Option<string> _person = CliOptions.Valued("--person", "NAME", "the approver's name, as signatures will show it");
-    private readonly Option<string> _role = CliOptions.Valued("--role", "pharmacist|physician", "the approver's role", null, "pharmacist", "physician");
-    private readonly Option<string> _newOutput = CliOptions.Valued("--output", "DIR", "the folder to write the key pair to (created if missing)", ["-o"]);
-    private readonly Option<string> _exportOutput = CliOptions.Valued("--output", "ENTRY.json", "write the entry to this file instead of stdout", ["-o"]);
-    private readonly Option<string> _date = CliOptions.Valued("--date", "DATE", "the first day the key no longer counts, yyyy-MM-dd (default: today)");
-    private readonly Option<string> _reason = CliOptions.Valued("--reason", "TEXT", "why the key is revoked (recorded in the entry)");
+    private readonly Option<string[]> _person = CliOptions.Valued("--person", "NAME", "the approver's name, as signatures will show it");
+    private readonly Option<string[]> _role = CliOptions.Valued("--role", "pharmacist|physician", "the approver's role", null, "pharmacist", "physician");
+    private readonly Option<string[]> _newOutput = CliOptions.Valued("--output", "DIR", "the folder to write the key pair to (created if missing)", ["-o"]);
+    private readonly Option<string[]> _exportOutput = CliOptions.Valued("--output", "ENTRY.json", "write the entry to this file instead of stdout", ["-o"]);
+    private readonly Option<string[]> _date = CliOptions.Valued("--date", "DATE", "the first day the key no longer counts, yyyy-MM-dd (default: today)");
+    private readonly Option<string[]> _reason = CliOptions.Valued("--reason", "TEXT", "why the key is revoked (recorded in the entry)");
     private readonly Argument<string[]> _keyFile = CliOptions.Operands("KEYFILE", "the private key file (.il2key)");
     private readonly Argument<string[]> _entryFile = CliOptions.Operands("ENTRY.json", "the trust store entry to revoke");
 
@@ -82,11 +82,11 @@ public sealed class KeysCommand : ICommand
 
     private int New(CommandContext context, ParseResult parse)
     {
-        if (parse.GetValue(_person) is not { } person || string.IsNullOrWhiteSpace(person))
+        if (parse.Value(_person) is not { } person || string.IsNullOrWhiteSpace(person))
             return context.UsageError("keys new: --person NAME is required");
-        if (!ApprovalEntry.TryParseRole(parse.GetValue(_role), out var role))
+        if (!ApprovalEntry.TryParseRole(parse.Value(_role), out var role))
             return context.UsageError("keys new: --role must be pharmacist or physician");
-        if (parse.GetValue(_newOutput) is not { } folder)
+        if (parse.Value(_newOutput) is not { } folder)
             return context.UsageError("keys new: -o DIR is required");
         Directory.CreateDirectory(folder);
         var stem = Path.Combine(folder, $"{Slug(person)}-{ApprovalEntry.RoleName(role)}");
@@ -106,7 +106,7 @@ public sealed class KeysCommand : ICommand
     {
         using var key = SigningKey.Load(keyPath);
         var json = key.PublicEntry().ToJson();
-        if (parse.GetValue(_exportOutput) is { } output)
+        if (parse.Value(_exportOutput) is { } output)
         {
             File.WriteAllText(output, json, new UTF8Encoding(false));
             context.Out.WriteLine($"trust store entry {output}: {key.Person} ({ApprovalEntry.RoleName(key.Role)}), key {key.KeyId}");
@@ -121,9 +121,9 @@ public sealed class KeysCommand : ICommand
     private int Revoke(CommandContext context, ParseResult parse, string entryPath)
     {
         var date = ApprovalEntry.TodayUtc();
-        if (parse.GetValue(_date) is { } text && !ApprovalEntry.TryParseDate(text, out date))
+        if (parse.Value(_date) is { } text && !ApprovalEntry.TryParseDate(text, out date))
             return context.UsageError($"keys revoke: --date '{text}' is not a date yyyy-MM-dd");
-        var entry = TrustStore.ParseEntry(File.ReadAllText(entryPath), entryPath) with { Revoked = date, RevokedReason = parse.GetValue(_reason) };
+        var entry = TrustStore.ParseEntry(File.ReadAllText(entryPath), entryPath) with { Revoked = date, RevokedReason = parse.Value(_reason) };
         File.WriteAllText(entryPath, entry.ToJson(), new UTF8Encoding(false));
         context.Out.WriteLine($"revoked key {entry.KeyId} of {entry.Person} ({ApprovalEntry.RoleName(entry.Role)}) from {ApprovalEntry.FormatDate(date)} in {entryPath}");
         return ExitCodes.Success;

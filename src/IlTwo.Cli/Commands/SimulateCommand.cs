@@ -12,12 +12,12 @@ public sealed class SimulateCommand(Func<bool>? errorIsTerminal = null) : IComma
     private readonly Func<bool> _errorIsTerminal = errorIsTerminal ?? (() => !Console.IsErrorRedirected);
 
     private readonly RecordOptions _record = new();
-    private readonly Option<string> _from = CliOptions.Valued("--from", "TIME",
+    private readonly Option<string[]> _from = CliOptions.Valued("--from", "TIME",
         "the first decision (default: the first-dose window's start after the regimen's event, else the first recorded dose, else the first observation); ISO 8601 with offset");
-    private readonly Option<string> _to = CliOptions.Valued("--to", "TIME", "no decision after TIME");
-    private readonly Option<string> _tz = TimeZoneOption.Create("write times in this time zone (an IANA id such as Europe/Zurich; default UTC)");
-    private readonly Option<string> _compare = CliOptions.Valued("--compare", "FILE", "replay the same data under a second protocol and list every dose decided differently");
-    private readonly Option<string> _output = CliOptions.Valued("--output", "FILE", "write a self-contained HTML page with a chart of doses and observation traces", ["-o"]);
+    private readonly Option<string[]> _to = CliOptions.Valued("--to", "TIME", "no decision after TIME");
+    private readonly Option<string[]> _tz = TimeZoneOption.Create("write times in this time zone (an IANA id such as Europe/Zurich; default UTC)");
+    private readonly Option<string[]> _compare = CliOptions.Valued("--compare", "FILE", "replay the same data under a second protocol and list every dose decided differently");
+    private readonly Option<string[]> _output = CliOptions.Valued("--output", "FILE", "write a self-contained HTML page with a chart of doses and observation traces", ["-o"]);
     private readonly TrustOptions _trust = new();
     private readonly Argument<string[]> _protocol = CliOptions.Operands("FILE.il2|FILE.dll", "the protocol: a .il2 file (compiled first) or an assembly from 'il2 build'");
 
@@ -67,16 +67,16 @@ public sealed class SimulateCommand(Func<bool>? errorIsTerminal = null) : IComma
         DateTimeOffset? from = null, to = null;
         foreach (var (name, set) in new (string, Action<DateTimeOffset>)[] { ("from", t => from = t), ("to", t => to = t) })
         {
-            if (parse.GetValue(name == "from" ? _from : _to) is not { } text)
+            if (parse.Value(name == "from" ? _from : _to) is not { } text)
                 continue;
             if (!EvalCommand.TryParseTime(text, out var time))
                 return context.UsageError($"simulate: --{name} '{text}' is not an ISO 8601 time with an offset (like 2026-03-04T06:00:00Z)");
             set(time);
         }
-        if (!TimeZoneOption.TryRead(parse.GetValue(_tz), out var zone, out var zoneError))
+        if (!TimeZoneOption.TryRead(parse.Value(_tz), out var zone, out var zoneError))
             return context.UsageError($"simulate: {zoneError}");
-        var output = parse.GetValue(_output);
-        var comparePath = parse.GetValue(_compare);
+        var output = parse.Value(_output);
+        var comparePath = parse.Value(_compare);
         foreach (var path in new[] { operands[0], input.Path, comparePath }.OfType<string>())
         {
             if (!context.FileSystem.FileExists(path))
