@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs every test: grammar drift, the .NET test projects, the shipped protocols' scenarios, the VS Code extension's
-# checks and tests (packaged .vsix included), the language server driven by VS Code's own client library, and the
-# extension in a real VS Code (code-server with headless Chromium).
+# Runs every test: grammar drift, il2 installed as a .NET tool, the .NET test projects, the shipped protocols'
+# scenarios, the VS Code extension's checks and tests (packaged .vsix included), the language server driven by VS
+# Code's own client library, and the extension in a real VS Code (code-server with headless Chromium).
 # Installs what it needs itself: Debian's chromium (when missing and running as root), the npm packages of the
 # extension and of the end-to-end tests, and code-server with Node 24 and playwright-core (once, in a cache folder).
 # Each step prints one line with its time; its output goes to a log file, printed in full when the step fails.
@@ -66,6 +66,8 @@ else
 fi
 
 step "dotnet build" build.txt dotnet build IlTwo.Dsl.sln -c Debug --nologo -v quiet -clp:ErrorsOnly
+step "il2 as a .NET tool: pack, tool install, il2 --version, il2 check" tool.txt bash scripts/tool-install-test.sh Debug
+count_il2_test "$log/tool.txt"
 step "dotnet test (every test project of IlTwo.Dsl.sln)" dotnet.txt dotnet test IlTwo.Dsl.sln --no-build --nologo
 count_dotnet "$log/dotnet.txt"
 

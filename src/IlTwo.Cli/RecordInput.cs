@@ -8,10 +8,8 @@ namespace IlTwo.Cli;
 public sealed record RecordInput(string Path, bool IsFhir)
 {
     /// <summary>The option pair's usage error, or null when exactly one of them was given.</summary>
-    public static RecordInput? From(CommandLine line, out string? error)
+    public static RecordInput? From(string? patient, string? fhir, out string? error)
     {
-        var patient = line.Value("patient");
-        var fhir = line.Value("fhir");
         error = (patient, fhir) switch
         {
             (null, null) => "give the record with --patient RECORD.json or --fhir BUNDLE.json",

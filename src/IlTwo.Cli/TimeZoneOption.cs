@@ -8,13 +8,13 @@ namespace IlTwo.Cli;
 /// </summary>
 internal static class TimeZoneOption
 {
-    public const string Name = "tz";
+    public static System.CommandLine.Option<string[]> Create(string description) => CliOptions.Valued("--tz", "ZONE", description);
 
-    public static bool TryRead(CommandLine line, out TimeZoneInfo zone, out string? error)
+    public static bool TryRead(string? text, out TimeZoneInfo zone, out string? error)
     {
         zone = TimeZoneInfo.Utc;
         error = null;
-        if (line.Value(Name) is not { } text)
+        if (text is null)
             return true;
         if (text is "UTC" or "utc" or "Z")
             return true;

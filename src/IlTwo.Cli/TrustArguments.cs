@@ -12,30 +12,17 @@ namespace IlTwo.Cli;
 /// </summary>
 public sealed record TrustArguments(TrustStore? Trust, bool AllowUnsigned, string? ApprovalsPath)
 {
-    public static readonly string[] Flags = ["allow-unsigned"];
-    public static readonly string[] Valued = ["trust", "approvals"];
-
-    public const string Help = """
-          --trust STORE      the trust store (a key-entry file or folder, see 'il2 keys'): the protocol is
-                             loaded only when a pharmacist and a physician it lists signed these assembly bytes
-          --approvals FILE   the signatures file (default: approvals.json beside FILE.il2,
-                             il2.<id>.approvals.json beside FILE.dll)
-          --allow-unsigned   development only: load without checking approvals; every decision says so
-        """;
-
     /// <summary>Null with an error (for a usage error) when the options conflict or the trust store cannot be read.</summary>
-    public static TrustArguments? From(CommandLine line, out string? error, out int exitCode)
+    public static TrustArguments? From(string? storePath, string? approvalsPath, bool allow, out string? error, out int exitCode)
     {
         error = null;
         exitCode = ExitCodes.Usage;
-        var allow = line.Has("allow-unsigned");
-        var storePath = line.Value("trust");
         if (allow && storePath is not null)
         {
             error = "give --trust STORE or --allow-unsigned, not both";
             return null;
         }
-        if (allow && line.Value("approvals") is not null)
+        if (allow && approvalsPath is not null)
         {
             error = "--approvals goes with --trust";
             return null;
@@ -54,7 +41,7 @@ public sealed record TrustArguments(TrustStore? Trust, bool AllowUnsigned, strin
                 return null;
             }
         }
-        return new TrustArguments(store, allow, line.Value("approvals"));
+        return new TrustArguments(store, allow, approvalsPath);
     }
 
     /// <summary>Loader options for a built assembly at <paramref name="dllPath"/>.</summary>

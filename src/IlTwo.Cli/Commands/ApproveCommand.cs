@@ -1,3 +1,4 @@
+using System.CommandLine;
 using IlTwo.Dsl.Emit;
 using IlTwo.Dsl.Review.Approvals;
 using IlTwo.Runtime.Approvals;
@@ -7,14 +8,24 @@ namespace IlTwo.Cli.Commands;
 /// <summary><c>il2 approve FILE --key KEY</c>: signs one approval of the protocol and its compiled assembly.</summary>
 public sealed class ApproveCommand : ICommand
 {
+    private readonly Option<string[]> _key = CliOptions.Valued("--key", "KEYFILE", "the approver's private key (from 'il2 keys new'; must be readable by its owner only)");
+
+    private readonly Option<string[]> _effective = CliOptions.Valued("--effective", "DATE", "the first day the approval counts, yyyy-MM-dd (default: today, UTC)");
+
+    private readonly Option<string[]> _reviewBy = CliOptions.Valued("--review-by", "DATE",
+        "the last day it counts, yyyy-MM-dd, after --effective (default: one year later; at most 2 years after the effective date and after today)");
+
+    private readonly Option<string[]> _note = CliOptions.Valued("--note", "TEXT", "a remark signed with the approval");
+
+    private readonly Option<string[]> _trust = CliOptions.Valued("--trust", "STORE", "after signing, print the protocol's approval status against this trust store");
+
+    private readonly Argument<string[]> _file = CliOptions.Operands("FILE", "the protocol (.il2) to approve");
+
     public string Name => "approve";
 
     public string Summary => "Sign a pharmacist's or physician's approval of a protocol into approvals.json";
 
-    public string Help => """
-        Usage: il2 approve FILE --key KEYFILE [--effective DATE] [--review-by DATE] [--note TEXT]
-                           [--trust STORE]
-
+    public string Details => """
         Checks FILE (with the protocols it extends); when it has no errors, compiles it and signs, with the
         approver's private key (ES256), an approval of: the protocol id and version, its canonical hash over
         the whole extends chain, the SHA-256 of the compiled assembly, the approver and role bound to the key,
@@ -23,36 +34,35 @@ public sealed class ApproveCommand : ICommand
         A protocol is approved once a pharmacist and a physician, two different people whose public keys are
         in the trust store, signed the same assembly, and both approvals are in force.
 
-        Options:
-          --key KEYFILE      the approver's private key (from 'il2 keys new'; must be readable by its owner only)
-          --effective DATE   the first day the approval counts, yyyy-MM-dd (default: today, UTC)
-          --review-by DATE   the last day it counts, yyyy-MM-dd, after --effective (default: one year later;
-                             at most 2 years after the effective date and after today)
-          --note TEXT        a remark signed with the approval
-          --trust STORE      after signing, print the protocol's approval status against this trust store
-          -h, --help         show this help
-
         Exit codes: 0 signed, 1 the protocol has errors, the key or approvals.json is refused, 2 usage or I/O error.
         """;
 
-    public int Run(CommandContext context, IReadOnlyList<string> args)
+    public void Define(Command command)
     {
-        var line = CommandLine.Parse(args, [], ["key", "effective", "review-by", "note", "trust"], out var error);
-        if (line is null)
-            return context.UsageError($"approve: {error}");
-        if (line.Operands.Count != 1)
+        command.Add(_key);
+        command.Add(_effective);
+        command.Add(_reviewBy);
+        command.Add(_note);
+        command.Add(_trust);
+        command.Add(_file);
+    }
+
+    public int Run(CommandContext context, ParseResult parse)
+    {
+        var operands = parse.Values(_file);
+        if (operands.Count != 1)
             return context.UsageError("approve: give one protocol file: il2 approve FILE --key KEYFILE");
-        if (line.Value("key") is not { Length: > 0 } keyPath)
+        if (parse.Value(_key) is not { Length: > 0 } keyPath)
             return context.UsageError("approve: --key KEYFILE is required (create one with 'il2 keys new')");
 
         var today = ApprovalEntry.TodayUtc();
         var effective = today;
-        if (line.Value("effective") is { } effectiveText && !ApprovalEntry.TryParseDate(effectiveText, out effective))
+        if (parse.Value(_effective) is { } effectiveText && !ApprovalEntry.TryParseDate(effectiveText, out effective))
             return context.UsageError($"approve: --effective '{effectiveText}' is not a date yyyy-MM-dd");
         var reviewBy = ProtocolApprovals.DefaultReviewBy(effective);
-        if (line.Value("review-by") is { } reviewText && !ApprovalEntry.TryParseDate(reviewText, out reviewBy))
+        if (parse.Value(_reviewBy) is { } reviewText && !ApprovalEntry.TryParseDate(reviewText, out reviewBy))
             return context.UsageError($"approve: --review-by '{reviewText}' is not a date yyyy-MM-dd");
-        var request = new ApprovalRequest(effective, reviewBy, line.Value("note"));
+        var request = new ApprovalRequest(effective, reviewBy, parse.Value(_note));
         if (ProtocolApprovals.Validate(request, today) is { Count: > 0 } problems)
             return context.UsageError($"approve: {string.Join("; ", problems)}");
 
@@ -60,7 +70,7 @@ public sealed class ApproveCommand : ICommand
         SigningKey key;
         try
         {
-            if (line.Value("trust") is { } trustPath)
+            if (parse.Value(_trust) is { } trustPath)
                 trust = TrustStore.Load(trustPath);
             key = SigningKey.Load(keyPath);
         }
@@ -72,7 +82,7 @@ public sealed class ApproveCommand : ICommand
 
         using (key)
         {
-            var path = line.Operands[0];
+            var path = operands[0];
             var compilation = ProtocolBuilds.CompileWithoutErrors(context, path, "approve: not signed", out var failure);
             if (compilation is null)
                 return failure;

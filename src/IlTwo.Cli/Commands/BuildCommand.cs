@@ -1,3 +1,4 @@
+using System.CommandLine;
 using IlTwo.Dsl.Emit;
 using IlTwo.Dsl.Review.Approvals;
 using IlTwo.Runtime.Approvals;
@@ -7,44 +8,53 @@ namespace IlTwo.Cli.Commands;
 /// <summary><c>il2 build FILE -o DIR</c>: compiles a protocol to a .NET assembly and its portable PDB.</summary>
 public sealed class BuildCommand : ICommand
 {
+    private readonly Option<string[]> _output = CliOptions.Valued("--output", "DIR", "the folder to write to (created if missing)", ["-o"]);
+
+    private readonly Option<bool> _requireApproved = CliOptions.Flag("--require-approved",
+        "build only a protocol approved today: a pharmacist and a physician of the trust store signed these assembly bytes, both in force (see 'il2 approve')");
+
+    private readonly Option<string[]> _trust = CliOptions.Valued("--trust", "STORE", "the trust store (required with --require-approved; see 'il2 keys')");
+
+    private readonly Option<string[]> _approvals = CliOptions.Valued("--approvals", "FILE", "the signatures file (default: approvals.json beside FILE)");
+
+    private readonly Argument<string[]> _file = CliOptions.Operands("FILE", "the protocol (.il2) to compile");
+
     public string Name => "build";
 
     public string Summary => "Compile a protocol to a .NET assembly (and PDB) the engine loads";
 
-    public string Help => """
-        Usage: il2 build FILE -o DIR [--require-approved --trust STORE [--approvals FILE]]
-
+    public string Details => """
         Checks FILE (with the protocols it extends) and, when it has no errors, writes
         DIR/il2.<protocol-id>.dll and its portable PDB. The same source and compiler give the same bytes.
         The signatures in approvals.json beside FILE (or --approvals) that sign exactly these assembly bytes
         are written beside it as DIR/il2.<protocol-id>.approvals.json, for the engine's loader.
 
-        Options:
-          -o, --output DIR       the folder to write to (created if missing)
-          --require-approved     build only a protocol approved today: a pharmacist and a physician of the
-                                 trust store signed these assembly bytes, both in force (see 'il2 approve')
-          --trust STORE          the trust store (required with --require-approved; see 'il2 keys')
-          --approvals FILE       the signatures file (default: approvals.json beside FILE)
-          -h, --help             show this help
-
         Exit codes: 0 built, 1 the protocol has errors or is not approved, 2 usage or I/O error.
         """;
 
-    public int Run(CommandContext context, IReadOnlyList<string> args)
+    public void Define(Command command)
     {
-        var line = CommandLine.Parse(args, ["require-approved"], ["o", "output", "approvals", "trust"], out var error);
-        if (line is null)
-            return context.UsageError($"build: {error}");
-        var output = line.Value("o") ?? line.Value("output");
-        if (line.Operands.Count != 1 || output is null)
+        command.Add(_output);
+        command.Add(_requireApproved);
+        command.Add(_trust);
+        command.Add(_approvals);
+        command.Add(_file);
+    }
+
+    public int Run(CommandContext context, ParseResult parse)
+    {
+        var operands = parse.Values(_file);
+        var output = parse.Value(_output);
+        if (operands.Count != 1 || output is null)
             return context.UsageError("build: give one protocol file and an output folder: il2 build FILE -o DIR");
-        var requireApproved = line.Has("require-approved");
-        if (requireApproved && line.Value("trust") is null)
+        var requireApproved = parse.GetValue(_requireApproved);
+        var trustPath = parse.Value(_trust);
+        if (requireApproved && trustPath is null)
             return context.UsageError("build: --require-approved needs the trust store: --trust STORE (see 'il2 keys')");
-        if (line.Value("trust") is not null && !requireApproved)
+        if (trustPath is not null && !requireApproved)
             return context.UsageError("build: --trust goes with --require-approved");
 
-        var path = line.Operands[0];
+        var path = operands[0];
         if (!context.FileSystem.FileExists(path))
             return context.UsageError($"{path}: no such file");
         byte[] bytes;
@@ -62,7 +72,7 @@ public sealed class BuildCommand : ICommand
         {
             try
             {
-                trust = TrustStore.Load(line.Value("trust")!);
+                trust = TrustStore.Load(trustPath!);
             }
             catch (TrustException e)
             {
@@ -90,7 +100,7 @@ public sealed class BuildCommand : ICommand
             return ExitCodes.Failure;
         }
 
-        var approvalsPath = line.Value("approvals") ?? ProtocolApprovals.PathFor(path);
+        var approvalsPath = parse.Value(_approvals) ?? ProtocolApprovals.PathFor(path);
         if (trust is not null)
         {
             var verdict = TrustArguments.Verify(trust, approvalsPath, built.Compilation, assembly);

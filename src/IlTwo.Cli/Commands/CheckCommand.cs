@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text;
 using System.Text.Json;
 using IlTwo.Dsl.Compilation;
@@ -12,8 +13,11 @@ namespace IlTwo.Cli.Commands;
 /// </summary>
 public sealed class CheckCommand : ICommand
 {
-    private static readonly string[] Flags = [];
-    private static readonly string[] Valued = ["format"];
+    private readonly Option<string[]> _format = CliOptions.Valued("--format", "text|json",
+        "text: the compiler format (default); json: a JSON array of {path, line, column, endLine, endColumn, severity, code, message} on stdout, the summary on stderr",
+        null, "text", "json");
+
+    private readonly Argument<string[]> _paths = CliOptions.Operands("PATH", "a .il2 file, or a folder searched recursively for *.il2 files");
 
     private readonly Func<SourceText, IReadOnlyList<Diagnostic>> _compile;
 
@@ -25,37 +29,30 @@ public sealed class CheckCommand : ICommand
 
     public string Summary => "Compile protocol files and report their diagnostics";
 
-    public string Help => """
-        Usage: il2 check [--format text|json] PATH...
-
+    public string Details => """
         Compiles each protocol file (with the protocols it extends) and prints one line per diagnostic:
           path(line,col): error IL0123: message
         then a summary line 'checked N file(s): E error(s), W warning(s)'.
 
-        Arguments:
-          PATH             a .il2 file, or a folder searched recursively for *.il2 files
-
-        Options:
-          --format text    the compiler format above (default)
-          --format json    a JSON array of {path, line, column, endLine, endColumn, severity, code, message}
-                           on stdout; the summary goes to stderr
-          -h, --help       show this help
-
         Exit codes: 0 no errors, 1 errors found, 2 usage or I/O error (missing path, unreadable file).
         """;
 
-    public int Run(CommandContext context, IReadOnlyList<string> args)
+    public void Define(Command command)
     {
-        var line = CommandLine.Parse(args, Flags, Valued, out var error);
-        if (line is null)
-            return context.UsageError($"check: {error}");
-        var format = line.Value("format") ?? "text";
+        command.Add(_format);
+        command.Add(_paths);
+    }
+
+    public int Run(CommandContext context, ParseResult parse)
+    {
+        var operands = parse.Values(_paths);
+        var format = parse.Value(_format) ?? "text";
         if (format is not ("text" or "json"))
             return context.UsageError($"check: unknown format '{format}'; use 'text' or 'json'");
-        if (line.Operands.Count == 0)
+        if (operands.Count == 0)
             return context.UsageError("check: give at least one file or folder; run 'il2 check --help'");
 
-        var set = ProtocolFiles.Expand(line.Operands, context.FileSystem);
+        var set = ProtocolFiles.Expand(operands, context.FileSystem);
         var ioError = false;
         foreach (var message in set.Errors)
         {

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using IlTwo.Dsl.Compilation;
 using IlTwo.Dsl.Review;
 using IlTwo.Dsl.Text;
@@ -10,45 +11,44 @@ namespace IlTwo.Cli.Commands;
 /// </summary>
 public sealed class DiffCommand : ICommand
 {
-    private static readonly string[] Valued = ["format", "output", "o"];
+    private readonly Option<string[]> _format = CliOptions.Valued("--format", "text|md|html|json",
+        "text: plain text (default); md: Markdown for a committee packet; html: a self-contained HTML page (inline CSS); json: stable JSON (schema il2-diff/1, docs/diff.md)",
+        null, "text", "md", "html", "json");
+
+    private readonly Option<string[]> _output = CliOptions.Valued("--output", "FILE", "write to FILE instead of stdout", ["-o"]);
+
+    private readonly Argument<string[]> _versions = CliOptions.Operands("OLD NEW",
+        "a .il2 file, or REV:path read from git (e.g. HEAD~1:protocols/post-til-il2.il2); the protocol it extends is read from the same revision");
 
     public string Name => "diff";
 
     public string Summary => "Compare two versions of a protocol by meaning, with a safety verdict per change";
 
-    public string Help => """
-        Usage: il2 diff [--format text|md|html|json] [-o FILE] OLD NEW
-
+    public string Details => """
         Compares two versions of a protocol by meaning (rules, regimen, observations, references, scenarios), not by
         text: layout and comments make no difference. Each change is classified as more conservative, less
         conservative, neutral or cannot tell; a less conservative change comes with a patient state, checked on
         both versions, that the new version gives a dose and the old one held. The first line is the overall verdict.
 
-        Arguments:
-          OLD, NEW         a .il2 file, or REV:path read from git (e.g. HEAD~1:protocols/post-til-il2.il2); the
-                           protocol it extends is read from the same revision
-
-        Options:
-          --format text    plain text (default)
-          --format md      Markdown for a committee packet
-          --format html    a self-contained HTML page (inline CSS)
-          --format json    stable JSON (schema il2-diff/1, docs/diff.md)
-          -o, --output F   write to file F instead of stdout
-
         Exit codes: 0 compared, 1 a version does not compile, 2 usage or I/O error (missing file, git, revision).
         """;
 
-    public int Run(CommandContext context, IReadOnlyList<string> args)
+    public void Define(Command command)
     {
-        var line = CommandLine.Parse(args, [], Valued, out var error);
-        if (line is null)
-            return context.UsageError($"diff: {error}");
-        var format = line.Value("format") ?? "text";
+        command.Add(_format);
+        command.Add(_output);
+        command.Add(_versions);
+    }
+
+    public int Run(CommandContext context, ParseResult parse)
+    {
+        var operands = parse.Values(_versions);
+        var format = parse.Value(_format) ?? "text";
         if (format is not ("text" or "md" or "markdown" or "html" or "json"))
             return context.UsageError($"diff: unknown format '{format}'; use text, md, html or json");
-        if (line.Operands.Count != 2)
+        if (operands.Count != 2)
             return context.UsageError("diff: give two protocol versions, OLD and NEW; run 'il2 diff --help'");
-        return Diff(context, line.Operands[0], line.Operands[1], format, line.Value("output") ?? line.Value("o"));
+        return Diff(context, operands[0], operands[1], format, parse.Value(_output));
     }
 
     internal static int Diff(CommandContext context, string oldSpec, string newSpec, string format, string? output,

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using IlTwo.Dsl.Compilation;
 using IlTwo.Dsl.Text;
 
@@ -9,23 +10,32 @@ namespace IlTwo.Cli.Commands;
 /// </summary>
 public sealed class DiffDriverCommand : ICommand
 {
+    private readonly Argument<string[]> _gitArguments = CliOptions.Operands("ARG",
+        "the seven arguments git passes: PATH OLD-FILE OLD-HEX OLD-MODE NEW-FILE NEW-HEX NEW-MODE");
+
     public string Name => "diff-driver";
 
     public string Summary => "Git external diff driver: semantic diff of .il2 files (see docs/diff.md)";
 
-    public string Help => """
-        Usage: il2 diff-driver PATH OLD-FILE OLD-HEX OLD-MODE NEW-FILE NEW-HEX NEW-MODE
-
+    public string Details => """
         Called by git, not by hand. Set up once per repository:
           .gitattributes:   *.il2 diff=il2
           git config diff.il2.command "il2 diff-driver"
         then 'git diff' shows the semantic diff (il2 diff) of each changed protocol. An added or deleted file
         (/dev/null on one side) is reported as such. The protocol a version extends is looked up beside PATH.
         Set IL2_DIFF_FORMAT to md, html or json for another format.
+
+        Exit codes: 0 compared (a version that does not compile is reported, and git goes on), 2 usage or I/O error.
         """;
 
-    public int Run(CommandContext context, IReadOnlyList<string> args)
+    /// <summary>Git's arguments are paths and hashes, never options, whatever they start with.</summary>
+    public bool OperandsMayStartWithDash => true;
+
+    public void Define(Command command) => command.Add(_gitArguments);
+
+    public int Run(CommandContext context, ParseResult parse)
     {
+        var args = parse.Values(_gitArguments);
         if (args.Count != 7)
             return context.UsageError($"diff-driver: git passes 7 arguments (path old-file old-hex old-mode new-file new-hex new-mode), got {args.Count}");
         var (path, oldFile, newFile) = (args[0], args[1], args[4]);

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using IlTwo.Dsl.Emit;
 using IlTwo.Dsl.Review.Approvals;
 using IlTwo.Dsl.Review.Document;
@@ -8,13 +9,17 @@ namespace IlTwo.Cli.Commands;
 /// <summary><c>il2 doc FILE -o OUT.html</c>: a self-contained HTML review document for the pharmacy committee.</summary>
 public sealed class DocCommand : ICommand
 {
+    private readonly Option<string[]> _output = CliOptions.Valued("--output", "FILE", "the HTML file to write", ["-o"]);
+
+    private readonly Option<string[]> _trust = CliOptions.Valued("--trust", "STORE", "verify the approvals listed (see 'il2 keys')");
+
+    private readonly Argument<string[]> _file = CliOptions.Operands("FILE", "the protocol (.il2) to document");
+
     public string Name => "doc";
 
     public string Summary => "Write a self-contained HTML review document of a protocol";
 
-    public string Help => """
-        Usage: il2 doc FILE -o OUT.html [--trust STORE]
-
+    public string Details => """
         Checks FILE (with the protocols it extends) and, when it has no errors, writes one HTML file that
         needs nothing else (inline CSS and SVG, no scripts, no external resources): the header (id, title,
         version, hashes, compiler, extends chain), the regimen with a dosing schema, the hold and discontinue
@@ -22,24 +27,24 @@ public sealed class DocCommand : ICommand
         results, coverage findings, the analysis warnings, and the approvals recorded in approvals.json
         beside FILE (if there is one): verified against the trust store with --trust, else marked unverified.
 
-        Options:
-          -o, --output FILE  the HTML file to write
-          --trust STORE      verify the approvals listed (see 'il2 keys')
-          -h, --help         show this help
-
         Exit codes: 0 written, 1 the protocol has errors, 2 usage or I/O error.
         """;
 
-    public int Run(CommandContext context, IReadOnlyList<string> args)
+    public void Define(Command command)
     {
-        var line = CommandLine.Parse(args, [], ["o", "output", "trust"], out var error);
-        if (line is null)
-            return context.UsageError($"doc: {error}");
-        var output = line.Value("o") ?? line.Value("output");
-        if (line.Operands.Count != 1 || output is null)
+        command.Add(_output);
+        command.Add(_trust);
+        command.Add(_file);
+    }
+
+    public int Run(CommandContext context, ParseResult parse)
+    {
+        var operands = parse.Values(_file);
+        var output = parse.Value(_output);
+        if (operands.Count != 1 || output is null)
             return context.UsageError("doc: give one protocol file and an output file: il2 doc FILE -o OUT.html");
 
-        var path = line.Operands[0];
+        var path = operands[0];
         var compilation = ProtocolBuilds.CompileWithoutErrors(context, path, "doc: not written", out var failure);
         if (compilation is null)
             return failure;
@@ -52,7 +57,7 @@ public sealed class DocCommand : ICommand
             {
                 var signatures = ApprovalSignatures.Load(approvalsPath);
                 ApprovalVerdict? verdict = null;
-                if (line.Value("trust") is { } trustPath)
+                if (parse.Value(_trust) is { } trustPath)
                 {
                     var (assembly, _) = CompilerGuard.Run(() => ProtocolCompiler.Compile(compilation));
                     if (assembly is { Success: true })

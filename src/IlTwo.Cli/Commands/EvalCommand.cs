@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using IlTwo.Dsl.Emit;
 using IlTwo.Runtime.Approvals;
@@ -12,14 +13,20 @@ public sealed class EvalCommand(Func<DateTimeOffset>? clock = null) : ICommand
 {
     private readonly Func<DateTimeOffset> _clock = clock ?? (() => DateTimeOffset.UtcNow);
 
+    private readonly RecordOptions _record = new();
+    private readonly Option<string[]> _at = CliOptions.Valued("--at", "TIME", "the moment of the decision, ISO 8601 with offset (default: now)");
+    private readonly Option<string[]> _tz = TimeZoneOption.Create("write times in this time zone (an IANA id such as Europe/Zurich; default UTC); JSON times stay UTC");
+    private readonly Option<string[]> _format = CliOptions.Valued("--format", "text|json",
+        "text: a short readable verdict (default); json: the decision as JSON: action, rules, missing, nextDoseAt, ...", null, "text", "json");
+    private readonly Option<string[]> _log = CliOptions.Valued("--log", "FILE", "append the decision to an audit log (JSON Lines)");
+    private readonly TrustOptions _trust = new();
+    private readonly Argument<string[]> _protocol = CliOptions.Operands("FILE.il2|FILE.dll", "the protocol: a .il2 file (compiled first) or an assembly from 'il2 build'");
+
     public string Name => "eval";
 
     public string Summary => "Decide give, hold or discontinue for a patient record, and say why";
 
-    public string Help => """
-        Usage: il2 eval FILE.il2|FILE.dll --patient RECORD.json|--fhir BUNDLE.json (--trust STORE | --allow-unsigned)
-                        [--approvals FILE] [--at TIME] [--tz ZONE] [--format text|json] [--log FILE]
-
+    public string Details => """
         Evaluates the protocol (compiled from FILE.il2, or a built FILE.dll) on the patient record at TIME and
         prints the decision with the rules that fired, the values they saw, missing or stale data and the next
         time a dose may be given. The record format is described in docs/patient-json.md; a FHIR R4 bundle
@@ -27,46 +34,41 @@ public sealed class EvalCommand(Func<DateTimeOffset>? clock = null) : ICommand
         The protocol runs only when its approvals verify against the trust store (docs/approvals.md); with
         --allow-unsigned (development) it runs unchecked and every decision says so.
 
-        Options:
-          --patient FILE   the patient record (JSON)
-          --fhir FILE      or: a FHIR R4 Bundle (JSON) with the patient's data
-          --at TIME        the moment of the decision, ISO 8601 with offset (default: now)
-          --tz ZONE        write times in this time zone (an IANA id such as Europe/Zurich; default UTC);
-                           JSON times stay UTC
-          --format text    a short readable verdict (default)
-          --format json    the decision as JSON: action, rules, missing, nextDoseAt, ...
-          --log FILE       append the decision to an audit log (JSON Lines)
-
-        """ + TrustArguments.Help + """
-
-          -h, --help       show this help
-
         Exit codes: 0 a decision was made, 1 the protocol is invalid or not approved, or the record is invalid,
         2 usage or I/O error.
         """;
 
-    public int Run(CommandContext context, IReadOnlyList<string> args)
+    public void Define(Command command)
     {
-        var line = CommandLine.Parse(args, TrustArguments.Flags, ["patient", "fhir", "at", "format", "log", TimeZoneOption.Name, .. TrustArguments.Valued], out var error);
-        if (line is null)
-            return context.UsageError($"eval: {error}");
-        if (TrustArguments.From(line, out var trustError, out var trustExit) is not { } trust)
+        _record.AddTo(command);
+        command.Add(_at);
+        command.Add(_tz);
+        command.Add(_format);
+        command.Add(_log);
+        _trust.AddTo(command);
+        command.Add(_protocol);
+    }
+
+    public int Run(CommandContext context, ParseResult parse)
+    {
+        var operands = parse.Values(_protocol);
+        if (_trust.From(parse, out var trustError, out var trustExit) is not { } trust)
             return trustExit == ExitCodes.Usage ? context.UsageError($"eval: {trustError}") : Fail(context, $"eval: {trustError}");
-        if (line.Operands.Count != 1)
+        if (operands.Count != 1)
             return context.UsageError("eval: give one protocol and --patient RECORD.json or --fhir BUNDLE.json; run 'il2 eval --help'");
-        if (RecordInput.From(line, out var inputError) is not { } input)
+        if (_record.From(parse, out var inputError) is not { } input)
             return context.UsageError($"eval: {inputError}; run 'il2 eval --help'");
         var patientPath = input.Path;
-        var format = line.Value("format") ?? "text";
+        var format = parse.Value(_format) ?? "text";
         if (format is not ("text" or "json"))
             return context.UsageError($"eval: unknown format '{format}'; use 'text' or 'json'");
-        if (!TimeZoneOption.TryRead(line, out var zone, out var zoneError))
+        if (!TimeZoneOption.TryRead(parse.Value(_tz), out var zone, out var zoneError))
             return context.UsageError($"eval: {zoneError}");
         var at = _clock();
-        if (line.Value("at") is { } atText && !TryParseTime(atText, out at))
+        if (parse.Value(_at) is { } atText && !TryParseTime(atText, out at))
             return context.UsageError($"eval: --at '{atText}' is not an ISO 8601 time with an offset (like 2026-03-04T06:00:00Z)");
 
-        var protocolPath = line.Operands[0];
+        var protocolPath = operands[0];
         foreach (var path in new[] { protocolPath, patientPath })
         {
             if (!context.FileSystem.FileExists(path))
@@ -91,7 +93,7 @@ public sealed class EvalCommand(Func<DateTimeOffset>? clock = null) : ICommand
         StreamWriter? logWriter = null;
         try
         {
-            if (line.Value("log") is { } logPath)
+            if (parse.Value(_log) is { } logPath)
             {
                 logWriter = new StreamWriter(logPath, append: true);
                 log = new DecisionLog(logWriter);

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using IlTwo.Dsl.Formatting;
 using IlTwo.Dsl.Syntax;
 using IlTwo.Dsl.Text;
@@ -7,34 +8,36 @@ namespace IlTwo.Cli.Commands;
 /// <summary><c>il2 fmt [--check] PATH...</c>: puts protocol files in the one canonical layout, keeping every comment.</summary>
 public sealed class FmtCommand : ICommand
 {
+    private readonly Option<bool> _check = CliOptions.Flag("--check", "change nothing; name each file that would change and exit 1 if there is one");
+
+    private readonly Argument<string[]> _paths = CliOptions.Operands("PATH", "a .il2 file, or a folder searched recursively for *.il2 files");
+
     public string Name => "fmt";
 
     public string Summary => "Format protocol files in the canonical layout (or --check that they are)";
 
-    public string Help => """
-        Usage: il2 fmt [--check] PATH...
-
+    public string Details => """
         Rewrites each protocol file in the one canonical layout, keeping every comment. A file with syntax
         errors is left untouched. Files are replaced atomically, so an interrupted run never loses a file.
-
-        Options:
-          --check      change nothing; name each file that would change and exit 1 if there is one
-          -h, --help   show this help
 
         Exit codes: 0 formatted (or already formatted), 1 a file would change (--check) or has syntax errors,
         2 usage or I/O error.
         """;
 
-    public int Run(CommandContext context, IReadOnlyList<string> args)
+    public void Define(Command command)
     {
-        var line = CommandLine.Parse(args, ["check"], [], out var error);
-        if (line is null)
-            return context.UsageError($"fmt: {error}");
-        if (line.Operands.Count == 0)
-            return context.UsageError("fmt: give at least one file or folder; run 'il2 fmt --help'");
-        var check = line.Has("check");
+        command.Add(_check);
+        command.Add(_paths);
+    }
 
-        var set = ProtocolFiles.Expand(line.Operands, context.FileSystem);
+    public int Run(CommandContext context, ParseResult parse)
+    {
+        var operands = parse.Values(_paths);
+        if (operands.Count == 0)
+            return context.UsageError("fmt: give at least one file or folder; run 'il2 fmt --help'");
+        var check = parse.GetValue(_check);
+
+        var set = ProtocolFiles.Expand(operands, context.FileSystem);
         foreach (var message in set.Errors)
             context.Error.WriteLine($"il2: {message}");
         var ioError = set.Errors.Count > 0;

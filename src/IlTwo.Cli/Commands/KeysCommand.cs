@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text;
 using IlTwo.Runtime.Approvals;
 
@@ -10,11 +11,20 @@ public sealed class KeysCommand : ICommand
 
     public string Summary => "Create an approver's signing key; export or revoke trust store entries";
 
-    public string Help => """
-        Usage: il2 keys new --person NAME --role pharmacist|physician -o DIR
-               il2 keys export KEYFILE [-o ENTRY.json]
-               il2 keys revoke ENTRY.json [--date DATE] [--reason TEXT]
+    private readonly Command _new = new("new", "create an ECDSA P-256 key pair for one person in one role");
+    private readonly Command _export = new("export", "print (or write) the trust store entry of a private key file");
+    private readonly Command _revoke = new("revoke", "mark a trust store entry revoked: from then on no signature by that key counts");
 
+    private readonly Option<string[]> _person = CliOptions.Valued("--person", "NAME", "the approver's name, as signatures will show it");
+    private readonly Option<string[]> _role = CliOptions.Valued("--role", "pharmacist|physician", "the approver's role", null, "pharmacist", "physician");
+    private readonly Option<string[]> _newOutput = CliOptions.Valued("--output", "DIR", "the folder to write the key pair to (created if missing)", ["-o"]);
+    private readonly Option<string[]> _exportOutput = CliOptions.Valued("--output", "ENTRY.json", "write the entry to this file instead of stdout", ["-o"]);
+    private readonly Option<string[]> _date = CliOptions.Valued("--date", "DATE", "the first day the key no longer counts, yyyy-MM-dd (default: today)");
+    private readonly Option<string[]> _reason = CliOptions.Valued("--reason", "TEXT", "why the key is revoked (recorded in the entry)");
+    private readonly Argument<string[]> _keyFile = CliOptions.Operands("KEYFILE", "the private key file (.il2key)");
+    private readonly Argument<string[]> _entryFile = CliOptions.Operands("ENTRY.json", "the trust store entry to revoke");
+
+    public string Details => """
         new      creates an ECDSA P-256 key pair for one person in one role: DIR/<name>-<role>.il2key (the
                  private key, written readable by its owner only, 0600; never commit it: *.il2key is in
                  .gitignore) and DIR/<name>-<role>.pub.json, the public key's entry for the trust store.
@@ -29,22 +39,35 @@ public sealed class KeysCommand : ICommand
         Exit codes: 0 done, 1 a key file or entry is refused, 2 usage or I/O error.
         """;
 
-    public int Run(CommandContext context, IReadOnlyList<string> args)
+    public void Define(Command command)
     {
-        var line = CommandLine.Parse(args, [], ["person", "role", "o", "output", "date", "reason"], out var error);
-        if (line is null)
-            return context.UsageError($"keys: {error}");
-        if (line.Operands.Count < 1)
-            return context.UsageError("keys: give a subcommand: new, export or revoke; run 'il2 keys --help'");
+        _new.Add(_person);
+        _new.Add(_role);
+        _new.Add(_newOutput);
+        _export.Add(_exportOutput);
+        _export.Add(_keyFile);
+        _revoke.Add(_date);
+        _revoke.Add(_reason);
+        _revoke.Add(_entryFile);
+        command.Add(_new);
+        command.Add(_export);
+        command.Add(_revoke);
+    }
+
+    public int Run(CommandContext context, ParseResult parse)
+    {
+        var subcommand = parse.CommandResult.Command;
+        var keyFiles = parse.Values(_keyFile);
+        var entryFiles = parse.Values(_entryFile);
         try
         {
-            return line.Operands[0] switch
-            {
-                "new" when line.Operands.Count == 1 => New(context, line),
-                "export" when line.Operands.Count == 2 => Export(context, line, line.Operands[1]),
-                "revoke" when line.Operands.Count == 2 => Revoke(context, line, line.Operands[1]),
-                _ => context.UsageError($"keys: unknown or incomplete subcommand '{string.Join(' ', line.Operands)}'; run 'il2 keys --help'"),
-            };
+            if (subcommand == _new)
+                return New(context, parse);
+            if (subcommand == _export)
+                return keyFiles.Count == 1 ? Export(context, parse, keyFiles[0]) : context.UsageError("keys export: give one private key file: il2 keys export KEYFILE [-o ENTRY.json]");
+            if (subcommand == _revoke)
+                return entryFiles.Count == 1 ? Revoke(context, parse, entryFiles[0]) : context.UsageError("keys revoke: give one trust store entry: il2 keys revoke ENTRY.json");
+            return context.UsageError("keys: give a subcommand: new, export or revoke; run 'il2 keys --help'");
         }
         catch (TrustException e)
         {
@@ -57,13 +80,13 @@ public sealed class KeysCommand : ICommand
         }
     }
 
-    private static int New(CommandContext context, CommandLine line)
+    private int New(CommandContext context, ParseResult parse)
     {
-        if (line.Value("person") is not { } person || string.IsNullOrWhiteSpace(person))
+        if (parse.Value(_person) is not { } person || string.IsNullOrWhiteSpace(person))
             return context.UsageError("keys new: --person NAME is required");
-        if (!ApprovalEntry.TryParseRole(line.Value("role"), out var role))
+        if (!ApprovalEntry.TryParseRole(parse.Value(_role), out var role))
             return context.UsageError("keys new: --role must be pharmacist or physician");
-        if ((line.Value("o") ?? line.Value("output")) is not { } folder)
+        if (parse.Value(_newOutput) is not { } folder)
             return context.UsageError("keys new: -o DIR is required");
         Directory.CreateDirectory(folder);
         var stem = Path.Combine(folder, $"{Slug(person)}-{ApprovalEntry.RoleName(role)}");
@@ -79,11 +102,11 @@ public sealed class KeysCommand : ICommand
         return ExitCodes.Success;
     }
 
-    private static int Export(CommandContext context, CommandLine line, string keyPath)
+    private int Export(CommandContext context, ParseResult parse, string keyPath)
     {
         using var key = SigningKey.Load(keyPath);
         var json = key.PublicEntry().ToJson();
-        if ((line.Value("o") ?? line.Value("output")) is { } output)
+        if (parse.Value(_exportOutput) is { } output)
         {
             File.WriteAllText(output, json, new UTF8Encoding(false));
             context.Out.WriteLine($"trust store entry {output}: {key.Person} ({ApprovalEntry.RoleName(key.Role)}), key {key.KeyId}");
@@ -95,12 +118,12 @@ public sealed class KeysCommand : ICommand
         return ExitCodes.Success;
     }
 
-    private static int Revoke(CommandContext context, CommandLine line, string entryPath)
+    private int Revoke(CommandContext context, ParseResult parse, string entryPath)
     {
         var date = ApprovalEntry.TodayUtc();
-        if (line.Value("date") is { } text && !ApprovalEntry.TryParseDate(text, out date))
+        if (parse.Value(_date) is { } text && !ApprovalEntry.TryParseDate(text, out date))
             return context.UsageError($"keys revoke: --date '{text}' is not a date yyyy-MM-dd");
-        var entry = TrustStore.ParseEntry(File.ReadAllText(entryPath), entryPath) with { Revoked = date, RevokedReason = line.Value("reason") };
+        var entry = TrustStore.ParseEntry(File.ReadAllText(entryPath), entryPath) with { Revoked = date, RevokedReason = parse.Value(_reason) };
         File.WriteAllText(entryPath, entry.ToJson(), new UTF8Encoding(false));
         context.Out.WriteLine($"revoked key {entry.KeyId} of {entry.Person} ({ApprovalEntry.RoleName(entry.Role)}) from {ApprovalEntry.FormatDate(date)} in {entryPath}");
         return ExitCodes.Success;

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using IlTwo.Runtime.Evaluation;
@@ -10,31 +11,24 @@ public sealed class SimulateCommand(Func<bool>? errorIsTerminal = null) : IComma
 {
     private readonly Func<bool> _errorIsTerminal = errorIsTerminal ?? (() => !Console.IsErrorRedirected);
 
+    private readonly RecordOptions _record = new();
+    private readonly Option<string[]> _from = CliOptions.Valued("--from", "TIME",
+        "the first decision (default: the first-dose window's start after the regimen's event, else the first recorded dose, else the first observation); ISO 8601 with offset");
+    private readonly Option<string[]> _to = CliOptions.Valued("--to", "TIME", "no decision after TIME");
+    private readonly Option<string[]> _tz = TimeZoneOption.Create("write times in this time zone (an IANA id such as Europe/Zurich; default UTC)");
+    private readonly Option<string[]> _compare = CliOptions.Valued("--compare", "FILE", "replay the same data under a second protocol and list every dose decided differently");
+    private readonly Option<string[]> _output = CliOptions.Valued("--output", "FILE", "write a self-contained HTML page with a chart of doses and observation traces", ["-o"]);
+    private readonly TrustOptions _trust = new();
+    private readonly Argument<string[]> _protocol = CliOptions.Operands("FILE.il2|FILE.dll", "the protocol: a .il2 file (compiled first) or an assembly from 'il2 build'");
+
     public string Name => "simulate";
 
     public string Summary => "Replay a whole course from a record: every dose decision, and what another protocol version would do";
 
-    public string Help => """
-        Usage: il2 simulate FILE.il2|FILE.dll --patient RECORD.json|--fhir BUNDLE.json [--from TIME] [--to TIME]
-                            [--tz ZONE] [--compare OTHER.il2|OTHER.dll] [-o OUT.html] (--trust STORE | --allow-unsigned)
-
+    public string Details => """
         Replays the course: at each time a dose could be due (the recorded dose times, else the engine's next dose
         time) the protocol decides from the data known at that moment; a give is assumed given, a hold uses its slot,
         and the replay stops at discontinue, at the end of the course or after --to. Prints one line per decision.
-
-        Options:
-          --patient FILE   the patient record (JSON)
-          --fhir FILE      or: a FHIR R4 Bundle (JSON)
-          --from TIME      the first decision (default: the first-dose window's start after the regimen's event,
-                           else the first recorded dose, else the first observation); ISO 8601 with offset
-          --to TIME        no decision after TIME
-          --tz ZONE        write times in this time zone (an IANA id such as Europe/Zurich; default UTC)
-          --compare FILE   replay the same data under a second protocol and list every dose decided differently
-          -o FILE          write a self-contained HTML page with a chart of doses and observation traces
-
-        """ + TrustArguments.Help + """
-
-          -h, --help       show this help
 
         Exit codes: 0 replayed, 1 the protocol or record is invalid, 2 usage or I/O error.
         """;
@@ -44,42 +38,52 @@ public sealed class SimulateCommand(Func<bool>? errorIsTerminal = null) : IComma
         ? simulation
         : simulation with { Steps = [.. simulation.Steps.Select(s => s with { Decision = DoseDecision.Unsigned(s.Decision, notice) })] };
 
-    public int Run(CommandContext context, IReadOnlyList<string> args)
+    public void Define(Command command)
     {
-        var line = CommandLine.Parse(args, TrustArguments.Flags, ["patient", "fhir", "from", "to", "compare", "o", "output", TimeZoneOption.Name, .. TrustArguments.Valued], out var error);
-        if (line is null)
-            return context.UsageError($"simulate: {error}");
-        if (TrustArguments.From(line, out var trustError, out var trustExit) is not { } trust)
+        _record.AddTo(command);
+        command.Add(_from);
+        command.Add(_to);
+        command.Add(_tz);
+        command.Add(_compare);
+        command.Add(_output);
+        _trust.AddTo(command);
+        command.Add(_protocol);
+    }
+
+    public int Run(CommandContext context, ParseResult parse)
+    {
+        var operands = parse.Values(_protocol);
+        if (_trust.From(parse, out var trustError, out var trustExit) is not { } trust)
         {
             if (trustExit == ExitCodes.Usage)
                 return context.UsageError($"simulate: {trustError}");
             context.Error.WriteLine($"il2: simulate: {trustError}");
             return ExitCodes.Failure;
         }
-        if (line.Operands.Count != 1)
+        if (operands.Count != 1)
             return context.UsageError("simulate: give one protocol and --patient RECORD.json or --fhir BUNDLE.json; run 'il2 simulate --help'");
-        if (RecordInput.From(line, out var inputError) is not { } input)
+        if (_record.From(parse, out var inputError) is not { } input)
             return context.UsageError($"simulate: {inputError}; run 'il2 simulate --help'");
         DateTimeOffset? from = null, to = null;
         foreach (var (name, set) in new (string, Action<DateTimeOffset>)[] { ("from", t => from = t), ("to", t => to = t) })
         {
-            if (line.Value(name) is not { } text)
+            if (parse.Value(name == "from" ? _from : _to) is not { } text)
                 continue;
             if (!EvalCommand.TryParseTime(text, out var time))
                 return context.UsageError($"simulate: --{name} '{text}' is not an ISO 8601 time with an offset (like 2026-03-04T06:00:00Z)");
             set(time);
         }
-        if (!TimeZoneOption.TryRead(line, out var zone, out var zoneError))
+        if (!TimeZoneOption.TryRead(parse.Value(_tz), out var zone, out var zoneError))
             return context.UsageError($"simulate: {zoneError}");
-        var output = line.Value("o") ?? line.Value("output");
-        var comparePath = line.Value("compare");
-        foreach (var path in new[] { line.Operands[0], input.Path, comparePath }.OfType<string>())
+        var output = parse.Value(_output);
+        var comparePath = parse.Value(_compare);
+        foreach (var path in new[] { operands[0], input.Path, comparePath }.OfType<string>())
         {
             if (!context.FileSystem.FileExists(path))
                 return context.UsageError($"{path}: no such file");
         }
 
-        using var protocol = EvalCommand.LoadProtocol(context, line.Operands[0], trust);
+        using var protocol = EvalCommand.LoadProtocol(context, operands[0], trust);
         if (protocol is null)
             return ExitCodes.Failure;
         using var other = comparePath is null ? null : EvalCommand.LoadProtocol(context, comparePath, trust with { ApprovalsPath = null });

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using IlTwo.Dsl.Compilation;
 using IlTwo.Dsl.Emit;
 using IlTwo.Dsl.Evaluation;
@@ -11,33 +12,30 @@ namespace IlTwo.Cli.Commands;
 /// </summary>
 public sealed class TestCommand : ICommand
 {
+    private readonly Argument<string[]> _paths = CliOptions.Operands("PATH", "a .il2 file, or a folder searched recursively for *.il2 files");
+
     public string Name => "test";
 
     public string Summary => "Compile protocols and run their scenarios; report rule and threshold coverage";
 
-    public string Help => """
-        Usage: il2 test PATH...
-
+    public string Details => """
         Compiles each protocol and runs its scenarios through the compiled rules. Prints one line per failure,
           path(line,col): scenario "title" failed: expected ..., got ...
         then coverage findings (rules no scenario fires; thresholds tested on one side only) as warnings,
         and last the line 'N passed, N failed'. A protocol that does not compile counts as one failure.
 
-        Arguments:
-          PATH             a .il2 file, or a folder searched recursively for *.il2 files
-
         Exit codes: 0 every scenario passed, 1 a scenario failed or a protocol has errors, 2 usage or I/O error.
         """;
 
-    public int Run(CommandContext context, IReadOnlyList<string> args)
+    public void Define(Command command) => command.Add(_paths);
+
+    public int Run(CommandContext context, ParseResult parse)
     {
-        var line = CommandLine.Parse(args, [], [], out var error);
-        if (line is null)
-            return context.UsageError($"test: {error}");
-        if (line.Operands.Count == 0)
+        var operands = parse.Values(_paths);
+        if (operands.Count == 0)
             return context.UsageError("test: give at least one file or folder; run 'il2 test --help'");
 
-        var set = ProtocolFiles.Expand(line.Operands, context.FileSystem);
+        var set = ProtocolFiles.Expand(operands, context.FileSystem);
         foreach (var message in set.Errors)
             context.Error.WriteLine($"il2: {message}");
 
