@@ -183,7 +183,7 @@ public static class LspFuzzer
         {
             var (client, server) = FullDuplexStream.CreatePair();
             var log = new StringWriter();
-            var options = new LanguageServerOptions { DiagnosticsDelay = TimeSpan.FromMilliseconds(20), Log = TextWriter.Synchronized(log), StalledBodyTimeout = TimeSpan.FromMilliseconds(200) };
+            var options = new LanguageServerOptions { DiagnosticsDelay = TimeSpan.FromMilliseconds(20), Log = TextWriter.Synchronized(log) };
             var stop = new CancellationTokenSource();
             var task = Task.Run(() => LanguageServerHost.RunAsync(server, server, options, stop.Token));
             var session = new Session(client, task, log, stop);
