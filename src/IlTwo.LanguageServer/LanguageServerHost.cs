@@ -19,10 +19,13 @@ public static class LanguageServerHost
     public static async Task<int> RunStdioAsync()
     {
         var input = Console.OpenStandardInput();
-        var output = Console.OpenStandardOutput();
 
-        // stdout is the protocol: anything printed by mistake goes to stderr instead.
+        // The one place that owns stdout: it is the LSP channel, handed to JsonRpc; anything printed by mistake
+        // (a library's Console.WriteLine) goes to stderr instead. Everywhere else these APIs are banned (BannedSymbols.txt).
+#pragma warning disable RS0030 // Do not use banned APIs: this is the owner of stdout
+        var output = Console.OpenStandardOutput();
         Console.SetOut(Console.Error);
+#pragma warning restore RS0030
         return await RunAsync(input, output, new LanguageServerOptions(), CancellationToken.None).ConfigureAwait(false);
     }
 
@@ -42,15 +45,22 @@ public static class LanguageServerHost
         ArgumentNullException.ThrowIfNull(options);
 
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var inputPipe = InputPump.CreatePipe();
-        var pump = InputPump.RunAsync(input, inputPipe.Writer, stopping.Token);
-        var outputWriter = PipeWriter.Create(output, new StreamPipeWriterOptions(leaveOpen: true));
+        var reader = PipeReader.Create(input, new StreamPipeReaderOptions(leaveOpen: true));
+        var writer = PipeWriter.Create(output, new StreamPipeWriterOptions(leaveOpen: true));
 
         var log = new ServerLog(options.Log);
         var lifecycle = new ServerLifecycle();
-        var formatter = new SystemTextJsonFormatter { JsonSerializerOptions = ProtocolJson.CreateOptions() };
-        var messageHandler = new LspMessageHandler(outputWriter, inputPipe.Reader, formatter, lifecycle, log, options.StalledBodyTimeout);
+        var messageHandler = new LspMessageHandler(writer, reader, new LspMessageFormatter(), lifecycle, log);
         using var rpc = new LanguageServerRpc(messageHandler);
+        rpc.Disconnected += (_, e) =>
+        {
+            // The end of the input and our own disposal are the normal ends; anything else (framing the stream
+            // cannot be resynchronised after, a failed write) is why the server stops, so it is logged.
+            if (e.Reason is not (DisconnectedReason.RemotePartyTerminated or DisconnectedReason.LocallyDisposed))
+            {
+                log.Error($"The connection ended ({e.Reason}): {e.Description} The server stops.");
+            }
+        };
         var client = new JsonRpcLanguageClient(rpc);
         var documents = new DocumentStore();
         var workspace = new ProtocolWorkspace(documents);
@@ -66,11 +76,7 @@ public static class LanguageServerHost
         log.AttachClient(client.LogMessageAsync);
 
         var cancelled = Task.Delay(Timeout.Infinite, stopping.Token);
-        var finished = await Task.WhenAny(lifecycle.Exited, rpc.Completion, cancelled).ConfigureAwait(false);
-        if (finished == rpc.Completion && rpc.Completion.IsFaulted)
-        {
-            log.Error($"The connection failed: {rpc.Completion.Exception?.GetBaseException().Message}");
-        }
+        await Task.WhenAny(lifecycle.Exited, rpc.Completion, cancelled).ConfigureAwait(false);
 
         int exitCode = lifecycle.ExitCode;
         diagnostics.Stop();
@@ -81,8 +87,6 @@ public static class LanguageServerHost
         await stopping.CancelAsync().ConfigureAwait(false);
         rpc.Dispose();
 
-        // A stdin read may not honour cancellation: do not let the input pump hold up the exit.
-        await LspMessageHandler.WaitAtMostAsync(pump, TimeSpan.FromMilliseconds(100)).ConfigureAwait(false);
         return exitCode;
     }
 }

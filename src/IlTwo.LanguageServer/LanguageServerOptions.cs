@@ -14,12 +14,6 @@ public sealed class LanguageServerOptions
     /// <summary>Where log lines go besides <c>window/logMessage</c>: stderr by default, never stdout.</summary>
     public TextWriter Log { get; init; } = Console.Error;
 
-    /// <summary>
-    /// How long a body that already holds a complete JSON value may wait for the rest of an overstated
-    /// <c>Content-Length</c> before the value is taken as the message.
-    /// </summary>
-    public TimeSpan StalledBodyTimeout { get; init; } = TimeSpan.FromSeconds(1);
-
     /// <summary>Handlers beyond the built-in ones (the built-ins are every <see cref="ILanguageServerHandler"/> in this assembly).</summary>
     public IReadOnlyList<Func<ServerContext, ILanguageServerHandler>> AdditionalHandlers { get; init; } = [];
 }

@@ -10,12 +10,20 @@ namespace IlTwo.Fuzz;
 /// <c>il2 lsp</c> (the server host, in memory) fed mutated frames after a proper <c>initialize</c>: wrong, huge, missing
 /// or duplicated <c>Content-Length</c>, bad header lines, truncated and byte-flipped bodies, invalid UTF-8, responses to
 /// requests it never sent (numeric, string, null and odd ids), batches, wrong param types, and requests and
-/// notifications with mutated protocol text. After each batch a probe request must be answered within the timeout, the
-/// server must still run, and everything it writes must be well-framed JSON.
+/// notifications with mutated protocol text. Everything the server writes must be well-framed JSON. After a batch of
+/// whole frames (bodies may be anything) a probe request must be answered within the timeout and the server must still
+/// run. After a batch with broken framing (which StreamJsonRpc's framing does not resynchronise after) the server may
+/// instead end the session by itself, with exit code 1 and the reason in its log, or wait for bytes a
+/// <c>Content-Length</c> promised; then, once its input ends, it must exit with 1 within <see cref="ExitTimeout"/>.
 /// </summary>
 public static class LspFuzzer
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
+
+    /// <summary>How long a probe after broken framing is waited for before the input is closed.</summary>
+    public static readonly TimeSpan BrokenFramingProbeTimeout = TimeSpan.FromMilliseconds(200);
+
+    public static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(10);
 
     private const string Uri = "file:///fuzz/post-til-il2.il2";
 
@@ -33,23 +41,43 @@ public static class LspFuzzer
             {
                 var batch = new StringBuilder();
                 var messages = 1 + mutator.Random.Next(4);
+                var whole = true;
                 for (var m = 0; m < messages; m++)
-                    batch.Append(Frame(mutator, protocol, i * 10 + m));
+                {
+                    var (frame, isWhole) = Frame(mutator, protocol, i * 10 + m);
+                    batch.Append(frame);
+                    whole &= isWhole;
+                }
                 var bytes = Encoding.UTF8.GetBytes(batch.ToString());
                 if (mutator.Random.Next(8) == 0)
+                {
                     bytes = mutator.MutateBytes(bytes);
+                    whole = false;
+                }
                 var sentExit = Encoding.UTF8.GetString(bytes).Contains("exit", StringComparison.Ordinal);
                 recent.Enqueue(Convert.ToBase64String(bytes));
                 if (recent.Count > 3)
                     recent.Dequeue();
-                var outcome = session.SendAndProbe(bytes, $"probe-{i}");
+                var outcome = session.SendAndProbe(bytes, $"probe-{i}", whole ? Timeout : BrokenFramingProbeTimeout);
                 switch (outcome)
                 {
                     case null:
-                        report.Count("answered");
+                        report.Count(whole ? "answered" : "broken framing: answered");
                         return true;
                     case "exited" when sentExit:
                         report.Count("exit sent: restarted");
+                        break;
+                    case "exited" when !whole && session.ExitedWithTheReason():
+                        report.Count("broken framing: exited by itself with the reason logged");
+                        break;
+                    case not null when !whole && outcome.StartsWith("hang", StringComparison.Ordinal):
+                        // Waiting for the rest of a frame: it must end when its input does.
+                        if (session.EndInput() is { } stuck)
+                        {
+                            report.Find(stuck + "\n--- server log\n" + session.LogTail(), string.Join("\n--- next batch\n", recent));
+                            return false;
+                        }
+                        report.Count("broken framing: waited for the promised bytes, exited when the input ended");
                         break;
                     default:
                         report.Find(outcome + "\n--- server log\n" + session.LogTail(), string.Join("\n--- next batch\n", recent));
@@ -70,40 +98,44 @@ public static class LspFuzzer
         return report;
     }
 
-    private static string Frame(Mutator mutator, string protocol, int id)
+    /// <summary>One frame, and whether its framing is whole (the right <c>Content-Length</c> and headers; the body may be anything).</summary>
+    private static (string Frame, bool Whole) Frame(Mutator mutator, string protocol, int id)
     {
         var random = mutator.Random;
         var body = Body(mutator, protocol, id);
         var length = Encoding.UTF8.GetByteCount(body);
-        switch (random.Next(12))
+        // Broken framing ends the session (StreamJsonRpc does not resynchronise), so each costs a restart: one frame in
+        // four is broken, the rest are whole frames whose bodies carry the message-level mutations.
+        switch (random.Next(4) == 0 ? random.Next(7) : 7 + random.Next(5))
         {
             case 0:
-                return $"Content-Length: {length + 1 + random.Next(200)}\r\n\r\n{body}";
+                return ($"Content-Length: {length + 1 + random.Next(200)}\r\n\r\n{body}", false);
             case 1:
                 var cut = random.Next(Math.Max(1, body.Length));
-                return $"Content-Length: {length}\r\n\r\n{body[..cut]}";
+                return ($"Content-Length: {length}\r\n\r\n{body[..cut]}", false);
             case 2:
-                return $"Content-Length: {Math.Max(0, length - 1 - random.Next(Math.Max(1, length)))}\r\n\r\n{body}";
+                return ($"Content-Length: {Math.Max(0, length - 1 - random.Next(Math.Max(1, length)))}\r\n\r\n{body}", false);
             case 3:
                 return random.Next(3) switch
                 {
-                    0 => $"Content-Length: 99999999999999999999\r\n\r\n{body}",
-                    1 => $"Content-Length: -5\r\n\r\n{body}",
-                    _ => $"Content-Length: {length}\r\nContent-Length: {length + 3}\r\n\r\n{body}",
+                    0 => ($"Content-Length: 99999999999999999999\r\n\r\n{body}", false),
+                    1 => ($"Content-Length: -5\r\n\r\n{body}", false),
+                    _ => ($"Content-Length: {length}\r\nContent-Length: {length + 3}\r\n\r\n{body}", false),
                 };
             case 4:
                 return random.Next(3) switch
                 {
-                    0 => $"Content-Type: text/plain\r\n\r\n{body}",
-                    1 => $"Content-Length {length}\r\n\r\n{body}",
-                    _ => $"X: {new string('a', random.Next(10000))}\r\nContent-Length: {length}\r\n\r\n{body}",
+                    0 => ($"Content-Type: text/plain\r\n\r\n{body}", false),
+                    1 => ($"Content-Length {length}\r\n\r\n{body}", false),
+                    // An unknown header is no broken framing.
+                    _ => ($"X: {new string('a', random.Next(10000))}\r\nContent-Length: {length}\r\n\r\n{body}", true),
                 };
             case 5:
-                return $"Content-Length: {length}\n\n{body}";
+                return ($"Content-Length: {length}\n\n{body}", false);
             case 6:
-                return mutator.MutateText($"Content-Length: {length}\r\n\r\n{body}");
+                return (mutator.MutateText($"Content-Length: {length}\r\n\r\n{body}"), false);
             default:
-                return $"Content-Length: {length}\r\n\r\n{body}";
+                return ($"Content-Length: {length}\r\n\r\n{body}", true);
         }
     }
 
@@ -183,7 +215,7 @@ public static class LspFuzzer
         {
             var (client, server) = FullDuplexStream.CreatePair();
             var log = new StringWriter();
-            var options = new LanguageServerOptions { DiagnosticsDelay = TimeSpan.FromMilliseconds(20), Log = TextWriter.Synchronized(log), StalledBodyTimeout = TimeSpan.FromMilliseconds(200) };
+            var options = new LanguageServerOptions { DiagnosticsDelay = TimeSpan.FromMilliseconds(20), Log = TextWriter.Synchronized(log) };
             var stop = new CancellationTokenSource();
             var task = Task.Run(() => LanguageServerHost.RunAsync(server, server, options, stop.Token));
             var session = new Session(client, task, log, stop);
@@ -203,21 +235,50 @@ public static class LspFuzzer
         private static string Framed(string body) => $"Content-Length: {Encoding.UTF8.GetByteCount(body)}\r\n\r\n{body}";
 
         /// <summary>Null when the probe was answered; otherwise what went wrong.</summary>
-        public string? SendAndProbe(byte[] bytes, string probeId)
+        public string? SendAndProbe(byte[] bytes, string probeId, TimeSpan timeout)
         {
             if (!Send(bytes))
                 return Server.IsCompleted ? "exited" : "the server stopped reading its input";
             if (!Send(Encoding.UTF8.GetBytes(Framed($$"""{"jsonrpc":"2.0","id":"{{probeId}}","method":"il2/fuzzProbe"}"""))))
                 return Server.IsCompleted ? "exited" : "the server stopped reading its input";
-            return ReadUntil(probeId);
+            return ReadUntil(probeId, timeout);
+        }
+
+        /// <summary>Whether the server ended the session itself with exit code 1 and said why.</summary>
+        public bool ExitedWithTheReason() =>
+            Server.Wait(ExitTimeout) && Server.Result == 1 && _log.ToString().Contains("The connection ended", StringComparison.Ordinal);
+
+        /// <summary>Closes the server's input; null when it then exits with 1 in time, otherwise what went wrong.</summary>
+        public string? EndInput()
+        {
+            _client.Dispose();
+            try
+            {
+                if (!Server.Wait(ExitTimeout))
+                    return $"hang: the server did not exit within {ExitTimeout.TotalSeconds} s of the end of its input";
+                return Server.Result == 1 ? null : $"the server exited with {Server.Result} at the end of its input, not 1";
+            }
+            catch (AggregateException e)
+            {
+                return "the server crashed: " + e.GetBaseException();
+            }
         }
 
         private bool Send(byte[] bytes)
         {
             try
             {
-                _client.WriteAsync(bytes).AsTask().Wait(Timeout);
-                _client.FlushAsync().Wait(Timeout);
+                // A server that ended the session no longer reads: a large write would wait out the timeout.
+                var write = _client.WriteAsync(bytes).AsTask();
+                Task.WhenAny(write, Server).Wait(Timeout);
+                if (!write.IsCompleted)
+                    return false;
+                write.GetAwaiter().GetResult();
+                var flush = _client.FlushAsync();
+                Task.WhenAny(flush, Server).Wait(Timeout);
+                if (!flush.IsCompleted)
+                    return false;
+                flush.GetAwaiter().GetResult();
                 return true;
             }
             catch (Exception e) when (e is AggregateException or IOException or ObjectDisposedException)
@@ -227,22 +288,27 @@ public static class LspFuzzer
         }
 
         /// <summary>Reads frames until the response with this id; null when it came, otherwise why not.</summary>
-        public string? ReadUntil(string id)
+        public string? ReadUntil(string id, TimeSpan? timeout = null)
         {
-            var deadline = DateTime.UtcNow + Timeout;
+            var limit = timeout ?? Timeout;
+            var deadline = DateTime.UtcNow + limit;
             while (true)
             {
                 var remaining = deadline - DateTime.UtcNow;
                 if (remaining <= TimeSpan.Zero)
-                    return Server.IsCompleted ? "exited" : $"hang: no answer to '{id}' within {Timeout.TotalSeconds} s";
+                    return Server.IsCompleted ? "exited" : $"hang: no answer to '{id}' within {limit.TotalSeconds} s";
                 string? frame;
                 try
                 {
-                    frame = ReadFrameAsync().WaitAsync(remaining).GetAwaiter().GetResult();
+                    // A server that ends the session stops writing without closing its end: do not wait it out.
+                    var read = ReadFrameAsync();
+                    if (Task.WhenAny(read, Server).WaitAsync(remaining).GetAwaiter().GetResult() != read && !read.IsCompleted)
+                        return "exited";
+                    frame = read.GetAwaiter().GetResult();
                 }
                 catch (TimeoutException)
                 {
-                    return Server.IsCompleted ? "exited" : $"hang: no answer to '{id}' within {Timeout.TotalSeconds} s";
+                    return Server.IsCompleted ? "exited" : $"hang: no answer to '{id}' within {limit.TotalSeconds} s";
                 }
                 catch (FormatException e)
                 {

@@ -40,9 +40,6 @@ public sealed class ProtocolWorkspace : IDocumentAnalyzer
     /// <exception cref="DocumentNotOpenException">The document is not open.</exception>
     public CompiledDocument Get(Uri uri) => new(uri, GetCompilation(uri));
 
-    /// <summary>The current compilation with the analysis warnings too (computed once per version).</summary>
-    public ProtocolCompilation GetAnalyzedCompilation(Uri uri) => GetEntry(_documents.Get(uri)).Analyzed.Value;
-
     /// <summary>The compilation with every diagnostic computed so far: analysed when that already ran, bound otherwise.</summary>
     public ProtocolCompilation GetLatestCompilation(Uri uri)
     {
@@ -215,7 +212,7 @@ public sealed class ProtocolWorkspace : IDocumentAnalyzer
         var requestingPath = NormalizePath(requestingFile.Path);
         var folder = Path.GetDirectoryName(requestingPath);
         var candidates = _documents.Snapshot()
-            .Where(d => NormalizePath(PathOf(d.Uri)) != requestingPath && DeclaresProtocol(d.Text, protocolId))
+            .Where(d => NormalizePath(PathOf(d.Uri)) != requestingPath && FileSystemProtocolResolver.DeclaresProtocol(d.Text, protocolId))
             .OrderBy(d => string.Equals(Path.GetDirectoryName(NormalizePath(PathOf(d.Uri))), folder, StringComparison.Ordinal) ? 0 : 1)
             .ThenBy(d => d.Uri.OriginalString, StringComparer.Ordinal);
         return candidates.FirstOrDefault() is { } document ? GetEntry(document).Source : null;
@@ -241,30 +238,6 @@ public sealed class ProtocolWorkspace : IDocumentAnalyzer
             _disk[path] = new DiskFile(text, null);
             return text;
         }
-    }
-
-    /// <summary>Whether the first declaration of <paramref name="text"/> is <c>protocol &lt;id&gt;</c> (comments skipped), without parsing.</summary>
-    internal static bool DeclaresProtocol(string text, string protocolId)
-    {
-        foreach (var rawLine in text.AsSpan().EnumerateLines())
-        {
-            var line = rawLine.Trim();
-            if (line.IsEmpty || line.StartsWith("//", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            if (!line.StartsWith("protocol ", StringComparison.Ordinal))
-            {
-                return false;
-            }
-
-            var name = line["protocol ".Length..].Trim();
-            var end = name.IndexOfAny(' ', '\t', '/');
-            return (end < 0 ? name : name[..end]).SequenceEqual(protocolId);
-        }
-
-        return false;
     }
 
     private sealed record DiskFile(SourceText Text, ProtocolCompilation? Compilation);

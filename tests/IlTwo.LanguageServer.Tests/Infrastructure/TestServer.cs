@@ -21,7 +21,6 @@ internal sealed class TestServer : IAsyncDisposable
             DiagnosticsDelay = options.DiagnosticsDelay,
             Analyzer = options.Analyzer,
             Log = log,
-            StalledBodyTimeout = options.StalledBodyTimeout,
             AdditionalHandlers = [.. Handlers.Factories, .. options.AdditionalHandlers],
         };
         ServerTask = Task.Run(() => LanguageServerHost.RunAsync(serverStream, serverStream, withTestHandlers, _stop.Token));
@@ -40,7 +39,7 @@ internal sealed class TestServer : IAsyncDisposable
     public Task<int> ServerTask { get; }
 
     public static TestServer Start(params Func<ServerContext, ILanguageServerHandler>[] extraHandlers) =>
-        Start(new LanguageServerOptions { DiagnosticsDelay = TimeSpan.Zero, StalledBodyTimeout = TimeSpan.FromMilliseconds(300), AdditionalHandlers = extraHandlers });
+        Start(new LanguageServerOptions { DiagnosticsDelay = TimeSpan.Zero, AdditionalHandlers = extraHandlers });
 
     public static TestServer Start(LanguageServerOptions options)
     {
