@@ -1,6 +1,6 @@
 using IlTwo.Dsl.Emit;
-using IlTwo.Dsl.Review.Approvals;
 using IlTwo.Runtime.Approvals;
+using IlTwo.Dsl.Approvals;
 
 namespace IlTwo.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using IlTwo.Dsl.Emit;
-using IlTwo.Dsl.Review.Approvals;
-using IlTwo.Dsl.Review.Document;
 using IlTwo.Runtime.Approvals;
+using IlTwo.Dsl.Approvals;
+using IlTwo.Dsl.Rendering;
 
 namespace IlTwo.Cli.Commands;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using IlTwo.Runtime.Evaluation;
 using IlTwo.Runtime.Protocols;
+using IlTwo.Dsl.Rendering;
 
 namespace IlTwo.Cli.Commands;
 

@@ -1,3 +1,4 @@
+using IlTwo.Dsl.Lowering;
 using IlTwo.Dsl.Binding;
 using IlTwo.Dsl.Compilation;
 using IlTwo.Runtime.Evaluation;

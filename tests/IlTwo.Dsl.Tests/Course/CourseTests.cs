@@ -1,8 +1,8 @@
 using IlTwo.Dsl.Compilation;
 using IlTwo.Dsl.Evaluation;
-using IlTwo.Dsl.Review;
 using IlTwo.Runtime.Evaluation;
 using IlTwo.Runtime.Protocols;
+using IlTwo.Dsl.Analysis.Comparison;
 
 namespace IlTwo.Dsl.Tests.Course;
 

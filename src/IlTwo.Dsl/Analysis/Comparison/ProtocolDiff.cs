@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace IlTwo.Dsl.Review;
+namespace IlTwo.Dsl.Analysis.Comparison;
 
 /// <summary>Whether a change makes the protocol safer or riskier for the patient.</summary>
 public enum SafetyVerdict

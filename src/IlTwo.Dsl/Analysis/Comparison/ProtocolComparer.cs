@@ -1,11 +1,10 @@
 using System.Collections.Immutable;
-using IlTwo.Dsl.Analysis;
 using IlTwo.Dsl.Binding;
 using IlTwo.Dsl.Compilation;
 using IlTwo.Dsl.Syntax;
 using IlTwo.Dsl.Text;
 
-namespace IlTwo.Dsl.Review;
+namespace IlTwo.Dsl.Analysis.Comparison;
 
 /// <summary>
 /// Compares two versions of a protocol by meaning (bound rules, regimen, observations, references, scenarios), never by

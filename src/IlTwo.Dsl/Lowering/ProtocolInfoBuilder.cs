@@ -2,13 +2,12 @@ using System.Collections.Immutable;
 
 using IlTwo.Dsl.Binding;
 using IlTwo.Dsl.Compilation;
-using IlTwo.Dsl.Review.Approvals;
 using IlTwo.Runtime.Protocols;
 using IlTwo.Dsl.Syntax;
 using RuleAction = IlTwo.Runtime.Protocols.RuleAction;
 using SyntaxRuleAction = IlTwo.Dsl.Syntax.RuleAction;
 
-namespace IlTwo.Dsl.Evaluation;
+namespace IlTwo.Dsl.Lowering;
 
 /// <summary>Describes a bound protocol for the engine: the same description whether it runs interpreted or compiled.</summary>
 public static class ProtocolInfoBuilder

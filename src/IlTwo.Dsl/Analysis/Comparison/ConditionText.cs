@@ -1,13 +1,12 @@
 using System.Globalization;
 using System.Text;
-using IlTwo.Dsl.Analysis;
 using IlTwo.Dsl.Binding;
 using IlTwo.Runtime.Protocols;
 using IlTwo.Runtime.Units;
 
 using IlTwo.Dsl.Syntax;
 
-namespace IlTwo.Dsl.Review;
+namespace IlTwo.Dsl.Analysis.Comparison;
 
 /// <summary>
 /// Renders bound conditions for a reader: a threshold compared with an observation is shown in the observation's declared
