@@ -314,8 +314,7 @@ public static class ProtocolComparer
                 { Count: 0 } => (SafetyVerdict.Neutral, "the rule can never fire"),
                 _ => (SafetyVerdict.MoreConservative, $"a new reason to {(r.Action == RuleAction.Discontinue ? "stop IL-2" : "hold the dose")}"),
             };
-            changes.Add(new(ChangeArea.Rule, ChangeKind.Added, r.Name, $"rule '{r.Name}' added", [new("rule", null, RuleLine(r))], verdict, reason, null,
-                verdict == SafetyVerdict.MoreConservative && region.MoreExample is { } m && m.NewDecision.Contains(r.Name, StringComparison.Ordinal) ? m : null));
+            changes.Add(new(ChangeArea.Rule, ChangeKind.Added, r.Name, $"rule '{r.Name}' added", [new("rule", null, RuleLine(r))], verdict, reason));
         }
     }
 
