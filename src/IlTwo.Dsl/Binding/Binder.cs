@@ -854,7 +854,13 @@ internal sealed partial class Binder
             BoundBinary b => b with { Left = Rewrite(b.Left), Right = Rewrite(b.Right) },
             BoundNot n => n with { Operand = Rewrite(n.Operand) },
             BoundIsFlag f => f with { Operand = Rewrite(f.Operand) },
-            _ => expression,
+            _ => expression.NodeKind switch
+            {
+                // every kind not matched above (no _: a new kind must be placed here or above)
+                BoundNodeKind.QuantityLiteral or BoundNodeKind.FlagLiteral or BoundNodeKind.ConstantReference or BoundNodeKind.ObservationValue or BoundNodeKind.Aggregate
+                    or BoundNodeKind.Baseline or BoundNodeKind.Weight or BoundNodeKind.Doses or BoundNodeKind.TimeSince or BoundNodeKind.Binary
+                    or BoundNodeKind.Not or BoundNodeKind.Negate or BoundNodeKind.IsFlag or BoundNodeKind.AtLeast or BoundNodeKind.Error => expression,
+            },
         };
         BoundExpression Resolved(RuleSymbol member)
         {
@@ -963,7 +969,13 @@ internal sealed partial class Binder
         BoundNegate n => CountsIn(n.Operand),
         BoundIsFlag f => CountsIn(f.Operand),
         BoundConstantReference { Constant.Value: { } v } => CountsIn(v),
-        _ => [],
+        _ => expression.NodeKind switch
+        {
+            // every kind not matched above (no _: a new kind must be placed here or above)
+            BoundNodeKind.QuantityLiteral or BoundNodeKind.FlagLiteral or BoundNodeKind.ConstantReference or BoundNodeKind.ObservationValue or BoundNodeKind.Aggregate
+                or BoundNodeKind.Baseline or BoundNodeKind.Weight or BoundNodeKind.Doses or BoundNodeKind.TimeSince or BoundNodeKind.Binary
+                or BoundNodeKind.Not or BoundNodeKind.Negate or BoundNodeKind.IsFlag or BoundNodeKind.AtLeast or BoundNodeKind.Error => [],
+        },
     };
 
     private void BindRule(RuleSymbol rule)
@@ -1074,7 +1086,13 @@ internal sealed partial class Binder
         BoundNegate n => IsConstant(n.Operand),
         BoundNot n => IsConstant(n.Operand),
         BoundIsFlag f => IsConstant(f.Operand),
-        _ => false,
+        _ => expression.NodeKind switch
+        {
+            // every kind not matched above (no _: a new kind must be placed here or above)
+            BoundNodeKind.QuantityLiteral or BoundNodeKind.FlagLiteral or BoundNodeKind.ConstantReference or BoundNodeKind.ObservationValue or BoundNodeKind.Aggregate
+                or BoundNodeKind.Baseline or BoundNodeKind.Weight or BoundNodeKind.Doses or BoundNodeKind.TimeSince or BoundNodeKind.Binary
+                or BoundNodeKind.Not or BoundNodeKind.Negate or BoundNodeKind.IsFlag or BoundNodeKind.AtLeast or BoundNodeKind.Error => false,
+        },
     };
 }
 
