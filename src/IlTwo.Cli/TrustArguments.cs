@@ -1,8 +1,8 @@
+using IlTwo.Dsl.Approvals;
 using IlTwo.Dsl.Compilation;
 using IlTwo.Dsl.Emit;
 using IlTwo.Runtime.Approvals;
 using IlTwo.Runtime.Protocols;
-using IlTwo.Dsl.Approvals;
 
 namespace IlTwo.Cli;
 

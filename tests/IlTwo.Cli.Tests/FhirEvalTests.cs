@@ -1,8 +1,8 @@
 using IlTwo.Dsl.Compilation;
+using IlTwo.Dsl.Lowering;
 using IlTwo.Dsl.Text;
 using IlTwo.Runtime.Fhir;
 using IlTwo.Runtime.Records;
-using IlTwo.Dsl.Lowering;
 
 namespace IlTwo.Cli.Tests;
 

@@ -1,6 +1,6 @@
+using IlTwo.Dsl.Approvals;
 using IlTwo.Dsl.Emit;
 using IlTwo.Runtime.Approvals;
-using IlTwo.Dsl.Approvals;
 
 namespace IlTwo.Cli.Commands;
 

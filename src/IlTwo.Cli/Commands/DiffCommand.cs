@@ -1,8 +1,8 @@
-using IlTwo.Dsl.Compilation;
-using IlTwo.Dsl.Text;
 using IlTwo.Dsl.Analysis.Comparison;
+using IlTwo.Dsl.Compilation;
 using IlTwo.Dsl.Rendering;
 using IlTwo.Dsl.Revisions;
+using IlTwo.Dsl.Text;
 
 namespace IlTwo.Cli.Commands;
 

@@ -1,7 +1,7 @@
-using IlTwo.Dsl.Emit;
-using IlTwo.Runtime.Approvals;
 using IlTwo.Dsl.Approvals;
+using IlTwo.Dsl.Emit;
 using IlTwo.Dsl.Rendering;
+using IlTwo.Runtime.Approvals;
 
 namespace IlTwo.Cli.Commands;
 

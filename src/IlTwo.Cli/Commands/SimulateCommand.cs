@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
+using IlTwo.Dsl.Rendering;
 using IlTwo.Runtime.Evaluation;
 using IlTwo.Runtime.Protocols;
-using IlTwo.Dsl.Rendering;
 
 namespace IlTwo.Cli.Commands;
 

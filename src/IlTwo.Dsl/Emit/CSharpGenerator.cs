@@ -1,6 +1,6 @@
-using IlTwo.Dsl.Lowering;
 using IlTwo.Dsl.Binding;
 using IlTwo.Dsl.Compilation;
+using IlTwo.Dsl.Lowering;
 using IlTwo.Runtime.Protocols;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;

@@ -1,6 +1,6 @@
 using System.Text;
-using IlTwo.Dsl.Analysis.Comparison;
 using System.Text.Json;
+using IlTwo.Dsl.Analysis.Comparison;
 
 namespace IlTwo.Dsl.Rendering;
 

@@ -1,10 +1,10 @@
+using IlTwo.Dsl.Analysis.Comparison;
 using IlTwo.Dsl.Compilation;
+using IlTwo.Dsl.Rendering;
+using IlTwo.Dsl.Revisions;
 using IlTwo.LanguageServer.Protocol;
 using IlTwo.LanguageServer.Workspace;
 using StreamJsonRpc;
-using IlTwo.Dsl.Analysis.Comparison;
-using IlTwo.Dsl.Rendering;
-using IlTwo.Dsl.Revisions;
 
 namespace IlTwo.LanguageServer.Handlers;
 

@@ -1,8 +1,8 @@
+using IlTwo.Dsl.Analysis.Comparison;
 using IlTwo.Dsl.Compilation;
 using IlTwo.Dsl.Evaluation;
 using IlTwo.Runtime.Evaluation;
 using IlTwo.Runtime.Protocols;
-using IlTwo.Dsl.Analysis.Comparison;
 
 namespace IlTwo.Dsl.Tests.Course;
 

@@ -1,11 +1,11 @@
 using System.Globalization;
+using IlTwo.Dsl.Analysis.Comparison;
 using IlTwo.Dsl.Compilation;
 using IlTwo.Dsl.Evaluation;
+using IlTwo.Dsl.Rendering;
 using IlTwo.Dsl.Text;
 using IlTwo.Runtime.Evaluation;
 using IlTwo.Runtime.Records;
-using IlTwo.Dsl.Analysis.Comparison;
-using IlTwo.Dsl.Rendering;
 
 namespace IlTwo.Dsl.Tests.Review;
 

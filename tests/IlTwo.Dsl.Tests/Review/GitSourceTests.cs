@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using IlTwo.Dsl.Compilation;
 using IlTwo.Dsl.Analysis.Comparison;
+using IlTwo.Dsl.Compilation;
 using IlTwo.Dsl.Revisions;
 
 namespace IlTwo.Dsl.Tests.Review;

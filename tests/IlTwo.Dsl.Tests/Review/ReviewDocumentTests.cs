@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text.RegularExpressions;
-using IlTwo.Runtime.Approvals;
 using IlTwo.Dsl.Rendering;
+using IlTwo.Runtime.Approvals;
 
 namespace IlTwo.Dsl.Tests.Review;
 

@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
 using IlTwo.Dsl.Binding;
 using IlTwo.Dsl.Compilation;
-using IlTwo.Dsl.Lowering;
 using IlTwo.Dsl.Evaluation;
+using IlTwo.Dsl.Lowering;
 using IlTwo.Dsl.Syntax;
 using IlTwo.Runtime.Evaluation;
 using IlTwo.Runtime.Records;
