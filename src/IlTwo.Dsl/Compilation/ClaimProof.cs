@@ -4,7 +4,7 @@ namespace IlTwo.Dsl.Compilation;
 /// What the semantic comparison found for <c>claim more conservative than NAME</c>: it holds, it is refuted (why, and
 /// the counterexample patient as a sentence, or ""), or it cannot be proven (one reason per undecided change).
 /// </summary>
-public sealed record ClaimProof(bool Holds, (string Why, string Patient)? Refuted, IReadOnlyList<string> Undecided)
+internal sealed record ClaimProof(bool Holds, (string Why, string Patient)? Refuted, IReadOnlyList<string> Undecided)
 {
     public static ClaimProof Proven { get; } = new(true, null, []);
 }
@@ -14,9 +14,9 @@ public sealed record ClaimProof(bool Holds, (string Why, string Patient)? Refute
 /// folder (<c>Analysis.Comparison</c>, which reads compilations); it registers itself here when the assembly loads, so
 /// that <see cref="ProtocolCompilation"/> asks for a verdict without referencing it.
 /// </summary>
-public delegate ClaimProof ClaimProver(ProtocolCompilation target, ProtocolCompilation self, string targetId);
+internal delegate ClaimProof ClaimProver(ProtocolCompilation target, ProtocolCompilation self, string targetId);
 
-public static class ClaimProvers
+internal static class ClaimProvers
 {
     private static ClaimProver? _current;
 

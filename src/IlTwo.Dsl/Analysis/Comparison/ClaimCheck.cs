@@ -14,7 +14,7 @@ internal static class ClaimCheck
     [SuppressMessage("Usage", "CA2255", Justification = "Registers the comparison as the claim prover of ProtocolCompilation, so the compilation stage does not reference the comparison above it.")]
     internal static void Register() => ClaimProvers.Register(Prove);
 
-    public static ClaimProof Prove(ProtocolCompilation target, ProtocolCompilation self, string targetId)
+    private static ClaimProof Prove(ProtocolCompilation target, ProtocolCompilation self, string targetId)
     {
         var diff = ProtocolComparer.Compare(target, self);
         if (diff.Overall is SafetyVerdict.MoreConservative or SafetyVerdict.Neutral)
