@@ -1,6 +1,6 @@
+using IlTwo.Dsl.Approvals;
 using IlTwo.Dsl.Compilation;
 using IlTwo.Dsl.Emit;
-using IlTwo.Dsl.Review.Approvals;
 using IlTwo.Runtime.Approvals;
 using IlTwo.Runtime.Protocols;
 

@@ -421,12 +421,12 @@ public sealed class ApprovalCommandTests
         var compilation = ProtocolCompilation.Create(SourceText.FromBytes(File.ReadAllBytes(_postTil), _postTil));
         var assembly = ProtocolCompiler.Compile(compilation);
         var dll = ProtocolBuilds.Write(assembly, _output);
-        var request = new IlTwo.Dsl.Review.Approvals.ApprovalRequest(ApprovalEntry.TodayUtc(), ApprovalEntry.TodayUtc().AddYears(1), null);
+        var request = new IlTwo.Dsl.Approvals.ApprovalRequest(ApprovalEntry.TodayUtc(), ApprovalEntry.TodayUtc().AddYears(1), null);
         var signatures = new List<string>();
         foreach (var (person, role) in new[] { ("Pat Pharm", "pharmacist"), ("Phil Phys", "physician") })
         {
             using var key = SigningKey.Load(Key(person, role));
-            var entry = IlTwo.Dsl.Review.Approvals.ProtocolApprovals.Approval(compilation, assembly, key, request, DateTimeOffset.UtcNow);
+            var entry = IlTwo.Dsl.Approvals.ProtocolApprovals.Approval(compilation, assembly, key, request, DateTimeOffset.UtcNow);
             signatures.Add(key.Sign(entry with { CanonicalHash = new string('0', 64) }));
         }
 

@@ -1,5 +1,5 @@
 using IlTwo.Dsl.Compilation;
-using IlTwo.Dsl.Evaluation;
+using IlTwo.Dsl.Lowering;
 using IlTwo.Dsl.Text;
 using IlTwo.Runtime.Fhir;
 using IlTwo.Runtime.Records;

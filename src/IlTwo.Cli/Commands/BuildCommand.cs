@@ -1,6 +1,6 @@
 using System.CommandLine;
+using IlTwo.Dsl.Approvals;
 using IlTwo.Dsl.Emit;
-using IlTwo.Dsl.Review.Approvals;
 using IlTwo.Runtime.Approvals;
 
 namespace IlTwo.Cli.Commands;

@@ -1,6 +1,8 @@
 using System.CommandLine;
+using IlTwo.Dsl.Analysis.Comparison;
 using IlTwo.Dsl.Compilation;
-using IlTwo.Dsl.Review;
+using IlTwo.Dsl.Rendering;
+using IlTwo.Dsl.Revisions;
 using IlTwo.Dsl.Text;
 
 namespace IlTwo.Cli.Commands;
@@ -112,11 +114,11 @@ public sealed class DiffCommand : ICommand
                 return (null, $"{spec}: cannot read file: {e.Message}");
             }
         }
-        if (GitProtocolSource.Parse(spec) is not { } git)
+        if (ProtocolRevisions.Parse(spec) is not { } git)
             return (null, $"{spec}: no such file (for a git version write REV:path, e.g. HEAD:protocols/x.il2)");
         try
         {
-            var source = new GitProtocolSource(git.Revision);
+            var source = ProtocolRevisions.Open(git.Revision);
             return (ProtocolCompilation.Create(source.Read(git.Path), source), null);
         }
         catch (ProtocolSourceException e)

@@ -1,7 +1,7 @@
 using System.CommandLine;
+using IlTwo.Dsl.Approvals;
 using IlTwo.Dsl.Emit;
-using IlTwo.Dsl.Review.Approvals;
-using IlTwo.Dsl.Review.Document;
+using IlTwo.Dsl.Rendering;
 using IlTwo.Runtime.Approvals;
 
 namespace IlTwo.Cli.Commands;

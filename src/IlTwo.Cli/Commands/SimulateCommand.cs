@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using IlTwo.Dsl.Rendering;
 using IlTwo.Runtime.Evaluation;
 using IlTwo.Runtime.Protocols;
 

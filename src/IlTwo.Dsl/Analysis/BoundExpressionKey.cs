@@ -85,7 +85,13 @@ public static class BoundExpressionKey
                 b.Append("])");
                 break;
             default:
-                b.Append('?').Append(expression.GetType().Name);
+                _ = expression.NodeKind switch
+                {
+                    // every kind not matched above (no _: a new kind must be placed here or above)
+                    BoundNodeKind.QuantityLiteral or BoundNodeKind.FlagLiteral or BoundNodeKind.ConstantReference or BoundNodeKind.ObservationValue or BoundNodeKind.Aggregate
+                        or BoundNodeKind.Baseline or BoundNodeKind.Weight or BoundNodeKind.Doses or BoundNodeKind.TimeSince or BoundNodeKind.Binary
+                        or BoundNodeKind.Not or BoundNodeKind.Negate or BoundNodeKind.IsFlag or BoundNodeKind.AtLeast or BoundNodeKind.Error => b.Append('?').Append(expression.GetType().Name),
+                };
                 break;
         }
     }

@@ -121,7 +121,13 @@ public sealed class ConditionSpace
             case BoundAtLeast count when Expand(count) is { } expanded:
                 return Dnf(expanded, negated);
             default:
-                return Opaque(expression, negated);
+                return expression.NodeKind switch
+                {
+                    // every kind not matched above (no _: a new kind must be placed here or above)
+                    BoundNodeKind.QuantityLiteral or BoundNodeKind.FlagLiteral or BoundNodeKind.ConstantReference or BoundNodeKind.ObservationValue or BoundNodeKind.Aggregate
+                        or BoundNodeKind.Baseline or BoundNodeKind.Weight or BoundNodeKind.Doses or BoundNodeKind.TimeSince or BoundNodeKind.Binary
+                        or BoundNodeKind.Not or BoundNodeKind.Negate or BoundNodeKind.IsFlag or BoundNodeKind.AtLeast or BoundNodeKind.Error => Opaque(expression, negated),
+                };
         }
     }
 
@@ -243,7 +249,13 @@ public sealed class ConditionSpace
                 var name = t.Kind switch { Syntax.TimeSinceKind.LastDose => "last dose", Syntax.TimeSinceKind.FirstDose => "first dose", _ => t.Event!.Name };
                 return Variable("since:" + name, "time since " + name, NonNegative, null, t);
             default:
-                return null;
+                return expression.NodeKind switch
+                {
+                    // every kind not matched above (no _: a new kind must be placed here or above)
+                    BoundNodeKind.QuantityLiteral or BoundNodeKind.FlagLiteral or BoundNodeKind.ConstantReference or BoundNodeKind.ObservationValue or BoundNodeKind.Aggregate
+                        or BoundNodeKind.Baseline or BoundNodeKind.Weight or BoundNodeKind.Doses or BoundNodeKind.TimeSince or BoundNodeKind.Binary
+                        or BoundNodeKind.Not or BoundNodeKind.Negate or BoundNodeKind.IsFlag or BoundNodeKind.AtLeast or BoundNodeKind.Error => null,
+                };
         }
     }
 
@@ -282,6 +294,12 @@ public sealed class ConditionSpace
         BoundBinary { Kind: BinaryOperator.Divide } b => ConstantValue(b.Right) is { } d and not 0 ? ConstantValue(b.Left) / d : null,
         BoundBinary { Kind: BinaryOperator.Add } b => ConstantValue(b.Left) + ConstantValue(b.Right),
         BoundBinary { Kind: BinaryOperator.Subtract } b => ConstantValue(b.Left) - ConstantValue(b.Right),
-        _ => null,
+        _ => expression.NodeKind switch
+        {
+            // every kind not matched above (no _: a new kind must be placed here or above)
+            BoundNodeKind.QuantityLiteral or BoundNodeKind.FlagLiteral or BoundNodeKind.ConstantReference or BoundNodeKind.ObservationValue or BoundNodeKind.Aggregate
+                or BoundNodeKind.Baseline or BoundNodeKind.Weight or BoundNodeKind.Doses or BoundNodeKind.TimeSince or BoundNodeKind.Binary
+                or BoundNodeKind.Not or BoundNodeKind.Negate or BoundNodeKind.IsFlag or BoundNodeKind.AtLeast or BoundNodeKind.Error => null,
+        },
     };
 }

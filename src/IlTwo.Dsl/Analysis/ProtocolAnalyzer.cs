@@ -91,6 +91,15 @@ internal static class ProtocolAnalyzer
             case BoundIsFlag f:
                 Collect(f.Operand, observations, constants);
                 break;
+            default:
+                _ = expression.NodeKind switch
+                {
+                    // the other kinds read no observation or constant (no _: a new kind must be placed here or above)
+                    BoundNodeKind.QuantityLiteral or BoundNodeKind.FlagLiteral or BoundNodeKind.ConstantReference or BoundNodeKind.ObservationValue or BoundNodeKind.Aggregate
+                        or BoundNodeKind.Baseline or BoundNodeKind.Weight or BoundNodeKind.Doses or BoundNodeKind.TimeSince or BoundNodeKind.Binary
+                        or BoundNodeKind.Not or BoundNodeKind.Negate or BoundNodeKind.IsFlag or BoundNodeKind.AtLeast or BoundNodeKind.Error => 0,
+                };
+                break;
         }
     }
 

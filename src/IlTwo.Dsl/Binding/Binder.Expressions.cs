@@ -316,7 +316,13 @@ internal sealed partial class Binder
         BoundBinary { Kind: BinaryOperator.Multiply } b when b.Left.Type is QuantityType { IsDimensionless: true } => ObservationOf(b.Right),
         BoundBinary { Kind: BinaryOperator.Multiply } b when b.Right.Type is QuantityType { IsDimensionless: true } => ObservationOf(b.Left),
         BoundNegate n => ObservationOf(n.Operand),
-        _ => null,
+        _ => expression.NodeKind switch
+        {
+            // every kind not matched above (no _: a new kind must be placed here or above)
+            BoundNodeKind.QuantityLiteral or BoundNodeKind.FlagLiteral or BoundNodeKind.ConstantReference or BoundNodeKind.ObservationValue or BoundNodeKind.Aggregate
+                or BoundNodeKind.Baseline or BoundNodeKind.Weight or BoundNodeKind.Doses or BoundNodeKind.TimeSince or BoundNodeKind.Binary
+                or BoundNodeKind.Not or BoundNodeKind.Negate or BoundNodeKind.IsFlag or BoundNodeKind.AtLeast or BoundNodeKind.Error => null,
+        },
     };
 
     /// <summary>The unit a reader would write next to a number compared with this expression.</summary>
@@ -326,7 +332,13 @@ internal sealed partial class Binder
         BoundTimeSince => "h",
         BoundConstantReference c => c.Constant.Value is BoundQuantityLiteral { Unit: { } u } ? u : null,
         BoundQuantityLiteral l => l.Unit,
-        _ => ObservationOf(expression)?.Unit?.Code,
+        _ => expression.NodeKind switch
+        {
+            // every kind not matched above (no _: a new kind must be placed here or above)
+            BoundNodeKind.QuantityLiteral or BoundNodeKind.FlagLiteral or BoundNodeKind.ConstantReference or BoundNodeKind.ObservationValue or BoundNodeKind.Aggregate
+                or BoundNodeKind.Baseline or BoundNodeKind.Weight or BoundNodeKind.Doses or BoundNodeKind.TimeSince or BoundNodeKind.Binary
+                or BoundNodeKind.Not or BoundNodeKind.Negate or BoundNodeKind.IsFlag or BoundNodeKind.AtLeast or BoundNodeKind.Error => ObservationOf(expression)?.Unit?.Code,
+        },
     };
 
     private static string Describe(BoundExpression expression) => expression switch
@@ -339,7 +351,13 @@ internal sealed partial class Binder
         BoundTimeSince => "the time since",
         BoundDoses d => d.Held ? "doses held" : "doses given",
         BoundQuantityLiteral l => l.Unit is null ? l.WrittenValue.ToString("G", System.Globalization.CultureInfo.InvariantCulture) : $"{l.WrittenValue.ToString("G", System.Globalization.CultureInfo.InvariantCulture)} {l.Unit}",
-        _ => "this value",
+        _ => expression.NodeKind switch
+        {
+            // every kind not matched above (no _: a new kind must be placed here or above)
+            BoundNodeKind.QuantityLiteral or BoundNodeKind.FlagLiteral or BoundNodeKind.ConstantReference or BoundNodeKind.ObservationValue or BoundNodeKind.Aggregate
+                or BoundNodeKind.Baseline or BoundNodeKind.Weight or BoundNodeKind.Doses or BoundNodeKind.TimeSince or BoundNodeKind.Binary
+                or BoundNodeKind.Not or BoundNodeKind.Negate or BoundNodeKind.IsFlag or BoundNodeKind.AtLeast or BoundNodeKind.Error => "this value",
+        },
     };
 
     /// <summary>Folds arithmetic on two literals into one literal (so constants like <c>2 x 4 mL/kg</c> cost nothing at run time).</summary>

@@ -223,7 +223,12 @@ internal sealed partial class Binder
             _diagnostics.Report(DiagnosticCatalog.DuplicateName, name.Span, $"'{name.Text}' is already declared ({where})");
             return;
         }
-        var symbol = create(name.Text);
+        Add(table, name, create(name.Text));
+    }
+
+    /// <summary>Enters a declared (or overriding) symbol under its name and records the declaration for the editor.</summary>
+    private void Add<T>(Dictionary<string, T> table, NameSyntax name, T symbol) where T : Symbol
+    {
         table[name.Text] = symbol;
         _occurrences.Add(new SymbolOccurrence(name.Span, symbol, true));
     }
@@ -282,84 +287,28 @@ internal sealed partial class Binder
             MolarMass = inherited.MolarMass,
             IsOptional = inherited.IsOptional,
         };
-        _observations[name.Text] = symbol;
-        _occurrences.Add(new SymbolOccurrence(name.Span, symbol, true));
-    }
-
-    private void BindObservation(ObservationSymbol symbol, ObservationDeclarationSyntax syntax)
-    {
-        if (symbol.Overrides is { } inherited)
-        {
-            BindObservationOverride(symbol, inherited, syntax);
-            return;
-        }
-        symbol.Title = syntax.Title?.Value;
-        symbol.IsYesNo = syntax.IsYesNo;
-        var seen = new HashSet<Type>();
-        var codes = ImmutableArray.CreateBuilder<(string Code, TextSpan Span)>();
-
-        foreach (var item in syntax.Items)
-        {
-            if (item is not LoincItemSyntax && !seen.Add(item.GetType()))
-            {
-                _diagnostics.Report(DiagnosticCatalog.ObservationItemRepeated, item.Span, $"'{FirstWord(item)}' is given twice for '{symbol.Name}'");
-                continue;
-            }
-            switch (item)
-            {
-                case LoincItemSyntax loinc when loinc.Code.Length > 0:
-                    if (codes.Any(c => c.Code == loinc.Code))
-                        _diagnostics.Report(DiagnosticCatalog.ObservationItemRepeated, loinc.CodeSpan, $"LOINC {loinc.Code} is listed twice");
-                    else
-                        codes.Add((loinc.Code, loinc.CodeSpan));
-                    break;
-                case UnitItemSyntax { Unit: { } unit }:
-                    if (symbol.IsYesNo)
-                        _diagnostics.Report(DiagnosticCatalog.UnitOnYesNo, unit.Span, $"'{symbol.Name}' is a yes/no observation and has no unit");
-                    else
-                        symbol.Unit = ResolveUnit(unit);
-                    break;
-                case WithinItemSyntax within:
-                    symbol.RecencySeconds = Duration(within.Window, "a recency window");
-                    break;
-                case MolarMassItemSyntax molar:
-                    symbol.MolarMass = MolarMass(molar.MolarMass);
-                    break;
-                case OptionalItemSyntax:
-                    symbol.IsOptional = true;
-                    break;
-                case RequiredItemSyntax required:
-                    _diagnostics.Report(DiagnosticCatalog.RequiredOutsideOverride, required.Span, "observations are required unless marked 'optional'; 'required' clears an inherited 'optional' in an 'override observation'");
-                    break;
-            }
-        }
-
-        if (!symbol.IsYesNo && symbol.Unit is null && !syntax.Items.OfType<UnitItemSyntax>().Any())
-            _diagnostics.Report(DiagnosticCatalog.ObservationWithoutUnit, syntax.Name.Span, $"numeric observation '{symbol.Name}' needs a UCUM unit ('unit mm[Hg]'), or mark it 'yes/no'");
-        if (symbol.RecencySeconds is null && !syntax.Items.OfType<WithinItemSyntax>().Any())
-            _diagnostics.Report(DiagnosticCatalog.MissingRecency, syntax.Name.Span, $"'{symbol.Name}' needs a recency window ('within 4 h'): without one, a value of any age would count");
-
-        // The range needs the unit, wherever it was written.
-        foreach (var range in syntax.Items.OfType<RangeItemSyntax>().Take(1))
-            symbol.Range = BindRange(symbol, range);
-        foreach (var precision in syntax.Items.OfType<ReportedToItemSyntax>().Take(1))
-            symbol.ReportedTo = BindReportedTo(symbol, precision);
-
-        symbol.LoincCodes = [.. codes.Select(c => c.Code)];
-        foreach (var (code, span) in codes)
-            CheckLoinc(symbol, code, span);
+        Add(_observations, name, symbol);
     }
 
     /// <summary>
-    /// The items of an <c>override observation</c> on top of the inherited declaration: LOINC codes are added; within,
-    /// range, reported to and molar mass replace (an inherited <c>reported to</c> is kept unless replaced); <c>optional</c> / <c>required</c> set or clear the inherited <c>optional</c>. The
-    /// unit (and yes/no) may be repeated but must equal the inherited one: inherited thresholds are written in it.
+    /// An observation's items. For an <c>override observation</c> they apply on top of the inherited declaration: LOINC
+    /// codes are added; within, range, reported to and molar mass replace (an inherited <c>reported to</c> is kept unless
+    /// replaced); <c>optional</c> / <c>required</c> set or clear the inherited <c>optional</c>. The unit (and yes/no) may be
+    /// repeated but must equal the inherited one: inherited thresholds are written in it.
     /// </summary>
-    private void BindObservationOverride(ObservationSymbol symbol, ObservationSymbol inherited, ObservationDeclarationSyntax syntax)
+    private void BindObservation(ObservationSymbol symbol, ObservationDeclarationSyntax syntax)
     {
-        if (syntax.Title is { } title)
+        var inherited = symbol.Overrides;
+        if (inherited is null)
+        {
+            symbol.Title = syntax.Title?.Value;
+            symbol.IsYesNo = syntax.IsYesNo;
+        }
+        else if (syntax.Title is { } title)
+        {
             symbol.Title = title.Value;
-        if (syntax.IsYesNo != inherited.IsYesNo && (syntax.IsYesNo || syntax.Items.OfType<UnitItemSyntax>().Any()))
+        }
+        if (inherited is not null && syntax.IsYesNo != inherited.IsYesNo && (syntax.IsYesNo || syntax.Items.OfType<UnitItemSyntax>().Any()))
         {
             _diagnostics.Report(DiagnosticCatalog.OverrideChangesUnit, syntax.Name.Span,
                 $"'{symbol.Name}' is inherited as a {(inherited.IsYesNo ? "yes/no" : "numeric")} observation; an override cannot change that");
@@ -369,7 +318,8 @@ internal sealed partial class Binder
         var added = new List<(string Code, TextSpan Span)>();
         foreach (var item in syntax.Items)
         {
-            var kind = item is RequiredItemSyntax ? typeof(OptionalItemSyntax) : item.GetType();
+            // In an override, 'required' clears what 'optional' sets: giving both is giving one item twice.
+            var kind = inherited is not null && item is RequiredItemSyntax ? typeof(OptionalItemSyntax) : item.GetType();
             if (item is not LoincItemSyntax && !seen.Add(kind))
             {
                 _diagnostics.Report(DiagnosticCatalog.ObservationItemRepeated, item.Span, $"'{FirstWord(item)}' is given twice for '{symbol.Name}'");
@@ -388,8 +338,10 @@ internal sealed partial class Binder
                     }
                     break;
                 case UnitItemSyntax { Unit: { } unit }:
-                    if (inherited.IsYesNo)
+                    if (symbol.IsYesNo)
                         _diagnostics.Report(DiagnosticCatalog.UnitOnYesNo, unit.Span, $"'{symbol.Name}' is a yes/no observation and has no unit");
+                    else if (inherited is null)
+                        symbol.Unit = ResolveUnit(unit);
                     else if (ResolveUnit(unit) is { } resolved && inherited.Unit is { } old && resolved.Code != old.Code)
                         _diagnostics.Report(DiagnosticCatalog.OverrideChangesUnit, unit.Span,
                             $"'{symbol.Name}' is inherited in {old.Code}; an override keeps the unit the inherited thresholds are written in");
@@ -403,15 +355,26 @@ internal sealed partial class Binder
                 case OptionalItemSyntax:
                     symbol.IsOptional = true;
                     break;
-                case RequiredItemSyntax:
+                case RequiredItemSyntax when inherited is not null:
                     symbol.IsOptional = false;
+                    break;
+                case RequiredItemSyntax required:
+                    _diagnostics.Report(DiagnosticCatalog.RequiredOutsideOverride, required.Span, "observations are required unless marked 'optional'; 'required' clears an inherited 'optional' in an 'override observation'");
                     break;
             }
         }
+
+        if (inherited is null && !symbol.IsYesNo && symbol.Unit is null && !syntax.Items.OfType<UnitItemSyntax>().Any())
+            _diagnostics.Report(DiagnosticCatalog.ObservationWithoutUnit, syntax.Name.Span, $"numeric observation '{symbol.Name}' needs a UCUM unit ('unit mm[Hg]'), or mark it 'yes/no'");
+        if (inherited is null && symbol.RecencySeconds is null && !syntax.Items.OfType<WithinItemSyntax>().Any())
+            _diagnostics.Report(DiagnosticCatalog.MissingRecency, syntax.Name.Span, $"'{symbol.Name}' needs a recency window ('within 4 h'): without one, a value of any age would count");
+
+        // The range needs the unit, wherever it was written.
         foreach (var range in syntax.Items.OfType<RangeItemSyntax>().Take(1))
             symbol.Range = BindRange(symbol, range);
         foreach (var precision in syntax.Items.OfType<ReportedToItemSyntax>().Take(1))
             symbol.ReportedTo = BindReportedTo(symbol, precision);
+
         symbol.LoincCodes = [.. codes];
         foreach (var (code, span) in added)
             CheckLoinc(symbol, code, span);
@@ -854,7 +817,13 @@ internal sealed partial class Binder
             BoundBinary b => b with { Left = Rewrite(b.Left), Right = Rewrite(b.Right) },
             BoundNot n => n with { Operand = Rewrite(n.Operand) },
             BoundIsFlag f => f with { Operand = Rewrite(f.Operand) },
-            _ => expression,
+            _ => expression.NodeKind switch
+            {
+                // every kind not matched above (no _: a new kind must be placed here or above)
+                BoundNodeKind.QuantityLiteral or BoundNodeKind.FlagLiteral or BoundNodeKind.ConstantReference or BoundNodeKind.ObservationValue or BoundNodeKind.Aggregate
+                    or BoundNodeKind.Baseline or BoundNodeKind.Weight or BoundNodeKind.Doses or BoundNodeKind.TimeSince or BoundNodeKind.Binary
+                    or BoundNodeKind.Not or BoundNodeKind.Negate or BoundNodeKind.IsFlag or BoundNodeKind.AtLeast or BoundNodeKind.Error => expression,
+            },
         };
         BoundExpression Resolved(RuleSymbol member)
         {
@@ -963,7 +932,13 @@ internal sealed partial class Binder
         BoundNegate n => CountsIn(n.Operand),
         BoundIsFlag f => CountsIn(f.Operand),
         BoundConstantReference { Constant.Value: { } v } => CountsIn(v),
-        _ => [],
+        _ => expression.NodeKind switch
+        {
+            // every kind not matched above (no _: a new kind must be placed here or above)
+            BoundNodeKind.QuantityLiteral or BoundNodeKind.FlagLiteral or BoundNodeKind.ConstantReference or BoundNodeKind.ObservationValue or BoundNodeKind.Aggregate
+                or BoundNodeKind.Baseline or BoundNodeKind.Weight or BoundNodeKind.Doses or BoundNodeKind.TimeSince or BoundNodeKind.Binary
+                or BoundNodeKind.Not or BoundNodeKind.Negate or BoundNodeKind.IsFlag or BoundNodeKind.AtLeast or BoundNodeKind.Error => [],
+        },
     };
 
     private void BindRule(RuleSymbol rule)
@@ -1074,7 +1049,13 @@ internal sealed partial class Binder
         BoundNegate n => IsConstant(n.Operand),
         BoundNot n => IsConstant(n.Operand),
         BoundIsFlag f => IsConstant(f.Operand),
-        _ => false,
+        _ => expression.NodeKind switch
+        {
+            // every kind not matched above (no _: a new kind must be placed here or above)
+            BoundNodeKind.QuantityLiteral or BoundNodeKind.FlagLiteral or BoundNodeKind.ConstantReference or BoundNodeKind.ObservationValue or BoundNodeKind.Aggregate
+                or BoundNodeKind.Baseline or BoundNodeKind.Weight or BoundNodeKind.Doses or BoundNodeKind.TimeSince or BoundNodeKind.Binary
+                or BoundNodeKind.Not or BoundNodeKind.Negate or BoundNodeKind.IsFlag or BoundNodeKind.AtLeast or BoundNodeKind.Error => false,
+        },
     };
 }
 

@@ -66,9 +66,6 @@ public sealed class BoundProtocol
     public ObservationSymbol? FindObservation(string name) => Observations.FirstOrDefault(o => o.Name == name);
 
     public RuleSymbol? FindRule(string id) => Rules.FirstOrDefault(r => r.Name == id);
-
-    public Symbol? FindSymbolAt(int position) =>
-        Occurrences.FirstOrDefault(o => o.Span.Touches(position)).Symbol;
 }
 
 /// <summary>A name in the source that refers to (or declares) a symbol.</summary>

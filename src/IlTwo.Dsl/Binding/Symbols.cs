@@ -181,7 +181,7 @@ public sealed record BoundRegimen
 /// <summary>
 /// <c>claim more conservative than NAME</c>: this protocol holds or stops IL-2 in at least every situation protocol
 /// <see cref="TargetId"/> does. <see cref="Target"/> is set when NAME is in the extends chain; otherwise the
-/// compilation resolves it by id. The claim is checked by <c>Review.ProtocolComparer</c>, not assumed.
+/// compilation resolves it by id. The claim is checked by <c>Analysis.Comparison.ProtocolComparer</c>, not assumed.
 /// </summary>
 public sealed record ClaimSymbol(string TargetId, BoundProtocol? Target, TextSpan NameSpan, TextSpan Span);
 

@@ -169,26 +169,19 @@ public sealed class ProtocolCompilation
             }
         }
 
-        var diff = Review.ProtocolComparer.Compare(target, self);
+        var proof = ClaimProvers.Current(target, self, claim.TargetId);
         var name = $"claim 'more conservative than {claim.TargetId}'";
-        if (diff.Overall is Review.SafetyVerdict.MoreConservative or Review.SafetyVerdict.Neutral)
+        if (proof.Holds)
             return;
 
-        var less = diff.Changes.Where(c => c.Verdict == Review.SafetyVerdict.LessConservative).ToList();
-        var example = diff.Rules.LessExample ?? less.Select(c => c.Counterexample).FirstOrDefault(c => c is not null);
-        if (example is not null || (diff.Overall == Review.SafetyVerdict.LessConservative && less.Count > 0))
+        if (proof.Refuted is { } refuted)
         {
-            var why = less.Count > 0 ? string.Join("; ", less.Select(c => $"{c.Summary}: {c.Reason}")) : diff.Rules.Reason;
-            var patient = example is null ? "" : $". Counterexample: a patient with {example.Describe()} is given a dose here ({example.NewDecision}) but '{claim.TargetId}' would {example.OldDecision}";
+            var (why, patient) = refuted;
             diagnostics.Report(DiagnosticCatalog.ClaimRefuted, claim.NameSpan, $"{name} does not hold: {why}{patient}");
             return;
         }
 
-        var undecided = diff.Changes.Where(c => c.Verdict == Review.SafetyVerdict.CannotTell).Select(c => $"{c.Summary} ({c.Reason})")
-            .Concat(diff.Rules.Verdict == Review.SafetyVerdict.CannotTell
-                ? [diff.Rules.UndecidedBecause.IsEmpty ? diff.Rules.Reason : $"rule(s) {string.Join(", ", diff.Rules.UndecidedBecause.Select(r => $"'{r}'"))}: {diff.Rules.Reason}"]
-                : [])
-            .ToList();
+        var undecided = proof.Undecided;
         diagnostics.Report(DiagnosticCatalog.ClaimUndecided, claim.NameSpan, $"{name} cannot be proven: {string.Join("; ", undecided)}");
     }
 

@@ -1,6 +1,6 @@
 using IlTwo.Dsl.Binding;
 using IlTwo.Dsl.Compilation;
-using IlTwo.Dsl.Evaluation;
+using IlTwo.Dsl.Lowering;
 using IlTwo.Runtime.Protocols;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -202,7 +202,13 @@ public static class CSharpGenerator
             BoundIsFlag f => Call("Is", Number(f.Operand), LiteralExpression(f.Expected ? SyntaxKind.TrueLiteralExpression : SyntaxKind.FalseLiteralExpression)),
             BoundConstantReference c when c.Constant.Value is { } v => Truth(v),
             BoundAtLeast a => AtLeast(a),
-            _ => Call("ToTruth", Number(expression)),
+            _ => expression.NodeKind switch
+            {
+                // every kind not matched above (no _: a new kind must be placed here or above)
+                BoundNodeKind.QuantityLiteral or BoundNodeKind.FlagLiteral or BoundNodeKind.ConstantReference or BoundNodeKind.ObservationValue or BoundNodeKind.Aggregate
+                    or BoundNodeKind.Baseline or BoundNodeKind.Weight or BoundNodeKind.Doses or BoundNodeKind.TimeSince or BoundNodeKind.Binary
+                    or BoundNodeKind.Not or BoundNodeKind.Negate or BoundNodeKind.IsFlag or BoundNodeKind.AtLeast or BoundNodeKind.Error => Call("ToTruth", Number(expression)),
+            },
         };
 
         /// <summary><c>Logic.AtLeast(n, member conditions...)</c>: the members' <c>when</c>s are evaluated inline.</summary>
@@ -250,7 +256,13 @@ public static class CSharpGenerator
                     Number(b.Left),
                     Number(b.Right))),
             _ when expression.Type is YesNoType => Call("FromTruth", Truth(expression)),
-            _ => throw new InvalidOperationException($"cannot emit {expression.GetType().Name}: the binder should have reported it"),
+            _ => expression.NodeKind switch
+            {
+                // every kind not matched above (no _: a new kind must be placed here or above)
+                BoundNodeKind.QuantityLiteral or BoundNodeKind.FlagLiteral or BoundNodeKind.ConstantReference or BoundNodeKind.ObservationValue or BoundNodeKind.Aggregate
+                    or BoundNodeKind.Baseline or BoundNodeKind.Weight or BoundNodeKind.Doses or BoundNodeKind.TimeSince or BoundNodeKind.Binary
+                    or BoundNodeKind.Not or BoundNodeKind.Negate or BoundNodeKind.IsFlag or BoundNodeKind.AtLeast or BoundNodeKind.Error => throw new InvalidOperationException($"cannot emit {expression.GetType().Name}: the binder should have reported it"),
+            },
         };
 
         private static InvocationExpressionSyntax Call(string method, params ExpressionSyntax[] arguments) =>

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Text;
 using IlTwo.Dsl.Compilation;
-using IlTwo.Dsl.Evaluation;
+using IlTwo.Dsl.Lowering;
 using IlTwo.Runtime.Protocols;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;

@@ -1,5 +1,6 @@
 using IlTwo.Dsl.Binding;
 using IlTwo.Dsl.Compilation;
+using IlTwo.Dsl.Lowering;
 using IlTwo.Runtime.Evaluation;
 using IlTwo.Runtime.Protocols;
 
@@ -69,7 +70,13 @@ public sealed class ProtocolInterpreter : ProtocolRules
         BoundIsFlag f => Logic.FromTruth(Logic.Is(Evaluate(f.Operand, s), f.Expected)),
         BoundBinary b => Binary(b, s),
         BoundAtLeast a => AtLeast(a, s),
-        _ => double.NaN,
+        _ => expression.NodeKind switch
+        {
+            // every kind not matched above (no _: a new kind must be placed here or above)
+            BoundNodeKind.QuantityLiteral or BoundNodeKind.FlagLiteral or BoundNodeKind.ConstantReference or BoundNodeKind.ObservationValue or BoundNodeKind.Aggregate
+                or BoundNodeKind.Baseline or BoundNodeKind.Weight or BoundNodeKind.Doses or BoundNodeKind.TimeSince or BoundNodeKind.Binary
+                or BoundNodeKind.Not or BoundNodeKind.Negate or BoundNodeKind.IsFlag or BoundNodeKind.AtLeast or BoundNodeKind.Error => double.NaN,
+        },
     };
 
     /// <summary>Per thread (the interpreter is shared): guards a cycle of counting rules the binder has reported.</summary>

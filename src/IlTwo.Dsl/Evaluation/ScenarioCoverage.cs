@@ -66,6 +66,12 @@ public sealed record CoverageReport(ImmutableArray<RuleSymbol> RulesNeverFired, 
         BoundBinary b when b.Kind.IsComparison() => [b],
         BoundBinary b => Comparisons(b.Left).Concat(Comparisons(b.Right)),
         BoundNot n => Comparisons(n.Operand),
-        _ => [],
+        _ => expression.NodeKind switch
+        {
+            // every kind not matched above (no _: a new kind must be placed here or above)
+            BoundNodeKind.QuantityLiteral or BoundNodeKind.FlagLiteral or BoundNodeKind.ConstantReference or BoundNodeKind.ObservationValue or BoundNodeKind.Aggregate
+                or BoundNodeKind.Baseline or BoundNodeKind.Weight or BoundNodeKind.Doses or BoundNodeKind.TimeSince or BoundNodeKind.Binary
+                or BoundNodeKind.Not or BoundNodeKind.Negate or BoundNodeKind.IsFlag or BoundNodeKind.AtLeast or BoundNodeKind.Error => [],
+        },
     };
 }

@@ -27,8 +27,6 @@ public static class BinaryOperatorFacts
 
     public static bool IsLogical(this BinaryOperator op) => op is BinaryOperator.And or BinaryOperator.Or;
 
-    public static bool IsArithmetic(this BinaryOperator op) => op is >= BinaryOperator.Multiply and <= BinaryOperator.Subtract;
-
     public static string Text(this BinaryOperator op) => op switch
     {
         BinaryOperator.Multiply => "x",

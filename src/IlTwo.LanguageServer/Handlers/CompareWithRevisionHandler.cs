@@ -1,5 +1,7 @@
+using IlTwo.Dsl.Analysis.Comparison;
 using IlTwo.Dsl.Compilation;
-using IlTwo.Dsl.Review;
+using IlTwo.Dsl.Rendering;
+using IlTwo.Dsl.Revisions;
 using IlTwo.LanguageServer.Protocol;
 using IlTwo.LanguageServer.Workspace;
 using StreamJsonRpc;
@@ -28,7 +30,7 @@ internal sealed class CompareWithRevisionHandler(ServerContext context) : ILangu
         {
             try
             {
-                var source = new GitProtocolSource(request.Revision.Trim(), folder);
+                var source = ProtocolRevisions.Open(request.Revision.Trim(), folder);
                 var old = ProtocolCompilation.Create(source.Read(Path.GetFileName(path)), source);
                 if (old.Chain.Any(c => c.HasErrors))
                     return new CompareWithRevisionResult(null, null, $"the version at {request.Revision} has errors and cannot be compared");

@@ -1,6 +1,6 @@
+using IlTwo.Dsl.Analysis.Comparison;
 using IlTwo.Dsl.Compilation;
 using IlTwo.Dsl.Evaluation;
-using IlTwo.Dsl.Review;
 using IlTwo.Runtime.Evaluation;
 using IlTwo.Runtime.Protocols;
 

@@ -1,6 +1,5 @@
 using IlTwo.Dsl.Compilation;
 using IlTwo.Dsl.Evaluation;
-using IlTwo.Dsl.Review.Approvals;
 using IlTwo.Dsl.Text;
 
 namespace IlTwo.Dsl.Tests.Review;

@@ -1,7 +1,8 @@
 using System.Globalization;
+using IlTwo.Dsl.Analysis.Comparison;
 using IlTwo.Dsl.Compilation;
 using IlTwo.Dsl.Evaluation;
-using IlTwo.Dsl.Review;
+using IlTwo.Dsl.Rendering;
 using IlTwo.Dsl.Text;
 using IlTwo.Runtime.Evaluation;
 using IlTwo.Runtime.Records;

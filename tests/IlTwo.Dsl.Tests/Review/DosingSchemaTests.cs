@@ -1,5 +1,5 @@
 using IlTwo.Dsl.Evaluation;
-using IlTwo.Dsl.Review.Document;
+using IlTwo.Dsl.Rendering;
 
 namespace IlTwo.Dsl.Tests.Review;
 

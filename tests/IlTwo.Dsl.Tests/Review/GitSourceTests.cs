@@ -1,6 +1,7 @@
 using System.Diagnostics;
+using IlTwo.Dsl.Analysis.Comparison;
 using IlTwo.Dsl.Compilation;
-using IlTwo.Dsl.Review;
+using IlTwo.Dsl.Revisions;
 
 namespace IlTwo.Dsl.Tests.Review;
 

@@ -1,4 +1,4 @@
-using IlTwo.Dsl.Review.Document;
+using IlTwo.Dsl.Rendering;
 
 namespace IlTwo.Dsl.Tests.Review;
 

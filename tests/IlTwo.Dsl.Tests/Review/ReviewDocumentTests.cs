@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text.RegularExpressions;
-using IlTwo.Dsl.Review.Document;
+using IlTwo.Dsl.Rendering;
 using IlTwo.Runtime.Approvals;
 
 namespace IlTwo.Dsl.Tests.Review;
@@ -133,7 +133,7 @@ public sealed class ReviewDocumentTests
     public void Approvals_are_listed_as_unverified_without_a_verdict()
     {
         var compilation = TestProtocols.Compile(TestProtocols.Shipped("post-til-il2"));
-        var hash = IlTwo.Dsl.Review.Approvals.CanonicalSource.Hash(compilation);
+        var hash = IlTwo.Dsl.Compilation.CanonicalSource.Hash(compilation);
         var claims = new[]
         {
             new ApprovalEntry

@@ -1,13 +1,13 @@
 using System.Collections.Immutable;
-using IlTwo.Dsl.Analysis;
 using IlTwo.Dsl.Binding;
 using IlTwo.Dsl.Compilation;
 using IlTwo.Dsl.Evaluation;
+using IlTwo.Dsl.Lowering;
 using IlTwo.Dsl.Syntax;
 using IlTwo.Runtime.Evaluation;
 using IlTwo.Runtime.Records;
 
-namespace IlTwo.Dsl.Review;
+namespace IlTwo.Dsl.Analysis.Comparison;
 
 /// <summary>
 /// Compares where two versions of a protocol hold and stop IL-2, over one shared <see cref="ConditionSpace"/> (variables keyed

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace IlTwo.Dsl.Review;
+namespace IlTwo.Dsl.Analysis.Comparison;
 
 /// <summary>Whether a change makes the protocol safer or riskier for the patient.</summary>
 public enum SafetyVerdict
@@ -66,8 +66,7 @@ public sealed record ProtocolChange(
     ImmutableArray<ChangeDetail> Details,
     SafetyVerdict Verdict,
     string Reason,
-    Counterexample? Counterexample = null,
-    Counterexample? SaferExample = null);
+    Counterexample? Counterexample = null);
 
 /// <summary>The comparison of the hold region (any hold or discontinue rule fires) and the stop region (a discontinue rule fires).</summary>
 public sealed record RegionComparison(

@@ -1,12 +1,11 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
-using IlTwo.Dsl.Compilation;
 using IlTwo.Dsl.Formatting;
 using IlTwo.Dsl.Syntax;
 using IlTwo.Dsl.Text;
 
-namespace IlTwo.Dsl.Review.Approvals;
+namespace IlTwo.Dsl.Compilation;
 
 /// <summary>
 /// What a committee approves: the meaning of a protocol and of every protocol it extends, independent of comments and

@@ -1,16 +1,17 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
+using IlTwo.Dsl.Analysis.Comparison;
 using IlTwo.Dsl.Binding;
 using IlTwo.Dsl.Compilation;
 using IlTwo.Dsl.Diagnostics;
 using IlTwo.Dsl.Evaluation;
 using IlTwo.Runtime.Approvals;
 using IlTwo.Runtime.Protocols;
-using static IlTwo.Dsl.Review.Document.HtmlText;
+using static IlTwo.Dsl.Rendering.HtmlText;
 using RuleAction = IlTwo.Dsl.Syntax.RuleAction;
 
-namespace IlTwo.Dsl.Review.Document;
+namespace IlTwo.Dsl.Rendering;
 
 /// <summary>What goes into a review document besides the protocol itself.</summary>
 public sealed record ReviewDocumentOptions

@@ -3,16 +3,13 @@ using System.Diagnostics;
 using IlTwo.Dsl.Compilation;
 using IlTwo.Dsl.Text;
 
-namespace IlTwo.Dsl.Review;
-
-/// <summary>A protocol source that could not be read (git missing, unknown revision or path).</summary>
-public sealed class ProtocolSourceException(string message) : Exception(message);
+namespace IlTwo.Dsl.Revisions;
 
 /// <summary>
 /// Reads protocol files from a git revision (<c>git show REV:path</c> in a child process), and resolves the protocols they
 /// extend or claim against from the same revision, next to the file.
 /// </summary>
-public sealed class GitProtocolSource : IProtocolSourceResolver
+public sealed class GitProtocolSource : IProtocolRevisionSource
 {
     private readonly string _workingDirectory;
     private readonly string _revision;

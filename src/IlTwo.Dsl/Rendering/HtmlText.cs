@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace IlTwo.Dsl.Review.Document;
+namespace IlTwo.Dsl.Rendering;
 
 /// <summary>The one way user text reaches the review document: escaped for HTML text and quoted attribute values.</summary>
 public static class HtmlText

@@ -1,7 +1,8 @@
 using System.Text.RegularExpressions;
+using IlTwo.Dsl.Diagnostics;
 using IlTwo.Dsl.Syntax;
 
-namespace IlTwo.Dsl.Diagnostics;
+namespace IlTwo.Dsl.Compilation;
 
 /// <summary>
 /// Comments that silence warnings a reviewer has looked at: <c>// il2-disable-next-line IL0304</c> for the next line,

@@ -2,7 +2,7 @@ using IlTwo.Dsl.Compilation;
 using IlTwo.Dsl.Emit;
 using IlTwo.Runtime.Approvals;
 
-namespace IlTwo.Dsl.Review.Approvals;
+namespace IlTwo.Dsl.Approvals;
 
 /// <summary>What one signer asks to record: the dates the approval counts, and a note. Who and which role come from the key.</summary>
 public sealed record ApprovalRequest(DateOnly Effective, DateOnly ReviewBy, string? Note);

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using IlTwo.Runtime.Protocols;
 
-namespace IlTwo.Dsl.Review.Document;
+namespace IlTwo.Dsl.Rendering;
 
 /// <summary>One planned dose on the schema: its number in the course, its cycle, and hours after the schema's zero.</summary>
 public sealed record PlannedDose(int Number, int Cycle, double Hours);

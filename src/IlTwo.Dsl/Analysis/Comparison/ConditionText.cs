@@ -1,13 +1,12 @@
 using System.Globalization;
 using System.Text;
-using IlTwo.Dsl.Analysis;
 using IlTwo.Dsl.Binding;
 using IlTwo.Runtime.Protocols;
 using IlTwo.Runtime.Units;
 
 using IlTwo.Dsl.Syntax;
 
-namespace IlTwo.Dsl.Review;
+namespace IlTwo.Dsl.Analysis.Comparison;
 
 /// <summary>
 /// Renders bound conditions for a reader: a threshold compared with an observation is shown in the observation's declared
@@ -35,7 +34,14 @@ public static class ConditionText
                     Walk(n.Operand);
                     break;
                 default:
-                    atoms.Add(e);
+                    if (e.NodeKind switch
+                    {
+                        // every kind not matched above (no _: a new kind must be placed here or above)
+                        BoundNodeKind.QuantityLiteral or BoundNodeKind.FlagLiteral or BoundNodeKind.ConstantReference or BoundNodeKind.ObservationValue or BoundNodeKind.Aggregate
+                            or BoundNodeKind.Baseline or BoundNodeKind.Weight or BoundNodeKind.Doses or BoundNodeKind.TimeSince or BoundNodeKind.Binary
+                            or BoundNodeKind.Not or BoundNodeKind.Negate or BoundNodeKind.IsFlag or BoundNodeKind.AtLeast or BoundNodeKind.Error => true,
+                    })
+                        atoms.Add(e);
                     break;
             }
         }
@@ -48,7 +54,13 @@ public static class ConditionText
     {
         BoundBinary { Kind: BinaryOperator.And or BinaryOperator.Or } b => $"({Shape(b.Left)} {b.Kind.Text()} {Shape(b.Right)})",
         BoundNot n => $"not {Shape(n.Operand)}",
-        _ => "_",
+        _ => expression.NodeKind switch
+        {
+            // every kind not matched above (no _: a new kind must be placed here or above)
+            BoundNodeKind.QuantityLiteral or BoundNodeKind.FlagLiteral or BoundNodeKind.ConstantReference or BoundNodeKind.ObservationValue or BoundNodeKind.Aggregate
+                or BoundNodeKind.Baseline or BoundNodeKind.Weight or BoundNodeKind.Doses or BoundNodeKind.TimeSince or BoundNodeKind.Binary
+                or BoundNodeKind.Not or BoundNodeKind.Negate or BoundNodeKind.IsFlag or BoundNodeKind.AtLeast or BoundNodeKind.Error => "_",
+        },
     };
 
     private static int Precedence(BinaryOperator kind) => kind switch
@@ -82,7 +94,13 @@ public static class ConditionText
             case BoundNegate n:
                 return "-" + Render(n.Operand, 7);
             default:
-                return Term(expression) ?? Literal(expression);
+                return expression.NodeKind switch
+                {
+                    // every kind not matched above (no _: a new kind must be placed here or above)
+                    BoundNodeKind.QuantityLiteral or BoundNodeKind.FlagLiteral or BoundNodeKind.ConstantReference or BoundNodeKind.ObservationValue or BoundNodeKind.Aggregate
+                        or BoundNodeKind.Baseline or BoundNodeKind.Weight or BoundNodeKind.Doses or BoundNodeKind.TimeSince or BoundNodeKind.Binary
+                        or BoundNodeKind.Not or BoundNodeKind.Negate or BoundNodeKind.IsFlag or BoundNodeKind.AtLeast or BoundNodeKind.Error => Term(expression) ?? Literal(expression),
+                };
         }
     }
 
@@ -106,7 +124,13 @@ public static class ConditionText
         BoundWeight => "weight",
         BoundDoses d => d.Held ? "doses held" : "doses given",
         BoundTimeSince t => "time since " + t.Kind switch { Syntax.TimeSinceKind.LastDose => "last dose", Syntax.TimeSinceKind.FirstDose => "first dose", _ => t.Event?.Name },
-        _ => null,
+        _ => expression.NodeKind switch
+        {
+            // every kind not matched above (no _: a new kind must be placed here or above)
+            BoundNodeKind.QuantityLiteral or BoundNodeKind.FlagLiteral or BoundNodeKind.ConstantReference or BoundNodeKind.ObservationValue or BoundNodeKind.Aggregate
+                or BoundNodeKind.Baseline or BoundNodeKind.Weight or BoundNodeKind.Doses or BoundNodeKind.TimeSince or BoundNodeKind.Binary
+                or BoundNodeKind.Not or BoundNodeKind.Negate or BoundNodeKind.IsFlag or BoundNodeKind.AtLeast or BoundNodeKind.Error => null,
+        },
     };
 
     private static string Literal(BoundExpression expression) => expression switch
@@ -114,7 +138,13 @@ public static class ConditionText
         BoundQuantityLiteral l => l.Unit is null ? Number(l.WrittenValue) : $"{Number(l.WrittenValue)} {l.Unit}",
         BoundFlagLiteral f => f.Value ? "yes" : "no",
         BoundConstantReference c => c.Constant.Name,
-        _ => BoundExpressionPrinter.Print(expression),
+        _ => expression.NodeKind switch
+        {
+            // every kind not matched above (no _: a new kind must be placed here or above)
+            BoundNodeKind.QuantityLiteral or BoundNodeKind.FlagLiteral or BoundNodeKind.ConstantReference or BoundNodeKind.ObservationValue or BoundNodeKind.Aggregate
+                or BoundNodeKind.Baseline or BoundNodeKind.Weight or BoundNodeKind.Doses or BoundNodeKind.TimeSince or BoundNodeKind.Binary
+                or BoundNodeKind.Not or BoundNodeKind.Negate or BoundNodeKind.IsFlag or BoundNodeKind.AtLeast or BoundNodeKind.Error => BoundExpressionPrinter.Print(expression),
+        },
     };
 
     /// <summary>How a value of this term is shown: its unit, or null for a count, yes/no or time (time is in h).</summary>
@@ -126,7 +156,13 @@ public static class ConditionText
         BoundAggregate a => ObservationUnit(a.Observation),
         BoundWeight => new ValueUnit(Kilograms),
         BoundTimeSince => ValueUnit.Hours,
-        _ => ValueUnit.Count,
+        _ => term.NodeKind switch
+        {
+            // every kind not matched above (no _: a new kind must be placed here or above)
+            BoundNodeKind.QuantityLiteral or BoundNodeKind.FlagLiteral or BoundNodeKind.ConstantReference or BoundNodeKind.ObservationValue or BoundNodeKind.Aggregate
+                or BoundNodeKind.Baseline or BoundNodeKind.Weight or BoundNodeKind.Doses or BoundNodeKind.TimeSince or BoundNodeKind.Binary
+                or BoundNodeKind.Not or BoundNodeKind.Negate or BoundNodeKind.IsFlag or BoundNodeKind.AtLeast or BoundNodeKind.Error => ValueUnit.Count,
+        },
     };
 
     public static ValueUnit ObservationUnit(ObservationSymbol observation) =>

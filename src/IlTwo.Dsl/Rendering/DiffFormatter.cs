@@ -1,8 +1,8 @@
-using System.Net;
 using System.Text;
 using System.Text.Json;
+using IlTwo.Dsl.Analysis.Comparison;
 
-namespace IlTwo.Dsl.Review;
+namespace IlTwo.Dsl.Rendering;
 
 /// <summary>Writes a <see cref="ProtocolDiff"/> as plain text, Markdown, self-contained HTML or JSON (schema: docs/diff.md).</summary>
 public static class DiffFormatter
@@ -103,7 +103,7 @@ public static class DiffFormatter
 
     // ------------------------------------------------------------ html
 
-    private static string H(string? text) => text is null ? "—" : WebUtility.HtmlEncode(text);
+    private static string H(string? text) => text is null ? "—" : HtmlText.Escape(text);
 
     private static string HtmlBadge(SafetyVerdict v) => $"<span class=\"badge {VerdictText.Json(v)}\">{H(VerdictText.Lower(v))}</span>";
 

@@ -1,11 +1,10 @@
 using System.Collections.Immutable;
-using IlTwo.Dsl.Analysis;
 using IlTwo.Dsl.Binding;
 using IlTwo.Dsl.Compilation;
 using IlTwo.Dsl.Syntax;
 using IlTwo.Dsl.Text;
 
-namespace IlTwo.Dsl.Review;
+namespace IlTwo.Dsl.Analysis.Comparison;
 
 /// <summary>
 /// Compares two versions of a protocol by meaning (bound rules, regimen, observations, references, scenarios), never by
@@ -315,8 +314,7 @@ public static class ProtocolComparer
                 { Count: 0 } => (SafetyVerdict.Neutral, "the rule can never fire"),
                 _ => (SafetyVerdict.MoreConservative, $"a new reason to {(r.Action == RuleAction.Discontinue ? "stop IL-2" : "hold the dose")}"),
             };
-            changes.Add(new(ChangeArea.Rule, ChangeKind.Added, r.Name, $"rule '{r.Name}' added", [new("rule", null, RuleLine(r))], verdict, reason, null,
-                verdict == SafetyVerdict.MoreConservative && region.MoreExample is { } m && m.NewDecision.Contains(r.Name, StringComparison.Ordinal) ? m : null));
+            changes.Add(new(ChangeArea.Rule, ChangeKind.Added, r.Name, $"rule '{r.Name}' added", [new("rule", null, RuleLine(r))], verdict, reason));
         }
     }
 

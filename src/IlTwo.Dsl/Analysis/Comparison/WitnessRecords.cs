@@ -1,10 +1,9 @@
 using System.Collections.Immutable;
-using IlTwo.Dsl.Analysis;
 using IlTwo.Dsl.Binding;
 using IlTwo.Runtime.Protocols;
 using IlTwo.Runtime.Records;
 
-namespace IlTwo.Dsl.Review;
+namespace IlTwo.Dsl.Analysis.Comparison;
 
 /// <summary>
 /// Turns a point of a region (a box of the condition space) into a full patient record: a normal patient's record with the

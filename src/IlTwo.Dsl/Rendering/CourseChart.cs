@@ -1,12 +1,11 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using IlTwo.Runtime.Evaluation;
 using IlTwo.Runtime.Protocols;
 using IlTwo.Runtime.Records;
 using IlTwo.Runtime.Units;
 
-namespace IlTwo.Cli;
+namespace IlTwo.Dsl.Rendering;
 
 /// <summary>
 /// A self-contained HTML page for a replayed course: an inline SVG with the doses (given, held, discontinue) on a time
@@ -199,7 +198,7 @@ public static class CourseChart
         return points;
     }
 
-    private static string E(string text) => WebUtility.HtmlEncode(text);
+    private static string E(string text) => HtmlText.Escape(text);
 
     private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 

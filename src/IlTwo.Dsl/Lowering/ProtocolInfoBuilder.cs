@@ -2,13 +2,12 @@ using System.Collections.Immutable;
 
 using IlTwo.Dsl.Binding;
 using IlTwo.Dsl.Compilation;
-using IlTwo.Dsl.Review.Approvals;
 using IlTwo.Runtime.Protocols;
 using IlTwo.Dsl.Syntax;
 using RuleAction = IlTwo.Runtime.Protocols.RuleAction;
 using SyntaxRuleAction = IlTwo.Dsl.Syntax.RuleAction;
 
-namespace IlTwo.Dsl.Evaluation;
+namespace IlTwo.Dsl.Lowering;
 
 /// <summary>Describes a bound protocol for the engine: the same description whether it runs interpreted or compiled.</summary>
 public static class ProtocolInfoBuilder
@@ -167,6 +166,15 @@ public static class ProtocolInfoBuilder
                     }
                     depth--;
                     break;
+                default:
+                    _ = expression.NodeKind switch
+                    {
+                        // the other kinds read no input (no _: a new kind must be placed here or above)
+                        BoundNodeKind.QuantityLiteral or BoundNodeKind.FlagLiteral or BoundNodeKind.ConstantReference or BoundNodeKind.ObservationValue or BoundNodeKind.Aggregate
+                            or BoundNodeKind.Baseline or BoundNodeKind.Weight or BoundNodeKind.Doses or BoundNodeKind.TimeSince or BoundNodeKind.Binary
+                            or BoundNodeKind.Not or BoundNodeKind.Negate or BoundNodeKind.IsFlag or BoundNodeKind.AtLeast or BoundNodeKind.Error => 0,
+                    };
+                    break;
             }
         }
 
@@ -177,7 +185,13 @@ public static class ProtocolInfoBuilder
             {
                 BoundQuantityLiteral q => q,
                 BoundConstantReference { Constant.Value: BoundQuantityLiteral q } => q,
-                _ => null,
+                _ => constant.NodeKind switch
+                {
+                    // every kind not matched above (no _: a new kind must be placed here or above)
+                    BoundNodeKind.QuantityLiteral or BoundNodeKind.FlagLiteral or BoundNodeKind.ConstantReference or BoundNodeKind.ObservationValue or BoundNodeKind.Aggregate
+                        or BoundNodeKind.Baseline or BoundNodeKind.Weight or BoundNodeKind.Doses or BoundNodeKind.TimeSince or BoundNodeKind.Binary
+                        or BoundNodeKind.Not or BoundNodeKind.Negate or BoundNodeKind.IsFlag or BoundNodeKind.AtLeast or BoundNodeKind.Error => null,
+                },
             };
             if (literal is null)
                 return null;
@@ -186,7 +200,13 @@ public static class ProtocolInfoBuilder
                 BoundObservationValue o => (o.Observation, new RuleInputInfo { Kind = InputKind.Latest, Index = observations[o.Observation], Text = BoundExpressionPrinter.Print(o) }),
                 BoundBaseline o => (o.Observation, new RuleInputInfo { Kind = InputKind.Baseline, Index = observations[o.Observation], Text = BoundExpressionPrinter.Print(o) }),
                 BoundAggregate a => (a.Observation, new RuleInputInfo { Kind = InputKind.Aggregate, Index = observations[a.Observation], Aggregate = a.Kind, WindowSeconds = a.WindowSeconds, Text = BoundExpressionPrinter.Print(a) }),
-                _ => ((ObservationSymbol?)null, (RuleInputInfo?)null),
+                _ => input.NodeKind switch
+                {
+                    // every kind not matched above (no _: a new kind must be placed here or above)
+                    BoundNodeKind.QuantityLiteral or BoundNodeKind.FlagLiteral or BoundNodeKind.ConstantReference or BoundNodeKind.ObservationValue or BoundNodeKind.Aggregate
+                        or BoundNodeKind.Baseline or BoundNodeKind.Weight or BoundNodeKind.Doses or BoundNodeKind.TimeSince or BoundNodeKind.Binary
+                        or BoundNodeKind.Not or BoundNodeKind.Negate or BoundNodeKind.IsFlag or BoundNodeKind.AtLeast or BoundNodeKind.Error => ((ObservationSymbol?)null, (RuleInputInfo?)null),
+                },
             };
             if (observation is null || info is null)
                 return null;

@@ -1,0 +1,39 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using IlTwo.Dsl.Compilation;
+
+namespace IlTwo.Dsl.Analysis.Comparison;
+
+/// <summary>
+/// Proves <c>claim more conservative than NAME</c> with the same analysis as <c>il2 diff</c>: refuted with a verified
+/// counterexample patient when a change is less conservative, undecided naming what the analysis cannot tell.
+/// </summary>
+internal static class ClaimCheck
+{
+    [ModuleInitializer]
+    [SuppressMessage("Usage", "CA2255", Justification = "Registers the comparison as the claim prover of ProtocolCompilation, so the compilation stage does not reference the comparison above it.")]
+    internal static void Register() => ClaimProvers.Register(Prove);
+
+    private static ClaimProof Prove(ProtocolCompilation target, ProtocolCompilation self, string targetId)
+    {
+        var diff = ProtocolComparer.Compare(target, self);
+        if (diff.Overall is SafetyVerdict.MoreConservative or SafetyVerdict.Neutral)
+            return ClaimProof.Proven;
+
+        var less = diff.Changes.Where(c => c.Verdict == SafetyVerdict.LessConservative).ToList();
+        var example = diff.Rules.LessExample ?? less.Select(c => c.Counterexample).FirstOrDefault(c => c is not null);
+        if (example is not null || (diff.Overall == SafetyVerdict.LessConservative && less.Count > 0))
+        {
+            var why = less.Count > 0 ? string.Join("; ", less.Select(c => $"{c.Summary}: {c.Reason}")) : diff.Rules.Reason;
+            var patient = example is null ? "" : $". Counterexample: a patient with {example.Describe()} is given a dose here ({example.NewDecision}) but '{targetId}' would {example.OldDecision}";
+            return new ClaimProof(false, (why, patient), []);
+        }
+
+        var undecided = diff.Changes.Where(c => c.Verdict == SafetyVerdict.CannotTell).Select(c => $"{c.Summary} ({c.Reason})")
+            .Concat(diff.Rules.Verdict == SafetyVerdict.CannotTell
+                ? [diff.Rules.UndecidedBecause.IsEmpty ? diff.Rules.Reason : $"rule(s) {string.Join(", ", diff.Rules.UndecidedBecause.Select(r => $"'{r}'"))}: {diff.Rules.Reason}"]
+                : [])
+            .ToList();
+        return new ClaimProof(false, null, undecided);
+    }
+}
