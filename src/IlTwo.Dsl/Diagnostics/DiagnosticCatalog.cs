@@ -181,7 +181,7 @@ public static class DiagnosticCatalog
     };
     public static readonly DiagnosticDescriptor UndefinedFixture = new("IL0123", Error, "Undeclared fixture", "fixture '{0}' is not declared{1}")
     {
-        Description = "A scenario or fixture starts `from` a fixture that is not declared.",
+        Description = "A scenario or fixture is written `using` a fixture that is not declared.",
         Fix = "Declare the fixture or correct the name.",
     };
     public static readonly DiagnosticDescriptor InvalidClaim = new("IL0124", Error, "Claim names no protocol it can be checked against", "claim 'more conservative than {0}' cannot be checked: {1}")
@@ -231,23 +231,23 @@ public static class DiagnosticCatalog
     };
     public static readonly DiagnosticDescriptor ExtendedProtocolHasErrors = new("IL0134", Error, "Extended protocol has errors", "protocol '{0}' ({1}) has {2} error(s); fix them first")
     {
-        Description = "The protocol named by `extends` was found but has errors of its own, so nothing can be inherited from it. (Earlier versions reported this as IL0107.)",
+        Description = "The protocol named by `extends` was found but has errors of its own, so nothing can be inherited from it. Earlier versions reported this as IL0107.",
         Fix = "Open the base protocol and fix its errors.",
     };
     public static readonly DiagnosticDescriptor ExtendedProtocolIdMismatch = new("IL0135", Error, "Extended file declares another protocol", "'{0}' declares protocol '{1}', not '{2}'")
     {
-        Description = "The file found for `extends <id>` (`<id>.il2`) declares a protocol with a different id. (Earlier versions reported this as IL0107.)",
+        Description = "The file found for `extends <id>` (`<id>.il2`) declares a protocol with a different id. Earlier versions reported this as IL0107.",
         Fix = "Rename the file, or correct the id in `extends` or in the base file's `protocol` line.",
     };
     public static readonly DiagnosticDescriptor ConstantDependsOnPatient = new("IL0136", Error, "Constant depends on the patient", "a constant's value must not depend on the patient (no observations, weight, doses or times)")
     {
-        Description = "A constant's value reads an observation, the weight, doses given or a time. Constants are fixed when the protocol is compiled. (Earlier versions reported this as IL0205.)",
+        Description = "A constant's value reads an observation, the weight, doses given or a time. Constants are fixed when the protocol is compiled. Earlier versions reported this as IL0205.",
         Fix = "Write the expression in the rule's condition instead of a constant.",
     };
     public static readonly DiagnosticDescriptor FixtureCycle = new("IL0137", Error, "Fixture starts from itself", "fixture '{0}' starts from itself through '{1}'")
     {
-        Description = "Following `from` between fixtures leads back to the fixture, so it describes no patient. (Earlier versions reported this as IL0123.)",
-        Fix = "Remove one `from` so that the chain of fixtures ends.",
+        Description = "Following `using` from fixture to fixture leads back to this fixture, so it describes no patient. Earlier versions reported this as IL0123.",
+        Fix = "Remove one `using` so that the chain of fixtures ends.",
     };
 
     // Types and units
@@ -323,13 +323,13 @@ public static class DiagnosticCatalog
     };
     public static readonly DiagnosticDescriptor MolarMassNotPositive = new("IL0215", Error, "Molar mass must be positive", "a molar mass must be positive, not {0}")
     {
-        Description = "An observation declares a molar mass of zero or less. (Earlier versions reported this as IL0211.)",
+        Description = "An observation declares a molar mass of zero or less. Earlier versions reported this as IL0211.",
         Fix = "Write the substance's molar mass in g/mol (creatinine: `113.12 g/mol`).",
     };
 
     public static readonly DiagnosticDescriptor LoincNameConflict = new("IL0216", Error, "LOINC code contradicts the observation's name", "LOINC {0} is '{1}', but '{2}' reads as {3}")
     {
-        Description = "The observation's name or title says one thing (diastolic, say) and its LOINC code another (systolic), so one of the two is wrong. (Earlier versions reported this as IL0207.)",
+        Description = "The observation's name or title says one thing (diastolic, say) and its LOINC code another (systolic), so one of the two is wrong. Earlier versions reported this as IL0207.",
         Fix = "Correct the LOINC code, or the observation's name and title.",
     };
 
@@ -383,7 +383,7 @@ public static class DiagnosticCatalog
     };
     public static readonly DiagnosticDescriptor ClaimRefuted = new("IL0309", Error, "Claim 'more conservative than' does not hold", "claim 'more conservative than {0}' does not hold: {1}{2}")
     {
-        Description = "The analysis found that this protocol gives a dose where the protocol it claims to be more conservative than would not, usually with a counterexample patient. It is an error: the protocol states something false about itself. (Earlier versions reported this as IL0125, which is retired.)",
+        Description = "The analysis found that this protocol gives a dose where the protocol it claims to be more conservative than would not, usually with a counterexample patient. It is an error: the protocol states something false about itself. Earlier versions reported this as IL0125, which is retired.",
         Fix = "Tighten the rules the message names, or drop the claim.",
     };
 
@@ -405,12 +405,12 @@ public static class DiagnosticCatalog
     };
     public static readonly DiagnosticDescriptor ExpectationInFixture = new("IL0405", Error, "Expectation in a fixture", "a fixture describes a patient; expectations belong in a scenario")
     {
-        Description = "A fixture has an `expect`. Fixtures are shared patient descriptions; what the protocol decides is stated per scenario. (Earlier versions reported this as IL0401.)",
-        Fix = "Move the `expect` into the scenarios that start `from` the fixture.",
+        Description = "A fixture has an `expect`. Fixtures are shared patient descriptions; what the protocol decides is stated per scenario. Earlier versions reported this as IL0401.",
+        Fix = "Move the `expect` into the scenarios that use the fixture.",
     };
     public static readonly DiagnosticDescriptor ExpectationRepeated = new("IL0406", Error, "Scenario expects twice", "a scenario has one 'expect'")
     {
-        Description = "A scenario has more than one `expect`. (Earlier versions reported this as IL0401.)",
+        Description = "A scenario has more than one `expect`. Earlier versions reported this as IL0401.",
         Fix = "Keep one `expect`; write a second scenario for another situation.",
     };
 
