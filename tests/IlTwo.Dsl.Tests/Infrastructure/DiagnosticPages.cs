@@ -132,7 +132,11 @@ internal static class DiagnosticPages
         var b = new StringBuilder();
         b.Append("# Diagnostics\n\n");
         b.Append("Every diagnostic the il2 compiler reports has a stable code `IL####` that never changes meaning, and a page here\n");
-        b.Append("with what it means, an example that produces it, and the fix. The language server links each diagnostic to its page.\n\n");
+        b.Append("with what it means, an example that produces it, and the fix. The language server links each diagnostic to its page\n");
+        b.Append("(LSP `codeDescription.href`) once it knows where the pages are published: a client passes the folder's address as\n");
+        b.Append("`initializationOptions.diagnosticDocsBaseUri` (an http, https or file URI; a host can set\n");
+        b.Append("`LanguageServerOptions.DiagnosticDocsBaseUri`). By default there is no link, because the project declares no public\n");
+        b.Append("repository URL to point at.\n\n");
         b.Append("These pages are generated from `src/IlTwo.Dsl/Diagnostics/DiagnosticCatalog.cs` (title, severity, description, fix)\n");
         b.Append("and the diagnostic corpus (`tests/IlTwo.Dsl.Tests/Corpus/Diagnostics`, the examples). A test fails when a page is\n");
         b.Append("missing, stale or has no code; `IL2_UPDATE_BASELINES=1 dotnet test tests/IlTwo.Dsl.Tests` (or `scripts/refresh.sh`)\n");
