@@ -133,7 +133,7 @@ internal sealed partial class Binder
         }
         if (observation.IsYesNo && function.Aggregate != AggregateKind.Count)
         {
-            _diagnostics.ReportTypeMismatch(call.Function.Span, function.Name, "a numeric observation", $"yes/no observation '{observation.Name}'", "only count(...) works over yes/no values");
+            _diagnostics.ReportAggregateOverYesNo(call.Function.Span, function.Name, observation.Name);
             return new BoundErrorExpression(call);
         }
         var kind = function.Aggregate!.Value;
@@ -156,7 +156,7 @@ internal sealed partial class Binder
             return new BoundErrorExpression(syntax);
         if (operand.Type is not YesNoType)
         {
-            _diagnostics.ReportTypeMismatch(syntax.Operand.Span, "'not'", "a yes/no value", operand.Type.Describe());
+            _diagnostics.ReportNotNeedsYesNo(syntax.Operand.Span, operand.Type.Describe());
             return new BoundErrorExpression(syntax);
         }
         return new BoundNot(operand, syntax);
@@ -169,7 +169,7 @@ internal sealed partial class Binder
             return new BoundErrorExpression(syntax);
         if (operand.Type is not QuantityType)
         {
-            _diagnostics.ReportTypeMismatch(syntax.Operand.Span, "'-'", "a number", operand.Type.Describe());
+            _diagnostics.ReportNegationNeedsNumber(syntax.Operand.Span, operand.Type.Describe());
             return new BoundErrorExpression(syntax);
         }
         return operand is BoundQuantityLiteral literal
@@ -184,7 +184,7 @@ internal sealed partial class Binder
             return new BoundErrorExpression(syntax);
         if (operand.Type is not YesNoType)
         {
-            _diagnostics.ReportTypeMismatch(syntax.Operand.Span, syntax.Value ? "'is yes'" : "'is no'", "a yes/no observation", operand.Type.Describe());
+            _diagnostics.ReportIsYesNeedsYesNo(syntax.Operand.Span, syntax.Value, operand.Type.Describe());
             return new BoundErrorExpression(syntax);
         }
         return new BoundIsFlag(operand, syntax.Value != syntax.Negated, syntax);
@@ -215,7 +215,7 @@ internal sealed partial class Binder
         {
             if (left.Type is YesNoType && right.Type is YesNoType && kind is BinaryOperator.Equal or BinaryOperator.NotEqual)
                 return new BoundBinary(left, kind, right, BoundType.YesNo, syntax);
-            _diagnostics.ReportTypeMismatch(syntax.OperatorSpan, $"'{syntax.Operator.Text()}'", "two numbers", $"{left.Type.Describe()} with {right.Type.Describe()}", "use 'is yes' or 'is no' for yes/no observations");
+            _diagnostics.ReportOperatorNeedsNumbers(syntax.OperatorSpan, syntax.Operator.Text(), left.Type.Describe(), right.Type.Describe());
             return new BoundErrorExpression(syntax);
         }
 
@@ -286,7 +286,7 @@ internal sealed partial class Binder
         {
             if (!error.Contains("molar mass", StringComparison.Ordinal))
                 return (null, false);
-            _diagnostics.ReportMolarMassRequired(literal.Syntax?.Span ?? default, $"comparing '{observation.Name}' ({observation.Unit!.Code}) with {literal.Unit}", observation.Name);
+            _diagnostics.ReportMolarMassForComparison(literal.Syntax?.Span ?? default, observation.Name, observation.Unit!.Code, literal.Unit);
             return (null, true);
         }
         var declared = conversion.Apply(literal.WrittenValue);
@@ -296,12 +296,13 @@ internal sealed partial class Binder
     private void ReportBareNumber(BoundQuantityLiteral bare, BoundExpression other)
     {
         var unit = UnitOf(other);
-        var quantity = (bare.Syntax as QuantityExpressionSyntax)?.Quantity;
-        var why = unit is null ? $"the other side is {other.Type.Describe()}" : $"{Describe(other)} is in {unit}";
-        if (quantity is not null)
-            ReportMissingUnit(quantity, unit, why);
+        var (span, number) = (bare.Syntax as QuantityExpressionSyntax)?.Quantity is { } quantity
+            ? (quantity.NumberSpan, quantity.NumberText)
+            : (bare.Syntax?.Span ?? default, bare.WrittenValue.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (unit is null)
+            _diagnostics.ReportMissingUnitBeside(span, number, other.Type.Describe());
         else
-            _diagnostics.ReportMissingUnit(bare.Syntax?.Span ?? default, bare.WrittenValue.ToString(System.Globalization.CultureInfo.InvariantCulture), why, suggestedUnit: null);
+            _diagnostics.ReportMissingUnit(span, number, Describe(other), unit);
     }
 
     private static ObservationSymbol? ObservationOf(BoundExpression expression) => expression switch

@@ -142,7 +142,7 @@ internal sealed partial class Binder
                 case ScenarioWeightSyntax w:
                     if (w.Weight.Unit is null)
                     {
-                        ReportMissingUnit(w.Weight, "kg", "a weight is a mass");
+                        _diagnostics.ReportMissingUnit(w.Weight.NumberSpan, w.Weight.NumberText, "a weight", "kg");
                     }
                     else if (QuantityIn(w.Weight, Grams, null, "a weight") is { } grams)
                     {
@@ -216,7 +216,7 @@ internal sealed partial class Binder
         }
         if (value.Unit is null)
         {
-            ReportMissingUnit(value, observation.Unit.Code, $"'{observation.Name}' is in {observation.Unit.Code}");
+            _diagnostics.ReportMissingUnit(value.NumberSpan, value.NumberText, $"'{observation.Name}'", observation.Unit.Code);
             return;
         }
         // Checked here so a scenario with a unit the engine would reject fails at compile time, not in the test run.

@@ -462,7 +462,7 @@ internal sealed partial class Binder
             return null;
         if (quantity.Unit is null)
         {
-            ReportMissingUnit(quantity, symbol.Unit.Code, $"the reporting precision is in {symbol.Unit.Code}");
+            _diagnostics.ReportMissingUnit(quantity.NumberSpan, quantity.NumberText, "the reporting precision", symbol.Unit.Code);
             return null;
         }
         var unit = ResolveUnit(quantity.Unit);
@@ -511,7 +511,7 @@ internal sealed partial class Binder
             return; // e.g. a molar creatinine code on a mass-unit observation with its molar mass declared
         var needsMolarMass = symbol.MolarMass is null && Ucum.TryGetConversion(reference, symbol.Unit, 1.0, out _, out _);
         if (needsMolarMass)
-            _diagnostics.ReportMolarMassRequired(span, $"reading LOINC {code} ('{entry.Name}', a {reference.Dimension.Describe()}) as {symbol.Unit.Code}", symbol.Name);
+            _diagnostics.ReportMolarMassForLoinc(span, code, entry.Name, reference.Dimension.Describe(), symbol.Name, symbol.Unit.Code);
         else
             _diagnostics.ReportLoincUnitMismatch(span, code, entry.Name, reference.Dimension.Describe(), entry.ReferenceUnit, symbol.Name, symbol.Unit.Code, symbol.Unit.Dimension.Describe());
     }
@@ -534,7 +534,7 @@ internal sealed partial class Binder
             return null;
         if (quantity.Unit is null)
         {
-            ReportMissingUnit(quantity, target.Code, $"{what} is in {target.Code}");
+            _diagnostics.ReportMissingUnit(quantity.NumberSpan, quantity.NumberText, what, target.Code);
             return null;
         }
         var unit = ResolveUnit(quantity.Unit);
@@ -543,17 +543,12 @@ internal sealed partial class Binder
         if (!Ucum.TryGetConversion(unit, target, molarMass, out var conversion, out var error))
         {
             if (error.Contains("molar mass", StringComparison.Ordinal))
-                _diagnostics.ReportMolarMassRequired(quantity.Unit.Span, $"using {quantity} for {what} (in {target.Code})", null);
+                _diagnostics.ReportMolarMassForQuantity(quantity.Unit.Span, quantity.ToString(), what, target.Code);
             else
                 _diagnostics.ReportIncompatibleUnits(quantity.Unit.Span, quantity.ToString(), what, error);
             return null;
         }
         return conversion.Apply(quantity.Value) * target.Factor + target.Offset;
-    }
-
-    private void ReportMissingUnit(QuantitySyntax quantity, string? suggestedUnit, string why)
-    {
-        _diagnostics.ReportMissingUnit(quantity.NumberSpan, quantity.NumberText, why, suggestedUnit);
     }
 
     private static readonly UcumUnit Seconds = Ucum.Parse("s");
@@ -565,7 +560,7 @@ internal sealed partial class Binder
             return null;
         if (quantity.Unit is null)
         {
-            ReportMissingUnit(quantity, "h", $"{what} is a duration (h, min, d)");
+            _diagnostics.ReportMissingDurationUnit(quantity.NumberSpan, quantity.NumberText, what);
             return null;
         }
         var unit = ResolveUnit(quantity.Unit);
@@ -656,7 +651,7 @@ internal sealed partial class Binder
                         break;
                     case DoseItemSyntax d:
                         if (d.Dose.Unit is null)
-                            ReportMissingUnit(d.Dose, "[iU]/kg", "a dose needs its unit");
+                            _diagnostics.ReportMissingUnit(d.Dose.NumberSpan, d.Dose.NumberText, "a dose", "[iU]/kg");
                         else if (ResolveUnit(d.Dose.Unit) is not null)
                             regimen = regimen with { DoseValue = d.Dose.Value, DoseUnit = d.Dose.Unit.Code };
                         break;

@@ -253,26 +253,53 @@ public sealed partial class DiagnosticBag
         Report(IncompatibleUnits, span, right, left,
             $"{left} is a {leftDimension} and {right} a {rightDimension}, which cannot be {(comparison ? "compared" : "added")}");
 
+    /// <summary>A number without a unit where the value is in <paramref name="unit"/>; the fix adds it.</summary>
     /// <param name="number">The number as written.</param>
-    /// <param name="why">What the value is measured in or why it needs a unit: <c>'sbp' is in mm[Hg]</c>.</param>
-    /// <param name="suggestedUnit">The unit to offer as a fix, if one is known.</param>
-    public void ReportMissingUnit(TextSpan span, string number, string why, string? suggestedUnit) =>
-        Report(MissingUnit, span, suggestedUnit is null ? null : new DiagnosticFix($"Add '{suggestedUnit}'", new TextSpan(span.End, 0), " " + suggestedUnit), number, why);
+    /// <param name="subject">What the number is: <c>'sbp'</c>, <c>the range</c>, <c>a weight</c>.</param>
+    public void ReportMissingUnit(TextSpan span, string number, string subject, string unit) =>
+        Report(MissingUnit, span, AddUnit(span, unit), number, $"{subject} is in {unit}");
 
-    /// <param name="conversion">The conversion that needs it: <c>comparing 'crea' (umol/L) with 1.2 mg/dL</c>.</param>
-    /// <param name="observation">The observation to declare it on, if known.</param>
-    public void ReportMolarMassRequired(TextSpan span, string conversion, string? observation) =>
-        Report(MolarMassRequired, span, conversion, observation ?? "the observation");
+    /// <summary>A number without a unit where a duration belongs; the fix adds <c>h</c>.</summary>
+    public void ReportMissingDurationUnit(TextSpan span, string number, string subject) =>
+        Report(MissingUnit, span, AddUnit(span, "h"), number, $"{subject} is a duration (h, min, d)");
 
-    /// <param name="operation">The operator or function: <c>'not'</c>, <c>sum</c>.</param>
+    /// <summary>A bare number compared with or added to a value that has no unit to suggest (<paramref name="otherType"/> described).</summary>
+    public void ReportMissingUnitBeside(TextSpan span, string number, string otherType) =>
+        Report(MissingUnit, span, number, $"the other side is {otherType}");
+
+    private static DiagnosticFix AddUnit(TextSpan span, string unit) => new($"Add '{unit}'", new TextSpan(span.End, 0), " " + unit);
+
+    public void ReportMolarMassForComparison(TextSpan span, string observation, string observationUnit, string literalUnit) =>
+        Report(MolarMassRequired, span, $"comparing '{observation}' ({observationUnit}) with {literalUnit}", $"'{observation}'");
+
+    public void ReportMolarMassForLoinc(TextSpan span, string code, string name, string dimension, string observation, string unit) =>
+        Report(MolarMassRequired, span, $"reading LOINC {code} ('{name}', a {dimension}) as {unit}", $"'{observation}'");
+
+    /// <param name="usedFor">What the quantity is for: <c>the range</c>.</param>
+    public void ReportMolarMassForQuantity(TextSpan span, string quantity, string usedFor, string targetUnit) =>
+        Report(MolarMassRequired, span, $"using {quantity} for {usedFor} (in {targetUnit})", "the observation");
+
+    /// <param name="operation">The operator: <c>'not'</c>, <c>'-'</c>, <c>'is yes'</c>.</param>
     /// <param name="needs">What it needs: <c>a yes/no value</c>.</param>
     /// <param name="actual">What it got, described.</param>
-    /// <param name="hint">What to write instead, or null.</param>
-    public void ReportTypeMismatch(TextSpan span, string operation, string needs, string actual, string? hint = null) =>
+    private void ReportTypeMismatch(TextSpan span, string operation, string needs, string actual, string? hint = null) =>
         Report(TypeMismatch, span, operation, needs, actual, hint is null ? "" : $"; {hint}");
 
     public void ReportEventUsedAsValue(TextSpan span, string @event) =>
         ReportTypeMismatch(span, "a condition", "an observation or constant", $"the event '{@event}'", $"use 'time since {@event}'");
+
+    public void ReportAggregateOverYesNo(TextSpan span, string function, string observation) =>
+        ReportTypeMismatch(span, function, "a numeric observation", $"yes/no observation '{observation}'", "only count(...) works over yes/no values");
+
+    public void ReportNotNeedsYesNo(TextSpan span, string actual) => ReportTypeMismatch(span, "'not'", "a yes/no value", actual);
+
+    public void ReportNegationNeedsNumber(TextSpan span, string actual) => ReportTypeMismatch(span, "'-'", "a number", actual);
+
+    public void ReportIsYesNeedsYesNo(TextSpan span, bool yes, string actual) => ReportTypeMismatch(span, yes ? "'is yes'" : "'is no'", "a yes/no observation", actual);
+
+    /// <param name="op">The operator as written: <c>&lt;</c>, <c>+</c>.</param>
+    public void ReportOperatorNeedsNumbers(TextSpan span, string op, string left, string right) =>
+        ReportTypeMismatch(span, $"'{op}'", "two numbers", $"{left} with {right}", "use 'is yes' or 'is no' for yes/no observations");
 
     /// <param name="joiner">The joining operator when an operand of <c>and</c>/<c>or</c> is not yes/no; null for a whole condition.</param>
     public void ReportConditionNotYesNo(TextSpan span, string actual, string? joiner) =>
