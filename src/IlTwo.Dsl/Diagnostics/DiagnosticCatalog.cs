@@ -266,7 +266,7 @@ public static class DiagnosticCatalog
         Description = "A number stands without a unit where the value has one (a threshold, a dose, a duration). `90` could be mm[Hg] or kPa; the compiler does not guess.",
         Fix = "Write the unit after the number (the quick fix adds the expected one).",
     };
-    public static readonly DiagnosticDescriptor MolarMassRequired = new("IL0204", Error, "Conversion needs a molar mass", "{0} needs a molar mass: declare 'molar mass ... g/mol' on '{1}'")
+    public static readonly DiagnosticDescriptor MolarMassRequired = new("IL0204", Error, "Conversion needs a molar mass", "{0} needs a molar mass: declare 'molar mass ... g/mol' on {1}")
     {
         Description = "A value must be converted between mass and amount of substance (mg/dL and umol/L), which needs the substance's molar mass.",
         Fix = "Declare `molar mass <value> g/mol` in the observation, or write the value in the observation's unit.",
