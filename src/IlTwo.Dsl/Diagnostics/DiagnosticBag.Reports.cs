@@ -96,7 +96,7 @@ public sealed partial class DiagnosticBag
     public void ReportDuplicateHeaderItem(TextSpan span, HeaderItem item) =>
         Report(DuplicateHeaderItem, span, item switch
         {
-            HeaderItem.Protocol => "'protocol' (a file declares one protocol)",
+            HeaderItem.Protocol => "'protocol'",
             HeaderItem.Title => "the title",
             _ => "the version",
         });
@@ -162,7 +162,7 @@ public sealed partial class DiagnosticBag
 
     /// <param name="block">True for a second regimen block, false for a repeated item inside one.</param>
     public void ReportRegimenItemRepeated(TextSpan span, bool block) =>
-        Report(RegimenItemRepeated, span, block ? "the regimen block (a protocol has one)" : "this regimen item");
+        Report(RegimenItemRepeated, span, block ? "the regimen" : "this regimen item");
 
     public void ReportMissingRegimen(TextSpan span) => Report(MissingRegimen, span, "the protocol", "a regimen", "regimen { drug ..., dose ..., every ... }");
 
@@ -330,7 +330,7 @@ public sealed partial class DiagnosticBag
     public void ReportInvalidRange(TextSpan span, RangeProblem problem) =>
         Report(InvalidRange, span, problem switch
         {
-            RangeProblem.OnYesNo => "a yes/no observation", 
+            RangeProblem.OnYesNo => "a yes/no observation",
             RangeProblem.LowNotBelowHigh => "the range's low end",
             RangeProblem.LongestBelowShortest => "the longest interval",
             _ => "the first-dose window",

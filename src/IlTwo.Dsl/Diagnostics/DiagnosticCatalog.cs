@@ -74,7 +74,7 @@ public static class DiagnosticCatalog
         Description = "The file has declarations but no `protocol <id>` line, so it has no id other files could extend or claim against.",
         Fix = "Add `protocol <id>` as the first line (the quick fix uses the file name).",
     };
-    public static readonly DiagnosticDescriptor DuplicateHeaderItem = new("IL0102", Error, "Header item declared twice", "{0} is declared twice")
+    public static readonly DiagnosticDescriptor DuplicateHeaderItem = new("IL0102", Error, "Header item declared twice", "{0} is declared twice; a protocol file has one")
     {
         Description = "The protocol, its title, its version or a claim against the same protocol is written twice. A file describes exactly one protocol with one title and one version.",
         Fix = "Delete the second declaration (the first one counts).",
