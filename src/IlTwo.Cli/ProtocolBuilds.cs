@@ -37,7 +37,7 @@ public static class ProtocolBuilds
         exitCode = ExitCodes.Failure;
         if (compilation is null)
         {
-            context.Error.WriteLine($"{path}(1,1): error IL0999: internal compiler error: {exception?.Message}");
+            context.Error.WriteLine(IlTwo.Dsl.Diagnostics.DiagnosticCatalog.FormatInternalError(path, "internal compiler error", exception));
             return null;
         }
         var errors = compilation.Chain.SelectMany(c => c.Diagnostics).Where(d => d.IsError).ToList();

@@ -14,6 +14,14 @@ public sealed class LanguageServerOptions
     /// <summary>Where log lines go besides <c>window/logMessage</c>: stderr by default, never stdout.</summary>
     public TextWriter Log { get; init; } = Console.Error;
 
+    /// <summary>
+    /// Where the diagnostic pages (docs/diagnostics/IL####.md) are published, as a folder URI; each published diagnostic of
+    /// a catalogue code then links its page in <c>codeDescription.href</c>. The default is none (no links): the project
+    /// declares no public repository URL to point at. A client overrides it with
+    /// <c>initializationOptions.diagnosticDocsBaseUri</c> (an absolute http, https or file URI).
+    /// </summary>
+    public Uri? DiagnosticDocsBaseUri { get; init; }
+
     /// <summary>Handlers beyond the built-in ones (the built-ins are every <see cref="ILanguageServerHandler"/> in this assembly).</summary>
     public IReadOnlyList<Func<ServerContext, ILanguageServerHandler>> AdditionalHandlers { get; init; } = [];
 }

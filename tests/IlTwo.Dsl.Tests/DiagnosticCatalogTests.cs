@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using IlTwo.Dsl.Compilation;
 using IlTwo.Dsl.Diagnostics;
 using IlTwo.Dsl.Tests.Infrastructure;
@@ -7,7 +6,9 @@ namespace IlTwo.Dsl.Tests;
 
 public sealed class DiagnosticCatalogTests
 {
-    /// <summary>Codes declared for the future that no stage reports yet (see <see cref="CorpusTests.CoveredElsewhere"/>).</summary>
+    // That every code is reported by some stage is checked by behaviour, not by reading source text:
+    // CorpusTests.Corpus_CoversEveryCodeOfTheCatalog needs a corpus case per code, and each case must produce
+    // exactly its marked codes (CorpusTests.CorpusCase_ProducesExactlyTheMarkedDiagnostics).
 
     [Fact]
     public void Codes_AreUnique()
@@ -51,26 +52,56 @@ public sealed class DiagnosticCatalogTests
     [Fact]
     public void Severities_OfAnalysisFindingsAreWarnings()
     {
-        Assert.All(DiagnosticCatalog.All.Where(d => d.Code.StartsWith("IL03", StringComparison.Ordinal)), d => Assert.Equal(DiagnosticSeverity.Warning, d.Severity));
+        // A refuted claim is the one analysis finding that is an error: the protocol states something false about itself.
+        Assert.All(DiagnosticCatalog.All.Where(d => d.Code.StartsWith("IL03", StringComparison.Ordinal) && d != DiagnosticCatalog.ClaimRefuted),
+            d => Assert.Equal(DiagnosticSeverity.Warning, d.Severity));
+        Assert.Equal(DiagnosticSeverity.Error, DiagnosticCatalog.ClaimRefuted.Severity);
         Assert.Equal(DiagnosticSeverity.Error, DiagnosticCatalog.InternalError.Severity);
         Assert.Equal("IL0999", DiagnosticCatalog.InternalError.Code);
     }
 
-    /// <summary>Every descriptor is reported somewhere in the core: the catalogue holds no code that nothing can produce.</summary>
+    /// <summary>Every template is a valid composite format whose holes are numbered from {0} without gaps.</summary>
     [Fact]
-    public void Every_code_is_reported_by_some_stage()
+    public void MessageTemplates_AreCompositeFormats_WithoutGaps()
     {
-        var sources = string.Join("\n", Directory.EnumerateFiles(Path.Combine(TestPaths.RepositoryRoot, "src", "IlTwo.Dsl"), "*.cs", SearchOption.AllDirectories)
-            .Where(f => !f.EndsWith("DiagnosticCatalog.cs", StringComparison.Ordinal))
-            .Select(File.ReadAllText));
-        var fields = typeof(DiagnosticCatalog).GetFields().Where(f => f.FieldType == typeof(DiagnosticDescriptor))
-            .ToDictionary(f => ((DiagnosticDescriptor)f.GetValue(null)!).Code, f => f.Name);
-
-        foreach (var (code, field) in fields)
+        Assert.All(DiagnosticCatalog.All, d =>
         {
-            var used = Regex.IsMatch(sources, $@"DiagnosticCatalog\.{field}\b");
-            if (code != DiagnosticCatalog.InternalError.Code)
-                Assert.True(used, $"{code} ({field}) is never reported by src/IlTwo.Dsl; report it or remove it");
-        }
+            var holes = System.Text.RegularExpressions.Regex.Matches(d.MessageFormat, @"\{(\d+)(:[^}]*)?\}").Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).Distinct().Order().ToList();
+            Assert.Equal(Enumerable.Range(0, holes.Count), holes);
+            var message = d.FormatMessage([.. Enumerable.Repeat<object?>(0x202E, holes.Count)]);
+            Assert.False(string.IsNullOrWhiteSpace(message), d.Code);
+            Assert.False(message.EndsWith('.'), $"{d.Code}: a message is not a sentence with a full stop ('{message}')");
+        });
+    }
+
+    [Fact]
+    public void Descriptors_HaveDocumentationProse()
+    {
+        Assert.All(DiagnosticCatalog.All, d =>
+        {
+            Assert.True(d.Description.Length > 20 && d.Description.EndsWith('.'), $"{d.Code}: Description is a short paragraph");
+            Assert.True(d.Fix.Length > 5 && d.Fix.EndsWith('.'), $"{d.Code}: Fix is a short paragraph");
+        });
+    }
+
+    [Fact]
+    public void Retired_codes_are_never_reused_and_name_their_replacement()
+    {
+        Assert.All(DiagnosticCatalog.Retired, r =>
+        {
+            Assert.Null(DiagnosticCatalog.Find(r.Code));
+            if (r.ReplacedBy is { } replacement)
+                Assert.NotNull(DiagnosticCatalog.Find(replacement));
+        });
+        Assert.Contains(DiagnosticCatalog.Retired, r => r.Code == "IL0125" && r.ReplacedBy == DiagnosticCatalog.ClaimRefuted.Code);
+    }
+
+    [Fact]
+    public void Internal_error_line_is_compiler_format_with_a_safe_path_and_one_line_message()
+    {
+        var line = DiagnosticCatalog.FormatInternalError("dir/a\"b.il2", "internal compiler error", new InvalidOperationException("boom\nsecond line"));
+
+        Assert.Equal("\"dir/a\\\"b.il2\"(1,1): error IL0999: internal compiler error: boom second line", line);
+        Assert.Equal("p.il2(1,1): error IL0999: internal compiler error: ", DiagnosticCatalog.FormatInternalError("p.il2", "internal compiler error", null));
     }
 }

@@ -34,6 +34,70 @@ public sealed class DiagnosticsTests
         Assert.Equal(1, published.Version);
     }
 
+    /// <summary>A protocol whose one diagnostic (IL0203, a number without its unit) has a quick fix.</summary>
+    private const string MissingUnitProtocol = "protocol p\ntitle \"T\"\nversion 1.0.0\nregimen {\n  drug aldesleukin\n  dose 600000\n  every 8 h\n  unverified \"test\"\n}\n";
+
+    [Fact]
+    public async Task Without_a_docs_base_diagnostics_carry_no_link_and_no_data()
+    {
+        await using var client = await LspTestClient.StartAsync();
+
+        await client.OpenAsync(DocumentUri, MissingUnitProtocol);
+
+        var diagnostic = Assert.Single((await client.WaitForDiagnosticsAsync(DocumentUri, p => p.Diagnostics.Count > 0)).Diagnostics);
+        Assert.Equal("IL0203", diagnostic.Code);
+        Assert.Null(diagnostic.CodeDescription);
+        Assert.Null(diagnostic.Data); // the quick fix is offered by textDocument/codeAction from the compilation, not carried here
+    }
+
+    [Fact]
+    public async Task InitializationOptions_docs_base_links_each_code_to_its_page()
+    {
+        await using var client = await LspTestClient.StartWithOptionsAsync(new Dictionary<string, string> { ["diagnosticDocsBaseUri"] = "https://docs.example.org/il2/diagnostics" });
+
+        await client.OpenAsync(DocumentUri, ValidProtocol + ")\n");
+
+        var diagnostic = Assert.Single((await client.WaitForDiagnosticsAsync(DocumentUri, p => p.Diagnostics.Count > 0)).Diagnostics);
+        Assert.Equal("IL0003", diagnostic.Code);
+        Assert.Equal(new Uri("https://docs.example.org/il2/diagnostics/IL0003.md"), diagnostic.CodeDescription?.Href);
+        Assert.True(File.Exists(Path.Combine(RepositoryRoot(), "docs", "diagnostics", "IL0003.md")), "the linked page exists");
+    }
+
+    [Fact]
+    public async Task An_invalid_docs_base_is_ignored_with_a_warning()
+    {
+        await using var client = await LspTestClient.StartWithOptionsAsync(new Dictionary<string, string> { ["diagnosticDocsBaseUri"] = "docs/diagnostics" });
+
+        await client.OpenAsync(DocumentUri, ValidProtocol + ")\n");
+
+        var diagnostic = Assert.Single((await client.WaitForDiagnosticsAsync(DocumentUri, p => p.Diagnostics.Count > 0)).Diagnostics);
+        Assert.Null(diagnostic.CodeDescription);
+        Assert.Contains(client.LogMessages, m => m.Message.Contains("diagnosticDocsBaseUri", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("https://example.org/docs/", "https://example.org/docs/IL0105.md")]
+    [InlineData("https://example.org/docs", "https://example.org/docs/IL0105.md")]
+    [InlineData("file:///repo/docs/diagnostics", "file:///repo/docs/diagnostics/IL0105.md")]
+    public void Docs_base_is_read_as_a_folder(string configured, string expected)
+    {
+        var link = Workspace.DiagnosticConverter.DocumentationFor("IL0105", Workspace.DiagnosticConverter.ParseDocsBaseUri(configured));
+
+        Assert.Equal(new Uri(expected), link?.Href);
+        Assert.Null(Workspace.DiagnosticConverter.DocumentationFor("XY0001", new Uri(expected))); // a code from elsewhere has no page
+        Assert.Null(Workspace.DiagnosticConverter.ParseDocsBaseUri("javascript:alert(1)"));
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "IlTwo.Dsl.sln")))
+                return dir.FullName;
+        }
+        throw new InvalidOperationException("repository root not found");
+    }
+
     [Fact]
     public async Task An_incremental_fix_clears_the_diagnostics()
     {

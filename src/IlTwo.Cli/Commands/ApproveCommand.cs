@@ -89,7 +89,7 @@ public sealed class ApproveCommand : ICommand
             var (assembly, exception) = CompilerGuard.Run(() => ProtocolCompiler.Compile(compilation));
             if (assembly is null || !assembly.Success)
             {
-                foreach (var message in assembly?.Errors ?? [$"{path}(1,1): error IL0999: internal compiler error: {exception?.Message}"])
+                foreach (var message in assembly?.Errors ?? [IlTwo.Dsl.Diagnostics.DiagnosticCatalog.FormatInternalError(path, "internal compiler error", exception)])
                     context.Out.WriteLine(message);
                 context.Out.WriteLine("approve: not signed: the protocol does not compile");
                 return ExitCodes.Failure;

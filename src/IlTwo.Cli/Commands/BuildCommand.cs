@@ -89,7 +89,7 @@ public sealed class BuildCommand : ICommand
         var assembly = built.Assembly;
         if (assembly is null)
         {
-            context.Error.WriteLine($"{path}(1,1): error IL0999: internal compiler error: {exception?.Message}");
+            context.Error.WriteLine(IlTwo.Dsl.Diagnostics.DiagnosticCatalog.FormatInternalError(path, "internal compiler error", exception));
             return ExitCodes.Failure;
         }
         if (!assembly.Success)

@@ -74,7 +74,7 @@ public sealed class DocCommand : ICommand
         var (html, renderError) = CompilerGuard.Run(() => ReviewDocument.Render(compilation, new ReviewDocumentOptions { Approvals = approvals }));
         if (html is null)
         {
-            context.Error.WriteLine($"{path}(1,1): error IL0999: internal error while writing the review document: {renderError?.Message}");
+            context.Error.WriteLine(IlTwo.Dsl.Diagnostics.DiagnosticCatalog.FormatInternalError(path, "internal error while writing the review document", renderError));
             return ExitCodes.Failure;
         }
         try

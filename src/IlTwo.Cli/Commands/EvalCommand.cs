@@ -143,7 +143,7 @@ public sealed class EvalCommand(Func<DateTimeOffset>? clock = null) : ICommand
             var assembly = compiled.Assembly;
             if (assembly is null || !assembly.Success)
             {
-                foreach (var message in assembly?.Errors ?? [$"{path}(1,1): error IL0999: internal compiler error: {exception?.Message}"])
+                foreach (var message in assembly?.Errors ?? [IlTwo.Dsl.Diagnostics.DiagnosticCatalog.FormatInternalError(path, "internal compiler error", exception)])
                     context.Error.WriteLine(message);
                 context.Error.WriteLine($"{path}: the protocol has errors; no decision was made");
                 return null;

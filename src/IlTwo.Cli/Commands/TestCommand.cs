@@ -45,7 +45,7 @@ public sealed class TestCommand : ICommand
             var (outcome, exception) = CompilerGuard.Run<(int Passed, int Failed)?>(() => TestFile(context, file));
             if (outcome is null)
             {
-                context.Out.WriteLine($"{file.DisplayPath}(1,1): error IL0999: internal compiler error: {exception?.Message}");
+                context.Out.WriteLine(IlTwo.Dsl.Diagnostics.DiagnosticCatalog.FormatInternalError(file.DisplayPath, "internal compiler error", exception));
                 failed++;
                 continue;
             }

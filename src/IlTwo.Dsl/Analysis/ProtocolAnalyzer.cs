@@ -35,14 +35,14 @@ internal static class ProtocolAnalyzer
         }
 
         foreach (var observation in protocol.Observations.Where(o => IsOwn(o, protocol) && !usedObservations.Contains(o)))
-            diagnostics.Report(DiagnosticCatalog.UnusedObservation, observation.Location.Span, $"observation '{observation.Name}' is declared but no rule reads it");
+            diagnostics.ReportUnusedObservation(observation.Location.Span, observation.Name);
         foreach (var constant in protocol.Constants.Where(c => IsOwn(c, protocol) && !usedConstants.Contains(c)))
-            diagnostics.Report(DiagnosticCatalog.UnusedConstant, constant.Location.Span, $"constant '{constant.Name}' is declared but never used");
+            diagnostics.ReportUnusedConstant(constant.Location.Span, constant.Name);
 
         var cited = protocol.Rules.SelectMany(r => r.Citations).Concat(protocol.Regimen.Citations)
             .Select(c => c.Reference).OfType<ReferenceSymbol>().ToHashSet();
         foreach (var reference in protocol.References.Where(r => IsOwn(r, protocol) && !cited.Contains(r)))
-            diagnostics.Report(DiagnosticCatalog.UnusedReference, reference.Location.Span, $"reference '{reference.Name}' is never cited");
+            diagnostics.ReportUnusedReference(reference.Location.Span, reference.Name);
     }
 
     /// <summary>
@@ -107,10 +107,7 @@ internal static class ProtocolAnalyzer
     {
         foreach (var rule in protocol.Rules.Where(r => IsOwn(r, protocol) && r.Citations.IsEmpty))
         {
-            diagnostics.Report(
-                DiagnosticCatalog.RuleWithoutCitation,
-                rule.Location.Span,
-                $"rule '{rule.Name}' cites no source; add 'cite <reference> \"where\"', or 'unverified \"why\"' if the fact has not been checked");
+            diagnostics.ReportRuleWithoutCitation(rule.Location.Span, rule.Name);
         }
     }
 
@@ -121,12 +118,12 @@ internal static class ProtocolAnalyzer
         {
             if (regions.Satisfying(rule) is { Count: 0 })
             {
-                diagnostics.Report(DiagnosticCatalog.RuleNeverFires, rule.Location.Span, $"rule '{rule.Name}' can never fire over the observations' declared ranges");
+                diagnostics.ReportRuleNeverFires(rule.Location.Span, rule.Name);
                 continue;
             }
             if (regions.Falsifying(rule) is { Count: 0 })
             {
-                diagnostics.Report(DiagnosticCatalog.RuleAlwaysFires, rule.Location.Span, $"rule '{rule.Name}' fires whenever its data is present: it would {rule.Action.ToString().ToLowerInvariant()} every dose");
+                diagnostics.ReportRuleAlwaysFires(rule.Location.Span, rule.Name, rule.Action.ToString().ToLowerInvariant());
                 continue;
             }
 
@@ -139,10 +136,7 @@ internal static class ProtocolAnalyzer
                     continue;
                 if (regions.Implies(rule, other))
                 {
-                    diagnostics.Report(
-                        DiagnosticCatalog.RuleSubsumed,
-                        rule.Location.Span,
-                        $"rule '{rule.Name}' is subsumed by '{other.Name}': whenever it fires, '{other.Name}' fires too and {(other.Action == RuleAction.Discontinue ? "stops IL-2" : "holds the dose")}");
+                    diagnostics.ReportRuleSubsumed(rule.Location.Span, rule.Name, other.Name, other.Action == RuleAction.Discontinue);
                     break;
                 }
             }

@@ -78,10 +78,10 @@ internal sealed partial class Binder
         }
         if (_events.ContainsKey(name.Text))
         {
-            _diagnostics.Report(DiagnosticCatalog.TypeMismatch, name.Span, $"'{name.Text}' is an event; use 'time since {name.Text}'");
+            _diagnostics.ReportEventUsedAsValue(name.Span, name.Text);
             return new BoundErrorExpression(syntax);
         }
-        _diagnostics.Report(DiagnosticCatalog.UndefinedName, name.Span, $"'{name.Text}' is not a declared observation or constant{DidYouMean(name.Text, _observations.Keys.Concat(_constants.Keys))}");
+        _diagnostics.ReportUndefinedName(name.Span, name.Text, "observation or constant", _observations.Keys.Concat(_constants.Keys));
         return new BoundErrorExpression(syntax);
     }
 
@@ -92,26 +92,26 @@ internal sealed partial class Binder
             return new BoundErrorExpression(call);
         if (!Functions.TryGetValue(name, out var function))
         {
-            _diagnostics.Report(DiagnosticCatalog.UnknownFunction, call.Function.Span, $"'{name}' is not a function; the functions are {string.Join(", ", Functions.Keys)}{DidYouMean(name, Functions.Keys)}");
+            _diagnostics.ReportUnknownFunction(call.Function.Span, name, [.. Functions.Keys]);
             return new BoundErrorExpression(call);
         }
 
         var expected = function.TakesWindow ? 2 : 1;
         if (call.Arguments.Length != expected)
         {
-            _diagnostics.Report(DiagnosticCatalog.WrongArguments, call.Span, $"{function.Name} takes {(expected == 2 ? "an observation and a window" : "one observation")}: {function.Signature}");
+            _diagnostics.ReportWrongArguments(call.Span, function.Name, function.TakesWindow, function.Signature, ArgumentProblem.Count);
             return new BoundErrorExpression(call);
         }
 
         if (call.Arguments[0] is not ExpressionArgumentSyntax { Expression: NameExpressionSyntax observationName })
         {
-            _diagnostics.Report(DiagnosticCatalog.WrongArguments, call.Arguments[0].Span, $"the first argument of {function.Name} must be an observation name");
+            _diagnostics.ReportWrongArguments(call.Arguments[0].Span, function.Name, function.TakesWindow, function.Signature, ArgumentProblem.NotAnObservationName);
             return new BoundErrorExpression(call);
         }
         if (BindName(observationName) is not BoundObservationValue { Observation: var observation })
         {
             if (_constants.ContainsKey(observationName.Name.Text))
-                _diagnostics.Report(DiagnosticCatalog.WrongArguments, observationName.Span, $"the first argument of {function.Name} must be an observation, not a constant");
+                _diagnostics.ReportWrongArguments(observationName.Span, function.Name, function.TakesWindow, function.Signature, ArgumentProblem.ConstantNotObservation);
             return new BoundErrorExpression(call);
         }
 
@@ -120,7 +120,7 @@ internal sealed partial class Binder
 
         if (call.Arguments[1] is not WindowArgumentSyntax window)
         {
-            _diagnostics.Report(DiagnosticCatalog.WrongArguments, call.Arguments[1].Span, $"the second argument of {function.Name} is a window: 'last 8 h'");
+            _diagnostics.ReportWrongArguments(call.Arguments[1].Span, function.Name, function.TakesWindow, function.Signature, ArgumentProblem.NotAWindow);
             return new BoundErrorExpression(call);
         }
         var seconds = Duration(window.Window, "an aggregate window");
@@ -128,12 +128,12 @@ internal sealed partial class Binder
             return new BoundErrorExpression(call);
         if (seconds <= 0)
         {
-            _diagnostics.Report(DiagnosticCatalog.ExpectedDuration, window.Span, "an aggregate window must be longer than zero");
+            _diagnostics.ReportEmptyAggregateWindow(window.Span);
             return new BoundErrorExpression(call);
         }
         if (observation.IsYesNo && function.Aggregate != AggregateKind.Count)
         {
-            _diagnostics.Report(DiagnosticCatalog.TypeMismatch, call.Function.Span, $"'{observation.Name}' is yes/no; only count(...) works over yes/no values");
+            _diagnostics.ReportAggregateOverYesNo(call.Function.Span, function.Name, observation.Name);
             return new BoundErrorExpression(call);
         }
         var kind = function.Aggregate!.Value;
@@ -156,7 +156,7 @@ internal sealed partial class Binder
             return new BoundErrorExpression(syntax);
         if (operand.Type is not YesNoType)
         {
-            _diagnostics.Report(DiagnosticCatalog.TypeMismatch, syntax.Operand.Span, $"'not' needs a yes/no value, but this is {operand.Type.Describe()}");
+            _diagnostics.ReportNotNeedsYesNo(syntax.Operand.Span, operand.Type.Describe());
             return new BoundErrorExpression(syntax);
         }
         return new BoundNot(operand, syntax);
@@ -169,7 +169,7 @@ internal sealed partial class Binder
             return new BoundErrorExpression(syntax);
         if (operand.Type is not QuantityType)
         {
-            _diagnostics.Report(DiagnosticCatalog.TypeMismatch, syntax.Operand.Span, $"'-' needs a number, but this is {operand.Type.Describe()}");
+            _diagnostics.ReportNegationNeedsNumber(syntax.Operand.Span, operand.Type.Describe());
             return new BoundErrorExpression(syntax);
         }
         return operand is BoundQuantityLiteral literal
@@ -184,7 +184,7 @@ internal sealed partial class Binder
             return new BoundErrorExpression(syntax);
         if (operand.Type is not YesNoType)
         {
-            _diagnostics.Report(DiagnosticCatalog.TypeMismatch, syntax.Operand.Span, $"'is {(syntax.Value ? "yes" : "no")}' needs a yes/no observation, but this is {operand.Type.Describe()}");
+            _diagnostics.ReportIsYesNeedsYesNo(syntax.Operand.Span, syntax.Value, operand.Type.Describe());
             return new BoundErrorExpression(syntax);
         }
         return new BoundIsFlag(operand, syntax.Value != syntax.Negated, syntax);
@@ -204,7 +204,7 @@ internal sealed partial class Binder
             {
                 if (operand.Type is not YesNoType)
                 {
-                    _diagnostics.Report(DiagnosticCatalog.ConditionNotYesNo, operandSyntax.Span, $"'{syntax.Operator.Text()}' joins yes/no conditions, but this is {operand.Type.Describe()}");
+                    _diagnostics.ReportConditionNotYesNo(operandSyntax.Span, operand.Type.Describe(), syntax.Operator.Text());
                     return new BoundErrorExpression(syntax);
                 }
             }
@@ -215,7 +215,7 @@ internal sealed partial class Binder
         {
             if (left.Type is YesNoType && right.Type is YesNoType && kind is BinaryOperator.Equal or BinaryOperator.NotEqual)
                 return new BoundBinary(left, kind, right, BoundType.YesNo, syntax);
-            _diagnostics.Report(DiagnosticCatalog.TypeMismatch, syntax.OperatorSpan, $"'{syntax.Operator.Text()}' cannot combine {left.Type.Describe()} with {right.Type.Describe()}; use 'is yes' or 'is no' for yes/no observations");
+            _diagnostics.ReportOperatorNeedsNumbers(syntax.OperatorSpan, syntax.Operator.Text(), left.Type.Describe(), right.Type.Describe());
             return new BoundErrorExpression(syntax);
         }
 
@@ -273,10 +273,7 @@ internal sealed partial class Binder
         if (converted.Reported)
             return (new BoundErrorExpression(syntax), right);
 
-        _diagnostics.Report(
-            DiagnosticCatalog.IncompatibleUnits,
-            syntax.OperatorSpan,
-            $"cannot {(syntax.Operator.IsComparison() ? "compare" : "add")} {Describe(left)} ({leftType.Dimension.Describe()}) {(syntax.Operator.IsComparison() ? "with" : "and")} {Describe(right)} ({rightType.Dimension.Describe()})");
+        _diagnostics.ReportIncompatibleOperands(syntax.OperatorSpan, Describe(left), leftType.Dimension.Describe(), Describe(right), rightType.Dimension.Describe(), syntax.Operator.IsComparison());
         return (new BoundErrorExpression(syntax), right);
     }
 
@@ -289,7 +286,7 @@ internal sealed partial class Binder
         {
             if (!error.Contains("molar mass", StringComparison.Ordinal))
                 return (null, false);
-            _diagnostics.Report(DiagnosticCatalog.MolarMassRequired, literal.Syntax?.Span ?? default, $"comparing '{observation.Name}' ({observation.Unit!.Code}) with {literal.Unit} needs a molar mass: declare 'molar mass ... g/mol' on '{observation.Name}'");
+            _diagnostics.ReportMolarMassForComparison(literal.Syntax?.Span ?? default, observation.Name, observation.Unit!.Code, literal.Unit);
             return (null, true);
         }
         var declared = conversion.Apply(literal.WrittenValue);
@@ -299,12 +296,13 @@ internal sealed partial class Binder
     private void ReportBareNumber(BoundQuantityLiteral bare, BoundExpression other)
     {
         var unit = UnitOf(other);
-        var quantity = (bare.Syntax as QuantityExpressionSyntax)?.Quantity;
-        var why = unit is null ? $"the other side is {other.Type.Describe()}" : $"{Describe(other)} is in {unit}";
-        if (quantity is not null)
-            ReportMissingUnit(quantity, unit, why);
+        var (span, number) = (bare.Syntax as QuantityExpressionSyntax)?.Quantity is { } quantity
+            ? (quantity.NumberSpan, quantity.NumberText)
+            : (bare.Syntax?.Span ?? default, bare.WrittenValue.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (unit is null)
+            _diagnostics.ReportMissingUnitBeside(span, number, other.Type.Describe());
         else
-            _diagnostics.Report(DiagnosticCatalog.MissingUnit, bare.Syntax?.Span ?? default, $"expected a unit: {why}");
+            _diagnostics.ReportMissingUnit(span, number, Describe(other), unit);
     }
 
     private static ObservationSymbol? ObservationOf(BoundExpression expression) => expression switch

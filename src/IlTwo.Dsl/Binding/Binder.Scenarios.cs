@@ -26,12 +26,12 @@ internal sealed partial class Binder
                 if (!_fixtures.TryGetValue(baseName.Text, out var baseFixture))
                 {
                     if (report)
-                        _diagnostics.Report(DiagnosticCatalog.UndefinedFixture, baseName.Span, $"fixture '{baseName.Text}' is not declared{DidYouMean(baseName.Text, _fixtures.Keys)}");
+                        _diagnostics.ReportUndefinedFixture(baseName.Span, baseName.Text, _fixtures.Keys);
                 }
                 else if (inProgress.Contains(baseFixture))
                 {
                     if (report)
-                        _diagnostics.Report(DiagnosticCatalog.UndefinedFixture, baseName.Span, $"fixture '{fixture.Name}' starts from itself through '{baseName.Text}'");
+                        _diagnostics.ReportFixtureCycle(baseName.Span, fixture.Name, baseName.Text);
                 }
                 else
                 {
@@ -46,7 +46,7 @@ internal sealed partial class Binder
                 if (item is ScenarioExpectSyntax expect)
                 {
                     if (report)
-                        _diagnostics.Report(DiagnosticCatalog.ScenarioWithoutExpectation, expect.Span, "a fixture describes a patient; expectations belong in a scenario");
+                        _diagnostics.ReportExpectationInFixture(expect.Span);
                 }
                 else
                 {
@@ -74,7 +74,7 @@ internal sealed partial class Binder
                 }
                 else
                 {
-                    _diagnostics.Report(DiagnosticCatalog.UndefinedFixture, fixtureName.Span, $"fixture '{fixtureName.Text}' is not declared{DidYouMean(fixtureName.Text, _fixtures.Keys)}");
+                    _diagnostics.ReportUndefinedFixture(fixtureName.Span, fixtureName.Text, _fixtures.Keys);
                 }
             }
 
@@ -85,7 +85,7 @@ internal sealed partial class Binder
                 if (item is ScenarioExpectSyntax expect)
                 {
                     if (expectation is not null)
-                        _diagnostics.Report(DiagnosticCatalog.ScenarioWithoutExpectation, expect.Span, "a scenario has one 'expect'");
+                        _diagnostics.ReportExpectationRepeated(expect.Span);
                     expectation ??= expect;
                     continue;
                 }
@@ -94,7 +94,7 @@ internal sealed partial class Binder
             state.Apply(own);
 
             if (expectation is null)
-                _diagnostics.Report(DiagnosticCatalog.ScenarioWithoutExpectation, syntax.KeywordSpan, $"scenario \"{syntax.Title?.Value}\" says nothing to expect; add 'expect give', 'expect hold' or 'expect discontinue'");
+                _diagnostics.ReportScenarioWithoutExpectation(syntax.KeywordSpan, syntax.Title?.Value);
 
             ImmutableArray<RuleSymbol>? expectedRules = null;
             if (expectation is { HasBecause: true })
@@ -109,7 +109,7 @@ internal sealed partial class Binder
                     }
                     else
                     {
-                        _diagnostics.Report(DiagnosticCatalog.ScenarioExpectsRemovedRule, name.Span, $"'{name.Text}' is not a rule of this protocol{DidYouMean(name.Text, _protocol.Rules.Select(r => r.Name))}");
+                        _diagnostics.ReportScenarioExpectsUnknownRule(name.Span, name.Text, _protocol.Rules.Select(r => r.Name));
                     }
                 }
                 expectedRules = rules.ToImmutable();
@@ -142,12 +142,12 @@ internal sealed partial class Binder
                 case ScenarioWeightSyntax w:
                     if (w.Weight.Unit is null)
                     {
-                        ReportMissingUnit(w.Weight, "kg", "a weight is a mass");
+                        _diagnostics.ReportMissingUnit(w.Weight.NumberSpan, w.Weight.NumberText, "a weight", "kg");
                     }
                     else if (QuantityIn(w.Weight, Grams, null, "a weight") is { } grams)
                     {
                         if (grams <= 0)
-                            Report(DiagnosticCatalog.ScenarioValueMismatch, w.Span, "a weight must be positive");
+                            _diagnostics.ReportWeightNotPositive(w.Span);
                         else
                             state.Weight = (w.Weight.Value, w.Weight.Unit.Code);
                     }
@@ -181,8 +181,6 @@ internal sealed partial class Binder
         !name.IsMissing && !_events.ContainsKey(name.Text)
         && name.Text is Runtime.Evaluation.CourseAssessment.CourseStopEvent or Runtime.Evaluation.PatientSnapshot.CycleStartEvent;
 
-    private void Report(DiagnosticDescriptor descriptor, Text.TextSpan span, string message) => _diagnostics.Report(descriptor, span, message);
-
     private double? Ago(QuantitySyntax ago) => Duration(ago, "a scenario time ('2 h ago')");
 
     private void BindScenarioObservation(ScenarioObservationSyntax syntax, ScenarioState state)
@@ -191,7 +189,7 @@ internal sealed partial class Binder
             return;
         if (!_observations.TryGetValue(syntax.Observation.Text, out var observation))
         {
-            Report(DiagnosticCatalog.UndefinedName, syntax.Observation.Span, $"'{syntax.Observation.Text}' is not a declared observation{DidYouMean(syntax.Observation.Text, _observations.Keys)}");
+            _diagnostics.ReportUndefinedName(syntax.Observation.Span, syntax.Observation.Text, "observation", _observations.Keys);
             return;
         }
         Reference(syntax.Observation, observation);
@@ -203,7 +201,7 @@ internal sealed partial class Binder
         {
             if (syntax.Flag is not { } flag)
             {
-                Report(DiagnosticCatalog.ScenarioValueMismatch, syntax.ValueSpan, $"'{observation.Name}' is yes/no: write 'yes' or 'no'");
+                _diagnostics.ReportScenarioValueNotYesNo(syntax.ValueSpan, observation.Name);
                 return;
             }
             state.Add(new ScenarioObservationValue(observation, null, null, flag, ago.Value, syntax.Span));
@@ -213,12 +211,12 @@ internal sealed partial class Binder
         if (syntax.Value is not { } value || observation.Unit is null)
         {
             if (syntax.Flag is not null)
-                Report(DiagnosticCatalog.ScenarioValueMismatch, syntax.ValueSpan, $"'{observation.Name}' is measured in {observation.Unit?.Code}; give a number with its unit");
+                _diagnostics.ReportScenarioValueNotNumber(syntax.ValueSpan, observation.Name, observation.Unit?.Code);
             return;
         }
         if (value.Unit is null)
         {
-            ReportMissingUnit(value, observation.Unit.Code, $"'{observation.Name}' is in {observation.Unit.Code}");
+            _diagnostics.ReportMissingUnit(value.NumberSpan, value.NumberText, $"'{observation.Name}'", observation.Unit.Code);
             return;
         }
         // Checked here so a scenario with a unit the engine would reject fails at compile time, not in the test run.

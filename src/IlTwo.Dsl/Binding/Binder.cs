@@ -108,43 +108,43 @@ internal sealed partial class Binder
         if (protocol.Count == 0)
         {
             if (!root.Declarations.IsEmpty)
-                _diagnostics.Report(DiagnosticCatalog.MissingProtocolDeclaration, new TextSpan(0, 0), "a protocol file starts with 'protocol <id>'", new DiagnosticFix("Add a protocol declaration", new TextSpan(0, 0), $"protocol {DefaultId()}\n"));
+                _diagnostics.ReportMissingProtocolDeclaration(new TextSpan(0, 0), DefaultId());
             _protocol.Id = DefaultId();
         }
         else
         {
             _protocol.Id = protocol[0].Name.IsMissing ? DefaultId() : protocol[0].Name.Text;
             foreach (var extra in protocol.Skip(1))
-                _diagnostics.Report(DiagnosticCatalog.DuplicateHeaderItem, extra.KeywordSpan, "a file declares one protocol; this is the second 'protocol'");
+                _diagnostics.ReportDuplicateHeaderItem(extra.KeywordSpan, HeaderItem.Protocol);
         }
 
         var titles = root.OfKind<TitleDeclarationSyntax>().ToList();
         _protocol.Title = titles.FirstOrDefault()?.Title?.Value;
         foreach (var extra in titles.Skip(1))
-            _diagnostics.Report(DiagnosticCatalog.DuplicateHeaderItem, extra.KeywordSpan, "the title is declared twice");
+            _diagnostics.ReportDuplicateHeaderItem(extra.KeywordSpan, HeaderItem.Title);
 
         var versions = root.OfKind<VersionDeclarationSyntax>().ToList();
         var version = versions.FirstOrDefault();
         if (version is not null && version.VersionText.Length > 0)
         {
             if (SemanticVersionProblem(version.VersionText) is { } problem)
-                _diagnostics.Report(DiagnosticCatalog.InvalidVersion, version.VersionSpan, $"'{version.VersionText}' is not a semantic version: {problem}");
+                _diagnostics.ReportInvalidVersion(version.VersionSpan, version.VersionText, problem);
             _protocol.Version = version.VersionText;
         }
         foreach (var extra in versions.Skip(1))
-            _diagnostics.Report(DiagnosticCatalog.DuplicateHeaderItem, extra.KeywordSpan, "the version is declared twice");
+            _diagnostics.ReportDuplicateHeaderItem(extra.KeywordSpan, HeaderItem.Version);
 
         if (protocol.Count > 0 && !root.Declarations.IsEmpty)
         {
             var at = protocol[0].Span;
             if (titles.Count == 0)
-                _diagnostics.Report(DiagnosticCatalog.MissingHeaderItem, at, $"protocol '{_protocol.Id}' has no title; add 'title \"...\"'");
+                _diagnostics.ReportMissingHeaderItem(at, _protocol.Id, HeaderItem.Title);
             if (versions.Count == 0)
-                _diagnostics.Report(DiagnosticCatalog.MissingHeaderItem, at, $"protocol '{_protocol.Id}' has no version; add 'version 1.0.0'");
+                _diagnostics.ReportMissingHeaderItem(at, _protocol.Id, HeaderItem.Version);
         }
 
         foreach (var extra in root.OfKind<ExtendsDeclarationSyntax>().Skip(1))
-            _diagnostics.Report(DiagnosticCatalog.ExtendsNotFirst, extra.KeywordSpan, "a protocol extends at most one other protocol");
+            _diagnostics.ReportExtendsNotFirst(extra.KeywordSpan);
     }
 
     /// <summary>Claims name a protocol of the extends chain (bound here) or any protocol the compilation can resolve by id.</summary>
@@ -158,12 +158,12 @@ internal sealed partial class Binder
             var id = claim.Target.Text;
             if (id == ProtocolId)
             {
-                _diagnostics.Report(DiagnosticCatalog.InvalidClaim, claim.Target.Span, $"a protocol cannot claim to be more conservative than itself ('{id}')");
+                _diagnostics.ReportInvalidClaim(claim.Target.Span, id, ClaimProblem.Itself);
                 continue;
             }
             if (claims.Any(c => c.TargetId == id))
             {
-                _diagnostics.Report(DiagnosticCatalog.DuplicateHeaderItem, claim.KeywordSpan, $"the claim against '{id}' is made twice");
+                _diagnostics.ReportDuplicateClaim(claim.KeywordSpan, id);
                 continue;
             }
             var target = _base?.Lineage.FirstOrDefault(p => p.Id == id);
@@ -219,8 +219,7 @@ internal sealed partial class Binder
             return;
         if (table.TryGetValue(name.Text, out var existing))
         {
-            var where = existing.ProtocolId == ProtocolId ? $"line {existing.Location.Source.GetLinePosition(existing.Location.Span.Start).Line + 1}" : $"inherited from '{existing.ProtocolId}'";
-            _diagnostics.Report(DiagnosticCatalog.DuplicateName, name.Span, $"'{name.Text}' is already declared ({where})");
+            _diagnostics.ReportDuplicateName(name.Span, name.Text, LineOf(existing), existing.ProtocolId);
             return;
         }
         Add(table, name, create(name.Text));
@@ -241,7 +240,7 @@ internal sealed partial class Binder
             if (seen.TryGetValue(symbol.Name, out var other) && (symbol.ProtocolId == ProtocolId || other.ProtocolId == ProtocolId))
             {
                 var mine = symbol.ProtocolId == ProtocolId ? symbol : other;
-                _diagnostics.Report(DiagnosticCatalog.DuplicateName, mine.Location.Span, $"'{symbol.Name}' is declared both as an observation and as a constant");
+                _diagnostics.ReportObservationAndConstantShareName(mine.Location.Span, symbol.Name);
             }
             seen[symbol.Name] = symbol;
         }
@@ -268,9 +267,8 @@ internal sealed partial class Binder
             return;
         if (!_observations.TryGetValue(name.Text, out var inherited) || inherited.ProtocolId == ProtocolId)
         {
-            var why = inherited is null ? "no inherited observation has this name" : "it is declared in this protocol, not inherited";
-            _diagnostics.Report(DiagnosticCatalog.OverrideWithoutInheritedObservation, name.Span,
-                $"'{name.Text}' overrides nothing: {why}{(inherited is null ? DidYouMean(name.Text, _observations.Values.Where(o => o.ProtocolId != ProtocolId).Select(o => o.Name)) : "")}");
+            _diagnostics.ReportOverrideWithoutInheritedObservation(name.Span, name.Text, declaredHere: inherited is not null,
+                _observations.Values.Where(o => o.ProtocolId != ProtocolId).Select(o => o.Name));
             return;
         }
         var symbol = new ObservationSymbol(name.Text, Location(name), ProtocolId)
@@ -310,8 +308,7 @@ internal sealed partial class Binder
         }
         if (inherited is not null && syntax.IsYesNo != inherited.IsYesNo && (syntax.IsYesNo || syntax.Items.OfType<UnitItemSyntax>().Any()))
         {
-            _diagnostics.Report(DiagnosticCatalog.OverrideChangesUnit, syntax.Name.Span,
-                $"'{symbol.Name}' is inherited as a {(inherited.IsYesNo ? "yes/no" : "numeric")} observation; an override cannot change that");
+            _diagnostics.ReportOverrideChangesKind(syntax.Name.Span, symbol.Name, inherited.IsYesNo);
         }
         var seen = new HashSet<Type>();
         var codes = symbol.LoincCodes.ToList();
@@ -322,14 +319,14 @@ internal sealed partial class Binder
             var kind = inherited is not null && item is RequiredItemSyntax ? typeof(OptionalItemSyntax) : item.GetType();
             if (item is not LoincItemSyntax && !seen.Add(kind))
             {
-                _diagnostics.Report(DiagnosticCatalog.ObservationItemRepeated, item.Span, $"'{FirstWord(item)}' is given twice for '{symbol.Name}'");
+                _diagnostics.ReportObservationItemRepeated(item.Span, FirstWord(item), symbol.Name);
                 continue;
             }
             switch (item)
             {
                 case LoincItemSyntax loinc when loinc.Code.Length > 0:
                     if (added.Any(c => c.Code == loinc.Code))
-                        _diagnostics.Report(DiagnosticCatalog.ObservationItemRepeated, loinc.CodeSpan, $"LOINC {loinc.Code} is listed twice");
+                        _diagnostics.ReportLoincCodeRepeated(loinc.CodeSpan, loinc.Code, symbol.Name);
                     else
                     {
                         added.Add((loinc.Code, loinc.CodeSpan));
@@ -339,12 +336,11 @@ internal sealed partial class Binder
                     break;
                 case UnitItemSyntax { Unit: { } unit }:
                     if (symbol.IsYesNo)
-                        _diagnostics.Report(DiagnosticCatalog.UnitOnYesNo, unit.Span, $"'{symbol.Name}' is a yes/no observation and has no unit");
+                        _diagnostics.ReportUnitOnYesNo(unit.Span, symbol.Name);
                     else if (inherited is null)
                         symbol.Unit = ResolveUnit(unit);
                     else if (ResolveUnit(unit) is { } resolved && inherited.Unit is { } old && resolved.Code != old.Code)
-                        _diagnostics.Report(DiagnosticCatalog.OverrideChangesUnit, unit.Span,
-                            $"'{symbol.Name}' is inherited in {old.Code}; an override keeps the unit the inherited thresholds are written in");
+                        _diagnostics.ReportOverrideChangesUnit(unit.Span, symbol.Name, old.Code);
                     break;
                 case WithinItemSyntax within:
                     symbol.RecencySeconds = Duration(within.Window, "a recency window");
@@ -359,15 +355,15 @@ internal sealed partial class Binder
                     symbol.IsOptional = false;
                     break;
                 case RequiredItemSyntax required:
-                    _diagnostics.Report(DiagnosticCatalog.RequiredOutsideOverride, required.Span, "observations are required unless marked 'optional'; 'required' clears an inherited 'optional' in an 'override observation'");
+                    _diagnostics.ReportRequiredOutsideOverride(required.Span);
                     break;
             }
         }
 
         if (inherited is null && !symbol.IsYesNo && symbol.Unit is null && !syntax.Items.OfType<UnitItemSyntax>().Any())
-            _diagnostics.Report(DiagnosticCatalog.ObservationWithoutUnit, syntax.Name.Span, $"numeric observation '{symbol.Name}' needs a UCUM unit ('unit mm[Hg]'), or mark it 'yes/no'");
+            _diagnostics.ReportObservationWithoutUnit(syntax.Name.Span, symbol.Name);
         if (inherited is null && symbol.RecencySeconds is null && !syntax.Items.OfType<WithinItemSyntax>().Any())
-            _diagnostics.Report(DiagnosticCatalog.MissingRecency, syntax.Name.Span, $"'{symbol.Name}' needs a recency window ('within 4 h'): without one, a value of any age would count");
+            _diagnostics.ReportMissingRecency(syntax.Name.Span, symbol.Name);
 
         // The range needs the unit, wherever it was written.
         foreach (var range in syntax.Items.OfType<RangeItemSyntax>().Take(1))
@@ -396,7 +392,7 @@ internal sealed partial class Binder
     {
         if (symbol.IsYesNo)
         {
-            _diagnostics.Report(DiagnosticCatalog.InvalidRange, range.Span, "a yes/no observation has no range");
+            _diagnostics.ReportInvalidRange(range.Span, RangeProblem.OnYesNo);
             return null;
         }
         if (symbol.Unit is null)
@@ -407,7 +403,7 @@ internal sealed partial class Binder
             return null;
         if (low >= high)
         {
-            _diagnostics.Report(DiagnosticCatalog.InvalidRange, range.Span, "the range's low end must be below its high end");
+            _diagnostics.ReportInvalidRange(range.Span, RangeProblem.LowNotBelowHigh);
             return null;
         }
         return (low.Value, high.Value);
@@ -422,14 +418,14 @@ internal sealed partial class Binder
         var quantity = item.Precision;
         if (symbol.IsYesNo)
         {
-            _diagnostics.Report(DiagnosticCatalog.InvalidReportingPrecision, item.Span, $"'{symbol.Name}' is a yes/no observation and has no reporting precision");
+            _diagnostics.ReportReportingPrecisionOnYesNo(item.Span, quantity.ToString(), symbol.Name);
             return null;
         }
         if (symbol.Unit is null || double.IsNaN(quantity.Value))
             return null;
         if (quantity.Unit is null)
         {
-            ReportMissingUnit(quantity, symbol.Unit.Code, $"the reporting precision is in {symbol.Unit.Code}");
+            _diagnostics.ReportMissingUnit(quantity.NumberSpan, quantity.NumberText, "the reporting precision", symbol.Unit.Code);
             return null;
         }
         var unit = ResolveUnit(quantity.Unit);
@@ -437,14 +433,13 @@ internal sealed partial class Binder
             return null;
         if (!Ucum.AreCommensurable(unit, symbol.Unit))
         {
-            _diagnostics.Report(DiagnosticCatalog.InvalidReportingPrecision, quantity.Span,
-                $"the reporting precision {quantity} is a {unit.Dimension.Describe()}; '{symbol.Name}' is in {symbol.Unit.Code} ({symbol.Unit.Dimension.Describe()})");
+            _diagnostics.ReportReportingPrecisionDimension(quantity.Span, quantity.ToString(), unit.Dimension.Describe(), symbol.Name, symbol.Unit.Code, symbol.Unit.Dimension.Describe());
             return null;
         }
         var value = quantity.Value * unit.Factor / symbol.Unit.Factor;
         if (!(value > 0) || !double.IsFinite(value))
         {
-            _diagnostics.Report(DiagnosticCatalog.InvalidReportingPrecision, quantity.Span, $"the reporting precision must be positive, not {quantity}");
+            _diagnostics.ReportReportingPrecisionNotPositive(quantity.Span, quantity.ToString(), symbol.Name);
             return null;
         }
         return value;
@@ -454,20 +449,20 @@ internal sealed partial class Binder
     {
         if (LoincTable.Find(code) is not { } entry)
         {
-            _diagnostics.Report(DiagnosticCatalog.UnknownLoincCode, span, $"LOINC {code} is not in the vendored table of codes this compiler knows; its unit cannot be checked");
+            _diagnostics.ReportUnknownLoincCode(span, code);
             return;
         }
 
         var words = $"{symbol.Name} {symbol.Title}";
         if (entry.ConflictsWith(words) is { } conflict)
         {
-            _diagnostics.Report(DiagnosticCatalog.LoincUnitMismatch, span, $"LOINC {code} is '{entry.Name}', but '{symbol.Name}' reads as {conflict}");
+            _diagnostics.ReportLoincNameConflict(span, code, entry.Name, symbol.Name, conflict);
             return;
         }
 
         if (entry.IsYesNo != symbol.IsYesNo)
         {
-            _diagnostics.Report(DiagnosticCatalog.LoincUnitMismatch, span, $"LOINC {code} ('{entry.Name}') is {(entry.IsYesNo ? "a yes/no finding" : "a measured quantity")}, but '{symbol.Name}' is {(symbol.IsYesNo ? "yes/no" : "numeric")}");
+            _diagnostics.ReportLoincKindMismatch(span, code, entry.Name, entry.IsYesNo, symbol.Name);
             return;
         }
         if (symbol.Unit is null || entry.ReferenceUnit is null)
@@ -478,12 +473,10 @@ internal sealed partial class Binder
         if (Ucum.TryGetConversion(reference, symbol.Unit, symbol.MolarMass, out _, out _))
             return; // e.g. a molar creatinine code on a mass-unit observation with its molar mass declared
         var needsMolarMass = symbol.MolarMass is null && Ucum.TryGetConversion(reference, symbol.Unit, 1.0, out _, out _);
-        _diagnostics.Report(
-            needsMolarMass ? DiagnosticCatalog.MolarMassRequired : DiagnosticCatalog.LoincUnitMismatch,
-            span,
-            needsMolarMass
-                ? $"LOINC {code} ('{entry.Name}') is a {reference.Dimension.Describe()} but '{symbol.Name}' is in {symbol.Unit.Code}: declare 'molar mass ... g/mol' to convert"
-                : $"LOINC {code} ('{entry.Name}') is a {reference.Dimension.Describe()} (like {entry.ReferenceUnit}); '{symbol.Name}' is declared in {symbol.Unit.Code} ({symbol.Unit.Dimension.Describe()})");
+        if (needsMolarMass)
+            _diagnostics.ReportMolarMassForLoinc(span, code, entry.Name, reference.Dimension.Describe(), symbol.Name, symbol.Unit.Code);
+        else
+            _diagnostics.ReportLoincUnitMismatch(span, code, entry.Name, reference.Dimension.Describe(), entry.ReferenceUnit, symbol.Name, symbol.Unit.Code, symbol.Unit.Dimension.Describe());
     }
 
     // ------------------------------------------------------------ quantities
@@ -493,11 +486,7 @@ internal sealed partial class Binder
         if (Ucum.TryParse(unit.Code, out var parsed, out var error))
             return parsed;
         var suggestion = Ucum.SuggestionFor(unit.Code);
-        _diagnostics.Report(
-            DiagnosticCatalog.UnknownUnit,
-            unit.Span,
-            suggestion is null ? $"unknown unit '{unit.Code}': {error}" : $"unknown unit '{unit.Code}'; UCUM writes it '{suggestion}'",
-            suggestion is null ? null : new DiagnosticFix($"Use '{suggestion}'", unit.Span, suggestion));
+        _diagnostics.ReportUnknownUnit(unit.Span, unit.Code, error, suggestion);
         return null;
     }
 
@@ -508,7 +497,7 @@ internal sealed partial class Binder
             return null;
         if (quantity.Unit is null)
         {
-            ReportMissingUnit(quantity, target.Code, $"{what} is in {target.Code}");
+            _diagnostics.ReportMissingUnit(quantity.NumberSpan, quantity.NumberText, what, target.Code);
             return null;
         }
         var unit = ResolveUnit(quantity.Unit);
@@ -516,17 +505,13 @@ internal sealed partial class Binder
             return null;
         if (!Ucum.TryGetConversion(unit, target, molarMass, out var conversion, out var error))
         {
-            var descriptor = error.Contains("molar mass", StringComparison.Ordinal) ? DiagnosticCatalog.MolarMassRequired : DiagnosticCatalog.IncompatibleUnits;
-            _diagnostics.Report(descriptor, quantity.Unit.Span, $"{quantity} cannot be used for {what}: {error}");
+            if (error.Contains("molar mass", StringComparison.Ordinal))
+                _diagnostics.ReportMolarMassForQuantity(quantity.Unit.Span, quantity.ToString(), what, target.Code);
+            else
+                _diagnostics.ReportIncompatibleUnits(quantity.Unit.Span, quantity.ToString(), what, error);
             return null;
         }
         return conversion.Apply(quantity.Value) * target.Factor + target.Offset;
-    }
-
-    private void ReportMissingUnit(QuantitySyntax quantity, string? suggestedUnit, string why)
-    {
-        var fix = suggestedUnit is null ? null : new DiagnosticFix($"Add '{suggestedUnit}'", new TextSpan(quantity.NumberSpan.End, 0), " " + suggestedUnit);
-        _diagnostics.Report(DiagnosticCatalog.MissingUnit, quantity.NumberSpan, $"expected a unit after {quantity.NumberText}: {why}", fix);
     }
 
     private static readonly UcumUnit Seconds = Ucum.Parse("s");
@@ -538,7 +523,7 @@ internal sealed partial class Binder
             return null;
         if (quantity.Unit is null)
         {
-            ReportMissingUnit(quantity, "h", $"{what} is a duration (h, min, d)");
+            _diagnostics.ReportMissingDurationUnit(quantity.NumberSpan, quantity.NumberText, what);
             return null;
         }
         var unit = ResolveUnit(quantity.Unit);
@@ -546,13 +531,13 @@ internal sealed partial class Binder
             return null;
         if (!Ucum.AreCommensurable(unit, Seconds))
         {
-            _diagnostics.Report(DiagnosticCatalog.ExpectedDuration, quantity.Unit.Span, $"{what} must be a duration (h, min, d), not {unit.Dimension.Describe()}");
+            _diagnostics.ReportNotADuration(quantity.Unit.Span, what, unit.Dimension.Describe());
             return null;
         }
         var seconds = quantity.Value * unit.Factor;
         if (seconds < 0)
         {
-            _diagnostics.Report(DiagnosticCatalog.ExpectedDuration, quantity.Span, $"{what} cannot be negative");
+            _diagnostics.ReportNegativeDuration(quantity.Span, what);
             return null;
         }
         return seconds;
@@ -563,7 +548,7 @@ internal sealed partial class Binder
         var value = QuantityIn(quantity, GramsPerMole, null, "a molar mass");
         if (value is <= 0)
         {
-            _diagnostics.Report(DiagnosticCatalog.InvalidRange, quantity.Span, "a molar mass must be positive");
+            _diagnostics.ReportMolarMassNotPositive(quantity.Span, quantity.ToString());
             return null;
         }
         return value is null ? null : value / GramsPerMole.Factor;
@@ -575,7 +560,7 @@ internal sealed partial class Binder
             return null;
         if (quantity.Value < 1 || quantity.Value != Math.Floor(quantity.Value) || quantity.Value > 100_000)
         {
-            _diagnostics.Report(DiagnosticCatalog.ExpectedCount, quantity.Span, $"{what} must be a whole number of at least 1");
+            _diagnostics.ReportExpectedCount(quantity.Span, what);
             return null;
         }
         return (int)quantity.Value;
@@ -591,7 +576,7 @@ internal sealed partial class Binder
         {
             var parts = code.Value.Split('|');
             if (parts.Length > 2 || parts.Any(string.IsNullOrWhiteSpace))
-                _diagnostics.Report(DiagnosticCatalog.InvalidCode, code.Span, $"'{code.Value}' is not a code: write \"system|code\" or a bare code");
+                _diagnostics.ReportInvalidCode(code.Span, code.Value);
             else if (!bound.Contains(code.Value))
                 bound.Add(code.Value);
         }
@@ -603,7 +588,7 @@ internal sealed partial class Binder
         var regimen = _base?.Regimen ?? new BoundRegimen();
         var declarations = root.OfKind<RegimenDeclarationSyntax>().ToList();
         foreach (var extra in declarations.Skip(1))
-            _diagnostics.Report(DiagnosticCatalog.RegimenItemRepeated, extra.KeywordSpan, "a protocol has one regimen block");
+            _diagnostics.ReportRegimenItemRepeated(extra.KeywordSpan, block: true);
 
         if (declarations.FirstOrDefault() is { } declaration)
         {
@@ -619,7 +604,7 @@ internal sealed partial class Binder
                 };
                 if (key is not null && !seen.Add(key))
                 {
-                    _diagnostics.Report(DiagnosticCatalog.RegimenItemRepeated, item.Span, "this regimen item is given twice");
+                    _diagnostics.ReportRegimenItemRepeated(item.Span, block: false);
                     continue;
                 }
                 switch (item)
@@ -629,7 +614,7 @@ internal sealed partial class Binder
                         break;
                     case DoseItemSyntax d:
                         if (d.Dose.Unit is null)
-                            ReportMissingUnit(d.Dose, "[iU]/kg", "a dose needs its unit");
+                            _diagnostics.ReportMissingUnit(d.Dose.NumberSpan, d.Dose.NumberText, "a dose", "[iU]/kg");
                         else if (ResolveUnit(d.Dose.Unit) is not null)
                             regimen = regimen with { DoseValue = d.Dose.Value, DoseUnit = d.Dose.Unit.Code };
                         break;
@@ -640,14 +625,14 @@ internal sealed partial class Binder
                         var shortest = Duration(i.Shortest, "the dosing interval");
                         var longest = i.Longest is null ? null : Duration(i.Longest, "the longest dosing interval");
                         if (shortest is not null && longest is not null && longest < shortest)
-                            _diagnostics.Report(DiagnosticCatalog.InvalidRange, i.Span, "the longest interval must not be shorter than the shortest");
+                            _diagnostics.ReportInvalidRange(i.Span, RangeProblem.LongestBelowShortest);
                         else if (shortest is not null)
                             regimen = regimen with { MinIntervalSeconds = shortest, MaxIntervalSeconds = longest };
                         break;
                     case MaxDosesItemSyntax m:
                         var count = Count(m.Count, "the most doses");
                         if (m.CountsSlots && m.Scope == DoseLimitScope.Cycle)
-                            _diagnostics.Report(DiagnosticCatalog.DoseSlotsPerCycle, m.Span, "dose slots are capped per course ('at most 6 dose slots per course'); a cycle cap counts doses given ('at most 14 doses per cycle')");
+                            _diagnostics.ReportDoseSlotsPerCycle(m.Span);
                         else if (count is not null)
                             regimen = m.Scope == DoseLimitScope.Cycle
                                 ? regimen with { MaxDosesPerCycle = count }
@@ -658,7 +643,7 @@ internal sealed partial class Binder
                         var latest = Duration(f.Latest, "the first-dose window");
                         var @event = ResolveEvent(f.Event);
                         if (earliest is not null && latest is not null && latest < earliest)
-                            _diagnostics.Report(DiagnosticCatalog.InvalidRange, f.Span, "the first-dose window must end after it starts");
+                            _diagnostics.ReportInvalidRange(f.Span, RangeProblem.FirstDoseEndsBeforeStart);
                         else if (earliest is not null && latest is not null && @event is not null)
                             regimen = regimen with { FirstDose = new BoundFirstDoseWindow(earliest.Value, latest.Value, @event) };
                         break;
@@ -671,13 +656,13 @@ internal sealed partial class Binder
                 regimen = regimen with { Citations = citations.ToImmutable() };
 
             if (regimen.MinIntervalSeconds is null)
-                _diagnostics.Report(DiagnosticCatalog.MissingRegimen, declaration.KeywordSpan, "the regimen needs a dosing interval ('every 8 h')");
+                _diagnostics.ReportRegimenWithoutInterval(declaration.KeywordSpan);
             if (regimen.Drug is null)
-                _diagnostics.Report(DiagnosticCatalog.MissingRegimen, declaration.KeywordSpan, "the regimen needs a drug ('drug aldesleukin')");
+                _diagnostics.ReportRegimenWithoutDrug(declaration.KeywordSpan);
         }
         else if (_base is null && !root.Declarations.IsEmpty && root.OfKind<ProtocolDeclarationSyntax>().Any())
         {
-            _diagnostics.Report(DiagnosticCatalog.MissingRegimen, root.OfKind<ProtocolDeclarationSyntax>().First().Span, "the protocol has no regimen: add 'regimen { drug ..., dose ..., every ... }'");
+            _diagnostics.ReportMissingRegimen(root.OfKind<ProtocolDeclarationSyntax>().First().Span);
         }
         _protocol.Regimen = regimen;
     }
@@ -691,7 +676,7 @@ internal sealed partial class Binder
             Reference(name, symbol);
             return symbol;
         }
-        _diagnostics.Report(DiagnosticCatalog.UndefinedEvent, name.Span, $"event '{name.Text}' is not declared; add 'event {name.Text} \"...\"'{DidYouMean(name.Text, _events.Keys)}");
+        _diagnostics.ReportUndefinedEvent(name.Span, name.Text, _events.Keys);
         return null;
     }
 
@@ -706,7 +691,7 @@ internal sealed partial class Binder
                     if (_references.TryGetValue(cite.Reference.Text, out reference))
                         Reference(cite.Reference, reference);
                     else
-                        _diagnostics.Report(DiagnosticCatalog.UndefinedReference, cite.Reference.Span, $"'{cite.Reference.Text}' is not a declared reference{DidYouMean(cite.Reference.Text, _references.Keys)}");
+                        _diagnostics.ReportUndefinedReference(cite.Reference.Span, cite.Reference.Text, _references.Keys);
                 }
                 return new BoundCitation(reference, cite.Locator?.Value, false, null, cite.Span);
             case UnverifiedSyntax unverified:
@@ -716,15 +701,9 @@ internal sealed partial class Binder
         }
     }
 
-    internal static string DidYouMean(string name, IEnumerable<string> candidates)
-    {
-        var best = candidates
-            .Select(c => (Name: c, Distance: EditDistance.Between(name, c)))
-            .Where(c => c.Distance <= Math.Max(1, name.Length / 3))
-            .OrderBy(c => c.Distance).ThenBy(c => c.Name, StringComparer.Ordinal)
-            .FirstOrDefault();
-        return best.Name is null ? "" : $"; did you mean '{best.Name}'?";
-    }
+    /// <summary>The 1-based line of a symbol declared in this protocol, or null for an inherited one.</summary>
+    private int? LineOf(Symbol symbol) =>
+        symbol.ProtocolId == ProtocolId ? symbol.Location.Source.GetLinePosition(symbol.Location.Span.Start).Line + 1 : null;
 
     // ------------------------------------------------------------ rules
 
@@ -742,7 +721,7 @@ internal sealed partial class Binder
             var index = effective.FindIndex(r => r.Name == remove.Name.Text);
             if (index < 0 || effective[index].ProtocolId == ProtocolId)
             {
-                _diagnostics.Report(DiagnosticCatalog.RemoveUnknownRule, remove.Name.Span, $"'{remove.Name.Text}' is not an inherited rule{DidYouMean(remove.Name.Text, inherited.Select(r => r.Name))}");
+                _diagnostics.ReportRemoveUnknownRule(remove.Name.Span, remove.Name.Text, inherited.Select(r => r.Name));
                 continue;
             }
             Reference(remove.Name, effective[index]);
@@ -756,9 +735,9 @@ internal sealed partial class Binder
                 continue;
             var id = syntax.Name.Text;
             var symbol = new RuleSymbol(id, Location(syntax.Name), ProtocolId, syntax);
-            if (own.ContainsKey(id))
+            if (own.TryGetValue(id, out var first))
             {
-                _diagnostics.Report(DiagnosticCatalog.DuplicateName, syntax.Name.Span, $"rule '{id}' is declared twice");
+                _diagnostics.ReportDuplicateName(syntax.Name.Span, id, LineOf(first));
                 continue;
             }
             own[id] = symbol;
@@ -769,7 +748,7 @@ internal sealed partial class Binder
             {
                 if (inheritedIndex < 0)
                 {
-                    _diagnostics.Report(DiagnosticCatalog.OverrideWithoutInheritedRule, syntax.Name.Span, $"'{id}' overrides nothing: no inherited rule has this id{DidYouMean(id, inherited.Select(r => r.Name))}");
+                    _diagnostics.ReportOverrideWithoutInheritedRule(syntax.Name.Span, id, inherited.Select(r => r.Name));
                     effective.Add(symbol);
                 }
                 else
@@ -780,11 +759,7 @@ internal sealed partial class Binder
             }
             else if (inheritedIndex >= 0)
             {
-                _diagnostics.Report(
-                    DiagnosticCatalog.ShadowsInheritedRule,
-                    syntax.Name.Span,
-                    $"rule '{id}' is inherited from '{effective[inheritedIndex].ProtocolId}'; write 'override {syntax.Action.ToString().ToLowerInvariant()} rule {id}' to replace it, or choose another id",
-                    new DiagnosticFix("Make it an override", new TextSpan(syntax.KeywordSpan.Start, 0), "override "));
+                _diagnostics.ReportShadowsInheritedRule(syntax.Name.Span, id, effective[inheritedIndex].ProtocolId, syntax.Action.ToString().ToLowerInvariant(), syntax.KeywordSpan.Start);
                 effective[inheritedIndex] = symbol;
             }
             else
@@ -888,15 +863,13 @@ internal sealed partial class Binder
                     continue;
                 if (!groups.Contains(count.Group))
                 {
-                    _diagnostics.Report(DiagnosticCatalog.UnknownGroup, syntax.Group.Span,
-                        $"no rule belongs to group '{count.Group}' (write 'group {count.Group}' in the rules it counts){DidYouMean(count.Group, groups)}");
+                    _diagnostics.ReportUnknownGroup(syntax.Group.Span, count.Group, groups);
                 }
             }
             if (ReachesItself(rule, effective))
             {
                 var at = CountsIn(rule.Condition).Select(c => c.Syntax).OfType<AtLeastExpressionSyntax>().FirstOrDefault();
-                _diagnostics.Report(DiagnosticCatalog.CountsOwnGroup, at?.Span ?? rule.Location.Span,
-                    $"rule '{rule.Name}' counts a group it belongs to{(rule.Groups.Any(g => CountsIn(rule.Condition).Any(c => c.Group == g)) ? "" : " through other counting rules")}; a count rule cannot be one of the rules it counts");
+                _diagnostics.ReportCountsOwnGroup(at?.Span ?? rule.Location.Span, rule.Name, directly: rule.Groups.Any(g => CountsIn(rule.Condition).Any(c => c.Group == g)));
             }
         }
     }
@@ -946,12 +919,12 @@ internal sealed partial class Binder
         var syntax = rule.Syntax;
         if (syntax.Conditions.IsEmpty)
         {
-            _diagnostics.Report(DiagnosticCatalog.RuleWithoutCondition, syntax.Name.Span, $"rule '{rule.Name}' needs a condition ('when ...')");
+            _diagnostics.ReportRuleWithoutCondition(syntax.Name.Span, rule.Name);
         }
         else
         {
             foreach (var extra in syntax.Conditions.Skip(1))
-                _diagnostics.Report(DiagnosticCatalog.RuleWithoutCondition, extra.Span, "a rule has one 'when'; join conditions with 'and' or 'or'");
+                _diagnostics.ReportRuleClauseRepeated(extra.Span, "when");
             rule.Condition = BindCondition(syntax.Conditions[0]);
         }
         rule.Citations = [.. syntax.Citations.Select(BindCitation)];
@@ -966,7 +939,7 @@ internal sealed partial class Binder
         {
             if (clause is not GroupClauseSyntax && !seen.Add(clause.GetType()))
             {
-                _diagnostics.Report(DiagnosticCatalog.RuleClauseRepeated, clause.KeywordSpan, $"a rule has one '{ClauseWord(clause)}'");
+                _diagnostics.ReportRuleClauseRepeated(clause.KeywordSpan, ClauseWord(clause));
                 continue;
             }
             switch (clause)
@@ -974,8 +947,7 @@ internal sealed partial class Binder
                 case UntilClauseSyntax until:
                     if (rule.Action == IlTwo.Dsl.Syntax.RuleAction.Discontinue)
                     {
-                        _diagnostics.Report(DiagnosticCatalog.ClauseOnWrongRule, until.KeywordSpan,
-                            "a discontinue rule stops IL-2 for the course and nothing resolves it; 'until' belongs to hold rules");
+                        _diagnostics.ReportUntilOnDiscontinueRule(until.KeywordSpan);
                         break;
                     }
                     rule.Until = BindCondition(until.Condition);
@@ -990,7 +962,7 @@ internal sealed partial class Binder
                     foreach (var name in group.Groups.Where(n => !n.IsMissing))
                     {
                         if (groups.Contains(name.Text))
-                            _diagnostics.Report(DiagnosticCatalog.RuleClauseRepeated, name.Span, $"the rule is already in group '{name.Text}'");
+                            _diagnostics.ReportRuleGroupRepeated(name.Span, name.Text);
                         else
                             groups.Add(name.Text);
                     }
@@ -1013,7 +985,7 @@ internal sealed partial class Binder
         var bound = BindExpression(syntax);
         if (bound.Type is not YesNoType and not ErrorType)
         {
-            _diagnostics.Report(DiagnosticCatalog.ConditionNotYesNo, syntax.Span, $"a condition must be yes/no, but this is {bound.Type.Describe()}; compare it with a threshold");
+            _diagnostics.ReportConditionNotYesNo(syntax.Span, bound.Type.Describe(), joiner: null);
             return new BoundErrorExpression(syntax);
         }
         return bound;
@@ -1027,14 +999,14 @@ internal sealed partial class Binder
             return;
         if (!_bindingConstants.Add(constant))
         {
-            _diagnostics.Report(DiagnosticCatalog.ConstantCycle, constant.Location.Span, $"constant '{constant.Name}' is defined through itself");
+            _diagnostics.ReportConstantCycle(constant.Location.Span, constant.Name);
             constant.Value = new BoundErrorExpression(constant.Syntax);
             return;
         }
         var value = BindExpression(constant.Syntax.Value);
         if (value is not BoundErrorExpression && !IsConstant(value))
         {
-            _diagnostics.Report(DiagnosticCatalog.TypeMismatch, constant.Syntax.Value.Span, "a constant's value must not depend on the patient (no observations, weight, doses or times)");
+            _diagnostics.ReportConstantDependsOnPatient(constant.Syntax.Value.Span);
             value = new BoundErrorExpression(constant.Syntax.Value);
         }
         constant.Value ??= value;

@@ -4,7 +4,7 @@ namespace IlTwo.Dsl.Compilation;
 /// What the semantic comparison found for <c>claim more conservative than NAME</c>: it holds, it is refuted (why, and
 /// the counterexample patient as a sentence, or ""), or it cannot be proven (one reason per undecided change).
 /// </summary>
-internal sealed record ClaimProof(bool Holds, (string Why, string Patient)? Refuted, IReadOnlyList<string> Undecided)
+internal sealed record ClaimProof(bool Holds, (string Why, (string Patient, string Here, string There)? Counterexample)? Refuted, IReadOnlyList<string> Undecided)
 {
     public static ClaimProof Proven { get; } = new(true, null, []);
 }

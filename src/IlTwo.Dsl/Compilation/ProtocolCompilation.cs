@@ -103,11 +103,11 @@ public sealed class ProtocolCompilation
             var chain = ownId is null ? visiting : visiting.Add(ownId);
             if (chain.Contains(id))
             {
-                diagnostics.Report(DiagnosticCatalog.ExtendsCycle, extends.Name.Span, $"protocols extend each other in a cycle: {string.Join(" -> ", chain.Append(id))}");
+                diagnostics.ReportExtendsCycle(extends.Name.Span, chain.Append(id));
             }
             else if (resolver.Resolve(id, text) is not { } baseText)
             {
-                diagnostics.Report(DiagnosticCatalog.ExtendedProtocolNotFound, extends.Name.Span, $"protocol '{id}' was not found: looked for '{id}.il2' and for a file declaring 'protocol {id}' next to this one");
+                diagnostics.ReportExtendedProtocolNotFound(extends.Name.Span, id);
             }
             else
             {
@@ -119,16 +119,16 @@ public sealed class ProtocolCompilation
                 if (@base.HasErrors && @base.Chain.SelectMany(c => c.Diagnostics).FirstOrDefault(d => d.Descriptor == DiagnosticCatalog.ExtendsCycle) is { } cycle)
                 {
                     // The cycle was found further down the chain; say so here too instead of "has N errors".
-                    diagnostics.Report(DiagnosticCatalog.ExtendsCycle, extends.Name.Span, cycle.Message);
+                    diagnostics.ReportExtendsCycle(extends.Name.Span, cycle);
                 }
                 else if (@base.HasErrors)
                 {
                     var count = @base.Chain.Sum(c => c.Diagnostics.Count(d => d.IsError));
-                    diagnostics.Report(DiagnosticCatalog.ExtendedProtocolNotFound, extends.Name.Span, $"protocol '{id}' ({@base.Text.Path}) has {count} error(s); fix them first");
+                    diagnostics.ReportExtendedProtocolHasErrors(extends.Name.Span, id, @base.Text.Path, count);
                 }
                 else if (@base.Protocol.Id != id)
                 {
-                    diagnostics.Report(DiagnosticCatalog.ExtendedProtocolNotFound, extends.Name.Span, $"'{@base.Text.Path}' declares protocol '{@base.Protocol.Id}', not '{id}'");
+                    diagnostics.ReportExtendedProtocolIdMismatch(extends.Name.Span, @base.Text.Path, @base.Protocol.Id, id);
                 }
             }
         }
@@ -151,38 +151,33 @@ public sealed class ProtocolCompilation
         {
             if (visiting.Contains(claim.TargetId))
             {
-                diagnostics.Report(DiagnosticCatalog.InvalidClaim, claim.NameSpan, $"protocol '{claim.TargetId}' is being compiled on the way to this one (claims or extends form a cycle); it cannot be compared");
+                diagnostics.ReportInvalidClaim(claim.NameSpan, claim.TargetId, ClaimProblem.InCycle);
                 return;
             }
             if (resolver.Resolve(claim.TargetId, self.Text) is not { } text)
             {
-                diagnostics.Report(DiagnosticCatalog.InvalidClaim, claim.NameSpan, $"protocol '{claim.TargetId}' was not found: it is not in the extends chain, and there is no '{claim.TargetId}.il2' (or file declaring 'protocol {claim.TargetId}') next to this one");
+                diagnostics.ReportInvalidClaim(claim.NameSpan, claim.TargetId, ClaimProblem.NotFound);
                 return;
             }
             target = Create(text, resolver, ProtocolCompilationOptions.Default, visiting);
             if (target.Protocol.Id != claim.TargetId || target.Chain.Any(c => c.HasErrors))
             {
-                diagnostics.Report(DiagnosticCatalog.InvalidClaim, claim.NameSpan, target.Protocol.Id != claim.TargetId
-                    ? $"'{target.Text.Path}' declares protocol '{target.Protocol.Id}', not '{claim.TargetId}'"
-                    : $"protocol '{claim.TargetId}' ({target.Text.Path}) has errors; fix them before the claim can be checked");
+                diagnostics.ReportInvalidClaim(claim.NameSpan, claim.TargetId, target.Protocol.Id != claim.TargetId ? ClaimProblem.DeclaresAnotherId : ClaimProblem.HasErrors, target.Text.Path, target.Protocol.Id);
                 return;
             }
         }
 
         var proof = ClaimProvers.Current(target, self, claim.TargetId);
-        var name = $"claim 'more conservative than {claim.TargetId}'";
         if (proof.Holds)
             return;
 
         if (proof.Refuted is { } refuted)
         {
-            var (why, patient) = refuted;
-            diagnostics.Report(DiagnosticCatalog.ClaimRefuted, claim.NameSpan, $"{name} does not hold: {why}{patient}");
+            diagnostics.ReportClaimRefuted(claim.NameSpan, claim.TargetId, refuted.Why, refuted.Counterexample);
             return;
         }
 
-        var undecided = proof.Undecided;
-        diagnostics.Report(DiagnosticCatalog.ClaimUndecided, claim.NameSpan, $"{name} cannot be proven: {string.Join("; ", undecided)}");
+        diagnostics.ReportClaimUndecided(claim.NameSpan, claim.TargetId, proof.Undecided);
     }
 
     /// <summary>Suppressed warnings dropped, then sorted by position with exact repeats (same code, span and message) removed.</summary>
@@ -192,10 +187,7 @@ public sealed class ProtocolCompilation
         foreach (var offset in BidiControls.Offsets(text.Text))
         {
             var c = text.Text[offset];
-            diagnostics.Report(
-                DiagnosticCatalog.BidiControlCharacter,
-                new TextSpan(offset, 1),
-                $"invisible bidirectional control character U+{(int)c:X4} ({BidiControls.Name(c)}): the text may be shown in another order than it is read; remove it");
+            diagnostics.ReportBidiControlCharacter(new TextSpan(offset, 1), c);
         }
     }
 

@@ -3,8 +3,11 @@ using IlTwo.Dsl.Text;
 
 namespace IlTwo.Dsl.Diagnostics;
 
-/// <summary>Collects diagnostics for one source text. Every stage reports here; nothing is thrown.</summary>
-public sealed class DiagnosticBag
+/// <summary>
+/// Collects diagnostics for one source text. Every stage reports here, through one typed method per code
+/// (DiagnosticBag.Reports.cs) that fills the code's message template from <see cref="DiagnosticCatalog"/>; nothing is thrown.
+/// </summary>
+public sealed partial class DiagnosticBag
 {
     private readonly List<Diagnostic> _items = [];
 
@@ -16,10 +19,23 @@ public sealed class DiagnosticBag
 
     public bool HasErrors => _items.Exists(d => d.IsError);
 
-    public void Report(DiagnosticDescriptor descriptor, TextSpan span, string message, DiagnosticFix? fix = null) =>
-        _items.Add(new Diagnostic(descriptor, Source, span, message, fix));
-
     public void AddRange(IEnumerable<Diagnostic> diagnostics) => _items.AddRange(diagnostics);
 
     public ImmutableArray<Diagnostic> ToImmutable() => [.. _items];
+
+    private void Report(DiagnosticDescriptor descriptor, TextSpan span, DiagnosticFix? fix, params object?[] arguments) =>
+        _items.Add(new Diagnostic(descriptor, Source, span, descriptor.FormatMessage(arguments), fix));
+
+    private void Report(DiagnosticDescriptor descriptor, TextSpan span, params object?[] arguments) => Report(descriptor, span, null, arguments);
+
+    /// <summary>"; did you mean 'x'?" for the closest candidate within a third of the name's length, or "".</summary>
+    internal static string DidYouMean(string name, IEnumerable<string> candidates)
+    {
+        var best = candidates
+            .Select(c => (Name: c, Distance: EditDistance.Between(name, c)))
+            .Where(c => c.Distance <= Math.Max(1, name.Length / 3))
+            .OrderBy(c => c.Distance).ThenBy(c => c.Name, StringComparer.Ordinal)
+            .FirstOrDefault();
+        return best.Name is null ? "" : $"; did you mean '{best.Name}'?";
+    }
 }

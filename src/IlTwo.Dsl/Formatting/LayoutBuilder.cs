@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text;
 using IlTwo.Dsl.Syntax;
+using IlTwo.Dsl.Text;
 
 namespace IlTwo.Dsl.Formatting;
 

@@ -20,7 +20,8 @@ internal sealed class SyntaxErrorStrategy(DiagnosticBag diagnostics, int maxErro
             return;
         BeginErrorCondition(recognizer);
         var token = e.OffendingToken ?? recognizer.CurrentToken;
-        Report(DiagnosticCatalog.UnexpectedToken, SpanOf(token), $"unexpected {Describe(token)}; expected {Expectation(recognizer, e.GetExpectedTokens())}{KeywordHint(token, e.GetExpectedTokens())}");
+        var span = SpanOf(token);
+        Report(span, () => diagnostics.ReportUnexpectedToken(span, Describe(token), Expectation(recognizer, e.GetExpectedTokens()), ReservedWord(token, e.GetExpectedTokens())));
     }
 
     protected override void ReportUnwantedToken(Parser recognizer)
@@ -30,7 +31,8 @@ internal sealed class SyntaxErrorStrategy(DiagnosticBag diagnostics, int maxErro
         BeginErrorCondition(recognizer);
         var token = recognizer.CurrentToken;
         var expected = GetExpectedTokens(recognizer);
-        Report(DiagnosticCatalog.UnexpectedToken, SpanOf(token), $"unexpected {Describe(token)}; expected {Expectation(recognizer, expected)}{KeywordHint(token, expected)}");
+        var span = SpanOf(token);
+        Report(span, () => diagnostics.ReportUnexpectedToken(span, Describe(token), Expectation(recognizer, expected), ReservedWord(token, expected)));
     }
 
     protected override void ReportMissingToken(Parser recognizer)
@@ -42,16 +44,16 @@ internal sealed class SyntaxErrorStrategy(DiagnosticBag diagnostics, int maxErro
         var expected = GetExpectedTokens(recognizer);
         var previous = ((ITokenStream)recognizer.InputStream).LT(-1);
         var at = previous is null ? SpanOf(token) : new TextSpan(previous.StopIndex + 1, 0);
-        Report(DiagnosticCatalog.MissingToken, at, $"expected {Expectation(recognizer, expected)} before {Describe(token)}");
+        Report(at, () => diagnostics.ReportMissingToken(at, Expectation(recognizer, expected), Describe(token)));
     }
 
-    private void Report(DiagnosticDescriptor descriptor, TextSpan span, string message)
+    private void Report(TextSpan span, Action report)
     {
         _reported++;
         if (_reported < maxErrors)
-            diagnostics.Report(descriptor, span, message);
+            report();
         else if (_reported == maxErrors)
-            diagnostics.Report(DiagnosticCatalog.TooManyErrors, span, $"too many syntax errors; stopped reporting after {maxErrors}");
+            diagnostics.ReportTooManyErrors(span, "syntax errors", maxErrors);
     }
 
     internal static TextSpan SpanOf(IToken token) =>
@@ -74,10 +76,9 @@ internal sealed class SyntaxErrorStrategy(DiagnosticBag diagnostics, int maxErro
         };
     }
 
-    private static string KeywordHint(IToken token, IntervalSet expected) =>
-        expected.Contains(Il2Lexer.NAME) && TokenClassifier.Classify(token.Type) == TokenKind.Keyword
-            ? $" ('{token.Text}' is a reserved word and cannot be used as a name)"
-            : "";
+    /// <summary>The token's text when it is a reserved word where a name would fit, otherwise null.</summary>
+    private static string? ReservedWord(IToken token, IntervalSet expected) =>
+        expected.Contains(Il2Lexer.NAME) && TokenClassifier.Classify(token.Type) == TokenKind.Keyword ? token.Text : null;
 
     private static string Expectation(Parser recognizer, IntervalSet expected)
     {

@@ -22,7 +22,7 @@ internal static class SyntaxParser
     {
         var diagnostics = new DiagnosticBag(text);
         if (text.InvalidUtf8Offset is { } bad)
-            diagnostics.Report(DiagnosticCatalog.InvalidEncoding, new TextSpan(bad, 1), "the file is not valid UTF-8 text (is it a binary file?); invalid bytes were replaced");
+            diagnostics.ReportInvalidEncoding(new TextSpan(bad, 1));
 
         var lexer = new Il2Lexer(new AntlrInputStream(text.Text));
         lexer.RemoveErrorListeners();
@@ -50,7 +50,7 @@ internal static class SyntaxParser
                 if (depth + ++prefixRun > MaxParenthesisDepth && !tooDeep)
                 {
                     tooDeep = true;
-                    diagnostics.Report(DiagnosticCatalog.NestingTooDeep, span, $"'-' and 'not' nested with parentheses more than {MaxParenthesisDepth} deep; the file was not parsed further");
+                    diagnostics.ReportNestingTooDeep(span, NestingKind.PrefixOperators, MaxParenthesisDepth);
                 }
             }
             else if (token.Type != Il2Lexer.LPAREN)
@@ -60,17 +60,17 @@ internal static class SyntaxParser
             switch (token.Type)
             {
                 case Il2Lexer.UNKNOWN_CHAR:
-                    ReportLexical(diagnostics, ref lexicalErrors, DiagnosticCatalog.UnexpectedCharacter, span, $"unexpected character {DescribeChar(token.Text)}");
+                    ReportLexical(diagnostics, ref lexicalErrors, span, () => diagnostics.ReportUnexpectedCharacter(span, DescribeChar(token.Text)));
                     continue; // the parser never sees it: one clear error instead of a cascade
                 case Il2Lexer.UNTERMINATED_STRING:
-                    ReportLexical(diagnostics, ref lexicalErrors, DiagnosticCatalog.UnterminatedString, span, "this string has no closing quote before the end of the line");
+                    ReportLexical(diagnostics, ref lexicalErrors, span, () => diagnostics.ReportUnterminatedString(span));
                     ((CommonToken)token).Type = Il2Lexer.STRING;
                     break;
                 case Il2Lexer.LPAREN:
                     if (++depth + prefixRun > MaxParenthesisDepth && !tooDeep)
                     {
                         tooDeep = true;
-                        diagnostics.Report(DiagnosticCatalog.NestingTooDeep, span, $"parentheses nested more than {MaxParenthesisDepth} deep; the file was not parsed further");
+                        diagnostics.ReportNestingTooDeep(span, NestingKind.Parentheses, MaxParenthesisDepth);
                     }
                     break;
                 case Il2Lexer.RPAREN:
@@ -94,7 +94,7 @@ internal static class SyntaxParser
         }
 
         if (root.Declarations.IsEmpty && text.Text.Trim().Length == 0)
-            diagnostics.Report(DiagnosticCatalog.EmptyFile, new TextSpan(0, 0), "the file is empty; a protocol starts with 'protocol <id>'");
+            diagnostics.ReportEmptyFile(new TextSpan(0, 0));
 
         return new SyntaxTree(text, root, tokens.ToImmutable(), diagnostics.ToImmutable());
     }
@@ -123,13 +123,13 @@ internal static class SyntaxParser
         }
     }
 
-    private static void ReportLexical(DiagnosticBag diagnostics, ref int count, DiagnosticDescriptor descriptor, TextSpan span, string message)
+    private static void ReportLexical(DiagnosticBag diagnostics, ref int count, TextSpan span, Action report)
     {
         count++;
         if (count < MaxErrorsPerKind)
-            diagnostics.Report(descriptor, span, message);
+            report();
         else if (count == MaxErrorsPerKind)
-            diagnostics.Report(DiagnosticCatalog.TooManyErrors, span, $"too many unexpected characters; stopped reporting after {MaxErrorsPerKind}");
+            diagnostics.ReportTooManyErrors(span, "unexpected characters", MaxErrorsPerKind);
     }
 
     private static string DescribeChar(string text)

@@ -188,7 +188,7 @@ internal sealed class SyntaxTreeBuilder(SourceText text, DiagnosticBag diagnosti
             if (!_reportedDepth)
             {
                 _reportedDepth = true;
-                diagnostics.Report(DiagnosticCatalog.NestingTooDeep, Span(context), $"expression nested more than {MaxExpressionDepth} operators deep; split it with constants");
+                diagnostics.ReportNestingTooDeep(Span(context), NestingKind.Operators, MaxExpressionDepth);
             }
             return new ErrorExpressionSyntax(Span(context));
         }
@@ -304,7 +304,7 @@ internal sealed class SyntaxTreeBuilder(SourceText text, DiagnosticBag diagnosti
     {
         if (double.TryParse(numberText, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value))
             return value;
-        diagnostics.Report(DiagnosticCatalog.InvalidNumber, span, $"'{numberText}' is not a number this language can represent");
+        diagnostics.ReportInvalidNumber(span, numberText);
         return double.NaN;
     }
 

@@ -30,7 +30,7 @@ internal sealed class CodeActionHandler(ServerContext context) : ILanguageServer
                 continue;
             }
 
-            var converted = DiagnosticConverter.Convert([diagnostic])[0];
+            var converted = DiagnosticConverter.Convert([diagnostic], context.Diagnostics.DocsBaseUri)[0];
             var edit = new TextEdit(document.ToRange(fix.Span), fix.NewText);
             actions.Add(new CodeAction(
                 fix.Title,

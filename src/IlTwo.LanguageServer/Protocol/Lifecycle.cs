@@ -10,7 +10,8 @@ public sealed record InitializeParams(
     Uri? RootUri = null,
     JsonElement? Capabilities = null,
     string? Trace = null,
-    IReadOnlyList<WorkspaceFolder>? WorkspaceFolders = null);
+    IReadOnlyList<WorkspaceFolder>? WorkspaceFolders = null,
+    JsonElement? InitializationOptions = null);
 
 public sealed record ServerInfo(string Name, string? Version = null);
 

@@ -1,30 +1,24 @@
-using System.Text.Json;
+using IlTwo.Dsl.Diagnostics;
 using IlTwo.LanguageServer.Protocol;
 using DslDiagnostic = IlTwo.Dsl.Diagnostics.Diagnostic;
 using DslSeverity = IlTwo.Dsl.Diagnostics.DiagnosticSeverity;
 
 namespace IlTwo.LanguageServer.Workspace;
 
-/// <summary>Compiler diagnostics to LSP diagnostics: source "il2", the IL#### code, and a quick fix (if any) in <c>data</c>.</summary>
+/// <summary>
+/// Compiler diagnostics to LSP diagnostics: source "il2", the IL#### code and, when a documentation base is configured,
+/// <c>codeDescription.href</c> = base + <c>IL####.md</c> for every code of the catalogue (each has a page in docs/diagnostics).
+/// No <c>data</c>: the code action handler reads quick fixes from the compilation, not from the client's copy.
+/// </summary>
 public static class DiagnosticConverter
 {
     public const string Source = "il2";
 
-    private static readonly JsonSerializerOptions JsonOptions = ProtocolJson.CreateOptions();
-
-    public static IReadOnlyList<Protocol.Diagnostic> Convert(IEnumerable<DslDiagnostic> diagnostics)
+    public static IReadOnlyList<Protocol.Diagnostic> Convert(IEnumerable<DslDiagnostic> diagnostics, Uri? docsBaseUri = null)
     {
         var converted = new List<Protocol.Diagnostic>();
         foreach (var diagnostic in diagnostics)
         {
-            JsonElement? data = null;
-            if (diagnostic.Fix is { } fix)
-            {
-                var (start, end) = (diagnostic.Source.GetLinePosition(fix.Span.Start), diagnostic.Source.GetLinePosition(fix.Span.End));
-                var range = new Protocol.Range(new Position(start.Line, start.Character), new Position(end.Line, end.Character));
-                data = JsonSerializer.SerializeToElement(new DiagnosticData(new QuickFixData(fix.Title, range, fix.NewText)), JsonOptions);
-            }
-
             converted.Add(new Protocol.Diagnostic(
                 new Protocol.Range(
                     new Position(diagnostic.Start.Line, diagnostic.Start.Character),
@@ -33,10 +27,28 @@ public static class DiagnosticConverter
                 ToSeverity(diagnostic.Severity),
                 diagnostic.Code,
                 Source,
-                data));
+                CodeDescription: DocumentationFor(diagnostic.Code, docsBaseUri)));
         }
 
         return converted;
+    }
+
+    /// <summary>The page of a catalogue code under <paramref name="docsBaseUri"/>, or null (no base, or a code without a page).</summary>
+    public static CodeDescription? DocumentationFor(string code, Uri? docsBaseUri) =>
+        docsBaseUri is not null && DiagnosticCatalog.Find(code) is not null ? new CodeDescription(new Uri(docsBaseUri, code + ".md")) : null;
+
+    /// <summary>
+    /// A documentation base from configuration: an absolute URI, read as a folder (a missing trailing slash is added so
+    /// that the page name is appended, not substituted). Null when <paramref name="value"/> is empty or not an absolute URI.
+    /// </summary>
+    public static Uri? ParseDocsBaseUri(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value) || !Uri.TryCreate(value.EndsWith('/') ? value : value + "/", UriKind.Absolute, out var uri))
+        {
+            return null;
+        }
+
+        return uri.Scheme is "https" or "http" or "file" ? uri : null;
     }
 
     public static Protocol.DiagnosticSeverity ToSeverity(DslSeverity severity) => severity switch
@@ -46,8 +58,3 @@ public static class DiagnosticConverter
         _ => Protocol.DiagnosticSeverity.Information,
     };
 }
-
-/// <summary>What our diagnostics carry in <c>data</c>, for the code action handler to come.</summary>
-public sealed record DiagnosticData(QuickFixData? Fix);
-
-public sealed record QuickFixData(string Title, Protocol.Range Range, string NewText);

@@ -29,6 +29,18 @@ public sealed class DiagnosticsScheduler : IDisposable
         _log = log;
     }
 
+    /// <summary>
+    /// Where the pages of the codes live (<c>codeDescription.href</c> = this + <c>IL####.md</c>); null publishes no links.
+    /// Set from <see cref="LanguageServerOptions.DiagnosticDocsBaseUri"/> and the client's <c>initializationOptions</c>.
+    /// </summary>
+    public Uri? DocsBaseUri
+    {
+        get => Volatile.Read(ref _docsBaseUri);
+        set => Volatile.Write(ref _docsBaseUri, value);
+    }
+
+    private Uri? _docsBaseUri;
+
     /// <summary>(Re)starts the countdown to analysing <paramref name="uri"/>, cancelling any analysis already pending for it.</summary>
     public void Schedule(Uri uri)
     {
@@ -109,7 +121,7 @@ public sealed class DiagnosticsScheduler : IDisposable
             foreach (var round in _analyzer.Analyze(snapshot, token))
             {
                 token.ThrowIfCancellationRequested();
-                var diagnostics = DiagnosticConverter.Convert(round);
+                var diagnostics = DiagnosticConverter.Convert(round, DocsBaseUri);
 
                 await _publishLock.WaitAsync(token).ConfigureAwait(false);
                 try

@@ -28,6 +28,14 @@ internal sealed class LspTestClient : IAsyncDisposable
 
     public ConcurrentQueue<LogMessageParams> LogMessages { get; } = new();
 
+    /// <summary>A client initialized with these <c>initializationOptions</c>.</summary>
+    public static async Task<LspTestClient> StartWithOptionsAsync(object initializationOptions)
+    {
+        var client = new LspTestClient(TestServer.Start([]));
+        await client.InitializeAsync(initializationOptions);
+        return client;
+    }
+
     public static async Task<LspTestClient> StartAsync(bool initialize = true, params Func<ServerContext, ILanguageServerHandler>[] extraHandlers)
     {
         var client = new LspTestClient(TestServer.Start(extraHandlers));
@@ -39,9 +47,10 @@ internal sealed class LspTestClient : IAsyncDisposable
         return client;
     }
 
-    public async Task<JsonElement> InitializeAsync()
+    public async Task<JsonElement> InitializeAsync(object? initializationOptions = null)
     {
-        var result = await RequestAsync<JsonElement>("initialize", new InitializeParams(ProcessId: Environment.ProcessId, RootUri: new Uri("file:///work/")));
+        var options = initializationOptions is null ? (JsonElement?)null : JsonSerializer.SerializeToElement(initializationOptions);
+        var result = await RequestAsync<JsonElement>("initialize", new InitializeParams(ProcessId: Environment.ProcessId, RootUri: new Uri("file:///work/"), InitializationOptions: options));
         await NotifyAsync("initialized", new InitializedParams());
         return result;
     }

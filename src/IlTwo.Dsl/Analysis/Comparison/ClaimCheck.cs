@@ -25,8 +25,8 @@ internal static class ClaimCheck
         if (example is not null || (diff.Overall == SafetyVerdict.LessConservative && less.Count > 0))
         {
             var why = less.Count > 0 ? string.Join("; ", less.Select(c => $"{c.Summary}: {c.Reason}")) : diff.Rules.Reason;
-            var patient = example is null ? "" : $". Counterexample: a patient with {example.Describe()} is given a dose here ({example.NewDecision}) but '{targetId}' would {example.OldDecision}";
-            return new ClaimProof(false, (why, patient), []);
+            var counterexample = example is null ? default((string, string, string)?) : (example.Describe(), example.NewDecision.ToString(), example.OldDecision.ToString());
+            return new ClaimProof(false, (why, counterexample), []);
         }
 
         var undecided = diff.Changes.Where(c => c.Verdict == SafetyVerdict.CannotTell).Select(c => $"{c.Summary} ({c.Reason})")
