@@ -5,6 +5,7 @@ using System.CommandLine.Parsing;
 using System.Reflection;
 using IlTwo.Cli.Commands;
 using IlTwo.Dsl.Text;
+using IlTwo.Runtime.Records;
 
 namespace IlTwo.Cli;
 
@@ -181,12 +182,7 @@ public sealed class CliApplication
                 .Where(o => !o.Hidden).SelectMany(o => o.Aliases.Prepend(o.Name))
             : command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name);
         var limit = Math.Max(2, word.TrimStart('-').Length / 3);
-        var best = names.Distinct()
-            .Select(n => (Name: n, Distance: EditDistance.Between(word, n)))
-            .Where(n => n.Distance <= limit)
-            .OrderBy(n => n.Distance).ThenBy(n => n.Name, StringComparer.Ordinal)
-            .Select(n => n.Name)
-            .FirstOrDefault();
+        var best = Levenshtein.Closest(word, names.Distinct(), limit);
         return best is null ? "" : $" (did you mean '{best}'?)";
     }
 

@@ -1,4 +1,5 @@
 using IlTwo.Dsl.Compilation;
+using IlTwo.Dsl.Diagnostics;
 using IlTwo.Dsl.Emit;
 using IlTwo.Dsl.Text;
 using IlTwo.Runtime.Protocols;
@@ -37,7 +38,7 @@ public static class ProtocolBuilds
         exitCode = ExitCodes.Failure;
         if (compilation is null)
         {
-            context.Error.WriteLine(IlTwo.Dsl.Diagnostics.DiagnosticCatalog.FormatInternalError(path, "internal compiler error", exception));
+            context.Error.WriteLine(DiagnosticCatalog.FormatInternalError(path, "internal compiler error", exception));
             return null;
         }
         var errors = compilation.Chain.SelectMany(c => c.Diagnostics).Where(d => d.IsError).ToList();

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using IlTwo.Dsl.Approvals;
+using IlTwo.Dsl.Diagnostics;
 using IlTwo.Dsl.Emit;
 using IlTwo.Runtime.Approvals;
 
@@ -89,7 +90,7 @@ public sealed class ApproveCommand : ICommand
             var (assembly, exception) = CompilerGuard.Run(() => ProtocolCompiler.Compile(compilation));
             if (assembly is null || !assembly.Success)
             {
-                foreach (var message in assembly?.Errors ?? [IlTwo.Dsl.Diagnostics.DiagnosticCatalog.FormatInternalError(path, "internal compiler error", exception)])
+                foreach (var message in assembly?.Errors ?? [DiagnosticCatalog.FormatInternalError(path, "internal compiler error", exception)])
                     context.Out.WriteLine(message);
                 context.Out.WriteLine("approve: not signed: the protocol does not compile");
                 return ExitCodes.Failure;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using IlTwo.Dsl.Approvals;
+using IlTwo.Dsl.Diagnostics;
 using IlTwo.Dsl.Emit;
 using IlTwo.Runtime.Approvals;
 
@@ -89,7 +90,7 @@ public sealed class BuildCommand : ICommand
         var assembly = built.Assembly;
         if (assembly is null)
         {
-            context.Error.WriteLine(IlTwo.Dsl.Diagnostics.DiagnosticCatalog.FormatInternalError(path, "internal compiler error", exception));
+            context.Error.WriteLine(DiagnosticCatalog.FormatInternalError(path, "internal compiler error", exception));
             return ExitCodes.Failure;
         }
         if (!assembly.Success)

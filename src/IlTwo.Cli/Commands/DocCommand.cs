@@ -1,5 +1,6 @@
 using System.CommandLine;
 using IlTwo.Dsl.Approvals;
+using IlTwo.Dsl.Diagnostics;
 using IlTwo.Dsl.Emit;
 using IlTwo.Dsl.Rendering;
 using IlTwo.Runtime.Approvals;
@@ -74,7 +75,7 @@ public sealed class DocCommand : ICommand
         var (html, renderError) = CompilerGuard.Run(() => ReviewDocument.Render(compilation, new ReviewDocumentOptions { Approvals = approvals }));
         if (html is null)
         {
-            context.Error.WriteLine(IlTwo.Dsl.Diagnostics.DiagnosticCatalog.FormatInternalError(path, "internal error while writing the review document", renderError));
+            context.Error.WriteLine(DiagnosticCatalog.FormatInternalError(path, "internal error while writing the review document", renderError));
             return ExitCodes.Failure;
         }
         try

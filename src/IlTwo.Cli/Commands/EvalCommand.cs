@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using IlTwo.Dsl.Diagnostics;
 using IlTwo.Dsl.Emit;
 using IlTwo.Runtime.Approvals;
 using IlTwo.Runtime.Evaluation;
@@ -143,7 +144,7 @@ public sealed class EvalCommand(Func<DateTimeOffset>? clock = null) : ICommand
             var assembly = compiled.Assembly;
             if (assembly is null || !assembly.Success)
             {
-                foreach (var message in assembly?.Errors ?? [IlTwo.Dsl.Diagnostics.DiagnosticCatalog.FormatInternalError(path, "internal compiler error", exception)])
+                foreach (var message in assembly?.Errors ?? [DiagnosticCatalog.FormatInternalError(path, "internal compiler error", exception)])
                     context.Error.WriteLine(message);
                 context.Error.WriteLine($"{path}: the protocol has errors; no decision was made");
                 return null;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using IlTwo.Dsl.Compilation;
+using IlTwo.Dsl.Diagnostics;
 using IlTwo.Dsl.Emit;
 using IlTwo.Dsl.Evaluation;
 using IlTwo.Runtime.Protocols;
@@ -45,7 +46,7 @@ public sealed class TestCommand : ICommand
             var (outcome, exception) = CompilerGuard.Run<(int Passed, int Failed)?>(() => TestFile(context, file));
             if (outcome is null)
             {
-                context.Out.WriteLine(IlTwo.Dsl.Diagnostics.DiagnosticCatalog.FormatInternalError(file.DisplayPath, "internal compiler error", exception));
+                context.Out.WriteLine(DiagnosticCatalog.FormatInternalError(file.DisplayPath, "internal compiler error", exception));
                 failed++;
                 continue;
             }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using IlTwo.Dsl.Text;
+using IlTwo.Runtime.Records;
 
 namespace IlTwo.Dsl.Diagnostics;
 
@@ -31,11 +32,7 @@ public sealed partial class DiagnosticBag
     /// <summary>"; did you mean 'x'?" for the closest candidate within a third of the name's length, or "".</summary>
     internal static string DidYouMean(string name, IEnumerable<string> candidates)
     {
-        var best = candidates
-            .Select(c => (Name: c, Distance: EditDistance.Between(name, c)))
-            .Where(c => c.Distance <= Math.Max(1, name.Length / 3))
-            .OrderBy(c => c.Distance).ThenBy(c => c.Name, StringComparer.Ordinal)
-            .FirstOrDefault();
-        return best.Name is null ? "" : $"; did you mean '{best.Name}'?";
+        var best = Levenshtein.Closest(name, candidates, Math.Max(1, name.Length / 3));
+        return best is null ? "" : $"; did you mean '{best}'?";
     }
 }

@@ -23,4 +23,16 @@ public static class Levenshtein
         }
         return previous[b.Length];
     }
+
+    /// <summary>
+    /// The candidate nearest to <paramref name="word"/> within <paramref name="maxDistance"/> edits, ties in ordinal
+    /// order; null when none is that near. The one "did you mean" choice of the CLI, the compiler and the record readers.
+    /// </summary>
+    public static string? Closest(string word, IEnumerable<string> candidates, int maxDistance) =>
+        candidates
+            .Select(c => (Name: c, Distance: Distance(word, c)))
+            .Where(c => c.Distance <= maxDistance)
+            .OrderBy(c => c.Distance).ThenBy(c => c.Name, StringComparer.Ordinal)
+            .Select(c => c.Name)
+            .FirstOrDefault();
 }

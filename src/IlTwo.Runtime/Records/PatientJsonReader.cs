@@ -561,12 +561,7 @@ public static class PatientJsonReader
 
         private static string Suggest(string name, ImmutableArray<string> known)
         {
-            var best = known
-                .Select(k => (Name: k, Distance: Levenshtein.Distance(name.ToLowerInvariant(), k)))
-                .Where(k => k.Distance <= 2)
-                .OrderBy(k => k.Distance)
-                .Select(k => k.Name)
-                .FirstOrDefault();
+            var best = Levenshtein.Closest(name.ToLowerInvariant(), known, 2);
             return best is null ? "" : $" (did you mean \"{best}\"?)";
         }
 

@@ -3,6 +3,7 @@ using IlTwo.Dsl.Binding;
 using IlTwo.Dsl.Compilation;
 using IlTwo.Dsl.Syntax;
 using IlTwo.Dsl.Text;
+using IlTwo.Runtime.Records;
 
 namespace IlTwo.Dsl.Analysis.Comparison;
 
@@ -346,7 +347,7 @@ public static class ProtocolComparer
     {
         var x = a.Trim().ToLowerInvariant();
         var y = b.Trim().ToLowerInvariant();
-        var distance = EditDistance.Between(x, y);
+        var distance = Levenshtein.Distance(x, y);
         return distance <= Math.Max(2, Math.Max(x.Length, y.Length) / 5);
     }
 
