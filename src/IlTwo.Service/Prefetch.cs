@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using IlTwo.Runtime.Protocols;
+
+namespace IlTwo.Service;
+
+/// <summary>
+/// The prefetch templates of a protocol's CDS service: what the engine reads, as FHIR searches the EHR runs before it
+/// calls (CDS Hooks 2.0, "Prefetch Template").
+/// </summary>
+public static partial class Prefetch
+{
+    public const string PatientKey = "patient";
+    public const string ObservationsKey = "observations";
+    public const string AdministrationsKey = "medicationAdministrations";
+    public const string ProceduresKey = "procedures";
+
+    /// <summary>Every key a decision needs: without any one of them the service holds (it never gives on missing data).</summary>
+    public static readonly string[] RequiredKeys = [PatientKey, ObservationsKey, AdministrationsKey, ProceduresKey];
+
+    public static IReadOnlyDictionary<string, string> Templates(ProtocolInfo info)
+    {
+        var days = LookbackDays(info);
+        return new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [PatientKey] = "Patient/{{context.patientId}}",
+            [ObservationsKey] = $"Observation?patient={{{{context.patientId}}}}&code={CodeList(info)}&date=ge{{{{today() - {days.ToString(CultureInfo.InvariantCulture)} days}}}}",
+            [AdministrationsKey] = "MedicationAdministration?patient={{context.patientId}}",
+            [ProceduresKey] = "Procedure?patient={{context.patientId}}",
+        };
+    }
+
+    /// <summary>The observation codes, LOINC codes with their system, comma separated (a FHIR token OR-list).</summary>
+    public static string CodeList(ProtocolInfo info) => string.Join(",", info.Observations
+        .SelectMany(o => o.Codes)
+        .Distinct(StringComparer.Ordinal)
+        .Select(c => LoincCode().IsMatch(c) ? "http://loinc.org|" + c : c));
+
+    /// <summary>
+    /// Whole days back from today covering the longest window any rule reads or any observation's recency limit
+    /// (<c>today()</c> is midnight, so one more day), and at least 2.
+    /// </summary>
+    public static int LookbackDays(ProtocolInfo info)
+    {
+        var seconds = info.Observations.Select(o => o.RecencySeconds)
+            .Concat(info.Rules.SelectMany(r => r.Inputs).Select(i => i.WindowSeconds))
+            .Concat(info.Rules.SelectMany(r => new[] { r.Until, r.Correction }).SelectMany(c => c?.Inputs ?? []).Select(i => i.WindowSeconds))
+            .Concat(info.Rules.Select(r => r.PersistenceSeconds ?? 0))
+            .DefaultIfEmpty(0)
+            .Max();
+        return Math.Max(2, (int)Math.Ceiling(seconds / 86400.0) + 1);
+    }
+
+    /// <summary>
+    /// One FHIR Bundle (type collection) from the prefetch values: a Bundle contributes its entries, a single resource
+    /// itself. <paramref name="fhirServer"/> gives a lone resource its fullUrl.
+    /// </summary>
+    public static JsonObject Merge(IEnumerable<JsonNode> values, string? fhirServer)
+    {
+        var entries = new JsonArray();
+        foreach (var value in values)
+        {
+            if (value is not JsonObject resource)
+                continue;
+            if (resource["resourceType"]?.GetValueKind() == System.Text.Json.JsonValueKind.String && (string?)resource["resourceType"] == "Bundle")
+            {
+                if (resource["entry"] is JsonArray inner)
+                {
+                    foreach (var entry in inner)
+                    {
+                        if (entry is JsonObject e && e["resource"] is JsonObject r && !IsOperationOutcome(r))
+                            entries.Add(e.DeepClone());
+                    }
+                }
+                continue;
+            }
+            var single = new JsonObject();
+            if (fhirServer is not null && (string?)resource["resourceType"] is { } type && resource["id"] is JsonValue id && id.GetValueKind() == System.Text.Json.JsonValueKind.String)
+                single["fullUrl"] = $"{fhirServer.TrimEnd('/')}/{type}/{(string?)id}";
+            single["resource"] = resource.DeepClone();
+            entries.Add(single);
+        }
+        return new JsonObject { ["resourceType"] = "Bundle", ["type"] = "collection", ["entry"] = entries };
+    }
+
+    private static bool IsOperationOutcome(JsonObject resource) =>
+        resource["resourceType"] is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String && (string?)v == "OperationOutcome";
+
+    [GeneratedRegex(@"^\d{1,7}-\d$")]
+    private static partial Regex LoincCode();
+}
