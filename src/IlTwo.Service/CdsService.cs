@@ -212,5 +212,5 @@ internal sealed class CdsService(ProtocolCatalog catalog, AuditLog audit, Servic
     }
 
     private static IResult CardsResult(IEnumerable<JsonObject> cards) =>
-        Results.Text(new JsonObject { ["cards"] = new JsonArray([.. cards]) }.ToJsonString(), "application/json");
+        Results.Text(new JsonObject { ["cards"] = new JsonArray([.. cards]) }.ToJsonString(ServiceHost.Json), "application/json");
 }

@@ -108,7 +108,8 @@ public static class ServiceHost
                 if (error is BadHttpRequestException bad)
                 {
                     context.Response.StatusCode = bad.StatusCode;
-                    await context.Response.WriteAsJsonAsync(new JsonObject { ["error"] = bad.Message }.ToJsonString());
+                    context.Response.ContentType = "application/json";
+                    await context.Response.WriteAsync(new JsonObject { ["error"] = bad.Message }.ToJsonString(Json));
                     return;
                 }
                 log.WriteLine($"il2 serve: internal error on {context.Request.Path}: {error?.GetType().Name}: {error?.Message}");
@@ -125,7 +126,7 @@ public static class ServiceHost
         app.MapGet("/readyz", () => catalog.Registry.Protocols.Count > 0
             ? Results.Text($"ready: {catalog.Registry.Protocols.Count} protocol(s)\n")
             : Results.Text("not ready: no protocol loaded\n", statusCode: StatusCodes.Status503ServiceUnavailable));
-        app.MapGet("/cds-services", (HttpContext context) => Results.Text(service.Discovery(BaseUrl(context)).ToJsonString(), "application/json"));
+        app.MapGet("/cds-services", (HttpContext context) => Results.Text(service.Discovery(BaseUrl(context)).ToJsonString(Json), "application/json"));
         app.MapGet("/cds-services/{id}/review", (string id) => service.Review(id));
         app.MapPost("/cds-services/{id}", async (string id, HttpContext context) =>
         {
@@ -144,12 +145,15 @@ public static class ServiceHost
 
     internal static string BaseUrl(HttpContext context) => $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}";
 
+    /// <summary>Readable JSON (quotes and non-ASCII as they are); every response is application/json, never HTML.</summary>
+    internal static readonly System.Text.Json.JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     internal static IResult Error(int status, string message, JsonArray? errors = null)
     {
         var body = new JsonObject { ["error"] = message };
         if (errors is not null)
             body["errors"] = errors;
-        return Results.Text(body.ToJsonString(), "application/json", statusCode: status);
+        return Results.Text(body.ToJsonString(Json), "application/json", statusCode: status);
     }
 
     internal static long Timestamp() => Stopwatch.GetTimestamp();
