@@ -75,6 +75,9 @@ internal sealed class CdsService(ProtocolCatalog catalog, AuditLog audit, Servic
                 return CardsResult([]);
 
             var call = new CallInfo(Guid.CreateVersion7().ToString(), info.Id, request.Hook, request.HookInstance);
+            using var activity = ServiceMetrics.Activities.StartActivity("il2.decide");
+            activity?.SetTag("il2.protocol", info.Id).SetTag("il2.version", info.Version).SetTag("cds.hook", request.Hook)
+                .SetTag("cds.hookInstance", request.HookInstance).SetTag("il2.decisionId", call.DecisionId);
             var source = Cards.Source(info, baseUrl);
             var at = options.Time.GetUtcNow();
 
@@ -107,6 +110,7 @@ internal sealed class CdsService(ProtocolCatalog catalog, AuditLog audit, Servic
                 return ServiceHost.Error(StatusCodes.Status422UnprocessableEntity, "the FHIR data cannot be read as a patient record; no decision was made", errors);
             }
             var decision = protocol.Evaluate(read.Record!, at, null, read.Issues);
+            activity?.SetTag("il2.action", decision.Action.ToString().ToLowerInvariant());
             audit.Decision(call, decision, read.Record!);
             metrics.Decided(decision.Action.ToString().ToLowerInvariant(), info.Id, started);
             var card = global::IlTwo.Service.Cards.Card(call.DecisionId, global::IlTwo.Service.Cards.Summary(decision),

@@ -87,7 +87,7 @@ public static class ServiceHost
         builder.Services.AddSingleton(catalog);
         builder.Services.AddSingleton(audit);
         builder.Services.AddSingleton(metrics);
-        ServiceMetrics.AddTo(builder.Services);
+        ServiceMetrics.AddTo(builder.Services, options.OtlpEndpoint);
 
         var app = builder.Build();
         app.Lifetime.ApplicationStopped.Register(() =>

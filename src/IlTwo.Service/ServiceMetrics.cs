@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace IlTwo.Service;
 
@@ -18,7 +20,8 @@ public sealed class ServiceMetrics : IDisposable
     private readonly Meter _meter = new(MeterName);
     private readonly Counter<long> _decisions;
     private readonly Histogram<double> _latency;
-    private readonly Counter<long> _reloads;
+    // Observed rather than pushed: the first loads happen before the meter provider listens.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Outcome, string Code), long> _reloads = new();
     private readonly Counter<long> _refusals;
     private readonly Counter<long> _feedback;
 
@@ -27,7 +30,9 @@ public sealed class ServiceMetrics : IDisposable
         _decisions = _meter.CreateCounter<long>("il2.decisions", description: "Decisions answered, by action and protocol");
         _latency = _meter.CreateHistogram<double>("il2.decision.duration", unit: "s", description: "Time from request to card",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5] });
-        _reloads = _meter.CreateCounter<long>("il2.reloads", description: "Protocol file loads, by outcome (loaded, refused)");
+        _meter.CreateObservableCounter("il2.reloads", () => _reloads.Select(r =>
+            new Measurement<long>(r.Value, new KeyValuePair<string, object?>("outcome", r.Key.Outcome), new KeyValuePair<string, object?>("code", r.Key.Code))),
+            description: "Protocol file loads, by outcome (loaded, refused) and refusal code");
         _refusals = _meter.CreateCounter<long>("il2.refusals", description: "Requests refused, by reason");
         _feedback = _meter.CreateCounter<long>("il2.feedback", description: "Card feedback received, by outcome");
     }
@@ -39,15 +44,27 @@ public sealed class ServiceMetrics : IDisposable
     }
 
     public void Reload(ReloadOutcome outcome) =>
-        _reloads.Add(1, new KeyValuePair<string, object?>("outcome", outcome.Loaded is null ? "refused" : "loaded"),
-            new KeyValuePair<string, object?>("code", outcome.RefusalCode ?? "ok"));
+        _reloads.AddOrUpdate((outcome.Loaded is null ? "refused" : "loaded", outcome.RefusalCode ?? "ok"), 1, (_, n) => n + 1);
 
     public void Refused(string reason) => _refusals.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void Feedback(string outcome) => _feedback.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
-    internal static void AddTo(IServiceCollection services) =>
-        services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(MeterName).AddPrometheusExporter());
+    /// <summary>Traces: one activity per decision (protocol, version, action, hook, hookInstance).</summary>
+    public static readonly ActivitySource Activities = new(MeterName);
+
+    /// <summary>Prometheus scraping always; OTLP export of metrics and traces when <paramref name="otlp"/> is given.</summary>
+    internal static void AddTo(IServiceCollection services, Uri? otlp)
+    {
+        var telemetry = services.AddOpenTelemetry().WithMetrics(m =>
+        {
+            m.AddMeter(MeterName).AddPrometheusExporter();
+            if (otlp is not null)
+                m.AddOtlpExporter(o => o.Endpoint = otlp);
+        });
+        if (otlp is not null)
+            telemetry.WithTracing(t => t.AddSource(MeterName).AddOtlpExporter(o => o.Endpoint = otlp));
+    }
 
     internal void MapEndpoint(WebApplication app) => app.MapPrometheusScrapingEndpoint("/metrics");
 

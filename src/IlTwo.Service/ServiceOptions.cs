@@ -50,6 +50,9 @@ public sealed record ServiceOptions
     /// <summary>The clock decisions are made at (tests fix it).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>An OTLP collector (e.g. <c>http://127.0.0.1:4317</c>) that receives metrics and traces; Prometheus scraping at /metrics is always on.</summary>
+    public Uri? OtlpEndpoint { get; init; }
+
     /// <summary>Origins allowed by CORS (browser-based CDS clients); empty: no CORS headers.</summary>
     public IReadOnlyList<string> CorsOrigins { get; init; } = [];
 }
