@@ -101,7 +101,7 @@ internal sealed class CdsService(ProtocolCatalog catalog, AuditLog audit, Servic
                 return Hold(call, info, source, at, started, $"prefetch {what} {(missing.Count == 1 ? "is" : "are")} missing and the request has no fhirServer to query");
             }
 
-            var bundle = Prefetch.Merge(values, request.FhirServer).ToJsonString();
+            var bundle = Prefetch.Merge(values, request.FhirServer);
             var read = FhirBundleReader.Read(bundle, info, at);
             if (!read.Succeeded)
             {

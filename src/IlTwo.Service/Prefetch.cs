@@ -56,36 +56,47 @@ public static partial class Prefetch
     /// One FHIR Bundle (type collection) from the prefetch values: a Bundle contributes its entries, a single resource
     /// itself. <paramref name="fhirServer"/> gives a lone resource its fullUrl.
     /// </summary>
-    public static JsonObject Merge(IEnumerable<JsonNode> values, string? fhirServer)
+    public static string Merge(IEnumerable<JsonNode> values, string? fhirServer)
     {
-        var entries = new JsonArray();
-        foreach (var value in values)
+        // Written straight from the parsed request (no clone of each resource).
+        using var buffer = new MemoryStream();
+        using (var w = new System.Text.Json.Utf8JsonWriter(buffer))
         {
-            if (value is not JsonObject resource)
-                continue;
-            if (resource["resourceType"]?.GetValueKind() == System.Text.Json.JsonValueKind.String && (string?)resource["resourceType"] == "Bundle")
+            w.WriteStartObject();
+            w.WriteString("resourceType", "Bundle");
+            w.WriteString("type", "collection");
+            w.WriteStartArray("entry");
+            foreach (var value in values)
             {
-                if (resource["entry"] is JsonArray inner)
+                if (value is not JsonObject resource)
+                    continue;
+                if (TypeOf(resource) == "Bundle")
                 {
-                    foreach (var entry in inner)
+                    if (resource["entry"] is JsonArray inner)
                     {
-                        if (entry is JsonObject e && e["resource"] is JsonObject r && !IsOperationOutcome(r))
-                            entries.Add(e.DeepClone());
+                        foreach (var entry in inner)
+                        {
+                            if (entry is JsonObject e && e["resource"] is JsonObject r && TypeOf(r) != "OperationOutcome")
+                                e.WriteTo(w);
+                        }
                     }
+                    continue;
                 }
-                continue;
+                w.WriteStartObject();
+                if (fhirServer is not null && TypeOf(resource) is { } type && resource["id"] is JsonValue id && id.GetValueKind() == System.Text.Json.JsonValueKind.String)
+                    w.WriteString("fullUrl", $"{fhirServer.TrimEnd('/')}/{type}/{(string?)id}");
+                w.WritePropertyName("resource");
+                resource.WriteTo(w);
+                w.WriteEndObject();
             }
-            var single = new JsonObject();
-            if (fhirServer is not null && (string?)resource["resourceType"] is { } type && resource["id"] is JsonValue id && id.GetValueKind() == System.Text.Json.JsonValueKind.String)
-                single["fullUrl"] = $"{fhirServer.TrimEnd('/')}/{type}/{(string?)id}";
-            single["resource"] = resource.DeepClone();
-            entries.Add(single);
+            w.WriteEndArray();
+            w.WriteEndObject();
         }
-        return new JsonObject { ["resourceType"] = "Bundle", ["type"] = "collection", ["entry"] = entries };
+        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
-    private static bool IsOperationOutcome(JsonObject resource) =>
-        resource["resourceType"] is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String && (string?)v == "OperationOutcome";
+    private static string? TypeOf(JsonObject resource) =>
+        resource["resourceType"] is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String ? (string?)v : null;
 
     [GeneratedRegex(@"^\d{1,7}-\d$")]
     private static partial Regex LoincCode();
