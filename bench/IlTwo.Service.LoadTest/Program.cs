@@ -51,6 +51,17 @@ try
     // Warm-up: JIT, connection pool.
     await Run(client, url, body, 8, TimeSpan.FromSeconds(2), 2_000);
 
+    if (Environment.GetEnvironmentVariable("IL2_LOADTEST_SAMPLE") is { Length: > 0 } samplePath)
+    {
+        using var sample = new ByteArrayContent(body);
+        sample.Headers.ContentType = new("application/json");
+        using var response = await client.PostAsync(url, sample);
+        var card = JsonNode.Parse(await response.Content.ReadAsStringAsync());
+        File.WriteAllText(samplePath, card!.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+        var discovery = await client.GetStringAsync(app.Urls.First().TrimEnd('/') + "/cds-services");
+        File.WriteAllText(samplePath + ".discovery.json", JsonNode.Parse(discovery)!.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+    }
+
     var before = Memory();
     Console.WriteLine($"request body {body.Length} bytes; {seconds} s or {maxRequests} requests per level; {Environment.ProcessorCount} cores");
     Console.WriteLine($"memory before: managed heap {before.Heap / 1048576.0:F1} MiB, working set {before.WorkingSet / 1048576.0:F1} MiB");

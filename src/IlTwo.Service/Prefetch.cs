@@ -31,19 +31,28 @@ public static partial class Prefetch
         };
     }
 
-    /// <summary>The observation codes, LOINC codes with their system, comma separated (a FHIR token OR-list).</summary>
+    /// <summary>
+    /// The observation codes, comma separated (a FHIR token OR-list): LOINC codes with their system, and for an observation
+    /// without codes (the yes/no findings) its name, which is the code the FHIR reader matches it by.
+    /// </summary>
     public static string CodeList(ProtocolInfo info) => string.Join(",", info.Observations
-        .SelectMany(o => o.Codes)
+        .SelectMany(o => o.Codes.IsEmpty ? [o.Name] : o.Codes.AsEnumerable())
         .Distinct(StringComparer.Ordinal)
         .Select(c => LoincCode().IsMatch(c) ? "http://loinc.org|" + c : c));
 
     /// <summary>
-    /// Whole days back from today covering the longest window any rule reads or any observation's recency limit
-    /// (<c>today()</c> is midnight, so one more day), and at least 2.
+    /// Whole days back from today covering the longest window any rule reads, any observation's recency limit, and the
+    /// longest course the regimen allows (doses per course, or per cycle, times the longest interval, plus the latest
+    /// first dose: the course layer and the weight baseline look back to the first dose). <c>today()</c> is midnight, so
+    /// one more day; at least 2.
     /// </summary>
     public static int LookbackDays(ProtocolInfo info)
     {
+        var regimen = info.Regimen;
+        var course = (regimen.MaxDosesPerCourse ?? regimen.MaxDosesPerCycle ?? 0) * (regimen.MaxIntervalSeconds ?? regimen.MinIntervalSeconds)
+            + (regimen.FirstDose?.LatestSeconds ?? 0);
         var seconds = info.Observations.Select(o => o.RecencySeconds)
+            .Append(course)
             .Concat(info.Rules.SelectMany(r => r.Inputs).Select(i => i.WindowSeconds))
             .Concat(info.Rules.SelectMany(r => new[] { r.Until, r.Correction }).SelectMany(c => c?.Inputs ?? []).Select(i => i.WindowSeconds))
             .Concat(info.Rules.Select(r => r.PersistenceSeconds ?? 0))

@@ -23,7 +23,9 @@ public sealed class CdsHooksTests
         Assert.StartsWith("Observation?patient={{context.patientId}}&code=", observations, StringComparison.Ordinal);
         Assert.Contains("http://loinc.org|8480-6", observations, StringComparison.Ordinal); // systolic BP
         Assert.Contains("http://loinc.org|14682-9", observations, StringComparison.Ordinal); // creatinine in umol/L
-        Assert.Matches(@"&date=ge\{\{today\(\) - \d+ days\}\}$", observations);
+        Assert.Contains(",cardiac-tamponade,", observations, StringComparison.Ordinal); // a yes/no finding, by its name
+        // The course: at most 6 doses given 8 h to 12 h apart, the first up to 24 h after the TIL infusion: 96 h, 4 days and one.
+        Assert.EndsWith("&date=ge{{today() - 5 days}}", observations, StringComparison.Ordinal);
         Assert.Equal("MedicationAdministration?patient={{context.patientId}}", (string?)prefetch["medicationAdministrations"]);
         Assert.Equal("Procedure?patient={{context.patientId}}", (string?)prefetch["procedures"]);
     }
