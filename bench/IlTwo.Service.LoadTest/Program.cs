@@ -62,6 +62,9 @@ try
         File.WriteAllText(samplePath + ".discovery.json", JsonNode.Parse(discovery)!.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
     }
 
+    if (Environment.GetEnvironmentVariable("IL2_LOADTEST_BREAKDOWN") is { Length: > 0 })
+        Breakdown(body, Path.Combine(protocols, "il2.post-til-il2.dll"), options.Trust!, record, info);
+
     var before = Memory();
     Console.WriteLine($"request body {body.Length} bytes; {seconds} s or {maxRequests} requests per level; {Environment.ProcessorCount} cores");
     Console.WriteLine($"memory before: managed heap {before.Heap / 1048576.0:F1} MiB, working set {before.WorkingSet / 1048576.0:F1} MiB");
@@ -88,6 +91,30 @@ finally
     catch (IOException)
     {
     }
+}
+
+// Where a request's time goes, single-threaded: parsing the request, reading the FHIR bundle, deciding, the log line.
+static void Breakdown(byte[] body, string dll, TrustStore trust, PatientRecord record, IlTwo.Runtime.Protocols.ProtocolInfo info)
+{
+    using var protocol = IlTwo.Runtime.Protocols.CompiledProtocol.Load(dll, new IlTwo.Runtime.Protocols.CompiledProtocolLoadOptions { Trust = trust });
+    var bundle = FhirBundleWriter.Write(record, info);
+    var at = new DateTimeOffset(2026, 3, 4, 6, 0, 0, TimeSpan.Zero);
+    var read = FhirBundleReader.Read(bundle, info, at);
+    var decision = protocol.Evaluate(read.Record!, at, null, read.Issues);
+    void Time(string what, Action action)
+    {
+        for (var i = 0; i < 200; i++)
+            action();
+        var clock = Stopwatch.StartNew();
+        const int n = 2000;
+        for (var i = 0; i < n; i++)
+            action();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what}: {clock.Elapsed.TotalMicroseconds / n:F0} us"));
+    }
+    Time("parse request JSON (JsonNode)", () => JsonNode.Parse(body));
+    Time("FhirBundleReader.Read", () => FhirBundleReader.Read(bundle, info, at));
+    Time("CompiledProtocol.Evaluate", () => protocol.Evaluate(read.Record!, at, null, read.Issues));
+    Time("DecisionLog.Format", () => IlTwo.Runtime.Evaluation.DecisionLog.Format(decision, read.Record));
 }
 
 static (long Heap, long WorkingSet) Memory()
