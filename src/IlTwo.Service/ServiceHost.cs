@@ -30,7 +30,7 @@ public static class ServiceHost
         {
             app = BuildApp(options, log);
         }
-        catch (Exception e) when (e is TrustException or DirectoryNotFoundException or IOException or UnauthorizedAccessException or ArgumentException)
+        catch (Exception e) when (e is TrustException or DirectoryNotFoundException or InvalidDataException or IOException or UnauthorizedAccessException or ArgumentException)
         {
             log.WriteLine($"il2 serve: {e.Message}");
             return 1;
@@ -61,6 +61,8 @@ public static class ServiceHost
         var trust = options.Trust ?? (options.TrustStorePath is { } path
             ? TrustStore.Load(path)
             : throw new ArgumentException("a trust store is required: only protocols whose approvals verify against it are served"));
+        if (options.ClientsPath is { } clientsPath)
+            options = options with { Clients = [.. options.Clients, .. ClientIssuer.Load(clientsPath)] };
         if (options.Clients.Count == 0 && !options.AllowUnauthenticatedClients)
             log.WriteLine("il2 serve: no CDS client issuers are configured: every hook request will get 401");
 

@@ -35,6 +35,9 @@ public sealed record ServiceOptions
     /// </summary>
     public IReadOnlyList<ClientIssuer> Clients { get; init; } = [];
 
+    /// <summary>A JSON file of trusted CDS clients (see <see cref="ClientIssuer.Load"/>), added to <see cref="Clients"/>.</summary>
+    public string? ClientsPath { get; init; }
+
     /// <summary>Development and tests only: accept requests without a client JWT.</summary>
     public bool AllowUnauthenticatedClients { get; init; }
 
@@ -63,6 +66,41 @@ public sealed record ServiceOptions
 /// </summary>
 public sealed record ClientIssuer(string Issuer)
 {
+    /// <summary>
+    /// Reads <c>{"clients": [{"iss": "https://ehr.example.org", "jwks_uri": "https://ehr.example.org/jwks.json"},
+    /// {"iss": "...", "jwks": {"keys": [...]}}]}</c>.
+    /// </summary>
+    /// <exception cref="InvalidDataException">the file is not such a document (the message says where).</exception>
+    public static IReadOnlyList<ClientIssuer> Load(string path)
+    {
+        System.Text.Json.Nodes.JsonNode? root;
+        try
+        {
+            root = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path));
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new InvalidDataException($"{path}: malformed JSON at line {(e.LineNumber ?? 0) + 1}: {e.Message}", e);
+        }
+        if (root?["clients"] is not System.Text.Json.Nodes.JsonArray clients)
+            throw new InvalidDataException($"{path}: expected {{\"clients\": [...]}}");
+        var result = new List<ClientIssuer>();
+        for (var i = 0; i < clients.Count; i++)
+        {
+            var where = $"{path}: clients[{i}]";
+            if (clients[i] is not System.Text.Json.Nodes.JsonObject client || client["iss"] is not System.Text.Json.Nodes.JsonValue iss || (string?)iss is not { Length: > 0 } issuer)
+                throw new InvalidDataException($"{where}: 'iss' (a string) is required");
+            var jwks = client["jwks"] is System.Text.Json.Nodes.JsonObject inline ? inline.ToJsonString() : null;
+            Uri? url = null;
+            if (client["jwks_uri"] is System.Text.Json.Nodes.JsonValue u && !Uri.TryCreate((string?)u, UriKind.Absolute, out url))
+                throw new InvalidDataException($"{where}: 'jwks_uri' is not an absolute URL");
+            if ((jwks is null) == (url is null))
+                throw new InvalidDataException($"{where}: give exactly one of 'jwks_uri' and 'jwks'");
+            result.Add(new ClientIssuer(issuer) { Jwks = jwks, JwksUrl = url });
+        }
+        return result;
+    }
+
     public Uri? JwksUrl { get; init; }
 
     /// <summary>A JWKS JSON document (<c>{"keys":[...]}</c>), instead of <see cref="JwksUrl"/>.</summary>

@@ -225,3 +225,46 @@ public sealed class CdsHooksTests
         Assert.Equal(404, status);
     }
 }
+
+public sealed class DiscontinueAndCardTests
+{
+    [Fact]
+    public async Task A_discontinue_decision_is_a_critical_card()
+    {
+        await using var service = RunningService.Start();
+        var stable = PatientData.Example("post-til-stable.json");
+        var record = stable with
+        {
+            Observations = stable.Observations.Add(IlTwo.Runtime.Records.RecordedObservation.YesNo("cardiac-tamponade", Signed.At.AddHours(-1), true)),
+        };
+        var (status, body) = await service.Post("/cds-services/post-til-il2", PatientData.Request("patient-view", PatientData.Prefetch(record)));
+        Assert.Equal(200, status);
+        var card = body!["cards"]![0]!;
+        Assert.Equal("critical", (string?)card["indicator"]);
+        Assert.StartsWith("Discontinue dose 5: ", (string)card["summary"]!, StringComparison.Ordinal);
+        Assert.Contains("`cardiac-tamponade`, discontinue", (string)card["detail"]!, StringComparison.Ordinal);
+        Assert.Equal("discontinue", (string?)Assert.Single(service.DecisionLog())["action"]);
+    }
+
+    [Fact]
+    public void A_long_summary_is_cut_under_140_characters()
+    {
+        var cut = Cards.Cut(new string('a', 300));
+        Assert.Equal(Cards.MaxSummary, cut.Length);
+        Assert.EndsWith("…", cut, StringComparison.Ordinal);
+        Assert.Equal("short", Cards.Cut("short"));
+    }
+
+    [Fact]
+    public void Run_without_a_readable_trust_store_or_folder_exits_1_with_the_reason()
+    {
+        var log = new StringWriter();
+        var missing = Path.Combine(Path.GetTempPath(), "il2-no-such-" + Guid.NewGuid());
+        Assert.Equal(1, ServiceHost.Run(new ServiceOptions { ProtocolsDirectory = missing, TrustStorePath = missing + ".json" }, log, CancellationToken.None));
+        Assert.Contains("il2 serve: ", log.ToString(), StringComparison.Ordinal);
+
+        log = new StringWriter();
+        Assert.Equal(1, ServiceHost.Run(new ServiceOptions { ProtocolsDirectory = missing, Trust = Signed.Trust }, log, CancellationToken.None));
+        Assert.Contains("does not exist", log.ToString(), StringComparison.Ordinal);
+    }
+}

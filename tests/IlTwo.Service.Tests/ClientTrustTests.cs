@@ -148,3 +148,37 @@ public sealed class ClientTrustTests : IDisposable
         Assert.Equal(HttpStatusCode.Unauthorized, (await Call(service, Token(_otherKey, Issuer, service.BaseUrl + "/cds-services", TimeSpan.FromMinutes(5), kid: "unknown"))).Status);
     }
 }
+
+public sealed class ClientsFileTests
+{
+    [Fact]
+    public void The_clients_file_names_issuers_with_a_jwks_url_or_an_inline_jwks()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"il2-clients-{Guid.NewGuid()}.json");
+        File.WriteAllText(path, """
+            {"clients": [
+              {"iss": "https://ehr.example.org", "jwks_uri": "https://ehr.example.org/.well-known/jwks.json"},
+              {"iss": "https://other.example.org", "jwks": {"keys": []}}
+            ]}
+            """);
+        try
+        {
+            var clients = ClientIssuer.Load(path);
+            Assert.Equal(2, clients.Count);
+            Assert.Equal(new Uri("https://ehr.example.org/.well-known/jwks.json"), clients[0].JwksUrl);
+            Assert.Equal("""{"keys":[]}""", clients[1].Jwks);
+
+            File.WriteAllText(path, """{"clients": [{"iss": "https://ehr.example.org"}]}""");
+            var e = Assert.Throws<InvalidDataException>(() => ClientIssuer.Load(path));
+            Assert.Equal($"{path}: clients[0]: give exactly one of 'jwks_uri' and 'jwks'", e.Message);
+
+            var log = new StringWriter();
+            Assert.Equal(1, ServiceHost.Run(new ServiceOptions { ProtocolsDirectory = Path.GetTempPath(), Trust = Signed.Trust, ClientsPath = path }, log, CancellationToken.None));
+            Assert.Contains("give exactly one of", log.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
