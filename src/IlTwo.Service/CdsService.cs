@@ -7,9 +7,11 @@ using Microsoft.AspNetCore.Http;
 namespace IlTwo.Service;
 
 /// <summary>The CDS Hooks endpoints over the catalog: discovery, a decision per call, feedback, the protocol's review text.</summary>
-internal sealed class CdsService(ProtocolCatalog catalog, AuditLog audit, ServiceMetrics metrics, ServiceOptions options)
+internal sealed class CdsService(ProtocolCatalog catalog, AuditLog audit, ServiceMetrics metrics, ServiceOptions options) : IDisposable
 {
     private readonly FhirQuery _fhir = new(options.FhirTimeout);
+
+    public void Dispose() => _fhir.Dispose();
 
     public JsonObject Discovery(string baseUrl)
     {
@@ -101,6 +103,13 @@ internal sealed class CdsService(ProtocolCatalog catalog, AuditLog audit, Servic
                 return Hold(call, info, source, at, started, $"prefetch {what} {(missing.Count == 1 ? "is" : "are")} missing and the request has no fhirServer to query");
             }
 
+            if (request.PatientId is { } contextPatient && values.FirstOrDefault(v => (string?)v["resourceType"] == "Patient") is { } patient
+                && (string?)patient["id"] != contextPatient)
+            {
+                metrics.Refused("wrong-patient");
+                return ServiceHost.Error(StatusCodes.Status422UnprocessableEntity,
+                    $"the prefetch patient '{(string?)patient["id"]}' is not the context's patientId '{contextPatient}'; no decision was made");
+            }
             var bundle = Prefetch.Merge(values, request.FhirServer);
             var read = FhirBundleReader.Read(bundle, info, at);
             if (!read.Succeeded)

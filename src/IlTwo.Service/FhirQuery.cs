@@ -13,9 +13,14 @@ namespace IlTwo.Service;
 /// <c>fhirServer</c> with its <c>fhirAuthorization</c> bearer token through the Firely client, each with a time-out. Any
 /// failure is returned as a reason (the caller holds).
 /// </summary>
-internal sealed class FhirQuery(TimeSpan timeout)
+internal sealed class FhirQuery(TimeSpan timeout) : IDisposable
 {
     private const int MaxPages = 20;
+
+    // One connection pool for every query (a client per request would exhaust sockets under load).
+    private readonly SocketsHttpHandler _handler = new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+
+    public void Dispose() => _handler.Dispose();
 
     public async Task<(List<JsonNode> Values, string? Error)> Fetch(CdsRequest request, ProtocolInfo info, IReadOnlyList<string> keys, DateTimeOffset at, CancellationToken cancellation)
     {
@@ -23,7 +28,7 @@ internal sealed class FhirQuery(TimeSpan timeout)
             return ([], "the request context has no patientId");
         if (request.FhirAuthorization?["access_token"] is not JsonValue token || (string?)token is not { Length: > 0 } accessToken)
             return ([], "the request has no fhirAuthorization.access_token");
-        using var http = new HttpClient { Timeout = timeout };
+        using var http = new HttpClient(_handler, disposeHandler: false) { Timeout = timeout };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
         var settings = new FhirClientSettings { PreferredFormat = ResourceFormat.Json, Timeout = (int)timeout.TotalMilliseconds, VerifyFhirVersion = false };
         using var client = new FhirClient(request.FhirServer!, http, settings);

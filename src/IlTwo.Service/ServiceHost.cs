@@ -95,6 +95,7 @@ public static class ServiceHost
         app.Lifetime.ApplicationStopped.Register(() =>
         {
             catalog.Dispose();
+            service.Dispose();
             audit.Dispose();
             metrics.Dispose();
         });

@@ -192,6 +192,17 @@ public sealed class CdsHooksTests
     }
 
     [Fact]
+    public async Task Prefetch_of_another_patient_than_the_context_is_a_422()
+    {
+        await using var service = RunningService.Start();
+        var prefetch = PatientData.Prefetch(PatientData.Example("post-til-stable.json"));
+        var (status, body) = await service.Post($"/cds-services/{Id}", PatientData.Request("patient-view", prefetch, patientId: "someone-else"));
+        Assert.Equal(422, status);
+        Assert.Contains("is not the context's patientId 'someone-else'", (string)body!["error"]!, StringComparison.Ordinal);
+        Assert.Empty(service.DecisionLog());
+    }
+
+    [Fact]
     public async Task Health_and_readiness()
     {
         await using var service = RunningService.Start();

@@ -111,8 +111,10 @@ internal static class PatientData
         };
     }
 
-    public static JsonObject Request(string hook, JsonObject? prefetch, string patientId = "p1", JsonObject? draftOrders = null, string? hookInstance = null)
+    /// <summary>A request; the context's patientId is the prefetch patient's unless given.</summary>
+    public static JsonObject Request(string hook, JsonObject? prefetch, string? patientId = null, JsonObject? draftOrders = null, string? hookInstance = null)
     {
+        patientId ??= (string?)prefetch?["patient"]?["id"] ?? "p1";
         var context = new JsonObject { ["userId"] = "Practitioner/1", ["patientId"] = patientId };
         if (draftOrders is not null)
             context["draftOrders"] = draftOrders;
