@@ -30,7 +30,7 @@ public static class ServiceHost
         {
             app = BuildApp(options, log);
         }
-        catch (Exception e) when (e is TrustException or DirectoryNotFoundException or InvalidDataException or IOException or UnauthorizedAccessException or ArgumentException)
+        catch (Exception e) when (e is TrustException or DirectoryNotFoundException or InvalidDataException or System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
         {
             log.WriteLine($"il2 serve: {e.Message}");
             return 1;
@@ -68,10 +68,16 @@ public static class ServiceHost
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrelHttpsConfiguration();
         builder.WebHost.UseUrls([.. options.Urls]);
+        var certificate = options.CertificatePath is { } certificatePath
+            ? System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12FromFile(certificatePath, options.CertificatePassword)
+            : null;
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
+            if (certificate is not null)
+                k.ConfigureHttpsDefaults(h => h.ServerCertificate = certificate);
             // The service enforces MaxRequestBodyBytes itself (a 413 the client can read); Kestrel's cap stops a body far beyond it.
             k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes + 1024 * 1024;
         });

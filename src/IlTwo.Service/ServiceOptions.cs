@@ -17,6 +17,14 @@ public sealed record ServiceOptions
     /// <summary>Kestrel URLs (<c>--urls</c>); default <c>http://127.0.0.1:5080</c>. Port 0 picks a free port.</summary>
     public IReadOnlyList<string> Urls { get; init; } = ["http://127.0.0.1:5080"];
 
+    /// <summary>
+    /// TLS: the server certificate (PKCS#12 / .pfx) for the <c>https://</c> URLs of <see cref="Urls"/>. Without it an
+    /// https URL needs Kestrel's own configuration (<c>Kestrel__Certificates__Default__Path</c>).
+    /// </summary>
+    public string? CertificatePath { get; init; }
+
+    public string? CertificatePassword { get; init; }
+
     /// <summary>The JSON Lines audit log every decision is appended to; default <c>decisions.jsonl</c> in the current folder.</summary>
     public string DecisionLogPath { get; init; } = "decisions.jsonl";
 
