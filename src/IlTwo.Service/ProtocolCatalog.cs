@@ -22,8 +22,13 @@ public sealed class ProtocolCatalog : IDisposable
     private FileSystemWatcher? _watcher;
     private Timer? _debounce;
 
-    public ProtocolCatalog(string directory, TrustStore trust, TextWriter log)
+    private readonly Func<DateOnly> _today;
+    private Timer? _recheck;
+
+    /// <param name="today">The day approvals are judged on (default: today, UTC).</param>
+    public ProtocolCatalog(string directory, TrustStore trust, TextWriter log, Func<DateOnly>? today = null)
     {
+        _today = today ?? ApprovalEntry.TodayUtc;
         _directory = Path.GetFullPath(directory);
         _trust = trust;
         _log = TextWriter.Synchronized(log);
@@ -77,7 +82,7 @@ public sealed class ProtocolCatalog : IDisposable
         CompiledProtocol protocol;
         try
         {
-            protocol = CompiledProtocol.Load(path, new CompiledProtocolLoadOptions { Trust = _trust });
+            protocol = CompiledProtocol.Load(path, new CompiledProtocolLoadOptions { Trust = _trust, Today = _today });
         }
         catch (ProtocolLoadException e)
         {
@@ -102,6 +107,43 @@ public sealed class ProtocolCatalog : IDisposable
             ? $"il2 serve: loaded '{info.Id}' {info.Version} ({protocol.AssemblySha256[..12]}) from {path}"
             : $"il2 serve: replaced '{info.Id}' {replaced.Version} with {info.Version} ({protocol.AssemblySha256[..12]}) from {path}");
         Reloaded?.Invoke(new ReloadOutcome(path, info, null, null));
+    }
+
+    /// <summary>
+    /// Judges the approvals of every protocol in service again, on today's date: one whose approvals are no longer in
+    /// force (past their review-by date) is withdrawn, logged with the verifier's reason. Runs every hour while watching.
+    /// </summary>
+    public void Recheck()
+    {
+        lock (_scanLock)
+        {
+            foreach (var info in Registry.Protocols)
+            {
+                if (!Registry.TryAcquire(info.Id, out var lease))
+                    continue;
+                string? reason;
+                using (lease)
+                {
+                    var p = lease.Protocol;
+                    try
+                    {
+                        var signatures = ApprovalSignatures.Load(ApprovalSignatures.PathForAssembly(p.AssemblyPath)).Signatures;
+                        var facts = new AssemblyFacts(info.Id, info.Version, p.AssemblySha256) { CanonicalHash = info.CanonicalHash };
+                        var verdict = new ApprovalVerifier(_trust).Verify(signatures, facts, _today());
+                        reason = verdict.IsApproved ? null : verdict.Message;
+                    }
+                    catch (TrustException e)
+                    {
+                        reason = e.Message;
+                    }
+                }
+                if (reason is null)
+                    continue;
+                Registry.Remove(info.Id);
+                _log.WriteLine($"il2 serve: withdrew '{info.Id}' {info.Version}: its approvals are no longer in force: {reason}");
+                Reloaded?.Invoke(new ReloadOutcome(_pathOf.GetValueOrDefault(info.Id) ?? "", null, "withdrawn", reason));
+            }
+        }
     }
 
     /// <summary>Watches the folder; each burst of changes triggers one <see cref="Scan"/> after <paramref name="delay"/>.</summary>
@@ -129,12 +171,14 @@ public sealed class ProtocolCatalog : IDisposable
         _watcher.Deleted += changed;
         _watcher.Renamed += (_, _) => _debounce.Change(delay, Timeout.InfiniteTimeSpan);
         _watcher.EnableRaisingEvents = true;
+        _recheck = new Timer(_ => Recheck(), null, TimeSpan.FromHours(1), TimeSpan.FromHours(1));
     }
 
     public void Dispose()
     {
         _watcher?.Dispose();
         _debounce?.Dispose();
+        _recheck?.Dispose();
         Registry.Dispose();
     }
 }

@@ -84,7 +84,7 @@ public static class ServiceHost
         if (options.CorsOrigins.Count > 0)
             builder.Services.AddCors(c => c.AddDefaultPolicy(p => p.WithOrigins([.. options.CorsOrigins]).AllowAnyHeader().WithMethods("GET", "POST")));
 
-        var catalog = new ProtocolCatalog(options.ProtocolsDirectory, trust, log);
+        var catalog = new ProtocolCatalog(options.ProtocolsDirectory, trust, log, options.ApprovalsToday);
         var metrics = new ServiceMetrics();
         catalog.Reloaded += metrics.Reload;
         catalog.Scan();

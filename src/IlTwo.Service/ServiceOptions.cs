@@ -58,6 +58,9 @@ public sealed record ServiceOptions
     /// <summary>Time out for a query to the EHR's FHIR server when prefetch is missing.</summary>
     public TimeSpan FhirTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The day approvals are judged on, at load and at the hourly recheck (default: today, UTC).</summary>
+    public Func<DateOnly>? ApprovalsToday { get; init; }
+
     /// <summary>The clock decisions are made at (tests fix it).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
