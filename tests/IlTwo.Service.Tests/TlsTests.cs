@@ -40,3 +40,23 @@ public sealed class TlsTests
         }
     }
 }
+
+public sealed class CorsTests
+{
+    [Fact]
+    public async Task Cors_allows_only_the_configured_origins()
+    {
+        await using var service = RunningService.Start(configure: o => o with { CorsOrigins = ["https://ehr-app.example.org"] });
+        async Task<string?> Preflight(string origin)
+        {
+            using var message = new HttpRequestMessage(HttpMethod.Options, "/cds-services/post-til-il2");
+            message.Headers.Add("Origin", origin);
+            message.Headers.Add("Access-Control-Request-Method", "POST");
+            message.Headers.Add("Access-Control-Request-Headers", "authorization,content-type");
+            using var response = await service.Client.SendAsync(message);
+            return response.Headers.TryGetValues("Access-Control-Allow-Origin", out var values) ? values.Single() : null;
+        }
+        Assert.Equal("https://ehr-app.example.org", await Preflight("https://ehr-app.example.org"));
+        Assert.Null(await Preflight("https://elsewhere.example.org"));
+    }
+}
