@@ -1,0 +1,233 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using IlTwo.Dsl.Compilation;
+using IlTwo.Dsl.Emit;
+using IlTwo.Dsl.Review.Approvals;
+using IlTwo.Dsl.Text;
+using IlTwo.Runtime.Approvals;
+using IlTwo.Runtime.Fhir;
+using IlTwo.Runtime.Records;
+using IlTwo.Service;
+
+// Load test of the CDS Hooks service: signs the shipped post-TIL protocol with throw-away keys, serves it on loopback
+// (Kestrel, port 0, in this process), then posts patient-view requests with full prefetch (the hold patient of
+// protocols/examples) from 1, 8 and 64 concurrent clients, each level bounded by time and by count. Prints
+// throughput, p50/p99/max latency, failures, and managed heap / working set before and after.
+
+var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 20;
+var maxRequests = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000;
+var levels = args.Length > 2 ? args[2].Split(',').Select(l => int.Parse(l, CultureInfo.InvariantCulture)).ToArray() : [1, 8, 64, 8, 1];
+
+var root = FindRoot();
+var work = Directory.CreateTempSubdirectory("il2-loadtest-").FullName;
+try
+{
+    var protocols = Path.Combine(work, "protocols");
+    Directory.CreateDirectory(protocols);
+    using var pharmacist = SigningKey.Create("A. Pharmacist", ApprovalRole.Pharmacist);
+    using var physician = SigningKey.Create("B. Physician", ApprovalRole.Physician);
+    var info = Sign(root, protocols, pharmacist, physician);
+
+    var options = new ServiceOptions
+    {
+        ProtocolsDirectory = protocols,
+        Trust = new TrustStore([pharmacist.PublicEntry(), physician.PublicEntry()]),
+        Urls = ["http://127.0.0.1:0"],
+        DecisionLogPath = Path.Combine(work, "decisions.jsonl"),
+        AllowUnauthenticatedClients = true,
+        Time = new FixedTime(new DateTimeOffset(2026, 3, 4, 6, 0, 0, TimeSpan.Zero)),
+    };
+    await using var app = ServiceHost.BuildApp(options, Console.Error);
+    await app.StartAsync();
+    var url = app.Urls.First().TrimEnd('/') + "/cds-services/post-til-il2";
+
+    var record = PatientJsonReader.ReadFile(Path.Combine(root, "protocols", "examples", "post-til-patient.json")).Record!;
+    var body = Encoding.UTF8.GetBytes(Request(record, info).ToJsonString());
+    using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(30) };
+    using var client = new HttpClient(handler);
+
+    // Warm-up: JIT, connection pool.
+    await Run(client, url, body, 8, TimeSpan.FromSeconds(2), 2_000);
+
+    if (Environment.GetEnvironmentVariable("IL2_LOADTEST_SAMPLE") is { Length: > 0 } samplePath)
+    {
+        using var sample = new ByteArrayContent(body);
+        sample.Headers.ContentType = new("application/json");
+        using var response = await client.PostAsync(url, sample);
+        var card = JsonNode.Parse(await response.Content.ReadAsStringAsync());
+        File.WriteAllText(samplePath, card!.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+        var discovery = await client.GetStringAsync(app.Urls.First().TrimEnd('/') + "/cds-services");
+        File.WriteAllText(samplePath + ".discovery.json", JsonNode.Parse(discovery)!.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+    }
+
+    if (Environment.GetEnvironmentVariable("IL2_LOADTEST_BREAKDOWN") is { Length: > 0 })
+        Breakdown(body, Path.Combine(protocols, "il2.post-til-il2.dll"), options.Trust!, record, info);
+
+    var before = Memory();
+    Console.WriteLine($"request body {body.Length} bytes; {seconds} s or {maxRequests} requests per level; {Environment.ProcessorCount} cores");
+    Console.WriteLine($"memory before: managed heap {before.Heap / 1048576.0:F1} MiB, working set {before.WorkingSet / 1048576.0:F1} MiB");
+    Console.WriteLine("| clients | requests | failed | req/s | p50 ms | p99 ms | max ms | heap after, MiB | working set after, MiB |");
+    Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    foreach (var level in levels)
+    {
+        var r = await Run(client, url, body, level, TimeSpan.FromSeconds(seconds), maxRequests);
+        var memory = Memory();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {level} | {r.Count} | {r.Failed} | {r.Count / r.Elapsed.TotalSeconds:F0} | {r.P(0.50):F2} | {r.P(0.99):F2} | {r.P(1.0):F2} | {memory.Heap / 1048576.0:F1} | {memory.WorkingSet / 1048576.0:F1} |"));
+    }
+    var after = Memory();
+    Console.WriteLine($"memory after: managed heap {after.Heap / 1048576.0:F1} MiB, working set {after.WorkingSet / 1048576.0:F1} MiB");
+    Console.WriteLine($"decision log: {File.ReadLines(options.DecisionLogPath).Count()} lines");
+    await app.StopAsync();
+}
+finally
+{
+    try
+    {
+        Directory.Delete(work, recursive: true);
+    }
+    catch (IOException)
+    {
+    }
+}
+
+// Where a request's time goes, single-threaded: parsing the request, reading the FHIR bundle, deciding, the log line.
+static void Breakdown(byte[] body, string dll, TrustStore trust, PatientRecord record, IlTwo.Runtime.Protocols.ProtocolInfo info)
+{
+    using var protocol = IlTwo.Runtime.Protocols.CompiledProtocol.Load(dll, new IlTwo.Runtime.Protocols.CompiledProtocolLoadOptions { Trust = trust });
+    var bundle = FhirBundleWriter.Write(record, info);
+    var at = new DateTimeOffset(2026, 3, 4, 6, 0, 0, TimeSpan.Zero);
+    var read = FhirBundleReader.Read(bundle, info, at);
+    var decision = protocol.Evaluate(read.Record!, at, null, read.Issues);
+    void Time(string what, Action action)
+    {
+        for (var i = 0; i < 200; i++)
+            action();
+        var clock = Stopwatch.StartNew();
+        const int n = 2000;
+        for (var i = 0; i < n; i++)
+            action();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what}: {clock.Elapsed.TotalMicroseconds / n:F0} us"));
+    }
+    Time("parse request JSON (JsonNode)", () => JsonNode.Parse(body));
+    Time("FhirBundleReader.Read", () => FhirBundleReader.Read(bundle, info, at));
+    Time("CompiledProtocol.Evaluate", () => protocol.Evaluate(read.Record!, at, null, read.Issues));
+    Time("DecisionLog.Format", () => IlTwo.Runtime.Evaluation.DecisionLog.Format(decision, read.Record));
+}
+
+static (long Heap, long WorkingSet) Memory()
+{
+    GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+    GC.WaitForPendingFinalizers();
+    GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+    using var process = Process.GetCurrentProcess();
+    return (GC.GetTotalMemory(false), process.WorkingSet64);
+}
+
+static async Task<Result> Run(HttpClient client, string url, byte[] body, int clients, TimeSpan duration, int maxRequests)
+{
+    var latencies = new List<double>[clients];
+    var failed = 0;
+    var issued = 0;
+    var clock = Stopwatch.StartNew();
+    var tasks = Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
+    {
+        var mine = latencies[c] = new List<double>(100_000);
+        while (clock.Elapsed < duration && Interlocked.Increment(ref issued) <= maxRequests)
+        {
+            var start = Stopwatch.GetTimestamp();
+            try
+            {
+                using var content = new ByteArrayContent(body);
+                content.Headers.ContentType = new("application/json");
+                using var response = await client.PostAsync(url, content);
+                var text = await response.Content.ReadAsByteArrayAsync();
+                if (!response.IsSuccessStatusCode || text.Length < 100)
+                    Interlocked.Increment(ref failed);
+            }
+            catch (HttpRequestException)
+            {
+                Interlocked.Increment(ref failed);
+            }
+            mine.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+    })).ToArray();
+    await Task.WhenAll(tasks);
+    var all = latencies.SelectMany(l => l).Order().ToArray();
+    return new Result(all, failed, clock.Elapsed);
+}
+
+static JsonObject Request(PatientRecord record, IlTwo.Runtime.Protocols.ProtocolInfo info)
+{
+    var bundle = JsonNode.Parse(FhirBundleWriter.Write(record, info))!.AsObject();
+    var entries = bundle["entry"]!.AsArray();
+    var patientUrl = (string)entries[0]!["fullUrl"]!;
+    var patientId = (string)entries[0]!["resource"]!["id"]!;
+    entries = JsonNode.Parse(bundle.ToJsonString().Replace(patientUrl, "Patient/" + patientId, StringComparison.Ordinal))!["entry"]!.AsArray();
+    JsonObject Search(string type) => new()
+    {
+        ["resourceType"] = "Bundle",
+        ["type"] = "searchset",
+        ["entry"] = new JsonArray([.. entries.Where(e => (string?)e!["resource"]!["resourceType"] == type).Select(e => e!.DeepClone())]),
+    };
+    return new JsonObject
+    {
+        ["hook"] = "patient-view",
+        ["hookInstance"] = Guid.NewGuid().ToString(),
+        ["context"] = new JsonObject { ["userId"] = "Practitioner/1", ["patientId"] = patientId },
+        ["prefetch"] = new JsonObject
+        {
+            ["patient"] = entries[0]!["resource"]!.DeepClone(),
+            ["observations"] = Search("Observation"),
+            ["medicationAdministrations"] = Search("MedicationAdministration"),
+            ["procedures"] = Search("Procedure"),
+        },
+    };
+}
+
+static IlTwo.Runtime.Protocols.ProtocolInfo Sign(string root, string folder, SigningKey pharmacist, SigningKey physician)
+{
+    var source = Path.Combine(folder, "src");
+    Directory.CreateDirectory(source);
+    foreach (var name in new[] { "hd-il2-monotherapy.il2", "post-til-il2.il2" })
+        File.Copy(Path.Combine(root, "protocols", name), Path.Combine(source, name));
+    var path = Path.Combine(source, "post-til-il2.il2");
+    var compilation = ProtocolCompilation.Create(SourceText.FromBytes(File.ReadAllBytes(path), path));
+    var assembly = ProtocolCompiler.Compile(compilation);
+    if (!assembly.Success)
+        throw new InvalidOperationException(string.Join("\n", assembly.Errors));
+    var today = DateOnly.FromDateTime(DateTime.UtcNow);
+    var request = new ApprovalRequest(today.AddDays(-1), today.AddMonths(6), "load test");
+    var signatures = new ApprovalSignatures([
+        pharmacist.Sign(ProtocolApprovals.Approval(compilation, assembly, pharmacist, request, DateTimeOffset.UtcNow)),
+        physician.Sign(ProtocolApprovals.Approval(compilation, assembly, physician, request, DateTimeOffset.UtcNow)),
+    ]);
+    var dll = Path.Combine(folder, assembly.AssemblyName + ".dll");
+    File.WriteAllText(ApprovalSignatures.PathForAssembly(dll), signatures.ToJson());
+    File.WriteAllBytes(dll, [.. assembly.Assembly]);
+    return assembly.Info!;
+}
+
+static string FindRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "IlTwo.Dsl.sln")))
+            return dir.FullName;
+    }
+    throw new InvalidOperationException("repository root (IlTwo.Dsl.sln) not found");
+}
+
+internal sealed record Result(double[] Sorted, int Failed, TimeSpan Elapsed)
+{
+    public int Count => Sorted.Length;
+
+    public double P(double q) => Sorted.Length == 0 ? 0 : Sorted[Math.Min(Sorted.Length - 1, (int)Math.Ceiling(q * Sorted.Length) - 1 < 0 ? 0 : (int)Math.Ceiling(q * Sorted.Length) - 1)];
+}
+
+internal sealed class FixedTime(DateTimeOffset now) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => now;
+}

@@ -1,0 +1,229 @@
+using System.Text.Json.Nodes;
+using IlTwo.Runtime.Evaluation;
+using IlTwo.Runtime.Fhir;
+using IlTwo.Runtime.Protocols;
+using Microsoft.AspNetCore.Http;
+
+namespace IlTwo.Service;
+
+/// <summary>The CDS Hooks endpoints over the catalog: discovery, a decision per call, feedback, the protocol's review text.</summary>
+internal sealed class CdsService(ProtocolCatalog catalog, AuditLog audit, ServiceMetrics metrics, ServiceOptions options) : IDisposable
+{
+    private readonly FhirQuery _fhir = new(options.FhirTimeout);
+
+    public void Dispose() => _fhir.Dispose();
+
+    public JsonObject Discovery(string baseUrl)
+    {
+        var services = new JsonArray();
+        foreach (var info in catalog.Registry.Protocols)
+        {
+            var prefetch = new JsonObject();
+            foreach (var (key, template) in Prefetch.Templates(info))
+                prefetch[key] = template;
+            services.Add(new JsonObject
+            {
+                ["hook"] = "order-select",
+                ["id"] = info.Id,
+                ["title"] = info.Title,
+                ["description"] = $"Give, hold or discontinue the next dose of {info.Regimen.Drug ?? "the drug"} by protocol {info.Id} {info.Version} "
+                    + "(signed and approved); also answers order-sign and patient-view at the same URL.",
+                ["prefetch"] = prefetch,
+                ["usageRequirements"] = "Needs the patient's observations, medication administrations and procedures (the prefetch keys, or fhirServer with fhirAuthorization).",
+            });
+        }
+        return new JsonObject { ["services"] = services };
+    }
+
+    public IResult Review(string id)
+    {
+        if (!catalog.Registry.TryAcquire(id, out var lease))
+            return ServiceHost.Error(StatusCodes.Status404NotFound, $"no service '{id}'");
+        using (lease)
+        {
+            var p = lease.Protocol;
+            var text = $"// protocol {p.Info.Id} {p.Info.Version}\n// source SHA-256 {p.Info.SourceHash}\n// assembly SHA-256 {p.AssemblySha256}\n"
+                + string.Concat(p.Approval?.InForce.Select(a => $"// approved by {a.Approver} ({a.Role}), effective {a.Effective:yyyy-MM-dd}, review by {a.ReviewBy:yyyy-MM-dd}\n") ?? [])
+                + "\n" + p.Source;
+            return Results.Text(text, "text/plain; charset=utf-8");
+        }
+    }
+
+    public async Task<IResult> Decide(string id, HttpContext context, string baseUrl)
+    {
+        var started = ServiceHost.Timestamp();
+        if (!catalog.Registry.TryAcquire(id, out var lease))
+        {
+            metrics.Refused("unknown-service");
+            return ServiceHost.Error(StatusCodes.Status404NotFound, $"no service '{id}'; GET /cds-services lists them");
+        }
+        using (lease)
+        {
+            var (body, tooLarge) = await ReadBody(context);
+            if (tooLarge)
+            {
+                metrics.Refused("too-large");
+                return ServiceHost.Error(StatusCodes.Status413PayloadTooLarge, $"the request body is larger than {options.MaxRequestBodyBytes} bytes");
+            }
+            var request = CdsRequest.Parse(body, out var error);
+            if (request is null)
+            {
+                metrics.Refused("bad-request");
+                return ServiceHost.Error(StatusCodes.Status400BadRequest, error!);
+            }
+            var protocol = lease.Protocol;
+            var info = protocol.Info;
+            if (request.Hook != "patient-view" && !request.OrdersDrug(info.Regimen.Drug, info.Regimen.DrugCodes))
+                return CardsResult([]);
+
+            var call = new CallInfo(Guid.CreateVersion7().ToString(), info.Id, request.Hook, request.HookInstance);
+            using var activity = ServiceMetrics.Activities.StartActivity("il2.decide");
+            activity?.SetTag("il2.protocol", info.Id).SetTag("il2.version", info.Version).SetTag("cds.hook", request.Hook)
+                .SetTag("cds.hookInstance", request.HookInstance).SetTag("il2.decisionId", call.DecisionId);
+            var source = Cards.Source(info, baseUrl);
+            var at = options.Time.GetUtcNow();
+
+            var (values, missing) = Gather(request);
+            if (missing.Count > 0 && request.FhirServer is not null)
+            {
+                var fetched = await _fhir.Fetch(request, info, missing, at, context.RequestAborted);
+                if (fetched.Error is null)
+                {
+                    values.AddRange(fetched.Values);
+                    missing = [];
+                }
+                else
+                {
+                    return Hold(call, info, source, at, started, $"the FHIR server {request.FhirServer} could not be queried: {fetched.Error}");
+                }
+            }
+            if (missing.Count > 0)
+            {
+                var what = string.Join(", ", missing.Select(m => $"'{m}'"));
+                return Hold(call, info, source, at, started, $"prefetch {what} {(missing.Count == 1 ? "is" : "are")} missing and the request has no fhirServer to query");
+            }
+
+            if (request.PatientId is { } contextPatient && values.FirstOrDefault(v => (string?)v["resourceType"] == "Patient") is { } patient
+                && (string?)patient["id"] != contextPatient)
+            {
+                metrics.Refused("wrong-patient");
+                return ServiceHost.Error(StatusCodes.Status422UnprocessableEntity,
+                    $"the prefetch patient '{(string?)patient["id"]}' is not the context's patientId '{contextPatient}'; no decision was made");
+            }
+            var bundle = Prefetch.Merge(values, request.FhirServer);
+            var read = FhirBundleReader.Read(bundle, info, at);
+            if (!read.Succeeded)
+            {
+                metrics.Refused("unreadable-record");
+                var errors = new JsonArray([.. read.Errors.Select(e => (JsonNode)new JsonObject { ["path"] = e.Path, ["message"] = e.Message, ["code"] = e.Code })]);
+                return ServiceHost.Error(StatusCodes.Status422UnprocessableEntity, "the FHIR data cannot be read as a patient record; no decision was made", errors);
+            }
+            var decision = protocol.Evaluate(read.Record!, at, null, read.Issues);
+            activity?.SetTag("il2.action", decision.Action.ToString().ToLowerInvariant());
+            audit.Decision(call, decision, read.Record!);
+            metrics.Decided(decision.Action.ToString().ToLowerInvariant(), info.Id, started);
+            var card = global::IlTwo.Service.Cards.Card(call.DecisionId, global::IlTwo.Service.Cards.Summary(decision),
+                global::IlTwo.Service.Cards.Indicator(decision.Action), global::IlTwo.Service.Cards.Detail(decision, info), source);
+            return CardsResult([card]);
+        }
+    }
+
+    private IResult Hold(CallInfo call, ProtocolInfo info, JsonObject source, DateTimeOffset at, long started, string reason)
+    {
+        audit.Event(call, new JsonObject
+        {
+            ["at"] = global::IlTwo.Service.Cards.Iso(at),
+            ["protocol"] = new JsonObject { ["id"] = info.Id, ["version"] = info.Version, ["sourceHash"] = info.SourceHash },
+            ["action"] = "hold",
+            ["summary"] = $"Hold: {reason}; no decision was made on incomplete data.",
+        });
+        metrics.Decided("hold", info.Id, started);
+        var detail = $"**Hold**: {reason}.\n\nThe service never recommends giving a dose on incomplete data. Send the prefetch keys "
+            + $"{string.Join(", ", Prefetch.RequiredKeys.Select(k => $"`{k}`"))} (GET /cds-services lists the templates), or `fhirServer` with `fhirAuthorization`.\n\n"
+            + $"Protocol `{info.Id}` {info.Version}, source SHA-256 `{info.SourceHash}`.\n";
+        return CardsResult([global::IlTwo.Service.Cards.Card(call.DecisionId, "Hold: " + reason, "warning", detail, source)]);
+    }
+
+    /// <summary>The prefetch values present, and the required keys that are absent or null.</summary>
+    private static (List<JsonNode> Values, List<string> Missing) Gather(CdsRequest request)
+    {
+        var values = new List<JsonNode>();
+        var missing = new List<string>();
+        foreach (var key in Prefetch.RequiredKeys)
+        {
+            if (request.Prefetch?[key] is JsonObject value)
+                values.Add(value);
+            else
+                missing.Add(key);
+        }
+        return (values, missing);
+    }
+
+    public async Task<IResult> Feedback(string id, HttpContext context)
+    {
+        if (!catalog.Registry.Protocols.Any(p => p.Id == id))
+            return ServiceHost.Error(StatusCodes.Status404NotFound, $"no service '{id}'");
+        var (body, tooLarge) = await ReadBody(context);
+        if (tooLarge)
+            return ServiceHost.Error(StatusCodes.Status413PayloadTooLarge, $"the request body is larger than {options.MaxRequestBodyBytes} bytes");
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(body.Span);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            return ServiceHost.Error(StatusCodes.Status400BadRequest, $"malformed JSON at line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}");
+        }
+        if (node is not JsonObject root || root["feedback"] is not JsonArray items)
+            return ServiceHost.Error(StatusCodes.Status400BadRequest, "'feedback' must be an array");
+        foreach (var item in items)
+        {
+            if (item is not JsonObject f || f["card"] is not JsonValue card || f["outcome"] is not JsonValue outcome)
+                return ServiceHost.Error(StatusCodes.Status400BadRequest, "each feedback item needs 'card' (the card's uuid) and 'outcome'");
+            audit.Event(new CallInfo((string?)card ?? "", id, "feedback", null), new JsonObject
+            {
+                ["feedback"] = (string?)outcome,
+                ["overrideReason"] = f["overrideReason"]?.DeepClone(),
+                ["outcomeTimestamp"] = f["outcomeTimestamp"]?.DeepClone(),
+            });
+            metrics.Feedback((string?)outcome ?? "");
+        }
+        return Results.Ok();
+    }
+
+    /// <summary>
+    /// The body, up to the configured limit. A larger body is drained (up to Kestrel's own cap, 1 MiB more) so that the
+    /// client reads the 413 instead of a reset connection.
+    /// </summary>
+    private async Task<(ReadOnlyMemory<byte> Body, bool TooLarge)> ReadBody(HttpContext context)
+    {
+        var limit = options.MaxRequestBodyBytes;
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        var tooLarge = context.Request.ContentLength > limit;
+        try
+        {
+            while (true)
+            {
+                var n = await context.Request.Body.ReadAsync(chunk, context.RequestAborted);
+                if (n == 0)
+                    break;
+                if (tooLarge || buffer.Length + n > limit)
+                {
+                    tooLarge = true;
+                    continue;
+                }
+                buffer.Write(chunk, 0, n);
+            }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            tooLarge = true;
+        }
+        return tooLarge ? (default, true) : (buffer.GetBuffer().AsMemory(0, (int)buffer.Length), false);
+    }
+
+    private static IResult CardsResult(IEnumerable<JsonObject> cards) =>
+        Results.Text(new JsonObject { ["cards"] = new JsonArray([.. cards]) }.ToJsonString(ServiceHost.Json), "application/json");
+}
