@@ -60,6 +60,7 @@ public sealed class CliApplication
         new TestCommand(),
         new FmtCommand(),
         new LspCommand(),
+        new ServeCommand(),
         new DiffCommand(),
         new DiffDriverCommand(),
         new ApproveCommand(),
