@@ -30,7 +30,8 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('il2.runProtocolTests', () => runProtocolTests(scenarios)),
     vscode.commands.registerCommand('il2.compareWithCommitteeVersion', () => compareWithCommitteeVersion(s)),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('il2.server.path')) {
+      // The server reads the pages' folder only in `initialize`.
+      if (e.affectsConfiguration('il2.server.path') || e.affectsConfiguration('il2.diagnostics.docsBaseUri')) {
         void s.restart();
       }
     }),

@@ -12,6 +12,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { buildInitializationOptions } from './lib/initializationOptions';
 import { RestartPolicy } from './lib/restartPolicy';
 import { describeServerCommand, resolveServerCommand, type ServerCommand } from './lib/serverCommand';
 import type { ServerStatus } from './lib/serverStatus';
@@ -128,7 +129,18 @@ export class Il2Server implements vscode.Disposable {
       args: [...command.args],
       options: { cwd: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? this.context.extensionPath },
     };
+    const init = buildInitializationOptions({
+      extensionPath: this.context.extensionPath,
+      configuredDocsBaseUri: vscode.workspace.getConfiguration('il2').get<string>('diagnostics.docsBaseUri', ''),
+    });
+    if (init.problem !== undefined) {
+      this.outputChannel.warn(init.problem);
+      void vscode.window.showWarningMessage(`IL-2: ${init.problem}`);
+    }
+    this.outputChannel.info(`Diagnostics link their pages in ${init.options.diagnosticDocsBaseUri}`);
     const clientOptions: LanguageClientOptions = {
+      // Read by the server in `initialize`: where each diagnostic's page (IL####.md) is.
+      initializationOptions: init.options,
       documentSelector: [
         { scheme: 'file', language: 'il2' },
         { scheme: 'untitled', language: 'il2' },

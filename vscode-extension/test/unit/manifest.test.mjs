@@ -51,6 +51,14 @@ test('settings', () => {
   assert.equal(props['il2.server.path'].default, '');
   assert.deepEqual(props['il2.trace.server'].enum, ['off', 'messages', 'verbose']);
   assert.equal(props['il2.trace.server'].default, 'off');
+  assert.equal(props['il2.diagnostics.docsBaseUri'].type, 'string');
+  assert.equal(props['il2.diagnostics.docsBaseUri'].default, '', 'empty links the bundled pages');
+});
+
+test('packaging copies the diagnostic pages into the extension and the .vsix keeps them', () => {
+  assert.match(pkg.scripts['vscode:prepublish'], /copy-docs/);
+  const ignore = readFileSync(join(root, '.vscodeignore'), 'utf8').split('\n');
+  assert.ok(ignore.includes('!docs/diagnostics/*.md'), '.vscodeignore lets docs/diagnostics/*.md into the .vsix');
 });
 
 test('the $il2 problem matcher reads `il2 check` lines', () => {
