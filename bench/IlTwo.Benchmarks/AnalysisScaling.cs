@@ -31,7 +31,10 @@ internal static class AnalysisScaling
                 var analysis = clock.Elapsed;
                 var errors = analyzed.Diagnostics.Count(d => d.IsError);
                 if (errors > 0)
+                {
                     throw new InvalidOperationException($"the generated protocol has {errors} error(s); first: {analyzed.Diagnostics.First(d => d.IsError).ToCompilerFormat()}");
+                }
+
                 var warnings = analyzed.Diagnostics.Length - bound.Diagnostics.Length;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {analyzed.Protocol.Rules.Length} | {text.Text.Count(c => c == '\n')} | {bind.TotalMilliseconds:0} ms | {analysis.TotalMilliseconds:0} ms | {warnings} |"));
             }

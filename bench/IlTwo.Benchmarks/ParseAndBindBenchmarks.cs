@@ -20,7 +20,9 @@ public class ParseAndBindBenchmarks
         _text = SourceText.From(ProtocolGenerator.Generate(Lines), "generated.il2");
         var errors = ProtocolCompilation.Create(_text).Diagnostics.Where(d => d.IsError).ToList();
         if (errors.Count > 0)
+        {
             throw new InvalidOperationException($"the generated protocol has {errors.Count} error(s); first: {errors[0].ToCompilerFormat()}");
+        }
     }
 
     [Benchmark(Baseline = true)]

@@ -86,12 +86,18 @@ public static class ProtocolGenerator
 
             w.Line($"observation {name} \"Measurement {i} in {kind.Unit}\" {{");
             if (kind.Loinc is not null)
+            {
                 w.Line($"  loinc {kind.Loinc}");
+            }
+
             w.Line($"  unit {kind.Unit}");
             w.Line($"  within {4 + i % 4 * 4} h");
             w.Line($"  range {N(low)} {kind.Unit} to {N(high)} {kind.Unit}");
             if (i % 7 == 3)
+            {
                 w.Line("  optional");
+            }
+
             w.Line("}");
 
             var flag = $"finding-{i}";
@@ -127,7 +133,10 @@ public static class ProtocolGenerator
                 w.Line("}");
                 w.Line($"scenario \"group ending at {i} within limits gives\" using baseline-patient {{");
                 foreach (var finding in scenarioFindings)
+                {
                     w.Line(finding);
+                }
+
                 w.Line("  expect give");
                 w.Line("}");
                 w.Line();
@@ -147,7 +156,10 @@ public static class ProtocolGenerator
             var text = Generate(lines);
             var count = text.Split('\n').Count(l => l.StartsWith("hold rule ", StringComparison.Ordinal) || l.StartsWith("discontinue rule ", StringComparison.Ordinal));
             if (count >= rules)
+            {
                 return text;
+            }
+
             lines += (rules - count) * 8 + 10;
         }
     }

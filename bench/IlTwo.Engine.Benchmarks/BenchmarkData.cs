@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using IlTwo.Dsl.Compilation;
 using IlTwo.Dsl.Emit;
 using IlTwo.Dsl.Text;
@@ -33,9 +32,15 @@ public static class BenchmarkData
         var compilation = ProtocolCompilation.Create(SourceText.FromBytes(File.ReadAllBytes(path), path));
         var errors = compilation.Chain.SelectMany(c => c.Diagnostics).Where(d => d.IsError).ToList();
         if (errors.Count > 0)
+        {
             throw new InvalidOperationException($"{ProtocolFile} does not compile: {string.Join("; ", errors.Select(e => e.ToCompilerFormat()))}");
+        }
+
         if (compilation.Protocol.Rules.Length != ExpectedRuleCount)
+        {
             throw new InvalidOperationException($"expected {ExpectedRuleCount} rules in {ProtocolFile}, found {compilation.Protocol.Rules.Length}");
+        }
+
         return compilation;
     }
 
@@ -43,7 +48,10 @@ public static class BenchmarkData
     {
         var assembly = ProtocolCompiler.Compile(CreateCompilation());
         if (!assembly.Success)
+        {
             throw new InvalidOperationException($"{ProtocolFile} did not compile: {string.Join("; ", assembly.Errors)}");
+        }
+
         return assembly;
     }
 
@@ -101,12 +109,16 @@ public static class BenchmarkData
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "IlTwo.Dsl.sln")))
+            {
                 return dir.FullName;
+            }
         }
         for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "IlTwo.Dsl.sln")))
+            {
                 return dir.FullName;
+            }
         }
         throw new InvalidOperationException("cannot find the repository root (IlTwo.Dsl.sln) above " + AppContext.BaseDirectory);
     }

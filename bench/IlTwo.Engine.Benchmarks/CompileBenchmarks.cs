@@ -30,7 +30,10 @@ public abstract class CompileBenchmarksBase
         var compilation = ProtocolCompilation.Create(_source, _resolver);
         var assembly = ProtocolCompiler.Compile(compilation);
         if (!assembly.Success)
+        {
             throw new InvalidOperationException(string.Join("; ", assembly.Errors));
+        }
+
         return assembly.Assembly.Length;
     }
 

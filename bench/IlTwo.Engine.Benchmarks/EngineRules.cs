@@ -3,10 +3,9 @@ using System.Linq.Expressions;
 using System.Text;
 using IlTwo.Dsl.Binding;
 using IlTwo.Dsl.Compilation;
+using IlTwo.Dsl.Syntax;
 using IlTwo.Runtime.Evaluation;
 using IlTwo.Runtime.Protocols;
-
-using IlTwo.Dsl.Syntax;
 
 namespace IlTwo.Engine.Benchmarks;
 
@@ -97,7 +96,9 @@ public sealed class EngineRules
     public void Fill(PatientSnapshot snapshot, RuleInputs inputs)
     {
         for (var i = 0; i < _inputs.Count; i++)
+        {
             inputs[i] = _inputs[i].Read(snapshot);
+        }
     }
 
     public RuleInputs Precompute(PatientSnapshot snapshot)
@@ -126,9 +127,15 @@ public sealed class EngineRules
             _ => throw new NotSupportedException($"not an input: {leaf.GetType().Name}"),
         };
         if (_inputIndex.TryGetValue(key, out var index))
+        {
             return index;
+        }
+
         if (_inputs.Count == RuleInputs.Capacity)
+        {
             throw new NotSupportedException($"more than {RuleInputs.Capacity} distinct inputs");
+        }
+
         _inputs.Add((key, read));
         return _inputIndex[key] = _inputs.Count - 1;
     }
@@ -247,7 +254,10 @@ public sealed class EngineRules
     private static string DoubleText(double value)
     {
         if (!double.IsFinite(value))
+        {
             throw new NotSupportedException($"literal {value}");
+        }
+
         var text = value.ToString("R", CultureInfo.InvariantCulture);
         return text.Contains('.', StringComparison.Ordinal) || text.Contains('E', StringComparison.Ordinal) ? text : text + ".0";
     }

@@ -52,7 +52,10 @@ public class EvaluationBenchmarks
         _record = BenchmarkData.CreateRecord();
         var snapshot = PatientSnapshot.Create(info, _record, BenchmarkData.At);
         if (snapshot.HasErrors)
+        {
             throw new InvalidOperationException("the benchmark record has data errors: " + string.Join("; ", snapshot.Issues));
+        }
+
         _snapshot = snapshot.Snapshot;
         _results = new Truth[info.Rules.Length];
 
@@ -220,7 +223,10 @@ public class EvaluationBenchmarks
             var reResults = Wait(_rulesEngine.ExecuteAllRulesAsync(WorkflowName, inputs));
             var errors = reResults.Where(r => !string.IsNullOrEmpty(r.ExceptionMessage)).Select(r => $"{r.Rule.RuleName}: {r.ExceptionMessage}").ToList();
             if (errors.Count > 0 || reResults.Count != n)
+            {
                 throw new InvalidOperationException($"RulesEngine failed on the {name}: {reResults.Count} results; {string.Join("; ", errors)}");
+            }
+
             SameFired(name, "RulesEngine", expected, [.. reResults.Where(r => r.IsSuccess).Select(r => r.Rule.RuleName)]);
 
             Array.Clear(FiredRules.Fired);
@@ -257,13 +263,17 @@ public class EvaluationBenchmarks
         for (var i = 0; i < compiled.Length; i++)
         {
             if (compiled[i] != other[i])
+            {
                 throw new InvalidOperationException($"{what} disagrees with the compiled protocol on the {name}: rule {_rules.Info.Rules[i].Id} is {other[i]}, compiled says {compiled[i]}");
+            }
         }
     }
 
     private static void SameFired(string name, string engine, List<string> expected, List<string> actual)
     {
         if (!expected.SequenceEqual(actual))
+        {
             throw new InvalidOperationException($"{engine} fired [{string.Join(", ", actual)}] on the {name}; the compiled protocol fires [{string.Join(", ", expected)}]");
+        }
     }
 }

@@ -47,6 +47,7 @@ public class LanguageServerBenchmarks
     public Task Hover() => _lsp.RequestAsync("textDocument/hover", new HoverParams(new TextDocumentIdentifier(Harness.DocumentUri), new Position(_line, "  when l".Length)));
 
     [Benchmark]
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "BenchmarkDotNet runs instance methods.")]
     public async Task StartToInitialize()
     {
         await using var session = new LspSession(TimeSpan.Zero);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using BenchmarkDotNet.Running;
 using IlTwo.LanguageServer.Benchmarks;
 

@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using IlTwo.Dsl.Approvals;
 using IlTwo.Dsl.Compilation;
 using IlTwo.Dsl.Emit;
-using IlTwo.Dsl.Review.Approvals;
 using IlTwo.Dsl.Text;
 using IlTwo.Runtime.Approvals;
 using IlTwo.Runtime.Fhir;
@@ -63,7 +63,9 @@ try
     }
 
     if (Environment.GetEnvironmentVariable("IL2_LOADTEST_BREAKDOWN") is { Length: > 0 })
+    {
         Breakdown(body, Path.Combine(protocols, "il2.post-til-il2.dll"), options.Trust!, record, info);
+    }
 
     var before = Memory();
     Console.WriteLine($"request body {body.Length} bytes; {seconds} s or {maxRequests} requests per level; {Environment.ProcessorCount} cores");
@@ -104,11 +106,17 @@ static void Breakdown(byte[] body, string dll, TrustStore trust, PatientRecord r
     void Time(string what, Action action)
     {
         for (var i = 0; i < 200; i++)
+        {
             action();
+        }
+
         var clock = Stopwatch.StartNew();
         const int n = 2000;
         for (var i = 0; i < n; i++)
+        {
             action();
+        }
+
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what}: {clock.Elapsed.TotalMicroseconds / n:F0} us"));
     }
     Time("parse request JSON (JsonNode)", () => JsonNode.Parse(body));
@@ -145,7 +153,9 @@ static async Task<Result> Run(HttpClient client, string url, byte[] body, int cl
                 using var response = await client.PostAsync(url, content);
                 var text = await response.Content.ReadAsByteArrayAsync();
                 if (!response.IsSuccessStatusCode || text.Length < 100)
+                {
                     Interlocked.Increment(ref failed);
+                }
             }
             catch (HttpRequestException)
             {
@@ -192,12 +202,18 @@ static IlTwo.Runtime.Protocols.ProtocolInfo Sign(string root, string folder, Sig
     var source = Path.Combine(folder, "src");
     Directory.CreateDirectory(source);
     foreach (var name in new[] { "hd-il2-monotherapy.il2", "post-til-il2.il2" })
+    {
         File.Copy(Path.Combine(root, "protocols", name), Path.Combine(source, name));
+    }
+
     var path = Path.Combine(source, "post-til-il2.il2");
     var compilation = ProtocolCompilation.Create(SourceText.FromBytes(File.ReadAllBytes(path), path));
     var assembly = ProtocolCompiler.Compile(compilation);
     if (!assembly.Success)
+    {
         throw new InvalidOperationException(string.Join("\n", assembly.Errors));
+    }
+
     var today = DateOnly.FromDateTime(DateTime.UtcNow);
     var request = new ApprovalRequest(today.AddDays(-1), today.AddMonths(6), "load test");
     var signatures = new ApprovalSignatures([
@@ -215,7 +231,9 @@ static string FindRoot()
     for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
     {
         if (File.Exists(Path.Combine(dir.FullName, "IlTwo.Dsl.sln")))
+        {
             return dir.FullName;
+        }
     }
     throw new InvalidOperationException("repository root (IlTwo.Dsl.sln) not found");
 }

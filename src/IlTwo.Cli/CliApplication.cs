@@ -4,7 +4,6 @@ using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
 using System.Reflection;
 using IlTwo.Cli.Commands;
-using IlTwo.Dsl.Text;
 using IlTwo.Runtime.Records;
 
 namespace IlTwo.Cli;
@@ -37,7 +36,10 @@ public sealed class CliApplication
         _root = new RootCommand("il2: the IL-2 dose-hold protocol language tool") { HelpName = "il2" };
         // Only --help, -h and -?: the default /h and /? would turn a path into a request for help.
         foreach (var option in _root.Options.Where(o => o is HelpOption or VersionOption).ToList())
+        {
             _root.Options.Remove(option);
+        }
+
         _root.Options.Add(new HelpOption("--help", "-h", "-?") { Action = new Il2HelpAction(this) });
         _root.Options.Add(new VersionOption("--version") { Action = new VersionAction() });
         foreach (var command in _commands)
@@ -88,20 +90,33 @@ public sealed class CliApplication
         }
         // 'il2 help' and 'il2 help COMMAND' as before: the same as --help.
         if (args[0] == "help" && args.Count <= 2)
+        {
             args = args.Count == 1 ? ["--help"] : [args[1], "--help"];
+        }
 
         var parse = _root.Parse(args, Parsing);
         var invocation = new InvocationConfiguration { Output = context.Out, Error = context.Error, EnableDefaultExceptionHandler = false };
         if (parse.Errors.Count > 0 && parse.Action is null or ParseErrorAction)
+        {
             return UsageErrors(context, parse);
+        }
         // Help, --version and the [suggest] directive (shell completion); the commands themselves have no action.
         if (parse.Action is not null)
+        {
             return parse.Invoke(invocation);
+        }
+
         if (Owner(parse.CommandResult.Command) is not { } command)
+        {
             return UsageErrors(context, parse);
+        }
+
         if (!command.OperandsMayStartWithDash && FirstDashOperand(parse) is { } dashed)
+        {
             return context.UsageError($"{Path(parse.CommandResult.Command)}: unknown option '{dashed}'{Suggestion(parse.CommandResult.Command, dashed)}; "
                 + $"run 'il2 {Path(parse.CommandResult.Command)} --help' (a path that starts with '-' goes after '--')");
+        }
+
         return command.Run(context, parse);
     }
 
@@ -111,7 +126,9 @@ public sealed class CliApplication
         for (Command? c = command; c is not null; c = c.Parents.OfType<Command>().FirstOrDefault())
         {
             if (_byCommand.TryGetValue(c, out var owner))
+            {
                 return owner;
+            }
         }
         return null;
     }
@@ -120,7 +137,10 @@ public sealed class CliApplication
     {
         var names = new List<string>();
         for (Command? c = command; c is not null and not RootCommand; c = c.Parents.OfType<Command>().FirstOrDefault())
+        {
             names.Insert(0, c.Name);
+        }
+
         return string.Join(' ', names);
     }
 
@@ -134,14 +154,22 @@ public sealed class CliApplication
         foreach (var argument in parse.CommandResult.Command.Arguments)
         {
             if (parse.GetResult(argument) is not ArgumentResult result)
+            {
                 continue;
+            }
+
             foreach (var token in result.Tokens)
             {
                 if (token.Value.Length < 2 || token.Value[0] != '-')
+                {
                     continue;
+                }
+
                 var index = parse.Tokens.ToList().FindIndex(t => ReferenceEquals(t, token));
                 if (doubleDash < 0 || index < doubleDash)
+                {
                     return token.Value;
+                }
             }
         }
         return null;
@@ -209,7 +237,10 @@ public sealed class CliApplication
         {
             _generated.Invoke(parseResult);
             if (application.DetailsFor(parseResult.CommandResult.Command) is { } details && !string.IsNullOrWhiteSpace(details))
+            {
                 parseResult.InvocationConfiguration.Output.WriteLine(details.ReplaceLineEndings("\n").TrimEnd());
+            }
+
             return ExitCodes.Success;
         }
     }

@@ -16,7 +16,10 @@ internal static class CliOptions
     {
         var option = new Option<string[]>(name, aliases ?? []) { HelpName = valueName, Description = description, AllowMultipleArgumentsPerToken = false };
         if (choices.Length > 0)
+        {
             option.CompletionSources.Add(choices);
+        }
+
         return option;
     }
 

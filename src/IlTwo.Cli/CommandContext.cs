@@ -24,7 +24,7 @@ public interface IFileSystem
 
     bool DirectoryExists(string path);
 
-    IEnumerable<string> EnumerateFiles(string directory, string pattern, SearchOption option);
+    IEnumerable<string> EnumerateFiles(string directory, string pattern, SearchOption searchOption);
 
     byte[] ReadAllBytes(string path);
 }
@@ -37,10 +37,10 @@ public sealed class PhysicalFileSystem : IFileSystem
 
     public bool DirectoryExists(string path) => Directory.Exists(path);
 
-    public IEnumerable<string> EnumerateFiles(string directory, string pattern, SearchOption option) =>
+    public IEnumerable<string> EnumerateFiles(string directory, string pattern, SearchOption searchOption) =>
         Directory.EnumerateFiles(directory, pattern, new EnumerationOptions
         {
-            RecurseSubdirectories = option == SearchOption.AllDirectories,
+            RecurseSubdirectories = searchOption == SearchOption.AllDirectories,
             IgnoreInaccessible = false,
             AttributesToSkip = FileAttributes.None,
             MatchCasing = MatchCasing.CaseSensitive,

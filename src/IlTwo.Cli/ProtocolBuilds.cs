@@ -45,7 +45,10 @@ public static class ProtocolBuilds
         if (errors.Count > 0)
         {
             foreach (var diagnostic in errors)
+            {
                 context.Out.WriteLine(diagnostic.ToCompilerFormat());
+            }
+
             context.Out.WriteLine($"{refusal}: {compilation.Protocol.Id} has {errors.Count} error(s)");
             return null;
         }

@@ -44,7 +44,10 @@ public static class ProtocolFiles
                         .OrderBy(f => f.DisplayPath, StringComparer.Ordinal)
                         .ToList();
                     if (found.Count == 0)
+                    {
                         errors.Add($"{Display(path)}: no {Extension} files in this folder");
+                    }
+
                     found.ForEach(Add);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException)
@@ -62,7 +65,9 @@ public static class ProtocolFiles
         void Add(ProtocolFile file)
         {
             if (seen.Add(Path.GetFullPath(file.FullPath)))
+            {
                 files.Add(file);
+            }
         }
     }
 
@@ -73,7 +78,10 @@ public static class ProtocolFiles
         var display = Display(root).TrimEnd('/');
         var rel = Display(relative);
         if (display.Length == 0)
+        {
             return Display(root).StartsWith('/') ? "/" + rel : rel;
+        }
+
         return display + "/" + rel;
     }
 }

@@ -44,9 +44,15 @@ public sealed record RecordInput(string Path, bool IsFhir)
             (record, issues) = (read.Succeeded ? read.Record : null, read.Issues);
         }
         foreach (var issue in issues)
+        {
             context.Error.WriteLine($"{Path}: {(issue.IsError ? "error" : "warning")}{(issue.Kind is { } kind ? $"[{kind}]" : "")}: {issue.Path}: {issue.Message}");
+        }
+
         if (record is null)
+        {
             context.Error.WriteLine($"{Path}: the record is invalid; no decision was made");
+        }
+
         return (record, issues);
     }
 

@@ -15,9 +15,15 @@ internal static class TimeZoneOption
         zone = TimeZoneInfo.Utc;
         error = null;
         if (text is null)
+        {
             return true;
+        }
+
         if (text is "UTC" or "utc" or "Z")
+        {
             return true;
+        }
+
         try
         {
             zone = TimeZoneInfo.FindSystemTimeZoneById(text);
@@ -34,7 +40,10 @@ internal static class TimeZoneOption
     public static string Show(DateTimeOffset time, TimeZoneInfo zone)
     {
         if (zone == TimeZoneInfo.Utc)
+        {
             return time.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+        }
+
         var local = TimeZoneInfo.ConvertTime(time, zone);
         return local.ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture);
     }

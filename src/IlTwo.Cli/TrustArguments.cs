@@ -44,7 +44,7 @@ public sealed record TrustArguments(TrustStore? Trust, bool AllowUnsigned, strin
         return new TrustArguments(store, allow, approvalsPath);
     }
 
-    /// <summary>Loader options for a built assembly at <paramref name="dllPath"/>.</summary>
+    /// <summary>Loader options for a built assembly (its approvals from <see cref="ApprovalsPath"/> or beside it).</summary>
     public CompiledProtocolLoadOptions ForAssembly() => Trust is null
         ? AllowUnsigned ? CompiledProtocolLoadOptions.Development : new CompiledProtocolLoadOptions()
         : new CompiledProtocolLoadOptions { Trust = Trust, SignaturesPath = ApprovalsPath };

@@ -2,7 +2,6 @@ using System.IO.Pipelines;
 using IlTwo.LanguageServer.Handlers;
 using IlTwo.LanguageServer.Lifecycle;
 using IlTwo.LanguageServer.Logging;
-using IlTwo.LanguageServer.Protocol;
 using IlTwo.LanguageServer.Transport;
 using IlTwo.LanguageServer.Workspace;
 using StreamJsonRpc;

@@ -38,11 +38,16 @@ public static class DrugNames
         {
             var wanted = Words(name);
             if (wanted.Count == 0)
+            {
                 continue;
+            }
+
             for (var i = 0; i + wanted.Count <= words.Count; i++)
             {
                 if (wanted.Select((w, k) => words[i + k] == w).All(x => x))
+                {
                     return true;
+                }
             }
         }
         return false;
@@ -57,13 +62,21 @@ public static class DrugNames
     {
         var lower = text.ToLowerInvariant();
         if (Stems.TryGetValue(drug, out var stems) && stems.Any(s => Contains(lower, s)))
+        {
             return true;
+        }
+
         foreach (var name in NamesOf(drug).Select(n => n.ToLowerInvariant()))
         {
             if (name.Length >= 4 && lower.Contains(name, StringComparison.Ordinal))
+            {
                 return true;
+            }
+
             if (name.Length >= 5 && Words(lower).Any(w => w.Length >= 4 && Math.Abs(w.Length - name.Length) <= 2 && Levenshtein.Distance(w, name) <= 2))
+            {
                 return true;
+            }
         }
         return false;
     }
@@ -78,7 +91,9 @@ public static class DrugNames
             for (var i = 0; i + wanted.Count <= words.Count; i++)
             {
                 if (wanted.Select((w, k) => words[i + k] == w).All(x => x))
+                {
                     return true;
+                }
             }
             return false;
         }
@@ -102,7 +117,10 @@ public static class DrugNames
             }
         }
         if (current.Length > 0)
+        {
             words.Add(current.ToString());
+        }
+
         return words;
     }
 }

@@ -79,7 +79,10 @@ public static class FhirBundleReader
         {
             var bundle = Parse(json, issues);
             if (bundle is null)
+            {
                 return new RecordReadResult(null, issues.ToImmutable());
+            }
+
             var reader = new Reader(bundle, protocol, at, issues);
             var record = reader.Run();
             return new RecordReadResult(issues.Any(i => i.IsError) ? null : record, issues.ToImmutable());
@@ -113,7 +116,10 @@ public static class FhirBundleReader
         // errors here, before the SDK (which would keep such values and throw when they are read) sees them.
         var bytes = Encoding.UTF8.GetBytes(json);
         if (!FhirShape.Check(bytes, issues))
+        {
             return null;
+        }
+
         var deserializer = new FhirJsonDeserializer(new DeserializerSettings().UsingMode(DeserializationMode.Recoverable));
         Resource? resource;
         IEnumerable<Hl7.Fhir.Utility.CodedException> problems;
@@ -134,9 +140,13 @@ public static class FhirBundleReader
             // warning. Any other problem is a value of the wrong type, which the SDK keeps and would throw on: an error.
             var path = problem is Hl7.Fhir.Utility.ExtendedCodedException { InstancePath: { Length: > 0 } instance } ? instance : "Bundle";
             if (CodedExceptionFilters.FilterBackwardsCompatibilityIssues(problem))
+            {
                 issues.Add(new RecordIssue(path, $"FHIR parser: {problem.Message}", false));
+            }
             else
+            {
                 issues.Add(FhirShape.Malformed(RecordIssueKinds.WrongType, path, $"FHIR parser ({problem.ErrorCode}): {problem.Message}"));
+            }
         }
         if (resource is null)
         {
@@ -181,15 +191,23 @@ public static class FhirBundleReader
             for (var i = 0; i < entries.Count; i++)
             {
                 if (entries[i].FullUrl is { Length: > 0 } url && !_byFullUrl.TryAdd(url, i))
+                {
                     Error(LabelOf(i, entries[i].Resource), $"fullUrl '{url}' is used by more than one entry");
+                }
             }
             var patients = entries.Select((e, i) => (e.Resource, i)).Where(p => p.Resource is Patient).ToList();
             if (patients.Count > 1)
+            {
                 issues.Add(new RecordIssue("Bundle", $"the bundle holds {patients.Count} Patient resources ({string.Join(", ", patients.Select(p => LabelOf(p.i, p.Resource)))}); expected one: the decision is for one patient", true) { Kind = RecordIssueKinds.NoSinglePatient });
+            }
             else if (patients.Count == 1)
+            {
                 (_patient, _patientEntry) = ((Patient)patients[0].Resource!, patients[0].i);
+            }
             else if (entries.Any(e => e.Resource is Observation or MedicationAdministration or Procedure))
+            {
                 issues.Add(new RecordIssue("Bundle", "the bundle holds no Patient resource: whose data it is cannot be told, and the decision is for one patient", true) { Kind = RecordIssueKinds.NoSinglePatient });
+            }
 
             for (var i = 0; i < entries.Count; i++)
             {
@@ -249,7 +267,9 @@ public static class FhirBundleReader
             foreach (var reference in Descendants(resource).OfType<ResourceReference>())
             {
                 if (reference.Reference is { } text && text.StartsWith("urn:uuid:", StringComparison.OrdinalIgnoreCase) && !_byFullUrl.ContainsKey(text))
+                {
                     Error(label, $"reference '{text}' does not resolve to any entry's fullUrl in the bundle");
+                }
             }
         }
 
@@ -267,7 +287,9 @@ public static class FhirBundleReader
                 {
                     yield return child;
                     foreach (var grandchild in Descendants(child))
+                    {
                         yield return grandchild;
+                    }
                 }
             }
         }
@@ -280,11 +302,17 @@ public static class FhirBundleReader
         private string? Refusal(ResourceReference? subject)
         {
             if (_patient is null)
+            {
                 return "the bundle has no single Patient";
+            }
+
             var relative = "Patient/" + _patient.Id;
             var patientUrl = bundle.Entry[_patientEntry].FullUrl;
             if (subject is null)
+            {
                 return $"it has no subject; only data whose subject is the bundle's patient ({relative}) is read";
+            }
+
             if (subject.Reference is not { Length: > 0 } reference)
             {
                 return subject.Identifier is { Value: { Length: > 0 } value } identifier
@@ -294,13 +322,22 @@ public static class FhirBundleReader
             if (reference.StartsWith("urn:uuid:", StringComparison.OrdinalIgnoreCase))
             {
                 if (_byFullUrl.TryGetValue(reference, out var target) && target == _patientEntry)
+                {
                     return null;
+                }
+
                 return $"its subject '{reference}' is not the bundle's patient ({relative})";
             }
             if (reference == patientUrl || reference == relative)
+            {
                 return null;
+            }
+
             if (reference.EndsWith("/" + relative, StringComparison.Ordinal) && reference.Contains("://", StringComparison.Ordinal))
+            {
                 return $"its subject '{reference}' is an absolute URL on another server than the bundle's patient ({patientUrl ?? relative})";
+            }
+
             return $"its subject '{reference}' is not the bundle's patient ({relative})";
         }
 
@@ -329,7 +366,10 @@ public static class FhirBundleReader
                 _ => null,
             };
             if (effective is not null && FhirTime.TryParse(effective, out var parsed, out _, out _))
+            {
                 time = parsed;
+            }
+
             var what = observation is null ? "" : $"{Title(observation)}{(time is { } t ? " at " + Show(t) : "")} in ";
             issues.Add(new RecordIssue(label, $"{what}{label} refused: {refusal}", false)
             {
@@ -346,9 +386,13 @@ public static class FhirBundleReader
             var (concept, _) = MedicationOf(m);
             var isDrug = drug is not null && concept is not null && (IsDrug(concept, drug) || LooksLikeDrug(concept, drug));
             if (isDrug)
+            {
                 Refused(label, $"a {drug} administration that may be this patient's dose is not counted: {refusal}", holds: true);
+            }
             else
+            {
                 Refused(label, refusal);
+            }
         }
 
         // ------------------------------------------------------------ observations
@@ -368,7 +412,9 @@ public static class FhirBundleReader
                 ? (o.Component ?? []).Select((c, i) => (Component: c, Index: i, Observation: c.Code is null ? null : Match(c.Code))).Where(c => c.Observation is not null).ToList()
                 : [];
             if (observation is null && components.Count == 0 && !isWeight)
+            {
                 return; // not something the protocol reads
+            }
 
             if (status is "entered-in-error" or "cancelled")
             {
@@ -395,9 +441,14 @@ public static class FhirBundleReader
                 return;
             }
             if (!ReadTime(label, o.Effective, "effective", allowPartial: true, out var time))
+            {
                 return;
+            }
+
             if (status == "preliminary")
+            {
                 Warn(label, "preliminary result: used until a final, amended or corrected result for the same reading replaces it");
+            }
 
             var identifier = (o.Identifier ?? []).Where(i => !string.IsNullOrEmpty(i.Value)).Select(i => $"{i.System}|{i.Value}").FirstOrDefault();
             var updated = o.Meta?.LastUpdated ?? o.Issued;
@@ -405,19 +456,28 @@ public static class FhirBundleReader
             if (isWeight && observation is null)
             {
                 if (ReadQuantity(label, "value", o.Value, "body weight", "g", null) is { } w)
+                {
                     _weights.Add((time, w));
+                }
                 else if (o.Value is null)
+                {
                     Warn(label, $"body weight without a value{Absent(o.DataAbsentReason)}");
+                }
+
                 return;
             }
             if (observation is not null)
             {
                 AddReading(entry, label, "", observation, o.Value, o.DataAbsentReason, time, status!, identifier, updated);
                 if (isWeight && ReadQuantity(label, "value", o.Value, "body weight", "g", null) is { } w)
+                {
                     _weights.Add((time, w));
+                }
             }
             foreach (var (component, index, componentObservation) in components)
+            {
                 AddReading(entry, label, $".component[{index}]", componentObservation!, component.Value, component.DataAbsentReason, time, status!, identifier, updated);
+            }
         }
 
         private void AddReading(
@@ -464,7 +524,10 @@ public static class FhirBundleReader
                     return;
                 }
                 if (ReadQuantity(path, "value", value, Title(observation), observation.Unit, observation.MolarMass) is not { } quantity)
+                {
                     return;
+                }
+
                 reading = RecordedObservation.Numeric(observation.Name, time, quantity.Value, quantity.Unit);
             }
             _readings.Add(new Reading(entry, path, observation, reading, status, identifier is null ? null : identifier + "#" + observation.Name, updated));
@@ -476,7 +539,10 @@ public static class FhirBundleReader
             if (value is not Quantity q)
             {
                 if (value is not null)
+                {
                     Error(path + "." + element, $"{what} needs a valueQuantity with a UCUM unit, got {Describe(value)}");
+                }
+
                 return null;
             }
             var valuePath = path + "." + element + "Quantity";
@@ -542,11 +608,17 @@ public static class FhirBundleReader
             {
                 var members = group.ToList();
                 if (members.Count < 2)
+                {
                     continue;
+                }
+
                 var amended = members.Any(m => m.Status is "amended" or "corrected");
                 var preliminaryReplaced = members.Any(m => m.Status == "preliminary") && members.Any(m => m.Status != "preliminary");
                 if (!amended && !preliminaryReplaced)
+                {
                     continue;
+                }
+
                 var winner = members.OrderBy(m => m.Updated ?? DateTimeOffset.MinValue).ThenBy(m => m.Status == "preliminary" ? 0 : 1).ThenBy(m => m.Entry).Last();
                 foreach (var m in members.Where(m => m != winner))
                 {
@@ -569,9 +641,15 @@ public static class FhirBundleReader
                     return (c, null);
                 case ResourceReference r:
                     if (Resolve(r) is Medication { Code: { } code })
+                    {
                         return (code, null);
+                    }
+
                     if (!string.IsNullOrWhiteSpace(r.Display))
+                    {
                         return (new CodeableConcept { Text = r.Display }, null);
+                    }
+
                     return (null, Resolve(r) is Medication ? "the referenced Medication has no code" : $"medication '{r.Reference}' is not in the bundle");
                 default:
                     return (null, "it names no medication");
@@ -586,7 +664,10 @@ public static class FhirBundleReader
         private void ReadAdministration(int entry, string label, MedicationAdministration m)
         {
             if (protocol.Regimen.Drug is not { } drug)
+            {
                 return;
+            }
+
             var (concept, unresolved) = MedicationOf(m);
             if (concept is null)
             {
@@ -628,7 +709,10 @@ public static class FhirBundleReader
             };
             var effective = m.Effective is Period period ? (DataType?)(period.StartElement ?? period.EndElement) : m.Effective;
             if (!ReadTime(label, effective, "effective", allowPartial: false, out var time))
+            {
                 return;
+            }
+
             MeasuredValue? amount = m.Dosage?.Dose is { Value: { } value, Code: { Length: > 0 } code } && Ucum.TryParse(code, out _, out _)
                 ? new MeasuredValue((double)value, code)
                 : null;
@@ -655,13 +739,19 @@ public static class FhirBundleReader
         private void ReadProcedure(int entry, string label, Procedure p)
         {
             if (p.Code is null)
+            {
                 return;
+            }
+
             var names = Names(p.Code).ToList();
             var type = protocol.Events.FirstOrDefault(e => HasDeclaredCode(p.Code, e.Codes))?.Name
                 ?? protocol.Events.Select(e => e.Name).Append(Evaluation.PatientSnapshot.CycleStartEvent).Append(Evaluation.CourseAssessment.CourseStopEvent)
                     .FirstOrDefault(e => names.Any(n => string.Equals(n, e, StringComparison.OrdinalIgnoreCase)));
             if (type is null)
+            {
                 return;
+            }
+
             var status = Literal(p.StatusElement);
             if (status is not ("completed" or "in-progress"))
             {
@@ -670,16 +760,25 @@ public static class FhirBundleReader
             }
             var performed = p.Performed is Period period ? (DataType?)(period.StartElement ?? period.EndElement) : p.Performed;
             if (!ReadTime(label, performed, "performed", allowPartial: false, out var time))
+            {
                 return;
+            }
+
             _events.Add((entry, new RecordedEvent(type, time)));
         }
 
         private Resource? Resolve(ResourceReference reference)
         {
             if (reference.Reference is not { } text)
+            {
                 return null;
+            }
+
             if (_byFullUrl.TryGetValue(text, out var index))
+            {
                 return bundle.Entry[index].Resource;
+            }
+
             return bundle.Entry.Select(e => e.Resource).FirstOrDefault(r => r is not null && $"{r.TypeName}/{r.Id}" == text);
         }
 
@@ -730,7 +829,9 @@ public static class FhirBundleReader
             foreach (var coding in code.Coding ?? [])
             {
                 if (coding.System == FhirCodes.Loinc && coding.Code is { } loinc && protocol.Observations.FirstOrDefault(o => o.Codes.Contains(loinc)) is { } byCode)
+                {
                     return byCode;
+                }
             }
             var names = Names(code).ToList();
             return protocol.Observations.FirstOrDefault(o => names.Contains(o.Name, StringComparer.Ordinal));
@@ -746,18 +847,26 @@ public static class FhirBundleReader
         private static bool HasDeclaredCode(CodeableConcept concept, ImmutableArray<string> declared)
         {
             if (declared.IsDefaultOrEmpty)
+            {
                 return false;
+            }
+
             foreach (var coding in concept.Coding ?? [])
             {
                 if (string.IsNullOrWhiteSpace(coding.Code))
+                {
                     continue;
+                }
+
                 var code = coding.Code.Trim();
                 var system = coding.System?.Trim();
                 foreach (var entry in declared)
                 {
                     var bar = entry.IndexOf('|', StringComparison.Ordinal);
                     if (bar < 0 ? entry == code : system is not null && entry[..bar] == system && entry[(bar + 1)..] == code)
+                    {
                         return true;
+                    }
                 }
             }
             return false;
@@ -767,13 +876,21 @@ public static class FhirBundleReader
         private static IEnumerable<string> Names(CodeableConcept concept)
         {
             if (!string.IsNullOrWhiteSpace(concept.Text))
+            {
                 yield return concept.Text.Trim();
+            }
+
             foreach (var coding in concept.Coding ?? [])
             {
                 if (!string.IsNullOrWhiteSpace(coding.Code) && coding.System != FhirCodes.Loinc && coding.System != FhirCodes.Snomed)
+                {
                     yield return coding.Code.Trim();
+                }
+
                 if (!string.IsNullOrWhiteSpace(coding.Display))
+                {
                     yield return coding.Display.Trim();
+                }
             }
         }
 
@@ -782,9 +899,14 @@ public static class FhirBundleReader
             foreach (var coding in concept.Coding ?? [])
             {
                 if (coding.System == FhirCodes.Snomed && coding.Code == FhirCodes.SnomedYes)
+                {
                     return true;
+                }
+
                 if (coding.System == FhirCodes.Snomed && coding.Code == FhirCodes.SnomedNo)
+                {
                     return false;
+                }
             }
             return concept.Text?.Trim().ToLowerInvariant() switch
             {

@@ -77,9 +77,15 @@ public static class FhirBundleWriter
             };
             // Not given for a reason other than a hold: not-done with a reason the reader knows (the engine ignores it).
             if (d.Status == DoseStatus.NotGiven)
+            {
                 administration.StatusReason = [new CodeableConcept(FhirCodes.Il2, FhirCodes.NotGivenReason, "not given (not a clinical hold)")];
+            }
+
             if (d.Amount is { } amount)
+            {
                 administration.Dosage = new MedicationAdministration.DosageComponent { Dose = Quantity(amount.Value, amount.Unit) };
+            }
+
             Add(bundle, NextUrl(), administration);
         }
 

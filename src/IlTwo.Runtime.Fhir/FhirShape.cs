@@ -77,16 +77,24 @@ internal static class FhirShape
             return;
         }
         if (entry.TryGetProperty("fullUrl", out var url) && url.ValueKind != JsonValueKind.String)
+        {
             issues.Add(Malformed(RecordIssueKinds.WrongType, path + ".fullUrl", $"expected a string (a URI), got {Describe(url)}"));
+        }
+
         if (!entry.TryGetProperty("resource", out var resource))
+        {
             return;
+        }
+
         if (resource.ValueKind != JsonValueKind.Object)
         {
             issues.Add(Malformed(RecordIssueKinds.WrongType, path + ".resource", $"expected a resource object, got {Describe(resource)}"));
             return;
         }
         if (!resource.TryGetProperty("resourceType", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() is not { Length: > 0 })
+        {
             issues.Add(Malformed(RecordIssueKinds.WrongType, path + ".resource.resourceType", $"expected the resource type as a string, got {(type.ValueKind == JsonValueKind.Undefined ? "nothing" : Describe(type))}"));
+        }
     }
 
     public static RecordIssue Malformed(string kind, string path, string message) => new(path, message, true) { Kind = kind };

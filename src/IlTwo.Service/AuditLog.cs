@@ -17,12 +17,15 @@ public sealed class AuditLog : IDisposable
     {
         var full = Path.GetFullPath(path);
         if (Path.GetDirectoryName(full) is { } folder)
+        {
             Directory.CreateDirectory(folder);
+        }
+
         _writer = new StreamWriter(new FileStream(full, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { NewLine = "\n" };
-        Path_ = full;
+        FilePath = full;
     }
 
-    public string Path_ { get; }
+    public string FilePath { get; }
 
     public void Decision(CallInfo call, DoseDecision decision, PatientRecord record)
     {
@@ -67,7 +70,9 @@ public sealed class AuditLog : IDisposable
     public void Dispose()
     {
         lock (_lock)
+        {
             _writer.Dispose();
+        }
     }
 }
 

@@ -43,7 +43,10 @@ public static class Cards
         // The engine's summary starts "Hold dose 5: ..." or "Hold: ..."; keep only the reason.
         var colon = line.IndexOf(": ", StringComparison.Ordinal);
         if (colon > 0 && colon < 30 && line[..colon].Split(' ')[0] is "Hold" or "Give" or "Discontinue")
+        {
             line = line[(colon + 2)..];
+        }
+
         return line.TrimEnd('.');
     }
 
@@ -53,10 +56,16 @@ public static class Cards
         md.Append(CultureInfo.InvariantCulture, $"**{Verb(decision.Action)} dose {decision.DoseNumber}** of {Escape(info.Regimen.Drug ?? "the drug")} at {Iso(decision.At)} ({Escape(info.Title)}).\n\n");
         md.Append(CultureInfo.InvariantCulture, $"{decision.DosesGiven} dose(s) given");
         if (decision.DosesRemaining is { } remaining)
+        {
             md.Append(CultureInfo.InvariantCulture, $", {remaining} remaining in the course");
+        }
+
         md.Append(".\n");
         if (decision.NextDoseAt is { } next)
+        {
             md.Append(CultureInfo.InvariantCulture, $"Next dose not before {Iso(next)}.\n");
+        }
+
         if (!decision.Rules.IsEmpty)
         {
             md.Append("\n### Reasons\n");
@@ -64,12 +73,20 @@ public static class Cards
             {
                 md.Append(CultureInfo.InvariantCulture, $"- **{Escape(rule.Title)}** (`{rule.Id}`, {(rule.Action == RuleAction.Hold ? "hold" : "discontinue")}): `{rule.Condition}`");
                 if (rule.Note is { } note)
+                {
                     md.Append(CultureInfo.InvariantCulture, $"; {Escape(note)}");
+                }
+
                 md.Append('\n');
                 foreach (var value in rule.Values)
+                {
                     md.Append(CultureInfo.InvariantCulture, $"  - {Escape(value.Input)}: {Value(value)}\n");
+                }
+
                 foreach (var citation in rule.Citations)
+                {
                     md.Append(CultureInfo.InvariantCulture, $"  - cites {Citation(citation, info)}\n");
+                }
             }
         }
         var missing = decision.Missing.Where(m => !m.Optional).ToList();
@@ -77,19 +94,25 @@ public static class Cards
         {
             md.Append("\n### Missing or stale data\n");
             foreach (var m in missing)
+            {
                 md.Append(CultureInfo.InvariantCulture, $"- {Escape(m.Title)} (`{m.Observation}`): {Escape(m.Reason)}\n");
+            }
         }
         if (!decision.Schedule.IsEmpty)
         {
             md.Append("\n### Schedule\n");
             foreach (var s in decision.Schedule)
+            {
                 md.Append(CultureInfo.InvariantCulture, $"- {Escape(s.Message)} (`{s.Code}`)\n");
+            }
         }
         if (!decision.DataErrors.IsEmpty)
         {
             md.Append("\n### Data problems\n");
             foreach (var e in decision.DataErrors)
+            {
                 md.Append(CultureInfo.InvariantCulture, $"- {Escape(e.Path)}: {Escape(e.Message)}\n");
+            }
         }
         md.Append(CultureInfo.InvariantCulture, $"\nProtocol `{info.Id}` {info.Version}, source SHA-256 `{info.SourceHash}`.\n");
         return md.ToString();
@@ -99,11 +122,20 @@ public static class Cards
     {
         var text = v.Value is { } x ? Quantity(x, v.Unit) : v.Flag is { } f ? (f ? "yes" : "no") : "no value";
         if (v.ChartedValue is { } charted)
+        {
             text += $" (charted {Quantity(charted, v.ChartedUnit)})";
+        }
+
         if (v.At is { } at)
+        {
             text += $" at {Iso(at)}";
+        }
+
         if (v.Count is { } n)
+        {
             text += $", {n} value(s)";
+        }
+
         return Escape(text);
     }
 
@@ -114,9 +146,15 @@ public static class Cards
         var link = reference?.Url ?? (reference?.Doi is { } doi ? "https://doi.org/" + doi : null);
         var text = link is null ? Escape(title) : $"[{Escape(title)}]({link})";
         if (c.Locator is { } locator)
+        {
             text += $": \"{Escape(locator)}\"";
+        }
+
         if (c.Unverified)
+        {
             text += " (unverified)";
+        }
+
         return text;
     }
 

@@ -43,23 +43,38 @@ public sealed record CdsRequest(
             if (value is null)
             {
                 if (required)
+                {
                     problem = $"'{name}' is missing";
+                }
+
                 return null;
             }
             if (value is JsonValue v && v.GetValueKind() == JsonValueKind.String)
+            {
                 return (string?)v;
+            }
+
             problem = $"'{name}' must be a string";
             return null;
         }
         var hook = String("hook", true, out error);
         if (error is not null)
+        {
             return null;
+        }
+
         var instance = String("hookInstance", true, out error);
         if (error is not null)
+        {
             return null;
+        }
+
         var server = String("fhirServer", false, out error);
         if (error is not null)
+        {
             return null;
+        }
+
         if (root["context"] is not JsonObject context)
         {
             error = root["context"] is null ? "'context' is missing" : "'context' must be an object";
@@ -99,11 +114,17 @@ public sealed record CdsRequest(
     public bool OrdersDrug(string? drug, IReadOnlyCollection<string> drugCodes)
     {
         if (Context["draftOrders"] is not JsonObject bundle || bundle["entry"] is not JsonArray entries)
+        {
             return false;
+        }
+
         foreach (var entry in entries)
         {
             if (entry?["resource"] is not JsonObject resource)
+            {
                 continue;
+            }
+
             foreach (var concept in Concepts(resource))
             {
                 if (concept["coding"] is JsonArray codings)
@@ -113,13 +134,20 @@ public sealed record CdsRequest(
                         var system = Text(coding?["system"]);
                         var code = Text(coding?["code"]);
                         if (code is not null && drugCodes.Any(c => c == code || (system is not null && c == system + "|" + code)))
+                        {
                             return true;
+                        }
+
                         if (drug is not null && Text(coding?["display"]) is { } display && Runtime.Fhir.DrugNames.Names(display, drug))
+                        {
                             return true;
+                        }
                     }
                 }
                 if (drug is not null && Text(concept["text"]) is { } text && Runtime.Fhir.DrugNames.Names(text, drug))
+                {
                     return true;
+                }
             }
         }
         return false;
@@ -130,10 +158,14 @@ public sealed record CdsRequest(
         foreach (var name in new[] { "medicationCodeableConcept", "code", "productCodeableConcept" })
         {
             if (resource[name] is JsonObject c)
+            {
                 yield return c;
+            }
         }
         if (resource["medication"] is JsonObject m && m["concept"] is JsonObject r5)
+        {
             yield return r5;
+        }
     }
 
     private static string? Text(JsonNode? node) => node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? (string?)v : null;

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using IlTwo.Runtime.Evaluation;
 using IlTwo.Runtime.Fhir;
 using IlTwo.Runtime.Protocols;
 using Microsoft.AspNetCore.Http;
@@ -20,7 +19,10 @@ internal sealed class CdsService(ProtocolCatalog catalog, AuditLog audit, Servic
         {
             var prefetch = new JsonObject();
             foreach (var (key, template) in Prefetch.Templates(info))
+            {
                 prefetch[key] = template;
+            }
+
             services.Add(new JsonObject
             {
                 ["hook"] = "order-select",
@@ -38,7 +40,10 @@ internal sealed class CdsService(ProtocolCatalog catalog, AuditLog audit, Servic
     public IResult Review(string id)
     {
         if (!catalog.Registry.TryAcquire(id, out var lease))
+        {
             return ServiceHost.Error(StatusCodes.Status404NotFound, $"no service '{id}'");
+        }
+
         using (lease)
         {
             var p = lease.Protocol;
@@ -74,7 +79,9 @@ internal sealed class CdsService(ProtocolCatalog catalog, AuditLog audit, Servic
             var protocol = lease.Protocol;
             var info = protocol.Info;
             if (request.Hook != "patient-view" && !request.OrdersDrug(info.Regimen.Drug, info.Regimen.DrugCodes))
+            {
                 return CardsResult([]);
+            }
 
             var call = new CallInfo(Guid.CreateVersion7().ToString(), info.Id, request.Hook, request.HookInstance);
             using var activity = ServiceMetrics.Activities.StartActivity("il2.decide");
@@ -152,9 +159,13 @@ internal sealed class CdsService(ProtocolCatalog catalog, AuditLog audit, Servic
         foreach (var key in Prefetch.RequiredKeys)
         {
             if (request.Prefetch?[key] is JsonObject value)
+            {
                 values.Add(value);
+            }
             else
+            {
                 missing.Add(key);
+            }
         }
         return (values, missing);
     }
@@ -162,10 +173,16 @@ internal sealed class CdsService(ProtocolCatalog catalog, AuditLog audit, Servic
     public async Task<IResult> Feedback(string id, HttpContext context)
     {
         if (!catalog.Registry.Protocols.Any(p => p.Id == id))
+        {
             return ServiceHost.Error(StatusCodes.Status404NotFound, $"no service '{id}'");
+        }
+
         var (body, tooLarge) = await ReadBody(context);
         if (tooLarge)
+        {
             return ServiceHost.Error(StatusCodes.Status413PayloadTooLarge, $"the request body is larger than {options.MaxRequestBodyBytes} bytes");
+        }
+
         JsonNode? node;
         try
         {
@@ -176,11 +193,17 @@ internal sealed class CdsService(ProtocolCatalog catalog, AuditLog audit, Servic
             return ServiceHost.Error(StatusCodes.Status400BadRequest, $"malformed JSON at line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}");
         }
         if (node is not JsonObject root || root["feedback"] is not JsonArray items)
+        {
             return ServiceHost.Error(StatusCodes.Status400BadRequest, "'feedback' must be an array");
+        }
+
         foreach (var item in items)
         {
             if (item is not JsonObject f || f["card"] is not JsonValue card || f["outcome"] is not JsonValue outcome)
+            {
                 return ServiceHost.Error(StatusCodes.Status400BadRequest, "each feedback item needs 'card' (the card's uuid) and 'outcome'");
+            }
+
             audit.Event(new CallInfo((string?)card ?? "", id, "feedback", null), new JsonObject
             {
                 ["feedback"] = (string?)outcome,
@@ -208,7 +231,10 @@ internal sealed class CdsService(ProtocolCatalog catalog, AuditLog audit, Servic
             {
                 var n = await context.Request.Body.ReadAsync(chunk, context.RequestAborted);
                 if (n == 0)
+                {
                     break;
+                }
+
                 if (tooLarge || buffer.Length + n > limit)
                 {
                     tooLarge = true;

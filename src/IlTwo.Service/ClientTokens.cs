@@ -26,9 +26,15 @@ internal sealed class ClientTokens(ServiceOptions options) : IDisposable
     {
         var header = context.Request.Headers.Authorization.ToString();
         if (header.Length == 0 && options.AllowUnauthenticatedClients)
+        {
             return null;
+        }
+
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
             return Unauthorized(context, "a bearer JWT from a trusted CDS client is required");
+        }
+
         var token = header[7..].Trim();
         JsonWebToken jwt;
         try
@@ -40,12 +46,21 @@ internal sealed class ClientTokens(ServiceOptions options) : IDisposable
             return Unauthorized(context, "the bearer token is not a JWT");
         }
         if (!_issuers.TryGetValue(jwt.Issuer ?? "", out var issuer))
+        {
             return Unauthorized(context, $"issuer '{jwt.Issuer}' is not a trusted CDS client");
+        }
+
         if (string.IsNullOrEmpty(jwt.Kid))
+        {
             return Unauthorized(context, "the JWT has no 'kid' header");
+        }
+
         var keys = await KeysFor(issuer, jwt.Kid, context.RequestAborted);
         if (keys is null)
+        {
             return Unauthorized(context, $"the JWKS of '{issuer.Issuer}' cannot be read");
+        }
+
         var discovery = options.Audience ?? ServiceHost.BaseUrl(context) + "/cds-services";
         var parameters = new TokenValidationParameters
         {
@@ -60,12 +75,21 @@ internal sealed class ClientTokens(ServiceOptions options) : IDisposable
         };
         var result = await _handler.ValidateTokenAsync(token, parameters);
         if (!result.IsValid)
+        {
             return Unauthorized(context, Reason(result.Exception));
+        }
+
         if (string.IsNullOrEmpty(jwt.Id))
+        {
             return Unauthorized(context, "the JWT has no 'jti'");
+        }
+
         Purge();
         if (!_seen.TryAdd(issuer.Issuer + "\n" + jwt.Id, jwt.ValidTo.Add(Skew)))
+        {
             return Unauthorized(context, $"the JWT 'jti' {jwt.Id} was already used (replay)");
+        }
+
         return null;
     }
 
@@ -91,26 +115,39 @@ internal sealed class ClientTokens(ServiceOptions options) : IDisposable
     {
         var now = Environment.TickCount64;
         if (now - Interlocked.Read(ref _lastPurge) < 10_000)
+        {
             return;
+        }
+
         Interlocked.Exchange(ref _lastPurge, now);
         var utc = DateTime.UtcNow;
         foreach (var (key, expires) in _seen)
         {
             if (expires < utc)
+            {
                 _seen.TryRemove(key, out _);
+            }
         }
     }
 
     private async Task<IList<SecurityKey>?> KeysFor(ClientIssuer issuer, string kid, CancellationToken cancellation)
     {
         if (issuer.Jwks is { } inline)
+        {
             return _keys.GetOrAdd(issuer.Issuer, _ => new Jwks(new JsonWebKeySet(inline).GetSigningKeys(), DateTime.MaxValue)).Keys;
+        }
+
         if (issuer.JwksUrl is null)
+        {
             return null;
+        }
         // Fetched once, then again when a token names a kid the cached set lacks (key rotation), at most every 30 s.
         if (_keys.TryGetValue(issuer.Issuer, out var cached)
             && (cached.Keys.Any(k => k.KeyId == kid) || DateTime.UtcNow - cached.Fetched < TimeSpan.FromSeconds(30)))
+        {
             return cached.Keys;
+        }
+
         try
         {
             var json = await _http.GetStringAsync(issuer.JwksUrl, cancellation);

@@ -25,9 +25,15 @@ internal sealed class FhirQuery(TimeSpan timeout) : IDisposable
     public async Task<(List<JsonNode> Values, string? Error)> Fetch(CdsRequest request, ProtocolInfo info, IReadOnlyList<string> keys, DateTimeOffset at, CancellationToken cancellation)
     {
         if (request.PatientId is not { Length: > 0 } patient)
+        {
             return ([], "the request context has no patientId");
+        }
+
         if (request.FhirAuthorization?["access_token"] is not JsonValue token || (string?)token is not { Length: > 0 } accessToken)
+        {
             return ([], "the request has no fhirAuthorization.access_token");
+        }
+
         using var http = new HttpClient(_handler, disposeHandler: false) { Timeout = timeout };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
         var settings = new FhirClientSettings { PreferredFormat = ResourceFormat.Json, Timeout = (int)timeout.TotalMilliseconds, VerifyFhirVersion = false };
@@ -47,11 +53,16 @@ internal sealed class FhirQuery(TimeSpan timeout) : IDisposable
                 {
                     values.Add(JsonNode.Parse(resource.ToJson())!);
                     if (resource is not Bundle { NextLink: not null } bundle || ++pages >= MaxPages)
+                    {
                         break;
+                    }
+
                     resource = await client.ContinueAsync(bundle, ct: deadline.Token);
                 }
                 if (pages == 0 && resource is null)
+                {
                     return ([], $"{url} returned nothing");
+                }
             }
             catch (FhirOperationException e)
             {

@@ -78,7 +78,10 @@ public static partial class Prefetch
             foreach (var value in values)
             {
                 if (value is not JsonObject resource)
+                {
                     continue;
+                }
+
                 if (TypeOf(resource) == "Bundle")
                 {
                     if (resource["entry"] is JsonArray inner)
@@ -86,14 +89,19 @@ public static partial class Prefetch
                         foreach (var entry in inner)
                         {
                             if (entry is JsonObject e && e["resource"] is JsonObject r && TypeOf(r) != "OperationOutcome")
+                            {
                                 e.WriteTo(w);
+                            }
                         }
                     }
                     continue;
                 }
                 w.WriteStartObject();
                 if (fhirServer is not null && TypeOf(resource) is { } type && resource["id"] is JsonValue id && id.GetValueKind() == System.Text.Json.JsonValueKind.String)
+                {
                     w.WriteString("fullUrl", $"{fhirServer.TrimEnd('/')}/{type}/{(string?)id}");
+                }
+
                 w.WritePropertyName("resource");
                 resource.WriteTo(w);
                 w.WriteEndObject();

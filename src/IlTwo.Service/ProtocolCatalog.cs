@@ -33,7 +33,9 @@ public sealed class ProtocolCatalog : IDisposable
         _trust = trust;
         _log = TextWriter.Synchronized(log);
         if (!Directory.Exists(_directory))
+        {
             throw new DirectoryNotFoundException($"the protocols folder '{_directory}' does not exist");
+        }
     }
 
     public ProtocolRegistry Registry { get; } = new();
@@ -63,7 +65,10 @@ public sealed class ProtocolCatalog : IDisposable
                     continue;
                 }
                 if (_seen.TryGetValue(path, out var previous) && previous == stamp)
+                {
                     continue;
+                }
+
                 _seen[path] = stamp;
                 LoadOne(path);
             }
@@ -120,7 +125,10 @@ public sealed class ProtocolCatalog : IDisposable
             foreach (var info in Registry.Protocols)
             {
                 if (!Registry.TryAcquire(info.Id, out var lease))
+                {
                     continue;
+                }
+
                 string? reason;
                 using (lease)
                 {
@@ -138,7 +146,10 @@ public sealed class ProtocolCatalog : IDisposable
                     }
                 }
                 if (reason is null)
+                {
                     continue;
+                }
+
                 Registry.Remove(info.Id);
                 _log.WriteLine($"il2 serve: withdrew '{info.Id}' {info.Version}: its approvals are no longer in force: {reason}");
                 Reloaded?.Invoke(new ReloadOutcome(_pathOf.GetValueOrDefault(info.Id) ?? "", null, "withdrawn", reason));

@@ -62,9 +62,14 @@ public static class ServiceHost
             ? TrustStore.Load(path)
             : throw new ArgumentException("a trust store is required: only protocols whose approvals verify against it are served"));
         if (options.ClientsPath is { } clientsPath)
+        {
             options = options with { Clients = [.. options.Clients, .. ClientIssuer.Load(clientsPath)] };
+        }
+
         if (options.Clients.Count == 0 && !options.AllowUnauthenticatedClients)
+        {
             log.WriteLine("il2 serve: no CDS client issuers are configured: every hook request will get 401");
+        }
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -77,12 +82,16 @@ public static class ServiceHost
         {
             k.AddServerHeader = false;
             if (certificate is not null)
+            {
                 k.ConfigureHttpsDefaults(h => h.ServerCertificate = certificate);
+            }
             // The service enforces MaxRequestBodyBytes itself (a 413 the client can read); Kestrel's cap stops a body far beyond it.
             k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes + 1024 * 1024;
         });
         if (options.CorsOrigins.Count > 0)
+        {
             builder.Services.AddCors(c => c.AddDefaultPolicy(p => p.WithOrigins([.. options.CorsOrigins]).AllowAnyHeader().WithMethods("GET", "POST")));
+        }
 
         var catalog = new ProtocolCatalog(options.ProtocolsDirectory, trust, log, options.ApprovalsToday);
         var metrics = new ServiceMetrics();
@@ -106,7 +115,9 @@ public static class ServiceHost
             metrics.Dispose();
         });
         if (options.Watch)
+        {
             catalog.StartWatching(options.ReloadDelay);
+        }
 
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
@@ -128,8 +139,11 @@ public static class ServiceHost
             },
         });
         if (options.CorsOrigins.Count > 0)
+        {
             app.UseCors();
-        metrics.MapEndpoint(app);
+        }
+
+        ServiceMetrics.MapEndpoint(app);
 
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapGet("/readyz", () => catalog.Registry.Protocols.Count > 0
@@ -140,13 +154,19 @@ public static class ServiceHost
         app.MapPost("/cds-services/{id}", async (string id, HttpContext context) =>
         {
             if (await clients.Check(context, id) is { } refusal)
+            {
                 return refusal;
+            }
+
             return await service.Decide(id, context, BaseUrl(context));
         });
         app.MapPost("/cds-services/{id}/feedback", async (string id, HttpContext context) =>
         {
             if (await clients.Check(context, id) is { } refusal)
+            {
                 return refusal;
+            }
+
             return await service.Feedback(id, context);
         });
         return app;
@@ -161,7 +181,10 @@ public static class ServiceHost
     {
         var body = new JsonObject { ["error"] = message };
         if (errors is not null)
+        {
             body["errors"] = errors;
+        }
+
         return Results.Text(body.ToJsonString(Json), "application/json", statusCode: status);
     }
 

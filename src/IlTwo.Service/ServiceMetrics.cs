@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 
@@ -60,13 +59,17 @@ public sealed class ServiceMetrics : IDisposable
         {
             m.AddMeter(MeterName).AddPrometheusExporter();
             if (otlp is not null)
+            {
                 m.AddOtlpExporter(o => o.Endpoint = otlp);
+            }
         });
         if (otlp is not null)
+        {
             telemetry.WithTracing(t => t.AddSource(MeterName).AddOtlpExporter(o => o.Endpoint = otlp));
+        }
     }
 
-    internal void MapEndpoint(WebApplication app) => app.MapPrometheusScrapingEndpoint("/metrics");
+    internal static void MapEndpoint(WebApplication app) => app.MapPrometheusScrapingEndpoint("/metrics");
 
     public void Dispose() => _meter.Dispose();
 }

@@ -94,19 +94,31 @@ public sealed record ClientIssuer(string Issuer)
             throw new InvalidDataException($"{path}: malformed JSON at line {(e.LineNumber ?? 0) + 1}: {e.Message}", e);
         }
         if (root?["clients"] is not System.Text.Json.Nodes.JsonArray clients)
+        {
             throw new InvalidDataException($"{path}: expected {{\"clients\": [...]}}");
+        }
+
         var result = new List<ClientIssuer>();
         for (var i = 0; i < clients.Count; i++)
         {
             var where = $"{path}: clients[{i}]";
             if (clients[i] is not System.Text.Json.Nodes.JsonObject client || client["iss"] is not System.Text.Json.Nodes.JsonValue iss || (string?)iss is not { Length: > 0 } issuer)
+            {
                 throw new InvalidDataException($"{where}: 'iss' (a string) is required");
+            }
+
             var jwks = client["jwks"] is System.Text.Json.Nodes.JsonObject inline ? inline.ToJsonString() : null;
             Uri? url = null;
             if (client["jwks_uri"] is System.Text.Json.Nodes.JsonValue u && !Uri.TryCreate((string?)u, UriKind.Absolute, out url))
+            {
                 throw new InvalidDataException($"{where}: 'jwks_uri' is not an absolute URL");
+            }
+
             if ((jwks is null) == (url is null))
+            {
                 throw new InvalidDataException($"{where}: give exactly one of 'jwks_uri' and 'jwks'");
+            }
+
             result.Add(new ClientIssuer(issuer) { Jwks = jwks, JwksUrl = url });
         }
         return result;

@@ -30,7 +30,10 @@ public sealed class ApprovalCommandTests
     {
         _folder = CliRun.TempFolder();
         foreach (var file in Directory.GetFiles(CliRun.Repo("protocols"), "*.il2"))
+        {
             File.Copy(file, Path.Combine(_folder, Path.GetFileName(file)));
+        }
+
         _postTil = Path.Combine(_folder, "post-til-il2.il2");
         _monotherapy = Path.Combine(_folder, "hd-il2-monotherapy.il2");
         _approvals = Path.Combine(_folder, "approvals.json");
@@ -104,7 +107,10 @@ public sealed class ApprovalCommandTests
     public void Keys_are_written_owner_only_and_the_trust_store_entry_is_public()
     {
         if (!OperatingSystem.IsWindows())
+        {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Key("Pat Pharm", "pharmacist")));
+        }
+
         var entry = File.ReadAllText(Entry("Pat Pharm", "pharmacist"));
         Assert.Contains("\"person\": \"Pat Pharm\"", entry, StringComparison.Ordinal);
         Assert.Contains("\"role\": \"pharmacist\"", entry, StringComparison.Ordinal);
@@ -114,7 +120,10 @@ public sealed class ApprovalCommandTests
         Assert.Equal(entry, export.Out);
 
         if (OperatingSystem.IsWindows())
+        {
             return;
+        }
+
         File.SetUnixFileMode(Key("Pat Pharm", "pharmacist"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
         Refused(Approve("Pat Pharm", "pharmacist"), TrustCodes.KeyFilePermissions, "may be read by others (mode 604)");
         Assert.False(File.Exists(_approvals));
@@ -474,9 +483,13 @@ public sealed class ApprovalCommandTests
         var args = new List<string> { "approve", _postTil, "--key", Key("Pat Pharm", "pharmacist") };
         var at = args.IndexOf(option);
         if (at < 0)
+        {
             args.AddRange([option, value]);
+        }
         else
+        {
             args[at + 1] = value;
+        }
 
         var run = CliRun.Of([.. args]);
 

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using IlTwo.Cli;
 using IlTwo.Cli.Commands;
 
 namespace IlTwo.Cli.Tests;
@@ -159,7 +158,10 @@ public sealed partial class CheckCommandTests
         var text = new StringBuilder(Valid).Append('\n');
         var rule = "// a long file of comments, so that it is large but otherwise valid\n";
         while (text.Length < 10 * 1024 * 1024)
+        {
             text.Append(rule);
+        }
+
         text.Append("const k = 1 mg\n");
 
         var result = CheckBytes(Encoding.UTF8.GetBytes(text.ToString()));

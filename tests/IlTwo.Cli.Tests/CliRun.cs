@@ -22,7 +22,9 @@ internal sealed record CliRun(int ExitCode, string Out, string Error)
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "IlTwo.Dsl.sln")))
+            {
                 return dir.FullName;
+            }
         }
         throw new InvalidOperationException("repository root not found");
     }

@@ -1,5 +1,3 @@
-using IlTwo.Cli;
-
 namespace IlTwo.Cli.Tests;
 
 /// <summary>Runs the CLI in memory and captures what it writes.</summary>
@@ -37,7 +35,9 @@ internal static class CliRunner
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "IlTwo.Dsl.sln")))
+            {
                 return dir.FullName;
+            }
         }
         throw new InvalidOperationException("repository root (IlTwo.Dsl.sln) not found above " + AppContext.BaseDirectory);
     }
@@ -71,7 +71,9 @@ internal sealed class TempFolder : IDisposable
             foreach (var entry in Directory.EnumerateFileSystemEntries(Path, "*", SearchOption.AllDirectories).Prepend(Path))
             {
                 if (!OperatingSystem.IsWindows())
+                {
                     File.SetUnixFileMode(entry, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                }
             }
         }
         catch (IOException)
@@ -96,6 +98,8 @@ internal sealed class UnixFactAttribute : FactAttribute
     public UnixFactAttribute()
     {
         if (OperatingSystem.IsWindows())
+        {
             Skip = "needs Unix file permissions";
+        }
     }
 }

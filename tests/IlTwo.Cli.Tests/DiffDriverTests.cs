@@ -10,7 +10,9 @@ public sealed class DiffDriverTests
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "IlTwo.Dsl.sln")))
+            {
                 return dir.FullName;
+            }
         }
         throw new InvalidOperationException("repository root not found");
     }
@@ -19,7 +21,10 @@ public sealed class DiffDriverTests
     {
         var info = new ProcessStartInfo("git") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args)
+        {
             info.ArgumentList.Add(a);
+        }
+
         using var p = Process.Start(info)!;
         var errorTask = p.StandardError.ReadToEndAsync();
         var output = p.StandardOutput.ReadToEnd();
@@ -39,7 +44,10 @@ public sealed class DiffDriverTests
         Git(folder, "config", "diff.il2.command", $"dotnet \"{il2}\" diff-driver");
         File.WriteAllText(Path.Combine(folder, ".gitattributes"), "*.il2 diff=il2\n");
         foreach (var file in Directory.EnumerateFiles(Path.Combine(Root(), "protocols"), "*.il2"))
+        {
             File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        }
+
         Git(folder, "add", ".");
         Git(folder, "commit", "-qm", "v1");
 

@@ -44,9 +44,15 @@ internal static class FhirCliRunner
             observations.Add(RecordedObservation.Numeric("1975-2", dose.AddHours(-6), 0.8, "mg/dL"));
             observations.Add(RecordedObservation.Numeric("777-3", dose.AddHours(-6), 210, "10*3/uL"));
             foreach (var name in new[] { "arrhythmia", "sustained-vt", "cardiac-ischemia", "confusion", "intubated-over-72h", "coma-over-48h", "stool-blood", "dialysis-over-72h" })
+            {
                 observations.Add(RecordedObservation.YesNo(name, before, false));
+            }
+
             if (i == 2)
+            {
                 observations.Add(RecordedObservation.Numeric("phenylephrine", before, 0.6, "ug/kg/min"));
+            }
+
             doses.Add(new RecordedDose(dose, i == 2 ? DoseStatus.Held : DoseStatus.Given));
         }
         return new PatientRecord("synthetic-hypotension", new MeasuredValue(80, "kg"), [], [.. doses], [.. observations.OrderBy(o => o.At)]);
@@ -57,7 +63,9 @@ internal static class FhirCliRunner
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "IlTwo.Dsl.sln")))
+            {
                 return dir.FullName;
+            }
         }
         throw new InvalidOperationException("repository root (IlTwo.Dsl.sln) not found");
     }

@@ -1,9 +1,9 @@
-using IlTwo.Cli;
-
 namespace IlTwo.Cli.Tests;
 
 public sealed class ProtocolFilesTests
 {
+    private static readonly string[] ExpectedFiles = ["a.il2", "b.il2", "sub/c.il2", "sub/deeper/d.il2"];
+
     [Fact]
     public void Folder_ExpandsRecursivelyToSortedIl2Files_WithDisplayPathsJoinedWithSlash()
     {
@@ -18,7 +18,7 @@ public sealed class ProtocolFilesTests
 
         Assert.Empty(set.Errors);
         Assert.Equal(
-            new[] { "a.il2", "b.il2", "sub/c.il2", "sub/deeper/d.il2" }.Select(f => temp.Path.Replace('\\', '/') + "/" + f),
+            ExpectedFiles.Select(f => temp.Path.Replace('\\', '/') + "/" + f),
             set.Files.Select(f => f.DisplayPath));
     }
 

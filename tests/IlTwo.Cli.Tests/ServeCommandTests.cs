@@ -40,6 +40,8 @@ public sealed class ServeCommandTests
 
         Assert.Equal(0, result.ExitCode);
         foreach (var option in new[] { "--protocols", "--trust", "--urls", "--clients", "--log", "--certificate", "--no-watch", "docs/cds-hooks.md" })
+        {
             Assert.Contains(option, result.Out, StringComparison.Ordinal);
+        }
     }
 }

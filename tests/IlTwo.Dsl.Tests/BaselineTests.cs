@@ -16,7 +16,9 @@ public sealed class BaselineTests
         foreach (var file in Directory.GetFiles(TestPaths.Protocols, "*.il2").Order(StringComparer.Ordinal))
         {
             foreach (var kind in new[] { "syntax", "symbols", "diagnostics" })
+            {
                 data.Add(Path.GetFileNameWithoutExtension(file), kind);
+            }
         }
         return data;
     }

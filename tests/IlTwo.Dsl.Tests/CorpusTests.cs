@@ -27,9 +27,15 @@ public sealed class CorpusTests
     {
         var data = new TheoryData<string>();
         foreach (var file in Directory.EnumerateFiles(TestPaths.Corpus, "*.il2").Order(StringComparer.Ordinal))
+        {
             data.Add(Path.GetFileName(file));
+        }
+
         foreach (var folder in Directory.EnumerateDirectories(TestPaths.Corpus).Order(StringComparer.Ordinal))
+        {
             data.Add(Path.GetFileName(folder) + "/");
+        }
+
         return data;
     }
 
@@ -48,7 +54,9 @@ public sealed class CorpusTests
         {
             var marked = files.ToDictionary(f => f, f => MarkedSource.Parse(File.ReadAllBytes(f), Path.GetRelativePath(TestPaths.Corpus, f)));
             foreach (var (file, m) in marked)
+            {
                 File.WriteAllBytes(Path.Combine(temp, Path.GetFileName(file)), m.Bytes);
+            }
 
             var failures = new StringBuilder();
             foreach (var (file, m) in marked)
@@ -60,13 +68,22 @@ public sealed class CorpusTests
                 var missing = Subtract(m.Expected, actual);
                 var unexpected = Subtract(actual, m.Expected);
                 if (missing.Count == 0 && unexpected.Count == 0)
+                {
                     continue;
+                }
+
                 var name = Path.GetRelativePath(TestPaths.Corpus, file);
                 failures.AppendLine($"{name}:");
                 foreach (var e in missing)
+                {
                     failures.AppendLine($"  missing    {Where(text, e)}");
+                }
+
                 foreach (var d in compilation.Diagnostics.Where(d => unexpected.Contains(new ExpectedDiagnostic(d.Code, d.Span))))
+                {
                     failures.AppendLine($"  unexpected {MarkedSource.Describe(text, d)}");
+                }
+
                 failures.AppendLine("  the file with the diagnostics it produces:");
                 failures.AppendLine(MarkedSource.Render(text, compilation.Diagnostics.Select(d => (d.Code, d.Span))));
             }
@@ -142,7 +159,10 @@ public sealed class CorpusTests
     {
         var result = from.ToList();
         foreach (var r in remove)
+        {
             result.Remove(r);
+        }
+
         return result;
     }
 

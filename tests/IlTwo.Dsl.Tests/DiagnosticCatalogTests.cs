@@ -1,11 +1,12 @@
-using IlTwo.Dsl.Compilation;
 using IlTwo.Dsl.Diagnostics;
-using IlTwo.Dsl.Tests.Infrastructure;
 
 namespace IlTwo.Dsl.Tests;
 
 public sealed class DiagnosticCatalogTests
 {
+    /// <summary>The code ranges: syntax, declarations, types and units, analysis, scenarios, internal.</summary>
+    private static readonly string[] Ranges = ["00", "01", "02", "03", "04", "09"];
+
     // That every code is reported by some stage is checked by behaviour, not by reading source text:
     // CorpusTests.Corpus_CoversEveryCodeOfTheCatalog needs a corpus case per code, and each case must produce
     // exactly its marked codes (CorpusTests.CorpusCase_ProducesExactlyTheMarkedDiagnostics).
@@ -24,7 +25,7 @@ public sealed class DiagnosticCatalogTests
         Assert.All(DiagnosticCatalog.All, d =>
         {
             Assert.Matches(@"^IL\d{4}$", d.Code);
-            Assert.Contains(d.Code[2..4], new[] { "00", "01", "02", "03", "04", "09" });
+            Assert.Contains(d.Code[2..4], Ranges);
         });
     }
 
@@ -91,7 +92,9 @@ public sealed class DiagnosticCatalogTests
         {
             Assert.Null(DiagnosticCatalog.Find(r.Code));
             if (r.ReplacedBy is { } replacement)
+            {
                 Assert.NotNull(DiagnosticCatalog.Find(replacement));
+            }
         });
         Assert.Contains(DiagnosticCatalog.Retired, r => r.Code == "IL0125" && r.ReplacedBy == DiagnosticCatalog.ClaimRefuted.Code);
     }

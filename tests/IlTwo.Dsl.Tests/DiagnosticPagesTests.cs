@@ -20,21 +20,34 @@ public sealed class DiagnosticPagesTests
         if (TestPaths.UpdateBaselines)
         {
             foreach (var extra in existing.Where(name => !expected.ContainsKey(name)))
+            {
                 File.Delete(Path.Combine(DiagnosticPages.Folder, extra));
+            }
+
             foreach (var (name, content) in expected)
+            {
                 File.WriteAllText(Path.Combine(DiagnosticPages.Folder, name), content, new UTF8Encoding(false));
+            }
+
             return;
         }
 
         var failures = new StringBuilder();
         foreach (var extra in existing.Where(name => !expected.ContainsKey(name)).Order(StringComparer.Ordinal))
+        {
             failures.AppendLine($"docs/diagnostics/{extra} is the page of no code (a code that was removed must be listed in DiagnosticCatalog.Retired)");
+        }
+
         foreach (var (name, content) in expected)
         {
             if (!existing.Contains(name))
+            {
                 failures.AppendLine($"docs/diagnostics/{name} is missing");
+            }
             else if (File.ReadAllText(Path.Combine(DiagnosticPages.Folder, name)).ReplaceLineEndings("\n") != content)
+            {
                 failures.AppendLine($"docs/diagnostics/{name} is stale");
+            }
         }
         Assert.True(failures.Length == 0, failures + "run IL2_UPDATE_BASELINES=1 dotnet test tests/IlTwo.Dsl.Tests, then review git diff docs/diagnostics");
     }

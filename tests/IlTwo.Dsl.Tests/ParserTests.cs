@@ -360,7 +360,9 @@ public sealed class ParserTests
                 seenContexts.Add(context.GetType().Name);
             }
             for (var i = 0; i < node.ChildCount; i++)
+            {
                 Walk(node.GetChild(i));
+            }
         }
     }
 

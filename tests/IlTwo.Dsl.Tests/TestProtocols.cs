@@ -36,7 +36,9 @@ internal static class TestProtocols
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "IlTwo.Dsl.sln")))
+            {
                 return dir.FullName;
+            }
         }
         throw new InvalidOperationException("repository root (IlTwo.Dsl.sln) not found");
     }

@@ -68,13 +68,22 @@ public static partial class CheckFuzzer
         }
         var lines = r.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         if (r.Exit is not (0 or 1))
+        {
             report.Find($"exit code {r.Exit}\n{r.Out}\n{r.Error}", input);
+        }
         else if (r.Out.Contains("IL0999", StringComparison.Ordinal) || r.Error.Contains("   at ", StringComparison.Ordinal))
+        {
             report.Find($"internal error:\n{r.Out}\n{r.Error}", input);
+        }
         else if (lines.Length == 0 || !SummaryLine().IsMatch(lines[^1]) || lines[..^1].Any(l => !DiagnosticLine().IsMatch(l)))
+        {
             report.Find($"output not in the compiler format:\n{r.Out}", input);
+        }
         else
+        {
             report.Count(r.Exit == 0 ? "clean" : "errors reported");
+        }
+
         return true;
     }
 

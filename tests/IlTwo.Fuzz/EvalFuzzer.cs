@@ -19,6 +19,8 @@ namespace IlTwo.Fuzz;
 /// </summary>
 public static class EvalFuzzer
 {
+    private static readonly string[] Examples = ["protocols/examples/post-til-stable.json", "protocols/examples/post-til-patient.json"];
+
     public const string At = "2026-03-04T06:00:00Z";
 
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
@@ -34,7 +36,7 @@ public static class EvalFuzzer
         {
             var (dll, info) = Build(folder);
             var required = info.Observations.Where(o => !o.IsOptional).ToList();
-            var bases = new[] { "protocols/examples/post-til-stable.json", "protocols/examples/post-til-patient.json" }
+            var bases = Examples
                 .Select(p => File.ReadAllText(Repository.File(p)))
                 .Select(json => fhir ? FhirBundleWriter.Write(PatientJsonReader.Read(json).Record!, info) : json)
                 .Select(json => JsonNode.Parse(json)!)
@@ -52,11 +54,16 @@ public static class EvalFuzzer
                     case 1:
                         var candidates = required.Where(o => Present(original, o, fhir)).ToList();
                         if (candidates.Count == 0)
+                        {
                             goto default;
+                        }
+
                         var target = candidates[mutator.Random.Next(candidates.Count)];
                         var without = RemoveAll(original, target, fhir);
                         if (mutator.Random.Next(2) == 0)
+                        {
                             without = mutator.MutateJson(without).Node;
+                        }
                         // The other mutations may not bring it back (a duplicate of nothing, an edited code): check.
                         removed = Present(without, target, fhir) ? null : target.Name;
                         input = without.ToJsonString();
@@ -92,7 +99,10 @@ public static class EvalFuzzer
         var compilation = ProtocolCompilation.Create(SourceText.FromBytes(File.ReadAllBytes(path), path));
         var assembly = ProtocolCompiler.Compile(compilation);
         if (!assembly.Success || assembly.Info is null)
+        {
             throw new InvalidOperationException("post-til-il2 did not build: " + string.Join("\n", assembly.Errors));
+        }
+
         var dll = Path.Combine(folder, assembly.AssemblyName + ".dll");
         File.WriteAllBytes(dll, [.. assembly.Assembly]);
         return (dll, assembly.Info);
@@ -156,13 +166,22 @@ public static class EvalFuzzer
             return true;
         }
         if (!Actions.Contains(action))
+        {
             report.Find($"unknown action '{action}'", input);
+        }
         else if (action == "give" && missingRequired.Count > 0)
+        {
             report.Find($"give while required input is missing: {string.Join(", ", missingRequired)}\n{r.Out}", input);
+        }
         else if (action == "give" && removedRequired is not null)
+        {
             report.Find($"give although every value of the required observation '{removedRequired}' was removed\n{r.Out}", input);
+        }
         else
+        {
             report.Count(removedRequired is null ? action : $"{action} (required input removed)");
+        }
+
         return true;
     }
 
@@ -173,7 +192,10 @@ public static class EvalFuzzer
     {
         var copy = record.DeepClone();
         foreach (var node in Observations(copy, fhir).Where(o => Matches(o, observation, fhir)).ToList())
+        {
             Mutator.Remove(fhir ? node.Parent!.Parent is JsonArray ? node.Parent! : node : node);
+        }
+
         return copy;
     }
 
@@ -181,9 +203,15 @@ public static class EvalFuzzer
     private static IEnumerable<JsonNode> Observations(JsonNode record, bool fhir)
     {
         if (record is not JsonObject root)
+        {
             return [];
+        }
+
         if (!fhir)
+        {
             return root["observations"] is JsonArray list ? list.OfType<JsonNode>() : [];
+        }
+
         return root["entry"] is JsonArray entries
             ? entries.OfType<JsonObject>().Select(e => e["resource"]).OfType<JsonObject>().Where(r => Text(r["resourceType"]) == "Observation")
             : [];
@@ -192,9 +220,15 @@ public static class EvalFuzzer
     private static bool Matches(JsonNode observation, ObservationInfo info, bool fhir)
     {
         if (observation is not JsonObject o)
+        {
             return false;
+        }
+
         if (!fhir)
+        {
             return Text(o["code"]) is { } code && (info.Codes.Contains(code) || code == info.Name);
+        }
+
         return o["code"] is JsonObject concept && concept["coding"] is JsonArray codings
             && codings.OfType<JsonObject>().Any(c => Text(c["code"]) is { } code && (info.Codes.Contains(code) || code == info.Name));
     }

@@ -28,7 +28,9 @@ public sealed record FuzzBudget(TimeSpan Time, int MaxIterations, int Seed)
         while (i < MaxIterations && clock.Elapsed < Time)
         {
             if (!step(i++))
+            {
                 break;
+            }
         }
         return i;
     }
@@ -61,7 +63,9 @@ public sealed class FuzzReport(string target)
             File.WriteAllText(Path.Combine(folder, $"{string.Concat(Target.Where(char.IsAsciiLetterOrDigit))}-{Outcomes["FINDING"]}.txt"), finding + "\n--- input\n" + input);
         }
         if (Findings.Count < 20)
+        {
             Findings.Add($"{finding}\n--- input (first 2000 chars)\n{(input.Length > 2000 ? input[..2000] : input)}");
+        }
     }
 
     public override string ToString() =>

@@ -24,7 +24,10 @@ public sealed class FuzzTests(ITestOutputHelper output)
     {
         output.WriteLine(report.ToString());
         if (Environment.GetEnvironmentVariable("IL2_FUZZ_REPORT") is { Length: > 0 } file)
+        {
             File.AppendAllText(file, report + "\n");
+        }
+
         Xunit.Assert.True(report.Iterations > 0, $"{report.Target}: nothing ran");
         Xunit.Assert.True(report.Findings.Count == 0, report.ToString());
     }

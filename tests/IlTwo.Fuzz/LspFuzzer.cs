@@ -57,7 +57,10 @@ public static class LspFuzzer
                 var sentExit = Encoding.UTF8.GetString(bytes).Contains("exit", StringComparison.Ordinal);
                 recent.Enqueue(Convert.ToBase64String(bytes));
                 if (recent.Count > 3)
+                {
                     recent.Dequeue();
+                }
+
                 var outcome = session.SendAndProbe(bytes, $"probe-{i}", whole ? Timeout : BrokenFramingProbeTimeout);
                 switch (outcome)
                 {
@@ -82,7 +85,10 @@ public static class LspFuzzer
                     default:
                         report.Find(outcome + "\n--- server log\n" + session.LogTail(), string.Join("\n--- next batch\n", recent));
                         if (outcome.StartsWith("hang", StringComparison.Ordinal))
+                        {
                             return false;
+                        }
+
                         break;
                 }
                 session.Dispose();
@@ -182,7 +188,10 @@ public static class LspFuzzer
     {
         var request = new JsonObject { ["jsonrpc"] = "2.0" };
         if (!notification)
+        {
             request["id"] = id;
+        }
+
         request["method"] = method;
         request["params"] = parameters;
         return request;
@@ -221,7 +230,10 @@ public static class LspFuzzer
             var session = new Session(client, task, log, stop);
             session.Send(Encoding.UTF8.GetBytes(Framed("""{"jsonrpc":"2.0","id":"init","method":"initialize","params":{"processId":1,"capabilities":{}}}""")));
             if (session.ReadUntil("init") is { } problem)
+            {
                 throw new InvalidOperationException("the server did not initialize: " + problem);
+            }
+
             session.Send(Encoding.UTF8.GetBytes(Framed("""{"jsonrpc":"2.0","method":"initialized","params":{}}""")
                 + Framed(new JsonObject
                 {
@@ -238,9 +250,15 @@ public static class LspFuzzer
         public string? SendAndProbe(byte[] bytes, string probeId, TimeSpan timeout)
         {
             if (!Send(bytes))
+            {
                 return Server.IsCompleted ? "exited" : "the server stopped reading its input";
+            }
+
             if (!Send(Encoding.UTF8.GetBytes(Framed($$"""{"jsonrpc":"2.0","id":"{{probeId}}","method":"il2/fuzzProbe"}"""))))
+            {
                 return Server.IsCompleted ? "exited" : "the server stopped reading its input";
+            }
+
             return ReadUntil(probeId, timeout);
         }
 
@@ -255,7 +273,10 @@ public static class LspFuzzer
             try
             {
                 if (!Server.Wait(ExitTimeout))
+                {
                     return $"hang: the server did not exit within {ExitTimeout.TotalSeconds} s of the end of its input";
+                }
+
                 return Server.Result == 1 ? null : $"the server exited with {Server.Result} at the end of its input, not 1";
             }
             catch (AggregateException e)
@@ -272,12 +293,18 @@ public static class LspFuzzer
                 var write = _client.WriteAsync(bytes).AsTask();
                 Task.WhenAny(write, Server).Wait(Timeout);
                 if (!write.IsCompleted)
+                {
                     return false;
+                }
+
                 write.GetAwaiter().GetResult();
                 var flush = _client.FlushAsync();
                 Task.WhenAny(flush, Server).Wait(Timeout);
                 if (!flush.IsCompleted)
+                {
                     return false;
+                }
+
                 flush.GetAwaiter().GetResult();
                 return true;
             }
@@ -296,14 +323,20 @@ public static class LspFuzzer
             {
                 var remaining = deadline - DateTime.UtcNow;
                 if (remaining <= TimeSpan.Zero)
+                {
                     return Server.IsCompleted ? "exited" : $"hang: no answer to '{id}' within {limit.TotalSeconds} s";
+                }
+
                 string? frame;
                 try
                 {
                     // A server that ends the session stops writing without closing its end: do not wait it out.
                     var read = ReadFrameAsync();
                     if (Task.WhenAny(read, Server).WaitAsync(remaining).GetAwaiter().GetResult() != read && !read.IsCompleted)
+                    {
                         return "exited";
+                    }
+
                     frame = read.GetAwaiter().GetResult();
                 }
                 catch (TimeoutException)
@@ -315,13 +348,18 @@ public static class LspFuzzer
                     return $"the server wrote a malformed frame: {e.Message}";
                 }
                 if (frame is null)
+                {
                     return "exited";
+                }
+
                 try
                 {
                     using var json = JsonDocument.Parse(frame);
                     if (json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("id", out var got)
                         && got.ValueKind == JsonValueKind.String && got.GetString() == id)
+                    {
                         return null;
+                    }
                 }
                 catch (JsonException e)
                 {
@@ -337,19 +375,36 @@ public static class LspFuzzer
             {
                 var line = await ReadLineAsync().ConfigureAwait(false);
                 if (line is null)
+                {
                     return null;
+                }
+
                 if (line.Length == 0)
+                {
                     break;
+                }
+
                 var colon = line.IndexOf(':', StringComparison.Ordinal);
                 if (colon <= 0)
+                {
                     throw new FormatException($"not a header line: '{line}'");
+                }
+
                 if (line[..colon].Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+                {
                     length = int.Parse(line[(colon + 1)..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+                }
             }
             if (length < 0)
+            {
                 throw new FormatException("no Content-Length");
+            }
+
             if (!await FillAsync(length).ConfigureAwait(false))
+            {
                 return null;
+            }
+
             var body = Encoding.UTF8.GetString([.. _pending.GetRange(0, length)]);
             _pending.RemoveRange(0, length);
             return body;
@@ -369,7 +424,9 @@ public static class LspFuzzer
                     }
                 }
                 if (!await FillAsync(_pending.Count + 1).ConfigureAwait(false))
+                {
                     return null;
+                }
             }
         }
 
@@ -379,7 +436,10 @@ public static class LspFuzzer
             {
                 var read = await _client.ReadAsync(_chunk).ConfigureAwait(false);
                 if (read == 0)
+                {
                     return false;
+                }
+
                 _pending.AddRange(_chunk.AsSpan(0, read).ToArray());
             }
             return true;

@@ -25,14 +25,20 @@ public sealed class Mutator(Random random)
     {
         var edits = 1 + Random.Next(4);
         for (var e = 0; e < edits; e++)
+        {
             text = MutateOnce(text);
+        }
+
         return text;
     }
 
     private string MutateOnce(string text)
     {
         if (text.Length == 0)
+        {
             return Tokens[Random.Next(Tokens.Length)];
+        }
+
         var at = Random.Next(text.Length);
         var length = Math.Min(text.Length - at, 1 + Random.Next(Random.Next(2) == 0 ? 4 : 80));
         switch (Random.Next(8))
@@ -102,7 +108,10 @@ public sealed class Mutator(Random random)
         {
             var node = nodes[1 + Random.Next(nodes.Count - 1)];
             if (node.Parent is null)
+            {
                 continue;
+            }
+
             switch (Random.Next(5))
             {
                 case 0:
@@ -158,17 +167,26 @@ public sealed class Mutator(Random random)
     private static void Collect(JsonNode? node, List<JsonNode> into)
     {
         if (node is null)
+        {
             return;
+        }
+
         into.Add(node);
         switch (node)
         {
             case JsonObject o:
                 foreach (var (_, child) in o.ToList())
+                {
                     Collect(child, into);
+                }
+
                 break;
             case JsonArray a:
                 foreach (var child in a.ToList())
+                {
                     Collect(child, into);
+                }
+
                 break;
         }
     }

@@ -17,7 +17,10 @@ internal static class Repository
         try
         {
             if (!run.Wait(timeout))
+            {
                 return null;
+            }
+
             return (run.Result, stdout.ToString(), stderr.ToString(), null);
         }
         catch (AggregateException e)
@@ -31,7 +34,9 @@ internal static class Repository
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (System.IO.File.Exists(Path.Combine(dir.FullName, "IlTwo.Dsl.sln")))
+            {
                 return dir.FullName;
+            }
         }
         throw new InvalidOperationException("repository root (IlTwo.Dsl.sln) not found above " + AppContext.BaseDirectory);
     }

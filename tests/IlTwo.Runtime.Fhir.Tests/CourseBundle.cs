@@ -121,7 +121,10 @@ internal sealed class CourseBundle
         Quantity($"bili-{n}", dose.AddHours(-6), Loinc("1975-2", "Bilirubin"), 0.8, "mg/dL");
         Quantity($"plt-{n}", dose.AddHours(-6), Loinc("777-3", "Platelets"), 210, "10*3/uL");
         foreach (var name in new[] { "arrhythmia", "sustained-vt", "cardiac-ischemia", "confusion", "intubated-over-72h", "coma-over-48h" })
+        {
             YesNo($"{name}-{n}", before, name, false);
+        }
+
         YesNo($"stool-{n}", dose.AddHours(-6), "stool-blood", false);
         YesNo($"dialysis-{n}", dose.AddHours(-6), "dialysis-over-72h", false);
         if (postTil)
@@ -130,6 +133,8 @@ internal sealed class CourseBundle
             YesNo($"olig-{n}", before, "oliguria-despite-boluses", false);
         }
         if (phenylephrine is { } rate)
+        {
             Quantity($"phe-{n}", before, Named("phenylephrine"), rate, "ug/kg/min");
+        }
     }
 }

@@ -26,7 +26,10 @@ public sealed class RoundTripTests
         {
             var o = protocol.Observations[index];
             if (o.IsYesNo)
+            {
                 return Gen.Select(time, Gen.Bool, (t, flag) => RecordedObservation.YesNo(o.Name, t, flag));
+            }
+
             return Gen.Select(time, Gen.Double[0, 300], Gen.Int[0, 3], Gen.Bool, (t, v, codeChoice, alternative) =>
             {
                 // A body-weight code in FHIR is also the patient's weight (the latest one), which patient JSON keeps apart:
@@ -68,7 +71,10 @@ public sealed class RoundTripTests
     private static PatientRecord WithWrittenWeight(PatientRecord record, ProtocolInfo protocol, DateTimeOffset at)
     {
         if (record.Weight is not { } weight || protocol.Observations.FirstOrDefault(o => o.Codes.Any(IsBodyWeightCode)) is not { } bodyWeight)
+        {
             return record;
+        }
+
         return record with { Observations = [RecordedObservation.Numeric(bodyWeight.Name, at, weight.Value, weight.Unit), .. record.Observations] };
     }
 
@@ -86,7 +92,10 @@ public sealed class RoundTripTests
             var json = PatientJsonReader.Read(PatientJsonWriter.Write(WithWrittenWeight(record, rules.Info, At.AddDays(-3))));
             var fhir = FhirBundleReader.Read(FhirBundleWriter.Write(record, rules.Info, At.AddDays(-3)), rules.Info, At);
             if (!json.Succeeded)
+            {
                 return false;
+            }
+
             var expected = ProtocolEvaluator.Evaluate(rules, Unsourced(json.Record!), At);
             if (!fhir.Succeeded)
             {
@@ -98,7 +107,10 @@ public sealed class RoundTripTests
             var actual = ProtocolEvaluator.Evaluate(rules, Unsourced(fhir.Record!), At, null, fhir.Issues);
             Interlocked.Increment(ref actions[(int)expected.Action]);
             if (record.Doses.Any(d => d.Status == DoseStatus.MayBeRunning))
+            {
                 Interlocked.Increment(ref running);
+            }
+
             return DoseDecisionJson.Serialize(expected) == DoseDecisionJson.Serialize(actual);
         }, iter: 400, threads: 1);
         Assert.True(actions[(int)DoseAction.Hold] > 0 && actions[(int)DoseAction.Discontinue] > 0, $"give/hold/discontinue: {string.Join("/", actions)}");

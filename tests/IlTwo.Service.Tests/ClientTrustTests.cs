@@ -31,8 +31,13 @@ public sealed class ClientTrustTests : IDisposable
         {
             ["keys"] = new JsonArray(new JsonObject
             {
-                ["kty"] = "EC", ["crv"] = "P-384", ["kid"] = kid, ["use"] = "sig", ["alg"] = "ES384",
-                ["x"] = Base64UrlEncoder.Encode(p.Q.X), ["y"] = Base64UrlEncoder.Encode(p.Q.Y),
+                ["kty"] = "EC",
+                ["crv"] = "P-384",
+                ["kid"] = kid,
+                ["use"] = "sig",
+                ["alg"] = "ES384",
+                ["x"] = Base64UrlEncoder.Encode(p.Q.X),
+                ["y"] = Base64UrlEncoder.Encode(p.Q.Y),
             }),
         }.ToJsonString();
     }
@@ -64,7 +69,10 @@ public sealed class ClientTrustTests : IDisposable
         var request = PatientData.Request("patient-view", PatientData.Prefetch(PatientData.Example("post-til-patient.json")));
         using var message = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(request.ToJsonString(), Encoding.UTF8, "application/json") };
         if (token is not null)
+        {
             message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
         using var response = await service.Client.SendAsync(message);
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }

@@ -38,7 +38,10 @@ public sealed class FhirServerTests
             IResult Search(HttpContext context, string key, Func<JsonNode, bool>? keep = null)
             {
                 if (context.Request.Query["patient"] != (string?)patient["id"])
+                {
                     return Fhir(new JsonObject { ["resourceType"] = "Bundle", ["type"] = "searchset", ["entry"] = new JsonArray() });
+                }
+
                 var bundle = prefetch[key]!.DeepClone().AsObject();
                 var kept = bundle["entry"]!.AsArray().Where(e => keep?.Invoke(e!["resource"]!) ?? true).Select(e => e!.DeepClone()).ToArray();
                 bundle["entry"] = new JsonArray(kept);
@@ -60,7 +63,10 @@ public sealed class FhirServerTests
         var request = PatientData.Request("patient-view", prefetch, patientId);
         request["fhirServer"] = fhir.Url + "/fhir";
         if (withToken)
+        {
             request["fhirAuthorization"] = new JsonObject { ["access_token"] = Token, ["token_type"] = "Bearer", ["expires_in"] = 300, ["scope"] = "patient/*.read", ["subject"] = "cds-service" };
+        }
+
         return request;
     }
 

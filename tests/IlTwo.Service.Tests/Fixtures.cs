@@ -1,9 +1,9 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using IlTwo.Dsl.Approvals;
 using IlTwo.Dsl.Compilation;
 using IlTwo.Dsl.Emit;
-using IlTwo.Dsl.Review.Approvals;
 using IlTwo.Dsl.Text;
 using IlTwo.Runtime.Approvals;
 using IlTwo.Runtime.Fhir;
@@ -69,7 +69,9 @@ internal static class Signed
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "IlTwo.Dsl.sln")))
+            {
                 return dir.FullName;
+            }
         }
         throw new InvalidOperationException("repository root (IlTwo.Dsl.sln) not found");
     }
@@ -117,7 +119,10 @@ internal static class PatientData
         patientId ??= (string?)prefetch?["patient"]?["id"] ?? "p1";
         var context = new JsonObject { ["userId"] = "Practitioner/1", ["patientId"] = patientId };
         if (draftOrders is not null)
+        {
             context["draftOrders"] = draftOrders;
+        }
+
         var request = new JsonObject
         {
             ["hook"] = hook,
@@ -125,7 +130,10 @@ internal static class PatientData
             ["context"] = context,
         };
         if (prefetch is not null)
+        {
             request["prefetch"] = prefetch;
+        }
+
         return request;
     }
 
@@ -175,9 +183,14 @@ internal sealed class RunningService : IAsyncDisposable
         var protocols = Path.Combine(folder, "protocols");
         Directory.CreateDirectory(protocols);
         if (populate is null)
+        {
             Signed.Install(Signed.Version1, protocols);
+        }
         else
+        {
             populate(protocols);
+        }
+
         var options = new ServiceOptions
         {
             ProtocolsDirectory = protocols,

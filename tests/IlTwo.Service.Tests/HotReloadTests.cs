@@ -6,6 +6,8 @@ namespace IlTwo.Service.Tests;
 /// <summary>A new signed version replaces the old one while requests run; a tampered file leaves the old one serving.</summary>
 public sealed partial class HotReloadTests
 {
+    private static readonly string[] Versions = ["1.0.0", "1.1.0"];
+
     private const string Id = "post-til-il2";
 
     private sealed record Answer(int Status, string? LabelVersion, string? DetailVersion, int Task, int Sequence);
@@ -47,7 +49,10 @@ public sealed partial class HotReloadTests
         Signed.Install(Signed.Version2, service.Protocols);
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (!answers.Any(a => a.LabelVersion == "1.1.0") && DateTime.UtcNow < deadline)
+        {
             await Task.Delay(50);
+        }
+
         await Task.Delay(300);
         await stop.CancelAsync();
         await Task.WhenAll(loops);
@@ -56,14 +61,16 @@ public sealed partial class HotReloadTests
         Assert.All(answers, a => Assert.Equal(a.LabelVersion, a.DetailVersion));
         Assert.Contains(answers, a => a.LabelVersion == "1.0.0");
         Assert.Contains(answers, a => a.LabelVersion == "1.1.0");
-        Assert.All(answers, a => Assert.Contains(a.LabelVersion, new[] { "1.0.0", "1.1.0" }));
+        Assert.All(answers, a => Assert.Contains(a.LabelVersion, Versions));
         // Per client, once the new version answered, the old one never does again.
         foreach (var client in answers.GroupBy(a => a.Task))
         {
             var ordered = client.OrderBy(a => a.Sequence).ToList();
             var first = ordered.FindIndex(a => a.LabelVersion == "1.1.0");
             if (first >= 0)
+            {
                 Assert.All(ordered.Skip(first), a => Assert.Equal("1.1.0", a.LabelVersion));
+            }
         }
         Assert.Contains("replaced 'post-til-il2' 1.0.0 with 1.1.0", service.Log.ToString(), StringComparison.Ordinal);
         Assert.Equal(answers.Count, service.DecisionLog().Count);
@@ -75,7 +82,10 @@ public sealed partial class HotReloadTests
         File.WriteAllBytes(dll, bytes);
         deadline = DateTime.UtcNow.AddSeconds(20);
         while (!service.Log.ToString().Contains("refused " + dll, StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        {
             await Task.Delay(50);
+        }
+
         Assert.Contains("refused " + dll, service.Log.ToString(), StringComparison.Ordinal);
         var (status, after) = await service.Post($"/cds-services/{Id}", request);
         Assert.Equal(200, status);
@@ -85,7 +95,10 @@ public sealed partial class HotReloadTests
         File.WriteAllText(dll, "not an assembly");
         deadline = DateTime.UtcNow.AddSeconds(20);
         while (!service.Log.ToString().Contains("not a .NET assembly", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        {
             await Task.Delay(50);
+        }
+
         Assert.Contains("not a .NET assembly", service.Log.ToString(), StringComparison.Ordinal);
         (status, after) = await service.Post($"/cds-services/{Id}", request);
         Assert.Equal(200, status);

@@ -52,27 +52,43 @@ public sealed class ApproveCommand : ICommand
     {
         var operands = parse.Values(_file);
         if (operands.Count != 1)
+        {
             return context.UsageError("approve: give one protocol file: il2 approve FILE --key KEYFILE");
+        }
+
         if (parse.Value(_key) is not { Length: > 0 } keyPath)
+        {
             return context.UsageError("approve: --key KEYFILE is required (create one with 'il2 keys new')");
+        }
 
         var today = ApprovalEntry.TodayUtc();
         var effective = today;
         if (parse.Value(_effective) is { } effectiveText && !ApprovalEntry.TryParseDate(effectiveText, out effective))
+        {
             return context.UsageError($"approve: --effective '{effectiveText}' is not a date yyyy-MM-dd");
+        }
+
         var reviewBy = ProtocolApprovals.DefaultReviewBy(effective);
         if (parse.Value(_reviewBy) is { } reviewText && !ApprovalEntry.TryParseDate(reviewText, out reviewBy))
+        {
             return context.UsageError($"approve: --review-by '{reviewText}' is not a date yyyy-MM-dd");
+        }
+
         var request = new ApprovalRequest(effective, reviewBy, parse.Value(_note));
         if (ProtocolApprovals.Validate(request, today) is { Count: > 0 } problems)
+        {
             return context.UsageError($"approve: {string.Join("; ", problems)}");
+        }
 
         TrustStore? trust = null;
         SigningKey key;
         try
         {
             if (parse.Value(_trust) is { } trustPath)
+            {
                 trust = TrustStore.Load(trustPath);
+            }
+
             key = SigningKey.Load(keyPath);
         }
         catch (TrustException e)
@@ -86,12 +102,18 @@ public sealed class ApproveCommand : ICommand
             var path = operands[0];
             var compilation = ProtocolBuilds.CompileWithoutErrors(context, path, "approve: not signed", out var failure);
             if (compilation is null)
+            {
                 return failure;
+            }
+
             var (assembly, exception) = CompilerGuard.Run(() => ProtocolCompiler.Compile(compilation));
             if (assembly is null || !assembly.Success)
             {
                 foreach (var message in assembly?.Errors ?? [DiagnosticCatalog.FormatInternalError(path, "internal compiler error", exception)])
+                {
                     context.Out.WriteLine(message);
+                }
+
                 context.Out.WriteLine("approve: not signed: the protocol does not compile");
                 return ExitCodes.Failure;
             }

@@ -47,17 +47,28 @@ public sealed class BuildCommand : ICommand
         var operands = parse.Values(_file);
         var output = parse.Value(_output);
         if (operands.Count != 1 || output is null)
+        {
             return context.UsageError("build: give one protocol file and an output folder: il2 build FILE -o DIR");
+        }
+
         var requireApproved = parse.GetValue(_requireApproved);
         var trustPath = parse.Value(_trust);
         if (requireApproved && trustPath is null)
+        {
             return context.UsageError("build: --require-approved needs the trust store: --trust STORE (see 'il2 keys')");
+        }
+
         if (trustPath is not null && !requireApproved)
+        {
             return context.UsageError("build: --trust goes with --require-approved");
+        }
 
         var path = operands[0];
         if (!context.FileSystem.FileExists(path))
+        {
             return context.UsageError($"{path}: no such file");
+        }
+
         byte[] bytes;
         try
         {
@@ -96,7 +107,10 @@ public sealed class BuildCommand : ICommand
         if (!assembly.Success)
         {
             foreach (var message in assembly.Errors)
+            {
                 context.Out.WriteLine(message);
+            }
+
             context.Out.WriteLine($"build failed: {assembly.Errors.Length} error(s)");
             return ExitCodes.Failure;
         }
@@ -136,7 +150,10 @@ public sealed class BuildCommand : ICommand
     private static ApprovalSignatures? SignaturesFor(CommandContext context, string approvalsPath, string sha256)
     {
         if (!File.Exists(approvalsPath))
+        {
             return null;
+        }
+
         try
         {
             var all = ApprovalSignatures.Load(approvalsPath);

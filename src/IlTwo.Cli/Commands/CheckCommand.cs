@@ -48,9 +48,14 @@ public sealed class CheckCommand : ICommand
         var operands = parse.Values(_paths);
         var format = parse.Value(_format) ?? "text";
         if (format is not ("text" or "json"))
+        {
             return context.UsageError($"check: unknown format '{format}'; use 'text' or 'json'");
+        }
+
         if (operands.Count == 0)
+        {
             return context.UsageError("check: give at least one file or folder; run 'il2 check --help'");
+        }
 
         var set = ProtocolFiles.Expand(operands, context.FileSystem);
         var ioError = false;
@@ -80,13 +85,22 @@ public sealed class CheckCommand : ICommand
             foreach (var diagnostic in Check(file, bytes))
             {
                 if (diagnostic.Severity == DiagnosticSeverity.Error)
+                {
                     errors++;
+                }
                 else if (diagnostic.Severity == DiagnosticSeverity.Warning)
+                {
                     warnings++;
+                }
+
                 if (format == "text")
+                {
                     context.Out.WriteLine(diagnostic.ToCompilerFormat());
+                }
                 else
+                {
                     results.Add(diagnostic);
+                }
             }
         }
 

@@ -47,9 +47,15 @@ public sealed class DiffCommand : ICommand
         var operands = parse.Values(_versions);
         var format = parse.Value(_format) ?? "text";
         if (format is not ("text" or "md" or "markdown" or "html" or "json"))
+        {
             return context.UsageError($"diff: unknown format '{format}'; use text, md, html or json");
+        }
+
         if (operands.Count != 2)
+        {
             return context.UsageError("diff: give two protocol versions, OLD and NEW; run 'il2 diff --help'");
+        }
+
         return Diff(context, operands[0], operands[1], format, parse.Value(_output));
     }
 
@@ -61,21 +67,32 @@ public sealed class DiffCommand : ICommand
         {
             var (old, oldError) = load(oldSpec);
             if (old is null)
+            {
                 return (Code: ExitCodes.Usage, Text: oldError);
+            }
+
             var (@new, newError) = load(newSpec);
             if (@new is null)
+            {
                 return (Code: ExitCodes.Usage, Text: newError);
+            }
+
             foreach (var (compilation, spec) in new[] { (old, oldSpec), (@new, newSpec) })
             {
                 var errors = compilation.Chain.SelectMany(c => c.Diagnostics).Where(d => d.IsError).ToList();
                 if (errors.Count > 0)
+                {
                     return (Code: ExitCodes.Failure, Text: $"{spec} does not compile:\n" + string.Join("\n", errors.Select(d => d.ToCompilerFormat())));
+                }
             }
             var diff = ProtocolComparer.Compare(old, @new, oldSpec, newSpec);
             return (Code: ExitCodes.Success, Text: DiffFormatter.Format(diff, format));
         });
         if (exception is not null)
+        {
             return context.UsageError($"diff: internal error: {exception.Message}");
+        }
+
         var (code, text) = result;
         if (code != ExitCodes.Success)
         {
@@ -115,7 +132,10 @@ public sealed class DiffCommand : ICommand
             }
         }
         if (ProtocolRevisions.Parse(spec) is not { } git)
+        {
             return (null, $"{spec}: no such file (for a git version write REV:path, e.g. HEAD:protocols/x.il2)");
+        }
+
         try
         {
             var source = ProtocolRevisions.Open(git.Revision);

@@ -37,7 +37,10 @@ public sealed class DiffDriverCommand : ICommand
     {
         var args = parse.Values(_gitArguments);
         if (args.Count != 7)
+        {
             return context.UsageError($"diff-driver: git passes 7 arguments (path old-file old-hex old-mode new-file new-hex new-mode), got {args.Count}");
+        }
+
         var (path, oldFile, newFile) = (args[0], args[1], args[4]);
         context.Out.WriteLine($"il2 diff a/{path} b/{path}");
         if (oldFile == "/dev/null" || newFile == "/dev/null")

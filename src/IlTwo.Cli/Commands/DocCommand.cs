@@ -43,12 +43,16 @@ public sealed class DocCommand : ICommand
         var operands = parse.Values(_file);
         var output = parse.Value(_output);
         if (operands.Count != 1 || output is null)
+        {
             return context.UsageError("doc: give one protocol file and an output file: il2 doc FILE -o OUT.html");
+        }
 
         var path = operands[0];
         var compilation = ProtocolBuilds.CompileWithoutErrors(context, path, "doc: not written", out var failure);
         if (compilation is null)
+        {
             return failure;
+        }
 
         ReviewApprovals? approvals = null;
         var approvalsPath = ProtocolApprovals.PathFor(path);
@@ -62,7 +66,9 @@ public sealed class DocCommand : ICommand
                 {
                     var (assembly, _) = CompilerGuard.Run(() => ProtocolCompiler.Compile(compilation));
                     if (assembly is { Success: true })
+                    {
                         verdict = new ApprovalVerifier(TrustStore.Load(trustPath)).Verify(signatures.Signatures, ProtocolApprovals.Facts(compilation, assembly), ApprovalEntry.TodayUtc());
+                    }
                 }
                 approvals = new ReviewApprovals([.. signatures.UnverifiedClaims().OfType<ApprovalEntry>()], verdict);
             }

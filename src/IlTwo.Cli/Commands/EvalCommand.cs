@@ -54,26 +54,45 @@ public sealed class EvalCommand(Func<DateTimeOffset>? clock = null) : ICommand
     {
         var operands = parse.Values(_protocol);
         if (_trust.From(parse, out var trustError, out var trustExit) is not { } trust)
+        {
             return trustExit == ExitCodes.Usage ? context.UsageError($"eval: {trustError}") : Fail(context, $"eval: {trustError}");
+        }
+
         if (operands.Count != 1)
+        {
             return context.UsageError("eval: give one protocol and --patient RECORD.json or --fhir BUNDLE.json; run 'il2 eval --help'");
+        }
+
         if (_record.From(parse, out var inputError) is not { } input)
+        {
             return context.UsageError($"eval: {inputError}; run 'il2 eval --help'");
+        }
+
         var patientPath = input.Path;
         var format = parse.Value(_format) ?? "text";
         if (format is not ("text" or "json"))
+        {
             return context.UsageError($"eval: unknown format '{format}'; use 'text' or 'json'");
+        }
+
         if (!TimeZoneOption.TryRead(parse.Value(_tz), out var zone, out var zoneError))
+        {
             return context.UsageError($"eval: {zoneError}");
+        }
+
         var at = _clock();
         if (parse.Value(_at) is { } atText && !TryParseTime(atText, out at))
+        {
             return context.UsageError($"eval: --at '{atText}' is not an ISO 8601 time with an offset (like 2026-03-04T06:00:00Z)");
+        }
 
         var protocolPath = operands[0];
         foreach (var path in new[] { protocolPath, patientPath })
         {
             if (!context.FileSystem.FileExists(path))
+            {
                 return context.UsageError($"{path}: no such file");
+            }
         }
 
         // The JSON record is checked before the protocol is compiled (as before); a FHIR bundle needs the protocol to be read.
@@ -84,11 +103,16 @@ public sealed class EvalCommand(Func<DateTimeOffset>? clock = null) : ICommand
         }
         var loaded = LoadProtocol(context, protocolPath, trust);
         if (loaded is null)
+        {
             return ExitCodes.Failure;
+        }
+
         using var protocol = loaded;
         var (record, readIssues) = input.Read(context, protocol.Info, at);
         if (record is null)
+        {
             return RecordInput.FailureExit(readIssues);
+        }
 
         DecisionLog? log = null;
         StreamWriter? logWriter = null;
@@ -116,7 +140,12 @@ public sealed class EvalCommand(Func<DateTimeOffset>? clock = null) : ICommand
     /// <summary>Reading a patient JSON record does not depend on the protocol.</summary>
     private static readonly ProtocolInfo ProtocolInfoStub = new()
     {
-        Id = "", Title = "", Version = "", SourceHash = "", CompilerVersion = "", Regimen = new RegimenInfo(),
+        Id = "",
+        Title = "",
+        Version = "",
+        SourceHash = "",
+        CompilerVersion = "",
+        Regimen = new RegimenInfo(),
     };
 
     private static int Fail(CommandContext context, string message)
@@ -134,7 +163,10 @@ public sealed class EvalCommand(Func<DateTimeOffset>? clock = null) : ICommand
         try
         {
             if (path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
+            {
                 return CompiledProtocol.Load(path, trust.ForAssembly());
+            }
+
             var bytes = context.FileSystem.ReadAllBytes(path);
             var (compiled, exception) = CompilerGuard.Run(() =>
             {
@@ -145,7 +177,10 @@ public sealed class EvalCommand(Func<DateTimeOffset>? clock = null) : ICommand
             if (assembly is null || !assembly.Success)
             {
                 foreach (var message in assembly?.Errors ?? [DiagnosticCatalog.FormatInternalError(path, "internal compiler error", exception)])
+                {
                     context.Error.WriteLine(message);
+                }
+
                 context.Error.WriteLine($"{path}: the protocol has errors; no decision was made");
                 return null;
             }

@@ -34,12 +34,18 @@ public sealed class FmtCommand : ICommand
     {
         var operands = parse.Values(_paths);
         if (operands.Count == 0)
+        {
             return context.UsageError("fmt: give at least one file or folder; run 'il2 fmt --help'");
+        }
+
         var check = parse.GetValue(_check);
 
         var set = ProtocolFiles.Expand(operands, context.FileSystem);
         foreach (var message in set.Errors)
+        {
             context.Error.WriteLine($"il2: {message}");
+        }
+
         var ioError = set.Errors.Count > 0;
         int changed = 0, broken = 0;
 
@@ -65,7 +71,10 @@ public sealed class FmtCommand : ICommand
                 continue;
             }
             if (!result.Changed)
+            {
                 continue;
+            }
+
             changed++;
             if (check)
             {
@@ -85,7 +94,10 @@ public sealed class FmtCommand : ICommand
         }
 
         if (ioError)
+        {
             return ExitCodes.Usage;
+        }
+
         return broken > 0 || (check && changed > 0) ? ExitCodes.Failure : ExitCodes.Success;
     }
 
@@ -101,7 +113,9 @@ public sealed class FmtCommand : ICommand
         finally
         {
             if (File.Exists(temporary))
+            {
                 File.Delete(temporary);
+            }
         }
     }
 }

@@ -62,11 +62,20 @@ public sealed class KeysCommand : ICommand
         try
         {
             if (subcommand == _new)
+            {
                 return New(context, parse);
+            }
+
             if (subcommand == _export)
+            {
                 return keyFiles.Count == 1 ? Export(context, parse, keyFiles[0]) : context.UsageError("keys export: give one private key file: il2 keys export KEYFILE [-o ENTRY.json]");
+            }
+
             if (subcommand == _revoke)
+            {
                 return entryFiles.Count == 1 ? Revoke(context, parse, entryFiles[0]) : context.UsageError("keys revoke: give one trust store entry: il2 keys revoke ENTRY.json");
+            }
+
             return context.UsageError("keys: give a subcommand: new, export or revoke; run 'il2 keys --help'");
         }
         catch (TrustException e)
@@ -83,17 +92,29 @@ public sealed class KeysCommand : ICommand
     private int New(CommandContext context, ParseResult parse)
     {
         if (parse.Value(_person) is not { } person || string.IsNullOrWhiteSpace(person))
+        {
             return context.UsageError("keys new: --person NAME is required");
+        }
+
         if (!ApprovalEntry.TryParseRole(parse.Value(_role), out var role))
+        {
             return context.UsageError("keys new: --role must be pharmacist or physician");
+        }
+
         if (parse.Value(_newOutput) is not { } folder)
+        {
             return context.UsageError("keys new: -o DIR is required");
+        }
+
         Directory.CreateDirectory(folder);
         var stem = Path.Combine(folder, $"{Slug(person)}-{ApprovalEntry.RoleName(role)}");
         var keyPath = stem + ".il2key";
         var entryPath = stem + ".pub.json";
         if (File.Exists(keyPath) || File.Exists(entryPath))
+        {
             return context.UsageError($"keys new: {keyPath} or {entryPath} exists already; not overwritten");
+        }
+
         using var key = SigningKey.Create(person, role);
         key.Save(keyPath);
         File.WriteAllText(entryPath, key.PublicEntry().ToJson(), new UTF8Encoding(false));
@@ -122,7 +143,10 @@ public sealed class KeysCommand : ICommand
     {
         var date = ApprovalEntry.TodayUtc();
         if (parse.Value(_date) is { } text && !ApprovalEntry.TryParseDate(text, out date))
+        {
             return context.UsageError($"keys revoke: --date '{text}' is not a date yyyy-MM-dd");
+        }
+
         var entry = TrustStore.ParseEntry(File.ReadAllText(entryPath), entryPath) with { Revoked = date, RevokedReason = parse.Value(_reason) };
         File.WriteAllText(entryPath, entry.ToJson(), new UTF8Encoding(false));
         context.Out.WriteLine($"revoked key {entry.KeyId} of {entry.Person} ({ApprovalEntry.RoleName(entry.Role)}) from {ApprovalEntry.FormatDate(date)} in {entryPath}");
@@ -133,7 +157,10 @@ public sealed class KeysCommand : ICommand
     {
         var slug = new StringBuilder();
         foreach (var c in person.Trim().ToLowerInvariant())
+        {
             slug.Append(char.IsAsciiLetterOrDigit(c) ? c : '-');
+        }
+
         var text = string.Join('-', slug.ToString().Split('-', StringSplitOptions.RemoveEmptyEntries));
         return text.Length == 0 ? "approver" : text[..Math.Min(text.Length, 40)];
     }

@@ -58,23 +58,34 @@ public sealed class ServeCommand : ICommand
     public void Define(Command command)
     {
         foreach (var option in new Option[] { _protocols, _trust, _urls, _clients, _allowUnauthenticated, _audience, _log, _certificate, _cors, _maxBody, _otlp, _noWatch })
+        {
             command.Add(option);
+        }
     }
 
     public int Run(CommandContext context, ParseResult parse)
     {
         if (parse.Value(_protocols) is not { } protocols || parse.Value(_trust) is not { } trust)
+        {
             return context.UsageError("serve: give --protocols DIR and --trust STORE; run 'il2 serve --help'");
+        }
+
         if (parse.GetValue(_clients) is { Length: > 1 })
+        {
             return context.UsageError("serve: give --clients once (one file lists every client)");
+        }
 
         long maxBody = new ServiceOptions { ProtocolsDirectory = protocols }.MaxRequestBodyBytes;
         if (parse.Value(_maxBody) is { } maxText && (!long.TryParse(maxText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out maxBody) || maxBody <= 0))
+        {
             return context.UsageError($"serve: --max-body '{maxText}' is not a positive whole number of bytes");
+        }
 
         Uri? otlp = null;
         if (parse.Value(_otlp) is { } otlpText && (!Uri.TryCreate(otlpText, UriKind.Absolute, out otlp) || otlp.Scheme is not ("http" or "https")))
+        {
             return context.UsageError($"serve: --otlp '{otlpText}' is not an absolute http or https URL");
+        }
 
         var urls = (parse.GetValue(_urls) ?? [])
             .SelectMany(u => u.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -82,7 +93,9 @@ public sealed class ServeCommand : ICommand
         foreach (var url in urls)
         {
             if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            {
                 return context.UsageError($"serve: --urls '{url}' is not an absolute http or https URL");
+            }
         }
 
         var options = new ServiceOptions
@@ -100,9 +113,14 @@ public sealed class ServeCommand : ICommand
             Watch = !parse.GetValue(_noWatch),
         };
         if (urls.Count > 0)
+        {
             options = options with { Urls = urls };
+        }
+
         if (parse.Value(_log) is { } log)
+        {
             options = options with { DecisionLogPath = log };
+        }
 
         var exit = ServiceHost.Run(options, context.Error, CancellationToken.None);
         return exit switch

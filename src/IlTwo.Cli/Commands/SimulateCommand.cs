@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text;
 using IlTwo.Dsl.Rendering;
 using IlTwo.Runtime.Evaluation;
@@ -57,56 +56,89 @@ public sealed class SimulateCommand(Func<bool>? errorIsTerminal = null) : IComma
         if (_trust.From(parse, out var trustError, out var trustExit) is not { } trust)
         {
             if (trustExit == ExitCodes.Usage)
+            {
                 return context.UsageError($"simulate: {trustError}");
+            }
+
             context.Error.WriteLine($"il2: simulate: {trustError}");
             return ExitCodes.Failure;
         }
         if (operands.Count != 1)
+        {
             return context.UsageError("simulate: give one protocol and --patient RECORD.json or --fhir BUNDLE.json; run 'il2 simulate --help'");
+        }
+
         if (_record.From(parse, out var inputError) is not { } input)
+        {
             return context.UsageError($"simulate: {inputError}; run 'il2 simulate --help'");
+        }
+
         DateTimeOffset? from = null, to = null;
         foreach (var (name, set) in new (string, Action<DateTimeOffset>)[] { ("from", t => from = t), ("to", t => to = t) })
         {
             if (parse.Value(name == "from" ? _from : _to) is not { } text)
+            {
                 continue;
+            }
+
             if (!EvalCommand.TryParseTime(text, out var time))
+            {
                 return context.UsageError($"simulate: --{name} '{text}' is not an ISO 8601 time with an offset (like 2026-03-04T06:00:00Z)");
+            }
+
             set(time);
         }
         if (!TimeZoneOption.TryRead(parse.Value(_tz), out var zone, out var zoneError))
+        {
             return context.UsageError($"simulate: {zoneError}");
+        }
+
         var output = parse.Value(_output);
         var comparePath = parse.Value(_compare);
         foreach (var path in new[] { operands[0], input.Path, comparePath }.OfType<string>())
         {
             if (!context.FileSystem.FileExists(path))
+            {
                 return context.UsageError($"{path}: no such file");
+            }
         }
 
         using var protocol = EvalCommand.LoadProtocol(context, operands[0], trust);
         if (protocol is null)
+        {
             return ExitCodes.Failure;
+        }
+
         using var other = comparePath is null ? null : EvalCommand.LoadProtocol(context, comparePath, trust with { ApprovalsPath = null });
         if (comparePath is not null && other is null)
+        {
             return ExitCodes.Failure;
+        }
 
         var (record, issues) = input.Read(context, protocol.Info, to);
         if (record is null)
+        {
             return RecordInput.FailureExit(issues);
+        }
+
         var options = new CourseOptions { From = from, To = to, ReadIssues = issues, TimeZone = zone };
         var simulation = Marked(CourseSimulator.Simulate(protocol.Rules, record, options, Progress(context, protocol.Info.Id)), protocol);
         EndProgress(context);
         WriteTable(context.Out, protocol.Info, simulation, zone);
         if (protocol.UnsignedNotice is { } unsigned)
+        {
             context.Out.WriteLine($"UNSIGNED PROTOCOL: {unsigned}");
+        }
 
         if (other is not null)
         {
             // The bundle is read again for the second protocol: its observations and events may differ.
             var (otherRecord, otherIssues) = input.IsFhir ? input.Read(context, other.Info, to) : (record, issues);
             if (otherRecord is null)
+            {
                 return RecordInput.FailureExit(otherIssues);
+            }
+
             var second = Marked(CourseSimulator.Simulate(other.Rules, otherRecord, options with { ReadIssues = otherIssues }, Progress(context, other.Info.Id)), other);
             EndProgress(context);
             WriteComparison(context.Out, protocol.Info, other.Info, simulation, second, zone);
@@ -129,10 +161,13 @@ public sealed class SimulateCommand(Func<bool>? errorIsTerminal = null) : IComma
     }
 
     /// <summary>A counter on stderr, only when stderr is a terminal (never in logs or pipes).</summary>
-    private IProgress<CourseStep>? Progress(CommandContext context, string id)
+    private SynchronousProgress? Progress(CommandContext context, string id)
     {
         if (!_errorIsTerminal())
+        {
             return null;
+        }
+
         return new SynchronousProgress(step => context.Error.Write($"\r{id}: decision {step.Index + 1}, dose {step.DoseNumber} at {Show(step.At)}   "));
     }
 
@@ -179,6 +214,8 @@ public sealed class SimulateCommand(Func<bool>? errorIsTerminal = null) : IComma
     private void EndProgress(CommandContext context)
     {
         if (_errorIsTerminal())
+        {
             context.Error.WriteLine();
+        }
     }
 }

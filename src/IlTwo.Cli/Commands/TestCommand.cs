@@ -34,11 +34,15 @@ public sealed class TestCommand : ICommand
     {
         var operands = parse.Values(_paths);
         if (operands.Count == 0)
+        {
             return context.UsageError("test: give at least one file or folder; run 'il2 test --help'");
+        }
 
         var set = ProtocolFiles.Expand(operands, context.FileSystem);
         foreach (var message in set.Errors)
+        {
             context.Error.WriteLine($"il2: {message}");
+        }
 
         int passed = 0, failed = 0;
         foreach (var file in set.Files)
@@ -65,7 +69,10 @@ public sealed class TestCommand : ICommand
         if (!assembly.Success)
         {
             foreach (var message in assembly.Errors)
+            {
                 context.Out.WriteLine(message);
+            }
+
             context.Out.WriteLine($"{file.DisplayPath}(1,1): error: the protocol does not compile; its scenarios did not run");
             return (0, 1);
         }
@@ -85,7 +92,10 @@ public sealed class TestCommand : ICommand
 
         var coverage = CoverageReport.Measure(compilation);
         foreach (var rule in coverage.RulesNeverFired)
+        {
             context.Out.WriteLine($"{Location(file, compilation, rule.Location.Span.Start)}: warning: coverage: no scenario fires rule '{rule.Name}'");
+        }
+
         foreach (var threshold in coverage.OneSided)
         {
             var side = threshold.SeenTrue ? "only met" : threshold.SeenFalse ? "never met" : "never decided (data always missing)";

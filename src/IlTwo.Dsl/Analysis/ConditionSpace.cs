@@ -1,8 +1,7 @@
 using System.Collections.Immutable;
 using IlTwo.Dsl.Binding;
-using IlTwo.Runtime.Protocols;
-
 using IlTwo.Dsl.Syntax;
+using IlTwo.Runtime.Protocols;
 
 namespace IlTwo.Dsl.Analysis;
 
@@ -30,9 +29,15 @@ public sealed class Box
         {
             var merged = result.TryGetValue(key, out var existing) ? existing.Intersect(set) : set;
             if (variables.TryGetValue(key, out var variable))
+            {
                 merged = merged.Intersect(variable.Domain);
+            }
+
             if (merged.IsEmpty)
+            {
                 return null;
+            }
+
             result = result.SetItem(key, merged);
         }
         return new Box(result);
@@ -75,22 +80,30 @@ public sealed class ConditionSpace
     public IReadOnlyList<Box>? And(IReadOnlyList<Box>? left, IReadOnlyList<Box>? right)
     {
         if (left is null || right is null)
+        {
             return null;
+        }
+
         var result = new List<Box>();
         foreach (var a in left)
         {
             foreach (var b in right)
             {
                 if (a.Intersect(b, _variables) is { } box)
+                {
                     result.Add(box);
+                }
+
                 if (result.Count > MaxBoxes)
+                {
                     return null;
+                }
             }
         }
         return result;
     }
 
-    private IReadOnlyList<Box>? Or(IReadOnlyList<Box>? left, IReadOnlyList<Box>? right) =>
+    private static IReadOnlyList<Box>? Or(IReadOnlyList<Box>? left, IReadOnlyList<Box>? right) =>
         left is null || right is null || left.Count + right.Count > MaxBoxes ? null : [.. left, .. right];
 
     private static readonly IReadOnlyList<Box> True = [Box.Everything];
@@ -138,17 +151,32 @@ public sealed class ConditionSpace
     private static BoundExpression? Expand(BoundAtLeast count)
     {
         if (count.Members.IsDefault)
+        {
             return null;
+        }
+
         var members = count.Members;
         if (count.Count > members.Length)
+        {
             return new BoundFlagLiteral(false, null);
+        }
+
         if (count.Count <= 0)
+        {
             return new BoundFlagLiteral(true, null);
+        }
+
         double combinations = 1;
         for (var i = 0; i < count.Count; i++)
+        {
             combinations = combinations * (members.Length - i) / (i + 1);
+        }
+
         if (combinations > 64)
+        {
             return null;
+        }
+
         BoundExpression? result = null;
         foreach (var subset in Subsets(members.Length, count.Count))
         {
@@ -171,12 +199,20 @@ public sealed class ConditionSpace
             yield return [.. indices];
             var i = k - 1;
             while (i >= 0 && indices[i] == n - k + i)
+            {
                 i--;
+            }
+
             if (i < 0)
+            {
                 yield break;
+            }
+
             indices[i]++;
             for (var j = i + 1; j < k; j++)
+            {
                 indices[j] = indices[j - 1] + 1;
+            }
         }
     }
 
@@ -184,11 +220,20 @@ public sealed class ConditionSpace
     {
         var kind = negated ? comparison.Kind.Negate() : comparison.Kind;
         if (Term(comparison.Left) is { } leftVariable && ConstantValue(comparison.Right) is { } rightValue)
+        {
             return Constrain(leftVariable, Solve(kind, rightValue));
+        }
+
         if (Term(comparison.Right) is { } rightVariable && ConstantValue(comparison.Left) is { } leftValue)
+        {
             return Constrain(rightVariable, Solve(kind.Mirror(), leftValue));
+        }
+
         if (ConstantValue(comparison.Left) is { } a && ConstantValue(comparison.Right) is { } b)
+        {
             return Holds(kind, a, b) ? True : False;
+        }
+
         return Opaque(comparison, negated);
     }
 
@@ -213,7 +258,7 @@ public sealed class ConditionSpace
         _ => IntervalSet.Of(new Interval(double.NegativeInfinity, false, c, false), new Interval(c, false, double.PositiveInfinity, false)),
     };
 
-    private IReadOnlyList<Box> Constrain(AnalysisVariable variable, IntervalSet set)
+    private static IReadOnlyList<Box> Constrain(AnalysisVariable variable, IntervalSet set)
     {
         var within = set.Intersect(variable.Domain);
         return within.IsEmpty ? False : [Box.Constrain(variable.Key, within)];
@@ -280,7 +325,10 @@ public sealed class ConditionSpace
     private AnalysisVariable Variable(string key, string display, IntervalSet domain, ObservationSymbol? observation, BoundExpression? term)
     {
         if (!_variables.TryGetValue(key, out var variable))
+        {
             _variables[key] = variable = new AnalysisVariable(key, display, domain, observation, term);
+        }
+
         return variable;
     }
 

@@ -26,15 +26,30 @@ public readonly record struct Interval(double Low, bool LowClosed, double High, 
     public double Witness()
     {
         if (double.IsNegativeInfinity(Low) && double.IsPositiveInfinity(High))
+        {
             return 0;
+        }
+
         if (double.IsNegativeInfinity(Low))
+        {
             return HighClosed ? High : High - Math.Max(1, Math.Abs(High) * 0.1);
+        }
+
         if (double.IsPositiveInfinity(High))
+        {
             return LowClosed ? Low : Low + Math.Max(1, Math.Abs(Low) * 0.1);
+        }
+
         if (LowClosed)
+        {
             return Low;
+        }
+
         if (HighClosed)
+        {
             return High;
+        }
+
         return (Low + High) / 2;
     }
 
@@ -66,7 +81,9 @@ public sealed class IntervalSet
             {
                 var i = a.Intersect(b);
                 if (!i.IsEmpty)
+                {
                     result.Add(i);
+                }
             }
         }
         return new IntervalSet([.. result.OrderBy(i => i.Low)]);

@@ -24,25 +24,39 @@ internal static class ProtocolAnalyzer
         {
             Collect(rule.Condition, usedObservations, usedConstants);
             foreach (var extra in new[] { rule.Until, rule.Correction }.OfType<BoundExpression>())
+            {
                 Collect(extra, usedObservations, usedConstants);
+            }
+
             if (rule.Condition is BoundErrorExpression)
+            {
                 CollectNames(rule, protocol, usedObservations, usedConstants);
+            }
         }
         foreach (var constant in protocol.Constants)
         {
             if (constant.Value is not null && usedConstants.Contains(constant))
+            {
                 Collect(constant.Value, usedObservations, usedConstants);
+            }
         }
 
         foreach (var observation in protocol.Observations.Where(o => IsOwn(o, protocol) && !usedObservations.Contains(o)))
+        {
             diagnostics.ReportUnusedObservation(observation.Location.Span, observation.Name);
+        }
+
         foreach (var constant in protocol.Constants.Where(c => IsOwn(c, protocol) && !usedConstants.Contains(c)))
+        {
             diagnostics.ReportUnusedConstant(constant.Location.Span, constant.Name);
+        }
 
         var cited = protocol.Rules.SelectMany(r => r.Citations).Concat(protocol.Regimen.Citations)
             .Select(c => c.Reference).OfType<ReferenceSymbol>().ToHashSet();
         foreach (var reference in protocol.References.Where(r => IsOwn(r, protocol) && !cited.Contains(r)))
+        {
             diagnostics.ReportUnusedReference(reference.Location.Span, reference.Name);
+        }
     }
 
     /// <summary>
@@ -55,9 +69,13 @@ internal static class ProtocolAnalyzer
         foreach (var name in rule.Syntax.Conditions.Cast<SyntaxNode>().Concat(clauses).SelectMany(c => c.DescendantsAndSelf()).OfType<NameSyntax>())
         {
             if (protocol.FindObservation(name.Text) is { } observation)
+            {
                 observations.Add(observation);
+            }
             else if (protocol.Constants.FirstOrDefault(c => c.Name == name.Text) is { } constant && constants.Add(constant) && constant.Value is { } value)
+            {
                 Collect(value, observations, constants);
+            }
         }
     }
 
@@ -76,7 +94,10 @@ internal static class ProtocolAnalyzer
                 break;
             case BoundConstantReference c:
                 if (constants.Add(c.Constant) && c.Constant.Value is { } value)
+                {
                     Collect(value, observations, constants);
+                }
+
                 break;
             case BoundBinary b:
                 Collect(b.Left, observations, constants);
@@ -130,10 +151,15 @@ internal static class ProtocolAnalyzer
             foreach (var other in regions.Candidates(rule))
             {
                 if (Strength(other.Action) < Strength(rule.Action))
+                {
                     continue;
+                }
                 // Of two rules that imply each other with the same action, only the later one is reported.
                 if (regions.Order(other) > regions.Order(rule) && Strength(other.Action) == Strength(rule.Action) && regions.Implies(other, rule))
+                {
                     continue;
+                }
+
                 if (regions.Implies(rule, other))
                 {
                     diagnostics.ReportRuleSubsumed(rule.Location.Span, rule.Name, other.Name, other.Action == RuleAction.Discontinue);
@@ -172,25 +198,37 @@ internal static class ProtocolAnalyzer
             {
                 _order[rule] = _order.Count;
                 if (Satisfying(rule) is not { } boxes)
+                {
                     continue;
+                }
+
                 var keys = boxes.Select(b => b.Constraints.Keys.ToHashSet(StringComparer.Ordinal)).ToArray();
                 _regionKeys[rule] = keys;
                 var all = keys.SelectMany(k => k).ToHashSet(StringComparer.Ordinal);
                 _allKeys[rule] = all;
                 foreach (var key in all)
+                {
                     Add(_byVariable, key, rule);
+                }
+
                 foreach (var region in keys)
+                {
                     Add(_byKeySet, KeySetName(region), rule);
+                }
             }
         }
 
         private static void Add(Dictionary<string, List<RuleSymbol>> index, string key, RuleSymbol rule)
         {
             if (!index.TryGetValue(key, out var list))
+            {
                 index[key] = list = [];
+            }
             // Rules are added in protocol order: a rule with several regions under one name is listed once.
             if (list.Count == 0 || !ReferenceEquals(list[^1], rule))
+            {
                 list.Add(rule);
+            }
         }
 
         private static string KeySetName(IEnumerable<string> keys) => string.Join('\u0001', keys.Order(StringComparer.Ordinal));
@@ -213,17 +251,25 @@ internal static class ProtocolAnalyzer
         public IEnumerable<RuleSymbol> Candidates(RuleSymbol rule)
         {
             if (!_regionKeys.TryGetValue(rule, out var regions) || regions.Length == 0)
+            {
                 return [];
+            }
+
             List<List<RuleSymbol>>? best = null;
             var bestCost = long.MaxValue;
             foreach (var region in regions)
             {
                 if (region.Count > MaxIndexedKeys)
+                {
                     continue;
+                }
+
                 var lists = ListsUnderSubsets(region);
                 var cost = lists.Sum(l => (long)l.Count);
                 if (cost < bestCost)
+                {
                     (best, bestCost) = (lists, cost);
+                }
             }
             return best is null ? SharingAQuantity(rule) : Merge(rule, best);
         }
@@ -240,10 +286,14 @@ internal static class ProtocolAnalyzer
                 for (var i = 0; i < keys.Length; i++)
                 {
                     if ((mask & (1 << i)) != 0)
+                    {
                         subset.Add(keys[i]);
+                    }
                 }
                 if (_byKeySet.TryGetValue(string.Join('\u0001', subset), out var list))
+                {
                     lists.Add(list);
+                }
             }
             return lists;
         }
@@ -253,21 +303,32 @@ internal static class ProtocolAnalyzer
         {
             var queue = new PriorityQueue<(int List, int Index), int>();
             for (var i = 0; i < lists.Count; i++)
+            {
                 queue.Enqueue((i, 0), Order(lists[i][0]));
+            }
+
             var mine = _allKeys[rule];
             var last = -1;
             while (queue.TryDequeue(out var at, out var order))
             {
                 var list = lists[at.List];
                 if (at.Index + 1 < list.Count)
+                {
                     queue.Enqueue((at.List, at.Index + 1), Order(list[at.Index + 1]));
+                }
+
                 if (order == last)
+                {
                     continue;
+                }
+
                 last = order;
                 var other = list[at.Index];
                 // A rule with a region that constrains nothing matches every subset; it is still only compared with rules it shares a quantity with.
                 if (!ReferenceEquals(other, rule) && _allKeys[other].Overlaps(mine))
+                {
                     yield return other;
+                }
             }
         }
 
@@ -279,7 +340,9 @@ internal static class ProtocolAnalyzer
                 foreach (var other in _byVariable[key])
                 {
                     if (!ReferenceEquals(other, rule))
+                    {
                         found.Add(other);
+                    }
                 }
             }
             return found.OrderBy(Order);
@@ -296,7 +359,10 @@ internal static class ProtocolAnalyzer
         private bool MayImply(RuleSymbol a, RuleSymbol b)
         {
             if (!_regionKeys.TryGetValue(a, out var regionsOfA) || !_regionKeys.TryGetValue(b, out var regionsOfB))
+            {
                 return true;
+            }
+
             foreach (var region in regionsOfA)
             {
                 var covered = false;
@@ -309,7 +375,9 @@ internal static class ProtocolAnalyzer
                     }
                 }
                 if (!covered)
+                {
                     return false;
+                }
             }
             return true;
         }

@@ -23,9 +23,14 @@ public static class ProtocolApprovals
         ArgumentNullException.ThrowIfNull(request);
         var problems = new List<string>();
         if (request.ReviewBy <= request.Effective)
+        {
             problems.Add($"the review-by date {ApprovalEntry.FormatDate(request.ReviewBy)} must be after the effective date {ApprovalEntry.FormatDate(request.Effective)}");
+        }
         else if (request.ReviewBy > ApprovalEntry.LatestReviewBy(request.Effective, today))
+        {
             problems.Add($"the review-by date {ApprovalEntry.FormatDate(request.ReviewBy)} is beyond the maximum validity of {ApprovalEntry.MaxValidityYears} years (latest {ApprovalEntry.FormatDate(ApprovalEntry.LatestReviewBy(request.Effective, today))})");
+        }
+
         return problems;
     }
 
@@ -40,9 +45,15 @@ public static class ProtocolApprovals
         ArgumentNullException.ThrowIfNull(assembly);
         ArgumentNullException.ThrowIfNull(key);
         if (compilation.Chain.Any(c => c.HasErrors) || !assembly.Success)
+        {
             throw new InvalidOperationException($"protocol '{compilation.Protocol.Id}' has errors; it cannot be approved");
+        }
+
         if (Validate(request, DateOnly.FromDateTime(now.UtcDateTime)) is { Count: > 0 } problems)
+        {
             throw new InvalidOperationException(string.Join("; ", problems));
+        }
+
         var protocol = compilation.Protocol;
         return new ApprovalEntry
         {

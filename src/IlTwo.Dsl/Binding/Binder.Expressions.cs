@@ -43,19 +43,31 @@ internal sealed partial class Binder
     {
         var count = Count(syntax.Count, "the number of rules");
         if (count is null || syntax.Group.IsMissing)
+        {
             return new BoundErrorExpression(syntax);
+        }
+
         return new BoundAtLeast(count.Value, syntax.Group.Text, syntax);
     }
 
     private BoundExpression BindQuantityLiteral(QuantitySyntax quantity, SyntaxNode syntax)
     {
         if (double.IsNaN(quantity.Value))
+        {
             return new BoundErrorExpression(syntax);
+        }
+
         if (quantity.Unit is null)
+        {
             return new BoundQuantityLiteral(quantity.Value, null, quantity.Value, BoundType.Count, syntax);
+        }
+
         var unit = ResolveUnit(quantity.Unit);
         if (unit is null)
+        {
             return new BoundErrorExpression(syntax);
+        }
+
         return new BoundQuantityLiteral(quantity.Value * unit.Factor + unit.Offset, unit.Code, quantity.Value, new QuantityType(unit.Dimension), syntax);
     }
 
@@ -63,7 +75,10 @@ internal sealed partial class Binder
     {
         var name = syntax.Name;
         if (name.IsMissing)
+        {
             return new BoundErrorExpression(syntax);
+        }
+
         if (_observations.TryGetValue(name.Text, out var observation))
         {
             Reference(name, observation);
@@ -73,7 +88,10 @@ internal sealed partial class Binder
         {
             Reference(name, constant);
             if (constant.ProtocolId == ProtocolId)
+            {
                 BindConstant(constant);
+            }
+
             return constant.Value is null or BoundErrorExpression ? new BoundErrorExpression(syntax) : new BoundConstantReference(constant, syntax);
         }
         if (_events.ContainsKey(name.Text))
@@ -89,7 +107,10 @@ internal sealed partial class Binder
     {
         var name = call.Function.Text;
         if (call.Function.IsMissing)
+        {
             return new BoundErrorExpression(call);
+        }
+
         if (!Functions.TryGetValue(name, out var function))
         {
             _diagnostics.ReportUnknownFunction(call.Function.Span, name, [.. Functions.Keys]);
@@ -111,12 +132,17 @@ internal sealed partial class Binder
         if (BindName(observationName) is not BoundObservationValue { Observation: var observation })
         {
             if (_constants.ContainsKey(observationName.Name.Text))
+            {
                 _diagnostics.ReportWrongArguments(observationName.Span, function.Name, function.TakesWindow, function.Signature, ArgumentProblem.ConstantNotObservation);
+            }
+
             return new BoundErrorExpression(call);
         }
 
         if (!function.TakesWindow)
+        {
             return name == "baseline" ? new BoundBaseline(observation, call) : new BoundObservationValue(observation, call);
+        }
 
         if (call.Arguments[1] is not WindowArgumentSyntax window)
         {
@@ -125,7 +151,10 @@ internal sealed partial class Binder
         }
         var seconds = Duration(window.Window, "an aggregate window");
         if (seconds is null)
+        {
             return new BoundErrorExpression(call);
+        }
+
         if (seconds <= 0)
         {
             _diagnostics.ReportEmptyAggregateWindow(window.Span);
@@ -144,7 +173,10 @@ internal sealed partial class Binder
     private BoundExpression BindTimeSince(TimeSinceExpressionSyntax syntax)
     {
         if (syntax.Kind != TimeSinceKind.Event)
+        {
             return new BoundTimeSince(syntax.Kind, null, syntax);
+        }
+
         var @event = syntax.Event is null ? null : ResolveEvent(syntax.Event);
         return @event is null ? new BoundErrorExpression(syntax) : new BoundTimeSince(TimeSinceKind.Event, @event, syntax);
     }
@@ -153,7 +185,10 @@ internal sealed partial class Binder
     {
         var operand = BindExpression(syntax.Operand);
         if (operand.Type is ErrorType)
+        {
             return new BoundErrorExpression(syntax);
+        }
+
         if (operand.Type is not YesNoType)
         {
             _diagnostics.ReportNotNeedsYesNo(syntax.Operand.Span, operand.Type.Describe());
@@ -166,7 +201,10 @@ internal sealed partial class Binder
     {
         var operand = BindExpression(syntax.Operand);
         if (operand.Type is ErrorType)
+        {
             return new BoundErrorExpression(syntax);
+        }
+
         if (operand.Type is not QuantityType)
         {
             _diagnostics.ReportNegationNeedsNumber(syntax.Operand.Span, operand.Type.Describe());
@@ -181,7 +219,10 @@ internal sealed partial class Binder
     {
         var operand = BindExpression(syntax.Operand);
         if (operand.Type is ErrorType)
+        {
             return new BoundErrorExpression(syntax);
+        }
+
         if (operand.Type is not YesNoType)
         {
             _diagnostics.ReportIsYesNeedsYesNo(syntax.Operand.Span, syntax.Value, operand.Type.Describe());
@@ -196,7 +237,9 @@ internal sealed partial class Binder
         var right = BindExpression(syntax.Right);
         var kind = syntax.Operator;
         if (left.Type is ErrorType || right.Type is ErrorType)
+        {
             return new BoundErrorExpression(syntax);
+        }
 
         if (syntax.Operator.IsLogical())
         {
@@ -214,7 +257,10 @@ internal sealed partial class Binder
         if (left.Type is YesNoType || right.Type is YesNoType)
         {
             if (left.Type is YesNoType && right.Type is YesNoType && kind is BinaryOperator.Equal or BinaryOperator.NotEqual)
+            {
                 return new BoundBinary(left, kind, right, BoundType.YesNo, syntax);
+            }
+
             _diagnostics.ReportOperatorNeedsNumbers(syntax.OperatorSpan, syntax.Operator.Text(), left.Type.Describe(), right.Type.Describe());
             return new BoundErrorExpression(syntax);
         }
@@ -232,7 +278,10 @@ internal sealed partial class Binder
         // Addition and comparison need one dimension: convert a literal side where the other side says how.
         (left, right) = Reconcile(left, right, syntax);
         if (left is BoundErrorExpression || right is BoundErrorExpression)
+        {
             return new BoundErrorExpression(syntax);
+        }
+
         var type = kind.IsComparison() ? BoundType.YesNo : left.Type;
         return Fold(new BoundBinary(left, kind, right, type, syntax));
     }
@@ -246,7 +295,9 @@ internal sealed partial class Binder
         var leftType = (QuantityType)left.Type;
         var rightType = (QuantityType)right.Type;
         if (leftType.Dimension == rightType.Dimension)
+        {
             return (left, right);
+        }
 
         if (right is BoundQuantityLiteral { IsBareNumber: true } bareRight && !leftType.IsDimensionless)
         {
@@ -263,15 +314,22 @@ internal sealed partial class Binder
             ? ConvertLiteral(rightLiteral, leftObservation)
             : default;
         if (converted.Result is not null)
+        {
             return (left, converted.Result);
+        }
+
         if (!converted.Reported && left is BoundQuantityLiteral leftLiteral && ObservationOf(right) is { Unit: not null } rightObservation)
         {
             converted = ConvertLiteral(leftLiteral, rightObservation);
             if (converted.Result is not null)
+            {
                 return (converted.Result, right);
+            }
         }
         if (converted.Reported)
+        {
             return (new BoundErrorExpression(syntax), right);
+        }
 
         _diagnostics.ReportIncompatibleOperands(syntax.OperatorSpan, Describe(left), leftType.Dimension.Describe(), Describe(right), rightType.Dimension.Describe(), syntax.Operator.IsComparison());
         return (new BoundErrorExpression(syntax), right);
@@ -281,11 +339,17 @@ internal sealed partial class Binder
     private (BoundExpression? Result, bool Reported) ConvertLiteral(BoundQuantityLiteral literal, ObservationSymbol observation)
     {
         if (literal.Unit is null || !Ucum.TryParse(literal.Unit, out var unit, out _))
+        {
             return (null, false);
+        }
+
         if (!Ucum.TryGetConversion(unit, observation.Unit!, observation.MolarMass, out var conversion, out var error))
         {
             if (!error.Contains("molar mass", StringComparison.Ordinal))
+            {
                 return (null, false);
+            }
+
             _diagnostics.ReportMolarMassForComparison(literal.Syntax?.Span ?? default, observation.Name, observation.Unit!.Code, literal.Unit);
             return (null, true);
         }
@@ -300,9 +364,13 @@ internal sealed partial class Binder
             ? (quantity.NumberSpan, quantity.NumberText)
             : (bare.Syntax?.Span ?? default, bare.WrittenValue.ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (unit is null)
+        {
             _diagnostics.ReportMissingUnitBeside(span, number, other.Type.Describe());
+        }
         else
+        {
             _diagnostics.ReportMissingUnit(span, number, Describe(other), unit);
+        }
     }
 
     private static ObservationSymbol? ObservationOf(BoundExpression expression) => expression switch
@@ -362,7 +430,10 @@ internal sealed partial class Binder
     private static BoundExpression Fold(BoundBinary binary)
     {
         if (binary.Left is not BoundQuantityLiteral l || binary.Right is not BoundQuantityLiteral r || binary.Type is not QuantityType type)
+        {
             return binary;
+        }
+
         var value = binary.Kind switch
         {
             BinaryOperator.Multiply => l.Value * r.Value,

@@ -17,7 +17,10 @@ internal sealed partial class Binder
         ScenarioState FixtureState(FixtureSymbol fixture)
         {
             if (fixtureStates.TryGetValue(fixture, out var done))
+            {
                 return done;
+            }
+
             var report = fixture.ProtocolId == ProtocolId;
             var state = new ScenarioState();
             inProgress.Add(fixture);
@@ -26,17 +29,24 @@ internal sealed partial class Binder
                 if (!_fixtures.TryGetValue(baseName.Text, out var baseFixture))
                 {
                     if (report)
+                    {
                         _diagnostics.ReportUndefinedFixture(baseName.Span, baseName.Text, _fixtures.Keys);
+                    }
                 }
                 else if (inProgress.Contains(baseFixture))
                 {
                     if (report)
+                    {
                         _diagnostics.ReportFixtureCycle(baseName.Span, fixture.Name, baseName.Text);
+                    }
                 }
                 else
                 {
                     if (report)
+                    {
                         Reference(baseName, baseFixture);
+                    }
+
                     state = FixtureState(baseFixture).Copy();
                 }
             }
@@ -46,7 +56,9 @@ internal sealed partial class Binder
                 if (item is ScenarioExpectSyntax expect)
                 {
                     if (report)
+                    {
                         _diagnostics.ReportExpectationInFixture(expect.Span);
+                    }
                 }
                 else
                 {
@@ -59,7 +71,9 @@ internal sealed partial class Binder
             return state;
         }
         foreach (var fixture in _fixtures.Values)
+        {
             FixtureState(fixture);
+        }
 
         var scenarios = ImmutableArray.CreateBuilder<BoundScenario>();
         foreach (var syntax in root.OfKind<ScenarioDeclarationSyntax>())
@@ -85,7 +99,10 @@ internal sealed partial class Binder
                 if (item is ScenarioExpectSyntax expect)
                 {
                     if (expectation is not null)
+                    {
                         _diagnostics.ReportExpectationRepeated(expect.Span);
+                    }
+
                     expectation ??= expect;
                     continue;
                 }
@@ -94,7 +111,9 @@ internal sealed partial class Binder
             state.Apply(own);
 
             if (expectation is null)
+            {
                 _diagnostics.ReportScenarioWithoutExpectation(syntax.KeywordSpan, syntax.Title?.Value);
+            }
 
             ImmutableArray<RuleSymbol>? expectedRules = null;
             if (expectation is { HasBecause: true })
@@ -134,7 +153,10 @@ internal sealed partial class Binder
         // diagnostics or name occurrences into this file.
         var (savedDiagnostics, savedRecording) = (_diagnostics, _recordOccurrences);
         if (!report)
+        {
             (_diagnostics, _recordOccurrences) = (new DiagnosticBag(_diagnostics.Source), false);
+        }
+
         try
         {
             switch (item)
@@ -147,20 +169,30 @@ internal sealed partial class Binder
                     else if (QuantityIn(w.Weight, Grams, null, "a weight") is { } grams)
                     {
                         if (grams <= 0)
+                        {
                             _diagnostics.ReportWeightNotPositive(w.Span);
+                        }
                         else
+                        {
                             state.Weight = (w.Weight.Value, w.Weight.Unit.Code);
+                        }
                     }
                     break;
                 case ScenarioEventSyntax e:
                     // A record event the engine reserves (course-stop, cycle-start) needs no declaration here.
                     var type = IsReservedRecordEvent(e.Event) ? e.Event.Text : ResolveEvent(e.Event)?.Name;
                     if (Ago(e.Ago) is { } eventAgo && type is not null)
+                    {
                         state.Events.Add(new ScenarioTimedEvent(type, eventAgo));
+                    }
+
                     break;
                 case ScenarioDoseSyntax d:
                     if (Ago(d.Ago) is { } doseAgo)
+                    {
                         state.Doses.Add(new ScenarioDose(d.Given, doseAgo));
+                    }
+
                     break;
                 case ScenarioObservationSyntax o:
                     BindScenarioObservation(o, state);
@@ -186,7 +218,10 @@ internal sealed partial class Binder
     private void BindScenarioObservation(ScenarioObservationSyntax syntax, ScenarioState state)
     {
         if (syntax.Observation.IsMissing)
+        {
             return;
+        }
+
         if (!_observations.TryGetValue(syntax.Observation.Text, out var observation))
         {
             _diagnostics.ReportUndefinedName(syntax.Observation.Span, syntax.Observation.Text, "observation", _observations.Keys);
@@ -195,7 +230,9 @@ internal sealed partial class Binder
         Reference(syntax.Observation, observation);
         var ago = Ago(syntax.Ago);
         if (ago is null)
+        {
             return;
+        }
 
         if (observation.IsYesNo)
         {
@@ -211,7 +248,10 @@ internal sealed partial class Binder
         if (syntax.Value is not { } value || observation.Unit is null)
         {
             if (syntax.Flag is not null)
+            {
                 _diagnostics.ReportScenarioValueNotNumber(syntax.ValueSpan, observation.Name, observation.Unit?.Code);
+            }
+
             return;
         }
         if (value.Unit is null)
@@ -221,7 +261,10 @@ internal sealed partial class Binder
         }
         // Checked here so a scenario with a unit the engine would reject fails at compile time, not in the test run.
         if (QuantityIn(value, observation.Unit, observation.MolarMass, $"'{observation.Name}'") is null)
+        {
             return;
+        }
+
         state.Add(new ScenarioObservationValue(observation, value.Value, value.Unit.Code, null, ago.Value, syntax.Span));
     }
 
@@ -239,7 +282,10 @@ internal sealed partial class Binder
         public void Add(ScenarioObservationValue value)
         {
             if (!Observations.TryGetValue(value.Observation.Name, out var list))
+            {
                 Observations[value.Observation.Name] = list = [];
+            }
+
             list.Add(value);
         }
 
@@ -258,7 +304,9 @@ internal sealed partial class Binder
             Events.AddRange(own.Events);
             Doses.AddRange(own.Doses);
             foreach (var (name, values) in own.Observations)
+            {
                 Observations[name] = values;
+            }
         }
     }
 }

@@ -1,9 +1,7 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using IlTwo.Dsl.Diagnostics;
 using IlTwo.Dsl.Syntax;
 using IlTwo.Dsl.Text;
-using IlTwo.Runtime.Protocols;
 using IlTwo.Runtime.Units;
 
 namespace IlTwo.Dsl.Binding;
@@ -83,10 +81,14 @@ internal sealed partial class Binder
         foreach (var observation in root.OfKind<ObservationDeclarationSyntax>())
         {
             if (_observations.TryGetValue(observation.Name.Text, out var symbol) && symbol.Syntax == observation)
+            {
                 BindObservation(symbol, observation);
+            }
         }
         foreach (var constant in _constants.Values.Where(c => c.ProtocolId == ProtocolId))
+        {
             BindConstant(constant);
+        }
 
         BindRegimen(root);
         BindRules(root);
@@ -108,43 +110,62 @@ internal sealed partial class Binder
         if (protocol.Count == 0)
         {
             if (!root.Declarations.IsEmpty)
+            {
                 _diagnostics.ReportMissingProtocolDeclaration(new TextSpan(0, 0), DefaultId());
+            }
+
             _protocol.Id = DefaultId();
         }
         else
         {
             _protocol.Id = protocol[0].Name.IsMissing ? DefaultId() : protocol[0].Name.Text;
             foreach (var extra in protocol.Skip(1))
+            {
                 _diagnostics.ReportDuplicateHeaderItem(extra.KeywordSpan, HeaderItem.Protocol);
+            }
         }
 
         var titles = root.OfKind<TitleDeclarationSyntax>().ToList();
         _protocol.Title = titles.FirstOrDefault()?.Title?.Value;
         foreach (var extra in titles.Skip(1))
+        {
             _diagnostics.ReportDuplicateHeaderItem(extra.KeywordSpan, HeaderItem.Title);
+        }
 
         var versions = root.OfKind<VersionDeclarationSyntax>().ToList();
         var version = versions.FirstOrDefault();
         if (version is not null && version.VersionText.Length > 0)
         {
             if (SemanticVersionProblem(version.VersionText) is { } problem)
+            {
                 _diagnostics.ReportInvalidVersion(version.VersionSpan, version.VersionText, problem);
+            }
+
             _protocol.Version = version.VersionText;
         }
         foreach (var extra in versions.Skip(1))
+        {
             _diagnostics.ReportDuplicateHeaderItem(extra.KeywordSpan, HeaderItem.Version);
+        }
 
         if (protocol.Count > 0 && !root.Declarations.IsEmpty)
         {
             var at = protocol[0].Span;
             if (titles.Count == 0)
+            {
                 _diagnostics.ReportMissingHeaderItem(at, _protocol.Id, HeaderItem.Title);
+            }
+
             if (versions.Count == 0)
+            {
                 _diagnostics.ReportMissingHeaderItem(at, _protocol.Id, HeaderItem.Version);
+            }
         }
 
         foreach (var extra in root.OfKind<ExtendsDeclarationSyntax>().Skip(1))
+        {
             _diagnostics.ReportExtendsNotFirst(extra.KeywordSpan);
+        }
     }
 
     /// <summary>Claims name a protocol of the extends chain (bound here) or any protocol the compilation can resolve by id.</summary>
@@ -154,7 +175,10 @@ internal sealed partial class Binder
         foreach (var claim in root.OfKind<ClaimDeclarationSyntax>())
         {
             if (claim.Target.IsMissing)
+            {
                 continue;
+            }
+
             var id = claim.Target.Text;
             if (id == ProtocolId)
             {
@@ -168,7 +192,10 @@ internal sealed partial class Binder
             }
             var target = _base?.Lineage.FirstOrDefault(p => p.Id == id);
             if (target is not null)
+            {
                 _occurrences.Add(new SymbolOccurrence(claim.Target.Span, new ProtocolReferenceSymbol(target), false));
+            }
+
             claims.Add(new ClaimSymbol(id, target, claim.Target.Span, claim.Span));
         }
         _protocol.Claims = claims.ToImmutable();
@@ -180,15 +207,26 @@ internal sealed partial class Binder
         var dash = version.IndexOf('-', StringComparison.Ordinal);
         var core = dash < 0 ? version : version[..dash];
         if (core.Split('.').Any(part => part.Length > 1 && part[0] == '0'))
+        {
             return "a version number has no leading zeros (write 1.0.0, not 01.0.0)";
+        }
+
         if (dash < 0)
+        {
             return null;
+        }
+
         foreach (var identifier in version[(dash + 1)..].Split('.'))
         {
             if (identifier.Length == 0)
+            {
                 return "a pre-release part has no empty identifiers (write 1.0.0-rc.1)";
+            }
+
             if (identifier.Length > 1 && identifier[0] == '0' && identifier.All(char.IsAsciiDigit))
+            {
                 return "a numeric pre-release identifier has no leading zeros";
+            }
         }
         return null;
     }
@@ -198,25 +236,48 @@ internal sealed partial class Binder
     private void Inherit()
     {
         if (_base is null)
+        {
             return;
+        }
+
         foreach (var r in _base.References)
+        {
             _references[r.Name] = r;
+        }
+
         foreach (var e in _base.Events)
+        {
             _events[e.Name] = e;
+        }
+
         foreach (var o in _base.Observations)
+        {
             _observations[o.Name] = o;
+        }
+
         foreach (var c in _base.Constants)
+        {
             _constants[c.Name] = c;
+        }
+
         foreach (var f in _base.Fixtures)
+        {
             _fixtures[f.Name] = f;
+        }
+
         if (_tree.Root.OfKind<ExtendsDeclarationSyntax>().FirstOrDefault() is { } extends)
+        {
             _occurrences.Add(new SymbolOccurrence(extends.Name.Span, new ProtocolReferenceSymbol(_base), false));
+        }
     }
 
     private void Declare<T>(Dictionary<string, T> table, NameSyntax name, Func<string, T> create) where T : Symbol
     {
         if (name.IsMissing)
+        {
             return;
+        }
+
         if (table.TryGetValue(name.Text, out var existing))
         {
             _diagnostics.ReportDuplicateName(name.Span, name.Text, LineOf(existing), existing.ProtocolId);
@@ -251,7 +312,9 @@ internal sealed partial class Binder
     private void Reference(NameSyntax name, Symbol symbol)
     {
         if (_recordOccurrences)
+        {
             _occurrences.Add(new SymbolOccurrence(name.Span, symbol, false));
+        }
     }
 
     // ------------------------------------------------------------ observations
@@ -264,7 +327,10 @@ internal sealed partial class Binder
     {
         var name = syntax.Name;
         if (name.IsMissing)
+        {
             return;
+        }
+
         if (!_observations.TryGetValue(name.Text, out var inherited) || inherited.ProtocolId == ProtocolId)
         {
             _diagnostics.ReportOverrideWithoutInheritedObservation(name.Span, name.Text, declaredHere: inherited is not null,
@@ -326,21 +392,32 @@ internal sealed partial class Binder
             {
                 case LoincItemSyntax loinc when loinc.Code.Length > 0:
                     if (added.Any(c => c.Code == loinc.Code))
+                    {
                         _diagnostics.ReportLoincCodeRepeated(loinc.CodeSpan, loinc.Code, symbol.Name);
+                    }
                     else
                     {
                         added.Add((loinc.Code, loinc.CodeSpan));
                         if (!codes.Contains(loinc.Code))
+                        {
                             codes.Add(loinc.Code);
+                        }
                     }
                     break;
                 case UnitItemSyntax { Unit: { } unit }:
                     if (symbol.IsYesNo)
+                    {
                         _diagnostics.ReportUnitOnYesNo(unit.Span, symbol.Name);
+                    }
                     else if (inherited is null)
+                    {
                         symbol.Unit = ResolveUnit(unit);
+                    }
                     else if (ResolveUnit(unit) is { } resolved && inherited.Unit is { } old && resolved.Code != old.Code)
+                    {
                         _diagnostics.ReportOverrideChangesUnit(unit.Span, symbol.Name, old.Code);
+                    }
+
                     break;
                 case WithinItemSyntax within:
                     symbol.RecencySeconds = Duration(within.Window, "a recency window");
@@ -361,19 +438,31 @@ internal sealed partial class Binder
         }
 
         if (inherited is null && !symbol.IsYesNo && symbol.Unit is null && !syntax.Items.OfType<UnitItemSyntax>().Any())
+        {
             _diagnostics.ReportObservationWithoutUnit(syntax.Name.Span, symbol.Name);
+        }
+
         if (inherited is null && symbol.RecencySeconds is null && !syntax.Items.OfType<WithinItemSyntax>().Any())
+        {
             _diagnostics.ReportMissingRecency(syntax.Name.Span, symbol.Name);
+        }
 
         // The range needs the unit, wherever it was written.
         foreach (var range in syntax.Items.OfType<RangeItemSyntax>().Take(1))
+        {
             symbol.Range = BindRange(symbol, range);
+        }
+
         foreach (var precision in syntax.Items.OfType<ReportedToItemSyntax>().Take(1))
+        {
             symbol.ReportedTo = BindReportedTo(symbol, precision);
+        }
 
         symbol.LoincCodes = [.. codes];
         foreach (var (code, span) in added)
+        {
             CheckLoinc(symbol, code, span);
+        }
     }
 
     private static string FirstWord(SyntaxNode node) => node switch
@@ -396,11 +485,17 @@ internal sealed partial class Binder
             return null;
         }
         if (symbol.Unit is null)
+        {
             return null;
+        }
+
         var low = QuantityIn(range.Low, symbol.Unit, symbol.MolarMass, "the range");
         var high = QuantityIn(range.High, symbol.Unit, symbol.MolarMass, "the range");
         if (low is null || high is null)
+        {
             return null;
+        }
+
         if (low >= high)
         {
             _diagnostics.ReportInvalidRange(range.Span, RangeProblem.LowNotBelowHigh);
@@ -422,7 +517,10 @@ internal sealed partial class Binder
             return null;
         }
         if (symbol.Unit is null || double.IsNaN(quantity.Value))
+        {
             return null;
+        }
+
         if (quantity.Unit is null)
         {
             _diagnostics.ReportMissingUnit(quantity.NumberSpan, quantity.NumberText, "the reporting precision", symbol.Unit.Code);
@@ -430,7 +528,10 @@ internal sealed partial class Binder
         }
         var unit = ResolveUnit(quantity.Unit);
         if (unit is null)
+        {
             return null;
+        }
+
         if (!Ucum.AreCommensurable(unit, symbol.Unit))
         {
             _diagnostics.ReportReportingPrecisionDimension(quantity.Span, quantity.ToString(), unit.Dimension.Describe(), symbol.Name, symbol.Unit.Code, symbol.Unit.Dimension.Describe());
@@ -466,17 +567,30 @@ internal sealed partial class Binder
             return;
         }
         if (symbol.Unit is null || entry.ReferenceUnit is null)
+        {
             return;
+        }
+
         var reference = Ucum.Parse(entry.ReferenceUnit);
         if (Ucum.AreCommensurable(reference, symbol.Unit))
+        {
             return;
+        }
+
         if (Ucum.TryGetConversion(reference, symbol.Unit, symbol.MolarMass, out _, out _))
+        {
             return; // e.g. a molar creatinine code on a mass-unit observation with its molar mass declared
+        }
+
         var needsMolarMass = symbol.MolarMass is null && Ucum.TryGetConversion(reference, symbol.Unit, 1.0, out _, out _);
         if (needsMolarMass)
+        {
             _diagnostics.ReportMolarMassForLoinc(span, code, entry.Name, reference.Dimension.Describe(), symbol.Name, symbol.Unit.Code);
+        }
         else
+        {
             _diagnostics.ReportLoincUnitMismatch(span, code, entry.Name, reference.Dimension.Describe(), entry.ReferenceUnit, symbol.Name, symbol.Unit.Code, symbol.Unit.Dimension.Describe());
+        }
     }
 
     // ------------------------------------------------------------ quantities
@@ -484,7 +598,10 @@ internal sealed partial class Binder
     private UcumUnit? ResolveUnit(UnitSyntax unit)
     {
         if (Ucum.TryParse(unit.Code, out var parsed, out var error))
+        {
             return parsed;
+        }
+
         var suggestion = Ucum.SuggestionFor(unit.Code);
         _diagnostics.ReportUnknownUnit(unit.Span, unit.Code, error, suggestion);
         return null;
@@ -494,7 +611,10 @@ internal sealed partial class Binder
     private double? QuantityIn(QuantitySyntax quantity, UcumUnit target, double? molarMass, string what)
     {
         if (double.IsNaN(quantity.Value))
+        {
             return null;
+        }
+
         if (quantity.Unit is null)
         {
             _diagnostics.ReportMissingUnit(quantity.NumberSpan, quantity.NumberText, what, target.Code);
@@ -502,13 +622,21 @@ internal sealed partial class Binder
         }
         var unit = ResolveUnit(quantity.Unit);
         if (unit is null)
+        {
             return null;
+        }
+
         if (!Ucum.TryGetConversion(unit, target, molarMass, out var conversion, out var error))
         {
             if (error.Contains("molar mass", StringComparison.Ordinal))
+            {
                 _diagnostics.ReportMolarMassForQuantity(quantity.Unit.Span, quantity.ToString(), what, target.Code);
+            }
             else
+            {
                 _diagnostics.ReportIncompatibleUnits(quantity.Unit.Span, quantity.ToString(), what, error);
+            }
+
             return null;
         }
         return conversion.Apply(quantity.Value) * target.Factor + target.Offset;
@@ -520,7 +648,10 @@ internal sealed partial class Binder
     private double? Duration(QuantitySyntax quantity, string what)
     {
         if (double.IsNaN(quantity.Value))
+        {
             return null;
+        }
+
         if (quantity.Unit is null)
         {
             _diagnostics.ReportMissingDurationUnit(quantity.NumberSpan, quantity.NumberText, what);
@@ -528,7 +659,10 @@ internal sealed partial class Binder
         }
         var unit = ResolveUnit(quantity.Unit);
         if (unit is null)
+        {
             return null;
+        }
+
         if (!Ucum.AreCommensurable(unit, Seconds))
         {
             _diagnostics.ReportNotADuration(quantity.Unit.Span, what, unit.Dimension.Describe());
@@ -557,7 +691,10 @@ internal sealed partial class Binder
     private int? Count(QuantitySyntax quantity, string what)
     {
         if (double.IsNaN(quantity.Value))
+        {
             return null;
+        }
+
         if (quantity.Value < 1 || quantity.Value != Math.Floor(quantity.Value) || quantity.Value > 100_000)
         {
             _diagnostics.ReportExpectedCount(quantity.Span, what);
@@ -576,9 +713,13 @@ internal sealed partial class Binder
         {
             var parts = code.Value.Split('|');
             if (parts.Length > 2 || parts.Any(string.IsNullOrWhiteSpace))
+            {
                 _diagnostics.ReportInvalidCode(code.Span, code.Value);
+            }
             else if (!bound.Contains(code.Value))
+            {
                 bound.Add(code.Value);
+            }
         }
         return bound.ToImmutable();
     }
@@ -588,7 +729,9 @@ internal sealed partial class Binder
         var regimen = _base?.Regimen ?? new BoundRegimen();
         var declarations = root.OfKind<RegimenDeclarationSyntax>().ToList();
         foreach (var extra in declarations.Skip(1))
+        {
             _diagnostics.ReportRegimenItemRepeated(extra.KeywordSpan, block: true);
+        }
 
         if (declarations.FirstOrDefault() is { } declaration)
         {
@@ -614,9 +757,14 @@ internal sealed partial class Binder
                         break;
                     case DoseItemSyntax d:
                         if (d.Dose.Unit is null)
+                        {
                             _diagnostics.ReportMissingUnit(d.Dose.NumberSpan, d.Dose.NumberText, "a dose", "[iU]/kg");
+                        }
                         else if (ResolveUnit(d.Dose.Unit) is not null)
+                        {
                             regimen = regimen with { DoseValue = d.Dose.Value, DoseUnit = d.Dose.Unit.Code };
+                        }
+
                         break;
                     case RouteItemSyntax r when !r.Route.IsMissing:
                         regimen = regimen with { Route = r.Route.Text };
@@ -625,27 +773,42 @@ internal sealed partial class Binder
                         var shortest = Duration(i.Shortest, "the dosing interval");
                         var longest = i.Longest is null ? null : Duration(i.Longest, "the longest dosing interval");
                         if (shortest is not null && longest is not null && longest < shortest)
+                        {
                             _diagnostics.ReportInvalidRange(i.Span, RangeProblem.LongestBelowShortest);
+                        }
                         else if (shortest is not null)
+                        {
                             regimen = regimen with { MinIntervalSeconds = shortest, MaxIntervalSeconds = longest };
+                        }
+
                         break;
                     case MaxDosesItemSyntax m:
                         var count = Count(m.Count, "the most doses");
                         if (m.CountsSlots && m.Scope == DoseLimitScope.Cycle)
+                        {
                             _diagnostics.ReportDoseSlotsPerCycle(m.Span);
+                        }
                         else if (count is not null)
+                        {
                             regimen = m.Scope == DoseLimitScope.Cycle
                                 ? regimen with { MaxDosesPerCycle = count }
                                 : regimen with { MaxDosesPerCourse = count, CourseCapCountsSlots = m.CountsSlots };
+                        }
+
                         break;
                     case FirstDoseWindowItemSyntax f:
                         var earliest = Duration(f.Earliest, "the first-dose window");
                         var latest = Duration(f.Latest, "the first-dose window");
                         var @event = ResolveEvent(f.Event);
                         if (earliest is not null && latest is not null && latest < earliest)
+                        {
                             _diagnostics.ReportInvalidRange(f.Span, RangeProblem.FirstDoseEndsBeforeStart);
+                        }
                         else if (earliest is not null && latest is not null && @event is not null)
+                        {
                             regimen = regimen with { FirstDose = new BoundFirstDoseWindow(earliest.Value, latest.Value, @event) };
+                        }
+
                         break;
                     case RegimenCitationItemSyntax c:
                         citations.Add(BindCitation(c.Citation));
@@ -653,12 +816,19 @@ internal sealed partial class Binder
                 }
             }
             if (citations.Count > 0)
+            {
                 regimen = regimen with { Citations = citations.ToImmutable() };
+            }
 
             if (regimen.MinIntervalSeconds is null)
+            {
                 _diagnostics.ReportRegimenWithoutInterval(declaration.KeywordSpan);
+            }
+
             if (regimen.Drug is null)
+            {
                 _diagnostics.ReportRegimenWithoutDrug(declaration.KeywordSpan);
+            }
         }
         else if (_base is null && !root.Declarations.IsEmpty && root.OfKind<ProtocolDeclarationSyntax>().Any())
         {
@@ -670,7 +840,10 @@ internal sealed partial class Binder
     private EventSymbol? ResolveEvent(NameSyntax name)
     {
         if (name.IsMissing)
+        {
             return null;
+        }
+
         if (_events.TryGetValue(name.Text, out var symbol))
         {
             Reference(name, symbol);
@@ -689,9 +862,13 @@ internal sealed partial class Binder
                 if (!cite.Reference.IsMissing)
                 {
                     if (_references.TryGetValue(cite.Reference.Text, out reference))
+                    {
                         Reference(cite.Reference, reference);
+                    }
                     else
+                    {
                         _diagnostics.ReportUndefinedReference(cite.Reference.Span, cite.Reference.Text, _references.Keys);
+                    }
                 }
                 return new BoundCitation(reference, cite.Locator?.Value, false, null, cite.Span);
             case UnverifiedSyntax unverified:
@@ -717,7 +894,10 @@ internal sealed partial class Binder
         foreach (var remove in root.OfKind<RemoveRuleDeclarationSyntax>())
         {
             if (remove.Name.IsMissing)
+            {
                 continue;
+            }
+
             var index = effective.FindIndex(r => r.Name == remove.Name.Text);
             if (index < 0 || effective[index].ProtocolId == ProtocolId)
             {
@@ -732,7 +912,10 @@ internal sealed partial class Binder
         foreach (var syntax in root.OfKind<RuleDeclarationSyntax>())
         {
             if (syntax.Name.IsMissing)
+            {
                 continue;
+            }
+
             var id = syntax.Name.Text;
             var symbol = new RuleSymbol(id, Location(syntax.Name), ProtocolId, syntax);
             if (own.TryGetValue(id, out var first))
@@ -842,9 +1025,14 @@ internal sealed partial class Binder
             }
             rule.Condition = rewrite(rule.Condition);
             if (rule.Until is { } until)
+            {
                 rule.Until = rewrite(until);
+            }
+
             if (rule.Correction is { } correction)
+            {
                 rule.Correction = rewrite(correction);
+            }
         }
     }
 
@@ -860,7 +1048,10 @@ internal sealed partial class Binder
             foreach (var count in new[] { rule.Condition, rule.Until, rule.Correction }.OfType<BoundExpression>().SelectMany(CountsIn))
             {
                 if (count.Syntax is not AtLeastExpressionSyntax syntax)
+                {
                     continue;
+                }
+
                 if (!groups.Contains(count.Group))
                 {
                     _diagnostics.ReportUnknownGroup(syntax.Group.Span, count.Group, groups);
@@ -888,9 +1079,14 @@ internal sealed partial class Binder
                 foreach (var member in rules.Where(r => r.Groups.Contains(count.Group)))
                 {
                     if (ReferenceEquals(member, rule))
+                    {
                         return true;
+                    }
+
                     if (visited.Add(member))
+                    {
                         stack.Push(member);
+                    }
                 }
             }
         }
@@ -924,7 +1120,10 @@ internal sealed partial class Binder
         else
         {
             foreach (var extra in syntax.Conditions.Skip(1))
+            {
                 _diagnostics.ReportRuleClauseRepeated(extra.Span, "when");
+            }
+
             rule.Condition = BindCondition(syntax.Conditions[0]);
         }
         rule.Citations = [.. syntax.Citations.Select(BindCitation)];
@@ -962,9 +1161,13 @@ internal sealed partial class Binder
                     foreach (var name in group.Groups.Where(n => !n.IsMissing))
                     {
                         if (groups.Contains(name.Text))
+                        {
                             _diagnostics.ReportRuleGroupRepeated(name.Span, name.Text);
+                        }
                         else
+                        {
                             groups.Add(name.Text);
+                        }
                     }
                     break;
             }
@@ -996,7 +1199,10 @@ internal sealed partial class Binder
     private void BindConstant(ConstantSymbol constant)
     {
         if (constant.Value is not null)
+        {
             return;
+        }
+
         if (!_bindingConstants.Add(constant))
         {
             _diagnostics.ReportConstantCycle(constant.Location.Span, constant.Name);

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using IlTwo.Dsl.Diagnostics;
 using IlTwo.Dsl.Syntax;
 using IlTwo.Dsl.Text;
 
@@ -11,7 +10,7 @@ namespace IlTwo.Dsl.Binding;
 /// </summary>
 public sealed class BoundProtocol
 {
-    internal BoundProtocol(SyntaxTree tree, BoundProtocol? @base) 
+    internal BoundProtocol(SyntaxTree tree, BoundProtocol? @base)
     {
         Tree = tree;
         Base = @base;
@@ -59,7 +58,9 @@ public sealed class BoundProtocol
         get
         {
             for (var p = this; p is not null; p = p.Base)
+            {
                 yield return p;
+            }
         }
     }
 

@@ -19,14 +19,22 @@ public static class LoincTable
         {
             var mine = Discriminators.Where(d => Name.Contains(d.Word, StringComparison.OrdinalIgnoreCase)).Select(d => d.Word).ToHashSet();
             if (mine.Count == 0)
+            {
                 return null;
+            }
+
             var tokens = observationWords.ToLowerInvariant().Split([' ', '-', '_', '(', ')', ',', '.'], StringSplitOptions.RemoveEmptyEntries);
             foreach (var (word, abbreviations) in Discriminators)
             {
                 if (mine.Contains(word))
+                {
                     continue;
+                }
+
                 if (tokens.Contains(word.ToLowerInvariant()) || tokens.Any(abbreviations.Contains))
+                {
                     return word.ToLowerInvariant();
+                }
             }
             return null;
         }

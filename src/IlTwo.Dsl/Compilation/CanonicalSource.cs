@@ -45,7 +45,10 @@ public static class CanonicalSource
         foreach (var token in tree.Tokens)
         {
             if (token.Kind != TokenKind.Comment || token.Span.Start < position)
+            {
                 continue;
+            }
+
             builder.Append(source, position, token.Span.Start - position);
             position = token.Span.End;
         }

@@ -18,11 +18,11 @@ internal delegate ClaimProof ClaimProver(ProtocolCompilation target, ProtocolCom
 
 internal static class ClaimProvers
 {
-    private static ClaimProver? _current;
+    private static ClaimProver? s_current;
 
     /// <summary>The prover <see cref="ProtocolCompilation"/> uses for claims.</summary>
     public static ClaimProver Current =>
-        _current ?? throw new InvalidOperationException("no claim prover is registered (Analysis.Comparison registers one when IlTwo.Dsl loads)");
+        s_current ?? throw new InvalidOperationException("no claim prover is registered (Analysis.Comparison registers one when IlTwo.Dsl loads)");
 
-    internal static void Register(ClaimProver prover) => _current = prover;
+    internal static void Register(ClaimProver prover) => s_current = prover;
 }

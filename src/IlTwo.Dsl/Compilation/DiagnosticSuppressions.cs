@@ -21,13 +21,19 @@ public static partial class DiagnosticSuppressions
         {
             var match = Directive().Match(token.Text.Trim());
             if (!match.Success)
+            {
                 continue;
+            }
+
             var codes = match.Groups["codes"].Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
             if (match.Groups["next"].Success)
             {
                 var line = tree.Text.GetLinePosition(token.Span.Start).Line + 1;
                 if (!byLine.TryGetValue(line, out var set))
+                {
                     byLine[line] = set = new HashSet<string>(StringComparer.Ordinal);
+                }
+
                 set.UnionWith(codes);
             }
             else
@@ -36,7 +42,10 @@ public static partial class DiagnosticSuppressions
             }
         }
         if (wholeFile.Count == 0 && byLine.Count == 0)
+        {
             return diagnostics;
+        }
+
         return diagnostics.Where(d => d.IsError || !(wholeFile.Contains(d.Code) || (byLine.TryGetValue(d.Start.Line, out var codes) && codes.Contains(d.Code))));
     }
 }

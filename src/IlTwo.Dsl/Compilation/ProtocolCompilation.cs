@@ -75,7 +75,10 @@ public sealed class ProtocolCompilation
     public ProtocolCompilation WithAnalysis()
     {
         if (!_analysisPending)
+        {
             return this;
+        }
+
         var diagnostics = new DiagnosticBag(Text);
         diagnostics.AddRange(_beforeAnalysis);
         ProtocolAnalyzer.Analyze(Protocol, diagnostics);
@@ -83,7 +86,9 @@ public sealed class ProtocolCompilation
         {
             var chain = _visiting.Add(Protocol.Id);
             foreach (var claim in Protocol.Claims)
+            {
                 CheckClaim(this, claim, _resolver, chain, diagnostics);
+            }
         }
         return new ProtocolCompilation(SyntaxTree, Protocol, Base, Finish(SyntaxTree, diagnostics.ToImmutable()), [], false, _resolver, _visiting);
     }
@@ -169,7 +174,9 @@ public sealed class ProtocolCompilation
 
         var proof = ClaimProvers.Current(target, self, claim.TargetId);
         if (proof.Holds)
+        {
             return;
+        }
 
         if (proof.Refuted is { } refuted)
         {

@@ -21,17 +21,28 @@ public sealed class FileSystemProtocolResolver : IProtocolSourceResolver
     {
         var folder = FolderOf(requestingFile.Path);
         if (folder is null || !Directory.Exists(folder))
+        {
             return null;
+        }
+
         var direct = Path.Combine(folder, protocolId + ".il2");
         if (File.Exists(direct))
+        {
             return Read(direct);
+        }
+
         foreach (var candidate in Directory.EnumerateFiles(folder, "*.il2"))
         {
             if (string.Equals(Path.GetFullPath(candidate), Path.GetFullPath(requestingFile.Path), StringComparison.Ordinal))
+            {
                 continue;
+            }
+
             var text = Read(candidate);
             if (text is not null && DeclaresProtocol(text.Text, protocolId))
+            {
                 return text;
+            }
         }
         return null;
     }
@@ -39,9 +50,15 @@ public sealed class FileSystemProtocolResolver : IProtocolSourceResolver
     internal static string? FolderOf(string path)
     {
         if (string.IsNullOrEmpty(path))
+        {
             return null;
+        }
+
         if (Uri.TryCreate(path, UriKind.Absolute, out var uri) && uri.IsFile)
+        {
             path = uri.LocalPath;
+        }
+
         return Path.GetDirectoryName(Path.GetFullPath(path));
     }
 
@@ -68,9 +85,15 @@ public sealed class FileSystemProtocolResolver : IProtocolSourceResolver
         {
             var line = rawLine.Trim();
             if (line.IsEmpty || line.StartsWith("//"))
+            {
                 continue;
+            }
+
             if (!line.StartsWith("protocol "))
+            {
                 return false;
+            }
+
             var name = line["protocol ".Length..].Trim();
             var end = name.IndexOfAny(' ', '\t', '/');
             return (end < 0 ? name : name[..end]).SequenceEqual(protocolId);

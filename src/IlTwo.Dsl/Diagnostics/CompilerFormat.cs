@@ -22,10 +22,16 @@ public static class CompilerFormat
     {
         var oneLine = message.ReplaceLineEndings(" ");
         if (!oneLine.Any(StringQuoter.NeedsDisplayEscape))
+        {
             return oneLine;
+        }
+
         var builder = new StringBuilder(oneLine.Length + 8);
         foreach (var c in oneLine)
+        {
             StringQuoter.AppendForDisplay(builder, c);
+        }
+
         return builder.ToString();
     }
 }

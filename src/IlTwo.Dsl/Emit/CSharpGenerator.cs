@@ -57,7 +57,10 @@ public static class CSharpGenerator
             foreach (var (condition, slot) in new[] { (rule.Until, slots.Until.GetValueOrDefault(i, -1)), (rule.Correction, slots.Correction.GetValueOrDefault(i, -1)) })
             {
                 if (condition is null || slot < 0)
+                {
                     continue;
+                }
+
                 var assign = ExpressionStatement(AssignmentExpression(
                     SyntaxKind.SimpleAssignmentExpression,
                     ElementAccessExpression(IdentifierName(ResultsParameter)).WithArgumentList(BracketedArgumentList(SingletonSeparatedList(Argument(Literal(slot))))),
@@ -80,7 +83,9 @@ public static class CSharpGenerator
             : local));
         var body = Block(statements);
         if (statements.Count > 0)
+        {
             body = body.WithCloseBraceToken(Token(SyntaxKind.CloseBraceToken).WithLeadingTrivia(Trivia(LineDirectiveTrivia(Token(SyntaxKind.DefaultKeyword), true))));
+        }
 
         var infoField = FieldDeclaration(VariableDeclaration(Type("IlTwo.Runtime.Protocols.ProtocolInfo"))
                 .WithVariables(SingletonSeparatedList(VariableDeclarator("s_info").WithInitializer(EqualsValueClause(
@@ -148,11 +153,20 @@ public static class CSharpGenerator
     internal static ExpressionSyntax Literal(double value)
     {
         if (double.IsNaN(value))
+        {
             return MemberAccess("System.Double", "NaN");
+        }
+
         if (double.IsPositiveInfinity(value))
+        {
             return MemberAccess("System.Double", "PositiveInfinity");
+        }
+
         if (double.IsNegativeInfinity(value))
+        {
             return MemberAccess("System.Double", "NegativeInfinity");
+        }
+
         var literal = LiteralExpression(SyntaxKind.NumericLiteralExpression, SyntaxFactory.Literal(Math.Abs(value)));
         return value < 0 || (value == 0 && double.IsNegative(value)) ? PrefixUnaryExpression(SyntaxKind.UnaryMinusExpression, literal) : literal;
     }
@@ -163,7 +177,10 @@ public static class CSharpGenerator
         var parts = fullName.Split('.');
         NameSyntax name = AliasQualifiedName(IdentifierName(Token(SyntaxKind.GlobalKeyword)), IdentifierName(parts[0]));
         foreach (var part in parts.Skip(1))
+        {
             name = QualifiedName(name, IdentifierName(part));
+        }
+
         return name;
     }
 
@@ -190,7 +207,10 @@ public static class CSharpGenerator
         {
             var key = read.NormalizeWhitespace().ToFullString();
             if (!_inputs.TryGetValue(key, out var input))
+            {
                 _inputs[key] = input = ($"v{_inputs.Count}", read);
+            }
+
             return IdentifierName(input.Name);
         }
 
@@ -212,10 +232,13 @@ public static class CSharpGenerator
         };
 
         /// <summary><c>Logic.AtLeast(n, member conditions...)</c>: the members' <c>when</c>s are evaluated inline.</summary>
-        private ExpressionSyntax AtLeast(BoundAtLeast a)
+        private InvocationExpressionSyntax AtLeast(BoundAtLeast a)
         {
             if (!_counting.Add(a.Group))
+            {
                 throw new InvalidOperationException($"group '{a.Group}' is counted through itself: the binder should have reported it");
+            }
+
             try
             {
                 var members = (a.Members.IsDefault ? [] : a.Members).Select(Truth).ToArray();

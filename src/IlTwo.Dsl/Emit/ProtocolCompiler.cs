@@ -41,7 +41,9 @@ public static class ProtocolCompiler
     {
         var errors = compilation.Chain.SelectMany(c => c.Diagnostics).Where(d => d.IsError).Select(d => d.ToCompilerFormat()).ToImmutableArray();
         if (!errors.IsEmpty)
+        {
             return new ProtocolAssembly(false, [], [], "", errors, null);
+        }
 
         var info = ProtocolInfoBuilder.Build(compilation);
         var unit = CSharpGenerator.Generate(compilation, info);
@@ -61,7 +63,9 @@ public static class ProtocolCompiler
 
         var forbidden = ForbiddenSymbols(csharp, tree);
         if (!forbidden.IsEmpty)
+        {
             return new ProtocolAssembly(false, [], [], code, forbidden, info);
+        }
 
         using var peStream = new MemoryStream();
         using var pdbStream = new MemoryStream();
@@ -93,15 +97,26 @@ public static class ProtocolCompiler
         {
             var symbol = model.GetSymbolInfo(node).Symbol;
             if (symbol is null or INamespaceSymbol or ILocalSymbol or IParameterSymbol)
+            {
                 continue;
+            }
+
             var type = symbol as ITypeSymbol ?? symbol.ContainingType;
             if (type is null || type.ContainingNamespace is null)
+            {
                 continue;
+            }
+
             var ns = type.ContainingNamespace.ToDisplayString();
             if (ns == CSharpGenerator.Namespace)
+            {
                 continue;
+            }
+
             if (!AllowedNamespaces.Contains(ns) || (ns == "System" && !AllowedSystemTypes.Contains(type.Name)))
+            {
                 problems.Add($"internal compiler error: generated code refers to {type.ToDisplayString()}, which protocols may not use");
+            }
         }
         return problems.ToImmutable();
     }

@@ -1,10 +1,9 @@
 using IlTwo.Dsl.Binding;
 using IlTwo.Dsl.Compilation;
 using IlTwo.Dsl.Lowering;
+using IlTwo.Dsl.Syntax;
 using IlTwo.Runtime.Evaluation;
 using IlTwo.Runtime.Protocols;
-
-using IlTwo.Dsl.Syntax;
 
 namespace IlTwo.Dsl.Evaluation;
 
@@ -37,11 +36,16 @@ public sealed class ProtocolInterpreter : ProtocolRules
     public override void EvaluateRules(PatientSnapshot snapshot, Span<Truth> results)
     {
         for (var i = 0; i < _conditions.Length; i++)
+        {
             results[i] = Logic.ToTruth(Evaluate(_conditions[i], snapshot));
+        }
+
         foreach (var (slot, condition) in _extra)
         {
             if (slot < results.Length)
+            {
                 results[slot] = Logic.ToTruth(Evaluate(condition, snapshot));
+            }
         }
     }
 
@@ -81,24 +85,29 @@ public sealed class ProtocolInterpreter : ProtocolRules
 
     /// <summary>Per thread (the interpreter is shared): guards a cycle of counting rules the binder has reported.</summary>
     [ThreadStatic]
-    private static int _countDepth;
+    private static int s_countDepth;
 
     /// <summary>How many members of the group are true (three-valued, as <see cref="Logic.AtLeast"/>); unknown for an unknown group or a cycle.</summary>
     private double AtLeast(BoundAtLeast a, PatientSnapshot s)
     {
-        if (_countDepth > 64)
+        if (s_countDepth > 64)
+        {
             return double.NaN;
+        }
+
         var members = a.Members.IsDefault ? [] : a.Members;
         var truths = new Truth[members.Length];
-        _countDepth++;
+        s_countDepth++;
         try
         {
             for (var i = 0; i < members.Length; i++)
+            {
                 truths[i] = Logic.ToTruth(Evaluate(members[i], s));
+            }
         }
         finally
         {
-            _countDepth--;
+            s_countDepth--;
         }
         return Logic.FromTruth(Logic.AtLeast(a.Count, truths));
     }

@@ -1,10 +1,9 @@
 using System.Collections.Immutable;
 using IlTwo.Dsl.Binding;
 using IlTwo.Dsl.Compilation;
+using IlTwo.Dsl.Syntax;
 using IlTwo.Dsl.Text;
 using IlTwo.Runtime.Evaluation;
-
-using IlTwo.Dsl.Syntax;
 
 namespace IlTwo.Dsl.Evaluation;
 
@@ -36,7 +35,10 @@ public sealed record CoverageReport(ImmutableArray<RuleSymbol> RulesNeverFired, 
             var snapshot = PatientSnapshot.Create(interpreter.Info, record, ScenarioRunner.Now).Snapshot;
             // A rule the course layer puts in the decision (a stop at an earlier slot, an unresolved hold) fired too.
             foreach (var rule in ProtocolEvaluator.Evaluate(interpreter, record, ScenarioRunner.Now).Rules)
+            {
                 fired.Add(rule.Id);
+            }
+
             foreach (var rule in ownRules)
             {
                 foreach (var comparison in Comparisons(rule.Condition))
@@ -46,7 +48,9 @@ public sealed record CoverageReport(ImmutableArray<RuleSymbol> RulesNeverFired, 
                     outcomes[comparison] = (seen.True || truth == Truth.True, seen.False || truth == Truth.False);
                 }
                 if (interpreter.EvaluateCondition(rule.Condition, snapshot) == Truth.True)
+                {
                     fired.Add(rule.Name);
+                }
             }
         }
 

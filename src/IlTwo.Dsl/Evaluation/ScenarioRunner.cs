@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using IlTwo.Dsl.Binding;
 using IlTwo.Dsl.Compilation;
-using IlTwo.Dsl.Syntax;
 using IlTwo.Dsl.Text;
 using IlTwo.Runtime.Evaluation;
 using IlTwo.Runtime.Protocols;
@@ -54,7 +53,9 @@ public static class ScenarioRunner
         var fired = decision.Rules.Select(r => r.Id).ToList();
         var got = fired.Count == 0 ? actual : $"{actual} because {string.Join(", ", fired)}";
         if (scenario.ExpectedAction is not { } expectedAction)
+        {
             return (false, "the scenario has no expectation");
+        }
 
         var expected = expectedAction.ToString().ToLowerInvariant();
         var expectedText = scenario.ExpectedRules is { } rules ? $"{expected} because {string.Join(", ", rules.Select(r => r.Name))}" : expected;

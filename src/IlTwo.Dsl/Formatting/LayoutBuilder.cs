@@ -115,22 +115,34 @@ internal sealed class LayoutBuilder
             case RemoveRuleDeclarationSyntax d:
                 var remove = Start("remove rule ").Append(d.Name.Text);
                 if (d.Reason is not null)
+                {
                     remove.Append(" because").Quoted(d.Reason);
+                }
+
                 TopLine(remove.Done(), d.Span.Start, d.Span.End, blank);
                 break;
             case RegimenDeclarationSyntax d:
                 OpenBlock("regimen", d, blank);
                 foreach (var item in d.Items)
+                {
                     Item(RegimenItem(item), item.Span.Start, item.Span.End);
+                }
+
                 CloseBlock(d);
                 break;
             case ObservationDeclarationSyntax d:
                 var observation = Start(d.IsOverride ? "override observation " : "observation ").Append(d.Name.Text).Quoted(d.Title);
                 if (d.IsYesNo)
+                {
                     observation.Append(" yes/no");
+                }
+
                 OpenBlock(observation.Done(), d, blank);
                 foreach (var item in d.Items)
+                {
                     Item(ObservationItem(item), item.Span.Start, item.Span.End);
+                }
+
                 CloseBlock(d);
                 break;
             case RuleDeclarationSyntax d:
@@ -139,7 +151,10 @@ internal sealed class LayoutBuilder
             case FixtureDeclarationSyntax d:
                 var fixture = Start("fixture ").Append(d.Name.Text);
                 if (d.Base is not null)
+                {
                     fixture.Append(" using ").Append(d.Base.Text);
+                }
+
                 OpenBlock(fixture.Done(), d, blank);
                 ScenarioItems(d.Items);
                 CloseBlock(d);
@@ -147,7 +162,10 @@ internal sealed class LayoutBuilder
             case ScenarioDeclarationSyntax d:
                 var scenario = Start("scenario").Quoted(d.Title);
                 if (d.Fixture is not null)
+                {
                     scenario.Append(" using ").Append(d.Fixture.Text);
+                }
+
                 OpenBlock(scenario.Done(), d, blank);
                 ScenarioItems(d.Items);
                 CloseBlock(d);
@@ -169,10 +187,16 @@ internal sealed class LayoutBuilder
         {
             var keyword = _tokens[i];
             if (keyword.Kind != TokenKind.Keyword || keyword.Text is not ("doi" or "url"))
+            {
                 continue;
+            }
+
             var value = NextSignificant(i);
             if (value < 0 || _tokens[value].Kind != TokenKind.String)
+            {
                 throw new InvalidOperationException("a reference detail without its string");
+            }
+
             var text = Start(keyword.Text).Append(' ').Append(StringQuoter.Quote(SyntaxTreeBuilder.Unescape(_tokens[value].Text))).Done();
             _lines.Add(new LayoutLine(1, 1, text, keyword.Span.Start, _tokens[value].Span.End, BlankLine.Never, BlankLine.Never, BlankLine.AsWritten));
             i = value;
@@ -198,11 +222,20 @@ internal sealed class LayoutBuilder
             items.Add((start, condition.Span.End, Start("when ").Append(ExpressionPrinter.Print(condition)).Done()));
         }
         foreach (var citation in d.Citations)
+        {
             items.Add((citation.Span.Start, citation.Span.End, Citation(citation)));
+        }
+
         foreach (var clause in d.Clauses)
+        {
             items.Add((clause.Span.Start, clause.Span.End, Clause(clause)));
+        }
+
         foreach (var (start, end, text) in items.OrderBy(i => i.Start))
+        {
             Item(text, start, end);
+        }
+
         CloseBlock(d);
     }
 
@@ -285,7 +318,10 @@ internal sealed class LayoutBuilder
             for (var i = 0; i < item.Rules.Length; i++)
             {
                 if (i > 0)
+                {
                     builder.Append(", ");
+                }
+
                 builder.Append(item.Rules[i].Text);
             }
         }
@@ -304,9 +340,15 @@ internal sealed class LayoutBuilder
     {
         var brace = FirstTokenAtOrAfter(declaration.KeywordSpan.Start);
         while (brace < _tokens.Length && !(_tokens[brace].Kind == TokenKind.Punctuation && _tokens[brace].Text == "{"))
+        {
             brace++;
+        }
+
         if (brace >= _tokens.Length || _tokens[brace].Span.Start >= declaration.Span.End)
+        {
             throw new InvalidOperationException("a block without its '{'");
+        }
+
         TopLine(header + " {", declaration.Span.Start, _tokens[brace].Span.End, blank);
         _firstInBlock = true;
     }
@@ -336,9 +378,13 @@ internal sealed class LayoutBuilder
         {
             var mid = (lo + hi) >>> 1;
             if (_tokens[mid].Span.Start < position)
+            {
                 lo = mid + 1;
+            }
             else
+            {
                 hi = mid;
+            }
         }
         return lo;
     }
@@ -348,7 +394,9 @@ internal sealed class LayoutBuilder
         for (var i = index + 1; i < _tokens.Length; i++)
         {
             if (_tokens[i].Kind != TokenKind.Comment)
+            {
                 return i;
+            }
         }
         return -1;
     }
@@ -358,7 +406,9 @@ internal sealed class LayoutBuilder
         for (var i = index - 1; i >= 0; i--)
         {
             if (_tokens[i].Kind != TokenKind.Comment)
+            {
                 return i;
+            }
         }
         return -1;
     }
@@ -382,7 +432,10 @@ internal static class LayoutTextExtensions
     public static StringBuilder Codes(this StringBuilder builder, ImmutableArray<StringLiteralSyntax> codes)
     {
         foreach (var code in codes)
+        {
             builder.Append(" code").Quoted(code);
+        }
+
         return builder;
     }
 

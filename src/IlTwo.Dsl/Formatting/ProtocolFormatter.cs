@@ -16,11 +16,15 @@ public static class ProtocolFormatter
         ArgumentNullException.ThrowIfNull(tree);
         options ??= FormattingOptions.Default;
         if (options.IndentSize < 0)
+        {
             throw new ArgumentOutOfRangeException(nameof(options), "IndentSize must not be negative");
+        }
 
         var original = tree.Text.Text;
         if (HasSyntaxErrors(tree))
+        {
             return new FormatResult(original, Changed: false, HasSyntaxErrors: true);
+        }
 
         var text = new CommentWeaver(tree, options).Write(LayoutBuilder.Build(tree));
         return new FormatResult(text, Changed: !string.Equals(text, original, StringComparison.Ordinal));
@@ -34,23 +38,34 @@ public static class ProtocolFormatter
     {
         var result = Format(tree, options);
         if (!result.Changed)
+        {
             return [];
+        }
 
         var before = tree.Text.Text;
         var after = result.Text;
         var max = Math.Min(before.Length, after.Length);
         var prefix = 0;
         while (prefix < max && before[prefix] == after[prefix])
+        {
             prefix++;
+        }
         // Never split a CRLF pair or a surrogate pair.
         while (prefix > 0 && (before[prefix - 1] == '\r' || char.IsHighSurrogate(before[prefix - 1])))
+        {
             prefix--;
+        }
 
         var suffix = 0;
         while (suffix < max - prefix && before[before.Length - 1 - suffix] == after[after.Length - 1 - suffix])
+        {
             suffix++;
+        }
+
         while (suffix > 0 && (before[before.Length - suffix] == '\n' || char.IsLowSurrogate(before[before.Length - suffix])))
+        {
             suffix--;
+        }
 
         var span = TextSpan.FromBounds(prefix, before.Length - suffix);
         return [new TextEdit(span, after[prefix..(after.Length - suffix)])];
@@ -61,7 +76,9 @@ public static class ProtocolFormatter
         foreach (var diagnostic in tree.Diagnostics)
         {
             if (diagnostic.IsError)
+            {
                 return true;
+            }
         }
         return false;
     }
@@ -84,7 +101,9 @@ public static class ProtocolFormatter
         public string Write(List<LayoutLine> lines)
         {
             foreach (var line in lines)
+            {
                 Line(line);
+            }
 
             while (_next < _comments.Length)
             {
@@ -145,7 +164,9 @@ public static class ProtocolFormatter
                 if (c == '\n' || (c == '\r' && (i + 1 >= _source.Length || _source[i + 1] != '\n')))
                 {
                     if (++newlines >= 2)
+                    {
                         return true;
+                    }
                 }
             }
             return false;
@@ -157,7 +178,9 @@ public static class ProtocolFormatter
             {
                 var c = _source[i];
                 if (c is '\r' or '\n' || !char.IsWhiteSpace(c) && c != '\uFEFF')
+                {
                     return false;
+                }
             }
             return true;
         }
@@ -168,17 +191,26 @@ public static class ProtocolFormatter
         private void WriteLine(bool blankBefore, int depth, string text, string? trailing)
         {
             if (blankBefore)
+            {
                 _output.Append(options.NewLine);
+            }
+
             _output.Append(Indent(depth)).Append(text);
             if (trailing is not null)
+            {
                 _output.Append(' ').Append(trailing);
+            }
+
             _output.Append(options.NewLine);
         }
 
         private string Indent(int depth)
         {
             while (_indents.Count <= depth)
+            {
                 _indents.Add(new string(' ', _indents.Count * options.IndentSize));
+            }
+
             return _indents[depth];
         }
     }

@@ -1,9 +1,8 @@
 using System.Collections.Immutable;
-
 using IlTwo.Dsl.Binding;
 using IlTwo.Dsl.Compilation;
-using IlTwo.Runtime.Protocols;
 using IlTwo.Dsl.Syntax;
+using IlTwo.Runtime.Protocols;
 using RuleAction = IlTwo.Runtime.Protocols.RuleAction;
 using SyntaxRuleAction = IlTwo.Dsl.Syntax.RuleAction;
 
@@ -104,9 +103,13 @@ public static class ProtocolInfoBuilder
         {
             var existing = inputs.FindIndex(i => Same(i, input));
             if (existing < 0)
+            {
                 inputs.Add(input);
+            }
             else if (!input.Thresholds.IsEmpty)
+            {
                 inputs[existing] = inputs[existing] with { Thresholds = [.. inputs[existing].Thresholds, .. input.Thresholds.Except(inputs[existing].Thresholds)] };
+            }
         }
 
         void Walk(BoundExpression expression)
@@ -143,9 +146,13 @@ public static class ProtocolInfoBuilder
                     if (b.Kind.IsComparison())
                     {
                         if (Threshold(b.Left, b.Kind, b.Right) is { } left)
+                        {
                             Add(left);
+                        }
                         else if (Threshold(b.Right, b.Kind.Mirror(), b.Left) is { } right)
+                        {
                             Add(right);
+                        }
                     }
                     break;
                 case BoundNot n:
@@ -162,7 +169,9 @@ public static class ProtocolInfoBuilder
                     if (depth++ < 16 && !a.Members.IsDefault)
                     {
                         foreach (var member in a.Members)
+                        {
                             Walk(member);
+                        }
                     }
                     depth--;
                     break;
@@ -194,7 +203,10 @@ public static class ProtocolInfoBuilder
                 },
             };
             if (literal is null)
+            {
                 return null;
+            }
+
             var (observation, info) = input switch
             {
                 BoundObservationValue o => (o.Observation, new RuleInputInfo { Kind = InputKind.Latest, Index = observations[o.Observation], Text = BoundExpressionPrinter.Print(o) }),
@@ -209,12 +221,20 @@ public static class ProtocolInfoBuilder
                 },
             };
             if (observation is null || info is null)
+            {
                 return null;
+            }
+
             var aggregate = (input as BoundAggregate)?.Kind;
             if (aggregate == AggregateKind.Count)
+            {
                 return info with { Thresholds = [new ThresholdInfo(kind.Text(), literal.Value, null)] };
+            }
+
             if (observation.Unit is not { } unit || observation.IsYesNo)
+            {
                 return null;
+            }
             // Canonical -> declared; a sum or difference carries no single offset (offset units are not summed in practice).
             var offset = aggregate is AggregateKind.Sum or AggregateKind.Change ? 0 : unit.Offset;
             var value = Math.Round((literal.Value - offset) / unit.Factor, 10);
@@ -256,9 +276,14 @@ public sealed class ConditionSlots
         for (var i = 0; i < protocol.Rules.Length; i++)
         {
             if (protocol.Rules[i].Until is not null)
+            {
                 until[i] = next++;
+            }
+
             if (protocol.Rules[i].Correction is not null)
+            {
                 correction[i] = next++;
+            }
         }
         return new ConditionSlots(until, correction, next);
     }

@@ -24,7 +24,10 @@ public static class CourseChart
         var start = times.Count == 0 ? DateTimeOffset.UnixEpoch : times.Min();
         var end = times.Count == 0 ? start.AddHours(1) : times.Max();
         if (end <= start)
+        {
             end = start.AddHours(1);
+        }
+
         double X(DateTimeOffset t) => Left + (t - start).TotalSeconds / (end - start).TotalSeconds * (Width - Left - Right);
 
         var height = Top + DoseLane + traces.Count * (PanelHeight + PanelGap) + 40;
@@ -39,7 +42,10 @@ public static class CourseChart
         for (var t = new DateTimeOffset(start.UtcDateTime.Date, TimeSpan.Zero); t <= end; t = t.AddHours(step))
         {
             if (t < start)
+            {
                 continue;
+            }
+
             var x = X(t);
             svg.Append(Inv($"<line x1=\"{x:0.#}\" y1=\"{Top}\" x2=\"{x:0.#}\" y2=\"{axisY}\" stroke=\"#eee\"/><text x=\"{x:0.#}\" y=\"{axisY + 15}\" text-anchor=\"middle\" fill=\"#444\">{t.UtcDateTime:MM-dd HH:mm}</text>\n"));
         }
@@ -72,7 +78,10 @@ public static class CourseChart
             var low = Math.Min(0, values.Min());
             var high = values.Max();
             if (high <= low)
+            {
                 high = low + 1;
+            }
+
             high += (high - low) * 0.1;
             double Y(double v) => top + PanelHeight - (v - low) / (high - low) * PanelHeight;
 
@@ -89,16 +98,24 @@ public static class CourseChart
                 svg.Append(Inv($"<text x=\"{Width - Right - 4}\" y=\"{y - 3:0.##}\" text-anchor=\"end\" fill=\"{color}\" font-size=\"10\">{E(threshold.Rule)} {E(threshold.Comparison)} {threshold.Value.ToString("0.###", CultureInfo.InvariantCulture)}</text></g>\n"));
             }
             if (trace.Points.Count > 1)
+            {
                 svg.Append(Inv($"<polyline fill=\"none\" stroke=\"#1f5fa8\" stroke-width=\"1.5\" points=\"{string.Join(" ", trace.Points.Select(p => Inv($"{X(p.At):0.##},{Y(p.Value):0.##}")))}\"/>\n"));
+            }
+
             foreach (var p in trace.Points)
+            {
                 svg.Append(Inv($"<circle class=\"point\" cx=\"{X(p.At):0.##}\" cy=\"{Y(p.Value):0.##}\" r=\"3\" fill=\"#1f5fa8\"><title>{E($"{trace.Input} = {p.Value.ToString("0.###", CultureInfo.InvariantCulture)} {trace.Unit} at {Show(p.At)}")}</title></circle>\n"));
+            }
+
             svg.Append("</g>\n");
         }
         svg.Append("</svg>\n");
 
         var table = new StringBuilder();
         foreach (var s in simulation.Steps)
+        {
             table.Append(Inv($"<tr><td>{Show(s.At)}</td><td>{s.DoseNumber}</td><td>{s.Action.ToString().ToLowerInvariant()}</td><td>{E(string.Join("; ", s.Reasons))}</td></tr>\n"));
+        }
 
         return $$"""
             <!DOCTYPE html>
@@ -131,7 +148,9 @@ public static class CourseChart
             .ToList();
         var chosen = candidates.Where(c => used.Contains(c.Rule.Id) || missing.Contains(protocol.Observations[c.Input.Index].Name)).ToList();
         if (chosen.Count == 0)
+        {
             chosen = candidates.Where(c => !c.Input.Thresholds.IsEmpty).ToList();
+        }
 
         var traces = new List<Trace>();
         foreach (var group in chosen.GroupBy(c => c.Input.Text))
@@ -143,7 +162,10 @@ public static class CourseChart
                 .Distinct().ToList();
             var points = input.Kind == InputKind.Aggregate ? AggregatePoints(protocol, record, simulation, input) : ValuePoints(record, observation);
             if (points.Count == 0)
+            {
                 continue;
+            }
+
             traces.Add(new Trace(input.Text, input.Aggregate == AggregateKind.Count ? null : observation.Unit, points, thresholds));
         }
         return traces.Take(8).ToList();
@@ -158,14 +180,22 @@ public static class CourseChart
             if (o.Flag is { } flag)
             {
                 if (observation.IsYesNo)
+                {
                     points.Add(new Point(o.At, flag ? 1 : 0));
+                }
+
                 continue;
             }
             if (o.Value is not { } value || o.Unit is null || observation.Unit is null)
+            {
                 continue;
+            }
+
             if (Ucum.TryParse(o.Unit, out var from, out _) && Ucum.TryParse(observation.Unit, out var to, out _)
                 && Ucum.TryGetConversion(from, to, observation.MolarMass, out var conversion, out _))
+            {
                 points.Add(new Point(o.At, conversion.Apply(value)));
+            }
         }
         return [.. points.OrderBy(p => p.At)];
     }
@@ -190,9 +220,15 @@ public static class CourseChart
                 _ => snapshot.Count(input.Index, window),
             };
             if (double.IsNaN(value))
+            {
                 continue;
+            }
+
             if (input.Aggregate != AggregateKind.Count && unit is not null)
+            {
                 value = input.Aggregate is AggregateKind.Sum or AggregateKind.Change ? value / unit.Factor : (value - unit.Offset) / unit.Factor;
+            }
+
             points.Add(new Point(step.At, value));
         }
         return points;

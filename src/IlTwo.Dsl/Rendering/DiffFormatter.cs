@@ -33,16 +33,24 @@ public static class DiffFormatter
         b.Append(diff.OverallLine).Append('\n');
         b.Append($"Compared: {Title(diff)}\n");
         if (!diff.HasChanges)
+        {
             return b.ToString();
+        }
+
         b.Append($"Hold and stop rules as a whole: {VerdictText.Lower(diff.Rules.Verdict)} — {diff.Rules.Reason}\n");
         foreach (var change in diff.Changes)
         {
             b.Append($"\n[{VerdictText.Lower(change.Verdict)}] {change.Summary}\n");
             foreach (var d in change.Details)
+            {
                 b.Append($"    {d.What}: {Arrow(d)}\n");
+            }
+
             b.Append($"    why: {change.Reason}\n");
             if (change.Counterexample is { } c)
+            {
                 b.Append($"    counterexample (checked): {c.Describe()} — old: {c.OldDecision}; new: {c.NewDecision}\n");
+            }
         }
         return b.ToString();
     }
@@ -74,7 +82,10 @@ public static class DiffFormatter
         }
         b.Append($"**Hold and stop criteria as a whole:** {Badge(diff.Rules.Verdict)} — {Md(diff.Rules.Reason)}\n\n");
         if (diff.Rules.LessExample is { } less)
+        {
             b.Append($"> **Patient now given a dose that was held before (checked on both versions):** {Md(less.Describe())}. Before: {Md(less.OldDecision)}. Now: {Md(less.NewDecision)}.\n\n");
+        }
+
         foreach (var area in diff.Changes.GroupBy(c => c.Area))
         {
             b.Append($"## {AreaTitle(area.Key)}\n\n| Change | Before | After | Safety | Why |\n|---|---|---|---|---|\n");
@@ -130,7 +141,10 @@ public static class DiffFormatter
         }
         b.Append($"<p><strong>Hold and stop criteria as a whole:</strong> {HtmlBadge(diff.Rules.Verdict)} {H(diff.Rules.Reason)}</p>\n");
         if (diff.Rules.LessExample is { } less)
+        {
             b.Append($"<div class=\"example\"><strong>A patient now given a dose that was held before</strong> (checked on both versions): {H(less.Describe())}.<br>Before: {H(less.OldDecision)}. Now: {H(less.NewDecision)}.</div>\n");
+        }
+
         foreach (var area in diff.Changes.GroupBy(c => c.Area))
         {
             b.Append($"<h2>{H(AreaTitle(area.Key))}</h2>\n<table><tr><th>Change</th><th>Before</th><th>After</th><th>Safety</th><th>Why</th></tr>\n");
@@ -175,7 +189,10 @@ public static class DiffFormatter
             WriteExample(w, "moreConservativeExample", diff.Rules.MoreExample);
             w.WriteStartArray("undecidedBecause");
             foreach (var r in diff.Rules.UndecidedBecause)
+            {
                 w.WriteStringValue(r);
+            }
+
             w.WriteEndArray();
             w.WriteEndObject();
             w.WriteStartArray("changes");

@@ -42,7 +42,9 @@ public sealed record DosePlan(
         ArgumentNullException.ThrowIfNull(regimen);
         var interval = regimen.MinIntervalSeconds / 3600;
         if (!double.IsFinite(interval) || interval <= 0)
+        {
             return null;
+        }
 
         var window = regimen.FirstDose;
         var start = window is null ? 0 : window.EarliestSeconds / 3600;
@@ -62,10 +64,15 @@ public sealed record DosePlan(
             var cycleStart = start + (cycle - 1) * period;
             var inCycle = Math.Min(cycleSize, total - number);
             for (var i = 0; i < inCycle; i++)
+            {
                 doses.Add(new PlannedDose(++number, cycle, cycleStart + i * interval));
+            }
+
             cycles.Add(new PlannedCycle(cycle, cycleStart, cycleStart + (inCycle - 1) * interval, inCycle));
             if (inCycle == 0)
+            {
                 break;
+            }
         }
 
         var last = doses.Count == 0 ? start : doses[^1].Hours;
@@ -128,7 +135,10 @@ public static class DosingSchema
             var to = X(cycle.EndHours + plan.IntervalHours / 3);
             svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"cycle\" x=\"{N(from)}\" y=\"{N(BandTop + 44)}\" width=\"{N(to - from)}\" height=\"{N(BandBottom - BandTop - 44)}\" rx=\"4\" fill=\"#dbeafe\"/>\n");
             if (plan.Cycles.Length > 1 || plan.MaxDosesPerCycle is not null)
+            {
                 svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{N(from + 4)}\" y=\"{N(BandTop + 14)}\" class=\"lbl strong\">{(plan.Cycles.Length == 1 ? "Course" : $"Cycle {cycle.Number}")}: {cycle.Doses} doses</text>\n");
+            }
+
             if (i + 1 < plan.Cycles.Length)
             {
                 var next = plan.Cycles[i + 1];
@@ -147,7 +157,10 @@ public static class DosingSchema
                 ? $"max {course} doses per course"
                 : plan.MaxDosesPerCycle is { } perCycle && cycle.Doses == perCycle ? $"max {perCycle} doses per cycle" : null;
             if (label is null)
+            {
                 continue;
+            }
+
             var x = X(cycle.EndHours + plan.IntervalHours / 2);
             svg.Append(CultureInfo.InvariantCulture, $"<line class=\"cap\" x1=\"{N(x)}\" y1=\"{N(BandTop - 8)}\" x2=\"{N(x)}\" y2=\"{N(AxisY)}\" stroke=\"#b91c1c\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>\n");
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{N(x - 4)}\" y=\"{N(BandTop - 12)}\" class=\"lbl cap-label\" text-anchor=\"end\">{label}</text>\n");
@@ -160,7 +173,9 @@ public static class DosingSchema
             var x = X(dose.Hours);
             svg.Append(CultureInfo.InvariantCulture, $"<circle class=\"dose-marker\" data-dose=\"{dose.Number}\" cx=\"{N(x)}\" cy=\"{N(DoseY)}\" r=\"6\" fill=\"#1e3a8a\"><title>Dose {dose.Number}: {HtmlText.Escape(plan.When(dose.Hours))}</title></circle>\n");
             if (spacing >= 14 || dose.Number % 5 == 0 || dose.Number == 1)
+            {
                 svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{N(x)}\" y=\"{N(DoseY - 12)}\" class=\"num\" text-anchor=\"middle\">{dose.Number}</text>\n");
+            }
         }
 
         // Axis.
@@ -180,9 +195,15 @@ public static class DosingSchema
         {
             var days = (int)Math.Round(plan.SpanHours / 24);
             for (var d = 0; d <= days; d++)
+            {
                 svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{N(X(d * 24))}\" y1=\"{N(AxisY)}\" x2=\"{N(X(d * 24))}\" y2=\"{N(AxisY + 6)}\" stroke=\"#374151\"/>\n");
+            }
+
             for (var d = 0; d < days; d++)
+            {
                 svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{N(X(d * 24 + 12))}\" y=\"{N(AxisY + 20)}\" class=\"tick\" text-anchor=\"middle\">{d + 1}</text>\n");
+            }
+
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{N((Left + Width - Right) / 2)}\" y=\"{N(AxisY + 38)}\" class=\"axis-title\" text-anchor=\"middle\">day of the course (day 1 = first dose at 00:00)</text>\n");
         }
 
@@ -200,9 +221,15 @@ public static class DosingSchema
         Item("<circle cx=\"8\" cy=\"0\" r=\"6\" fill=\"#1e3a8a\"/>", every, 300);
         Item("<rect x=\"0\" y=\"-7\" width=\"16\" height=\"14\" fill=\"#dbeafe\"/>", "cycle", 80);
         if (plan.Cycles.Length > 1)
+        {
             Item("<rect x=\"0\" y=\"-7\" width=\"16\" height=\"14\" fill=\"url(#rest-hatch)\"/>", "rest between cycles", 170);
+        }
+
         if (plan.Window is not null)
+        {
             Item("<rect x=\"0\" y=\"-7\" width=\"16\" height=\"14\" fill=\"#fde68a\"/>", "first-dose window", 160);
+        }
+
         Item("<line x1=\"8\" y1=\"-8\" x2=\"8\" y2=\"8\" stroke=\"#b91c1c\" stroke-width=\"2\" stroke-dasharray=\"4 3\"/>", "dose cap", 100);
 
         svg.Append("</svg>");

@@ -13,7 +13,10 @@ public static class HtmlText
     public static string Escape(string? text)
     {
         if (string.IsNullOrEmpty(text))
+        {
             return "";
+        }
+
         var builder = new StringBuilder(text.Length + 16);
         foreach (var c in text)
         {
@@ -38,9 +41,15 @@ public static class HtmlText
     public static string? SafeHref(string? url)
     {
         if (string.IsNullOrWhiteSpace(url) || !Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri))
+        {
             return null;
+        }
+
         if (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)
+        {
             return null;
+        }
+
         return Escape(uri.AbsoluteUri);
     }
 
@@ -48,7 +57,10 @@ public static class HtmlText
     public static string? DoiHref(string? doi)
     {
         if (string.IsNullOrWhiteSpace(doi))
+        {
             return null;
+        }
+
         var path = string.Join("/", doi.Trim().Split('/').Select(Uri.EscapeDataString));
         return Escape("https://doi.org/" + path);
     }

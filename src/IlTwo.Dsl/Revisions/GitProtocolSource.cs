@@ -24,7 +24,10 @@ public sealed class GitProtocolSource : IProtocolRevisionSource
     public GitProtocolSource(string revision, string? workingDirectory = null)
     {
         if (ValidateRevision(revision) is { } problem)
+        {
             throw new ProtocolSourceException(problem);
+        }
+
         _revision = revision;
         _workingDirectory = workingDirectory ?? Environment.CurrentDirectory;
     }
@@ -33,15 +36,26 @@ public sealed class GitProtocolSource : IProtocolRevisionSource
     public static string? ValidateRevision(string? revision)
     {
         if (string.IsNullOrEmpty(revision))
+        {
             return "no revision was given";
+        }
+
         if (revision.Length > 256)
+        {
             return "the revision is too long";
+        }
+
         if (revision[0] == '-')
+        {
             return $"'{Escape(revision)}' is not a revision (a revision cannot start with '-')";
+        }
+
         foreach (var c in revision)
         {
             if (char.IsControl(c) || char.IsWhiteSpace(c) || c == ':' || char.IsSurrogate(c) || c is '\u202A' or '\u202B' or '\u202C' or '\u202D' or '\u202E' or '\u2066' or '\u2067' or '\u2068' or '\u2069' or '\u200E' or '\u200F' or '\u061C')
+            {
                 return $"'{Escape(revision)}' is not a revision (it holds a space, ':' or a control character)";
+            }
         }
         return null;
     }
@@ -50,7 +64,10 @@ public sealed class GitProtocolSource : IProtocolRevisionSource
     {
         var builder = new System.Text.StringBuilder();
         foreach (var c in text.Length > 80 ? text[..80] : text)
+        {
             builder.Append(char.IsControl(c) || char.IsSurrogate(c) || c > '\u007e' ? $"\\u{(int)c:X4}" : c.ToString());
+        }
+
         return builder.ToString();
     }
 
@@ -58,7 +75,10 @@ public sealed class GitProtocolSource : IProtocolRevisionSource
     private string Commit()
     {
         if (_commit is not null)
+        {
             return _commit;
+        }
+
         var (code, output, error) = Git("rev-parse", "--verify", "--quiet", "--end-of-options", _revision + "^{commit}");
         var id = System.Text.Encoding.ASCII.GetString(output).Trim();
         if (code != 0 || id.Length < 40 || !id.All(char.IsAsciiHexDigitLower))
@@ -93,7 +113,10 @@ public sealed class GitProtocolSource : IProtocolRevisionSource
     {
         var commit = Commit();
         if (commit.Length == 0)
+        {
             return null;
+        }
+
         var (code, output, error) = Git("show", "--no-textconv", "--end-of-options", $"{commit}:{Relative(path)}");
         _lastError = error.Trim();
         return code == 0 ? output : null;
@@ -104,27 +127,44 @@ public sealed class GitProtocolSource : IProtocolRevisionSource
         // The requesting file's path is "REV:dir/file.il2" when it came from this source.
         var path = requestingFile.Path.StartsWith(_revision + ":", StringComparison.Ordinal) ? requestingFile.Path[(_revision.Length + 1)..] : null;
         if (path is null)
+        {
             return FileSystemProtocolResolver.Instance.Resolve(protocolId, requestingFile);
+        }
+
         var folder = Path.GetDirectoryName(path)?.Replace('\\', '/') ?? "";
         var prefix = folder.Length == 0 ? "" : folder + "/";
         if (Show(prefix + protocolId + ".il2") is { } direct)
+        {
             return SourceText.FromBytes(direct, Label(prefix + protocolId + ".il2"));
+        }
+
         var commit = Commit();
         if (commit.Length == 0)
+        {
             return null;
+        }
+
         var (code, output, _) = Git("ls-tree", "--name-only", "--end-of-options", commit, "--", Relative(prefix.Length == 0 ? "." : prefix));
         if (code != 0)
+        {
             return null;
+        }
+
         foreach (var line in System.Text.Encoding.UTF8.GetString(output).Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             var name = Path.GetFileName(line.Trim());
             if (!name.EndsWith(".il2", StringComparison.Ordinal) || prefix + name == path)
+            {
                 continue;
+            }
+
             if (Show(prefix + name) is { } bytes)
             {
                 var text = SourceText.FromBytes(bytes, Label(prefix + name));
                 if (FileSystemProtocolResolver.DeclaresProtocol(text.Text, protocolId))
+                {
                     return text;
+                }
             }
         }
         return null;
@@ -140,7 +180,10 @@ public sealed class GitProtocolSource : IProtocolRevisionSource
             UseShellExecute = false,
         };
         foreach (var arg in args)
+        {
             info.ArgumentList.Add(arg);
+        }
+
         Process process;
         try
         {

@@ -54,7 +54,10 @@ public static class ExpressionPrinter
                 for (var i = 0; i < c.Arguments.Length; i++)
                 {
                     if (i > 0)
+                    {
                         builder.Append(", ");
+                    }
+
                     switch (c.Arguments[i])
                     {
                         case WindowArgumentSyntax w:

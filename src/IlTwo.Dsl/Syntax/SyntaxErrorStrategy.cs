@@ -17,7 +17,10 @@ internal sealed class SyntaxErrorStrategy(DiagnosticBag diagnostics, int maxErro
     public override void ReportError(Parser recognizer, RecognitionException e)
     {
         if (InErrorRecoveryMode(recognizer))
+        {
             return;
+        }
+
         BeginErrorCondition(recognizer);
         var token = e.OffendingToken ?? recognizer.CurrentToken;
         var span = SpanOf(token);
@@ -27,7 +30,10 @@ internal sealed class SyntaxErrorStrategy(DiagnosticBag diagnostics, int maxErro
     protected override void ReportUnwantedToken(Parser recognizer)
     {
         if (InErrorRecoveryMode(recognizer))
+        {
             return;
+        }
+
         BeginErrorCondition(recognizer);
         var token = recognizer.CurrentToken;
         var expected = GetExpectedTokens(recognizer);
@@ -38,7 +44,10 @@ internal sealed class SyntaxErrorStrategy(DiagnosticBag diagnostics, int maxErro
     protected override void ReportMissingToken(Parser recognizer)
     {
         if (InErrorRecoveryMode(recognizer))
+        {
             return;
+        }
+
         BeginErrorCondition(recognizer);
         var token = recognizer.CurrentToken;
         var expected = GetExpectedTokens(recognizer);
@@ -51,9 +60,13 @@ internal sealed class SyntaxErrorStrategy(DiagnosticBag diagnostics, int maxErro
     {
         _reported++;
         if (_reported < maxErrors)
+        {
             report();
+        }
         else if (_reported == maxErrors)
+        {
             diagnostics.ReportTooManyErrors(span, "syntax errors", maxErrors);
+        }
     }
 
     internal static TextSpan SpanOf(IToken token) =>
@@ -64,10 +77,16 @@ internal sealed class SyntaxErrorStrategy(DiagnosticBag diagnostics, int maxErro
     private static string Describe(IToken token)
     {
         if (token.Type == TokenConstants.EOF)
+        {
             return "end of file";
+        }
+
         var text = token.Text ?? "";
         if (text.Length > 24)
+        {
             text = text[..24] + "...";
+        }
+
         return token.Type switch
         {
             Il2Lexer.STRING => $"string {text}",
@@ -84,7 +103,10 @@ internal sealed class SyntaxErrorStrategy(DiagnosticBag diagnostics, int maxErro
     {
         var phrase = RulePhrase(recognizer.RuleContext.RuleIndex, expected);
         if (phrase is not null)
+        {
             return phrase;
+        }
+
         var words = expected.ToList().Select(DisplayName).Distinct().ToList();
         return words.Count switch
         {
@@ -99,7 +121,10 @@ internal sealed class SyntaxErrorStrategy(DiagnosticBag diagnostics, int maxErro
     private static string? RulePhrase(int ruleIndex, IntervalSet expected)
     {
         if (expected.Count <= 4)
+        {
             return null;
+        }
+
         return ruleIndex switch
         {
             Il2Parser.RULE_protocolFile or Il2Parser.RULE_declaration =>

@@ -18,7 +18,9 @@ public abstract record SyntaxNode(TextSpan Span)
             var node = stack.Pop();
             yield return node;
             foreach (var child in node.Children.Reverse())
+            {
                 stack.Push(child);
+            }
         }
     }
 

@@ -22,7 +22,9 @@ internal static class SyntaxParser
     {
         var diagnostics = new DiagnosticBag(text);
         if (text.InvalidUtf8Offset is { } bad)
+        {
             diagnostics.ReportInvalidEncoding(new TextSpan(bad, 1));
+        }
 
         var lexer = new Il2Lexer(new AntlrInputStream(text.Text));
         lexer.RemoveErrorListeners();
@@ -40,7 +42,10 @@ internal static class SyntaxParser
             if (token.Channel == Lexer.Hidden)
             {
                 if (token.Type == Il2Lexer.LINE_COMMENT)
+                {
                     tokens.Add(new SyntaxToken(TokenKind.Comment, token.Text, span));
+                }
+
                 continue;
             }
 
@@ -94,7 +99,9 @@ internal static class SyntaxParser
         }
 
         if (root.Declarations.IsEmpty && text.Text.Trim().Length == 0)
+        {
             diagnostics.ReportEmptyFile(new TextSpan(0, 0));
+        }
 
         return new SyntaxTree(text, root, tokens.ToImmutable(), diagnostics.ToImmutable());
     }
@@ -127,9 +134,13 @@ internal static class SyntaxParser
     {
         count++;
         if (count < MaxErrorsPerKind)
+        {
             report();
+        }
         else if (count == MaxErrorsPerKind)
+        {
             diagnostics.ReportTooManyErrors(span, "unexpected characters", MaxErrorsPerKind);
+        }
     }
 
     private static string DescribeChar(string text)

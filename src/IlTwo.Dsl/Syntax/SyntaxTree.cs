@@ -48,9 +48,13 @@ public sealed class SyntaxTree
             {
                 found = mid;
                 if (span.Start == position && mid > 0 && Tokens[mid - 1].Span.End == position)
+                {
                     hi = mid - 1;
+                }
                 else
+                {
                     break;
+                }
             }
         }
         return found;

@@ -29,7 +29,9 @@ internal sealed class SyntaxTreeBuilder(SourceText text, DiagnosticBag diagnosti
         {
             var node = Declaration(declaration);
             if (node is not null)
+            {
                 declarations.Add(node);
+            }
         }
         return new ProtocolFileSyntax(declarations.ToImmutable(), new TextSpan(0, text.Length));
     }
@@ -60,15 +62,19 @@ internal sealed class SyntaxTreeBuilder(SourceText text, DiagnosticBag diagnosti
         _ => null,
     };
 
-    private ReferenceDeclarationSyntax Reference(P.ReferenceDeclarationContext c)
+    private static ReferenceDeclarationSyntax Reference(P.ReferenceDeclarationContext c)
     {
         StringLiteralSyntax? doi = null, url = null;
         foreach (var detail in c.referenceDetail())
         {
             if (detail.DOI() is not null)
+            {
                 doi = String(detail.@string());
+            }
             else if (detail.URL() is not null)
+            {
                 url = String(detail.@string());
+            }
         }
         return new ReferenceDeclarationSyntax(Name(c.name(), c), String(c.@string()), doi, url, Span(c.REFERENCE()), Span(c));
     }
@@ -110,7 +116,7 @@ internal sealed class SyntaxTreeBuilder(SourceText text, DiagnosticBag diagnosti
         };
     }
 
-    private CitationSyntax? Citation(P.CitationContext? c) => c switch
+    private static CitationSyntax? Citation(P.CitationContext? c) => c switch
     {
         P.CiteCitationContext cite => new CiteSyntax(Name(cite.name(), cite), String(cite.@string()), Span(cite)),
         P.UnverifiedCitationContext unverified => new UnverifiedSyntax(String(unverified.@string()), Span(unverified)),
@@ -156,22 +162,22 @@ internal sealed class SyntaxTreeBuilder(SourceText text, DiagnosticBag diagnosti
             case P.ScenarioDoseContext c:
                 return new ScenarioDoseSyntax(c.status?.Type != Il2Lexer.HELD, Quantity(c.quantity(), c), Span(c));
             case P.ScenarioObservationContext c:
-            {
-                var value = c.flagOrQuantity();
-                bool? flag = value?.YES() is not null ? true : value?.NO() is not null ? false : null;
-                var quantity = value?.quantity() is { } q ? Quantity(q, c) : null;
-                return new ScenarioObservationSyntax(Name(c.name(), c), quantity, flag, value is null ? new TextSpan(Span(c).End, 0) : Span(value), Quantity(c.quantity(), c), Span(c));
-            }
-            case P.ScenarioExpectContext c:
-            {
-                var action = c.expectedAction?.Type switch
                 {
-                    Il2Lexer.GIVE => ExpectedAction.Give,
-                    Il2Lexer.DISCONTINUE => ExpectedAction.Discontinue,
-                    _ => ExpectedAction.Hold,
-                };
-                return new ScenarioExpectSyntax(action, c.BECAUSE() is not null, [.. c.name().Select(n => Name(n, c))], Span(c));
-            }
+                    var value = c.flagOrQuantity();
+                    bool? flag = value?.YES() is not null ? true : value?.NO() is not null ? false : null;
+                    var quantity = value?.quantity() is { } q ? Quantity(q, c) : null;
+                    return new ScenarioObservationSyntax(Name(c.name(), c), quantity, flag, value is null ? new TextSpan(Span(c).End, 0) : Span(value), Quantity(c.quantity(), c), Span(c));
+                }
+            case P.ScenarioExpectContext c:
+                {
+                    var action = c.expectedAction?.Type switch
+                    {
+                        Il2Lexer.GIVE => ExpectedAction.Give,
+                        Il2Lexer.DISCONTINUE => ExpectedAction.Discontinue,
+                        _ => ExpectedAction.Hold,
+                    };
+                    return new ScenarioExpectSyntax(action, c.BECAUSE() is not null, [.. c.name().Select(n => Name(n, c))], Span(c));
+                }
             default:
                 return null;
         }
@@ -182,7 +188,10 @@ internal sealed class SyntaxTreeBuilder(SourceText text, DiagnosticBag diagnosti
     private ExpressionSyntax Expression(P.ExpressionContext? context, ParserRuleContext parent)
     {
         if (context is null || context.Start is null)
+        {
             return new ErrorExpressionSyntax(new TextSpan(Span(parent).End, 0));
+        }
+
         if (_depth >= MaxExpressionDepth)
         {
             if (!_reportedDepth)
@@ -216,7 +225,7 @@ internal sealed class SyntaxTreeBuilder(SourceText text, DiagnosticBag diagnosti
         }
     }
 
-    private ExpressionSyntax Binary(P.ExpressionContext? left, IToken? op, P.ExpressionContext? right, ParserRuleContext c)
+    private BinaryExpressionSyntax Binary(P.ExpressionContext? left, IToken? op, P.ExpressionContext? right, ParserRuleContext c)
     {
         var @operator = op?.Type switch
         {
@@ -248,28 +257,28 @@ internal sealed class SyntaxTreeBuilder(SourceText text, DiagnosticBag diagnosti
             case P.FlagPrimaryContext c:
                 return new FlagLiteralExpressionSyntax(c.flag?.Type == Il2Lexer.YES, Span(c));
             case P.CallPrimaryContext c:
-            {
-                var arguments = ImmutableArray.CreateBuilder<ArgumentSyntax>();
-                foreach (var argument in c.argument())
                 {
-                    arguments.Add(argument switch
+                    var arguments = ImmutableArray.CreateBuilder<ArgumentSyntax>();
+                    foreach (var argument in c.argument())
                     {
-                        P.WindowArgumentContext w => new WindowArgumentSyntax(Quantity(w.quantity(), w), Span(w)),
-                        P.ExpressionArgumentContext e => new ExpressionArgumentSyntax(Expression(e.expression(), e)),
-                        _ => new ExpressionArgumentSyntax(new ErrorExpressionSyntax(Span(argument))),
-                    });
+                        arguments.Add(argument switch
+                        {
+                            P.WindowArgumentContext w => new WindowArgumentSyntax(Quantity(w.quantity(), w), Span(w)),
+                            P.ExpressionArgumentContext e => new ExpressionArgumentSyntax(Expression(e.expression(), e)),
+                            _ => new ExpressionArgumentSyntax(new ErrorExpressionSyntax(Span(argument))),
+                        });
+                    }
+                    return new CallExpressionSyntax(Name(c.name(), c), arguments.ToImmutable(), SpanOrEnd(c.LPAREN(), c), Span(c));
                 }
-                return new CallExpressionSyntax(Name(c.name(), c), arguments.ToImmutable(), SpanOrEnd(c.LPAREN(), c), Span(c));
-            }
             case P.WeightPrimaryContext c:
                 return new WeightExpressionSyntax(Span(c));
             case P.DosesPrimaryContext c:
                 return new DosesExpressionSyntax(c.kind?.Type == Il2Lexer.HELD, Span(c));
             case P.TimeSincePrimaryContext c:
-            {
-                var kind = c.LAST() is not null ? TimeSinceKind.LastDose : c.FIRST() is not null ? TimeSinceKind.FirstDose : TimeSinceKind.Event;
-                return new TimeSinceExpressionSyntax(kind, kind == TimeSinceKind.Event ? Name(c.name(), c) : null, Span(c));
-            }
+                {
+                    var kind = c.LAST() is not null ? TimeSinceKind.LastDose : c.FIRST() is not null ? TimeSinceKind.FirstDose : TimeSinceKind.Event;
+                    return new TimeSinceExpressionSyntax(kind, kind == TimeSinceKind.Event ? Name(c.name(), c) : null, Span(c));
+                }
             case P.NamePrimaryContext c:
                 return new NameExpressionSyntax(Name(c.name(), c));
             case P.AtLeastPrimaryContext c:
@@ -295,7 +304,10 @@ internal sealed class SyntaxTreeBuilder(SourceText text, DiagnosticBag diagnosti
     private QuantitySyntax CountQuantity(ITerminalNode? number, ParserRuleContext parent)
     {
         if (number is null || IsMissing(number))
+        {
             return new QuantitySyntax(double.NaN, "", new TextSpan(Span(parent).End, 0), null, new TextSpan(Span(parent).End, 0));
+        }
+
         var span = Span(number);
         return new QuantitySyntax(ParseNumber(number.GetText(), span), number.GetText(), span, null, span);
     }
@@ -303,7 +315,10 @@ internal sealed class SyntaxTreeBuilder(SourceText text, DiagnosticBag diagnosti
     private double ParseNumber(string numberText, TextSpan span)
     {
         if (double.TryParse(numberText, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value))
+        {
             return value;
+        }
+
         diagnostics.ReportInvalidNumber(span, numberText);
         return double.NaN;
     }
@@ -332,7 +347,10 @@ internal sealed class SyntaxTreeBuilder(SourceText text, DiagnosticBag diagnosti
     {
         var token = context?.STRING();
         if (token is null || IsMissing(token))
+        {
             return null;
+        }
+
         return new StringLiteralSyntax(Unescape(token.GetText()), Span(token));
     }
 
@@ -341,7 +359,10 @@ internal sealed class SyntaxTreeBuilder(SourceText text, DiagnosticBag diagnosti
     {
         var body = raw.Length >= 2 && raw[^1] == '"' && !EndsWithEscape(raw) ? raw[1..^1] : raw[1..];
         if (!body.Contains('\\', StringComparison.Ordinal))
+        {
             return body;
+        }
+
         var builder = new StringBuilder(body.Length);
         for (var i = 0; i < body.Length; i++)
         {
@@ -362,7 +383,10 @@ internal sealed class SyntaxTreeBuilder(SourceText text, DiagnosticBag diagnosti
     {
         var backslashes = 0;
         for (var i = raw.Length - 2; i >= 1 && raw[i] == '\\'; i--)
+        {
             backslashes++;
+        }
+
         return backslashes % 2 == 1;
     }
 
@@ -382,10 +406,16 @@ internal sealed class SyntaxTreeBuilder(SourceText text, DiagnosticBag diagnosti
     {
         var start = context.Start?.StartIndex ?? 0;
         if (start < 0)
+        {
             start = 0;
+        }
+
         var stop = context.Stop;
         if (stop is null || stop.StopIndex < start || stop.Type == TokenConstants.EOF)
+        {
             return new TextSpan(start, Math.Max(0, (context.Start?.StopIndex ?? start - 1) + 1 - start));
+        }
+
         return TextSpan.FromBounds(start, stop.StopIndex + 1);
     }
 }

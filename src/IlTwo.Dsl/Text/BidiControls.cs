@@ -22,7 +22,10 @@ public static class BidiControls
         {
             var at = text.AsSpan(from).IndexOfAny(SearchValues);
             if (at < 0)
+            {
                 yield break;
+            }
+
             yield return from + at;
             from += at + 1;
         }
@@ -32,14 +35,21 @@ public static class BidiControls
     public static string Reveal(string text)
     {
         if (!Contains(text))
+        {
             return text;
+        }
+
         var builder = new StringBuilder(text.Length + 16);
         foreach (var c in text)
         {
             if (IsBidiControl(c))
+            {
                 builder.Append("<U+").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture)).Append('>');
+            }
             else
+            {
                 builder.Append(c);
+            }
         }
         return builder.ToString();
     }

@@ -36,7 +36,10 @@ public sealed class SourceText
     public static SourceText FromBytes(ReadOnlySpan<byte> bytes, string path)
     {
         if (bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
             bytes = bytes[3..];
+        }
+
         try
         {
             return new SourceText(path, StrictUtf8.GetString(bytes), null);
@@ -61,16 +64,25 @@ public sealed class SourceText
         offset = Math.Clamp(offset, 0, Text.Length);
         var line = _lineStarts.BinarySearch(offset);
         if (line < 0)
+        {
             line = ~line - 1;
+        }
+
         return new LinePosition(line, offset - _lineStarts[line]);
     }
 
     public int GetOffset(LinePosition position)
     {
         if (position.Line < 0)
+        {
             return 0;
+        }
+
         if (position.Line >= _lineStarts.Length)
+        {
             return Text.Length;
+        }
+
         var start = _lineStarts[position.Line];
         var end = GetLineEnd(position.Line);
         return Math.Clamp(start + position.Character, start, end);
@@ -84,7 +96,10 @@ public sealed class SourceText
         var start = _lineStarts[line];
         var end = line + 1 < _lineStarts.Length ? _lineStarts[line + 1] : Text.Length;
         while (end > start && (Text[end - 1] == '\n' || Text[end - 1] == '\r'))
+        {
             end--;
+        }
+
         return end;
     }
 
@@ -100,7 +115,10 @@ public sealed class SourceText
             if (c == '\r')
             {
                 if (i + 1 < text.Length && text[i + 1] == '\n')
+                {
                     i++;
+                }
+
                 starts.Add(i + 1);
             }
             else if (c == '\n')

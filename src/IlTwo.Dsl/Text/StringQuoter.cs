@@ -36,9 +36,14 @@ internal static class StringQuoter
                 break;
             default:
                 if (NeedsDisplayEscape(c))
+                {
                     builder.Append("\\u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture));
+                }
                 else
+                {
                     builder.Append(c);
+                }
+
                 break;
         }
     }
@@ -67,9 +72,14 @@ internal static class StringQuoter
                     break;
                 default:
                     if (display)
+                    {
                         AppendForDisplay(builder, c);
+                    }
                     else
+                    {
                         builder.Append(c);
+                    }
+
                     break;
             }
         }

@@ -320,7 +320,7 @@ internal static class CompletionProvider
         return null;
     }
 
-    private static IReadOnlyList<CompletionItem> Expressions(BoundProtocol protocol)
+    private static List<CompletionItem> Expressions(BoundProtocol protocol)
     {
         var items = new List<CompletionItem>();
         items.AddRange(protocol.Observations.Select(o => Item(o.Name, CompletionItemKind.Variable, o.Title ?? "observation")));

@@ -22,9 +22,14 @@ internal sealed class CompareWithRevisionHandler(ServerContext context) : ILangu
         var path = ProtocolWorkspace.PathOf(request.TextDocument.Uri);
         var folder = Path.GetDirectoryName(path);
         if (string.IsNullOrWhiteSpace(request.Revision) || folder is null || !Directory.Exists(folder))
+        {
             return new CompareWithRevisionResult(null, null, "the document is not a file in a git working tree, or no revision was given");
+        }
+
         if (current.Chain.Any(c => c.HasErrors))
+        {
             return new CompareWithRevisionResult(null, null, "the protocol has errors; fix them before comparing");
+        }
 
         return await Task.Run(() =>
         {
@@ -33,7 +38,10 @@ internal sealed class CompareWithRevisionHandler(ServerContext context) : ILangu
                 var source = ProtocolRevisions.Open(request.Revision.Trim(), folder);
                 var old = ProtocolCompilation.Create(source.Read(Path.GetFileName(path)), source);
                 if (old.Chain.Any(c => c.HasErrors))
+                {
                     return new CompareWithRevisionResult(null, null, $"the version at {request.Revision} has errors and cannot be compared");
+                }
+
                 var diff = ProtocolComparer.Compare(old, current, $"{request.Revision}:{Path.GetFileName(path)}", Path.GetFileName(path));
                 var markdown = DiffFormatter.Markdown(diff);
                 return new CompareWithRevisionResult(markdown, DiffFormatter.Text(diff).Split('\n')[0], null);

@@ -108,7 +108,10 @@ internal sealed class HoverHandler(ServerContext context) : ILanguageServerHandl
         text.Append(o.IsOptional ? "- optional: a missing value does not hold the dose\n" : "- required: a missing value holds the dose\n");
         text.Append(FromProtocol(o));
         if (o.Overrides is { } tightened)
+        {
             text.Append(CultureInfo.InvariantCulture, $"; overrides the observation of protocol `{tightened.ProtocolId}`");
+        }
+
         return text.ToString();
     }
 
@@ -165,7 +168,9 @@ internal sealed class HoverHandler(ServerContext context) : ILanguageServerHandl
         for (var o = observation; o is not null; o = o.Overrides)
         {
             if (o.Syntax?.Items.OfType<T>().FirstOrDefault() is { } item)
+            {
                 return item;
+            }
         }
         return null;
     }

@@ -23,7 +23,7 @@ public sealed class ProtocolWorkspace : IDocumentAnalyzer
     private readonly ProtocolCompilationOptions _options;
 
     [ThreadStatic]
-    private static HashSet<Entry>? t_building;
+    private static HashSet<Entry>? s_building;
 
     public ProtocolWorkspace(DocumentStore documents)
     {
@@ -165,15 +165,15 @@ public sealed class ProtocolWorkspace : IDocumentAnalyzer
 
     private ProtocolCompilation Build(Entry entry)
     {
-        t_building ??= [];
-        t_building.Add(entry);
+        s_building ??= [];
+        s_building.Add(entry);
         try
         {
             return ProtocolCompilation.Create(entry.Source, _resolver, _options);
         }
         finally
         {
-            t_building.Remove(entry);
+            s_building.Remove(entry);
         }
     }
 
@@ -183,7 +183,7 @@ public sealed class ProtocolWorkspace : IDocumentAnalyzer
         if (_entriesBySource.TryGetValue(text, out var entry))
         {
             // A cycle through open documents: compile this step afresh instead of waiting on ourselves.
-            return t_building?.Contains(entry) == true ? compile() : entry.Bound.Value;
+            return s_building?.Contains(entry) == true ? compile() : entry.Bound.Value;
         }
 
         var path = NormalizePath(text.Path);

@@ -65,10 +65,16 @@ public sealed record ApprovalEntry
     public string? DateProblem()
     {
         if (ReviewBy <= Effective)
+        {
             return $"its review-by date {FormatDate(ReviewBy)} is not after its effective date {FormatDate(Effective)}";
+        }
+
         var latest = LatestReviewBy(Effective, DateOnly.FromDateTime(At.UtcDateTime));
         if (ReviewBy > latest)
+        {
             return $"its review-by date {FormatDate(ReviewBy)} is beyond the maximum validity of {MaxValidityYears} years (latest {FormatDate(latest)})";
+        }
+
         return null;
     }
 
@@ -102,7 +108,10 @@ public sealed record ApprovalEntry
             w.WriteString("effective", FormatDate(Effective));
             w.WriteString("reviewBy", FormatDate(ReviewBy));
             if (Note is { } note)
+            {
                 w.WriteString("note", note);
+            }
+
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray());
@@ -116,18 +125,33 @@ public sealed record ApprovalEntry
         var root = StrictJson.Object(document.RootElement, what, Keys);
         var format = StrictJson.String(root, "format", what);
         if (format != Format)
+        {
             throw new TrustException(TrustCodes.Malformed, $"{what}: format is \"{format}\", expected \"{Format}\"");
+        }
+
         if (!root.TryGetProperty("files", out var files) || files.ValueKind != JsonValueKind.Array || files.GetArrayLength() != 1)
+        {
             throw new TrustException(TrustCodes.Malformed, $"{what}: 'files' must be an array of exactly one file (the assembly)");
+        }
+
         var file = StrictJson.Object(files[0], $"{what}: files[0]", FileKeys);
         if (StrictJson.String(file, "algorithm", what) != "SHA-256")
+        {
             throw new TrustException(TrustCodes.Malformed, $"{what}: files[0].algorithm must be \"SHA-256\"");
+        }
+
         var roleText = StrictJson.String(root, "role", what);
         if (!TryParseRole(roleText, out var role))
+        {
             throw new TrustException(TrustCodes.Malformed, $"{what}: role is \"{roleText}\"; expected \"pharmacist\" or \"physician\"");
+        }
+
         var atText = StrictJson.String(root, "signedAt", what);
         if (!DateTimeOffset.TryParseExact(atText, "yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at))
+        {
             throw new TrustException(TrustCodes.Malformed, $"{what}: signedAt is \"{atText}\", not a UTC time yyyy-MM-ddTHH:mm:ssZ");
+        }
+
         return new ApprovalEntry
         {
             ProtocolId = StrictJson.String(root, "protocolId", what),

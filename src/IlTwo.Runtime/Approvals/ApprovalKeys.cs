@@ -33,7 +33,10 @@ public static class ApprovalKeys
         {
             StrictJson.Object(element, what, withPrivate ? PrivateKeys : PublicKeys);
             if (StrictJson.String(element, "kty", what) != "EC" || StrictJson.String(element, "crv", what) != "P-256")
+            {
                 throw new TrustException(code, $"{what}: only EC keys on curve P-256 (ES256) are accepted");
+            }
+
             var parameters = new ECParameters
             {
                 Curve = ECCurve.NamedCurves.nistP256,
@@ -76,7 +79,10 @@ public static class ApprovalKeys
         w.WriteString("x", Base64UrlEncoder.Encode(parameters.Q.X));
         w.WriteString("y", Base64UrlEncoder.Encode(parameters.Q.Y));
         if (withPrivate)
+        {
             w.WriteString("d", Base64UrlEncoder.Encode(parameters.D));
+        }
+
         w.WriteEndObject();
     }
 }

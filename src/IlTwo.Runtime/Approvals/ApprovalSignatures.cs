@@ -31,9 +31,7 @@ public sealed class ApprovalSignatures
     public IReadOnlyList<ApprovalEntry?> UnverifiedClaims() => [.. Signatures.Select(jws =>
     {
         var parts = jws.Split('.');
-        if (parts.Length != 3)
-            return null;
-        try
+        if (parts.Length != 3) { return null; } try
         {
             return ApprovalEntry.ParsePayload(Microsoft.IdentityModel.Tokens.Base64UrlEncoder.DecodeBytes(parts[1]));
         }
@@ -71,12 +69,18 @@ public sealed class ApprovalSignatures
         using var document = StrictJson.Parse(utf8, path);
         var root = StrictJson.Object(document.RootElement, path, "signatures");
         if (!root.TryGetProperty("signatures", out var array) || array.ValueKind != JsonValueKind.Array)
+        {
             throw new TrustException(TrustCodes.Malformed, $"{path}: expected {{\"signatures\": [ ... ]}}");
+        }
+
         var signatures = new List<string>();
         foreach (var item in array.EnumerateArray())
         {
             if (item.ValueKind != JsonValueKind.String || item.GetString() is not { Length: > 0 } jws)
+            {
                 throw new TrustException(TrustCodes.Malformed, $"{path}: signatures[{signatures.Count}] must be a compact JWS string");
+            }
+
             signatures.Add(jws);
         }
         return new ApprovalSignatures(signatures);
@@ -91,7 +95,10 @@ public sealed class ApprovalSignatures
             w.WriteStartObject();
             w.WriteStartArray("signatures");
             foreach (var jws in Signatures)
+            {
                 w.WriteStringValue(jws);
+            }
+
             w.WriteEndArray();
             w.WriteEndObject();
         }

@@ -62,7 +62,10 @@ public sealed class ApprovalVerifier(TrustStore trust)
             {
                 // A signature that is not even about this protocol (by its unverified payload) is someone else's business.
                 if (entry is not null && !About(entry, facts))
+                {
                     continue;
+                }
+
                 relevant++;
                 findings.Add(problem with { Index = i });
                 continue;
@@ -135,25 +138,45 @@ public sealed class ApprovalVerifier(TrustStore trust)
                 : $"the pharmacist and the physician approvals are by the same person ({p.Key.Person}); two different people must sign");
         }
         else if (findings.Count > 0)
+        {
             main = findings[0];
+        }
         else if (stale.Count > 0)
+        {
             main = stale[0];
+        }
         else if (relevant == 0)
+        {
             main = new(-1, TrustCodes.NoSignatures, $"no approvals are recorded for protocol '{facts.ProtocolId}' {facts.Version}");
+        }
         else
+        {
             main = new(-1, TrustCodes.RoleMissing, "");
+        }
 
         var missing = new List<string>();
         if (pharmacists.Count == 0)
+        {
             missing.Add("no pharmacist approval in force");
+        }
+
         if (physicians.Count == 0)
+        {
             missing.Add("no physician approval in force");
+        }
+
         var reasons = new List<string>();
         if (main.Message.Length > 0)
+        {
             reasons.Add(main.Message);
+        }
+
         reasons.AddRange(all.Where(f => !ReferenceEquals(f, main)).Select(f => f.Message));
         if (main.Code != TrustCodes.SamePerson && missing.Count > 0)
+        {
             reasons.Add(string.Join(", ", missing) + " for these assembly bytes");
+        }
+
         return new ApprovalVerdict
         {
             Code = main.Code,
@@ -171,7 +194,10 @@ public sealed class ApprovalVerifier(TrustStore trust)
     {
         var parts = jws.Split('.');
         if (parts.Length != 3)
+        {
             return (null, null, new(0, TrustCodes.Malformed, $"{where} is not a compact JWS (header.payload.signature)"));
+        }
+
         var unverified = TryPayload(parts[1]);
         string kid;
         try
@@ -180,7 +206,10 @@ public sealed class ApprovalVerifier(TrustStore trust)
             var root = StrictJson.Object(header.RootElement, $"{where} header", HeaderKeys);
             var alg = StrictJson.String(root, "alg", $"{where} header");
             if (alg != ApprovalKeys.Algorithm)
+            {
                 return (unverified, null, new(0, TrustCodes.Malformed, $"{where} uses algorithm '{alg}'; only {ApprovalKeys.Algorithm} is accepted"));
+            }
+
             kid = StrictJson.String(root, "kid", $"{where} header");
         }
         catch (Exception e) when (e is TrustException or FormatException or ArgumentException)
@@ -191,7 +220,10 @@ public sealed class ApprovalVerifier(TrustStore trust)
         var claimed = unverified is null ? "" : $" (claims to be the {ApprovalEntry.RoleName(unverified.Role)} approval by {unverified.Approver})";
         var key = Trust.Find(kid);
         if (key is null)
+        {
             return (unverified, null, new(0, TrustCodes.UnknownKey, $"{where}{claimed} is signed with key {kid}, which is not in the trust store"));
+        }
+
         if (key.Revoked is { } revoked)
         {
             var reason = key.RevokedReason is { } r ? $" ({r})" : "";
@@ -221,7 +253,9 @@ public sealed class ApprovalVerifier(TrustStore trust)
             return (unverified, key, new(0, TrustCodes.BadSignature, $"{where}{claimed} does not verify with the key of {key.Person}: {e.Message}"));
         }
         if (!result.IsValid)
+        {
             return (unverified, key, new(0, TrustCodes.BadSignature, $"{where}{claimed} does not verify with the key of {key.Person} ({ApprovalEntry.RoleName(key.Role)}): the signature, or what it signs, was altered"));
+        }
 
         ApprovalEntry entry;
         try
@@ -233,7 +267,10 @@ public sealed class ApprovalVerifier(TrustStore trust)
             return (unverified, key, new(0, TrustCodes.Malformed, $"{where}: {Strip(e)}"));
         }
         if (entry.KeyId != kid)
+        {
             return (entry, key, new(0, TrustCodes.IdentityMismatch, $"{where}: the payload names key {entry.KeyId}, the header {kid}"));
+        }
+
         if (entry.Role != key.Role || ApprovalEntry.PersonKey(entry.Approver) != ApprovalEntry.PersonKey(key.Person))
         {
             return (entry, key, new(0, TrustCodes.IdentityMismatch,

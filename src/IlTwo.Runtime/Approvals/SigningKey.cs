@@ -44,7 +44,10 @@ public sealed class SigningKey : IDisposable
     {
         ArgumentNullException.ThrowIfNull(approval);
         if (approval.KeyId != KeyId || approval.Approver != Person || approval.Role != Role)
+        {
             throw new InvalidOperationException("the approval must name this key, its person and its role");
+        }
+
         var credentials = new SigningCredentials(new ECDsaSecurityKey(_key) { KeyId = KeyId }, ApprovalKeys.Algorithm);
         var handler = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false };
         return handler.CreateToken(approval.ToPayloadJson(), credentials);
@@ -56,7 +59,10 @@ public sealed class SigningKey : IDisposable
         var text = ToJson();
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
         if (!OperatingSystem.IsWindows())
+        {
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
         using var stream = new FileStream(path, options);
         stream.Write(Encoding.UTF8.GetBytes(text));
     }
@@ -91,8 +97,10 @@ public sealed class SigningKey : IDisposable
                 const UnixFileMode Open = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
                     | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
                 if ((mode & Open) != 0)
+                {
                     throw new TrustException(TrustCodes.KeyFilePermissions,
                         $"the private key file {full} may be read by others (mode {Convert.ToString((int)mode & 0x1FF, 8)}); it is not read: chmod 600 it, and replace the key if others could have copied it");
+                }
             }
             bytes = File.ReadAllBytes(full);
         }
@@ -103,12 +111,21 @@ public sealed class SigningKey : IDisposable
         using var document = StrictJson.Parse(bytes, full);
         var root = StrictJson.Object(document.RootElement, full, FileKeys);
         if (StrictJson.String(root, "format", full) != FileFormat)
+        {
             throw new TrustException(TrustCodes.Malformed, $"{full}: not an il2 signing key (format must be \"{FileFormat}\")");
+        }
+
         var roleText = StrictJson.String(root, "role", full);
         if (!ApprovalEntry.TryParseRole(roleText, out var role))
+        {
             throw new TrustException(TrustCodes.Malformed, $"{full}: role is \"{roleText}\"");
+        }
+
         if (!root.TryGetProperty("privateKey", out var jwk))
+        {
             throw new TrustException(TrustCodes.Malformed, $"{full}: 'privateKey' is missing");
+        }
+
         var parameters = ApprovalKeys.ReadJwk(jwk, withPrivate: true, $"{full}: privateKey", TrustCodes.Malformed);
         var key = new SigningKey(ECDsa.Create(parameters), StrictJson.String(root, "person", full).Trim(), role);
         if (key.KeyId != StrictJson.String(root, "kid", full))

@@ -42,11 +42,16 @@ internal static class StrictJson
     public static JsonElement Object(JsonElement element, string what, params string[] allowed)
     {
         if (element.ValueKind != JsonValueKind.Object)
+        {
             throw new TrustException(TrustCodes.Malformed, $"{what} must be a JSON object");
+        }
+
         foreach (var property in element.EnumerateObject())
         {
             if (!allowed.Contains(property.Name, StringComparer.Ordinal))
+            {
                 throw new TrustException(TrustCodes.Malformed, $"{what} has an unknown key '{property.Name}' (allowed: {string.Join(", ", allowed)})");
+            }
         }
         return element;
     }
@@ -54,12 +59,21 @@ internal static class StrictJson
     public static string String(JsonElement obj, string key, string what)
     {
         if (!obj.TryGetProperty(key, out var value))
+        {
             throw new TrustException(TrustCodes.Malformed, $"{what}: '{key}' is missing");
+        }
+
         if (value.ValueKind != JsonValueKind.String)
+        {
             throw new TrustException(TrustCodes.Malformed, $"{what}: '{key}' must be a string");
+        }
+
         var text = value.GetString()!;
         if (string.IsNullOrWhiteSpace(text))
+        {
             throw new TrustException(TrustCodes.Malformed, $"{what}: '{key}' is empty");
+        }
+
         return text;
     }
 

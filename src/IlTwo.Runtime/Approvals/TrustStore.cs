@@ -37,9 +37,15 @@ public sealed record TrustedKey
             w.WriteString("role", ApprovalEntry.RoleName(Role));
             ApprovalKeys.WriteJwk(w, "publicKey", PublicKey, withPrivate: false);
             if (Revoked is { } revoked)
+            {
                 w.WriteString("revoked", ApprovalEntry.FormatDate(revoked));
+            }
+
             if (RevokedReason is { } reason)
+            {
                 w.WriteString("revokedReason", reason);
+            }
+
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray()) + "\n";
@@ -63,7 +69,9 @@ public sealed class TrustStore
         foreach (var key in Keys)
         {
             if (!_byId.TryAdd(key.KeyId, key))
+            {
                 throw new TrustException(TrustCodes.BadTrustStore, $"key {key.KeyId} appears twice in the trust store ({_byId[key.KeyId].Source}, {key.Source})");
+            }
         }
     }
 
@@ -83,19 +91,29 @@ public sealed class TrustStore
         {
             var files = Directory.GetFiles(full, "*.json").Order(StringComparer.Ordinal).ToList();
             if (files.Count == 0)
+            {
                 throw new TrustException(TrustCodes.BadTrustStore, $"the trust store folder {full} holds no *.json key entries");
+            }
+
             return new TrustStore(files.Select(f =>
             {
                 using var document = ParseStrict(ReadBytes(f), f);
                 return ReadEntry(document.RootElement, f);
-            }).ToList()) { Source = full };
+            }).ToList())
+            { Source = full };
         }
         if (!File.Exists(full))
+        {
             throw new TrustException(TrustCodes.BadTrustStore, $"no trust store at {full}");
+        }
+
         using var doc = ParseStrict(ReadBytes(full), full);
         var root = Wrap(() => StrictJson.Object(doc.RootElement, full, "keys"));
         if (!root.TryGetProperty("keys", out var keys) || keys.ValueKind != JsonValueKind.Array)
+        {
             throw new TrustException(TrustCodes.BadTrustStore, $"{full}: expected {{\"keys\": [ ... ]}}");
+        }
+
         return new TrustStore(keys.EnumerateArray().Select((k, i) => ReadEntry(k, $"{full}: keys[{i}]")).ToList()) { Source = full };
     }
 
@@ -137,14 +155,23 @@ public sealed class TrustStore
         StrictJson.Object(element, what, EntryKeys);
         var roleText = StrictJson.String(element, "role", what);
         if (!ApprovalEntry.TryParseRole(roleText, out var role))
+        {
             throw new TrustException(TrustCodes.BadTrustStore, $"{what}: role is \"{roleText}\"; expected \"pharmacist\" or \"physician\"");
+        }
+
         if (!element.TryGetProperty("publicKey", out var jwk))
+        {
             throw new TrustException(TrustCodes.BadTrustStore, $"{what}: 'publicKey' is missing");
+        }
+
         var parameters = ApprovalKeys.ReadJwk(jwk, withPrivate: false, $"{what}: publicKey", TrustCodes.BadTrustStore);
         var kid = StrictJson.String(element, "kid", what);
         var thumbprint = ApprovalKeys.KeyId(parameters);
         if (kid != thumbprint)
+        {
             throw new TrustException(TrustCodes.BadTrustStore, $"{what}: kid '{kid}' is not the key's thumbprint '{thumbprint}'");
+        }
+
         return new TrustedKey
         {
             KeyId = kid,

@@ -79,7 +79,10 @@ public static class CourseAssessment
         {
             var rule = info.Rules[i];
             if (truths[i] != Truth.True || (rule.PersistenceSeconds is null && rule.Correction is null))
+            {
                 continue;
+            }
+
             if (context.NotShown(i, at) is { } notShown)
             {
                 truths[i] = Truth.False;
@@ -93,7 +96,9 @@ public static class CourseAssessment
         foreach (var e in record.Events)
         {
             if (e.Type == CourseStopEvent && e.At <= at && (stop is null || e.At < stop.At))
+            {
                 stop = new CourseStop(null, null, e.At.ToUniversalTime(), [], ByRecord: true);
+            }
         }
 
         // ---- earlier assessment points
@@ -112,32 +117,47 @@ public static class CourseAssessment
                 {
                     var rule = info.Rules[i];
                     if (truthsAt[i] != Truth.True)
+                    {
                         continue;
+                    }
+
                     if (rule.Action == RuleAction.Discontinue)
                     {
                         if (ruleStop is null && context.NotShown(i, t) is null)
+                        {
                             ruleStop = new CourseStop(rule.Id, rule.Title, t, [.. rule.Inputs.Select(input => ProtocolEvaluator.See(snap, input))], ByRecord: false);
+                        }
                     }
                     else if (rule.Until is not null && context.NotShown(i, t) is null)
                     {
                         var values = rule.Inputs.Select(input => ProtocolEvaluator.See(snap, input)).ToImmutableArray();
                         var trigger = values.Select(v => v.At).OfType<DateTimeOffset>().Select(v => v.UtcTicks).DefaultIfEmpty(t.UtcTicks).Max();
                         if (!triggers.TryGetValue(i, out var existing) || trigger >= existing.Ticks)
+                        {
                             triggers[i] = (trigger, values);
+                        }
                     }
                 }
             }
             if (ruleStop is not null && (stop is null || ruleStop.At < stop.At))
+            {
                 stop = ruleStop;
+            }
 
             // ---- resolution of the latest trigger (a rule true now is firing anyway)
             foreach (var (i, trigger) in triggers.OrderBy(p => p.Key))
             {
                 var rule = info.Rules[i];
                 if (truths[i] == Truth.True || rule.Until is not { } until)
+                {
                     continue;
+                }
+
                 if (context.Resolved(until, trigger.Ticks))
+                {
                     continue;
+                }
+
                 var since = new DateTimeOffset(trigger.Ticks, TimeSpan.Zero);
                 unresolved.Add(new UnresolvedHold(rule.Id, rule.Title, since, until.Condition, trigger.Values));
                 reasons.Add($"{rule.Id}: unresolved since {DecisionText.Time(since, at)}; held until {until.Condition}");
@@ -169,9 +189,14 @@ public static class CourseAssessment
         private (PatientSnapshot Snapshot, Truth[] Truths) At(DateTimeOffset t)
         {
             if (t.UtcTicks == now.At.UtcTicks)
+            {
                 return (now, nowTruths);
+            }
+
             if (_at.TryGetValue(t.UtcTicks, out var cached))
+            {
                 return cached;
+            }
             // At an earlier point a sum or count over a window the record does not cover is unknown (a charting gap is
             // not a finding): the rule reading it cannot make a stop, and a count's other members still count.
             var snapshot = PatientSnapshot.Create(_info, record, t).Snapshot.AsPastPoint();
@@ -189,7 +214,9 @@ public static class CourseAssessment
             foreach (var dose in record.Doses)
             {
                 if (dose.Status is DoseStatus.Given or DoseStatus.Held && dose.At.UtcTicks < atTicks)
+                {
                     ticks.Add(dose.At.UtcTicks);
+                }
             }
             var yesNo = new HashSet<int>();
             foreach (var rule in _info.Rules.Where(r => r.Action == RuleAction.Discontinue || r.Until is not null))
@@ -198,7 +225,9 @@ public static class CourseAssessment
                 {
                     if (input.Kind is InputKind.Latest or InputKind.Aggregate or InputKind.Baseline
                         && (uint)input.Index < (uint)_info.Observations.Length && _info.Observations[input.Index].IsYesNo)
+                    {
                         yesNo.Add(input.Index);
+                    }
                 }
             }
             foreach (var index in yesNo)
@@ -207,7 +236,9 @@ public static class CourseAssessment
                 for (var k = 0; k < series.Count; k++)
                 {
                     if (series.Ticks[k] < atTicks)
+                    {
                         ticks.Add(series.Ticks[k]);
+                    }
                 }
             }
             return [.. ticks.Select(t => new DateTimeOffset(t, TimeSpan.Zero))];
@@ -222,7 +253,9 @@ public static class CourseAssessment
             {
                 var truth = Slot(TruthsAt(t), correction.Slot);
                 if (truth != Truth.True)
+                {
                     missing.Add($"correction not shown ({correction.Condition} is {(truth == Truth.False ? "false" : "unknown")})");
+                }
             }
             if (rule.PersistenceSeconds is { } seconds)
             {
@@ -233,12 +266,17 @@ public static class CourseAssessment
                 foreach (var input in rule.Inputs)
                 {
                     if (input.Kind is not (InputKind.Latest or InputKind.Aggregate or InputKind.Baseline) || (uint)input.Index >= (uint)_info.Observations.Length)
+                    {
                         continue;
+                    }
+
                     var series = snapshot.Series(input.Index);
                     for (var k = 0; k < series.Count; k++)
                     {
                         if (series.Ticks[k] > from && series.Ticks[k] <= t.UtcTicks)
+                        {
                             times.Add(series.Ticks[k]);
+                        }
                     }
                 }
                 if (times.Count < 2)
@@ -249,7 +287,9 @@ public static class CourseAssessment
                 {
                     var failed = times.FirstOrDefault(time => TruthsAt(new DateTimeOffset(time, TimeSpan.Zero))[index] != Truth.True, long.MinValue);
                     if (failed != long.MinValue)
+                    {
                         missing.Add($"persistence over {window} h not shown (not met at {DecisionText.Time(new DateTimeOffset(failed, TimeSpan.Zero), now.At)})");
+                    }
                 }
             }
             return missing.Count == 0 ? null : string.Join("; ", missing);
@@ -263,25 +303,37 @@ public static class CourseAssessment
             foreach (var input in until.Inputs)
             {
                 if (input.Kind is not (InputKind.Latest or InputKind.Aggregate or InputKind.Baseline) || (uint)input.Index >= (uint)_info.Observations.Length)
+                {
                     continue;
+                }
+
                 var series = now.Series(input.Index);
                 for (var k = 0; k < series.Count; k++)
                 {
                     if (series.Ticks[k] > triggerTicks && series.Ticks[k] <= atTicks)
+                    {
                         times.Add(series.Ticks[k]);
+                    }
                 }
             }
             foreach (var time in times)
             {
                 if (time <= triggerTicks)
+                {
                     continue;
+                }
+
                 var t = new DateTimeOffset(time, TimeSpan.Zero);
                 if (Slot(TruthsAt(t), until.Slot) != Truth.True)
+                {
                     continue;
+                }
                 // Every timed value the resolution read must be newer than the trigger.
                 var snapshot = SnapshotAt(t);
                 if (until.Inputs.Select(input => ProtocolEvaluator.See(snapshot, input).At).OfType<DateTimeOffset>().All(v => v.UtcTicks > triggerTicks))
+                {
                     return true;
+                }
             }
             return false;
         }

@@ -77,7 +77,10 @@ public static class CourseSimulator
             }
         }
         if (record.Doses.Length > 0)
+        {
             return record.Doses.Min(d => d.At);
+        }
+
         return record.Observations.Length > 0 ? record.Observations.Min(o => o.At) : null;
     }
 
@@ -89,7 +92,9 @@ public static class CourseSimulator
         var info = rules.Info;
         var start = options.From ?? DefaultStart(info, record);
         if (start is not { } from)
+        {
             return new CourseSimulation([], "the record has no event, dose or observation to start from", record);
+        }
 
         var history = record.Doses.Where(d => d.At < from).ToList();
         var dueTimes = record.Doses.Where(d => d.At >= from).Select(d => d.At).Distinct().OrderBy(t => t).ToList();
@@ -162,7 +167,9 @@ public static class CourseSimulator
             a.TryGetValue(dose, out var x);
             b.TryGetValue(dose, out var y);
             if (x is null || y is null || x.Action != y.Action)
+            {
                 differences.Add(new CourseDifference(dose, x, y));
+            }
         }
         return differences.ToImmutable();
     }
@@ -178,11 +185,20 @@ public static class CourseSimulator
         }
         // Optional data that is absent does not decide anything; listing it would bury the reasons that do.
         foreach (var m in decision.Missing.Where(m => !m.Optional))
+        {
             reasons.Add($"missing {m.Observation}: {m.Reason}");
+        }
+
         foreach (var s in decision.Schedule)
+        {
             reasons.Add($"{s.Code}: {s.Message}");
+        }
+
         foreach (var e in decision.DataErrors)
+        {
             reasons.Add($"data error {e.Path}: {e.Message}");
+        }
+
         return reasons.ToImmutable();
     }
 
@@ -196,7 +212,10 @@ public static class CourseSimulator
     private static string Show(DateTimeOffset time, TimeZoneInfo? zone)
     {
         if (zone is null || zone == TimeZoneInfo.Utc)
+        {
             return time.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+        }
+
         return TimeZoneInfo.ConvertTime(time, zone).ToString("yyyy-MM-dd HH:mm zzz", CultureInfo.InvariantCulture);
     }
 }

@@ -11,34 +11,43 @@ internal static class DecisionText
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
     [ThreadStatic]
-    private static TimeZoneInfo? zone;
+    private static TimeZoneInfo? s_zone;
 
     /// <summary>The time zone decision text is written in on this thread (UTC by default).</summary>
-    public static TimeZoneInfo Zone => zone ?? TimeZoneInfo.Utc;
+    public static TimeZoneInfo Zone => s_zone ?? TimeZoneInfo.Utc;
 
     /// <summary>Writes times in <paramref name="timeZone"/> on this thread until the result is disposed.</summary>
     public static IDisposable InZone(TimeZoneInfo? timeZone)
     {
-        var previous = zone;
-        zone = timeZone;
+        var previous = s_zone;
+        s_zone = timeZone;
         return new Restore(previous);
     }
 
     private sealed class Restore(TimeZoneInfo? previous) : IDisposable
     {
-        public void Dispose() => zone = previous;
+        public void Dispose() => s_zone = previous;
     }
 
     /// <summary>Up to 4 decimals, no trailing zeros; tiny non-zero values keep 4 significant digits instead of reading as 0.</summary>
     public static string Number(double value)
     {
         if (!double.IsFinite(value))
+        {
             return double.IsNaN(value) ? "NaN" : value > 0 ? "∞" : "-∞";
+        }
+
         if (Math.Abs(value) >= 1e15)
+        {
             return value.ToString("G6", Invariant);
+        }
+
         var text = value.ToString("0.####", Invariant);
         if (text is "0" or "-0")
+        {
             return value == 0 ? "0" : value.ToString("G4", Invariant);
+        }
+
         return text;
     }
 
@@ -46,7 +55,10 @@ internal static class DecisionText
     public static string Converted(double value)
     {
         if (!double.IsFinite(value) || value == 0)
+        {
             return Number(value);
+        }
+
         var digits = Math.Max(0, 4 - 1 - (int)Math.Floor(Math.Log10(Math.Abs(value))));
         return Number(Math.Round(value, Math.Min(digits, 15), MidpointRounding.AwayFromZero));
     }
@@ -69,10 +81,16 @@ internal static class DecisionText
     public static string Age(double seconds)
     {
         if (!double.IsFinite(seconds) || seconds < 0)
+        {
             return Number(seconds / 3600) + " h";
+        }
+
         var minutes = (long)Math.Ceiling(seconds / 60 - 1e-9);
         if (minutes < 60)
+        {
             return $"{minutes} min";
+        }
+
         var hours = minutes / 60;
         var rest = minutes % 60;
         if (hours >= 48)

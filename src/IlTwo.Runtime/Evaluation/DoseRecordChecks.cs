@@ -33,7 +33,9 @@ internal static class DoseRecordChecks
         foreach (var issue in readIssues ?? [])
         {
             if (issue.Holds && !issue.IsError)
+            {
                 findings.Add(new ScheduleFinding(ScheduleCodes.UnclearRecord, $"{(issue.Path.Length > 0 ? issue.Path + ": " : "")}{issue.Message}"));
+            }
         }
         return findings.ToImmutable();
     }

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using IlTwo.Runtime.Protocols;
 using IlTwo.Runtime.Records;
-using System.Runtime.CompilerServices;
 using IlTwo.Runtime.Units;
 
 namespace IlTwo.Runtime.Evaluation;
@@ -89,7 +89,10 @@ public sealed class PatientSnapshot
     {
         var series = _series[observation];
         if (series.Count == 0)
+        {
             return double.NaN;
+        }
+
         var last = series.Count - 1;
         return AgeSeconds(series.Ticks[last]) <= series.RecencySeconds ? series.Values[last] : double.NaN;
     }
@@ -99,10 +102,16 @@ public sealed class PatientSnapshot
         var series = _series[observation];
         var values = ValuesInWindow(series, windowSeconds);
         if (values.IsEmpty || IsChartingGap(series, windowSeconds))
+        {
             return double.NaN;
+        }
+
         var sum = 0.0;
         foreach (var value in values)
+        {
             sum += value;
+        }
+
         return sum;
     }
 
@@ -114,10 +123,16 @@ public sealed class PatientSnapshot
     {
         var values = ValuesInWindow(_series[observation], windowSeconds);
         if (values.IsEmpty)
+        {
             return double.NaN;
+        }
+
         var extreme = values[0];
         foreach (var value in values)
+        {
             extreme = highest ? Math.Max(extreme, value) : Math.Min(extreme, value);
+        }
+
         return extreme;
     }
 
@@ -163,7 +178,9 @@ public sealed class PatientSnapshot
         for (var i = series.Count - 1; i >= 0; i--)
         {
             if (series.Ticks[i] <= limit)
+            {
                 return i;
+            }
         }
         return -1;
     }
@@ -181,10 +198,17 @@ public sealed class PatientSnapshot
         var from = At.UtcTicks - (long)(windowSeconds * TimeSpan.TicksPerSecond);
         var index = Array.BinarySearch(series.Ticks, 0, series.Count, from + 1);
         if (index < 0)
+        {
             index = ~index;
+        }
         else
+        {
             while (index > 0 && series.Ticks[index - 1] > from)
+            {
                 index--;
+            }
+        }
+
         return index;
     }
 
@@ -215,7 +239,10 @@ public sealed class PatientSnapshot
 
         var points = new List<Point>[protocol.Observations.Length];
         for (var i = 0; i < points.Length; i++)
+        {
             points[i] = [];
+        }
+
         var conversions = new Dictionary<(int, string), Conversion?>();
         var suspects = new List<Suspect>();
 
@@ -223,7 +250,10 @@ public sealed class PatientSnapshot
         {
             var entry = record.Observations[r];
             if (entry.At.UtcTicks > atTicks)
+            {
                 continue;
+            }
+
             var path = $"$.observations[{r}]";
             if (!byCode.TryGetValue(entry.Code, out var index))
             {
@@ -233,7 +263,8 @@ public sealed class PatientSnapshot
                     var o = protocol.Observations[near];
                     suspects.Add(new Suspect(near, entry.At.UtcTicks, o.IsYesNo && entry.Flag == true, new RecordIssue(path + ".code",
                         $"the code '{entry.Code}' matches no observation of the protocol but nearly matches '{o.Name}': {o.Name} is unknown until the entry is corrected",
-                        true) { Code = o.Name, At = entry.At }));
+                        true)
+                    { Code = o.Name, At = entry.At }));
                 }
                 continue;
             }
@@ -258,13 +289,21 @@ public sealed class PatientSnapshot
                 conversion = ToCanonical(observation, entry.Unit, out var error);
                 conversions[(index, entry.Unit)] = conversion;
                 if (conversion is null)
+                {
                     issues.Add(new RecordIssue(path + ".unit", error!, true));
+                }
             }
             if (conversion is not { } c)
+            {
                 continue;
+            }
+
             var declared = c.ToDeclared.Apply(value);
             if (c.Converted && observation.ReportedTo is { } precision)
+            {
                 declared = RecordChecks.Round(declared, precision);
+            }
+
             if (!RecordChecks.InRange(observation, declared))
             {
                 var seen = c.Converted
@@ -274,7 +313,8 @@ public sealed class PatientSnapshot
                     ? $"is outside its plausible range {RecordChecks.RangeText(observation)}"
                     : "is not a finite number";
                 suspects.Add(new Suspect(index, entry.At.UtcTicks, false, new RecordIssue(path + ".value",
-                    $"{observation.Name} {seen} {why}: the value is not used", true) { Code = observation.Name, At = entry.At }));
+                    $"{observation.Name} {seen} {why}: the value is not used", true)
+                { Code = observation.Name, At = entry.At }));
                 continue;
             }
             var canonical = c.Converted && observation.ReportedTo is not null
@@ -301,12 +341,15 @@ public sealed class PatientSnapshot
                 {
                     issues.Add(new RecordIssue("$.patient.weight.value",
                         $"the patient weight {RecordChecks.Quantity(w.Value, w.Unit)} is outside the plausible range 20 kg to 350 kg (an institutional choice of the engine): the weight is not used",
-                        true) { Code = "weight" });
+                        true)
+                    { Code = "weight" });
                     weight = double.NaN;
                 }
             }
             else
+            {
                 issues.Add(new RecordIssue("$.patient.weight.unit", error ?? $"weight unit '{w.Unit}' is not a unit of mass", true));
+            }
         }
 
         var eventTicks = new long[protocol.Events.Length];
@@ -316,13 +359,21 @@ public sealed class PatientSnapshot
         {
             var ticks = e.At.UtcTicks;
             if (ticks > atTicks)
+            {
                 continue;
+            }
+
             if (e.Type == CycleStartEvent)
+            {
                 cycleStart = Math.Max(cycleStart, ticks);
+            }
+
             for (var i = 0; i < protocol.Events.Length; i++)
             {
                 if (protocol.Events[i].Name == e.Type)
+                {
                     eventTicks[i] = Math.Max(eventTicks[i], ticks);
+                }
             }
         }
 
@@ -332,12 +383,18 @@ public sealed class PatientSnapshot
         {
             var ticks = dose.At.UtcTicks;
             if (ticks > atTicks)
+            {
                 continue;
+            }
+
             if (dose.Status == DoseStatus.Given)
             {
                 given++;
                 if (ticks >= cycleStart)
+                {
                     givenInCycle++;
+                }
+
                 firstGiven = firstGiven == long.MinValue ? ticks : Math.Min(firstGiven, ticks);
                 lastGiven = Math.Max(lastGiven, ticks);
                 lastSlot = Math.Max(lastSlot, ticks);
@@ -359,7 +416,9 @@ public sealed class PatientSnapshot
                 || (checks.ReadsBaseline[suspect.Observation] && suspect.Ticks <= baselineLimit && !HasLaterValue(sortedPoints[suspect.Observation], suspect.Ticks, baselineLimit));
             issues.Add(acts ? suspect.Issue : suspect.Issue with { IsError = false });
             if (acts)
+            {
                 refused[suspect.Observation]++;
+            }
         }
 
         var series = new ObservationSeries[points.Length];
@@ -400,10 +459,16 @@ public sealed class PatientSnapshot
         {
             var end = start + 1;
             while (end < sorted.Count && sorted[end].Ticks == sorted[start].Ticks)
+            {
                 end++;
+            }
+
             var disagree = false;
             for (var k = start + 1; k < end && !disagree; k++)
+            {
                 disagree = RecordChecks.Disagree(sorted[start].Value, sorted[k].Value);
+            }
+
             if (!disagree)
             {
                 start = end;
@@ -414,7 +479,8 @@ public sealed class PatientSnapshot
             var anyYes = observation.IsYesNo && group.Any(p => p.Value != 0);
             suspects.Add(new Suspect(observation.Index, sorted[start].Ticks, anyYes, new RecordIssue($"$.observations[{group[^1].Source}]",
                 $"{observation.Name} has values at the same time that disagree: {string.Join(" and ", values)}: {observation.Name} is unknown at that time",
-                true) { Code = observation.Name, At = record.Observations[group[0].Source].At }));
+                true)
+            { Code = observation.Name, At = record.Observations[group[0].Source].At }));
             sorted.RemoveRange(start, end - start);
         }
     }
@@ -429,7 +495,10 @@ public sealed class PatientSnapshot
     private static Conversion? ToCanonical(ObservationInfo observation, string recordUnit, out string? error)
     {
         if (!Ucum.TryParse(recordUnit, out var from, out error))
+        {
             return null;
+        }
+
         if (observation.Unit is null || !Ucum.TryParse(observation.Unit, out var declared, out error))
         {
             error ??= $"'{observation.Name}' has no unit to convert to";
@@ -458,7 +527,9 @@ public sealed class PatientSnapshot
             {
                 map.TryAdd(o.Name, o.Index);
                 foreach (var code in o.Codes)
+                {
                     map.TryAdd(code, o.Index);
+                }
             }
             return map;
         });

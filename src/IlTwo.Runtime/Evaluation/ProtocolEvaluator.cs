@@ -87,7 +87,10 @@ public static class ProtocolEvaluator
         CourseRules(info, snapshot, course, discontinueRules, holdRules, missing);
         var fired = discontinueRules.Concat(holdRules).ToImmutableArray();
         if (readIssues is { Count: > 0 })
+        {
             AddAbsenceNotes(missing, snapshot, readIssues);
+        }
+
         var missingData = missing.Select(m => m.Build()).ToImmutableArray();
 
         // ---- schedule
@@ -227,13 +230,21 @@ public static class ProtocolEvaluator
         ProtocolInfo info, PatientSnapshot snapshot, CourseFindings course, ImmutableArray<FiredRule>.Builder discontinueRules, ImmutableArray<FiredRule>.Builder holdRules, List<MissingBuilder> missing)
     {
         if (course.IsEmpty)
+        {
             return;
+        }
         // A rule the course decides (a stop, an unresolved hold) is not "not recorded" for lack of a fresh value.
         var decided = new HashSet<string>(course.Unresolved.Select(u => u.RuleId), StringComparer.Ordinal);
         if (course.Stop?.RuleId is { } stopped)
+        {
             decided.Add(stopped);
+        }
+
         foreach (var entry in missing)
+        {
             entry.Rules.RemoveAll(decided.Contains);
+        }
+
         missing.RemoveAll(m => m.Rules.Count == 0);
         var at = snapshot.At;
         RuleInfo? Find(string id) => info.Rules.FirstOrDefault(r => r.Id == id);
@@ -252,19 +263,26 @@ public static class ProtocolEvaluator
             {
                 var existing = discontinueRules.ToList().FindIndex(r => r.Id == id);
                 if (existing >= 0)
+                {
                     discontinueRules.RemoveAt(existing);
+                }
+
                 discontinueRules.Insert(0, Fired(rule, RuleAction.Discontinue, stop.Values, $"IL-2 stopped for the course since {DecisionText.Time(stop.At, at)}"));
             }
         }
         foreach (var hold in course.Unresolved)
         {
             if (Find(hold.RuleId) is { } rule && !holdRules.Any(r => r.Id == rule.Id))
+            {
                 holdRules.Add(Fired(rule, RuleAction.Hold, hold.Values, $"unresolved since {DecisionText.Time(hold.Since, at)}; held until {hold.Resolution}"));
+            }
         }
         foreach (var reassess in course.Reassess)
         {
             if (Find(reassess.RuleId) is { } rule)
+            {
                 holdRules.Add(Fired(rule, RuleAction.Hold, [.. rule.Inputs.Select(input => See(snapshot, input))], $"reassess: {reassess.NotShown}"));
+            }
         }
     }
 
@@ -278,22 +296,25 @@ public static class ProtocolEvaluator
         switch (input.Kind)
         {
             case InputKind.Latest:
-            {
-                var series = snapshot.Series(input.Index);
-                var observation = series.Observation;
-                if (series.Count == 0 || double.IsNaN(snapshot.Latest(input.Index)))
-                    return new SeenValue(input.Text, null, observation.IsYesNo ? null : observation.Unit, null, null, null);
-                var last = series.Count - 1;
-                return Point(input.Text, observation, series.Values[last], series.Ticks[last], series.ChartedAt(last));
-            }
+                {
+                    var series = snapshot.Series(input.Index);
+                    var observation = series.Observation;
+                    if (series.Count == 0 || double.IsNaN(snapshot.Latest(input.Index)))
+                    {
+                        return new SeenValue(input.Text, null, observation.IsYesNo ? null : observation.Unit, null, null, null);
+                    }
+
+                    var last = series.Count - 1;
+                    return Point(input.Text, observation, series.Values[last], series.Ticks[last], series.ChartedAt(last));
+                }
             case InputKind.Baseline:
-            {
-                var series = snapshot.Series(input.Index);
-                var index = snapshot.BaselineIndex(input.Index);
-                return index < 0
-                    ? new SeenValue(input.Text, null, series.Observation.IsYesNo ? null : series.Observation.Unit, null, null, null)
-                    : Point(input.Text, series.Observation, series.Values[index], series.Ticks[index], series.ChartedAt(index));
-            }
+                {
+                    var series = snapshot.Series(input.Index);
+                    var index = snapshot.BaselineIndex(input.Index);
+                    return index < 0
+                        ? new SeenValue(input.Text, null, series.Observation.IsYesNo ? null : series.Observation.Unit, null, null, null)
+                        : Point(input.Text, series.Observation, series.Values[index], series.Ticks[index], series.ChartedAt(index));
+                }
             case InputKind.Aggregate:
                 return SeeAggregate(snapshot, input);
             case InputKind.Weight:
@@ -320,7 +341,10 @@ public static class ProtocolEvaluator
     {
         var time = new DateTimeOffset(ticks, TimeSpan.Zero);
         if (observation.IsYesNo)
+        {
             return new SeenValue(text, null, null, canonical != 0, time, null);
+        }
+
         return new SeenValue(text, ToDeclared(observation, canonical, 1, false), observation.Unit, null, time, null, charted?.Value, charted?.Unit);
     }
 
@@ -343,9 +367,15 @@ public static class ProtocolEvaluator
             _ => snapshot.Count(input.Index, input.WindowSeconds),
         };
         if (kind == AggregateKind.Count)
+        {
             return new SeenValue(input.Text, count, null, null, latest, count);
+        }
+
         if (double.IsNaN(value))
+        {
             return new SeenValue(input.Text, null, unit, null, latest, count);
+        }
+
         double? declared = observation.IsYesNo ? value : kind switch
         {
             // A sum of n values carries n offsets; a difference carries none.
@@ -360,7 +390,10 @@ public static class ProtocolEvaluator
     private static double? ToDeclared(ObservationInfo observation, double canonical, int offsets, bool difference)
     {
         if (observation.Unit is null || !Ucum.TryParse(observation.Unit, out var unit, out _))
+        {
             return null;
+        }
+
         var offset = difference ? 0 : unit.Offset * offsets;
         return (canonical - offset) / unit.Factor;
     }
@@ -384,23 +417,39 @@ public static class ProtocolEvaluator
         {
             var observation = snapshot.Protocol.Observations.FirstOrDefault(o => o.Name == entry.Observation);
             if (observation is null)
+            {
                 continue;
+            }
+
             var series = snapshot.Series(observation.Index);
             var latestValue = series.Count == 0 ? long.MinValue : series.Ticks[series.Count - 1];
             RecordIssue? note = null;
             foreach (var issue in readIssues)
             {
                 if (issue.IsError || issue.Code is not { } code || issue.At is not { } when)
+                {
                     continue;
+                }
+
                 if (code != observation.Name && !observation.Codes.Contains(code))
+                {
                     continue;
+                }
+
                 if (when.UtcTicks > snapshot.At.UtcTicks || when.UtcTicks <= latestValue)
+                {
                     continue;
+                }
+
                 if (note is null || when > note.At!.Value)
+                {
                     note = issue;
+                }
             }
             if (note is not null && !entry.Reasons.Contains(note.Message))
+            {
                 entry.Reasons.Add(note.Message);
+            }
         }
     }
 
@@ -412,7 +461,9 @@ public static class ProtocolEvaluator
         foreach (var input in rule.Inputs)
         {
             if (Check(snapshot, input) is { } u)
+            {
                 found.Add(u);
+            }
         }
         if (found.Count == 0)
         {
@@ -428,10 +479,15 @@ public static class ProtocolEvaluator
                 missing.Add(entry);
             }
             if (!entry.Reasons.Contains(u.Reason))
+            {
                 entry.Reasons.Add(u.Reason);
+            }
+
             entry.Stale |= u.Stale;
             if (!entry.Rules.Contains(rule.Id))
+            {
                 entry.Rules.Add(rule.Id);
+            }
         }
     }
 
@@ -441,55 +497,73 @@ public static class ProtocolEvaluator
         switch (input.Kind)
         {
             case InputKind.Latest:
-            {
-                var series = snapshot.Series(input.Index);
-                var o = series.Observation;
-                if (series.Count == 0)
-                    return new Unavailable(o.Name, Title(o), NoValue(series), o.IsOptional, Stale: series.Refused > 0);
-                var last = series.Count - 1;
-                var age = snapshot.AgeSeconds(series.Ticks[last]);
-                return age <= series.RecencySeconds
-                    ? null
-                    : new Unavailable(o.Name, Title(o), Stale(snapshot, series, last, age), o.IsOptional, Stale: true);
-            }
-            case InputKind.Aggregate:
-            {
-                var kind = input.Aggregate ?? AggregateKind.Count;
-                if (kind == AggregateKind.Count)
-                    return null;
-                var series = snapshot.Series(input.Index);
-                var o = series.Observation;
-                var count = series.Count - snapshot.FirstInWindow(series, input.WindowSeconds);
-                var window = DecisionText.Hours(input.WindowSeconds);
-                if (count == 0)
                 {
-                    var reason = series.Refused > 0 ? $"no usable values in the last {window} h (a recorded value was refused, see the data errors)" : $"no values in the last {window} h";
-                    if (series.Count > 0)
-                        reason += $"; {LatestBefore(snapshot, series)}";
-                    return new Unavailable(o.Name, Title(o), reason, o.IsOptional, Stale: series.Count > 0);
+                    var series = snapshot.Series(input.Index);
+                    var o = series.Observation;
+                    if (series.Count == 0)
+                    {
+                        return new Unavailable(o.Name, Title(o), NoValue(series), o.IsOptional, Stale: series.Refused > 0);
+                    }
+
+                    var last = series.Count - 1;
+                    var age = snapshot.AgeSeconds(series.Ticks[last]);
+                    return age <= series.RecencySeconds
+                        ? null
+                        : new Unavailable(o.Name, Title(o), Stale(snapshot, series, last, age), o.IsOptional, Stale: true);
                 }
-                if (kind == AggregateKind.Change && count < 2)
-                    return new Unavailable(o.Name, Title(o), $"only 1 value in the last {window} h; a change needs at least 2", o.IsOptional);
-                return null;
-            }
-            case InputKind.Baseline:
-            {
-                var series = snapshot.Series(input.Index);
-                var o = series.Observation;
-                if (snapshot.BaselineIndex(input.Index) >= 0)
+            case InputKind.Aggregate:
+                {
+                    var kind = input.Aggregate ?? AggregateKind.Count;
+                    if (kind == AggregateKind.Count)
+                    {
+                        return null;
+                    }
+
+                    var series = snapshot.Series(input.Index);
+                    var o = series.Observation;
+                    var count = series.Count - snapshot.FirstInWindow(series, input.WindowSeconds);
+                    var window = DecisionText.Hours(input.WindowSeconds);
+                    if (count == 0)
+                    {
+                        var reason = series.Refused > 0 ? $"no usable values in the last {window} h (a recorded value was refused, see the data errors)" : $"no values in the last {window} h";
+                        if (series.Count > 0)
+                        {
+                            reason += $"; {LatestBefore(snapshot, series)}";
+                        }
+
+                        return new Unavailable(o.Name, Title(o), reason, o.IsOptional, Stale: series.Count > 0);
+                    }
+                    if (kind == AggregateKind.Change && count < 2)
+                    {
+                        return new Unavailable(o.Name, Title(o), $"only 1 value in the last {window} h; a change needs at least 2", o.IsOptional);
+                    }
+
                     return null;
-                return new Unavailable(o.Name, Title(o), series.Count == 0 ? NoValue(series) : "no baseline value at or before the first dose", o.IsOptional);
-            }
+                }
+            case InputKind.Baseline:
+                {
+                    var series = snapshot.Series(input.Index);
+                    var o = series.Observation;
+                    if (snapshot.BaselineIndex(input.Index) >= 0)
+                    {
+                        return null;
+                    }
+
+                    return new Unavailable(o.Name, Title(o), series.Count == 0 ? NoValue(series) : "no baseline value at or before the first dose", o.IsOptional);
+                }
             case InputKind.Weight:
                 return double.IsNaN(snapshot.Weight) ? new Unavailable("weight", "the patient's weight", "no usable patient weight", false) : null;
             case InputKind.TimeSinceEvent:
-            {
-                if (snapshot.EventTime(input.Index) is not null)
-                    return null;
-                var e = (uint)input.Index < (uint)snapshot.Protocol.Events.Length ? snapshot.Protocol.Events[input.Index] : null;
-                var name = e?.Name ?? input.Text;
-                return new Unavailable(name, e?.Title ?? name, $"no {name} event", false);
-            }
+                {
+                    if (snapshot.EventTime(input.Index) is not null)
+                    {
+                        return null;
+                    }
+
+                    var e = (uint)input.Index < (uint)snapshot.Protocol.Events.Length ? snapshot.Protocol.Events[input.Index] : null;
+                    var name = e?.Name ?? input.Text;
+                    return new Unavailable(name, e?.Title ?? name, $"no {name} event", false);
+                }
             case InputKind.TimeSinceLastDose:
             case InputKind.TimeSinceFirstDose:
                 return snapshot.FirstGivenDose is null ? new Unavailable("dose", "given dose", "no dose given yet", false) : null;
@@ -513,7 +587,10 @@ public static class ProtocolEvaluator
         var time = DecisionText.Time(new DateTimeOffset(series.Ticks[index], TimeSpan.Zero), snapshot.At);
         var window = DecisionText.Age(series.RecencySeconds);
         if (o.IsYesNo)
+        {
             return $"charted {(series.Values[index] != 0 ? "yes" : "no")} at {time} ({DecisionText.Age(age)} ago); must be within {window}";
+        }
+
         var value = ToDeclared(o, series.Values[index], 1, false) is { } declared
             ? SeenText(declared, o.Unit, series.ChartedAt(index))
             : "a value";
@@ -549,17 +626,25 @@ public static class ProtocolEvaluator
     {
         var sentences = new List<string>();
         if (action == DoseAction.Give)
+        {
             sentences.Add($"Give dose {dose}: no hold or discontinue criterion met; next check {DecisionText.Time(nextSlot, at)}.");
+        }
 
         // A finished course is not a dose to discontinue: it says so first.
         foreach (var finding in schedule.Where(f => f.Code == ScheduleCodes.MaxDosesCourse))
+        {
             sentences.Add(DecisionText.Sentence(CourseComplete(finding.Message)));
+        }
 
         foreach (var rule in rules)
+        {
             sentences.Add(RuleSentence(rule, dose, at));
+        }
 
         foreach (var finding in schedule.Where(f => f.Code != ScheduleCodes.MaxDosesCourse))
+        {
             sentences.Add(DecisionText.Sentence($"Hold dose {dose}: {finding.Message}"));
+        }
 
         foreach (var error in errors)
         {
@@ -568,11 +653,15 @@ public static class ProtocolEvaluator
         }
 
         foreach (var m in missing.Where(m => !m.Optional))
+        {
             sentences.Add(DecisionText.Sentence($"Hold dose {dose}: missing data — {Needs(m)}: {m.Reason}"));
+        }
 
         // A value too old to count (or refused) is named with its value and age, never as "not recorded".
         foreach (var m in missing.Where(m => m.Optional && m.Stale))
+        {
             sentences.Add(DecisionText.Sentence($"Optional, not counted (does not hold the dose): {m.Observation} {m.Reason}"));
+        }
 
         // Absent optional data (no vasopressor running, no finding to chart) is no reason: the summary leaves it out;
         // the decision's Missing list keeps it for the detail view.
@@ -603,9 +692,15 @@ public static class ProtocolEvaluator
         }
         var citations = rule.Citations.Select(CitationText).Where(c => c.Length > 0).ToList();
         if (citations.Count > 0)
+        {
             text.Append(" (").AppendJoin("; ", citations).Append(')');
+        }
+
         if (rule.Note is { Length: > 0 } note)
+        {
             text.Append(" — ").Append(note);
+        }
+
         return DecisionText.Sentence(text.ToString());
     }
 
@@ -613,15 +708,28 @@ public static class ProtocolEvaluator
     {
         var text = new StringBuilder(value.Input).Append(' ');
         if (value.Flag is { } flag)
+        {
             text.Append(flag ? "yes" : "no");
+        }
         else if (value.Value is { } number)
+        {
             text.Append(SeenText(number, value.Unit, value.ChartedUnit is { } u && value.ChartedValue is { } c ? new ChartedValue(c, u) : null));
+        }
         else
+        {
             text.Append("not available");
+        }
+
         if (value.At is { } time)
+        {
             text.Append(value.Count is { } ? " latest at " : " at ").Append(DecisionText.Time(time, at));
+        }
+
         if (value.Count is { } count)
+        {
             text.Append(" (").Append(count).Append(count == 1 ? " value)" : " values)");
+        }
+
         return text.ToString();
     }
 
@@ -629,12 +737,21 @@ public static class ProtocolEvaluator
     {
         var parts = new List<string>();
         if (!string.IsNullOrWhiteSpace(citation.Reference))
+        {
             parts.Add(citation.Reference);
+        }
+
         if (!string.IsNullOrWhiteSpace(citation.Locator))
+        {
             parts.Add(citation.Locator);
+        }
+
         var text = string.Join(", ", parts);
         if (citation.Unverified)
+        {
             text = text.Length == 0 ? "unverified" : text + "; unverified";
+        }
+
         return text;
     }
 }

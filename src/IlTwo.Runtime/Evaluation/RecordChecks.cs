@@ -46,11 +46,18 @@ internal static class RecordChecks
                 foreach (var input in rule.Inputs.IsDefault ? [] : rule.Inputs)
                 {
                     if ((uint)input.Index >= (uint)n)
+                    {
                         continue;
+                    }
+
                     if (input.Kind == InputKind.Aggregate)
+                    {
                         ActingSeconds[input.Index] = Math.Max(ActingSeconds[input.Index], input.WindowSeconds);
+                    }
                     else if (input.Kind == InputKind.Baseline)
+                    {
                         ReadsBaseline[input.Index] = true;
+                    }
                 }
             }
         }
@@ -70,7 +77,10 @@ internal static class RecordChecks
         {
             var normalized = Normalize(code);
             if (normalized.Length == 0 || char.IsAsciiDigit(normalized[0]))
+            {
                 return -1;
+            }
+
             var best = -1;
             var bestDistance = int.MaxValue;
             for (var i = 0; i < Names.Length; i++)
@@ -78,11 +88,18 @@ internal static class RecordChecks
                 var name = Names[i];
                 int distance;
                 if (name == normalized)
+                {
                     distance = 0;
+                }
                 else if (Math.Min(name.Length, normalized.Length) < MinLengthForTypos || Math.Abs(name.Length - normalized.Length) > MaxTypoDistance)
+                {
                     continue;
+                }
                 else
+                {
                     distance = Levenshtein.Distance(name, normalized);
+                }
+
                 if (distance <= MaxTypoDistance && distance < bestDistance)
                 {
                     best = i;
@@ -105,11 +122,17 @@ internal static class RecordChecks
     public static double Round(double value, double precision)
     {
         if (!double.IsFinite(value) || !(precision > 0))
+        {
             return value;
+        }
+
         var quotient = Math.Round(value / precision, 9, MidpointRounding.AwayFromZero);
         var steps = Math.Round(quotient, MidpointRounding.AwayFromZero);
         if (Math.Abs(steps) > 1e15)
+        {
             return steps * precision;
+        }
+
         try
         {
             return (double)((decimal)steps * (decimal)precision);
@@ -124,11 +147,20 @@ internal static class RecordChecks
     public static bool InRange(ObservationInfo observation, double declared)
     {
         if (!double.IsFinite(declared))
+        {
             return false;
+        }
+
         if (observation.RangeLow is { } low && declared < low - Tolerance(low))
+        {
             return false;
+        }
+
         if (observation.RangeHigh is { } high && declared > high + Tolerance(high))
+        {
             return false;
+        }
+
         return true;
     }
 

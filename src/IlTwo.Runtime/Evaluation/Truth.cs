@@ -64,9 +64,13 @@ public static class Logic
         foreach (var member in members)
         {
             if (member == Truth.True)
+            {
                 yes++;
+            }
             else if (member == Truth.Unknown)
+            {
                 unknown++;
+            }
         }
         return yes >= count ? Truth.True : yes + unknown < count ? Truth.False : Truth.Unknown;
     }

@@ -77,7 +77,10 @@ public sealed class CompiledProtocol : IDisposable
         PatientRecord record, DateTimeOffset at, DecisionLog? log = null, IReadOnlyList<RecordIssue>? readIssues = null, TimeZoneInfo? timeZone = null)
     {
         if (UnsignedNotice is null)
+        {
             return ProtocolEvaluator.Evaluate(Rules, record, at, log, readIssues, timeZone);
+        }
+
         var decision = DoseDecision.Unsigned(ProtocolEvaluator.Evaluate(Rules, record, at, null, readIssues, timeZone), UnsignedNotice);
         log?.Write(decision, record);
         return decision;
@@ -88,7 +91,10 @@ public sealed class CompiledProtocol : IDisposable
     {
         var context = Interlocked.Exchange(ref _context, null);
         if (context is null)
+        {
             return;
+        }
+
         Volatile.Write(ref _rules, null);
         context.Unload();
     }
@@ -130,7 +136,9 @@ public sealed class CompiledProtocol : IDisposable
                 foreach (var entry in approval.InForce)
                 {
                     if (!string.Equals(entry.CanonicalHash, info.CanonicalHash, StringComparison.Ordinal))
+                    {
                         throw new ProtocolLoadException(path, $"{TrustCodes.CanonicalHashMismatch}: the approval by {entry.Approver} signs canonical hash {entry.CanonicalHash}, the assembly carries {info.CanonicalHash}") { Code = TrustCodes.CanonicalHashMismatch };
+                    }
                 }
             }
             return new CompiledProtocol(path, rules, info, attribute, source, context, sha256, approval, unsigned);
@@ -151,10 +159,14 @@ public sealed class CompiledProtocol : IDisposable
         if (options?.Trust is not { } trust)
         {
             if (options?.AllowUnsigned is { Length: > 0 } notice)
+            {
                 return (null, notice);
+            }
+
             throw new ProtocolLoadException(path,
                 $"{TrustCodes.NoTrustStore}: no trust store was given, so the approvals of protocol '{attribute.ProtocolId}' {attribute.Version} cannot be verified; "
-                + "give the trust store (il2: --trust STORE), or accept unsigned protocols explicitly for development (--allow-unsigned)") { Code = TrustCodes.NoTrustStore };
+                + "give the trust store (il2: --trust STORE), or accept unsigned protocols explicitly for development (--allow-unsigned)")
+            { Code = TrustCodes.NoTrustStore };
         }
 
         IReadOnlyList<string> signatures;
@@ -178,10 +190,15 @@ public sealed class CompiledProtocol : IDisposable
         {
             using var pe = new PEReader(ImmutableArray.Create(bytes));
             if (!pe.HasMetadata)
+            {
                 throw new ProtocolLoadException(path, "not a .NET assembly (no metadata)");
+            }
+
             var reader = pe.GetMetadataReader();
             if (!reader.IsAssembly)
+            {
                 throw new ProtocolLoadException(path, "not a .NET assembly (a module without an assembly manifest)");
+            }
 
             var attribute = ReadAttribute(path, reader);
             CheckRuntimeReference(path, reader);
@@ -202,7 +219,10 @@ public sealed class CompiledProtocol : IDisposable
                 throw new ProtocolLoadException(path, "the embedded protocol source is not valid UTF-8", e);
             }
             if (!HasType(reader, attribute.RulesType))
+            {
                 throw new ProtocolLoadException(path, $"the rules type '{attribute.RulesType}' named by the attribute is not defined in the assembly");
+            }
+
             return (attribute, source);
         }
         catch (BadImageFormatException e)
@@ -224,13 +244,22 @@ public sealed class CompiledProtocol : IDisposable
         {
             var attribute = reader.GetCustomAttribute(handle);
             if (!IsRuntimeType(reader, attribute.Constructor, attributeNamespace, attributeName))
+            {
                 continue;
+            }
+
             if (found is not null)
+            {
                 throw new ProtocolLoadException(path, $"more than one [{attributeNamespace}.{attributeName}]");
+            }
+
             var value = attribute.DecodeValue(new StringTypeProvider());
             var args = value.FixedArguments;
             if (args.Length != 5 || args.Any(a => a.Value is not string s || s.Length == 0))
+            {
                 throw new ProtocolLoadException(path, $"[{attributeName}] must have five non-empty string arguments (id, version, source hash, compiler version, rules type)");
+            }
+
             found = new CompiledProtocolAttribute((string)args[0].Value!, (string)args[1].Value!, (string)args[2].Value!, (string)args[3].Value!, (string)args[4].Value!);
         }
         return found ?? throw new ProtocolLoadException(path,
@@ -241,15 +270,27 @@ public sealed class CompiledProtocol : IDisposable
     private static bool IsRuntimeType(MetadataReader reader, EntityHandle constructor, string ns, string name)
     {
         if (constructor.Kind != HandleKind.MemberReference)
+        {
             return false;
+        }
+
         var parent = reader.GetMemberReference((MemberReferenceHandle)constructor).Parent;
         if (parent.Kind != HandleKind.TypeReference)
+        {
             return false;
+        }
+
         var type = reader.GetTypeReference((TypeReferenceHandle)parent);
         if (!reader.StringComparer.Equals(type.Name, name) || !reader.StringComparer.Equals(type.Namespace, ns))
+        {
             return false;
+        }
+
         if (type.ResolutionScope.Kind != HandleKind.AssemblyReference)
+        {
             return false;
+        }
+
         var assembly = reader.GetAssemblyReference((AssemblyReferenceHandle)type.ResolutionScope);
         return reader.StringComparer.Equals(assembly.Name, RuntimeName);
     }
@@ -262,7 +303,9 @@ public sealed class CompiledProtocol : IDisposable
         {
             var reference = reader.GetAssemblyReference(handle);
             if (reader.StringComparer.Equals(reference.Name, RuntimeName) && reference.Version > host)
+            {
                 throw new ProtocolLoadException(path, $"compiled against {RuntimeName} {reference.Version}, newer than this engine's {host}");
+            }
         }
     }
 
@@ -272,19 +315,34 @@ public sealed class CompiledProtocol : IDisposable
         {
             var resource = reader.GetManifestResource(handle);
             if (!reader.StringComparer.Equals(resource.Name, name))
+            {
                 continue;
+            }
+
             if (!resource.Implementation.IsNil)
+            {
                 throw new ProtocolLoadException(path, $"the '{name}' resource is not embedded in the assembly");
+            }
+
             var directory = pe.PEHeaders.CorHeader?.ResourcesDirectory ?? default;
             if (directory.Size <= 0 || resource.Offset < 0 || resource.Offset > directory.Size - 4)
+            {
                 throw new ProtocolLoadException(path, $"the '{name}' resource is damaged");
+            }
+
             var block = pe.GetSectionData(directory.RelativeVirtualAddress);
             if (block.Length < directory.Size)
+            {
                 throw new ProtocolLoadException(path, $"the '{name}' resource is damaged");
+            }
+
             var blob = block.GetReader((int)resource.Offset, directory.Size - (int)resource.Offset);
             var length = blob.ReadInt32();
             if (length < 0 || length > blob.RemainingBytes)
+            {
                 throw new ProtocolLoadException(path, $"the '{name}' resource is damaged");
+            }
+
             return blob.ReadBytes(length);
         }
         throw new ProtocolLoadException(path, $"the embedded protocol source ('{name}' resource) is missing, so the source hash cannot be verified");
@@ -295,7 +353,9 @@ public sealed class CompiledProtocol : IDisposable
         foreach (var handle in reader.TypeDefinitions)
         {
             if (FullName(reader, handle) == fullName)
+            {
                 return true;
+            }
         }
         return false;
     }
@@ -306,7 +366,10 @@ public sealed class CompiledProtocol : IDisposable
         var name = reader.GetString(type.Name);
         var declaring = type.GetDeclaringType();
         if (!declaring.IsNil)
+        {
             return FullName(reader, declaring) + "+" + name;
+        }
+
         var ns = reader.GetString(type.Namespace);
         return ns.Length == 0 ? name : ns + "." + name;
     }
@@ -327,11 +390,19 @@ public sealed class CompiledProtocol : IDisposable
         var type = assembly.GetType(attribute.RulesType, throwOnError: false, ignoreCase: false)
             ?? throw new ProtocolLoadException(path, $"the rules type '{attribute.RulesType}' is missing");
         if (!typeof(ProtocolRules).IsAssignableFrom(type))
+        {
             throw new ProtocolLoadException(path, $"'{attribute.RulesType}' does not derive from {typeof(ProtocolRules).FullName} (of this engine's {RuntimeName})");
+        }
+
         if (type.IsAbstract || type.IsGenericTypeDefinition)
+        {
             throw new ProtocolLoadException(path, $"'{attribute.RulesType}' is abstract or generic");
+        }
+
         if (type.GetConstructor(Type.EmptyTypes) is not { IsPublic: true } constructor)
+        {
             throw new ProtocolLoadException(path, $"'{attribute.RulesType}' has no public parameterless constructor");
+        }
 
         ProtocolRules rules;
         ProtocolInfo? info;
@@ -349,21 +420,31 @@ public sealed class CompiledProtocol : IDisposable
             throw new ProtocolLoadException(path, $"'{attribute.RulesType}' failed to start: {e.GetType().Name}: {e.Message}", e);
         }
         if (info is null)
+        {
             throw new ProtocolLoadException(path, $"'{attribute.RulesType}' has no protocol description (Info is null)");
+        }
 
         Agree(path, "id", info.Id, attribute.ProtocolId);
         Agree(path, "version", info.Version, attribute.Version);
         if (!string.Equals(info.SourceHash, attribute.SourceHash, StringComparison.OrdinalIgnoreCase))
+        {
             throw new ProtocolLoadException(path, $"the protocol's source hash '{info.SourceHash}' disagrees with the assembly attribute's '{attribute.SourceHash}'");
+        }
+
         if (ProtocolInfoCheck.FirstProblem(info) is { } problem)
+        {
             throw new ProtocolLoadException(path, $"the protocol description is inconsistent: {problem}");
+        }
+
         return (rules, info);
     }
 
     private static void Agree(string path, string what, string? actual, string expected)
     {
         if (!string.Equals(actual, expected, StringComparison.Ordinal))
+        {
             throw new ProtocolLoadException(path, $"the protocol's {what} '{actual}' disagrees with the assembly attribute's '{expected}'");
+        }
     }
 
     /// <summary>Collectible; IlTwo.Runtime always resolves to the host's copy so ProtocolRules is the same type.</summary>
@@ -405,29 +486,48 @@ internal static class ProtocolInfoCheck
     public static string? FirstProblem(ProtocolInfo info)
     {
         if (info.Regimen is null)
+        {
             return "no regimen";
+        }
+
         if (!double.IsFinite(info.Regimen.MinIntervalSeconds) || info.Regimen.MinIntervalSeconds < 0)
+        {
             return "the minimum dose interval is not a non-negative number";
+        }
+
         for (var i = 0; i < info.Observations.Length; i++)
         {
             if (info.Observations[i].Index != i)
+            {
                 return $"observation '{info.Observations[i].Name}' has index {info.Observations[i].Index}, expected {i}";
+            }
         }
         for (var i = 0; i < info.Events.Length; i++)
         {
             if (info.Events[i].Index != i)
+            {
                 return $"event '{info.Events[i].Name}' has index {info.Events[i].Index}, expected {i}";
+            }
         }
         if (info.Regimen.FirstDose is { } first && (uint)first.EventIndex >= (uint)info.Events.Length)
+        {
             return $"the first-dose window refers to event {first.EventIndex}; there are {info.Events.Length}";
+        }
+
         var ids = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < info.Rules.Length; i++)
         {
             var rule = info.Rules[i];
             if (rule.Index != i)
+            {
                 return $"rule '{rule.Id}' has index {rule.Index}, expected {i}";
+            }
+
             if (!ids.Add(rule.Id))
+            {
                 return $"rule id '{rule.Id}' appears twice";
+            }
+
             foreach (var input in rule.Inputs)
             {
                 var limit = input.Kind switch
@@ -437,7 +537,9 @@ internal static class ProtocolInfoCheck
                     _ => -1,
                 };
                 if (limit >= 0 && (uint)input.Index >= (uint)limit)
+                {
                     return $"rule '{rule.Id}' input '{input.Text}' refers to index {input.Index}; there are {limit}";
+                }
             }
         }
         return null;

@@ -26,7 +26,10 @@ public sealed class ProtocolRegistry : IDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             _entries.TryGetValue(protocol.Info.Id, out old);
             if (ReferenceEquals(old?.Protocol, protocol))
+            {
                 return null;
+            }
+
             _entries[protocol.Info.Id] = new Entry(protocol);
         }
         old?.Release(); // the registry's own reference
@@ -40,7 +43,9 @@ public sealed class ProtocolRegistry : IDisposable
         lock (_lock)
         {
             if (!_entries.Remove(protocolId, out old))
+            {
                 return false;
+            }
         }
         old.Release();
         return true;
@@ -51,7 +56,9 @@ public sealed class ProtocolRegistry : IDisposable
         get
         {
             lock (_lock)
+            {
                 return [.. _entries.Values.Select(e => e.Protocol.Info).OrderBy(i => i.Id, StringComparer.Ordinal)];
+            }
         }
     }
 
@@ -65,7 +72,10 @@ public sealed class ProtocolRegistry : IDisposable
         {
             Entry? entry;
             lock (_lock)
+            {
                 _entries.TryGetValue(protocolId, out entry);
+            }
+
             if (entry is null)
             {
                 lease = null;
@@ -85,9 +95,14 @@ public sealed class ProtocolRegistry : IDisposable
     public DoseDecision Evaluate(string protocolId, PatientRecord record, DateTimeOffset at, DecisionLog? log = null, TimeZoneInfo? timeZone = null)
     {
         if (!TryAcquire(protocolId, out var lease))
+        {
             throw new KeyNotFoundException($"no protocol '{protocolId}' is loaded");
+        }
+
         using (lease)
+        {
             return lease.Protocol.Evaluate(record, at, log, timeZone: timeZone);
+        }
     }
 
     public void Dispose()
@@ -96,7 +111,10 @@ public sealed class ProtocolRegistry : IDisposable
         lock (_lock)
         {
             if (_disposed)
+            {
                 return;
+            }
+
             _disposed = true;
             entries = [.. _entries.Values];
             _entries.Clear();
@@ -116,16 +134,23 @@ public sealed class ProtocolRegistry : IDisposable
             {
                 var current = Volatile.Read(ref _references);
                 if (current <= 0)
+                {
                     return false;
+                }
+
                 if (Interlocked.CompareExchange(ref _references, current + 1, current) == current)
+                {
                     return true;
+                }
             }
         }
 
         public void Release()
         {
             if (Interlocked.Decrement(ref _references) == 0)
+            {
                 Protocol.Dispose();
+            }
         }
     }
 }

@@ -260,7 +260,9 @@ public static class PatientJsonReader
 
             // A bad amount or note is already an error, which discards the whole record.
             if (at is not { } when || status is not { } st)
+            {
                 return null;
+            }
             // A dose that may be running keeps where it came from, so that the decision that holds on it can name it.
             return st == DoseStatus.MayBeRunning
                 ? new RecordedDose(when, st, amount, note) { SourceStatus = F.StatusInProgress, Source = path }

@@ -90,9 +90,26 @@ internal static class UcumTable
     /// <summary>Metric prefixes; "da" is the only two-letter one.</summary>
     public static IReadOnlyDictionary<string, int> Prefixes { get; } = new Dictionary<string, int>(StringComparer.Ordinal)
     {
-        ["Y"] = 24, ["Z"] = 21, ["E"] = 18, ["P"] = 15, ["T"] = 12, ["G"] = 9, ["M"] = 6, ["k"] = 3, ["h"] = 2,
-        ["da"] = 1, ["d"] = -1, ["c"] = -2, ["m"] = -3, ["u"] = -6, ["n"] = -9, ["p"] = -12, ["f"] = -15,
-        ["a"] = -18, ["z"] = -21, ["y"] = -24,
+        ["Y"] = 24,
+        ["Z"] = 21,
+        ["E"] = 18,
+        ["P"] = 15,
+        ["T"] = 12,
+        ["G"] = 9,
+        ["M"] = 6,
+        ["k"] = 3,
+        ["h"] = 2,
+        ["da"] = 1,
+        ["d"] = -1,
+        ["c"] = -2,
+        ["m"] = -3,
+        ["u"] = -6,
+        ["n"] = -9,
+        ["p"] = -12,
+        ["f"] = -15,
+        ["a"] = -18,
+        ["z"] = -21,
+        ["y"] = -24,
     };
 
     private static UcumAtom Atom(string code, string name, string factor, Dimension dimension, bool metric = false) =>

@@ -39,19 +39,31 @@ public static class UnitText
     public static string Display(string? ucum)
     {
         if (string.IsNullOrEmpty(ucum))
+        {
             return "";
+        }
+
         if (Whole.TryGetValue(ucum, out var whole))
+        {
             return whole;
+        }
+
         var text = new System.Text.StringBuilder();
         var start = 0;
         for (var i = 0; i <= ucum.Length; i++)
         {
             if (i < ucum.Length && ucum[i] is not ('/' or '.'))
+            {
                 continue;
+            }
+
             var part = ucum[start..i];
             text.Append(Parts.TryGetValue(part, out var mapped) ? mapped : part);
             if (i < ucum.Length)
+            {
                 text.Append(ucum[i] == '.' ? "·" : "/");
+            }
+
             start = i + 1;
         }
         return text.ToString();

@@ -36,7 +36,10 @@ public sealed class AnalysisScalingTests
         // Distinct thresholds in a shuffled order: "sbp < t" for every t; each but the highest is subsumed by a wider one.
         var thresholds = Enumerable.Range(1, Rules).OrderBy(i => (i * 7919L) % Rules).ToList();
         foreach (var t in thresholds)
+        {
             text.Append(CultureInfo.InvariantCulture, $"hold rule r-{t} \"Rule {t}\" {{\n  when sbp < {t} mm[Hg]\n  cite ref \"row\"\n}}\n");
+        }
+
         var bound = ProtocolCompilation.Create(SourceText.From(text.ToString(), "many.il2"), null, new ProtocolCompilationOptions { Analyze = false });
 
         var clock = Stopwatch.StartNew();

@@ -84,7 +84,10 @@ public sealed class NamespaceDependencyTests
     private static string? LayerOf(string? ns)
     {
         if (ns is null || !ns.StartsWith("IlTwo.Dsl.", StringComparison.Ordinal))
+        {
             return null;
+        }
+
         var rest = ns["IlTwo.Dsl.".Length..];
         return Layers.Where(l => rest == l || rest.StartsWith(l + ".", StringComparison.Ordinal)).MaxBy(l => l.Length);
     }
@@ -101,14 +104,22 @@ public sealed class NamespaceDependencyTests
         foreach (var type in Dsl.GetTypes())
         {
             if (LayerOf(type.Namespace) is not { } from)
+            {
                 continue;
+            }
+
             var used = new HashSet<Type>();
             foreach (var t in ReferencedBy(type))
+            {
                 Collect(t, used);
+            }
+
             foreach (var u in used)
             {
                 if (u.Assembly == Dsl && LayerOf(u.Namespace) is { } to && to != from)
+                {
                     result.Add(new Dependency(from, to, Outermost(type), Outermost(u)));
+                }
             }
         }
         return result;
@@ -121,21 +132,41 @@ public sealed class NamespaceDependencyTests
     private static IEnumerable<Type> ReferencedBy(Type type)
     {
         if (type.BaseType is { } b)
+        {
             yield return b;
+        }
+
         foreach (var i in type.GetInterfaces())
+        {
             yield return i;
+        }
+
         foreach (var f in type.GetFields(Declared))
+        {
             yield return f.FieldType;
+        }
+
         foreach (var p in type.GetProperties(Declared))
+        {
             yield return p.PropertyType;
+        }
+
         foreach (var method in type.GetMethods(Declared).Cast<MethodBase>().Concat(type.GetConstructors(Declared)))
         {
             if (method is MethodInfo m)
+            {
                 yield return m.ReturnType;
+            }
+
             foreach (var p in method.GetParameters())
+            {
                 yield return p.ParameterType;
+            }
+
             foreach (var t in BodyReferences(method))
+            {
                 yield return t;
+            }
         }
     }
 
@@ -147,7 +178,10 @@ public sealed class NamespaceDependencyTests
     {
         var il = method.GetMethodBody()?.GetILAsByteArray();
         if (il is null)
+        {
             yield break;
+        }
+
         var typeArguments = method.DeclaringType is { IsGenericType: true } d ? d.GetGenericArguments() : null;
         var methodArguments = method is MethodInfo { IsGenericMethod: true } g ? g.GetGenericArguments() : null;
         var i = 0;
@@ -185,11 +219,16 @@ public sealed class NamespaceDependencyTests
                             if (mi.IsGenericMethod)
                             {
                                 foreach (var a in mi.GetGenericArguments())
+                                {
                                     yield return a;
+                                }
                             }
                         }
                         foreach (var p in m.GetParameters())
+                        {
                             yield return p.ParameterType;
+                        }
+
                         break;
                 }
             }
@@ -205,13 +244,21 @@ public sealed class NamespaceDependencyTests
             return;
         }
         if (type is null || type.IsGenericParameter || !into.Add(type))
+        {
             return;
+        }
+
         if (type.IsGenericType)
         {
             foreach (var a in type.GetGenericArguments())
+            {
                 Collect(a, into);
+            }
+
             if (!type.IsGenericTypeDefinition)
+            {
                 Collect(type.GetGenericTypeDefinition(), into);
+            }
         }
     }
 }

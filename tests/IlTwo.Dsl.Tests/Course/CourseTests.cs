@@ -1,6 +1,6 @@
 using IlTwo.Dsl.Analysis.Comparison;
-using IlTwo.Dsl.Diagnostics;
 using IlTwo.Dsl.Compilation;
+using IlTwo.Dsl.Diagnostics;
 using IlTwo.Dsl.Evaluation;
 using IlTwo.Runtime.Evaluation;
 using IlTwo.Runtime.Protocols;

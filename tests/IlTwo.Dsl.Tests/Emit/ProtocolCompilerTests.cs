@@ -3,7 +3,6 @@ using System.Reflection.PortableExecutable;
 using System.Text;
 using IlTwo.Dsl.Emit;
 using IlTwo.Dsl.Evaluation;
-using IlTwo.Runtime.Evaluation;
 using IlTwo.Runtime.Protocols;
 
 namespace IlTwo.Dsl.Tests.Emit;

@@ -42,7 +42,9 @@ public sealed class ReloadConcurrencyTests
                 var decision = registry.Evaluate("hd-il2-monotherapy", record, ScenarioRunner.Now);
                 seen.AddOrUpdate(decision.ProtocolVersion, 1, (_, n) => n + 1);
                 if (decision.Action != expected[decision.ProtocolVersion])
+                {
                     failures.Add($"{decision.ProtocolVersion}: {decision.Action}");
+                }
             }
         })).ToArray();
 

@@ -40,7 +40,10 @@ internal static class RandomRecords
             var o = observations[index];
             // Now and then a code spelled as a person might mistype it (a near miss the engine must not drop).
             if (o.IsYesNo)
+            {
                 return Gen.Select(history ? longAgo : time, Gen.Bool, Gen.Int[0, 9], (t, flag, typo) => RecordedObservation.YesNo(typo == 0 ? o.Name.ToUpperInvariant() : o.LoincCodes.FirstOrDefault() ?? o.Name, t, flag));
+            }
+
             var (low, high) = o.Range is { } r ? ((r.Low - o.Unit!.Offset) / o.Unit.Factor, (r.High - o.Unit.Offset) / o.Unit.Factor) : (0.0, 100.0);
             // Values run a little past the declared range: the engine must refuse those, on both paths alike.
             var margin = (high - low) / 16;
@@ -49,7 +52,10 @@ internal static class RandomRecords
                 var code = o.LoincCodes.IsEmpty || codeChoice == 0 ? o.Name : o.LoincCodes[codeChoice % o.LoincCodes.Length];
                 var value = Math.Round(v, 1);
                 if (alternative && Alternatives.TryGetValue(o.Unit!.Code, out var alt))
+                {
                     return RecordedObservation.Numeric(code, t, value * alt.Factor, alt.Unit);
+                }
+
                 return RecordedObservation.Numeric(code, t, value, o.Unit!.Code);
             });
         });

@@ -25,7 +25,9 @@ public sealed class GoldenFormattingTests
         if (!TestPaths.UpdateBaselines)
         {
             foreach (var input in inputs)
+            {
                 Assert.True(File.Exists(input + ".formatted"), $"{Path.GetFileName(input)} has no .formatted file");
+            }
         }
     }
 
@@ -39,7 +41,9 @@ public sealed class GoldenFormattingTests
         Assert.False(result.HasSyntaxErrors);
 
         if (TestPaths.UpdateBaselines)
+        {
             File.WriteAllText(expectedPath, result.Text);
+        }
 
         Assert.Equal(File.ReadAllText(expectedPath), result.Text);
         Assert.True(result.Changed, $"{name} is meant to be badly formatted");
@@ -85,7 +89,10 @@ public sealed class GoldenFormattingTests
         var tree = FormattingCorpus.Parse(file);
         var text = tree.Text.Text;
         foreach (var edit in ProtocolFormatter.FormatEdits(tree).Reverse())
+        {
             text = string.Concat(text.AsSpan(0, edit.Span.Start), edit.NewText, text.AsSpan(edit.Span.End));
+        }
+
         Assert.Equal(ProtocolFormatter.Format(tree).Text, text);
     }
 }

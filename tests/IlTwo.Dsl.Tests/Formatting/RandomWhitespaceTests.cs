@@ -28,7 +28,9 @@ public sealed class RandomWhitespaceTests
             var result = ProtocolFormatter.Format(SyntaxTree.Parse(mangled));
             Assert.False(result.HasSyntaxErrors, $"seed {seed}: the mangled text does not parse");
             if (result.Text != original)
+            {
                 Assert.Fail($"seed {seed}: formatting the mangled text did not give the original back; first difference at {FirstDifference(original, result.Text)}");
+            }
         }
     }
 
@@ -51,11 +53,19 @@ public sealed class RandomWhitespaceTests
             var newlines = gap.Count('\n');
             builder.Append(Spaces(random));
             if (newlines == 0 && tokens[i + 1].Kind != TokenKind.Comment && random.Next(2) == 0)
+            {
                 newlines = 1;
+            }
+
             for (var n = 0; n < newlines; n++)
+            {
                 builder.Append(random.Next(4) == 0 ? "\r\n" : "\n").Append(Spaces(random));
+            }
+
             if (newlines == 0 && gap.Length > 0 && builder[^1] is not (' ' or '\t'))
+            {
                 builder.Append(' ');
+            }
         }
         return builder.ToString();
     }
@@ -65,7 +75,10 @@ public sealed class RandomWhitespaceTests
         var count = random.Next(4);
         var builder = new StringBuilder(count);
         for (var i = 0; i < count; i++)
+        {
             builder.Append(random.Next(3) == 0 ? '\t' : ' ');
+        }
+
         return builder.ToString();
     }
 
@@ -73,7 +86,10 @@ public sealed class RandomWhitespaceTests
     {
         var i = 0;
         while (i < a.Length && i < b.Length && a[i] == b[i])
+        {
             i++;
+        }
+
         return i;
     }
 }

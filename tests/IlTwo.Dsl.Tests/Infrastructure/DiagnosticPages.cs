@@ -34,9 +34,15 @@ internal static class DiagnosticPages
     {
         var pages = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var descriptor in DiagnosticCatalog.All)
+        {
             pages[descriptor.Code + ".md"] = RenderPage(descriptor, ExamplesFor(descriptor.Code));
+        }
+
         foreach (var retired in DiagnosticCatalog.Retired)
+        {
             pages[retired.Code + ".md"] = RenderRetired(retired);
+        }
+
         pages["README.md"] = RenderIndex();
         return pages;
     }
@@ -60,7 +66,10 @@ internal static class DiagnosticPages
         {
             var marked = files.Select(f => (Name: Path.GetFileName(f), Marked: MarkedSource.Parse(File.ReadAllBytes(f), Path.GetRelativePath(TestPaths.Corpus, f)))).ToList();
             foreach (var (name, m) in marked)
+            {
                 File.WriteAllBytes(Path.Combine(temp, name), m.Bytes);
+            }
+
             var compiled = new List<ExampleFile>();
             foreach (var (name, m) in marked)
             {
@@ -95,21 +104,36 @@ internal static class DiagnosticPages
             foreach (var file in example.Files)
             {
                 if (example.Files.Count > 1)
+                {
                     b.Append(CultureInfo.InvariantCulture, $"`{file.Name}`:\n\n");
+                }
+
                 var (text, escaped) = Visible(string.Join('\n', file.Text.ReplaceLineEndings("\n").Split('\n').Select(line => line.TrimEnd(' '))));
                 hidden |= escaped;
                 b.Append("```il2\n").Append(text.TrimEnd('\n')).Append("\n```\n\n");
             }
             if (hidden)
+            {
                 b.Append("Characters shown as `⟨U+XXXX⟩` are invisible (or not valid UTF-8) in the file itself.\n\n");
+            }
+
             var output = example.Files.SelectMany(f => f.Output).ToList();
             b.Append(output.Count == 0 ? "compiles without diagnostics.\n\n" : "`il2 check` prints:\n\n```\n");
             foreach (var line in output.Take(MaxOutputLines))
+            {
                 b.Append(Visible(line).Text).Append('\n');
+            }
+
             if (output.Count > MaxOutputLines)
+            {
                 b.Append(CultureInfo.InvariantCulture, $"... ({output.Count - MaxOutputLines} more lines)\n");
+            }
+
             if (output.Count > 0)
+            {
                 b.Append("```\n\n");
+            }
+
             b.Append(CultureInfo.InvariantCulture, $"The tests compile this example (the corpus case [`{example.Case}`](../../tests/IlTwo.Dsl.Tests/Corpus/Diagnostics/{example.Case.TrimEnd('/')})) and check that it reports exactly these diagnostics.\n\n");
         }
         b.Append("## How to fix it\n\n").Append(d.Fix).Append('\n');
@@ -123,7 +147,10 @@ internal static class DiagnosticPages
         b.Append("**Retired.** The compiler no longer reports this code, and the code will never be given another meaning.\n\n");
         b.Append(r.Reason).Append('\n');
         if (r.ReplacedBy is { } code)
+        {
             b.Append(CultureInfo.InvariantCulture, $"\nThe same finding is now reported as [{code}]({code}.md).\n");
+        }
+
         return b.ToString();
     }
 
@@ -145,11 +172,16 @@ internal static class DiagnosticPages
         {
             b.Append(CultureInfo.InvariantCulture, $"\n## {heading} ({prefix}xx)\n\n| Code | Severity | Title |\n| --- | --- | --- |\n");
             foreach (var d in DiagnosticCatalog.All.Where(d => d.Code.StartsWith(prefix, StringComparison.Ordinal)).OrderBy(d => d.Code, StringComparer.Ordinal))
+            {
                 b.Append(CultureInfo.InvariantCulture, $"| [{d.Code}]({d.Code}.md) | {SeverityWord(d.Severity)} | {d.Title.Replace("|", "\\|", StringComparison.Ordinal)} |\n");
+            }
         }
         b.Append("\n## Retired codes\n\n| Code | Was | Now |\n| --- | --- | --- |\n");
         foreach (var r in DiagnosticCatalog.Retired)
+        {
             b.Append(CultureInfo.InvariantCulture, $"| [{r.Code}]({r.Code}.md) | {r.Title} | {(r.ReplacedBy is { } code ? $"[{code}]({code}.md)" : "not reported")} |\n");
+        }
+
         return b.ToString();
     }
 
@@ -180,7 +212,10 @@ internal static class DiagnosticPages
                 continue;
             }
             if (c == '\r')
+            {
                 continue;
+            }
+
             escaped = true;
             b.Append(CultureInfo.InvariantCulture, $"⟨U+{(int)c:X4}⟩");
         }

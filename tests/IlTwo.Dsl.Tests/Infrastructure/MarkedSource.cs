@@ -48,7 +48,10 @@ public sealed partial class MarkedSource
             else if (b == '|' && At(input, i + 1, ']'))
             {
                 if (open.Count == 0)
+                {
                     throw new FormatException($"{pathForErrors}({line + 1}): '|]' without '[|'");
+                }
+
                 var index = open.Pop();
                 spans[index] = spans[index] with { End = output.Count };
                 i++;
@@ -57,19 +60,27 @@ public sealed partial class MarkedSource
             {
                 var end = i;
                 while (end < input.Length && input[end] != '\n' && input[end] != '\r')
+                {
                     end++;
+                }
+
                 entries.Add((line, Encoding.UTF8.GetString(input, i + 3, end - i - 3)));
                 i = end - 1;
             }
             else
             {
                 if (b == '\n' || (b == '\r' && !At(input, i + 1, '\n')))
+                {
                     line++;
+                }
+
                 output.Add(b);
             }
         }
         if (open.Count > 0)
+        {
             throw new FormatException($"{pathForErrors}({spans[open.Peek()].Line + 1}): '[|' without '|]'");
+        }
 
         var bytes = output.ToArray();
         var expected = new List<ExpectedDiagnostic>();
@@ -78,28 +89,44 @@ public sealed partial class MarkedSource
             var onLine = new Queue<(int Line, int Start, int End)>(group);
             var words = entries.Where(e => e.Line == group.Key).SelectMany(e => e.Text.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries)).ToList();
             if (words.Count == 0)
+            {
                 throw new FormatException($"{pathForErrors}({group.Key + 1}): a span is marked but no '//!' comment lists its code");
+            }
+
             foreach (var word in words)
             {
                 var match = Entry().Match(word);
                 if (!match.Success)
+                {
                     throw new FormatException($"{pathForErrors}({group.Key + 1}): '{word}' is not a code entry (IL0123, IL0123+IL0456 or IL0123*3)");
+                }
+
                 var repeat = match.Groups["repeat"].Success ? int.Parse(match.Groups["repeat"].Value) : 1;
                 for (var r = 0; r < repeat; r++)
                 {
                     if (onLine.Count == 0)
+                    {
                         throw new FormatException($"{pathForErrors}({group.Key + 1}): more codes than marked spans");
+                    }
+
                     var span = onLine.Dequeue();
                     var textSpan = TextSpan.FromBounds(CharOffset(bytes, span.Start), CharOffset(bytes, span.End));
                     foreach (var code in match.Groups["codes"].Value.Split('+'))
+                    {
                         expected.Add(new ExpectedDiagnostic(code, textSpan));
+                    }
                 }
             }
             if (onLine.Count > 0)
+            {
                 throw new FormatException($"{pathForErrors}({group.Key + 1}): {onLine.Count} marked span(s) without a code");
+            }
         }
         foreach (var entry in entries.Where(e => !spans.Any(s => s.Line == e.Line) && !string.IsNullOrWhiteSpace(e.Text)))
+        {
             throw new FormatException($"{pathForErrors}({entry.Line + 1}): '//!{entry.Text}' lists codes but no span opens on this line");
+        }
+
         return new MarkedSource(bytes, expected);
     }
 
@@ -135,7 +162,10 @@ public sealed partial class MarkedSource
             }
             var rendered = lineText;
             foreach (var (at, marker) in inserts.OrderByDescending(x => x.At).ThenBy(x => x.Text == "[|" ? 1 : 0))
+            {
                 rendered = rendered.Insert(Math.Clamp(at, 0, rendered.Length), marker);
+            }
+
             var codes = list.GroupBy(d => d.Span).Select(g => string.Join("+", g.Select(d => d.Code)));
             builder.Append(rendered).Append(" //! ").Append(string.Join(' ', codes)).Append('\n');
         }

@@ -26,16 +26,24 @@ public static class SyntaxDumper
         foreach (var property in node.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance).OrderBy(p => p.MetadataToken))
         {
             if (property.Name is "Span" or "EqualityContract" || property.GetIndexParameters().Length > 0)
+            {
                 continue;
+            }
+
             var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
             if (type == typeof(TextSpan) || typeof(SyntaxNode).IsAssignableFrom(type) || (typeof(IEnumerable).IsAssignableFrom(type) && type != typeof(string)))
+            {
                 continue;
+            }
+
             var value = property.GetValue(node);
             builder.Append(' ').Append(property.Name).Append('=').Append(Format(value));
         }
         builder.Append(" @").Append(Span(node.Span, text)).Append('\n');
         foreach (var child in node.Children)
+        {
             Dump(child, text, builder, depth + 1);
+        }
     }
 
     public static string Kind(SyntaxNode node)

@@ -22,7 +22,9 @@ internal static class TestPaths
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             if (File.Exists(Path.Combine(dir.FullName, "IlTwo.Dsl.sln")))
+            {
                 return dir.FullName;
+            }
         }
         throw new InvalidOperationException("repository root (IlTwo.Dsl.sln) not found above " + AppContext.BaseDirectory);
     }

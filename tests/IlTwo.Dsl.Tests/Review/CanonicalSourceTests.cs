@@ -10,7 +10,10 @@ public sealed class CanonicalSourceTests
     {
         var folder = Directory.CreateTempSubdirectory("il2-canonical-").FullName;
         foreach (var file in Directory.GetFiles(TestProtocols.ProtocolsFolder, "*.il2"))
+        {
             File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        }
+
         return folder;
     }
 

@@ -11,16 +11,24 @@ internal static class Chromium
     public static string? Find()
     {
         if (Environment.GetEnvironmentVariable("IL2_CHROMIUM") is { Length: > 0 } configured && File.Exists(configured))
+        {
             return configured;
+        }
+
         if (File.Exists("/usr/bin/chromium"))
+        {
             return "/usr/bin/chromium";
+        }
+
         foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {
             foreach (var name in new[] { "chromium", "chromium-browser" })
             {
                 var candidate = Path.Combine(dir, name);
                 if (File.Exists(candidate))
+                {
                     return candidate;
+                }
             }
         }
         return null;
@@ -46,9 +54,15 @@ internal static class Chromium
             UseShellExecute = false,
         };
         foreach (var arg in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", $"--user-data-dir={profile}" })
+        {
             start.ArgumentList.Add(arg);
+        }
+
         foreach (var arg in extra)
+        {
             start.ArgumentList.Add(arg);
+        }
+
         start.ArgumentList.Add(new Uri(Path.GetFullPath(htmlPath)).AbsoluteUri);
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("chromium did not start");
@@ -61,7 +75,10 @@ internal static class Chromium
         }
         process.WaitForExit();
         if (process.ExitCode != 0)
+        {
             throw new InvalidOperationException($"chromium exited with {process.ExitCode}: {stderr.Result}");
+        }
+
         try
         {
             Directory.Delete(profile, recursive: true);

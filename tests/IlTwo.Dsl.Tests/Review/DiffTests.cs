@@ -3,7 +3,6 @@ using IlTwo.Dsl.Analysis.Comparison;
 using IlTwo.Dsl.Compilation;
 using IlTwo.Dsl.Evaluation;
 using IlTwo.Dsl.Rendering;
-using IlTwo.Dsl.Text;
 using IlTwo.Runtime.Evaluation;
 using IlTwo.Runtime.Records;
 
@@ -29,7 +28,10 @@ public sealed class DiffTests
     {
         var folder = Directory.CreateTempSubdirectory("il2-diff-").FullName;
         foreach (var file in Directory.EnumerateFiles(TestProtocols.ProtocolsFolder, "*.il2"))
+        {
             File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        }
+
         var path = Path.Combine(folder, protocol + ".il2");
         var text = File.ReadAllText(path);
         var edited = edit(text);

@@ -12,7 +12,10 @@ public sealed class GitSourceTests
     {
         var info = new ProcessStartInfo("git") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args)
+        {
             info.ArgumentList.Add(a);
+        }
+
         using var p = Process.Start(info)!;
         var error = p.StandardError.ReadToEnd();
         p.StandardOutput.ReadToEnd();
@@ -28,7 +31,10 @@ public sealed class GitSourceTests
         Git(folder, "config", "user.name", "test");
         Directory.CreateDirectory(Path.Combine(folder, "protocols"));
         foreach (var file in Directory.EnumerateFiles(TestProtocols.ProtocolsFolder, "*.il2"))
+        {
             File.Copy(file, Path.Combine(folder, "protocols", Path.GetFileName(file)));
+        }
+
         Git(folder, "add", ".");
         Git(folder, "commit", "-qm", "v1");
         return folder;

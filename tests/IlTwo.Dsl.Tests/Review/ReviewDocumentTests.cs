@@ -25,7 +25,10 @@ public sealed class ReviewDocumentTests
         Assert.DoesNotContain("@import", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("url(http", html, StringComparison.OrdinalIgnoreCase);
         foreach (var rule in compilation.Protocol.Rules)
+        {
             Assert.Contains($"<code class=\"rule-id\">{rule.Name}</code>", html, StringComparison.Ordinal);
+        }
+
         Assert.Equal(doses, Regex.Count(html, "<circle[^>]*class=\"dose-marker\""));
         Assert.Contains(compilation.SourceHash, html, StringComparison.Ordinal);
         Assert.Contains("PASS", html, StringComparison.Ordinal);
@@ -178,7 +181,10 @@ public sealed class ReviewDocumentTests
         var dom = Chromium.DumpDom(htmlPath);
         Assert.Contains($"<h1 id=\"title\">{HtmlText.Escape(compilation.Protocol.Title)}</h1>", dom, StringComparison.Ordinal);
         foreach (var rule in compilation.Protocol.Rules)
+        {
             Assert.Contains($"<code class=\"rule-id\">{rule.Name}</code>", dom, StringComparison.Ordinal);
+        }
+
         Assert.Contains("<svg", dom, StringComparison.Ordinal);
         Assert.Equal(doses, Regex.Count(dom, "<circle[^>]*class=\"dose-marker\""));
         Assert.Contains("class=\"flag-unverified\">UNVERIFIED</span>", dom, StringComparison.Ordinal);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using IlTwo.LanguageServer.Handlers;
 using IlTwo.LanguageServer.Protocol;
 using static IlTwo.LanguageServer.Tests.Features.ProtocolFiles;

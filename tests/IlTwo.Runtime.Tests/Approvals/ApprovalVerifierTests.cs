@@ -51,7 +51,7 @@ public sealed class ApprovalVerifierTests : IDisposable
 
     private static string Sign(SigningKey key, Func<ApprovalEntry, ApprovalEntry>? change = null) => key.Sign(Entry(key, change));
 
-    private ApprovalVerdict Verify(TrustStore store, params string[] signatures) => new ApprovalVerifier(store).Verify(signatures, Facts, Today);
+    private static ApprovalVerdict Verify(TrustStore store, params string[] signatures) => new ApprovalVerifier(store).Verify(signatures, Facts, Today);
 
     private static void Refused(ApprovalVerdict verdict, string code, string words)
     {
@@ -201,12 +201,17 @@ public sealed class ApprovalVerifierTests : IDisposable
     public void A_private_key_file_readable_by_others_is_not_read()
     {
         if (OperatingSystem.IsWindows())
+        {
             return;
+        }
+
         var path = Path.Combine(_folder, "me.il2key");
         _pharmacist.Save(path);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
         using (var loaded = SigningKey.Load(path))
+        {
             Assert.Equal(_pharmacist.KeyId, loaded.KeyId);
+        }
 
         File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
         var e = Assert.Throws<TrustException>(() => SigningKey.Load(path));

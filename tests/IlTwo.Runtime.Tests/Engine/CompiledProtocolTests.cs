@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
-using System.Text;
 using System.Runtime.Loader;
+using System.Text;
 using IlTwo.Runtime.Approvals;
 using IlTwo.Runtime.Evaluation;
 using IlTwo.Runtime.Protocols;
@@ -229,7 +229,10 @@ public sealed class CompiledProtocolTests : IDisposable
                 try
                 {
                     if (registry.Evaluate("test-protocol", record, at).Action != DoseAction.Hold)
+                    {
                         Interlocked.Increment(ref failures);
+                    }
+
                     Interlocked.Increment(ref evaluations);
                 }
                 catch (Exception)

@@ -32,7 +32,9 @@ public sealed class CourseAssessmentTests
         {
             TestProtocol.Instance.EvaluateRules(snapshot, results);
             if (results.Length > 4)
+            {
                 results[4] = Logic.Is(snapshot.Latest(TestProtocol.Confusion), false);
+            }
         }
     }
 

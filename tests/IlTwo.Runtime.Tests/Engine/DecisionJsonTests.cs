@@ -23,7 +23,10 @@ public sealed class DecisionJsonTests
 
         Assert.Equal(action, root.GetProperty("action").GetString());
         foreach (var name in new[] { "rules", "missing", "schedule", "dataErrors" })
+        {
             Assert.Equal(JsonValueKind.Array, root.GetProperty(name).ValueKind);
+        }
+
         Assert.Equal(decision.DoseNumber, root.GetProperty("doseNumber").GetInt32());
         Assert.Equal(decision.DosesGiven, root.GetProperty("dosesGiven").GetInt32());
         Assert.Equal(decision.DosesRemaining, root.GetProperty("dosesRemaining").GetInt32());

@@ -185,9 +185,14 @@ public sealed class ProtocolEvaluatorTests
         Assert.Equal(d.Action == DoseAction.Give, reasons == 0);
         Assert.Equal(d.Action == DoseAction.Give, d.Summary.StartsWith($"Give dose {d.DoseNumber}:", StringComparison.Ordinal));
         if (d.Action == DoseAction.Discontinue)
+        {
             Assert.Null(d.NextDoseAt);
+        }
+
         if (d.Action == DoseAction.Give)
+        {
             Assert.Equal(d.At, d.NextDoseAt);
+        }
     }
 
     public static TheoryData<string, string?> NextDoses() => new()
@@ -247,7 +252,9 @@ public sealed class ProtocolEvaluatorTests
         var decision = ProtocolEvaluator.Evaluate(new SlotCapped(), patient.Build(), at);
         Assert.Equal((action, remaining), (decision.Action, decision.DosesRemaining));
         if (action == DoseAction.Discontinue)
+        {
             Assert.Equal(ScheduleCodes.MaxDosesCourse, Assert.Single(decision.Schedule).Code);
+        }
     }
 
     [Theory]
@@ -392,7 +399,10 @@ public sealed class ProtocolEvaluatorTests
     {
         var first = Decide("everything fires");
         for (var i = 0; i < 20; i++)
+        {
             Assert.Equal(first.Rules.Select(r => r.Id), Decide("everything fires").Rules.Select(r => r.Id));
+        }
+
         Assert.Equal([RuleAction.Discontinue, RuleAction.Hold, RuleAction.Hold, RuleAction.Hold], first.Rules.Select(r => r.Action));
     }
 
@@ -440,7 +450,9 @@ public sealed class ProtocolEvaluatorTests
                 var k = (i * 7 + t) % inputs.Length;
                 var json = DoseDecisionJson.Serialize(ProtocolEvaluator.Evaluate(TestProtocol.Instance, inputs[k].Record, inputs[k].At, log));
                 if (json != expected[k])
+                {
                     Interlocked.Increment(ref failures);
+                }
             }
         })).ToList();
         threads.ForEach(t => t.Start());

@@ -104,7 +104,9 @@ internal sealed class SilentProtocol(int rules) : ProtocolRules
     public override void EvaluateRules(PatientSnapshot snapshot, Span<Truth> results)
     {
         if (WriteFalse)
+        {
             results.Clear(); // Truth.False == 0
+        }
     }
 }
 

@@ -18,7 +18,9 @@ internal static class ClaimCheck
     {
         var diff = ProtocolComparer.Compare(target, self);
         if (diff.Overall is SafetyVerdict.MoreConservative or SafetyVerdict.Neutral)
+        {
             return ClaimProof.Proven;
+        }
 
         var less = diff.Changes.Where(c => c.Verdict == SafetyVerdict.LessConservative).ToList();
         var example = diff.Rules.LessExample ?? less.Select(c => c.Counterexample).FirstOrDefault(c => c is not null);

@@ -1,10 +1,8 @@
 using System.Globalization;
-using System.Text;
 using IlTwo.Dsl.Binding;
+using IlTwo.Dsl.Syntax;
 using IlTwo.Runtime.Protocols;
 using IlTwo.Runtime.Units;
-
-using IlTwo.Dsl.Syntax;
 
 namespace IlTwo.Dsl.Analysis.Comparison;
 
@@ -41,7 +39,10 @@ public static class ConditionText
                             or BoundNodeKind.Baseline or BoundNodeKind.Weight or BoundNodeKind.Doses or BoundNodeKind.TimeSince or BoundNodeKind.Binary
                             or BoundNodeKind.Not or BoundNodeKind.Negate or BoundNodeKind.IsFlag or BoundNodeKind.AtLeast or BoundNodeKind.Error => true,
                     })
+                    {
                         atoms.Add(e);
+                    }
+
                     break;
             }
         }
@@ -77,16 +78,16 @@ public static class ConditionText
         switch (expression)
         {
             case BoundBinary b when b.Kind.IsComparison():
-            {
-                var text = Comparison(b);
-                return parent > 4 ? $"({text})" : text;
-            }
+                {
+                    var text = Comparison(b);
+                    return parent > 4 ? $"({text})" : text;
+                }
             case BoundBinary b:
-            {
-                var p = Precedence(b.Kind);
-                var text = $"{Render(b.Left, p)} {b.Kind.Text()} {Render(b.Right, p + 1)}";
-                return p < parent ? $"({text})" : text;
-            }
+                {
+                    var p = Precedence(b.Kind);
+                    var text = $"{Render(b.Left, p)} {b.Kind.Text()} {Render(b.Right, p + 1)}";
+                    return p < parent ? $"({text})" : text;
+                }
             case BoundNot n:
                 return parent > 3 ? $"(not {Render(n.Operand, 3)})" : $"not {Render(n.Operand, 3)}";
             case BoundIsFlag f:
@@ -107,9 +108,15 @@ public static class ConditionText
     private static string Comparison(BoundBinary b)
     {
         if (Term(b.Left) is { } left && ConstantValue(b.Right) is { } right)
+        {
             return $"{left} {b.Kind.Text()} {Value(right, UnitOf(b.Left))}";
+        }
+
         if (Term(b.Right) is { } rhs && ConstantValue(b.Left) is { } lhs)
+        {
             return $"{Value(lhs, UnitOf(b.Right))} {b.Kind.Text()} {rhs}";
+        }
+
         return $"{Render(b.Left, 5)} {b.Kind.Text()} {Render(b.Right, 5)}";
     }
 
@@ -183,10 +190,16 @@ public static class ConditionText
     public static string Number(double value)
     {
         if (double.IsInfinity(value) || double.IsNaN(value))
+        {
             return value.ToString(CultureInfo.InvariantCulture);
+        }
+
         var rounded = Math.Round(value, 4);
         if (rounded != 0 && Math.Abs(rounded) < 0.001)
+        {
             return value.ToString("G4", CultureInfo.InvariantCulture);
+        }
+
         var text = rounded.ToString("0.####", CultureInfo.InvariantCulture);
         return text == "-0" ? "0" : text;
     }

@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using IlTwo.Dsl.Binding;
 using IlTwo.Dsl.Compilation;
 using IlTwo.Dsl.Syntax;
-using IlTwo.Dsl.Text;
 using IlTwo.Runtime.Records;
 
 namespace IlTwo.Dsl.Analysis.Comparison;
@@ -36,11 +35,17 @@ public static class ProtocolComparer
     private static string Summarize(SafetyVerdict overall, RegionComparison region, List<ProtocolChange> changes)
     {
         if (changes.Count == 0)
+        {
             return "no change in meaning";
+        }
+
         static string Count(int n, string one, string many) => n == 1 ? $"1 {one}" : $"{n} {many}";
         var less = changes.Count(c => c.Verdict == SafetyVerdict.LessConservative && (c.Area != ChangeArea.Rule || c.Counterexample is not null));
         if (region.Verdict == SafetyVerdict.LessConservative && !changes.Any(c => c.Area == ChangeArea.Rule && c.Counterexample is not null))
+        {
             less++;
+        }
+
         var more = changes.Count(c => c.Verdict == SafetyVerdict.MoreConservative);
         var unknown = changes.Count(c => c.Verdict == SafetyVerdict.CannotTell);
         var lessText = Count(less, "change allows doses the old version held", "changes allow doses the old version held");
@@ -62,19 +67,36 @@ public static class ProtocolComparer
     {
         var details = new List<ChangeDetail>();
         if (old.Id != @new.Id)
+        {
             details.Add(new("protocol id", old.Id, @new.Id));
+        }
+
         if (old.Title != @new.Title)
+        {
             details.Add(new("title", old.Title, @new.Title));
+        }
+
         if (old.Version != @new.Version)
+        {
             details.Add(new("version", old.Version, @new.Version));
+        }
+
         if (old.Base?.Id != @new.Base?.Id)
+        {
             details.Add(new("extends", old.Base?.Id, @new.Base?.Id));
+        }
+
         var oldClaims = string.Join(", ", old.Claims.Select(c => c.TargetId));
         var newClaims = string.Join(", ", @new.Claims.Select(c => c.TargetId));
         if (oldClaims != newClaims)
+        {
             details.Add(new("claims more conservative than", oldClaims.Length == 0 ? null : oldClaims, newClaims.Length == 0 ? null : newClaims));
+        }
+
         if (details.Count > 0)
+        {
             changes.Add(new(ChangeArea.Header, ChangeKind.Changed, @new.Id, "protocol header", [.. details], SafetyVerdict.Neutral, "names and labels only; the rules and regimen are compared below"));
+        }
     }
 
     // ------------------------------------------------------------ regimen
@@ -85,9 +107,15 @@ public static class ProtocolComparer
             changes.Add(new(ChangeArea.Regimen, ChangeKind.Changed, subject, $"regimen: {subject}", [new(subject, before, after)], verdict, reason));
 
         if (old.Drug != @new.Drug)
+        {
             Add("drug", old.Drug, @new.Drug, SafetyVerdict.CannotTell, "a different drug is a different regimen");
+        }
+
         if (old.Route != @new.Route)
+        {
             Add("route", old.Route, @new.Route, SafetyVerdict.CannotTell, "a different route is a different regimen");
+        }
+
         if (old.DoseValue != @new.DoseValue || old.DoseUnit != @new.DoseUnit)
         {
             var (verdict, reason) = old.DoseUnit != @new.DoseUnit || old.DoseValue is null || @new.DoseValue is null
@@ -134,13 +162,18 @@ public static class ProtocolComparer
         var oldCites = old.Citations.Select(Citation).ToList();
         var newCites = @new.Citations.Select(Citation).ToList();
         if (!oldCites.SequenceEqual(newCites))
+        {
             changes.Add(new(ChangeArea.Regimen, ChangeKind.Changed, "citations", "regimen: citations", CitationDetails(oldCites, newCites), SafetyVerdict.Neutral, "sources only"));
+        }
     }
 
     private static void Limit(string what, int? old, int? @new, List<ProtocolChange> changes)
     {
         if (old == @new)
+        {
             return;
+        }
+
         var (verdict, reason) = (old, @new) switch
         {
             (null, _) => (SafetyVerdict.MoreConservative, $"a limit where there was none: at most {@new} doses"),
@@ -170,21 +203,38 @@ public static class ProtocolComparer
     private static void Observations(BoundProtocol old, BoundProtocol @new, List<ProtocolChange> changes)
     {
         foreach (var o in old.Observations.Where(o => @new.FindObservation(o.Name) is null))
+        {
             changes.Add(new(ChangeArea.Observation, ChangeKind.Removed, o.Name, $"observation '{o.Name}' removed", [new("observation", Describe(o), null)], SafetyVerdict.Neutral, "no longer read; the rules that read it are compared below"));
+        }
+
         foreach (var o in @new.Observations.Where(o => old.FindObservation(o.Name) is null))
+        {
             changes.Add(new(ChangeArea.Observation, ChangeKind.Added, o.Name, $"observation '{o.Name}' added", [new("observation", null, Describe(o))], SafetyVerdict.Neutral, "a new input; the rules that read it are compared below"));
+        }
 
         foreach (var a in old.Observations)
         {
             if (@new.FindObservation(a.Name) is not { } b)
+            {
                 continue;
+            }
+
             var items = new List<(ChangeDetail Detail, SafetyVerdict Verdict, string Reason)>();
             if (a.Title != b.Title)
+            {
                 items.Add((new("title", a.Title, b.Title), SafetyVerdict.Neutral, "wording"));
+            }
+
             if (a.IsYesNo != b.IsYesNo)
+            {
                 items.Add((new("kind", a.IsYesNo ? "yes/no" : "numeric", b.IsYesNo ? "yes/no" : "numeric"), SafetyVerdict.CannotTell, "a different kind of value"));
+            }
+
             if (a.Unit?.Code != b.Unit?.Code)
+            {
                 items.Add((new("unit", a.Unit?.Code, b.Unit?.Code), SafetyVerdict.Neutral, "values convert; thresholds compare the same quantities"));
+            }
+
             if (a.RecencySeconds != b.RecencySeconds)
             {
                 var verdict = a.RecencySeconds is { } x && b.RecencySeconds is { } y
@@ -204,12 +254,21 @@ public static class ProtocolComparer
                     "which values count changes with the codes the sending systems use: more codes can replace missing data (a hold) with a value, fewer can hide one"));
             }
             if (!SameRange(a.Range, b.Range))
+            {
                 items.Add(RangeChange(a, b));
+            }
+
             if (a.ReportedTo != b.ReportedTo)
+            {
                 items.Add((new("reported to", ReportedTo(a), ReportedTo(b)), SafetyVerdict.CannotTell,
                     "values converted from another unit round differently: one may now meet a threshold it missed, or miss one it met"));
+            }
+
             if (a.MolarMass != b.MolarMass)
+            {
                 items.Add((new("molar mass", a.MolarMass is { } m ? $"{ConditionText.Number(m)} g/mol" : null, b.MolarMass is { } n ? $"{ConditionText.Number(n)} g/mol" : null), SafetyVerdict.CannotTell, "values in molar units convert differently"));
+            }
+
             if (a.IsOptional != b.IsOptional)
             {
                 items.Add(b.IsOptional
@@ -217,7 +276,10 @@ public static class ProtocolComparer
                     : (new("optional", "yes", "no"), SafetyVerdict.MoreConservative, "no longer optional: when it is missing, the dose is held for missing data"));
             }
             if (items.Count == 0)
+            {
                 continue;
+            }
+
             var combined = VerdictText.Combine(items.Select(i => i.Verdict));
             changes.Add(new(ChangeArea.Observation, ChangeKind.Changed, a.Name, $"observation '{a.Name}' changed",
                 [.. items.Select(i => i.Detail)], combined, string.Join("; ", items.Where(i => i.Verdict != SafetyVerdict.Neutral || items.Count == 1).Select(i => i.Reason).DefaultIfEmpty(items[0].Reason))));
@@ -271,7 +333,10 @@ public static class ProtocolComparer
             var match = added.FirstOrDefault(a => a.Action == r.Action && Equivalent(analysis, r, a))
                 ?? added.FirstOrDefault(a => Similar(a.Title, r.Title));
             if (match is null)
+            {
                 continue;
+            }
+
             removed.Remove(r);
             added.Remove(match);
             pairs.Add((r, match, true));
@@ -283,11 +348,17 @@ public static class ProtocolComparer
         {
             var details = RuleDetails(a, b, renamed);
             if (details.Count == 0)
+            {
                 continue;
+            }
+
             var (verdict, reason) = CompareRules(analysis, a, b);
             Counterexample? example = null;
             if (verdict is SafetyVerdict.LessConservative or SafetyVerdict.CannotTell)
+            {
                 example = ProtocolLevelExample(analysis, a, noneNew, noneStopNew, ref reason);
+            }
+
             var kind = renamed ? ChangeKind.Renamed : ChangeKind.Changed;
             var summary = renamed ? $"rule '{a.Name}' renamed to '{b.Name}' (probably: {(Equivalent(analysis, a, b) ? "same condition and action" : "similar title")})" : $"rule '{b.Name}' changed";
             changes.Add(new(ChangeArea.Rule, kind, b.Name, summary, [.. details], verdict, reason, example));
@@ -302,7 +373,10 @@ public static class ProtocolComparer
             var removal = @new.RemovedRules.FirstOrDefault(x => x.Rule.Name == r.Name);
             var details = ImmutableArray.Create(new ChangeDetail("rule", RuleLine(r), null));
             if (removal?.Reason is { } because)
+            {
                 details = details.Add(new ChangeDetail("reason given", null, because));
+            }
+
             changes.Add(new(ChangeArea.Rule, ChangeKind.Removed, r.Name, $"rule '{r.Name}' removed", details, verdict, reason, example));
         }
 
@@ -334,7 +408,10 @@ public static class ProtocolComparer
         }
         var example = analysis.FindCounterexample(hold, stop, less: true);
         if (example is not null)
+        {
             reason += $"; for example {example.Describe()}: {example.NewDecision} now, {example.OldDecision} before";
+        }
+
         return example;
     }
 
@@ -355,11 +432,20 @@ public static class ProtocolComparer
     {
         var details = new List<ChangeDetail>();
         if (renamed)
+        {
             details.Add(new("id", a.Name, b.Name));
+        }
+
         if (a.Action != b.Action)
+        {
             details.Add(new("action", a.Action.ToString().ToLowerInvariant(), b.Action.ToString().ToLowerInvariant()));
+        }
+
         if (a.Title != b.Title)
+        {
             details.Add(new("title", a.Title, b.Title));
+        }
+
         if (BoundExpressionKey.Of(a.Condition) != BoundExpressionKey.Of(b.Condition))
         {
             var atomsA = ConditionText.Atoms(a.Condition);
@@ -369,7 +455,9 @@ public static class ProtocolComparer
                 for (var i = 0; i < atomsA.Count; i++)
                 {
                     if (BoundExpressionKey.Of(atomsA[i]) != BoundExpressionKey.Of(atomsB[i]))
+                    {
                         details.Add(new(atomsA.Count == 1 ? "condition" : $"condition, part {i + 1}", ConditionText.Render(atomsA[i]), ConditionText.Render(atomsB[i])));
+                    }
                 }
             }
             else
@@ -380,7 +468,10 @@ public static class ProtocolComparer
         var citesA = a.Citations.Select(Citation).ToList();
         var citesB = b.Citations.Select(Citation).ToList();
         if (!citesA.SequenceEqual(citesB))
+        {
             details.AddRange(CitationDetails(citesA, citesB));
+        }
+
         return details;
     }
 
@@ -389,28 +480,46 @@ public static class ProtocolComparer
     {
         var space = analysis.Space;
         if (BoundExpressionKey.Of(a.Condition) == BoundExpressionKey.Of(b.Condition) && a.Action == b.Action)
+        {
             return (SafetyVerdict.Neutral, "the same condition and action; wording or sources only");
+        }
+
         var lessHold = analysis.Minus([a], [b]);
         var moreHold = analysis.Minus([b], [a]);
         var lessStop = a.Action == RuleAction.Discontinue ? b.Action == RuleAction.Discontinue ? lessHold : analysis.Union([a]) : [];
         var moreStop = b.Action == RuleAction.Discontinue ? a.Action == RuleAction.Discontinue ? moreHold : analysis.Union([b]) : [];
         if (lessHold is null || moreHold is null || lessStop is null || moreStop is null)
+        {
             return (SafetyVerdict.CannotTell, "the conditions are too complex for the analysis");
+        }
+
         var less = lessHold.Concat(lessStop).ToList();
         var more = moreHold.Concat(moreStop).ToList();
         var what = a.Action == b.Action ? "fires" : b.Action == RuleAction.Discontinue ? "stops IL-2" : "holds";
         if (less.Count == 0 && more.Count == 0)
+        {
             return (SafetyVerdict.Neutral, "the conditions are equivalent");
+        }
+
         if (less.Count == 0)
+        {
             return (SafetyVerdict.MoreConservative, a.Action != b.Action && lessHold.Count == 0 && moreHold.Count == 0
                 ? "stops IL-2 where it held the dose"
                 : $"{what} in every situation it did before, and in more");
+        }
+
         if (less.All(analysis.IsOpaque) || (more.Count > 0 && more.All(analysis.IsOpaque)))
+        {
             return (SafetyVerdict.CannotTell, "the analysis cannot see into part of the condition (a computed quantity such as a ratio)");
+        }
+
         if (more.Count == 0)
+        {
             return (SafetyVerdict.LessConservative, a.Action != b.Action && lessHold.Count == 0
                 ? "only holds the dose where it stopped IL-2"
                 : $"no longer {(a.Action == RuleAction.Discontinue ? "stops IL-2 or holds" : "holds")} in some situations it did");
+        }
+
         return (SafetyVerdict.CannotTell, "mixed: fires in some new situations and no longer in some old ones");
     }
 
@@ -426,7 +535,10 @@ public static class ProtocolComparer
         foreach (var a in old.Rules)
         {
             if (@new.FindRule(a.Name) is not { } b)
+            {
                 continue;
+            }
+
             var items = new List<(ChangeDetail Detail, SafetyVerdict Verdict, string Reason)>();
             var stops = a.Action == RuleAction.Discontinue && b.Action == RuleAction.Discontinue;
             if (Text(a.Until) != Text(b.Until) || (a.Until is not null && b.Until is not null && BoundExpressionKey.Of(a.Until) != BoundExpressionKey.Of(b.Until)))
@@ -476,9 +588,15 @@ public static class ProtocolComparer
                 items.Add((new("corrected when", Text(a.Correction), Text(b.Correction)), verdict, reason));
             }
             if (!a.Groups.SequenceEqual(b.Groups))
+            {
                 items.Add((new("groups", string.Join(", ", a.Groups), string.Join(", ", b.Groups)), SafetyVerdict.Neutral, "group membership matters through the rules that count the group, compared above"));
+            }
+
             if (items.Count == 0)
+            {
                 continue;
+            }
+
             changes.Add(new(ChangeArea.Course, ChangeKind.Changed, b.Name, $"rule '{b.Name}': how it acts over the course",
                 [.. items.Select(i => i.Detail)], VerdictText.Combine(items.Select(i => i.Verdict)),
                 string.Join("; ", items.Select(i => i.Reason))));
@@ -493,13 +611,21 @@ public static class ProtocolComparer
     {
         static string Text(ReferenceSymbol r) => r.Title + (r.Doi is null ? "" : $" (doi {r.Doi})") + (r.Url is null ? "" : $" ({r.Url})");
         foreach (var r in old.References.Where(r => !@new.References.Any(n => n.Name == r.Name)))
+        {
             changes.Add(new(ChangeArea.Reference, ChangeKind.Removed, r.Name, $"reference '{r.Name}' removed", [new("reference", Text(r), null)], SafetyVerdict.Neutral, "sources only"));
+        }
+
         foreach (var r in @new.References.Where(r => !old.References.Any(o => o.Name == r.Name)))
+        {
             changes.Add(new(ChangeArea.Reference, ChangeKind.Added, r.Name, $"reference '{r.Name}' added", [new("reference", null, Text(r))], SafetyVerdict.Neutral, "sources only"));
+        }
+
         foreach (var r in old.References)
         {
             if (@new.References.FirstOrDefault(n => n.Name == r.Name) is { } n && Text(n) != Text(r))
+            {
                 changes.Add(new(ChangeArea.Reference, ChangeKind.Changed, r.Name, $"reference '{r.Name}' changed", [new("reference", Text(r), Text(n))], SafetyVerdict.Neutral, "sources only"));
+            }
         }
     }
 
@@ -508,13 +634,21 @@ public static class ProtocolComparer
         var oldTitles = old.Scenarios.Select(s => s.Title).ToHashSet(StringComparer.Ordinal);
         var newTitles = @new.Scenarios.Select(s => s.Title).ToHashSet(StringComparer.Ordinal);
         foreach (var s in old.Scenarios.Where(s => !newTitles.Contains(s.Title)))
+        {
             changes.Add(new(ChangeArea.Scenario, ChangeKind.Removed, s.Title, $"scenario \"{s.Title}\" removed", [new("scenario", Expect(s), null)], SafetyVerdict.Neutral, "tests only; the rules are compared above"));
+        }
+
         foreach (var s in @new.Scenarios.Where(s => !oldTitles.Contains(s.Title)))
+        {
             changes.Add(new(ChangeArea.Scenario, ChangeKind.Added, s.Title, $"scenario \"{s.Title}\" added", [new("scenario", null, Expect(s))], SafetyVerdict.Neutral, "tests only; the rules are compared above"));
+        }
+
         foreach (var s in old.Scenarios)
         {
             if (@new.Scenarios.FirstOrDefault(n => n.Title == s.Title) is { } n && ScenarioKey(n) != ScenarioKey(s))
+            {
                 changes.Add(new(ChangeArea.Scenario, ChangeKind.Changed, s.Title, $"scenario \"{s.Title}\" changed", [new("scenario", Expect(s), Expect(n))], SafetyVerdict.Neutral, "tests only; the rules are compared above"));
+            }
         }
     }
 

@@ -127,9 +127,15 @@ public static class VerdictText
     {
         var set = verdicts.ToHashSet();
         if (set.Contains(SafetyVerdict.CannotTell) || (set.Contains(SafetyVerdict.LessConservative) && set.Contains(SafetyVerdict.MoreConservative)))
+        {
             return SafetyVerdict.CannotTell;
+        }
+
         if (set.Contains(SafetyVerdict.LessConservative))
+        {
             return SafetyVerdict.LessConservative;
+        }
+
         return set.Contains(SafetyVerdict.MoreConservative) ? SafetyVerdict.MoreConservative : SafetyVerdict.Neutral;
     }
 }

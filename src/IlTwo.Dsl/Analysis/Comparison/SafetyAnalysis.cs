@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using IlTwo.Dsl.Binding;
 using IlTwo.Dsl.Compilation;
 using IlTwo.Dsl.Evaluation;
-using IlTwo.Dsl.Lowering;
 using IlTwo.Dsl.Syntax;
 using IlTwo.Runtime.Evaluation;
 using IlTwo.Runtime.Records;
@@ -46,11 +45,17 @@ internal sealed class SafetyAnalysis
         foreach (var observation in a.Observations.Concat(b.Observations))
         {
             if (!ranges.TryGetValue(observation.Name, out var existing))
+            {
                 ranges[observation.Name] = observation.Range;
+            }
             else if (existing is { } x && observation.Range is { } y)
+            {
                 ranges[observation.Name] = (Math.Min(x.Low, y.Low), Math.Max(x.High, y.High));
+            }
             else
+            {
                 ranges[observation.Name] = null;
+            }
         }
         return ranges;
     }
@@ -64,10 +69,15 @@ internal sealed class SafetyAnalysis
         foreach (var rule in rules)
         {
             if (rule.Condition is BoundErrorExpression || Space.Satisfying(rule.Condition) is not { } boxes)
+            {
                 return null;
+            }
+
             result.AddRange(boxes);
             if (result.Count > ConditionSpace.MaxBoxes)
+            {
                 return null;
+            }
         }
         return result;
     }
@@ -79,10 +89,15 @@ internal sealed class SafetyAnalysis
         foreach (var rule in rules)
         {
             if (rule.Condition is BoundErrorExpression)
+            {
                 return null;
+            }
+
             result = Space.And(result, Space.Falsifying(rule.Condition));
             if (result is null)
+            {
                 return null;
+            }
         }
         return result;
     }
@@ -101,7 +116,7 @@ internal sealed class SafetyAnalysis
     public static IEnumerable<RuleSymbol> SurelyStopping(BoundProtocol p) => Stopping(p).Where(r => r.PersistenceSeconds is null && r.Correction is null);
 
     /// <summary>
-    /// <see cref="SurelyStopping"/>, plus the persistent or corrected discontinue rules of <paramref name="p"/> that the
+    /// <see cref="SurelyStopping(BoundProtocol)"/>, plus the persistent or corrected discontinue rules of <paramref name="p"/> that the
     /// other version has unchanged (same id, condition, persistence and correction): those stop in the same situations in both.
     /// </summary>
     public static IEnumerable<RuleSymbol> SurelyStopping(BoundProtocol p, BoundProtocol other) => Stopping(p).Where(r =>
@@ -188,7 +203,9 @@ internal sealed class SafetyAnalysis
                 continue;
             }
             if (sat.Any(b => b.Constraints.Keys.Any(opaqueKeys.Contains)))
+            {
                 names.Add(rule.Name);
+            }
         }
         if (names.Count == 0)
         {
@@ -196,7 +213,9 @@ internal sealed class SafetyAnalysis
             foreach (var rule in _old.Protocol.Rules)
             {
                 if (Space.And(Space.Satisfying(rule.Condition), NoneOf(_new.Protocol.Rules)) is not { Count: 0 })
+                {
                     names.Add(rule.Name);
+                }
             }
         }
         return [.. names.Distinct()];
@@ -214,25 +233,35 @@ internal sealed class SafetyAnalysis
         foreach (var (boxes, stop) in new[] { (holdDifference, false), (stopDifference, true) })
         {
             if (boxes is null)
+            {
                 continue;
+            }
+
             foreach (var box in boxes.OrderBy(IsOpaque))
             {
                 foreach (var round in new[] { true, false })
                 {
                     if (attempts++ > MaxWitnessAttempts)
+                    {
                         return null;
+                    }
+
                     var edits = WitnessRecords.Build(box, Space, _old.Protocol, _new.Protocol, round, At);
                     foreach (var normal in _normalRecords.Value)
                     {
                         if (Verify(WitnessRecords.ApplyAll(normal, edits), stop, less) is null)
+                        {
                             continue;
+                        }
                         // Keep only the values the difference needs: drop each one that the normal patient's value can replace.
                         var kept = edits.ToList();
                         foreach (var edit in edits)
                         {
                             var without = kept.Where(e => e != edit).ToList();
                             if (Verify(WitnessRecords.ApplyAll(normal, without), stop, less) is not null)
+                            {
                                 kept = without;
+                            }
                         }
                         var decisions = Verify(WitnessRecords.ApplyAll(normal, kept), stop, less)!.Value;
                         return new Counterexample([.. kept.Select(e => e.Value)], decisions.Old, decisions.New);
@@ -277,7 +306,10 @@ internal sealed class SafetyAnalysis
         var chosen = both.Count > 0 ? both.Take(2) : candidates.Take(2);
         var result = chosen.ToList();
         if (result.Count == 0)
+        {
             result.Add(PatientRecord.Empty);
+        }
+
         return [.. result];
     }
 }

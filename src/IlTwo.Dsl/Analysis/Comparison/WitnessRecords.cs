@@ -27,34 +27,46 @@ internal static class WitnessRecords
         foreach (var (key, set) in box.Constraints.OrderBy(c => c.Key, StringComparer.Ordinal))
         {
             if (!space.Variables.TryGetValue(key, out var variable))
+            {
                 continue;
+            }
+
             switch (variable.Term)
             {
                 case BoundObservationValue or BoundAggregate when variable.Observation is { } observation:
                     if (!byObservation.TryGetValue(observation.Name, out var list))
+                    {
                         byObservation[observation.Name] = list = [];
+                    }
+
                     list.Add((variable, set));
                     break;
                 case BoundWeight:
-                {
-                    var unit = ConditionText.UnitOf(variable.Term);
-                    var value = Choose(set, unit, round);
-                    if (value is null)
+                    {
+                        var unit = ConditionText.UnitOf(variable.Term);
+                        var value = Choose(set, unit, round);
+                        if (value is null)
+                        {
+                            break;
+                        }
+
+                        var kg = unit.FromCanonical(value.Value);
+                        values.Add(new(new WitnessValue("weight", ConditionText.Value(value.Value, unit)), r => r with { Weight = new MeasuredValue(kg, "kg") }));
                         break;
-                    var kg = unit.FromCanonical(value.Value);
-                    values.Add(new(new WitnessValue("weight", ConditionText.Value(value.Value, unit)), r => r with { Weight = new MeasuredValue(kg, "kg") }));
-                    break;
-                }
+                    }
                 case BoundTimeSince { Kind: Syntax.TimeSinceKind.Event, Event: { } @event }:
-                {
-                    var value = Choose(set, ValueUnit.Hours, round);
-                    if (value is null)
+                    {
+                        var value = Choose(set, ValueUnit.Hours, round);
+                        if (value is null)
+                        {
+                            break;
+                        }
+
+                        var recordedEvent = new RecordedEvent(@event.Name, at.AddSeconds(-value.Value));
+                        values.Add(new(new WitnessValue("time since " + @event.Name, ConditionText.Hours(value.Value)),
+                            r => r with { Events = [.. r.Events.Where(e => e.Type != @event.Name), recordedEvent] }));
                         break;
-                    var recordedEvent = new RecordedEvent(@event.Name, at.AddSeconds(-value.Value));
-                    values.Add(new(new WitnessValue("time since " + @event.Name, ConditionText.Hours(value.Value)),
-                        r => r with { Events = [.. r.Events.Where(e => e.Type != @event.Name), recordedEvent] }));
-                    break;
-                }
+                    }
             }
         }
 
@@ -74,12 +86,18 @@ internal static class WitnessRecords
                 {
                     case BoundAggregate { Kind: AggregateKind.Count } a:
                         if (!constraint.Intervals.Any(i => i.Contains(1)))
+                        {
                             set = IntervalSet.Empty;
+                        }
+
                         windows.Add(a.WindowSeconds);
                         break;
                     case BoundAggregate { Kind: AggregateKind.Change } a:
                         if (!constraint.Intervals.Any(i => i.Contains(0)))
+                        {
                             set = IntervalSet.Empty;
+                        }
+
                         windows.Add(a.WindowSeconds);
                         break;
                     case BoundAggregate a:
@@ -92,15 +110,23 @@ internal static class WitnessRecords
                 }
             }
             if (observation.Range is { } range && !observation.IsYesNo)
+            {
                 set = set.Intersect(IntervalSet.Of(new Interval(range.Low, true, range.High, true)));
+            }
+
             if (Choose(set, unit, round) is not { } value)
+            {
                 continue;
+            }
 
             windows.AddRange(new[] { oldObservation?.RecencySeconds, newObservation?.RecencySeconds }.OfType<double>().Where(w => w > 0));
             var ago = Math.Min(3600, windows.Count == 0 ? 3600 : windows.Min() / 4);
             var codes = new HashSet<string>(StringComparer.Ordinal) { name };
             foreach (var o in new[] { oldObservation, newObservation }.OfType<ObservationSymbol>())
+            {
                 codes.UnionWith(o.LoincCodes);
+            }
+
             var time = at.AddSeconds(-ago);
             var recorded = observation.IsYesNo
                 ? RecordedObservation.YesNo(name, time, value >= 0.5)
@@ -123,33 +149,55 @@ internal static class WitnessRecords
     internal static double? Choose(IntervalSet set, ValueUnit unit, bool round)
     {
         if (set.IsEmpty)
+        {
             return null;
+        }
+
         foreach (var interval in set.Intervals)
         {
             if (!round)
+            {
                 return interval.Witness();
+            }
+
             if (interval.Low == interval.High)
+            {
                 return interval.Low;
+            }
+
             var low = double.IsNegativeInfinity(interval.Low) ? double.NegativeInfinity : unit.FromCanonical(interval.Low);
             var high = double.IsPositiveInfinity(interval.High) ? double.PositiveInfinity : unit.FromCanonical(interval.High);
             double target;
             if (double.IsNegativeInfinity(low) && double.IsPositiveInfinity(high))
+            {
                 target = 0;
+            }
             else if (double.IsNegativeInfinity(low))
+            {
                 target = high - Math.Max(1, Math.Abs(high) * 0.1);
+            }
             else if (double.IsPositiveInfinity(high))
+            {
                 target = low + Math.Max(1, Math.Abs(low) * 0.1);
+            }
             else
+            {
                 target = (low + high) / 2;
+            }
+
             for (var digits = 0; digits <= 6; digits++)
             {
                 var candidate = unit.ToCanonical(Math.Round(target, digits, MidpointRounding.AwayFromZero));
                 if (interval.Contains(candidate))
+                {
                     return candidate;
+                }
             }
             var exact = unit.ToCanonical(target);
             if (interval.Contains(exact))
+            {
                 return exact;
+            }
         }
         return set.Witness();
     }
