@@ -2,6 +2,7 @@
 # usage: scripts/refresh.sh [--screenshots]
 # Rewrites every file the tests compare against, after a deliberate change, so that `git diff` shows what changed:
 #   - the generated parser (src/IlTwo.Dsl/Syntax/Generated, from grammar/Il2.g4);
+#   - the NuGet lock files (packages.lock.json; CI restores in locked mode);
 #   - the .NET baselines and golden files (IL2_UPDATE_BASELINES=1: compiler baselines, formatter goldens,
 #     diagnostic pages in docs/diagnostics, and any other test that reads TestPaths.UpdateBaselines);
 #   - the VS Code grammar snapshots (vscode-extension/test/grammar/snapshots);
@@ -20,6 +21,9 @@ done
 
 echo "== parser from grammar/Il2.g4"
 bash scripts/generate-parser.sh
+
+echo "== NuGet lock files (packages.lock.json, after a package or version change)"
+dotnet restore IlTwo.Dsl.sln --force-evaluate -v quiet
 
 echo "== .NET baselines and golden files"
 dotnet build IlTwo.Dsl.sln -nr:false -v quiet -clp:ErrorsOnly

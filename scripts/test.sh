@@ -65,7 +65,9 @@ else
   failed=$((failed + 1))
 fi
 
-step "dotnet build" build.txt dotnet build IlTwo.Dsl.sln -c Debug --nologo -v quiet -clp:ErrorsOnly
+step "dotnet restore --locked-mode (packages as packages.lock.json pins them)" restore.txt \
+  dotnet restore IlTwo.Dsl.sln --locked-mode --nologo -v quiet
+step "dotnet build" build.txt dotnet build IlTwo.Dsl.sln -c Debug --no-restore --nologo -v quiet -clp:ErrorsOnly
 step "il2 as a .NET tool: pack, tool install, il2 --version, il2 check" tool.txt bash scripts/tool-install-test.sh Debug
 count_il2_test "$log/tool.txt"
 step "dotnet test (every test project of IlTwo.Dsl.sln)" dotnet.txt dotnet test IlTwo.Dsl.sln --no-build --nologo
