@@ -65,7 +65,7 @@ else
   failed=$((failed + 1))
 fi
 
-step "dotnet restore --locked-mode (packages as packages.lock.json pins them)" restore.txt \
+step "dotnet restore --locked-mode (packages.lock.json)" restore.txt \
   dotnet restore IlTwo.Dsl.sln --locked-mode --nologo -v quiet
 step "dotnet build" build.txt dotnet build IlTwo.Dsl.sln -c Debug --no-restore --nologo -v quiet -clp:ErrorsOnly
 step "il2 as a .NET tool: pack, tool install, il2 --version, il2 check" tool.txt bash scripts/tool-install-test.sh Debug

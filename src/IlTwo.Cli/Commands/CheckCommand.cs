@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using IlTwo.Dsl.Compilation;
 using IlTwo.Dsl.Diagnostics;
 using IlTwo.Dsl.Text;
@@ -135,43 +135,39 @@ public sealed class CheckCommand : ICommand
 
     private static string OneLine(string text) => text.ReplaceLineEndings(" ");
 
-    private static string ToJson(List<FileDiagnostic> diagnostics)
+    private static readonly JsonSerializerOptions JsonOptions = new()
     {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            writer.WriteStartArray();
-            foreach (var d in diagnostics)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("path", d.Path);
-                writer.WriteNumber("line", d.Line);
-                writer.WriteNumber("column", d.Column);
-                writer.WriteNumber("endLine", d.EndLine);
-                writer.WriteNumber("endColumn", d.EndColumn);
-                writer.WriteString("severity", SeverityWord(d.Severity));
-                writer.WriteString("code", d.Code);
-                writer.WriteString("message", d.Message);
-                writer.WriteEndObject();
-            }
-            writer.WriteEndArray();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray()).ReplaceLineEndings("\n");
-    }
-
-    internal static string SeverityWord(DiagnosticSeverity severity) => severity switch
-    {
-        DiagnosticSeverity.Error => "error",
-        DiagnosticSeverity.Warning => "warning",
-        _ => "info",
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    private static string ToJson(List<FileDiagnostic> diagnostics) =>
+        JsonSerializer.Serialize(diagnostics, JsonOptions).ReplaceLineEndings("\n");
+
     /// <summary>A diagnostic placed in a file as the user named it; one-based lines and columns.</summary>
-    private sealed record FileDiagnostic(string Path, int Line, int Column, int EndLine, int EndColumn, DiagnosticSeverity Severity, string Code, string Message)
+    /// <remarks>Its properties, in order, are the JSON output's fields (<c>severity</c> as its word).</remarks>
+    private sealed record FileDiagnostic(
+        string Path,
+        int Line,
+        int Column,
+        int EndLine,
+        int EndColumn,
+        [property: JsonConverter(typeof(SeverityWordConverter))] DiagnosticSeverity Severity,
+        string Code,
+        string Message)
     {
         public static FileDiagnostic From(string path, Diagnostic d) =>
             new(path, d.Start.Line + 1, d.Start.Character + 1, d.End.Line + 1, d.End.Character + 1, d.Severity, d.Code, OneLine(d.Message));
 
-        public string ToCompilerFormat() => $"{CompilerFormat.Path(Path)}({Line},{Column}): {SeverityWord(Severity)} {Code}: {CompilerFormat.Message(Message)}";
+        public string ToCompilerFormat() => $"{CompilerFormat.Path(Path)}({Line},{Column}): {Severity.Word()} {Code}: {CompilerFormat.Message(Message)}";
+    }
+
+    private sealed class SeverityWordConverter : JsonConverter<DiagnosticSeverity>
+    {
+        public override DiagnosticSeverity Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            throw new NotSupportedException("check's JSON is output only");
+
+        public override void Write(Utf8JsonWriter writer, DiagnosticSeverity value, JsonSerializerOptions options) => writer.WriteStringValue(value.Word());
     }
 }

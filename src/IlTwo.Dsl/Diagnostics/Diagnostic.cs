@@ -9,6 +9,18 @@ public enum DiagnosticSeverity
     Information,
 }
 
+public static class DiagnosticSeverityText
+{
+    /// <summary>The word compiler-format lines and JSON output use: <c>error</c>, <c>warning</c>, <c>info</c>.</summary>
+    public static string Word(this DiagnosticSeverity severity) => severity switch
+    {
+        DiagnosticSeverity.Error => "error",
+        DiagnosticSeverity.Warning => "warning",
+        DiagnosticSeverity.Information => "info",
+        _ => throw new ArgumentOutOfRangeException(nameof(severity), severity, null),
+    };
+}
+
 /// <summary>A suggested edit that resolves a diagnostic (offered as a quick fix by the language server).</summary>
 public sealed record DiagnosticFix(string Title, TextSpan Span, string NewText);
 
@@ -29,12 +41,6 @@ public sealed record Diagnostic(DiagnosticDescriptor Descriptor, SourceText Sour
     public string ToCompilerFormat(string? path = null)
     {
         var start = Start;
-        var severity = Severity switch
-        {
-            DiagnosticSeverity.Error => "error",
-            DiagnosticSeverity.Warning => "warning",
-            _ => "info",
-        };
-        return $"{CompilerFormat.Path(path ?? Source.Path)}({start.Line + 1},{start.Character + 1}): {severity} {Code}: {CompilerFormat.Message(Message)}";
+        return $"{CompilerFormat.Path(path ?? Source.Path)}({start.Line + 1},{start.Character + 1}): {Severity.Word()} {Code}: {CompilerFormat.Message(Message)}";
     }
 }
