@@ -14,16 +14,6 @@ namespace IlTwo.LanguageServer.Tests;
 /// </summary>
 public sealed class BrokenFramingTests
 {
-    private static string Ping(int id, string text) => RawLspConnection.Request(id, "test/ping", new PingParams(text));
-
-    private static async Task<(TestServer Server, RawLspConnection Raw)> StartAsync()
-    {
-        var server = TestServer.Start();
-        var raw = new RawLspConnection(server.ClientStream);
-        await raw.InitializeAsync();
-        return (server, raw);
-    }
-
     private static async Task AssertExitsWithTheReasonAsync(TestServer server, string reason)
     {
         Assert.Equal(1, await server.ServerTask.WaitAsync(TestServer.Timeout));
@@ -48,10 +38,10 @@ public sealed class BrokenFramingTests
     [InlineData("Content-Length: 2\n\n{}", @"\r\n")]
     public async Task A_bad_header_ends_the_session_with_the_reason(string frame, string reason)
     {
-        var (server, raw) = await StartAsync();
+        var (server, raw) = await RawLspConnection.StartInitializedAsync();
         await using var _ = server;
 
-        await raw.SendRawAsync(frame + RawLspConnection.Frame(Ping(1, "never read")));
+        await raw.SendRawAsync(frame + RawLspConnection.Frame(RawLspConnection.Ping(1, "never read")));
 
         await AssertExitsWithTheReasonAsync(server, reason);
     }
@@ -62,11 +52,11 @@ public sealed class BrokenFramingTests
     [InlineData(13)]
     public async Task A_bad_body_whose_length_reaches_into_the_next_header_gets_a_parse_error_then_ends_the_session(int over)
     {
-        var (server, raw) = await StartAsync();
+        var (server, raw) = await RawLspConnection.StartInitializedAsync();
         await using var _ = server;
         const string Bad = "{\"jsonrpc\":\"2.0\" \"id\":5}";
 
-        await raw.SendRawAsync($"Content-Length: {Bad.Length + over}\r\n\r\n{Bad}" + RawLspConnection.Frame(Ping(1, "next")));
+        await raw.SendRawAsync($"Content-Length: {Bad.Length + over}\r\n\r\n{Bad}" + RawLspConnection.Frame(RawLspConnection.Ping(1, "next")));
 
         AssertParseError(await raw.ReadResponseAsync());
         await AssertExitsWithTheReasonAsync(server, "Content-Length");
@@ -75,10 +65,10 @@ public sealed class BrokenFramingTests
     [Fact]
     public async Task A_Content_Length_smaller_than_the_body_gets_a_parse_error_then_ends_the_session()
     {
-        var (server, raw) = await StartAsync();
+        var (server, raw) = await RawLspConnection.StartInitializedAsync();
         await using var _ = server;
 
-        await raw.SendRawAsync($"Content-Length: 10\r\n\r\n{Ping(1, "one")}" + RawLspConnection.Frame(Ping(2, "two")));
+        await raw.SendRawAsync($"Content-Length: 10\r\n\r\n{RawLspConnection.Ping(1, "one")}" + RawLspConnection.Frame(RawLspConnection.Ping(2, "two")));
 
         AssertParseError(await raw.ReadResponseAsync());
         await AssertExitsWithTheReasonAsync(server, "Content-Length");
@@ -89,13 +79,13 @@ public sealed class BrokenFramingTests
     [InlineData(0xC3)]
     public async Task A_truncated_body_with_invalid_UTF8_gets_a_parse_error_and_the_session_ends_with_the_input(byte invalid)
     {
-        var (server, raw) = await StartAsync();
+        var (server, raw) = await RawLspConnection.StartInitializedAsync();
         await using var _ = server;
         var ascii = Encoding.ASCII;
         var body = ascii.GetBytes("""{"jsonrpc":"2.0","id":2740,"method":"textDocument/folding""").Append(invalid)
             .Concat(ascii.GetBytes("""ange","params":{"textDocument":{"uri":"file:///fuzz/""")).ToArray();
 
-        await server.ClientStream.WriteAsync(ascii.GetBytes($"Content-Length: {body.Length + 23}\r\n\r\n").Concat(body).Concat(Encoding.UTF8.GetBytes(RawLspConnection.Frame(Ping(1, "next")))).ToArray());
+        await server.ClientStream.WriteAsync(ascii.GetBytes($"Content-Length: {body.Length + 23}\r\n\r\n").Concat(body).Concat(Encoding.UTF8.GetBytes(RawLspConnection.Frame(RawLspConnection.Ping(1, "next")))).ToArray());
         await server.ClientStream.FlushAsync();
 
         // The rest of the next frame has no line end: the server waits for the end of a header line until the input ends.
@@ -107,11 +97,11 @@ public sealed class BrokenFramingTests
     [Fact]
     public async Task A_Content_Length_larger_than_everything_sent_waits_for_the_bytes_and_exits_when_the_input_ends()
     {
-        var (server, raw) = await StartAsync();
+        var (server, raw) = await RawLspConnection.StartInitializedAsync();
         await using var _ = server;
-        var first = Ping(1, "one");
+        var first = RawLspConnection.Ping(1, "one");
 
-        await raw.SendRawAsync($"Content-Length: {first.Length + 500}\r\n\r\n{first}" + RawLspConnection.Frame(Ping(2, "two")));
+        await raw.SendRawAsync($"Content-Length: {first.Length + 500}\r\n\r\n{first}" + RawLspConnection.Frame(RawLspConnection.Ping(2, "two")));
         await Task.Delay(200);
         Assert.False(server.ServerTask.IsCompleted);
 
@@ -122,10 +112,10 @@ public sealed class BrokenFramingTests
     [Fact]
     public async Task A_huge_Content_Length_that_fits_an_int_waits_for_the_bytes_and_exits_when_the_input_ends()
     {
-        var (server, raw) = await StartAsync();
+        var (server, raw) = await RawLspConnection.StartInitializedAsync();
         await using var _ = server;
 
-        await raw.SendRawAsync($"Content-Length: {int.MaxValue}\r\n\r\n{Ping(1, "one")}");
+        await raw.SendRawAsync($"Content-Length: {int.MaxValue}\r\n\r\n{RawLspConnection.Ping(1, "one")}");
         await Task.Delay(200);
         Assert.False(server.ServerTask.IsCompleted);
 

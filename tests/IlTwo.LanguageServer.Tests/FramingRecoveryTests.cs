@@ -10,16 +10,6 @@ namespace IlTwo.LanguageServer.Tests;
 /// </summary>
 public sealed class FramingRecoveryTests
 {
-    private static string Ping(int id, string text) => RawLspConnection.Request(id, "test/ping", new PingParams(text));
-
-    private static async Task<(TestServer Server, RawLspConnection Raw)> StartAsync()
-    {
-        var server = TestServer.Start();
-        var raw = new RawLspConnection(server.ClientStream);
-        await raw.InitializeAsync();
-        return (server, raw);
-    }
-
     private static void AssertParseError(JsonElement response)
     {
         Assert.Equal("2.0", response.GetProperty("jsonrpc").GetString());
@@ -37,13 +27,13 @@ public sealed class FramingRecoveryTests
     [Fact]
     public async Task A_body_that_is_not_JSON_gets_a_parse_error_and_the_server_reads_on()
     {
-        var (server, raw) = await StartAsync();
+        var (server, raw) = await RawLspConnection.StartInitializedAsync();
         await using var _ = server;
 
         await raw.SendRawAsync("Content-Length: 5\r\n\r\nhello");
         AssertParseError(await raw.ReadResponseAsync());
 
-        await raw.SendAsync(Ping(1, "after garbage"));
+        await raw.SendAsync(RawLspConnection.Ping(1, "after garbage"));
         AssertPong(await raw.ReadResponseAsync(), 1, "after garbage");
     }
 
@@ -66,11 +56,11 @@ public sealed class FramingRecoveryTests
     [InlineData("""{"jsonrpc":"2.0","result":1}""")]
     public async Task A_response_to_a_request_the_server_never_sent_is_ignored_and_logged(string response)
     {
-        var (server, raw) = await StartAsync();
+        var (server, raw) = await RawLspConnection.StartInitializedAsync();
         await using var _ = server;
 
         await raw.SendAsync(response);
-        await raw.SendAsync(Ping(1, "still here"));
+        await raw.SendAsync(RawLspConnection.Ping(1, "still here"));
 
         AssertPong(await raw.ReadResponseAsync(), 1, "still here");
         Assert.False(server.ServerTask.IsCompleted);
@@ -80,7 +70,7 @@ public sealed class FramingRecoveryTests
     [Fact]
     public async Task A_message_whose_id_is_not_a_JSON_RPC_id_is_an_invalid_request_and_the_server_reads_on()
     {
-        var (server, raw) = await StartAsync();
+        var (server, raw) = await RawLspConnection.StartInitializedAsync();
         await using var _ = server;
 
         await raw.SendAsync("""{"jsonrpc":"2.0","id":1.5,"result":1}""");
@@ -88,7 +78,7 @@ public sealed class FramingRecoveryTests
         Assert.Equal(JsonValueKind.Null, response.GetProperty("id").ValueKind);
         Assert.Equal(ErrorCodes.InvalidRequest, response.GetProperty("error").GetProperty("code").GetInt32());
 
-        await raw.SendAsync(Ping(1, "alive"));
+        await raw.SendAsync(RawLspConnection.Ping(1, "alive"));
         AssertPong(await raw.ReadResponseAsync(), 1, "alive");
     }
 
@@ -98,7 +88,7 @@ public sealed class FramingRecoveryTests
     [InlineData("""{"jsonrpc":"2.0","method":null}""", false)]
     public async Task A_request_without_a_method_is_an_invalid_request_and_the_server_reads_on(string message, bool answered)
     {
-        var (server, raw) = await StartAsync();
+        var (server, raw) = await RawLspConnection.StartInitializedAsync();
         await using var _ = server;
 
         await raw.SendAsync(message);
@@ -109,7 +99,7 @@ public sealed class FramingRecoveryTests
             Assert.Equal(ErrorCodes.InvalidRequest, response.GetProperty("error").GetProperty("code").GetInt32());
         }
 
-        await raw.SendAsync(Ping(1, "alive"));
+        await raw.SendAsync(RawLspConnection.Ping(1, "alive"));
         AssertPong(await raw.ReadResponseAsync(), 1, "alive");
     }
 
@@ -119,7 +109,7 @@ public sealed class FramingRecoveryTests
     [InlineData(new byte[] { 0xED, 0xA0, 0x80 })]
     public async Task A_body_with_invalid_UTF8_gets_a_parse_error_and_the_server_reads_on(byte[] invalid)
     {
-        var (server, raw) = await StartAsync();
+        var (server, raw) = await RawLspConnection.StartInitializedAsync();
         await using var _ = server;
         var body = System.Text.Encoding.UTF8.GetBytes("""[{"jsonrpc":"2.0","id":""").Concat(invalid).Concat(System.Text.Encoding.UTF8.GetBytes("""10,"method":"x"}]""")).ToArray();
 
@@ -127,14 +117,14 @@ public sealed class FramingRecoveryTests
         await server.ClientStream.FlushAsync();
         AssertParseError(await raw.ReadResponseAsync());
 
-        await raw.SendAsync(Ping(1, "alive"));
+        await raw.SendAsync(RawLspConnection.Ping(1, "alive"));
         AssertPong(await raw.ReadResponseAsync(), 1, "alive");
     }
 
     [Fact]
     public async Task Invalid_UTF8_inside_a_string_of_a_well_formed_message_gets_a_parse_error_and_the_server_reads_on()
     {
-        var (server, raw) = await StartAsync();
+        var (server, raw) = await RawLspConnection.StartInitializedAsync();
         await using var _ = server;
         var ascii = System.Text.Encoding.ASCII;
         var body = ascii.GetBytes("""{"jsonrpc":"2.0","method":"textDocument/didOpen","params":{"textDocument":{"uri":"file:///x.il2","languageId":"il2","version":1,"text":"protocol x""")
@@ -144,7 +134,7 @@ public sealed class FramingRecoveryTests
         await server.ClientStream.FlushAsync();
         AssertParseError(await raw.ReadResponseAsync());
 
-        await raw.SendAsync(Ping(1, "alive"));
+        await raw.SendAsync(RawLspConnection.Ping(1, "alive"));
         AssertPong(await raw.ReadResponseAsync(), 1, "alive");
     }
 
@@ -156,31 +146,31 @@ public sealed class FramingRecoveryTests
 
         await raw.SendAsync("""{"jsonrpc":"2.0","id":0,"result":null}""");
         await raw.InitializeAsync();
-        await raw.SendAsync(Ping(1, "ok"));
+        await raw.SendAsync(RawLspConnection.Ping(1, "ok"));
         AssertPong(await raw.ReadResponseAsync(), 1, "ok");
     }
 
     [Fact]
     public async Task JSON_that_is_not_a_JSON_RPC_message_is_an_invalid_request()
     {
-        var (server, raw) = await StartAsync();
+        var (server, raw) = await RawLspConnection.StartInitializedAsync();
         await using var _ = server;
 
         await raw.SendAsync("[1, 2, 3]");
         var response = await raw.ReadResponseAsync();
         Assert.Equal(ErrorCodes.InvalidRequest, response.GetProperty("error").GetProperty("code").GetInt32());
 
-        await raw.SendAsync(Ping(1, "one"));
+        await raw.SendAsync(RawLspConnection.Ping(1, "one"));
         AssertPong(await raw.ReadResponseAsync(), 1, "one");
     }
 
     [Fact]
     public async Task A_message_split_into_single_bytes_is_read()
     {
-        var (server, raw) = await StartAsync();
+        var (server, raw) = await RawLspConnection.StartInitializedAsync();
         await using var _ = server;
 
-        foreach (var c in RawLspConnection.Frame(Ping(1, "slowly")))
+        foreach (var c in RawLspConnection.Frame(RawLspConnection.Ping(1, "slowly")))
         {
             await raw.SendRawAsync(c.ToString());
         }
@@ -191,9 +181,9 @@ public sealed class FramingRecoveryTests
     [Fact]
     public async Task A_content_type_header_is_accepted()
     {
-        var (server, raw) = await StartAsync();
+        var (server, raw) = await RawLspConnection.StartInitializedAsync();
         await using var _ = server;
-        var body = Ping(1, "ok");
+        var body = RawLspConnection.Ping(1, "ok");
 
         await raw.SendRawAsync($"Content-Length: {body.Length}\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n{body}");
 

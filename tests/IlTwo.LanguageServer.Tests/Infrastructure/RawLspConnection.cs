@@ -23,6 +23,18 @@ internal sealed class RawLspConnection
     public static string Notification(string method, object? parameters) =>
         JsonSerializer.Serialize(new { jsonrpc = "2.0", method, @params = parameters }, Json);
 
+    /// <summary>The test handlers' <c>test/ping</c> request, framed.</summary>
+    public static string Ping(int id, string text) => Request(id, "test/ping", new PingParams(text));
+
+    /// <summary>A test server with a raw connection that has completed <c>initialize</c>.</summary>
+    public static async Task<(TestServer Server, RawLspConnection Raw)> StartInitializedAsync()
+    {
+        var server = TestServer.Start();
+        var raw = new RawLspConnection(server.ClientStream);
+        await raw.InitializeAsync();
+        return (server, raw);
+    }
+
     public static string Frame(string body) => $"Content-Length: {Encoding.UTF8.GetByteCount(body)}\r\n\r\n{body}";
 
     public async Task SendRawAsync(string text)
