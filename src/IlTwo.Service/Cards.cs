@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using IlTwo.Runtime.Evaluation;
 using IlTwo.Runtime.Protocols;
+using IlTwo.Runtime.Records;
 
 namespace IlTwo.Service;
 
@@ -50,7 +51,8 @@ public static class Cards
         return line.TrimEnd('.');
     }
 
-    public static string Detail(DoseDecision decision, ProtocolInfo info)
+    /// <param name="notRead">What the FHIR reader refused without failing the record (another patient's reading, say): shown, never used.</param>
+    public static string Detail(DoseDecision decision, ProtocolInfo info, IEnumerable<RecordIssue> notRead)
     {
         var md = new StringBuilder();
         md.Append(CultureInfo.InvariantCulture, $"**{Verb(decision.Action)} dose {decision.DoseNumber}** of {Escape(info.Regimen.Drug ?? "the drug")} at {Iso(decision.At)} ({Escape(info.Title)}).\n\n");
@@ -112,6 +114,15 @@ public static class Cards
             foreach (var e in decision.DataErrors)
             {
                 md.Append(CultureInfo.InvariantCulture, $"- {Escape(e.Path)}: {Escape(e.Message)}\n");
+            }
+        }
+        var refused = notRead.ToList();
+        if (refused.Count > 0)
+        {
+            md.Append("\n### Not read\n");
+            foreach (var issue in refused)
+            {
+                md.Append(CultureInfo.InvariantCulture, $"- {Escape(issue.Path)}: {Escape(issue.Message)}\n");
             }
         }
         md.Append(CultureInfo.InvariantCulture, $"\nProtocol `{info.Id}` {info.Version}, source SHA-256 `{info.SourceHash}`.\n");

@@ -95,6 +95,13 @@ public sealed record CdsRequest(
             error = $"hook '{hook}' is not served; this service answers {string.Join(", ", Hooks)}";
             return null;
         }
+        // Every hook served is about one patient (CDS Hooks: patientId is required); a decision must not fall back on
+        // whichever Patient the prefetch happens to carry.
+        if (context["patientId"] is not JsonValue id || id.GetValueKind() != JsonValueKind.String || ((string?)id)?.Trim() is not { Length: > 0 })
+        {
+            error = "'context.patientId' is missing or empty: each hook this service answers is about one patient";
+            return null;
+        }
         if (server is not null && (!Uri.TryCreate(server, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
         {
             error = $"'fhirServer' '{server}' is not an absolute http(s) URL";

@@ -130,7 +130,7 @@ internal sealed class CdsService(ProtocolCatalog catalog, AuditLog audit, Servic
             audit.Decision(call, decision, read.Record!);
             metrics.Decided(decision.Action.ToString().ToLowerInvariant(), info.Id, started);
             var card = global::IlTwo.Service.Cards.Card(call.DecisionId, global::IlTwo.Service.Cards.Summary(decision),
-                global::IlTwo.Service.Cards.Indicator(decision.Action), global::IlTwo.Service.Cards.Detail(decision, info), source);
+                global::IlTwo.Service.Cards.Indicator(decision.Action), global::IlTwo.Service.Cards.Detail(decision, info, read.Warnings), source);
             return CardsResult([card]);
         }
     }

@@ -1,0 +1,90 @@
+using System.Text.Json.Nodes;
+
+namespace IlTwo.Service.Tests;
+
+/// <summary>
+/// Requests built to get a wrong "give" out of the service, each on the stable record that gives when it is whole:
+/// a context without a patient, a prefetch "patient" that is not a Patient, and another patient's readings mixed in.
+/// None may answer with a give card.
+/// </summary>
+public sealed class AdversarialRequestTests
+{
+    private const string Id = "post-til-il2";
+
+    private static JsonObject StablePrefetch() => PatientData.Prefetch(PatientData.Example("post-til-stable.json"));
+
+    private static void AssertNoGive(int status, JsonNode? body)
+    {
+        if (status != 200)
+        {
+            return;
+        }
+
+        foreach (var card in body!["cards"]!.AsArray())
+        {
+            Assert.NotEqual("info", (string?)card!["indicator"]);
+            Assert.DoesNotMatch("^Give", (string)card["summary"]!);
+        }
+    }
+
+    [Fact]
+    public async Task The_whole_stable_record_gives_so_the_attacks_below_start_from_a_give()
+    {
+        await using var service = RunningService.Start();
+        var (status, body) = await service.Post($"/cds-services/{Id}", PatientData.Request("patient-view", StablePrefetch()));
+        Assert.Equal(200, status);
+        Assert.StartsWith("Give", (string)body!["cards"]![0]!["summary"]!, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("patient-view")]
+    [InlineData("order-select")]
+    public async Task A_context_without_patientId_is_a_400_and_decides_nothing(string hook)
+    {
+        await using var service = RunningService.Start();
+        var request = PatientData.Request(hook, StablePrefetch(), draftOrders: PatientData.DraftOrder("aldesleukin 600,000 IU/kg IV"));
+        request["context"]!.AsObject().Remove("patientId");
+
+        var (status, body) = await service.Post($"/cds-services/{Id}", request);
+
+        Assert.Equal(400, status);
+        Assert.Contains("patientId", (string)body!["error"]!, StringComparison.Ordinal);
+        Assert.Empty(service.DecisionLog());
+    }
+
+    [Fact]
+    public async Task A_prefetch_patient_that_is_not_a_Patient_resource_does_not_give()
+    {
+        await using var service = RunningService.Start();
+        var prefetch = StablePrefetch();
+        prefetch["patient"] = new JsonObject { ["resourceType"] = "Group", ["id"] = "example-post-til-stable" };
+
+        var (status, body) = await service.Post($"/cds-services/{Id}", PatientData.Request("patient-view", prefetch, patientId: "example-post-til-stable"));
+
+        AssertNoGive(status, body);
+    }
+
+    [Fact]
+    public async Task Another_patients_alarming_reading_is_refused_not_used_and_the_card_says_so()
+    {
+        await using var service = RunningService.Start();
+        var prefetch = StablePrefetch();
+        var entries = prefetch["observations"]!["entry"]!.AsArray();
+        var sbp = entries.First(e => e!["resource"]!["code"]!.ToJsonString().Contains("8480-6", StringComparison.Ordinal))!;
+        var stranger = sbp.DeepClone();
+        stranger["fullUrl"] = "urn:uuid:0b9a1c1e-0000-4000-8000-000000000001";
+        stranger["resource"]!["id"] = "stranger-sbp";
+        stranger["resource"]!["subject"] = new JsonObject { ["reference"] = "Patient/someone-else" };
+        stranger["resource"]!["valueQuantity"]!["value"] = 70;
+        entries.Add(stranger);
+
+        var (status, body) = await service.Post($"/cds-services/{Id}", PatientData.Request("patient-view", prefetch));
+
+        // The record's own readings decide (as in il2 eval --fhir, docs/fhir-input.md): the stranger's SBP 70 neither
+        // holds this patient's dose nor passes as theirs, and the card names the refused reading.
+        Assert.Equal(200, status);
+        var card = body!["cards"]![0]!;
+        Assert.DoesNotContain("70", (string)card["summary"]!, StringComparison.Ordinal);
+        Assert.Contains("stranger-sbp", (string)card["detail"]!, StringComparison.Ordinal);
+    }
+}
