@@ -64,6 +64,7 @@ public static class DiffFormatter
         SafetyVerdict.MoreConservative => "🟢 more conservative",
         SafetyVerdict.LessConservative => "🔴 less conservative",
         SafetyVerdict.CannotTell => "🟠 cannot tell",
+        SafetyVerdict.Mixed => "🟣 mixed",
         _ => "⚪ neutral",
     };
 
@@ -126,7 +127,7 @@ public static class DiffFormatter
         b.Append("body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1100px;margin:2em auto;color:#1b1b1b;line-height:1.4}\n");
         b.Append("table{border-collapse:collapse;width:100%;margin:0.5em 0 1.5em}th,td{border:1px solid #ccc;padding:6px 8px;text-align:left;vertical-align:top}th{background:#f2f2f2}\n");
         b.Append(".badge{display:inline-block;padding:2px 8px;border-radius:10px;font-size:0.85em;font-weight:600;white-space:nowrap}\n");
-        b.Append(".more-conservative{background:#d8f3dc;color:#1b4332}.less-conservative{background:#ffd6d6;color:#7a0000}.cannot-tell{background:#ffe8cc;color:#7a4100}.neutral{background:#eee;color:#333}\n");
+        b.Append(".more-conservative{background:#d8f3dc;color:#1b4332}.less-conservative{background:#ffd6d6;color:#7a0000}.cannot-tell{background:#ffe8cc;color:#7a4100}.mixed{background:#eadcf8;color:#3c1361}.neutral{background:#eee;color:#333}\n");
         b.Append(".overall{font-size:1.2em;padding:0.8em;border-radius:6px;margin:1em 0}.example{background:#fff4f4;border-left:4px solid #c00;padding:0.6em 1em;margin:1em 0}\n");
         b.Append("</style></head><body>\n");
         b.Append($"<h1>Protocol change review: {H(diff.NewId)}</h1>\n");

@@ -16,15 +16,25 @@ internal static class ClaimCheck
 
     private static ClaimProof Prove(ProtocolCompilation target, ProtocolCompilation self, string targetId)
     {
-        var diff = ProtocolComparer.Compare(target, self);
+        ProtocolDiff diff;
+        try
+        {
+            diff = ProtocolComparer.Compare(target, self);
+        }
+        catch (Verification.SolverUnavailableException e)
+        {
+            // Never a verdict without the solver: the claim stays unproven, saying why.
+            return new ClaimProof(false, null, [e.Message]);
+        }
+
         if (diff.Overall is SafetyVerdict.MoreConservative or SafetyVerdict.Neutral)
         {
             return ClaimProof.Proven;
         }
 
-        var less = diff.Changes.Where(c => c.Verdict == SafetyVerdict.LessConservative).ToList();
+        var less = diff.Changes.Where(c => c.Verdict is SafetyVerdict.LessConservative or SafetyVerdict.Mixed).ToList();
         var example = diff.Rules.LessExample ?? less.Select(c => c.Counterexample).FirstOrDefault(c => c is not null);
-        if (example is not null || (diff.Overall == SafetyVerdict.LessConservative && less.Count > 0))
+        if (example is not null || (diff.Overall is SafetyVerdict.LessConservative or SafetyVerdict.Mixed && less.Count > 0))
         {
             var why = less.Count > 0 ? string.Join("; ", less.Select(c => $"{c.Summary}: {c.Reason}")) : diff.Rules.Reason;
             var counterexample = example is null ? default((string, string, string)?) : (example.Describe(), example.NewDecision.ToString(), example.OldDecision.ToString());

@@ -1,8 +1,10 @@
 using System.Collections.Immutable;
+using IlTwo.Dsl.Analysis.Verification;
 using IlTwo.Dsl.Binding;
 using IlTwo.Dsl.Compilation;
 using IlTwo.Dsl.Syntax;
 using IlTwo.Runtime.Records;
+using static IlTwo.Dsl.Analysis.Verification.SmtTerm;
 
 namespace IlTwo.Dsl.Analysis.Comparison;
 
@@ -14,7 +16,7 @@ public static class ProtocolComparer
 {
     public static ProtocolDiff Compare(ProtocolCompilation old, ProtocolCompilation @new, string? oldLabel = null, string? newLabel = null)
     {
-        var analysis = new SafetyAnalysis(old, @new);
+        using var analysis = new SafetyAnalysis(old, @new);
         var changes = new List<ProtocolChange>();
         Header(old.Protocol, @new.Protocol, changes);
         Regimen(old.Protocol.Regimen, @new.Protocol.Regimen, changes);
@@ -55,7 +57,7 @@ public static class ProtocolComparer
             SafetyVerdict.LessConservative => lessText,
             SafetyVerdict.MoreConservative => moreText + "; none allows a dose the old version held",
             SafetyVerdict.Neutral => Count(changes.Count, "change", "changes") + ", none changes when a dose is given, held or stopped",
-            _ when less > 0 && more > 0 => $"mixed: {lessText}, {moreText}",
+            SafetyVerdict.Mixed => $"mixed: {Count(Math.Max(1, less), "change allows doses the old version held", "changes allow doses the old version held")}, {Count(Math.Max(1, more), "change holds or stops more, or gives fewer doses", "changes hold or stop more, or give fewer doses")}",
             _ => $"{Count(Math.Max(1, unknown), "change cannot be judged by the analysis", "changes cannot be judged by the analysis")}"
                  + (less > 0 ? $"; {lessText}" : "") + (more > 0 ? $"; {moreText}" : ""),
         };
@@ -342,8 +344,6 @@ public static class ProtocolComparer
             pairs.Add((r, match, true));
         }
 
-        var noneNew = analysis.NoneOf(SafetyAnalysis.Holding(@new));
-        var noneStopNew = analysis.NoneOf(SafetyAnalysis.SurelyStopping(@new, old));
         foreach (var (a, b, renamed) in pairs)
         {
             var details = RuleDetails(a, b, renamed);
@@ -354,9 +354,9 @@ public static class ProtocolComparer
 
             var (verdict, reason) = CompareRules(analysis, a, b);
             Counterexample? example = null;
-            if (verdict is SafetyVerdict.LessConservative or SafetyVerdict.CannotTell)
+            if (verdict is SafetyVerdict.LessConservative or SafetyVerdict.Mixed or SafetyVerdict.CannotTell)
             {
-                example = ProtocolLevelExample(analysis, a, noneNew, noneStopNew, ref reason);
+                example = ProtocolLevelExample(analysis, old, @new, a, ref reason);
             }
 
             var kind = renamed ? ChangeKind.Renamed : ChangeKind.Changed;
@@ -366,10 +366,22 @@ public static class ProtocolComparer
 
         foreach (var r in removed)
         {
-            var fires = analysis.Space.Satisfying(r.Condition);
-            var verdict = fires is { Count: 0 } ? SafetyVerdict.Neutral : SafetyVerdict.LessConservative;
-            var reason = verdict == SafetyVerdict.Neutral ? "the rule could never fire" : $"the new version no longer {(r.Action == RuleAction.Discontinue ? "stops IL-2" : "holds the dose")} for this rule";
-            var example = verdict == SafetyVerdict.LessConservative ? ProtocolLevelExample(analysis, r, noneNew, noneStopNew, ref reason) : null;
+            var (verdict, reason) = (SafetyVerdict.LessConservative, $"the new version no longer {(r.Action == RuleAction.Discontinue ? "stops IL-2" : "holds the dose")} for this rule");
+            Counterexample? example = null;
+            if (analysis.Possible(analysis.Rule(Side.Old, r).Holds) == false)
+            {
+                (verdict, reason) = (SafetyVerdict.Neutral, "the rule could never fire (proven)");
+            }
+            else
+            {
+                var finding = LessInContext(analysis, old, @new, r);
+                (verdict, reason, example) = finding.Outcome switch
+                {
+                    RegionOutcome.Empty => (SafetyVerdict.Neutral, "other rules of the new version still hold or stop IL-2 in every situation it did (proven)", null),
+                    RegionOutcome.Witnessed => (verdict, $"{reason}; for example {finding.Example!.Describe()}: {finding.Example.NewDecision} now, {finding.Example.OldDecision} before", finding.Example),
+                    _ => (SafetyVerdict.CannotTell, finding.Reason!, null),
+                };
+            }
             var removal = @new.RemovedRules.FirstOrDefault(x => x.Rule.Name == r.Name);
             var details = ImmutableArray.Create(new ChangeDetail("rule", RuleLine(r), null));
             if (removal?.Reason is { } because)
@@ -382,43 +394,83 @@ public static class ProtocolComparer
 
         foreach (var r in added)
         {
-            var fires = analysis.Space.Satisfying(r.Condition);
-            var (verdict, reason) = fires switch
+            var terms = analysis.Rule(Side.New, r);
+            SafetyVerdict verdict;
+            string reason;
+            if (analysis.Possible(terms.Holds) == false)
             {
-                null => (SafetyVerdict.CannotTell, "the condition is too complex for the analysis"),
-                { Count: 0 } => (SafetyVerdict.Neutral, "the rule can never fire"),
-                _ => (SafetyVerdict.MoreConservative, $"a new reason to {(r.Action == RuleAction.Discontinue ? "stop IL-2" : "hold the dose")}"),
-            };
+                (verdict, reason) = (SafetyVerdict.Neutral, "the rule can never fire (proven)");
+            }
+            else
+            {
+                // An added rule never gives a dose the old version held: it holds more, or (inside a region the old
+                // version already held or stopped) changes nothing.
+                var hold = analysis.Possible(And(terms.Holds, Not(analysis.Holds(Side.Old, SafetyAnalysis.Holding(old)))));
+                var stop = r.Action == RuleAction.Discontinue
+                    ? analysis.Possible(And(terms.True, Not(analysis.StopsOrAwaits(Side.Old, old, null))))
+                    : false;
+                (verdict, reason) = (hold, stop) switch
+                {
+                    (false, false) => (SafetyVerdict.Neutral, r.Action == RuleAction.Discontinue
+                        ? "it fires only where the old version already stopped IL-2 (proven)"
+                        : "it fires only where the old version already held the dose (proven)"),
+                    (false, _) => (SafetyVerdict.MoreConservative, "stops IL-2 where the old version only held the dose"),
+                    _ => (SafetyVerdict.MoreConservative, $"a new reason to {(r.Action == RuleAction.Discontinue ? "stop IL-2" : "hold the dose")}"),
+                };
+            }
             changes.Add(new(ChangeArea.Rule, ChangeKind.Added, r.Name, $"rule '{r.Name}' added", [new("rule", null, RuleLine(r))], verdict, reason));
         }
     }
 
-    private static string RuleLine(RuleSymbol r) => $"{r.Action.ToString().ToLowerInvariant()} when {ConditionText.Render(r.Condition)} — \"{r.Title}\"";
+    /// <summary>Where the old rule held (stopped) and the whole new protocol gives (does not surely stop), checked on a record.</summary>
+    private static RegionFinding LessInContext(SafetyAnalysis analysis, BoundProtocol old, BoundProtocol @new, RuleSymbol oldRule)
+    {
+        var terms = analysis.Rule(Side.Old, oldRule);
+        var hold = analysis.Explore(And(terms.Holds, Not(analysis.Holds(Side.New, SafetyAnalysis.Holding(@new)))),
+            r => analysis.Verify(r, stop: false, less: true), $"whether the new version gives a dose where '{oldRule.Name}' held");
+        var stop = oldRule.Action == RuleAction.Discontinue
+            ? analysis.Explore(And(terms.True, Not(analysis.StopsOrAwaits(Side.New, @new, old))),
+                r => analysis.Verify(r, stop: true, less: true), $"whether the new version continues IL-2 where '{oldRule.Name}' stopped it")
+            : RegionFinding.EmptyRegion;
+        return SafetyAnalysis.Merge(hold, stop);
+    }
 
     /// <summary>A verified patient state the old rule held or stopped and the whole new protocol gives (or only holds).</summary>
-    private static Counterexample? ProtocolLevelExample(SafetyAnalysis analysis, RuleSymbol oldRule, IReadOnlyList<Box>? noneNew, IReadOnlyList<Box>? noneStopNew, ref string reason)
+    private static Counterexample? ProtocolLevelExample(SafetyAnalysis analysis, BoundProtocol old, BoundProtocol @new, RuleSymbol oldRule, ref string reason)
     {
-        var space = analysis.Space;
-        var hold = space.And(space.Satisfying(oldRule.Condition), noneNew);
-        var stop = oldRule.Action == RuleAction.Discontinue ? space.And(space.Satisfying(oldRule.Condition), noneStopNew) : [];
-        if (hold is { Count: 0 } && stop is { Count: 0 })
+        var finding = LessInContext(analysis, old, @new, oldRule);
+        if (finding.Outcome == RegionOutcome.Empty)
         {
             reason += "; other rules of the new version still hold or stop IL-2 for all of these patients";
             return null;
         }
-        var example = analysis.FindCounterexample(hold, stop, less: true);
-        if (example is not null)
+        if (finding.Example is { } example)
         {
             reason += $"; for example {example.Describe()}: {example.NewDecision} now, {example.OldDecision} before";
         }
 
-        return example;
+        return finding.Example;
     }
 
-    private static bool Equivalent(SafetyAnalysis analysis, RuleSymbol a, RuleSymbol b) =>
-        a.Condition is not BoundErrorExpression && b.Condition is not BoundErrorExpression
-        && (BoundExpressionKey.Of(a.Condition) == BoundExpressionKey.Of(b.Condition)
-            || (ProtocolAnalyzer.Implies(analysis.Space, a, b) && ProtocolAnalyzer.Implies(analysis.Space, b, a)));
+    /// <summary>The same decisions: the solver proves that the two rules hold, and stop, in exactly the same states.</summary>
+    private static bool Equivalent(SafetyAnalysis analysis, RuleSymbol a, RuleSymbol b)
+    {
+        if (a.Condition is BoundErrorExpression || b.Condition is BoundErrorExpression)
+        {
+            return false;
+        }
+
+        if (BoundExpressionKey.Of(a.Condition) == BoundExpressionKey.Of(b.Condition))
+        {
+            return true;
+        }
+
+        var x = analysis.Rule(Side.Old, a);
+        var y = analysis.Rule(Side.New, b);
+        return analysis.Possible(Not(Eq(x.Holds, y.Holds))) == false && analysis.Possible(Not(Eq(x.True, y.True))) == false;
+    }
+
+    private static string RuleLine(RuleSymbol r) => $"{r.Action.ToString().ToLowerInvariant()} when {ConditionText.Render(r.Condition)} — \"{r.Title}\"";
 
     internal static bool Similar(string a, string b)
     {
@@ -475,52 +527,43 @@ public static class ProtocolComparer
         return details;
     }
 
-    /// <summary>One rule against its new version: its own hold region and (for discontinue) stop region.</summary>
+    /// <summary>One rule against its new version: its own hold region and (for discontinue) stop region, each decided by the solver and checked on a record.</summary>
     private static (SafetyVerdict, string) CompareRules(SafetyAnalysis analysis, RuleSymbol a, RuleSymbol b)
     {
-        var space = analysis.Space;
         if (BoundExpressionKey.Of(a.Condition) == BoundExpressionKey.Of(b.Condition) && a.Action == b.Action)
         {
             return (SafetyVerdict.Neutral, "the same condition and action; wording or sources only");
         }
 
-        var lessHold = analysis.Minus([a], [b]);
-        var moreHold = analysis.Minus([b], [a]);
-        var lessStop = a.Action == RuleAction.Discontinue ? b.Action == RuleAction.Discontinue ? lessHold : analysis.Union([a]) : [];
-        var moreStop = b.Action == RuleAction.Discontinue ? a.Action == RuleAction.Discontinue ? moreHold : analysis.Union([b]) : [];
-        if (lessHold is null || moreHold is null || lessStop is null || moreStop is null)
+        var x = analysis.Rule(Side.Old, a);
+        var y = analysis.Rule(Side.New, b);
+        var aStops = a.Action == RuleAction.Discontinue;
+        var bStops = b.Action == RuleAction.Discontinue;
+        var lessHold = analysis.Explore(And(x.Holds, Not(y.Holds)), r => analysis.VerifyRules(r, a, b, stop: false, less: true), $"whether '{b.Name}' no longer holds where it did");
+        var lessStop = aStops
+            ? analysis.Explore(And(x.True, Not(bStops ? y.True : False)), r => analysis.VerifyRules(r, a, b, stop: true, less: true), $"whether '{b.Name}' no longer stops IL-2 where it did")
+            : RegionFinding.EmptyRegion;
+        var moreHold = analysis.Explore(And(y.Holds, Not(x.Holds)), r => analysis.VerifyRules(r, a, b, stop: false, less: false), $"whether '{b.Name}' holds where it did not");
+        var moreStop = bStops
+            ? analysis.Explore(And(y.True, Not(aStops ? x.True : False)), r => analysis.VerifyRules(r, a, b, stop: true, less: false), $"whether '{b.Name}' stops IL-2 where it did not")
+            : RegionFinding.EmptyRegion;
+        var less = SafetyAnalysis.Merge(lessHold, lessStop);
+        var more = SafetyAnalysis.Merge(moreHold, moreStop);
+        var what = a.Action == b.Action ? "fires" : bStops ? "stops IL-2" : "holds";
+        return (less.Outcome, more.Outcome) switch
         {
-            return (SafetyVerdict.CannotTell, "the conditions are too complex for the analysis");
-        }
-
-        var less = lessHold.Concat(lessStop).ToList();
-        var more = moreHold.Concat(moreStop).ToList();
-        var what = a.Action == b.Action ? "fires" : b.Action == RuleAction.Discontinue ? "stops IL-2" : "holds";
-        if (less.Count == 0 && more.Count == 0)
-        {
-            return (SafetyVerdict.Neutral, "the conditions are equivalent");
-        }
-
-        if (less.Count == 0)
-        {
-            return (SafetyVerdict.MoreConservative, a.Action != b.Action && lessHold.Count == 0 && moreHold.Count == 0
+            (RegionOutcome.Empty, RegionOutcome.Empty) => (SafetyVerdict.Neutral, "the conditions are equivalent (proven)"),
+            (RegionOutcome.Empty, _) => (SafetyVerdict.MoreConservative, a.Action != b.Action && lessHold.Outcome == RegionOutcome.Empty && moreHold.Outcome == RegionOutcome.Empty
                 ? "stops IL-2 where it held the dose"
-                : $"{what} in every situation it did before, and in more");
-        }
-
-        if (less.All(analysis.IsOpaque) || (more.Count > 0 && more.All(analysis.IsOpaque)))
-        {
-            return (SafetyVerdict.CannotTell, "the analysis cannot see into part of the condition (a computed quantity such as a ratio)");
-        }
-
-        if (more.Count == 0)
-        {
-            return (SafetyVerdict.LessConservative, a.Action != b.Action && lessHold.Count == 0
+                : $"{what} in every situation it did before (proven), and in more"
+                  + (more.Example is { } m ? $": for example {m.Describe()}" : "")),
+            (RegionOutcome.Witnessed, RegionOutcome.Empty) => (SafetyVerdict.LessConservative, a.Action != b.Action && lessHold.Outcome == RegionOutcome.Empty
                 ? "only holds the dose where it stopped IL-2"
-                : $"no longer {(a.Action == RuleAction.Discontinue ? "stops IL-2 or holds" : "holds")} in some situations it did");
-        }
-
-        return (SafetyVerdict.CannotTell, "mixed: fires in some new situations and no longer in some old ones");
+                : $"no longer {(aStops ? "stops IL-2 or holds" : "holds")} in some situations it did (and never fires where it did not: proven)"),
+            (RegionOutcome.Witnessed, RegionOutcome.Witnessed) => (SafetyVerdict.Mixed, $"mixed: fires in some new situations ({more.Example!.Describe()}) and no longer in some old ones ({less.Example!.Describe()})"),
+            (RegionOutcome.Witnessed, _) => (SafetyVerdict.LessConservative, $"no longer {(aStops ? "stops IL-2 or holds" : "holds")} in some situations it did; {more.Reason}"),
+            _ => (SafetyVerdict.CannotTell, less.Reason ?? "the verifier could not decide"),
+        };
     }
 
     // ------------------------------------------------------------ course clauses

@@ -14,8 +14,11 @@ public enum SafetyVerdict
     /// <summary>Gives a dose in some situation the old version held or stopped, or gives more doses.</summary>
     LessConservative,
 
-    /// <summary>The analysis cannot decide, or the change is mixed (safer in some situations, riskier in others).</summary>
+    /// <summary>The verifier cannot decide (the solver gave up within its time budget, or no record reproduces what it found).</summary>
     CannotTell,
+
+    /// <summary>Safer in some situations and riskier in others: both directions shown with a checked patient.</summary>
+    Mixed,
 }
 
 public enum ChangeArea
@@ -102,6 +105,7 @@ public static class VerdictText
         SafetyVerdict.Neutral => "NO CHANGE IN SAFETY",
         SafetyVerdict.MoreConservative => "MORE CONSERVATIVE",
         SafetyVerdict.LessConservative => "LESS CONSERVATIVE",
+        SafetyVerdict.Mixed => "MIXED",
         _ => "CANNOT TELL",
     };
 
@@ -110,6 +114,7 @@ public static class VerdictText
         SafetyVerdict.Neutral => "neutral",
         SafetyVerdict.MoreConservative => "more conservative",
         SafetyVerdict.LessConservative => "less conservative",
+        SafetyVerdict.Mixed => "mixed",
         _ => "cannot tell",
     };
 
@@ -119,16 +124,22 @@ public static class VerdictText
         SafetyVerdict.Neutral => "neutral",
         SafetyVerdict.MoreConservative => "more-conservative",
         SafetyVerdict.LessConservative => "less-conservative",
+        SafetyVerdict.Mixed => "mixed",
         _ => "cannot-tell",
     };
 
-    /// <summary>Several verdicts as one: any doubt or a mix of safer and riskier is "cannot tell".</summary>
+    /// <summary>Several verdicts as one: any doubt is "cannot tell"; safer and riskier together are "mixed".</summary>
     public static SafetyVerdict Combine(IEnumerable<SafetyVerdict> verdicts)
     {
         var set = verdicts.ToHashSet();
-        if (set.Contains(SafetyVerdict.CannotTell) || (set.Contains(SafetyVerdict.LessConservative) && set.Contains(SafetyVerdict.MoreConservative)))
+        if (set.Contains(SafetyVerdict.CannotTell))
         {
             return SafetyVerdict.CannotTell;
+        }
+
+        if (set.Contains(SafetyVerdict.Mixed) || (set.Contains(SafetyVerdict.LessConservative) && set.Contains(SafetyVerdict.MoreConservative)))
+        {
+            return SafetyVerdict.Mixed;
         }
 
         if (set.Contains(SafetyVerdict.LessConservative))

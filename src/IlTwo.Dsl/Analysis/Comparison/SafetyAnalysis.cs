@@ -1,123 +1,98 @@
 using System.Collections.Immutable;
+using IlTwo.Dsl.Analysis.Verification;
 using IlTwo.Dsl.Binding;
 using IlTwo.Dsl.Compilation;
 using IlTwo.Dsl.Evaluation;
 using IlTwo.Dsl.Syntax;
 using IlTwo.Runtime.Evaluation;
 using IlTwo.Runtime.Records;
+using static IlTwo.Dsl.Analysis.Verification.SmtTerm;
 
 namespace IlTwo.Dsl.Analysis.Comparison;
 
-/// <summary>
-/// Compares where two versions of a protocol hold and stop IL-2, over one shared <see cref="ConditionSpace"/> (variables keyed
-/// by observation name, aggregate and window; values canonical, so a changed unit changes nothing). A region difference
-/// that is empty is proven empty; a non-empty one is only believed when a patient record built from it is evaluated by
-/// both versions and really decides differently.
-/// </summary>
-internal sealed class SafetyAnalysis
+/// <summary>What the verifier found in one difference region.</summary>
+internal enum RegionOutcome
 {
-    private const int MaxWitnessAttempts = 48;
+    /// <summary>Proven empty by the solver (unsat).</summary>
+    Empty,
+
+    /// <summary>Not empty, shown by a patient record that both versions evaluate as the region says.</summary>
+    Witnessed,
+
+    /// <summary>The solver found a state, but no record built from it reproduces the difference.</summary>
+    Unwitnessed,
+
+    /// <summary>The solver gave up (unknown or timeout within the budget).</summary>
+    Unknown,
+}
+
+internal sealed record RegionFinding(RegionOutcome Outcome, Counterexample? Example, string? Reason)
+{
+    public static RegionFinding EmptyRegion { get; } = new(RegionOutcome.Empty, null, null);
+}
+
+/// <summary>
+/// Compares where two versions of a protocol hold and stop IL-2 with an SMT solver (<see cref="StateEncoder"/>: one
+/// patient state shared by both versions, three-valued inputs, the facts relating them). A difference the solver proves
+/// empty is empty; a non-empty one is only believed when a patient record built from the solver's model
+/// (<see cref="WitnessShape"/>) is evaluated by both versions and really decides differently.
+/// </summary>
+internal sealed class SafetyAnalysis : IDisposable
+{
+    /// <summary>The time limit of one solver query; a query that needs more is "cannot tell", naming what it was about.</summary>
+    public const int QueryBudgetMilliseconds = 10_000;
 
     private readonly ProtocolCompilation _old;
     private readonly ProtocolCompilation _new;
     private readonly Lazy<ProtocolInterpreter> _oldRules;
     private readonly Lazy<ProtocolInterpreter> _newRules;
     private readonly Lazy<ImmutableArray<PatientRecord>> _normalRecords;
+    private readonly SmtSolver _solver;
+    private readonly StateEncoder _encoder;
+    private readonly WitnessShape _shape;
 
     public SafetyAnalysis(ProtocolCompilation old, ProtocolCompilation @new)
     {
         _old = old;
         _new = @new;
-        Space = new ConditionSpace(SharedRanges(old.Protocol, @new.Protocol));
         _oldRules = new(() => new ProtocolInterpreter(old));
         _newRules = new(() => new ProtocolInterpreter(@new));
         _normalRecords = new(NormalRecords);
+        _solver = SmtSolver.Start(QueryBudgetMilliseconds);
+        try
+        {
+            _encoder = new StateEncoder(_solver, old.Protocol, @new.Protocol);
+            _shape = new WitnessShape(_solver, _encoder);
+        }
+        catch
+        {
+            _solver.Dispose();
+            throw;
+        }
     }
-
-    public ConditionSpace Space { get; }
 
     public static DateTimeOffset At => ScenarioRunner.Now;
 
-    /// <summary>Per observation, the wider of the two declared ranges (a narrower assumed range could hide a difference).</summary>
-    private static Dictionary<string, (double Low, double High)?> SharedRanges(BoundProtocol a, BoundProtocol b)
-    {
-        var ranges = new Dictionary<string, (double Low, double High)?>(StringComparer.Ordinal);
-        foreach (var observation in a.Observations.Concat(b.Observations))
-        {
-            if (!ranges.TryGetValue(observation.Name, out var existing))
-            {
-                ranges[observation.Name] = observation.Range;
-            }
-            else if (existing is { } x && observation.Range is { } y)
-            {
-                ranges[observation.Name] = (Math.Min(x.Low, y.Low), Math.Max(x.High, y.High));
-            }
-            else
-            {
-                ranges[observation.Name] = null;
-            }
-        }
-        return ranges;
-    }
+    public int Queries => _solver.Queries;
+
+    public void Dispose() => _solver.Dispose();
 
     // ------------------------------------------------------------ regions
 
-    /// <summary>The states where any of the rules fires (null: too complex).</summary>
-    public IReadOnlyList<Box>? Union(IEnumerable<RuleSymbol> rules)
-    {
-        var result = new List<Box>();
-        foreach (var rule in rules)
-        {
-            if (rule.Condition is BoundErrorExpression || Space.Satisfying(rule.Condition) is not { } boxes)
-            {
-                return null;
-            }
+    public SmtTerm Holds(Side side, IEnumerable<RuleSymbol> rules) => _encoder.Holds(side, rules);
 
-            result.AddRange(boxes);
-            if (result.Count > ConditionSpace.MaxBoxes)
-            {
-                return null;
-            }
-        }
-        return result;
-    }
+    public SmtTerm Fires(Side side, IEnumerable<RuleSymbol> rules) => _encoder.Fires(side, rules);
 
-    /// <summary>The states where none of the rules fires (null: too complex).</summary>
-    public IReadOnlyList<Box>? NoneOf(IEnumerable<RuleSymbol> rules)
-    {
-        IReadOnlyList<Box>? result = [Box.Everything];
-        foreach (var rule in rules)
-        {
-            if (rule.Condition is BoundErrorExpression)
-            {
-                return null;
-            }
-
-            result = Space.And(result, Space.Falsifying(rule.Condition));
-            if (result is null)
-            {
-                return null;
-            }
-        }
-        return result;
-    }
-
-    public IReadOnlyList<Box>? Minus(IEnumerable<RuleSymbol> a, IEnumerable<RuleSymbol> b) => Space.And(Union(a), NoneOf(b));
+    public StateEncoder.RuleTerms Rule(Side side, RuleSymbol rule) => _encoder.Rule(side, rule);
 
     public static IEnumerable<RuleSymbol> Holding(BoundProtocol p) => p.Rules;
 
     public static IEnumerable<RuleSymbol> Stopping(BoundProtocol p) => p.Rules.Where(r => r.Action == RuleAction.Discontinue);
 
     /// <summary>
-    /// The discontinue rules that surely stop IL-2 whenever their condition is true: a rule that must also be shown
-    /// persistent or corrected only holds ("reassess") when that is not shown, which one patient state cannot decide.
-    /// Used for the version that must stop at least as often (an under-approximation keeps "more conservative" sound).
-    /// </summary>
-    public static IEnumerable<RuleSymbol> SurelyStopping(BoundProtocol p) => Stopping(p).Where(r => r.PersistenceSeconds is null && r.Correction is null);
-
-    /// <summary>
-    /// <see cref="SurelyStopping(BoundProtocol)"/>, plus the persistent or corrected discontinue rules of <paramref name="p"/> that the
-    /// other version has unchanged (same id, condition, persistence and correction): those stop in the same situations in both.
+    /// The discontinue rules of <paramref name="p"/> that surely stop IL-2 whenever their condition is true: a rule that
+    /// must also be shown persistent or corrected only holds ("reassess") when that is not shown, which one patient state
+    /// cannot decide; unless the other version has it unchanged (then it stops in the same situations in both).
     /// </summary>
     public static IEnumerable<RuleSymbol> SurelyStopping(BoundProtocol p, BoundProtocol other) => Stopping(p).Where(r =>
         (r.PersistenceSeconds is null && r.Correction is null)
@@ -132,157 +107,224 @@ internal sealed class SafetyAnalysis
 
     private static string? Key(BoundExpression? e) => e is null ? null : BoundExpressionKey.Of(e);
 
-    public bool IsOpaque(Box box) => box.Constraints.Keys.Any(k => k.StartsWith("opaque:", StringComparison.Ordinal));
+    /// <summary>
+    /// The version surely stops IL-2, or one of its discontinue rules cannot be decided for lack of required data (the dose
+    /// is held until the data comes, and then the rule decides): either way it does not go on dosing. Against
+    /// <paramref name="other"/>, only the rules that surely stop count (see <see cref="SurelyStopping"/>).
+    /// </summary>
+    public SmtTerm StopsOrAwaits(Side side, BoundProtocol p, BoundProtocol? other) => Or(
+        Fires(side, other is null ? Stopping(p) : SurelyStopping(p, other)),
+        Or(Stopping(p).Select(r => And(Rule(side, r).Holds, Not(Rule(side, r).True)))));
+
+    /// <summary>Whether any state satisfies <paramref name="region"/>: false only when proven (unsat); null when the solver gave up.</summary>
+    public bool? Possible(SmtTerm region)
+    {
+        if (region == False)
+        {
+            return false;
+        }
+
+        _solver.Push();
+        _solver.Assert(region);
+        var (answer, _) = _solver.Check();
+        _solver.Pop();
+        return answer switch { SmtAnswer.Unsat => false, SmtAnswer.Sat => true, _ => null };
+    }
+
+    /// <summary>
+    /// Decides one difference region: empty (proven), or a patient record from the solver's model on which
+    /// <paramref name="verify"/> (evaluating both versions) confirms it, kept to the values the difference needs.
+    /// </summary>
+    public RegionFinding Explore(SmtTerm region, Func<PatientRecord, (string Old, string New)?> verify, string what)
+    {
+        if (region == False)
+        {
+            return RegionFinding.EmptyRegion;
+        }
+
+        _solver.Push();
+        try
+        {
+            _solver.Assert(region);
+            var (answer, reason) = _solver.Check();
+            if (answer == SmtAnswer.Unsat)
+            {
+                return RegionFinding.EmptyRegion;
+            }
+
+            if (answer == SmtAnswer.Unknown)
+            {
+                return new(RegionOutcome.Unknown, null, $"the solver could not decide {what} within {QueryBudgetMilliseconds / 1000} s ({reason})");
+            }
+
+            foreach (var grid in new double?[] { 1, 0.1, 0.01, null })
+            {
+                _solver.Push();
+                try
+                {
+                    _shape.Assert(grid);
+                    if (_solver.Check().Answer != SmtAnswer.Sat)
+                    {
+                        continue;
+                    }
+
+                    foreach (var normal in _normalRecords.Value)
+                    {
+                        var edits = _shape.Read(At, normal);
+                        if (Environment.GetEnvironmentVariable("IL2_SMT_TRACE") is { Length: > 0 })
+                        {
+                            var (o, n) = Decide(edits.Aggregate(normal, (x, e) => e.Apply(x)));
+                            Console.Error.WriteLine($"smt: {what}: {string.Join("; ", edits.Select(e => e.Value))} => old {Describe(o)}, new {Describe(n)}");
+                        }
+
+                        if (Witness(normal, edits, verify) is { } example)
+                        {
+                            return new(RegionOutcome.Witnessed, example, null);
+                        }
+                    }
+                }
+                finally
+                {
+                    _solver.Pop();
+                }
+            }
+            return new(RegionOutcome.Unwitnessed, null,
+                $"the solver found a situation where {what}, but no patient record built from it reproduces the difference");
+        }
+        finally
+        {
+            _solver.Pop();
+        }
+    }
+
+    private static Counterexample? Witness(PatientRecord normal, ImmutableArray<WitnessShape.Edit> edits, Func<PatientRecord, (string Old, string New)?> verify)
+    {
+        static PatientRecord Apply(PatientRecord r, IEnumerable<WitnessShape.Edit> e) => e.Aggregate(r, (x, edit) => edit.Apply(x));
+        if (verify(Apply(normal, edits)) is null)
+        {
+            return null;
+        }
+        // Keep only the values the difference needs: drop each run of values (halves first, then smaller runs) that the
+        // normal patient's values can replace.
+        var kept = edits.ToList();
+        for (var size = Math.Max(1, kept.Count / 2); ; size = Math.Max(1, size / 2))
+        {
+            for (var start = 0; start < kept.Count;)
+            {
+                var without = kept.Take(start).Concat(kept.Skip(start + size)).ToList();
+                if (verify(Apply(normal, without)) is not null)
+                {
+                    kept = without;
+                }
+                else
+                {
+                    start += size;
+                }
+            }
+            if (size == 1)
+            {
+                break;
+            }
+        }
+        var decisions = verify(Apply(normal, kept))!.Value;
+        return new Counterexample([.. kept.Select(e => e.Value)], decisions.Old, decisions.New);
+    }
 
     /// <summary>The protocol-level comparison: hold region and stop region, old against new.</summary>
     public RegionComparison CompareProtocols()
     {
         var oldP = _old.Protocol;
         var newP = _new.Protocol;
-        var lessHold = Minus(Holding(oldP), Holding(newP));
-        var lessStop = Minus(Stopping(oldP), SurelyStopping(newP, oldP));
-        var moreHold = Minus(Holding(newP), Holding(oldP));
-        var moreStop = Minus(Stopping(newP), Stopping(oldP));
+        var lessHold = Explore(And(Holds(Side.Old, Holding(oldP)), Not(Holds(Side.New, Holding(newP)))), r => Verify(r, stop: false, less: true), "whether the new version gives a dose where the old one held");
+        var lessStop = Explore(And(Fires(Side.Old, Stopping(oldP)), Not(StopsOrAwaits(Side.New, newP, oldP))), r => Verify(r, stop: true, less: true), "whether the new version continues IL-2 where the old one stopped it");
+        var moreHold = Explore(And(Holds(Side.New, Holding(newP)), Not(Holds(Side.Old, Holding(oldP)))), r => Verify(r, stop: false, less: false), "whether the new version holds where the old one gave");
+        var moreStop = Explore(And(Fires(Side.New, Stopping(newP)), Not(StopsOrAwaits(Side.Old, oldP, null))), r => Verify(r, stop: true, less: false), "whether the new version stops IL-2 where the old one did not");
 
-        if (lessHold is null || lessStop is null || moreHold is null || moreStop is null)
-        {
-            return new RegionComparison(SafetyVerdict.CannotTell, "the conditions are too complex for the analysis (it gave up)", null, null,
-                [.. oldP.Rules.Concat(newP.Rules).Where(r => r.Condition is BoundErrorExpression || Space.Satisfying(r.Condition) is null).Select(r => r.Name).Distinct()]);
-        }
-
-        var lessExample = FindCounterexample(lessHold, lessStop, less: true);
-        var moreExample = FindCounterexample(moreHold, moreStop, less: false);
-        var lessEmpty = lessHold.Count == 0 && lessStop.Count == 0;
-        var moreEmpty = moreHold.Count == 0 && moreStop.Count == 0;
+        var less = Merge(lessHold, lessStop);
+        var more = Merge(moreHold, moreStop);
+        var lessExample = less.Example;
+        var moreExample = more.Example;
         var undecided = ImmutableArray<string>.Empty;
-
         SafetyVerdict verdict;
         string reason;
-        if (lessEmpty && moreEmpty)
+        switch (less.Outcome, more.Outcome)
         {
-            (verdict, reason) = (SafetyVerdict.Neutral, "the new version holds and stops IL-2 in exactly the same situations");
-        }
-        else if (lessEmpty)
-        {
-            (verdict, reason) = (SafetyVerdict.MoreConservative, moreExample is null
-                ? "the new version holds or stops IL-2 in every situation the old one did (proven over the observation space)"
-                : $"the new version holds or stops IL-2 in every situation the old one did (proven), and in more: for example {moreExample.Describe()} ({moreExample.NewDecision} now, {moreExample.OldDecision} before)");
-        }
-        else if (lessExample is not null && moreEmpty)
-        {
-            (verdict, reason) = (SafetyVerdict.LessConservative, $"the new version gives a dose where the old one held or stopped IL-2: {lessExample.Describe()} ({lessExample.NewDecision} now, {lessExample.OldDecision} before)");
-        }
-        else if (lessExample is not null)
-        {
-            (verdict, reason) = (SafetyVerdict.CannotTell, moreExample is null
-                ? $"mixed: the new version gives a dose where the old one held ({lessExample.Describe()}), and holds in some situations the old one did not"
-                : $"mixed: the new version gives a dose where the old one held ({lessExample.Describe()}: {lessExample.NewDecision} now, {lessExample.OldDecision} before) and holds where the old one gave ({moreExample.Describe()}: {moreExample.NewDecision} now, {moreExample.OldDecision} before)");
-            undecided = [];
-        }
-        else
-        {
-            undecided = UndecidedRules(lessHold.Concat(lessStop));
-            (verdict, reason) = (SafetyVerdict.CannotTell,
-                "the analysis cannot prove that the new version holds in every situation the old one did, and found no patient state that shows otherwise"
-                + (undecided.IsEmpty ? "" : $" (undecided because of {string.Join(", ", undecided.Select(n => $"'{n}'"))})"));
+            case (RegionOutcome.Empty, RegionOutcome.Empty):
+                (verdict, reason) = (SafetyVerdict.Neutral, "the new version holds and stops IL-2 in exactly the same situations (proven)");
+                break;
+            case (RegionOutcome.Empty, _):
+                (verdict, reason) = (SafetyVerdict.MoreConservative, moreExample is null
+                    ? "the new version holds or stops IL-2 in every situation the old one did (proven)"
+                    : $"the new version holds or stops IL-2 in every situation the old one did (proven), and in more: for example {moreExample.Describe()} ({moreExample.NewDecision} now, {moreExample.OldDecision} before)");
+                break;
+            case (RegionOutcome.Witnessed, RegionOutcome.Empty):
+                (verdict, reason) = (SafetyVerdict.LessConservative, $"the new version gives a dose where the old one held or stopped IL-2: {lessExample!.Describe()} ({lessExample.NewDecision} now, {lessExample.OldDecision} before); it never holds or stops where the old one did not (proven)");
+                break;
+            case (RegionOutcome.Witnessed, RegionOutcome.Witnessed):
+                (verdict, reason) = (SafetyVerdict.Mixed,
+                    $"mixed: the new version gives a dose where the old one held ({lessExample!.Describe()}: {lessExample.NewDecision} now, {lessExample.OldDecision} before) and holds where the old one gave ({moreExample!.Describe()}: {moreExample.NewDecision} now, {moreExample.OldDecision} before)");
+                break;
+            case (RegionOutcome.Witnessed, _):
+                (verdict, reason) = (SafetyVerdict.LessConservative, $"the new version gives a dose where the old one held or stopped IL-2: {lessExample!.Describe()} ({lessExample.NewDecision} now, {lessExample.OldDecision} before); {more.Reason}");
+                break;
+            default:
+                undecided = UndecidedRules();
+                (verdict, reason) = (SafetyVerdict.CannotTell, less.Reason ?? "the verifier could not decide");
+                break;
         }
         return new RegionComparison(verdict, reason, lessExample, moreExample, undecided);
     }
 
-    /// <summary>The rules of either version whose opaque conditions (or, failing that, whose regions) make a difference undecidable.</summary>
-    public ImmutableArray<string> UndecidedRules(IEnumerable<Box> difference)
+    /// <summary>Two regions as one: empty when both are, witnessed when one is, else the doubt.</summary>
+    public static RegionFinding Merge(RegionFinding a, RegionFinding b) =>
+        a.Outcome == RegionOutcome.Witnessed ? a
+        : b.Outcome == RegionOutcome.Witnessed ? b
+        : a.Outcome != RegionOutcome.Empty ? a
+        : b;
+
+    /// <summary>The old rules whose hold region the new version does not provably cover.</summary>
+    private ImmutableArray<string> UndecidedRules()
     {
-        var boxes = difference.ToList();
-        var opaqueKeys = boxes.SelectMany(b => b.Constraints.Keys).Where(k => k.StartsWith("opaque:", StringComparison.Ordinal)).ToHashSet();
-        var names = new List<string>();
-        foreach (var rule in _old.Protocol.Rules.Concat(_new.Protocol.Rules))
-        {
-            if (rule.Condition is BoundErrorExpression || Space.Satisfying(rule.Condition) is not { } sat)
-            {
-                names.Add(rule.Name);
-                continue;
-            }
-            if (sat.Any(b => b.Constraints.Keys.Any(opaqueKeys.Contains)))
-            {
-                names.Add(rule.Name);
-            }
-        }
-        if (names.Count == 0)
-        {
-            // No opaque condition: name the old rules whose region the new version no longer covers.
-            foreach (var rule in _old.Protocol.Rules)
-            {
-                if (Space.And(Space.Satisfying(rule.Condition), NoneOf(_new.Protocol.Rules)) is not { Count: 0 })
-                {
-                    names.Add(rule.Name);
-                }
-            }
-        }
-        return [.. names.Distinct()];
+        var noneNew = Not(Holds(Side.New, Holding(_new.Protocol)));
+        return [.. _old.Protocol.Rules.Where(r => Possible(And(Rule(Side.Old, r).Holds, noneNew)) != false).Select(r => r.Name)];
     }
 
-    // ------------------------------------------------------------ counterexamples
+    // ------------------------------------------------------------ verification by evaluation
 
-    /// <summary>
-    /// A verified patient state from the difference regions: for <paramref name="less"/>, one the new version gives (or only
-    /// holds, for the stop region) while the old one held (stopped); otherwise the reverse. Null when none verifies.
-    /// </summary>
-    public Counterexample? FindCounterexample(IReadOnlyList<Box>? holdDifference, IReadOnlyList<Box>? stopDifference, bool less)
+    /// <summary>Both versions on the record: for <paramref name="less"/>, the old one holds (stops) and the new one gives (does not stop); otherwise the reverse.</summary>
+    public (string Old, string New)? Verify(PatientRecord record, bool stop, bool less)
     {
-        var attempts = 0;
-        foreach (var (boxes, stop) in new[] { (holdDifference, false), (stopDifference, true) })
-        {
-            if (boxes is null)
-            {
-                continue;
-            }
-
-            foreach (var box in boxes.OrderBy(IsOpaque))
-            {
-                foreach (var round in new[] { true, false })
-                {
-                    if (attempts++ > MaxWitnessAttempts)
-                    {
-                        return null;
-                    }
-
-                    var edits = WitnessRecords.Build(box, Space, _old.Protocol, _new.Protocol, round, At);
-                    foreach (var normal in _normalRecords.Value)
-                    {
-                        if (Verify(WitnessRecords.ApplyAll(normal, edits), stop, less) is null)
-                        {
-                            continue;
-                        }
-                        // Keep only the values the difference needs: drop each one that the normal patient's value can replace.
-                        var kept = edits.ToList();
-                        foreach (var edit in edits)
-                        {
-                            var without = kept.Where(e => e != edit).ToList();
-                            if (Verify(WitnessRecords.ApplyAll(normal, without), stop, less) is not null)
-                            {
-                                kept = without;
-                            }
-                        }
-                        var decisions = Verify(WitnessRecords.ApplyAll(normal, kept), stop, less)!.Value;
-                        return new Counterexample([.. kept.Select(e => e.Value)], decisions.Old, decisions.New);
-                    }
-                }
-            }
-        }
-        return null;
-    }
-
-    private (string Old, string New)? Verify(PatientRecord record, bool stop, bool less)
-    {
-        var oldDecision = ProtocolEvaluator.Evaluate(_oldRules.Value, record, At);
-        var newDecision = ProtocolEvaluator.Evaluate(_newRules.Value, record, At);
+        var (oldDecision, newDecision) = Decide(record);
         var (before, after) = less ? (oldDecision, newDecision) : (newDecision, oldDecision);
-        // "before" is the stricter side: it must hold (or stop) because a rule fired, "after" must do less.
+        var afterProtocol = less ? _new.Protocol : _old.Protocol;
         var ok = stop
-            ? before.Action == DoseAction.Discontinue && before.Rules.Any(r => r.Action == Runtime.Protocols.RuleAction.Discontinue) && after.Action != DoseAction.Discontinue
-            : before.Action != DoseAction.Give && !before.Rules.IsEmpty && after.Action == DoseAction.Give;
+            ? before.Action == DoseAction.Discontinue && after.Action != DoseAction.Discontinue && !AwaitsStop(after, afterProtocol)
+            : before.Action != DoseAction.Give && after.Action == DoseAction.Give;
         return ok ? (Describe(oldDecision), Describe(newDecision)) : null;
     }
+
+    /// <summary>
+    /// Rule <paramref name="a"/> of the old version acts (holds, or for <paramref name="stop"/> stops) on the record and
+    /// rule <paramref name="b"/> of the new version does not (or the reverse, for <paramref name="less"/> false).
+    /// </summary>
+    public (string Old, string New)? VerifyRules(PatientRecord record, RuleSymbol? a, RuleSymbol? b, bool stop, bool less)
+    {
+        var (oldDecision, newDecision) = Decide(record);
+        var (acting, actingRule, other, otherRule) = less ? (oldDecision, a, newDecision, b) : (newDecision, b, oldDecision, a);
+        var ok = actingRule is not null && Acts(acting, actingRule.Name, stop) && (otherRule is null || !Acts(other, otherRule.Name, stop));
+        return ok ? (Describe(oldDecision), Describe(newDecision)) : null;
+    }
+
+    /// <summary>A discontinue rule of <paramref name="p"/> waits for required data (the dose is held for it).</summary>
+    private static bool AwaitsStop(DoseDecision decision, BoundProtocol p) =>
+        decision.Missing.Any(m => !m.Optional && m.Rules.Any(id => p.FindRule(id) is { Action: RuleAction.Discontinue }));
+
+    private static bool Acts(DoseDecision decision, string rule, bool stop) => stop
+        ? decision.Rules.Any(r => r.Id == rule && r.Action == Runtime.Protocols.RuleAction.Discontinue)
+        : decision.Rules.Any(r => r.Id == rule) || decision.Missing.Any(m => !m.Optional && m.Rules.Contains(rule));
+
+    private (DoseDecision Old, DoseDecision New) Decide(PatientRecord record) =>
+        (ProtocolEvaluator.Evaluate(_oldRules.Value, record, At), ProtocolEvaluator.Evaluate(_newRules.Value, record, At));
 
     public static string Describe(DoseDecision decision)
     {
