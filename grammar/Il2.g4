@@ -94,7 +94,10 @@ citation
 
 // A fixture is a named patient state that scenarios start from (`scenario "..." using stable-patient`).
 fixtureDeclaration  : FIXTURE name (USING name)? LBRACE scenarioItem* RBRACE ;
-scenarioDeclaration : SCENARIO string (USING name)? LBRACE scenarioItem* RBRACE ;
+// `override scenario "TITLE" because "why" { ... }` in an extending protocol replaces the expectation of the base
+// scenario of that title when the base's scenarios run against the extension; without `using` it starts from that
+// scenario's patient state.
+scenarioDeclaration : OVERRIDE? SCENARIO title=string (USING name)? (BECAUSE reason=string)? LBRACE scenarioItem* RBRACE ;
 
 scenarioItem
     : WEIGHT quantity                                              # scenarioWeight

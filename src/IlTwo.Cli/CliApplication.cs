@@ -69,6 +69,7 @@ public sealed class CliApplication
         new KeysCommand(),
         new DocCommand(),
         new SimulateCommand(),
+        new ReplayCommand(),
     ];
 
     /// <summary>The version the assembly carries: the package version and, after '+', the git commit it was built from.</summary>

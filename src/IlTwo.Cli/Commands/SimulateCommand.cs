@@ -26,9 +26,11 @@ public sealed class SimulateCommand(Func<bool>? errorIsTerminal = null) : IComma
     public string Summary => "Replay a whole course from a record: every dose decision, and what another protocol version would do";
 
     public string Details => """
-        Replays the course: at each time a dose could be due (the recorded dose times, else the engine's next dose
-        time) the protocol decides from the data known at that moment; a give is assumed given, a hold uses its slot,
-        and the replay stops at discontinue, at the end of the course or after --to. Prints one line per decision.
+        Replays the course: the protocol decides each recorded dose time from the record as it stood then (the doses
+        the record gave or held before it, as recorded, and the data charted by then). After the record's last dose
+        the replay goes on at the engine's next dose times, assuming its answers were carried out: a give is given,
+        a hold uses its slot. It stops at discontinue, at the end of the course or after --to. Prints one line per
+        decision, with what the record says happened at that time (given, held, or - for a time the replay added).
 
         Exit codes: 0 replayed, 1 the protocol or record is invalid, 2 usage or I/O error.
         """;
@@ -174,16 +176,21 @@ public sealed class SimulateCommand(Func<bool>? errorIsTerminal = null) : IComma
     private static void WriteTable(TextWriter output, ProtocolInfo protocol, CourseSimulation simulation, TimeZoneInfo zone)
     {
         output.WriteLine($"Replay under {protocol.Id} {protocol.Version} (sha256 {protocol.SourceHash[..Math.Min(12, protocol.SourceHash.Length)]})");
-        output.WriteLine($"{"time",-20} {"dose",4}  {"action",-11} reasons");
+        output.WriteLine($"{"time",-20} {"dose",4}  {"record",-6}  {"action",-11} reasons");
         foreach (var step in simulation.Steps)
         {
             var action = step.Action.ToString().ToLowerInvariant() + (step.Action == DoseAction.Hold && !step.UsesSlot ? "*" : "");
             var reasons = step.Reasons.IsEmpty ? "-" : string.Join("; ", step.Reasons);
-            output.WriteLine($"{Show(step.At, zone),-20} {step.DoseNumber,4}  {action,-11} {reasons}");
+            var recorded = step.Recorded is { } status ? status.ToString().ToLowerInvariant() : "-";
+            output.WriteLine($"{Show(step.At, zone),-20} {step.DoseNumber,4}  {recorded,-6}  {action,-11} {reasons}");
         }
         var given = simulation.Steps.Count(s => s.Action == DoseAction.Give);
         var held = simulation.Steps.Count(s => s.Action == DoseAction.Hold && s.UsesSlot);
-        output.WriteLine($"{given} given, {held} held; {simulation.EndReason}. (* a hold the schedule calls for: no slot used)");
+        var replayed = simulation.Steps.Where(s => s.Recorded is not null).ToList();
+        var record = replayed.Count == 0
+            ? "no recorded dose time replayed"
+            : $"at the {replayed.Count} recorded dose time(s) the record shows {replayed.Count(s => s.Recorded == IlTwo.Runtime.Records.DoseStatus.Given)} given, {replayed.Count(s => s.Recorded == IlTwo.Runtime.Records.DoseStatus.Held)} held";
+        output.WriteLine($"the protocol decides {given} give, {held} hold; {record}; {simulation.EndReason}. (* a hold the schedule calls for: no slot used)");
     }
 
     private static void WriteComparison(TextWriter output, ProtocolInfo a, ProtocolInfo b, CourseSimulation first, CourseSimulation second, TimeZoneInfo zone)

@@ -22,8 +22,13 @@ public sealed class TestCommand : ICommand
     public string Details => """
         Compiles each protocol and runs its scenarios through the compiled rules. Prints one line per failure,
           path(line,col): scenario "title" failed: expected ..., got ...
-        then coverage findings (rules no scenario fires; thresholds tested on one side only) as warnings,
-        and last the line 'N passed, N failed'. A protocol that does not compile counts as one failure.
+        A protocol that extends another also runs the base protocols' scenarios against itself; each whose
+        outcome changes is reported: a stricter one (a hold or stop where the base gives, a stop where it holds,
+        or more reasons for the same action) as a note, any other change as a failure unless the protocol
+        declares 'override scenario "TITLE" because "why" { expect ... }'. Then coverage findings (rules, own
+        and inherited, that no scenario fires; thresholds tested on one side only) as warnings, and last the
+        line 'N passed, N failed' (inherited scenarios included). A protocol that does not compile counts as one
+        failure.
 
         Exit codes: 0 every scenario passed, 1 a scenario failed or a protocol has errors, 2 usage or I/O error.
         """;
@@ -90,25 +95,73 @@ public sealed class TestCommand : ICommand
             context.Out.WriteLine($"{Location(file, compilation, result.Span.Start)}: scenario \"{result.Title}\" failed: {OneLine(result.Message)}");
         }
 
+        // The base protocols' scenarios run against this protocol too: a stricter outcome is expected of an extension
+        // and reported as a note; any other change fails unless this file declares `override scenario "TITLE"`.
+        var inherited = ScenarioRunner.RunInherited(compilation, protocol.Rules);
+        int unchanged = 0, stricter = 0, broken = 0;
+        foreach (var result in inherited)
+        {
+            var where = $"{Location(file, compilation, result.Source, result.Span.Start)}: inherited scenario \"{result.Scenario.Title}\" ({result.Scenario.ProtocolId})";
+            switch (result.Outcome)
+            {
+                case InheritedOutcome.Unchanged:
+                    unchanged++;
+                    break;
+                case InheritedOutcome.Stricter:
+                    stricter++;
+                    context.Out.WriteLine($"{where}: note: stricter in {compilation.Protocol.Id}: expected {result.Expected}, got {result.Actual}");
+                    break;
+                default:
+                    broken++;
+                    context.Out.WriteLine($"{where} failed against {compilation.Protocol.Id}: expected {result.Expected}, got {result.Actual}: {OneLine(result.Decision.Summary)}; if the change is intended, declare it with 'override scenario' and a reason");
+                    break;
+            }
+        }
+
+        var overrides = compilation.Protocol.Scenarios.Count(s => s.IsOverride);
         var coverage = CoverageReport.Measure(compilation);
         foreach (var rule in coverage.RulesNeverFired)
         {
-            context.Out.WriteLine($"{Location(file, compilation, rule.Location.Span.Start)}: warning: coverage: no scenario fires rule '{rule.Name}'");
+            context.Out.WriteLine($"{Location(file, compilation, rule.Location.Source, rule.Location.Span.Start)}: warning: coverage: no scenario fires rule '{rule.Name}'{InheritedNote(compilation, rule)}");
         }
 
         foreach (var threshold in coverage.OneSided)
         {
             var side = threshold.SeenTrue ? "only met" : threshold.SeenFalse ? "never met" : "never decided (data always missing)";
-            context.Out.WriteLine($"{Location(file, compilation, threshold.Span.Start)}: warning: coverage: '{threshold.Comparison}' in rule '{threshold.Rule.Name}' is {side} by the scenarios; test both sides");
+            context.Out.WriteLine($"{Location(file, compilation, threshold.Source, threshold.Span.Start)}: warning: coverage: '{threshold.Comparison}' in rule '{threshold.Rule.Name}'{InheritedNote(compilation, threshold.Rule)} is {side} by the scenarios; test both sides");
         }
-        context.Out.WriteLine($"{file.DisplayPath}: {passed} passed, {failed} failed, {compilation.Protocol.Rules.Count(r => r.ProtocolId == compilation.Protocol.Id) - coverage.RulesNeverFired.Length} of {compilation.Protocol.Rules.Count(r => r.ProtocolId == compilation.Protocol.Id)} own rules fired");
-        return (passed, failed);
+
+        var rules = compilation.Protocol.Rules.Length;
+        var inheritedText = inherited.IsEmpty && overrides == 0
+            ? ""
+            : $"; inherited scenarios: {unchanged} unchanged, {stricter} stricter, {overrides} overridden, {broken} failed";
+        context.Out.WriteLine($"{file.DisplayPath}: {passed} passed, {failed} failed{inheritedText}; {rules - coverage.RulesNeverFired.Length} of {rules} rules fired");
+        return (passed + unchanged + stricter, failed + broken);
     }
 
-    private static string Location(ProtocolFile file, ProtocolCompilation compilation, int offset)
+    private static string InheritedNote(ProtocolCompilation compilation, IlTwo.Dsl.Binding.RuleSymbol rule) =>
+        rule.ProtocolId == compilation.Protocol.Id ? "" : $" (inherited from {rule.ProtocolId}) against {compilation.Protocol.Id}";
+
+    private static string Location(ProtocolFile file, ProtocolCompilation compilation, int offset) =>
+        Location(file, compilation, compilation.Text, offset);
+
+    /// <summary>A place in this file (shown as given on the command line) or in a base file (shown by its path).</summary>
+    private static string Location(ProtocolFile file, ProtocolCompilation compilation, IlTwo.Dsl.Text.SourceText source, int offset)
     {
-        var position = compilation.Text.GetLinePosition(offset);
-        return $"{IlTwo.Dsl.Diagnostics.CompilerFormat.Path(file.DisplayPath)}({position.Line + 1},{position.Character + 1})";
+        var position = source.GetLinePosition(offset);
+        var path = ReferenceEquals(source, compilation.Text) ? file.DisplayPath : DisplayPath(file, source.Path);
+        return $"{IlTwo.Dsl.Diagnostics.CompilerFormat.Path(path)}({position.Line + 1},{position.Character + 1})";
+    }
+
+    /// <summary>A base file's path written the way the operand was: beside the extending file's display path.</summary>
+    private static string DisplayPath(ProtocolFile file, string? path)
+    {
+        if (string.IsNullOrEmpty(path) || Path.GetDirectoryName(file.FullPath) is not { } folder)
+        {
+            return file.DisplayPath;
+        }
+
+        return Path.Combine(Path.GetDirectoryName(file.DisplayPath) ?? "", Path.GetRelativePath(folder, path));
     }
 
     private static string OneLine(string text) => text.ReplaceLineEndings(" ");

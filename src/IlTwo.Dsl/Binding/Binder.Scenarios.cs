@@ -79,6 +79,22 @@ internal sealed partial class Binder
         foreach (var syntax in root.OfKind<ScenarioDeclarationSyntax>())
         {
             var state = new ScenarioState();
+            BoundScenario? overridden = null;
+            if (syntax.IsOverride)
+            {
+                var inherited = _base?.AllScenarios.ToList() ?? [];
+                overridden = inherited.FirstOrDefault(s => s.Title == syntax.Title?.Value);
+                if (overridden is null && syntax.Title is { } title)
+                {
+                    _diagnostics.ReportOverrideWithoutInheritedScenario(title.Span, title.Value, inherited.Select(s => s.Title));
+                }
+                else if (overridden is not null && syntax.Fixture is null)
+                {
+                    // Without `using`, an override starts from the patient of the scenario it overrides.
+                    state = ScenarioState.From(overridden);
+                }
+            }
+
             if (syntax.Fixture is { IsMissing: false } fixtureName)
             {
                 if (_fixtures.TryGetValue(fixtureName.Text, out var fixture))
@@ -142,7 +158,11 @@ internal sealed partial class Binder
                 [.. state.Doses],
                 [.. state.Observations.Values.SelectMany(v => v)],
                 expectation?.Action,
-                expectedRules));
+                expectedRules)
+            {
+                ProtocolId = ProtocolId,
+                Overrides = overridden,
+            });
         }
         _protocol.Scenarios = scenarios.ToImmutable();
     }
@@ -287,6 +307,23 @@ internal sealed partial class Binder
             }
 
             list.Add(value);
+        }
+
+        /// <summary>The patient state of a bound scenario (an overridden base scenario).</summary>
+        public static ScenarioState From(BoundScenario scenario)
+        {
+            var state = new ScenarioState
+            {
+                Weight = scenario.Weight,
+                Events = [.. scenario.Events],
+                Doses = [.. scenario.Doses],
+            };
+            foreach (var value in scenario.Observations)
+            {
+                state.Add(value);
+            }
+
+            return state;
         }
 
         public ScenarioState Copy() => new()

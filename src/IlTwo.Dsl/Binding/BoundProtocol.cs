@@ -46,8 +46,19 @@ public sealed class BoundProtocol
 
     public ImmutableArray<FixtureSymbol> Fixtures { get; internal set; } = [];
 
-    /// <summary>This file's scenarios (scenarios are not inherited: they test one protocol).</summary>
+    /// <summary>This file's scenarios, its <c>override scenario</c>s among them.</summary>
     public ImmutableArray<BoundScenario> Scenarios { get; internal set; } = [];
+
+    /// <summary>
+    /// The scenarios of the protocols this one extends that run against it too (<c>il2 test</c> reports each whose
+    /// outcome changes): every scenario up the chain, the nearest file's version of each title, minus the ones this file
+    /// overrides (its own <c>override scenario</c> runs instead).
+    /// </summary>
+    public IEnumerable<BoundScenario> InheritedScenarios =>
+        Base is null ? [] : Base.AllScenarios.Where(s => !Scenarios.Any(o => o.IsOverride && o.Title == s.Title));
+
+    /// <summary>This file's scenarios followed by the inherited ones.</summary>
+    public IEnumerable<BoundScenario> AllScenarios => Scenarios.Concat(InheritedScenarios);
 
     /// <summary>Every place in this file where a name refers to a symbol, declarations included (for go-to-definition, references, rename).</summary>
     public ImmutableArray<SymbolOccurrence> Occurrences { get; internal set; } = [];
@@ -87,4 +98,16 @@ public sealed record BoundScenario(
     ImmutableArray<ScenarioDose> Doses,
     ImmutableArray<ScenarioObservationValue> Observations,
     ExpectedAction? ExpectedAction,
-    ImmutableArray<RuleSymbol>? ExpectedRules);
+    ImmutableArray<RuleSymbol>? ExpectedRules)
+{
+    /// <summary>The protocol whose file declares the scenario.</summary>
+    public string ProtocolId { get; init; } = "";
+
+    /// <summary><c>override scenario</c>: the base scenario of the same title whose expectation this one replaces.</summary>
+    public BoundScenario? Overrides { get; init; }
+
+    public bool IsOverride => Syntax.IsOverride;
+
+    /// <summary>The <c>because "why"</c> of an override, or null.</summary>
+    public string? Reason => Syntax.Reason?.Value;
+}

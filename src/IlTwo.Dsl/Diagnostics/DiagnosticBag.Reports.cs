@@ -401,6 +401,9 @@ public sealed partial class DiagnosticBag
 
     public void ReportExpectationRepeated(TextSpan span) => Report(ExpectationRepeated, span);
 
+    public void ReportOverrideWithoutInheritedScenario(TextSpan span, string title, IEnumerable<string> inherited) =>
+        Report(OverrideWithoutInheritedScenario, span, title, DidYouMean(title, inherited));
+
     public void ReportWeightNotPositive(TextSpan span) => Report(ScenarioValueMismatch, span, "the weight", "a mass", "a positive value with its unit");
 
     public void ReportScenarioValueNotYesNo(TextSpan span, string observation) => Report(ScenarioValueMismatch, span, $"'{observation}'", "yes/no", "'yes' or 'no'");

@@ -413,6 +413,11 @@ public static class DiagnosticCatalog
         Description = "A scenario has more than one `expect`. Earlier versions reported this as IL0401.",
         Fix = "Keep one `expect`; write a second scenario for another situation.",
     };
+    public static readonly DiagnosticDescriptor OverrideWithoutInheritedScenario = new("IL0407", Error, "Override of a scenario that is not inherited", "no scenario of an extended protocol is titled \"{0}\"{1}")
+    {
+        Description = "`override scenario \"TITLE\"` replaces the expectation of the base protocol's scenario of that title when the base's scenarios run against the extension; no scenario of the protocols this one extends has that title (or the protocol extends none), so nothing would be overridden.",
+        Fix = "Use the exact title of the base scenario (the message suggests the closest), or write a plain `scenario` without `override`.",
+    };
 
     // Internal
     /// <summary>Reported by hosts (the CLI, the language server) when a stage throws: the bug is ours, not the protocol's.</summary>

@@ -15,7 +15,9 @@ public sealed record ThresholdCoverage(RuleSymbol Rule, string Comparison, Sourc
 
 /// <summary>
 /// Coverage as a reviewer means it: which rules no scenario fires, and which thresholds were tested on one side only.
-/// A file answers for the rules it declares (and overrides); inherited rules are covered by their own file's scenarios.
+/// A protocol answers for every rule it runs, inherited ones included, and is measured with every scenario that runs
+/// against it: its own and its base protocols' (<see cref="BoundProtocol.AllScenarios"/>). An inherited rule is covered
+/// only by a scenario run against this protocol, not by the base's scenarios run against the base.
 /// </summary>
 public sealed record CoverageReport(ImmutableArray<RuleSymbol> RulesNeverFired, ImmutableArray<ThresholdCoverage> Thresholds)
 {
@@ -28,8 +30,8 @@ public sealed record CoverageReport(ImmutableArray<RuleSymbol> RulesNeverFired, 
         var outcomes = new Dictionary<BoundBinary, (bool True, bool False)>();
         var fired = new HashSet<string>(StringComparer.Ordinal);
 
-        var ownRules = protocol.Rules.Where(r => r.ProtocolId == protocol.Id).ToList();
-        foreach (var scenario in protocol.Scenarios)
+        var rules = protocol.Rules.ToList();
+        foreach (var scenario in protocol.AllScenarios)
         {
             var record = ScenarioRunner.ToRecord(scenario, ScenarioRunner.Now);
             var snapshot = PatientSnapshot.Create(interpreter.Info, record, ScenarioRunner.Now).Snapshot;
@@ -39,7 +41,7 @@ public sealed record CoverageReport(ImmutableArray<RuleSymbol> RulesNeverFired, 
                 fired.Add(rule.Id);
             }
 
-            foreach (var rule in ownRules)
+            foreach (var rule in rules)
             {
                 foreach (var comparison in Comparisons(rule.Condition))
                 {
@@ -54,7 +56,7 @@ public sealed record CoverageReport(ImmutableArray<RuleSymbol> RulesNeverFired, 
             }
         }
 
-        var thresholds = ownRules
+        var thresholds = rules
             .SelectMany(rule => Comparisons(rule.Condition).Select(c => (rule, c)))
             .Select(p =>
             {
@@ -62,7 +64,7 @@ public sealed record CoverageReport(ImmutableArray<RuleSymbol> RulesNeverFired, 
                 return new ThresholdCoverage(p.rule, BoundExpressionPrinter.Print(p.c), p.rule.Location.Source, p.c.Syntax?.Span ?? p.rule.Location.Span, seen.True, seen.False);
             })
             .ToImmutableArray();
-        return new CoverageReport([.. ownRules.Where(r => !fired.Contains(r.Name))], thresholds);
+        return new CoverageReport([.. rules.Where(r => !fired.Contains(r.Name))], thresholds);
     }
 
     private static IEnumerable<BoundBinary> Comparisons(BoundExpression expression) => expression switch

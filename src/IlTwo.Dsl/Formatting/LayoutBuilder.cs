@@ -160,10 +160,15 @@ internal sealed class LayoutBuilder
                 CloseBlock(d);
                 break;
             case ScenarioDeclarationSyntax d:
-                var scenario = Start("scenario").Quoted(d.Title);
+                var scenario = Start(d.IsOverride ? "override scenario" : "scenario").Quoted(d.Title);
                 if (d.Fixture is not null)
                 {
                     scenario.Append(" using ").Append(d.Fixture.Text);
+                }
+
+                if (d.Reason is not null)
+                {
+                    scenario.Append(" because").Quoted(d.Reason);
                 }
 
                 OpenBlock(scenario.Done(), d, blank);

@@ -19,7 +19,7 @@ public static class CourseChart
     public static string Render(ProtocolInfo protocol, PatientRecord record, CourseSimulation simulation, string title)
     {
         var steps = simulation.Steps;
-        var traces = Traces(protocol, record, simulation);
+        var (traces, omitted) = Traces(protocol, record, simulation);
         var times = steps.Select(s => s.At).Concat(traces.SelectMany(t => t.Points.Select(p => p.At))).ToList();
         var start = times.Count == 0 ? DateTimeOffset.UnixEpoch : times.Min();
         var end = times.Count == 0 ? start.AddHours(1) : times.Max();
@@ -114,8 +114,13 @@ public static class CourseChart
         var table = new StringBuilder();
         foreach (var s in simulation.Steps)
         {
-            table.Append(Inv($"<tr><td>{Show(s.At)}</td><td>{s.DoseNumber}</td><td>{s.Action.ToString().ToLowerInvariant()}</td><td>{E(string.Join("; ", s.Reasons))}</td></tr>\n"));
+            var recorded = s.Recorded is { } status ? status.ToString().ToLowerInvariant() : "-";
+            table.Append(Inv($"<tr><td>{Show(s.At)}</td><td>{s.DoseNumber}</td><td>{recorded}</td><td>{s.Action.ToString().ToLowerInvariant()}</td><td>{E(string.Join("; ", s.Reasons))}</td></tr>\n"));
         }
+
+        var left = omitted.Count == 0
+            ? ""
+            : $"<p id=\"not-drawn\">Not drawn (the record has no value to plot): {E(string.Join(", ", omitted))}.</p>\n";
 
         return $$"""
             <!DOCTYPE html>
@@ -125,7 +130,7 @@ public static class CourseChart
             <h1 style="font-size:18px">{{E(title)}}</h1>
             <p>{{E(simulation.EndReason)}}. Hover a marker for its reasons. Circles: given; squares: held; cross: discontinue. Dashed lines: rule thresholds.</p>
             {{svg}}
-            <table id="steps"><tr><th>time</th><th>dose</th><th>action</th><th>reasons</th></tr>
+            {{left}}<table id="steps"><tr><th>time</th><th>dose</th><th>record</th><th>action</th><th>reasons</th></tr>
             {{table}}</table>
             </body></html>
 
@@ -138,8 +143,11 @@ public static class CourseChart
 
     internal sealed record Trace(string Input, string? Unit, List<Point> Points, List<Threshold> Thresholds);
 
-    /// <summary>The inputs of rules that fired or were undecided in any step; for a quiet course, every threshold input with data.</summary>
-    internal static List<Trace> Traces(ProtocolInfo protocol, PatientRecord record, CourseSimulation simulation)
+    /// <summary>
+    /// The inputs of rules that fired or were undecided in any step, every one of them (for a quiet course, every
+    /// threshold input with data); the inputs left out because the record has no value to plot are named.
+    /// </summary>
+    internal static (List<Trace> Traces, List<string> Omitted) Traces(ProtocolInfo protocol, PatientRecord record, CourseSimulation simulation)
     {
         var used = new HashSet<string>(simulation.Steps.SelectMany(s => s.Decision.Rules.Select(r => r.Id)), StringComparer.Ordinal);
         var missing = new HashSet<string>(simulation.Steps.SelectMany(s => s.Decision.Missing.Where(m => !m.Optional).Select(m => m.Observation)), StringComparer.Ordinal);
@@ -153,6 +161,7 @@ public static class CourseChart
         }
 
         var traces = new List<Trace>();
+        var omitted = new List<string>();
         foreach (var group in chosen.GroupBy(c => c.Input.Text))
         {
             var input = group.First().Input;
@@ -163,12 +172,13 @@ public static class CourseChart
             var points = input.Kind == InputKind.Aggregate ? AggregatePoints(protocol, record, simulation, input) : ValuePoints(record, observation);
             if (points.Count == 0)
             {
+                omitted.Add(input.Text);
                 continue;
             }
 
             traces.Add(new Trace(input.Text, input.Aggregate == AggregateKind.Count ? null : observation.Unit, points, thresholds));
         }
-        return traces.Take(8).ToList();
+        return (traces, omitted);
     }
 
     /// <summary>Recorded values in the declared unit; values whose unit does not convert are left out (the engine refuses them too).</summary>

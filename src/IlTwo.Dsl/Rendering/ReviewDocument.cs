@@ -42,6 +42,7 @@ public static class ReviewDocument
         var info = interpreter.Info;
         var protocol = compilation.Protocol;
         var scenarios = ScenarioRunner.Run(compilation, interpreter);
+        var inherited = ScenarioRunner.RunInherited(compilation, interpreter);
         var coverage = CoverageReport.Measure(compilation);
         var warnings = compilation.Chain.SelectMany(c => c.Diagnostics).Where(d => !d.IsError).ToList();
         var references = protocol.Lineage.SelectMany(p => p.References).Concat(protocol.References)
@@ -53,12 +54,13 @@ public static class ReviewDocument
         html.Append(CultureInfo.InvariantCulture, $"<title>{Escape(info.Title)} — {Escape(info.Id)} {Escape(info.Version)} — protocol review</title>\n");
         html.Append("<style>\n").Append(Css).Append("</style>\n</head>\n<body>\n");
 
-        Header(html, compilation, info, scenarios, coverage, warnings.Count);
+        Header(html, compilation, info, scenarios, inherited, coverage, warnings.Count);
         Regimen(html, protocol, info, references);
         Criteria(html, protocol, references);
         Observations(html, protocol);
         Scenarios(html, scenarios);
-        Coverage(html, coverage);
+        InheritedScenarios(html, compilation, inherited);
+        Coverage(html, compilation, coverage);
         Warnings(html, warnings);
         References(html, references.Values);
         if (options.Approvals is { } approvals)
@@ -73,11 +75,12 @@ public static class ReviewDocument
 
     // ------------------------------------------------------------ sections
 
-    private static void Header(StringBuilder html, ProtocolCompilation compilation, ProtocolInfo info, ImmutableArray<ScenarioResult> scenarios, CoverageReport coverage, int warnings)
+    private static void Header(StringBuilder html, ProtocolCompilation compilation, ProtocolInfo info, ImmutableArray<ScenarioResult> scenarios, ImmutableArray<InheritedScenarioResult> inherited, CoverageReport coverage, int warnings)
     {
         var rules = compilation.Protocol.Rules;
         var unverified = rules.Count(r => r.Citations.Any(c => c.Unverified)) + (compilation.Protocol.Regimen.Citations.Any(c => c.Unverified) ? 1 : 0);
-        var failed = scenarios.Count(s => !s.Passed);
+        var failed = scenarios.Count(s => !s.Passed) + inherited.Count(s => !s.Passed);
+        var total = scenarios.Length + inherited.Length;
         html.Append("<header>\n");
         html.Append(CultureInfo.InvariantCulture, $"<p class=\"kicker\">Protocol review document</p>\n<h1 id=\"title\">{Escape(info.Title)}</h1>\n");
         html.Append("<dl class=\"facts\">\n");
@@ -97,7 +100,7 @@ public static class ReviewDocument
             html.Append(CultureInfo.InvariantCulture, $"<span class=\"pill bad\">{unverified} unverified</span>");
         }
 
-        html.Append(CultureInfo.InvariantCulture, $"<span class=\"pill {(failed == 0 ? "good" : "bad")}\">scenarios: {scenarios.Length - failed} passed, {failed} failed</span>");
+        html.Append(CultureInfo.InvariantCulture, $"<span class=\"pill {(failed == 0 ? "good" : "bad")}\">scenarios: {total - failed} passed, {failed} failed{(inherited.IsEmpty ? "" : $" ({inherited.Length} inherited)")}</span>");
         html.Append(CultureInfo.InvariantCulture, $"<span class=\"pill {(coverage.RulesNeverFired.IsEmpty && !coverage.OneSided.Any() ? "good" : "warn")}\">{coverage.RulesNeverFired.Length + coverage.OneSided.Count()} coverage findings</span>");
         html.Append(CultureInfo.InvariantCulture, $"<span class=\"pill {(warnings == 0 ? "good" : "warn")}\">{warnings} analysis warnings</span>");
         html.Append("\n</div>\n</header>\n");
@@ -276,27 +279,73 @@ public static class ReviewDocument
         html.Append("</tbody>\n</table>\n</section>\n");
     }
 
-    private static void Coverage(StringBuilder html, CoverageReport coverage)
+    private static void InheritedScenarios(StringBuilder html, ProtocolCompilation compilation, ImmutableArray<InheritedScenarioResult> results)
+    {
+        var overrides = compilation.Protocol.Scenarios.Where(s => s.IsOverride).ToList();
+        if (results.IsEmpty && overrides.Count == 0)
+        {
+            return;
+        }
+
+        html.Append("<section id=\"inherited-scenarios\">\n<h2>Inherited scenarios</h2>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<p>The scenarios of the protocols this one extends, run against this protocol: {results.Count(r => r.Outcome == InheritedOutcome.Unchanged)} decide as the base expects, {results.Count(r => r.Outcome == InheritedOutcome.Stricter)} decide more strictly (expected of an extension that adds criteria), {results.Count(r => !r.Passed)} decide differently, and {overrides.Count} are overridden by this protocol (listed with their reasons below).</p>\n");
+        html.Append("<table class=\"grid\">\n<thead><tr><th>#</th><th>Scenario</th><th>From</th><th>Base expects</th><th>This protocol decides</th><th>Result</th></tr></thead>\n<tbody>\n");
+        var n = 0;
+        foreach (var result in results)
+        {
+            n++;
+            var verdict = result.Outcome switch
+            {
+                InheritedOutcome.Unchanged => "<span class=\"pass\">UNCHANGED</span>",
+                InheritedOutcome.Stricter => "<span class=\"pass\">STRICTER</span>",
+                _ => "<span class=\"fail\">CHANGED</span> not declared as an override",
+            };
+            html.Append(CultureInfo.InvariantCulture, $"<tr class=\"{(result.Passed ? "" : "row-fail")}\"><td>{n}</td><td>{Escape(result.Scenario.Title)}</td><td><code>{Escape(result.Scenario.ProtocolId)}</code></td>");
+            html.Append(CultureInfo.InvariantCulture, $"<td>{Escape(result.Expected)}</td><td>{Escape(result.Actual)}</td><td>{verdict}</td></tr>\n");
+        }
+        html.Append("</tbody>\n</table>\n");
+        if (overrides.Count > 0)
+        {
+            html.Append("<h3>Overridden base expectations</h3>\n<ul class=\"findings\">\n");
+            foreach (var o in overrides)
+            {
+                var was = o.Overrides is { ExpectedAction: { } action } b
+                    ? $"{action.ToString().ToLowerInvariant()}{(b.ExpectedRules is { } r ? " because " + string.Join(", ", r.Select(x => x.Name)) : "")}"
+                    : "nothing";
+                var now = o.ExpectedAction is { } a ? $"{a.ToString().ToLowerInvariant()}{(o.ExpectedRules is { } rr ? " because " + string.Join(", ", rr.Select(x => x.Name)) : "")}" : "nothing";
+                html.Append(CultureInfo.InvariantCulture, $"<li><strong>{Escape(o.Title)}</strong>: the base expects {Escape(was)}; this protocol expects {Escape(now)}. Reason: {(o.Reason is { } why ? Escape(why) : "<em>none given</em>")}</li>\n");
+            }
+            html.Append("</ul>\n");
+        }
+        html.Append("</section>\n");
+    }
+
+    private static void Coverage(StringBuilder html, ProtocolCompilation compilation, CoverageReport coverage)
     {
         html.Append("<section id=\"coverage\">\n<h2>Coverage findings</h2>\n");
         var oneSided = coverage.OneSided.ToList();
+        var rules = compilation.Protocol.Rules;
+        var inheritedRules = rules.Count(r => r.ProtocolId != compilation.Protocol.Id);
+        var counted = inheritedRules == 0
+            ? ""
+            : $" Coverage counts all {rules.Length} criteria this protocol runs, {inheritedRules} of them inherited, measured with the scenarios run against this protocol (its own and its base protocols').";
         if (coverage.RulesNeverFired.IsEmpty && oneSided.Count == 0)
         {
-            html.Append("<p class=\"good-text\">Every criterion this protocol defines is met by some scenario, and every threshold is tested on both sides.</p>\n</section>\n");
+            html.Append(CultureInfo.InvariantCulture, $"<p class=\"good-text\">Every criterion this protocol runs is met by some scenario, and every threshold is tested on both sides.{Escape(counted)}</p>\n</section>\n");
             return;
         }
         html.Append("<ul class=\"findings\">\n");
         foreach (var rule in coverage.RulesNeverFired)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<li>No scenario meets criterion <code>{Escape(rule.Name)}</code> ({Escape(rule.Title)}).</li>\n");
+            html.Append(CultureInfo.InvariantCulture, $"<li>No scenario meets criterion <code>{Escape(rule.Name)}</code> ({Escape(rule.Title)}){(rule.ProtocolId == compilation.Protocol.Id ? "" : $", inherited from <code>{Escape(rule.ProtocolId)}</code>")}.</li>\n");
         }
 
         foreach (var t in oneSided)
         {
             var side = t.SeenTrue ? "only ever met" : t.SeenFalse ? "never met" : "never decided (its data is always missing)";
-            html.Append(CultureInfo.InvariantCulture, $"<li>The threshold <code>{Escape(t.Comparison)}</code> in <code>{Escape(t.Rule.Name)}</code> is {side} by the scenarios; both sides should be tested.</li>\n");
+            html.Append(CultureInfo.InvariantCulture, $"<li>The threshold <code>{Escape(t.Comparison)}</code> in <code>{Escape(t.Rule.Name)}</code>{(t.Rule.ProtocolId == compilation.Protocol.Id ? "" : $" (inherited from <code>{Escape(t.Rule.ProtocolId)}</code>)")} is {side} by the scenarios; both sides should be tested.</li>\n");
         }
-        html.Append("</ul>\n<p class=\"muted\">Inherited criteria are covered by the scenarios of the protocol that defines them.</p>\n</section>\n");
+        html.Append(CultureInfo.InvariantCulture, $"</ul>\n<p class=\"muted\">{Escape(counted.Trim())}</p>\n</section>\n");
     }
 
     private static void Warnings(StringBuilder html, List<Diagnostic> warnings)

@@ -237,7 +237,13 @@ public sealed record UnverifiedSyntax(StringLiteralSyntax? Note, TextSpan Span) 
 
 public sealed record ScenarioDeclarationSyntax(StringLiteralSyntax? Title, NameSyntax? Fixture, ImmutableArray<ScenarioItemSyntax> Items, TextSpan KeywordSpan, TextSpan Span) : DeclarationSyntax(KeywordSpan, Span)
 {
-    public override IEnumerable<SyntaxNode> Children => Nodes(Title, Fixture).Concat(Items);
+    /// <summary><c>override scenario "TITLE"</c>: replaces the expectation of the base scenario of that title when the base's scenarios run against this protocol.</summary>
+    public bool IsOverride { get; init; }
+
+    /// <summary>The <c>because "why"</c> of an override.</summary>
+    public StringLiteralSyntax? Reason { get; init; }
+
+    public override IEnumerable<SyntaxNode> Children => Nodes(Title, Fixture, Reason).Concat(Items);
 }
 
 /// <summary>A named patient state that scenarios start from; a scenario's own items replace the fixture's.</summary>

@@ -56,8 +56,12 @@ internal sealed class SyntaxTreeBuilder(SourceText text, DiagnosticBag diagnosti
         P.RuleDeclarationContext c => Rule(c),
         P.RemoveRuleDeclarationContext c => new RemoveRuleDeclarationSyntax(Name(c.name(), c), String(c.@string()), Span(c.REMOVE()), Span(c)),
         P.ScenarioDeclarationContext c => new ScenarioDeclarationSyntax(
-            String(c.@string()), c.USING() is null ? null : Name(c.name(), c),
-            [.. c.scenarioItem().Select(ScenarioItem).OfType<ScenarioItemSyntax>()], Span(c.SCENARIO()), Span(c)),
+            String(c.title), c.USING() is null ? null : Name(c.name(), c),
+            [.. c.scenarioItem().Select(ScenarioItem).OfType<ScenarioItemSyntax>()], c.OVERRIDE() is { } over ? Span(over) : Span(c.SCENARIO()), Span(c))
+        {
+            IsOverride = c.OVERRIDE() is not null,
+            Reason = c.BECAUSE() is null ? null : String(c.reason),
+        },
         P.FixtureDeclarationContext c => new FixtureDeclarationSyntax(Name(c.name(0), c), c.USING() is null ? null : Name(c.name(1), c), [.. c.scenarioItem().Select(ScenarioItem).OfType<ScenarioItemSyntax>()], Span(c.FIXTURE()), Span(c)),
         _ => null,
     };

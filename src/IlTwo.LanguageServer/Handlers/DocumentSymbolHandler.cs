@@ -50,7 +50,12 @@ internal sealed class DocumentSymbolHandler(ServerContext context) : ILanguageSe
                 SymbolKind.Method,
                 Whole(),
                 document.ToRange(s.Title?.Span ?? s.KeywordSpan),
-                s.Fixture is { IsMissing: false } f ? $"using {f.Text}" : null),
+                (s.IsOverride, s.Fixture is { IsMissing: false } f ? $"using {f.Text}" : null) switch
+                {
+                    (true, { } usingText) => $"override, {usingText}",
+                    (true, null) => "override",
+                    (false, var usingText) => usingText,
+                }),
             _ => null,
         };
     }

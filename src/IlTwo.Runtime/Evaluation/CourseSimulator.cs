@@ -26,6 +26,9 @@ public sealed record CourseOptions
 /// <summary>One decision of a replay. <see cref="UsesSlot"/>: the decision gave the dose or held it (a slot used).</summary>
 public sealed record CourseStep(int Index, DoseDecision Decision, bool UsesSlot)
 {
+    /// <summary>What the record says happened at this slot (a recorded dose time), or null for a slot the replay added.</summary>
+    public DoseStatus? Recorded { get; init; }
+
     public DateTimeOffset At => Decision.At;
 
     public int DoseNumber => Decision.DoseNumber;
@@ -46,14 +49,18 @@ public sealed record CourseDifference(int DoseNumber, CourseStep? First, CourseS
 /// ignores later data), then assumes the answer was carried out and moves on.
 /// </summary>
 /// <remarks>
-/// <para>The recorded doses before the start are history; recorded doses from the start on only say <i>when</i> doses were
-/// due (their status is decided again). At each time: <b>give</b> adds a given dose; a <b>hold</b> for a rule, missing data or
-/// a data error adds a held dose (its slot is used and not made up); a hold the schedule calls for (too early, outside the first-dose
-/// window, cycle limit) adds nothing, whatever else held it, and moves to the engine's <see cref="DoseDecision.NextDoseAt"/>; <b>discontinue</b> stops.
-/// The next time is the first recorded dose time at least the regimen's minimum interval after the slot (or at or after the
-/// engine's next time), else that earliest time itself: the replay keeps to the record's dose times while there are any.
-/// The replay also stops when the schedule gives no next time (cycle limit, closed first-dose window), after
-/// <see cref="CourseOptions.To"/>, or after <see cref="CourseOptions.MaxSteps"/> decisions.</para>
+/// <para>The replay decides every recorded dose time from the start on, each from the record as it stood then: the doses
+/// the record says were given or held before it (as recorded, whatever the replay decided for them), and the data charted
+/// by then. So a replay of a course that gave four doses decides the fourth with three given before it, not with the
+/// replay's own earlier answers. After the last recorded dose the replay goes on by itself, assuming its answers were
+/// carried out: <b>give</b> adds a given dose; a <b>hold</b> for a rule, missing data or a data error adds a held dose (its
+/// slot is used and not made up); a hold the schedule calls for (too early, outside the first-dose window, cycle limit)
+/// adds nothing, whatever else held it, and moves to the engine's <see cref="DoseDecision.NextDoseAt"/>. The next time
+/// after a used slot is the regimen's minimum interval later. <b>discontinue</b> stops the replay (at a recorded slot too:
+/// the rest of the record is after the protocol's stop). The replay also stops when the schedule gives no next time
+/// (cycle limit, closed first-dose window), after <see cref="CourseOptions.To"/> (without it: past the record's last
+/// observation, event or dose, where every decision would hold for missing data), or after
+/// <see cref="CourseOptions.MaxSteps"/> decisions.</para>
 /// </remarks>
 public static class CourseSimulator
 {
@@ -96,9 +103,13 @@ public static class CourseSimulator
             return new CourseSimulation([], "the record has no event, dose or observation to start from", record);
         }
 
-        var history = record.Doses.Where(d => d.At < from).ToList();
-        var dueTimes = record.Doses.Where(d => d.At >= from).Select(d => d.At).Distinct().OrderBy(t => t).ToList();
-        var working = record with { Doses = [.. history] };
+        var recorded = record.Doses.OrderBy(d => d.At).ToList();
+        var dueTimes = recorded.Where(d => d.At >= from).Select(d => d.At).Distinct().ToList();
+        var simulated = new List<RecordedDose>();
+        var working = record;
+        // Past the record's last datum every decision would hold for missing data: without --to the replay stops there.
+        var dataEnds = record.Observations.Select(o => o.At).Concat(record.Events.Select(e => e.At)).Concat(recorded.Select(d => d.At))
+            .DefaultIfEmpty(from).Max();
         var interval = TimeSpan.FromSeconds(Math.Max(info.Regimen.MinIntervalSeconds, 60));
         var steps = ImmutableArray.CreateBuilder<CourseStep>();
         var time = from;
@@ -110,17 +121,26 @@ public static class CourseSimulator
                 end = $"reached the end of the replay ({Show(to, options.TimeZone)})";
                 break;
             }
+            if (options.To is null && time > dataEnds && steps.Count > 0)
+            {
+                end = $"the record's data ends at {Show(dataEnds, options.TimeZone)}, so later decisions would only hold for missing data";
+                break;
+            }
             if (steps.Count >= options.MaxSteps)
             {
                 end = $"stopped after {options.MaxSteps} decisions";
                 break;
             }
+            // The history at this time: the recorded doses before it, as recorded, then the replay's own (after the record's last).
+            var at = time;
+            var recordedHere = recorded.LastOrDefault(d => d.At == at);
+            working = record with { Doses = [.. recorded.Where(d => d.At < at), .. simulated.Where(d => d.At < at)] };
             var decision = ProtocolEvaluator.Evaluate(rules, working, time, null, options.ReadIssues, options.TimeZone);
             // A dose the schedule does not allow yet (or any more) is not due: holding it uses no slot.
             var notDue = decision.Schedule.Any(s => s.Code is not ScheduleCodes.MaxDosesCourse);
             var usesSlot = decision.Action == DoseAction.Give
                 || (decision.Action == DoseAction.Hold && !notDue && (decision.Rules.Length > 0 || decision.Missing.Any(m => !m.Optional) || decision.DataErrors.Length > 0));
-            var step = new CourseStep(steps.Count, decision, usesSlot);
+            var step = new CourseStep(steps.Count, decision, usesSlot) { Recorded = recordedHere?.Status };
             steps.Add(step);
             progress?.Report(step);
 
@@ -130,17 +150,24 @@ public static class CourseSimulator
                 break;
             }
             DateTimeOffset next;
-            if (usesSlot)
+            if (dueTimes.FirstOrDefault(t => t > at) is var nextRecorded && nextRecorded > at)
             {
-                working = working with
-                {
-                    Doses = [.. working.Doses, new RecordedDose(time, decision.Action == DoseAction.Give ? DoseStatus.Given : DoseStatus.Held, null, "simulated")],
-                };
-                next = dueTimes.FirstOrDefault(t => t >= time + interval, time + interval);
+                // The record goes on: its next dose time is decided with its own history.
+                next = nextRecorded;
+            }
+            else if (recordedHere is not null)
+            {
+                // The record's last dose: the replay continues from it, a slot later.
+                next = time + interval;
+            }
+            else if (usesSlot)
+            {
+                simulated.Add(new RecordedDose(time, decision.Action == DoseAction.Give ? DoseStatus.Given : DoseStatus.Held, null, "simulated"));
+                next = time + interval;
             }
             else if (decision.NextDoseAt is { } scheduled && scheduled > time)
             {
-                next = dueTimes.FirstOrDefault(t => t >= scheduled, scheduled);
+                next = scheduled;
             }
             else
             {
@@ -149,6 +176,7 @@ public static class CourseSimulator
             }
             time = next;
         }
+        working = record with { Doses = [.. recorded, .. simulated] };
         return new CourseSimulation(steps.ToImmutable(), end, working);
     }
 

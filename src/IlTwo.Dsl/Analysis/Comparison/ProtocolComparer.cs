@@ -672,23 +672,27 @@ public static class ProtocolComparer
         }
     }
 
-    private static void Scenarios(BoundProtocol old, BoundProtocol @new, List<ProtocolChange> changes)
+    private static void Scenarios(BoundProtocol oldProtocol, BoundProtocol newProtocol, List<ProtocolChange> changes)
     {
-        var oldTitles = old.Scenarios.Select(s => s.Title).ToHashSet(StringComparer.Ordinal);
-        var newTitles = @new.Scenarios.Select(s => s.Title).ToHashSet(StringComparer.Ordinal);
-        foreach (var s in old.Scenarios.Where(s => !newTitles.Contains(s.Title)))
+        // Each side's scenarios include the inherited ones (they run against it too): an extension does not remove its
+        // base's scenarios, and an `override scenario` shows as a changed expectation.
+        var old = oldProtocol.AllScenarios.ToList();
+        var @new = newProtocol.AllScenarios.ToList();
+        var oldTitles = old.Select(s => s.Title).ToHashSet(StringComparer.Ordinal);
+        var newTitles = @new.Select(s => s.Title).ToHashSet(StringComparer.Ordinal);
+        foreach (var s in old.Where(s => !newTitles.Contains(s.Title)))
         {
             changes.Add(new(ChangeArea.Scenario, ChangeKind.Removed, s.Title, $"scenario \"{s.Title}\" removed", [new("scenario", Expect(s), null)], SafetyVerdict.Neutral, "tests only; the rules are compared above"));
         }
 
-        foreach (var s in @new.Scenarios.Where(s => !oldTitles.Contains(s.Title)))
+        foreach (var s in @new.Where(s => !oldTitles.Contains(s.Title)))
         {
             changes.Add(new(ChangeArea.Scenario, ChangeKind.Added, s.Title, $"scenario \"{s.Title}\" added", [new("scenario", null, Expect(s))], SafetyVerdict.Neutral, "tests only; the rules are compared above"));
         }
 
-        foreach (var s in old.Scenarios)
+        foreach (var s in old)
         {
-            if (@new.Scenarios.FirstOrDefault(n => n.Title == s.Title) is { } n && ScenarioKey(n) != ScenarioKey(s))
+            if (@new.FirstOrDefault(n => n.Title == s.Title) is { } n && ScenarioKey(n) != ScenarioKey(s))
             {
                 changes.Add(new(ChangeArea.Scenario, ChangeKind.Changed, s.Title, $"scenario \"{s.Title}\" changed", [new("scenario", Expect(s), Expect(n))], SafetyVerdict.Neutral, "tests only; the rules are compared above"));
             }
