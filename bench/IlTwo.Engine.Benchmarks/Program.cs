@@ -11,6 +11,11 @@ public static class Program
             Console.WriteLine(BenchmarkData.Compile().GeneratedCode);
             return;
         }
+        if (args is ["--profile"])
+        {
+            StageProfile.Run();
+            return;
+        }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 }

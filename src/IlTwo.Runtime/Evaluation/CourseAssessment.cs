@@ -68,9 +68,16 @@ public static class CourseAssessment
     /// </summary>
     public static CourseFindings Assess(ProtocolRules rules, PatientRecord record, PatientSnapshot snapshot, Span<Truth> truths)
     {
+        ArgumentNullException.ThrowIfNull(record);
+        return Assess(rules, record.Events, record.Doses, snapshot, truths);
+    }
+
+    /// <summary>Assesses the course of the snapshot's record, whose events and doses are <paramref name="events"/> and <paramref name="doses"/>.</summary>
+    internal static CourseFindings Assess(ProtocolRules rules, ImmutableArray<RecordedEvent> events, ImmutableArray<RecordedDose> doses, PatientSnapshot snapshot, Span<Truth> truths)
+    {
         var info = rules.Info;
         var at = snapshot.At;
-        var context = new Context(rules, record, snapshot, truths.ToArray());
+        var context = new Context(rules, doses, snapshot, truths.ToArray());
         var reasons = ImmutableArray.CreateBuilder<string>();
 
         // ---- decision time: persistence and correction
@@ -93,7 +100,7 @@ public static class CourseAssessment
 
         // ---- the record's own stop
         CourseStop? stop = null;
-        foreach (var e in record.Events)
+        foreach (var e in events)
         {
             if (e.Type == CourseStopEvent && e.At <= at && (stop is null || e.At < stop.At))
             {
@@ -177,7 +184,7 @@ public static class CourseAssessment
     }
 
     /// <summary>Snapshots and truths at earlier moments, built once each.</summary>
-    private sealed class Context(ProtocolRules rules, PatientRecord record, PatientSnapshot now, Truth[] nowTruths)
+    private sealed class Context(ProtocolRules rules, ImmutableArray<RecordedDose> doses, PatientSnapshot now, Truth[] nowTruths)
     {
         private readonly Dictionary<long, (PatientSnapshot Snapshot, Truth[] Truths)> _at = [];
         private readonly ProtocolInfo _info = rules.Info;
@@ -199,7 +206,7 @@ public static class CourseAssessment
             }
             // At an earlier point a sum or count over a window the record does not cover is unknown (a charting gap is
             // not a finding): the rule reading it cannot make a stop, and a count's other members still count.
-            var snapshot = PatientSnapshot.Create(_info, record, t).Snapshot.AsPastPoint();
+            var snapshot = now.PastPoint(t);
             var truths = new Truth[SlotCount(_info)];
             Array.Fill(truths, Truth.Unknown);
             rules.EvaluateRules(snapshot, truths);
@@ -211,7 +218,7 @@ public static class CourseAssessment
         {
             var atTicks = now.At.UtcTicks;
             var ticks = new SortedSet<long>();
-            foreach (var dose in record.Doses)
+            foreach (var dose in doses)
             {
                 if (dose.Status is DoseStatus.Given or DoseStatus.Held && dose.At.UtcTicks < atTicks)
                 {
@@ -271,12 +278,11 @@ public static class CourseAssessment
                     }
 
                     var series = snapshot.Series(input.Index);
-                    for (var k = 0; k < series.Count; k++)
+                    var ticks = series.Ticks;
+                    var end = series.CountAtOrBefore(t.UtcTicks);
+                    for (var k = series.CountAtOrBefore(from); k < end; k++)
                     {
-                        if (series.Ticks[k] > from && series.Ticks[k] <= t.UtcTicks)
-                        {
-                            times.Add(series.Ticks[k]);
-                        }
+                        times.Add(ticks[k]);
                     }
                 }
                 if (times.Count < 2)
@@ -308,12 +314,11 @@ public static class CourseAssessment
                 }
 
                 var series = now.Series(input.Index);
-                for (var k = 0; k < series.Count; k++)
+                var ticks = series.Ticks;
+                var end = series.CountAtOrBefore(atTicks);
+                for (var k = series.CountAtOrBefore(triggerTicks); k < end; k++)
                 {
-                    if (series.Ticks[k] > triggerTicks && series.Ticks[k] <= atTicks)
-                    {
-                        times.Add(series.Ticks[k]);
-                    }
+                    times.Add(ticks[k]);
                 }
             }
             foreach (var time in times)

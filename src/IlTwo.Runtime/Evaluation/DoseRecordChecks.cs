@@ -10,10 +10,15 @@ namespace IlTwo.Runtime.Evaluation;
 /// </summary>
 internal static class DoseRecordChecks
 {
-    public static ImmutableArray<ScheduleFinding> Findings(PatientRecord record, DateTimeOffset at, IReadOnlyList<RecordIssue>? readIssues)
+    public static ImmutableArray<ScheduleFinding> Findings(ImmutableArray<RecordedDose> doses, DateTimeOffset at, IReadOnlyList<RecordIssue>? readIssues)
     {
+        if (readIssues is not { Count: > 0 } && !doses.Any(d => d.At > at || d.Status == DoseStatus.MayBeRunning))
+        {
+            return [];
+        }
+
         var findings = ImmutableArray.CreateBuilder<ScheduleFinding>();
-        foreach (var dose in record.Doses)
+        foreach (var dose in doses)
         {
             var where = dose.Source is { Length: > 0 } source ? $" ({source})" : "";
             var status = dose.SourceStatus is { Length: > 0 } s ? $"status '{s}'" : "a status that does not say it is over";

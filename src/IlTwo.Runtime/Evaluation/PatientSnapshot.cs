@@ -1,8 +1,6 @@
 using System.Collections.Immutable;
-using System.Runtime.CompilerServices;
 using IlTwo.Runtime.Protocols;
 using IlTwo.Runtime.Records;
-using IlTwo.Runtime.Units;
 
 namespace IlTwo.Runtime.Evaluation;
 
@@ -16,47 +14,134 @@ public sealed class PatientSnapshot
     /// <summary>The event type whose latest occurrence starts a treatment cycle (for "at most N doses per cycle").</summary>
     public const string CycleStartEvent = "cycle-start";
 
-    private readonly ObservationSeries[] _series;
+    private readonly PatientTimeline _timeline;
+    private readonly long _atTicks;
+    private readonly int[] _counts;
+    private readonly int[]? _refused;
     private readonly long[] _eventTicks;
     private readonly long _firstGivenTicks;
     private readonly long _lastGivenTicks;
 
-    private PatientSnapshot(
-        ProtocolInfo protocol, DateTimeOffset at, ObservationSeries[] series, double weight, long[] eventTicks,
-        int dosesGiven, int dosesHeld, int dosesGivenInCycle, long firstGivenTicks, long lastGivenTicks, long lastSlotTicks)
+    private PatientSnapshot(PatientTimeline timeline, DateTimeOffset at, int[]? refused, bool pastPoint)
     {
+        var protocol = timeline.Protocol;
+        _timeline = timeline;
         Protocol = protocol;
         At = at;
-        _series = series;
-        Weight = weight;
+        _atTicks = at.UtcTicks;
+        _refused = refused;
+        ChartingGapsUnknown = pastPoint;
+        Weight = timeline.WeightGrams;
+
+        var counts = new int[protocol.Observations.Length];
+        for (var i = 0; i < counts.Length; i++)
+        {
+            counts[i] = timeline.Store(i).UpperBound(_atTicks);
+        }
+        _counts = counts;
+
+        var eventTicks = new long[protocol.Events.Length];
+        Array.Fill(eventTicks, long.MinValue);
+        var cycleStart = long.MinValue;
+        foreach (var e in timeline.Events)
+        {
+            var ticks = e.At.UtcTicks;
+            if (ticks > _atTicks)
+            {
+                continue;
+            }
+
+            if (e.Type == CycleStartEvent)
+            {
+                cycleStart = Math.Max(cycleStart, ticks);
+            }
+
+            for (var i = 0; i < protocol.Events.Length; i++)
+            {
+                if (protocol.Events[i].Name == e.Type)
+                {
+                    eventTicks[i] = Math.Max(eventTicks[i], ticks);
+                }
+            }
+        }
         _eventTicks = eventTicks;
-        DosesGiven = dosesGiven;
-        DosesHeld = dosesHeld;
-        DosesGivenInCycle = dosesGivenInCycle;
-        _firstGivenTicks = firstGivenTicks;
-        _lastGivenTicks = lastGivenTicks;
-        LastSlotTicks = lastSlotTicks;
+
+        int given = 0, held = 0, givenInCycle = 0;
+        long firstGiven = long.MinValue, lastGiven = long.MinValue, lastSlot = long.MinValue;
+        foreach (var dose in timeline.Doses)
+        {
+            var ticks = dose.At.UtcTicks;
+            if (ticks > _atTicks)
+            {
+                continue;
+            }
+
+            if (dose.Status == DoseStatus.Given)
+            {
+                given++;
+                if (ticks >= cycleStart)
+                {
+                    givenInCycle++;
+                }
+
+                firstGiven = firstGiven == long.MinValue ? ticks : Math.Min(firstGiven, ticks);
+                lastGiven = Math.Max(lastGiven, ticks);
+                lastSlot = Math.Max(lastSlot, ticks);
+            }
+            else if (dose.Status == DoseStatus.Held)
+            {
+                held++;
+                lastSlot = Math.Max(lastSlot, ticks);
+            }
+        }
+        DosesGiven = given;
+        DosesHeld = held;
+        DosesGivenInCycle = givenInCycle;
+        _firstGivenTicks = firstGiven;
+        _lastGivenTicks = lastGiven;
+        LastSlotTicks = lastSlot;
+    }
+
+    private PatientSnapshot(PatientSnapshot other, bool pastPoint)
+    {
+        _timeline = other._timeline;
+        Protocol = other.Protocol;
+        At = other.At;
+        _atTicks = other._atTicks;
+        _counts = other._counts;
+        _refused = other._refused;
+        _eventTicks = other._eventTicks;
+        _firstGivenTicks = other._firstGivenTicks;
+        _lastGivenTicks = other._lastGivenTicks;
+        Weight = other.Weight;
+        DosesGiven = other.DosesGiven;
+        DosesHeld = other.DosesHeld;
+        DosesGivenInCycle = other.DosesGivenInCycle;
+        LastSlotTicks = other.LastSlotTicks;
+        ChartingGapsUnknown = pastPoint;
     }
 
     public ProtocolInfo Protocol { get; }
+
+    /// <summary>The record this snapshot views, bound to the protocol for every moment.</summary>
+    public PatientTimeline Timeline => _timeline;
 
     /// <summary>
     /// Set on a snapshot for an earlier assessment point of the course (<see cref="AsPastPoint"/>): a sum or count over a
     /// window the record does not cover there (no value of the observation at or before the window's start) is unknown,
     /// not a finding. A charting gap never makes a stop; other criteria at that point still count.
     /// </summary>
-    public bool ChartingGapsUnknown { get; private init; }
+    public bool ChartingGapsUnknown { get; }
 
     /// <summary>This snapshot as an earlier assessment point: see <see cref="ChartingGapsUnknown"/>.</summary>
-    public PatientSnapshot AsPastPoint() =>
-        new(Protocol, At, _series, Weight, _eventTicks, DosesGiven, DosesHeld, DosesGivenInCycle, _firstGivenTicks, _lastGivenTicks, LastSlotTicks)
-        {
-            ChartingGapsUnknown = true,
-        };
+    public PatientSnapshot AsPastPoint() => new(this, pastPoint: true);
 
-    /// <summary>Whether the window of <paramref name="windowSeconds"/> before <see cref="At"/> starts before the first value of <paramref name="series"/>.</summary>
-    private bool IsChartingGap(ObservationSeries series, double windowSeconds) =>
-        ChartingGapsUnknown && (series.Count == 0 || series.Ticks[0] > At.UtcTicks - (long)(windowSeconds * TimeSpan.TicksPerSecond));
+    /// <summary>The same record at an earlier moment, as an assessment point of the course (no issues are checked: the decision time's are the record's).</summary>
+    internal PatientSnapshot PastPoint(DateTimeOffset at) => new(_timeline, at, null, pastPoint: true);
+
+    /// <summary>Whether the window of <paramref name="windowSeconds"/> before <see cref="At"/> starts before the first value of the series in <paramref name="store"/>.</summary>
+    private bool IsChartingGap(SeriesStore store, int count, double windowSeconds) =>
+        ChartingGapsUnknown && (count == 0 || store.Ticks[0] > _atTicks - (long)(windowSeconds * TimeSpan.TicksPerSecond));
 
     public DateTimeOffset At { get; }
 
@@ -80,36 +165,51 @@ public sealed class PatientSnapshot
     public DateTimeOffset? EventTime(int eventIndex) =>
         (uint)eventIndex < (uint)_eventTicks.Length && _eventTicks[eventIndex] != long.MinValue ? new DateTimeOffset(_eventTicks[eventIndex], TimeSpan.Zero) : null;
 
-    public ObservationSeries Series(int observation) => _series[observation];
+    public ObservationSeries Series(int observation) =>
+        new(Protocol.Observations[observation], _timeline.Store(observation), _counts[observation], _refused is null ? 0 : _refused[observation]);
 
     // ------------------------------------------------------------ what rule conditions read
 
     /// <summary>The latest value within the observation's recency window; NaN when there is none or it is too old.</summary>
     public double Latest(int observation)
     {
-        var series = _series[observation];
-        if (series.Count == 0)
+        var count = _counts[observation];
+        if (count == 0)
         {
             return double.NaN;
         }
 
-        var last = series.Count - 1;
-        return AgeSeconds(series.Ticks[last]) <= series.RecencySeconds ? series.Values[last] : double.NaN;
+        var store = _timeline.Store(observation);
+        var last = count - 1;
+        return AgeSeconds(store.Ticks[last]) <= Protocol.Observations[observation].RecencySeconds ? store.Values[last] : double.NaN;
     }
 
     public double Sum(int observation, double windowSeconds)
     {
-        var series = _series[observation];
-        var values = ValuesInWindow(series, windowSeconds);
-        if (values.IsEmpty || IsChartingGap(series, windowSeconds))
+        var store = _timeline.Store(observation);
+        var count = _counts[observation];
+        var first = FirstInWindow(store, count, windowSeconds);
+        if (first >= count || IsChartingGap(store, count, windowSeconds))
         {
             return double.NaN;
         }
 
-        var sum = 0.0;
-        foreach (var value in values)
+        return SumRange(store, first, count);
+    }
+
+    /// <summary>Values by value for a short window (as always); from the prefix sums for a long one.</summary>
+    private static double SumRange(SeriesStore store, int first, int end)
+    {
+        if (end - first > PatientTimeline.DirectSumLimit && store.Prefix is { } prefix)
         {
-            sum += value;
+            return prefix[end] - prefix[first];
+        }
+
+        var sum = 0.0;
+        var values = store.Values;
+        for (var k = first; k < end; k++)
+        {
+            sum += values[k];
         }
 
         return sum;
@@ -121,68 +221,65 @@ public sealed class PatientSnapshot
 
     private double Extreme(int observation, double windowSeconds, bool highest)
     {
-        var values = ValuesInWindow(_series[observation], windowSeconds);
-        if (values.IsEmpty)
+        var store = _timeline.Store(observation);
+        var count = _counts[observation];
+        var first = FirstInWindow(store, count, windowSeconds);
+        if (first >= count)
         {
             return double.NaN;
         }
 
-        var extreme = values[0];
-        foreach (var value in values)
+        var values = store.Values;
+        var extreme = values[first];
+        for (var k = first; k < count; k++)
         {
-            extreme = highest ? Math.Max(extreme, value) : Math.Min(extreme, value);
+            extreme = highest ? Math.Max(extreme, values[k]) : Math.Min(extreme, values[k]);
         }
 
         return extreme;
     }
 
-    private ReadOnlySpan<double> ValuesInWindow(ObservationSeries series, double windowSeconds)
-    {
-        var first = FirstInWindow(series, windowSeconds);
-        return series.Values.AsSpan(first, series.Count - first);
-    }
-
     public double Mean(int observation, double windowSeconds)
     {
-        var series = _series[observation];
-        var first = FirstInWindow(series, windowSeconds);
-        return first >= series.Count ? double.NaN : Sum(observation, windowSeconds) / (series.Count - first);
+        var store = _timeline.Store(observation);
+        var count = _counts[observation];
+        var first = FirstInWindow(store, count, windowSeconds);
+        return first >= count ? double.NaN : Sum(observation, windowSeconds) / (count - first);
     }
 
     /// <summary>How many values fall in the window: known (0) even when there are none (unknown at a charting gap of a past point).</summary>
     public double Count(int observation, double windowSeconds)
     {
-        var series = _series[observation];
-        return IsChartingGap(series, windowSeconds) ? double.NaN : series.Count - FirstInWindow(series, windowSeconds);
+        var store = _timeline.Store(observation);
+        var count = _counts[observation];
+        return IsChartingGap(store, count, windowSeconds) ? double.NaN : count - FirstInWindow(store, count, windowSeconds);
     }
 
     /// <summary>The latest value in the window minus the earliest; NaN with fewer than two values.</summary>
     public double Change(int observation, double windowSeconds)
     {
-        var series = _series[observation];
-        var first = FirstInWindow(series, windowSeconds);
-        return series.Count - first < 2 ? double.NaN : series.Values[series.Count - 1] - series.Values[first];
+        var store = _timeline.Store(observation);
+        var count = _counts[observation];
+        var first = FirstInWindow(store, count, windowSeconds);
+        return count - first < 2 ? double.NaN : store.Values[count - 1] - store.Values[first];
     }
 
     /// <summary>The latest value at or before the first given dose (or now, before any dose); NaN when there is none.</summary>
     public double Baseline(int observation)
     {
         var index = BaselineIndex(observation);
-        return index < 0 ? double.NaN : _series[observation].Values[index];
+        return index < 0 ? double.NaN : _timeline.Store(observation).Values[index];
     }
 
     public int BaselineIndex(int observation)
     {
-        var series = _series[observation];
-        var limit = _firstGivenTicks == long.MinValue ? long.MaxValue : _firstGivenTicks;
-        for (var i = series.Count - 1; i >= 0; i--)
+        var count = _counts[observation];
+        if (_firstGivenTicks == long.MinValue)
         {
-            if (series.Ticks[i] <= limit)
-            {
-                return i;
-            }
+            return count - 1;
         }
-        return -1;
+
+        return Math.Min(count, _timeline.Store(observation).UpperBound(_firstGivenTicks)) - 1;
     }
 
     public double TimeSinceEvent(int eventIndex) =>
@@ -193,26 +290,30 @@ public sealed class PatientSnapshot
     public double TimeSinceFirstDose() => _firstGivenTicks == long.MinValue ? double.NaN : AgeSeconds(_firstGivenTicks);
 
     /// <summary>Index of the first value inside (at - window, at].</summary>
-    public int FirstInWindow(ObservationSeries series, double windowSeconds)
+    public int FirstInWindow(ObservationSeries series, double windowSeconds) => FirstInWindow(series.Store, series.Count, windowSeconds);
+
+    private int FirstInWindow(SeriesStore store, int count, double windowSeconds)
     {
-        var from = At.UtcTicks - (long)(windowSeconds * TimeSpan.TicksPerSecond);
-        var index = Array.BinarySearch(series.Ticks, 0, series.Count, from + 1);
-        if (index < 0)
+        var from = _atTicks - (long)(windowSeconds * TimeSpan.TicksPerSecond);
+        // The first index whose time is after `from`: binary search over [0, count).
+        var ticks = store.Ticks;
+        int lo = 0, hi = count;
+        while (lo < hi)
         {
-            index = ~index;
-        }
-        else
-        {
-            while (index > 0 && series.Ticks[index - 1] > from)
+            var mid = (int)((uint)(lo + hi) >> 1);
+            if (ticks[mid] <= from)
             {
-                index--;
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
             }
         }
-
-        return index;
+        return lo;
     }
 
-    public double AgeSeconds(long ticks) => (At.UtcTicks - ticks) / (double)TimeSpan.TicksPerSecond;
+    public double AgeSeconds(long ticks) => (_atTicks - ticks) / (double)TimeSpan.TicksPerSecond;
 
     // ------------------------------------------------------------ building
 
@@ -230,339 +331,128 @@ public sealed class PatientSnapshot
     /// a mistyped yes/no entry charted yes acts for the whole course. A patient weight outside 20 kg to 350 kg is a data
     /// error. A value converted from another unit is rounded to the observation's <c>reported to</c> precision first.
     /// </remarks>
-    public static SnapshotResult Create(ProtocolInfo protocol, PatientRecord record, DateTimeOffset at)
+    public static SnapshotResult Create(ProtocolInfo protocol, PatientRecord record, DateTimeOffset at) =>
+        Create(PatientTimeline.Create(protocol, record), at);
+
+    /// <summary>The record of <paramref name="timeline"/> at <paramref name="at"/>: see <see cref="Create(ProtocolInfo, PatientRecord, DateTimeOffset)"/>.</summary>
+    public static SnapshotResult Create(PatientTimeline timeline, DateTimeOffset at)
     {
-        var issues = ImmutableArray.CreateBuilder<RecordIssue>();
-        var byCode = CodeIndex.For(protocol);
-        var checks = RecordChecks.For(protocol);
+        ArgumentNullException.ThrowIfNull(timeline);
+        var protocol = timeline.Protocol;
         var atTicks = at.UtcTicks;
+        var issues = ImmutableArray.CreateBuilder<RecordIssue>();
 
-        var points = new List<Point>[protocol.Observations.Length];
-        for (var i = 0; i < points.Length; i++)
+        HashSet<(int, string)>? reportedUnits = null;
+        foreach (var entry in timeline.EntryIssues)
         {
-            points[i] = [];
+            if (entry.Ticks > atTicks)
+            {
+                continue;
+            }
+
+            if (entry.Unit is { } unit && !(reportedUnits ??= []).Add((entry.Observation, unit)))
+            {
+                continue;
+            }
+
+            issues.Add(entry.Issue);
+        }
+        if (timeline.WeightIssue is { } weightIssue)
+        {
+            issues.Add(weightIssue);
         }
 
-        var conversions = new Dictionary<(int, string), Conversion?>();
-        var suspects = new List<Suspect>();
-
-        for (var r = 0; r < record.Observations.Length; r++)
+        // Suspects first need the first given dose (a baseline reads up to it): a provisional snapshot has it.
+        var suspects = Suspects(timeline, atTicks);
+        int[]? refused = null;
+        if (suspects.Count > 0)
         {
-            var entry = record.Observations[r];
-            if (entry.At.UtcTicks > atTicks)
+            var plain = new PatientSnapshot(timeline, at, null, pastPoint: false);
+            var checks = timeline.Checks;
+            // A bad value is an error while a rule would still read it; after that it is history (a warning).
+            var baselineLimit = Math.Min(plain._firstGivenTicks == long.MinValue ? long.MaxValue : plain._firstGivenTicks, atTicks);
+            foreach (var suspect in suspects)
             {
-                continue;
-            }
-
-            var path = $"$.observations[{r}]";
-            if (!byCode.TryGetValue(entry.Code, out var index))
-            {
-                var near = checks.NearMiss(entry.Code);
-                if (near >= 0)
+                var acts = suspect.ForCourse
+                    || (atTicks - suspect.Ticks) / (double)TimeSpan.TicksPerSecond <= checks.ActingSeconds[suspect.Observation]
+                    || (checks.ReadsBaseline[suspect.Observation] && suspect.Ticks <= baselineLimit
+                        && !HasLaterValue(timeline.Store(suspect.Observation), suspect.Ticks, baselineLimit));
+                issues.Add(acts ? suspect.Issue : suspect.Issue with { IsError = false });
+                if (acts)
                 {
-                    var o = protocol.Observations[near];
-                    suspects.Add(new Suspect(near, entry.At.UtcTicks, o.IsYesNo && entry.Flag == true, new RecordIssue(path + ".code",
-                        $"the code '{entry.Code}' matches no observation of the protocol but nearly matches '{o.Name}': {o.Name} is unknown until the entry is corrected",
-                        true)
-                    { Code = o.Name, At = entry.At }));
-                }
-                continue;
-            }
-            var observation = protocol.Observations[index];
-            if (observation.IsYesNo)
-            {
-                if (entry.Flag is not { } flag)
-                {
-                    issues.Add(new RecordIssue(path, $"'{observation.Name}' is a yes/no observation but the record has a number", true));
-                    continue;
-                }
-                points[index].Add(new Point(entry.At.UtcTicks, flag ? 1 : 0, r, null, null));
-                continue;
-            }
-            if (entry.Value is not { } value || entry.Unit is null)
-            {
-                issues.Add(new RecordIssue(path, $"'{observation.Name}' is measured in {observation.Unit} but the record has a yes/no value", true));
-                continue;
-            }
-            if (!conversions.TryGetValue((index, entry.Unit), out var conversion))
-            {
-                conversion = ToCanonical(observation, entry.Unit, out var error);
-                conversions[(index, entry.Unit)] = conversion;
-                if (conversion is null)
-                {
-                    issues.Add(new RecordIssue(path + ".unit", error!, true));
+                    refused ??= new int[protocol.Observations.Length];
+                    refused[suspect.Observation]++;
                 }
             }
-            if (conversion is not { } c)
+            if (refused is null)
             {
-                continue;
-            }
-
-            var declared = c.ToDeclared.Apply(value);
-            if (c.Converted && observation.ReportedTo is { } precision)
-            {
-                declared = RecordChecks.Round(declared, precision);
-            }
-
-            if (!RecordChecks.InRange(observation, declared))
-            {
-                var seen = c.Converted
-                    ? $"{RecordChecks.Quantity(value, entry.Unit)} (= {DecisionText.Join(DecisionText.Converted(declared), observation.Unit)})"
-                    : RecordChecks.Quantity(value, entry.Unit);
-                var why = double.IsFinite(declared)
-                    ? $"is outside its plausible range {RecordChecks.RangeText(observation)}"
-                    : "is not a finite number";
-                suspects.Add(new Suspect(index, entry.At.UtcTicks, false, new RecordIssue(path + ".value",
-                    $"{observation.Name} {seen} {why}: the value is not used", true)
-                { Code = observation.Name, At = entry.At }));
-                continue;
-            }
-            var canonical = c.Converted && observation.ReportedTo is not null
-                ? declared * c.Declared.Factor + c.Declared.Offset
-                : c.ToCanonical.Apply(value);
-            points[index].Add(new Point(entry.At.UtcTicks, canonical, r, c.Converted ? value : null, c.Converted ? entry.Unit : null));
-        }
-
-        var sortedPoints = new List<Point>[points.Length];
-        for (var i = 0; i < points.Length; i++)
-        {
-            // Stable by time: the record order breaks ties.
-            sortedPoints[i] = points[i].OrderBy(p => p.Ticks).ThenBy(p => p.Source).ToList();
-            RemoveDisagreements(protocol.Observations[i], sortedPoints[i], record, suspects);
-        }
-
-        var weight = double.NaN;
-        if (record.Weight is { } w)
-        {
-            if (Ucum.TryParse(w.Unit, out var unit, out var error) && Ucum.TryParse("g", out var grams, out _) && Ucum.AreCommensurable(unit, grams))
-            {
-                weight = w.Value * unit.Factor;
-                if (!(weight >= RecordChecks.MinWeightGrams && weight <= RecordChecks.MaxWeightGrams))
-                {
-                    issues.Add(new RecordIssue("$.patient.weight.value",
-                        $"the patient weight {RecordChecks.Quantity(w.Value, w.Unit)} is outside the plausible range 20 kg to 350 kg (an institutional choice of the engine): the weight is not used",
-                        true)
-                    { Code = "weight" });
-                    weight = double.NaN;
-                }
-            }
-            else
-            {
-                issues.Add(new RecordIssue("$.patient.weight.unit", error ?? $"weight unit '{w.Unit}' is not a unit of mass", true));
+                return new SnapshotResult(plain, issues.ToImmutable());
             }
         }
 
-        var eventTicks = new long[protocol.Events.Length];
-        Array.Fill(eventTicks, long.MinValue);
-        var cycleStart = long.MinValue;
-        foreach (var e in record.Events)
-        {
-            var ticks = e.At.UtcTicks;
-            if (ticks > atTicks)
-            {
-                continue;
-            }
-
-            if (e.Type == CycleStartEvent)
-            {
-                cycleStart = Math.Max(cycleStart, ticks);
-            }
-
-            for (var i = 0; i < protocol.Events.Length; i++)
-            {
-                if (protocol.Events[i].Name == e.Type)
-                {
-                    eventTicks[i] = Math.Max(eventTicks[i], ticks);
-                }
-            }
-        }
-
-        int given = 0, held = 0, givenInCycle = 0;
-        long firstGiven = long.MinValue, lastGiven = long.MinValue, lastSlot = long.MinValue;
-        foreach (var dose in record.Doses)
-        {
-            var ticks = dose.At.UtcTicks;
-            if (ticks > atTicks)
-            {
-                continue;
-            }
-
-            if (dose.Status == DoseStatus.Given)
-            {
-                given++;
-                if (ticks >= cycleStart)
-                {
-                    givenInCycle++;
-                }
-
-                firstGiven = firstGiven == long.MinValue ? ticks : Math.Min(firstGiven, ticks);
-                lastGiven = Math.Max(lastGiven, ticks);
-                lastSlot = Math.Max(lastSlot, ticks);
-            }
-            else if (dose.Status == DoseStatus.Held)
-            {
-                held++;
-                lastSlot = Math.Max(lastSlot, ticks);
-            }
-        }
-
-        // A bad value is an error while a rule would still read it; after that it is history (a warning).
-        var baselineLimit = firstGiven == long.MinValue ? long.MaxValue : firstGiven;
-        var refused = new int[points.Length];
-        foreach (var suspect in suspects)
-        {
-            var acts = suspect.ForCourse
-                || (atTicks - suspect.Ticks) / (double)TimeSpan.TicksPerSecond <= checks.ActingSeconds[suspect.Observation]
-                || (checks.ReadsBaseline[suspect.Observation] && suspect.Ticks <= baselineLimit && !HasLaterValue(sortedPoints[suspect.Observation], suspect.Ticks, baselineLimit));
-            issues.Add(acts ? suspect.Issue : suspect.Issue with { IsError = false });
-            if (acts)
-            {
-                refused[suspect.Observation]++;
-            }
-        }
-
-        var series = new ObservationSeries[points.Length];
-        for (var i = 0; i < points.Length; i++)
-        {
-            var sorted = sortedPoints[i];
-            series[i] = new ObservationSeries(
-                protocol.Observations[i],
-                [.. sorted.Select(p => p.Ticks)],
-                [.. sorted.Select(p => p.Value)],
-                [.. sorted.Select(p => p.Source)])
-            {
-                Refused = refused[i],
-                Charted = sorted.Any(p => p.ChartedUnit is not null) ? [.. sorted.Select(p => p.ChartedUnit is { } u ? new ChartedValue(p.ChartedValue!.Value, u) : (ChartedValue?)null)] : null,
-            };
-        }
-
-        var snapshot = new PatientSnapshot(protocol, at, series, weight, eventTicks, given, held, givenInCycle, firstGiven, lastGiven, lastSlot);
-        return new SnapshotResult(snapshot, issues.ToImmutable());
+        return new SnapshotResult(new PatientSnapshot(timeline, at, refused, pastPoint: false), issues.ToImmutable());
     }
 
-    private readonly record struct Point(long Ticks, double Value, int Source, double? ChartedValue, string? ChartedUnit);
-
-    /// <summary>A bad value: an error for <see cref="Observation"/> while it would be read (or for the course).</summary>
-    private sealed record Suspect(int Observation, long Ticks, bool ForCourse, RecordIssue Issue);
+    /// <summary>The bad values at or before the moment: entries in record order, then disagreeing values by observation and time.</summary>
+    private static List<Suspect> Suspects(PatientTimeline timeline, long atTicks)
+    {
+        var suspects = new List<Suspect>();
+        foreach (var suspect in timeline.Suspects)
+        {
+            if (suspect.Ticks <= atTicks)
+            {
+                suspects.Add(suspect);
+            }
+        }
+        if (timeline.Disagreed.Count > 0)
+        {
+            var groups = timeline.Disagreed.Where(g => g.Ticks <= atTicks).OrderBy(g => g.Observation).ThenBy(g => g.Ticks);
+            suspects.AddRange(groups.Select(timeline.SuspectFor));
+        }
+        return suspects;
+    }
 
     /// <summary>Whether a good value lies after <paramref name="ticks"/> and at or before <paramref name="limit"/>.</summary>
-    private static bool HasLaterValue(List<Point> sorted, long ticks, long limit) =>
-        sorted.Exists(p => p.Ticks > ticks && p.Ticks <= limit);
-
-    /// <summary>
-    /// Values of one observation at one instant that disagree: none of them is used, and they are a data error. Identical
-    /// duplicates are kept (two identical readings are both real data points).
-    /// </summary>
-    private static void RemoveDisagreements(ObservationInfo observation, List<Point> sorted, PatientRecord record, List<Suspect> suspects)
-    {
-        for (var start = 0; start < sorted.Count;)
-        {
-            var end = start + 1;
-            while (end < sorted.Count && sorted[end].Ticks == sorted[start].Ticks)
-            {
-                end++;
-            }
-
-            var disagree = false;
-            for (var k = start + 1; k < end && !disagree; k++)
-            {
-                disagree = RecordChecks.Disagree(sorted[start].Value, sorted[k].Value);
-            }
-
-            if (!disagree)
-            {
-                start = end;
-                continue;
-            }
-            var group = sorted.GetRange(start, end - start);
-            var values = group.Select(p => $"{Charted(observation, record.Observations[p.Source])} ($.observations[{p.Source}])");
-            var anyYes = observation.IsYesNo && group.Any(p => p.Value != 0);
-            suspects.Add(new Suspect(observation.Index, sorted[start].Ticks, anyYes, new RecordIssue($"$.observations[{group[^1].Source}]",
-                $"{observation.Name} has values at the same time that disagree: {string.Join(" and ", values)}: {observation.Name} is unknown at that time",
-                true)
-            { Code = observation.Name, At = record.Observations[group[0].Source].At }));
-            sorted.RemoveRange(start, end - start);
-        }
-    }
-
-    private static string Charted(ObservationInfo observation, RecordedObservation entry) =>
-        entry.Flag is { } flag ? (flag ? "yes" : "no")
-        : entry.Value is { } value ? RecordChecks.Quantity(value, entry.Unit)
-        : observation.Name;
-
-    private readonly record struct Conversion(UnitConversion ToDeclared, UnitConversion Declared, UnitConversion ToCanonical, bool Converted);
-
-    private static Conversion? ToCanonical(ObservationInfo observation, string recordUnit, out string? error)
-    {
-        if (!Ucum.TryParse(recordUnit, out var from, out error))
-        {
-            return null;
-        }
-
-        if (observation.Unit is null || !Ucum.TryParse(observation.Unit, out var declared, out error))
-        {
-            error ??= $"'{observation.Name}' has no unit to convert to";
-            return null;
-        }
-        if (!Ucum.TryGetConversion(from, declared, observation.MolarMass, out var toDeclared, out error))
-        {
-            error = $"'{observation.Name}' in {recordUnit} cannot be converted to {observation.Unit}: {error}";
-            return null;
-        }
-        // record unit -> declared unit -> canonical base units, folded into one linear map.
-        var canonical = new UnitConversion(toDeclared.Factor * declared.Factor, toDeclared.Offset * declared.Factor + declared.Offset);
-        var converted = recordUnit != observation.Unit && toDeclared != UnitConversion.Identity;
-        return new Conversion(toDeclared, new UnitConversion(declared.Factor, declared.Offset), canonical, converted);
-    }
-
-    /// <summary>Which observation a record code means: the observation's name or one of its LOINC codes. Cached per protocol.</summary>
-    private static class CodeIndex
-    {
-        private static readonly ConditionalWeakTable<ProtocolInfo, Dictionary<string, int>> Cache = [];
-
-        public static Dictionary<string, int> For(ProtocolInfo protocol) => Cache.GetValue(protocol, static p =>
-        {
-            var map = new Dictionary<string, int>(StringComparer.Ordinal);
-            foreach (var o in p.Observations)
-            {
-                map.TryAdd(o.Name, o.Index);
-                foreach (var code in o.Codes)
-                {
-                    map.TryAdd(code, o.Index);
-                }
-            }
-            return map;
-        });
-    }
+    private static bool HasLaterValue(SeriesStore store, long ticks, long limit) =>
+        store.UpperBound(limit) > store.UpperBound(ticks);
 }
 
-/// <summary>One observation's values up to the snapshot moment, oldest first, in canonical units.</summary>
-public sealed class ObservationSeries(ObservationInfo observation, long[] ticks, double[] values, int[] sources)
+/// <summary>One observation's values up to the snapshot moment, oldest first, in canonical units: a view over its timeline.</summary>
+public readonly struct ObservationSeries
 {
-    public ObservationInfo Observation { get; } = observation;
+    private readonly int _count;
 
-    public long[] Ticks { get; } = ticks;
+    internal ObservationSeries(ObservationInfo observation, SeriesStore store, int count, int refused)
+    {
+        Observation = observation;
+        Store = store;
+        _count = count;
+        Refused = refused;
+    }
 
-    public double[] Values { get; } = values;
+    public ObservationInfo Observation { get; }
+
+    internal SeriesStore Store { get; }
+
+    public ReadOnlySpan<long> Ticks => Store.Ticks.AsSpan(0, _count);
+
+    public ReadOnlySpan<double> Values => Store.Values.AsSpan(0, _count);
 
     /// <summary>Index of each value's entry in the record's observations (to show what was seen, as recorded).</summary>
-    public int[] Sources { get; } = sources;
+    public ReadOnlySpan<int> Sources => Store.Sources.AsSpan(0, _count);
 
-    public int Count => Ticks.Length;
+    public int Count => _count;
 
     public double RecencySeconds => Observation.RecencySeconds;
 
-    /// <summary>
-    /// Per value, the value and unit as charted when it was converted from another unit (null entries for values charted
-    /// in the declared unit); null when no value was converted.
-    /// </summary>
-    public ImmutableArray<ChartedValue?>? Charted { get; init; }
-
     /// <summary>How many record entries for this observation were refused as bad values (out of range, disagreeing, mistyped codes).</summary>
-    public int Refused { get; init; }
+    public int Refused { get; }
 
     /// <summary>The value as charted at <paramref name="index"/>, when it was converted from another unit.</summary>
-    public ChartedValue? ChartedAt(int index) => Charted is { } charted && (uint)index < (uint)charted.Length ? charted[index] : null;
+    public ChartedValue? ChartedAt(int index) => Store.Charted is { } charted && (uint)index < (uint)_count ? charted[index] : null;
+
+    /// <summary>The number of values at or before <paramref name="ticks"/> (binary search).</summary>
+    public int CountAtOrBefore(long ticks) => Math.Min(_count, Store.UpperBound(ticks));
 }
 
 /// <summary>A number as the record charted it, in the record's unit.</summary>

@@ -36,24 +36,50 @@ public static class ProtocolEvaluator
     {
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(record);
+        var timeline = PatientTimeline.Create(rules.Info, record);
+        var decision = Evaluate(rules, timeline, PatientSnapshot.Create(timeline, at), readIssues, timeZone);
+        log?.Write(decision, record);
+        return decision;
+    }
+
+    /// <summary>
+    /// The decision at <paramref name="at"/> over a timeline (e.g. one a bedside feed appends to): the same decision as
+    /// <see cref="Evaluate(ProtocolRules, PatientRecord, DateTimeOffset, DecisionLog?, IReadOnlyList{RecordIssue}?, TimeZoneInfo?)"/>
+    /// over <see cref="PatientTimeline.ToRecord"/>, without reading the record again.
+    /// </summary>
+    public static DoseDecision Evaluate(
+        ProtocolRules rules, PatientTimeline timeline, DateTimeOffset at, DecisionLog? log = null, IReadOnlyList<RecordIssue>? readIssues = null,
+        TimeZoneInfo? timeZone = null)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        ArgumentNullException.ThrowIfNull(timeline);
+        if (!ReferenceEquals(timeline.Protocol, rules.Info))
+        {
+            throw new ArgumentException("the timeline is bound to another protocol than the rules'", nameof(timeline));
+        }
+
+        var decision = Evaluate(rules, timeline, PatientSnapshot.Create(timeline, at), readIssues, timeZone);
+        log?.Write(decision, timeline.ToRecord());
+        return decision;
+    }
+
+    private static DoseDecision Evaluate(ProtocolRules rules, PatientTimeline timeline, SnapshotResult snapshotResult, IReadOnlyList<RecordIssue>? readIssues, TimeZoneInfo? timeZone)
+    {
         var info = rules.Info;
-        var snapshotResult = PatientSnapshot.Create(info, record, at);
         var snapshot = snapshotResult.Snapshot;
+        var at = snapshot.At;
 
         var n = CourseAssessment.SlotCount(info);
         Span<Truth> truths = n <= StackLimit ? stackalloc Truth[n] : new Truth[n];
         // Unknown, not False, is what a slot the protocol forgets to write must read as.
         truths.Fill(Truth.Unknown);
         rules.EvaluateRules(snapshot, truths);
-        DoseDecision decision;
         using (DecisionText.InZone(timeZone))
         {
             // The criteria that act over the course (earlier dose slots, resolution, persistence, correction): see CourseAssessment.
-            var course = CourseAssessment.Assess(rules, record, snapshot, truths);
-            decision = Decide(info, snapshot, snapshotResult.Issues, truths[..info.Rules.Length], readIssues, DoseRecordChecks.Findings(record, at, readIssues), course);
+            var course = CourseAssessment.Assess(rules, timeline.Events, timeline.Doses, snapshot, truths);
+            return Decide(info, snapshot, snapshotResult.Issues, truths[..info.Rules.Length], readIssues, DoseRecordChecks.Findings(timeline.Doses, at, readIssues), course);
         }
-        log?.Write(decision, record);
-        return decision;
     }
 
     private static DoseDecision Decide(

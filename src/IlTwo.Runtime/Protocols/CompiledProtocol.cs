@@ -71,7 +71,7 @@ public sealed class CompiledProtocol : IDisposable
     /// <exception cref="ObjectDisposedException">after <see cref="Dispose"/>.</exception>
     public ProtocolRules Rules => Volatile.Read(ref _rules) ?? throw new ObjectDisposedException(nameof(CompiledProtocol), $"protocol '{Info.Id}' {Info.Version} has been unloaded");
 
-    /// <param name="readIssues">Optional notes from reading the record; see <see cref="ProtocolEvaluator.Evaluate"/>.</param>
+    /// <param name="readIssues">Optional notes from reading the record; see <see cref="ProtocolEvaluator.Evaluate(ProtocolRules, PatientRecord, DateTimeOffset, DecisionLog?, IReadOnlyList{RecordIssue}?, TimeZoneInfo?)"/>.</param>
     /// <param name="timeZone">The time zone the decision's text writes times in (UTC when null).</param>
     public DoseDecision Evaluate(
         PatientRecord record, DateTimeOffset at, DecisionLog? log = null, IReadOnlyList<RecordIssue>? readIssues = null, TimeZoneInfo? timeZone = null)

@@ -9,7 +9,7 @@ public sealed record RecordIssue(string Path, string Message, bool IsError)
     /// <summary>
     /// The observation (a LOINC code or the observation's name) this issue is about, when it is about one reading: e.g. a
     /// FHIR Observation with a <c>dataAbsentReason</c> and no value. With <see cref="At"/>, lets a decision say why that
-    /// observation is missing (see <see cref="Evaluation.ProtocolEvaluator.Evaluate"/>). Null for other issues.
+    /// observation is missing (see <see cref="Evaluation.ProtocolEvaluator.Evaluate(Protocols.ProtocolRules, PatientRecord, DateTimeOffset, Evaluation.DecisionLog?, IReadOnlyList{RecordIssue}?, TimeZoneInfo?)"/>). Null for other issues.
     /// </summary>
     public string? Code { get; init; }
 
