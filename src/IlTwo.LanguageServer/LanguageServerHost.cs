@@ -63,7 +63,7 @@ public static class LanguageServerHost
         var client = new JsonRpcLanguageClient(rpc);
         var documents = new DocumentStore();
         var workspace = new ProtocolWorkspace(documents);
-        using var diagnostics = new DiagnosticsScheduler(documents, options.Analyzer ?? workspace, client.PublishDiagnosticsAsync, options.DiagnosticsDelay, log);
+        using var diagnostics = new DiagnosticsScheduler(documents, options.Analyzer ?? workspace, client.PublishDiagnosticsAsync, options.DiagnosticsDelay, options.Debounce, log);
         diagnostics.DocsBaseUri = options.DiagnosticDocsBaseUri;
         var context = new ServerContext(documents, workspace, diagnostics, lifecycle, client, log);
         context.Handlers = HandlerRegistry.Create(context, options.AdditionalHandlers);
