@@ -215,6 +215,9 @@ public sealed class ProtocolCache
         System.IO.Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
+    /// <summary>Lookups are recorded by full path, so that <c>x.il2</c> and <c>./x.il2</c> ask the same question.</summary>
+    internal static string NormalPath(string path) => path.Length == 0 ? path : Path.GetFullPath(path);
+
     internal static string AnswerHash(SourceText? text) => text is null ? "-" : Sha256Hex($"{text.Path}\n{text.Text}");
 
     internal static string Sha256Hex(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
@@ -239,7 +242,7 @@ public sealed class ProtocolCache
     private sealed class ReplayResolver(Dictionary<(string Id, string AskingPath), SourceText?> answers) : IProtocolSourceResolver
     {
         public SourceText? Resolve(string protocolId, SourceText requestingFile) =>
-            answers.TryGetValue((protocolId, requestingFile.Path), out var text) ? text : null;
+            answers.TryGetValue((protocolId, NormalPath(requestingFile.Path)), out var text) ? text : null;
     }
 }
 
@@ -270,7 +273,7 @@ public sealed class RecordingResolver(IProtocolSourceResolver inner) : IProtocol
         var text = inner.Resolve(protocolId, requestingFile);
         lock (_lookups)
         {
-            _lookups.Add(new ResolverLookup(protocolId, requestingFile.Path, ProtocolCache.AnswerHash(text)));
+            _lookups.Add(new ResolverLookup(protocolId, ProtocolCache.NormalPath(requestingFile.Path), ProtocolCache.AnswerHash(text)));
         }
         return text;
     }
