@@ -10,4 +10,15 @@ if (args is ["bdn", .. var rest])
 }
 
 if (args is ["probe"]) { Probe.Run(); return; }
+
+// `... -- outside [IL2] [N]`: edit -> diagnostics from outside, the real `il2 lsp` process (default: the Release build's il2.dll).
+if (args is ["outside", .. var outside])
+{
+    var il2 = outside.Length > 0 && !int.TryParse(outside[0], out _) ? outside[0]
+        : Path.Combine(OutsideHarness.FindRoot(), "src", "IlTwo.Cli", "bin", "Release", "net10.0", "il2.dll");
+    var count = outside.LastOrDefault() is { } last && int.TryParse(last, out var parsed) ? parsed : 30;
+    await OutsideHarness.RunAsync(il2, count);
+    return;
+}
+
 await Harness.RunAsync(iterations: args.Length > 0 && int.TryParse(args[0], out var n) ? n : 30);

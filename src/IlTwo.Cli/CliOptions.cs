@@ -27,6 +27,10 @@ internal static class CliOptions
     public static Option<bool> Flag(string name, string description) =>
         new(name) { Arity = ArgumentArity.Zero, Description = description };
 
+    /// <summary><c>--no-cache</c> of the commands that compile a protocol to run it (<see cref="ProtocolCache"/>).</summary>
+    public static Option<bool> NoCache() => Flag("--no-cache",
+        $"compile the protocol even when an unchanged build is cached (also: {ProtocolCache.DisableVariable}=1)");
+
     /// <summary>Zero or more operands (the command says what is missing, in its own words).</summary>
     public static Argument<string[]> Operands(string name, string description) =>
         new(name) { Arity = ArgumentArity.ZeroOrMore, Description = description };

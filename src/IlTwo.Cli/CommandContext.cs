@@ -9,6 +9,9 @@ public sealed class CommandContext(TextWriter stdout, TextWriter stderr, IFileSy
 
     public IFileSystem FileSystem { get; } = fileSystem ?? PhysicalFileSystem.Instance;
 
+    /// <summary>Compiled protocols already built (<see cref="ProtocolCache"/>); null: none (<c>IL2_NO_CACHE=1</c>, or a test's choice).</summary>
+    public ProtocolCache? Cache { get; init; } = ProtocolCache.FromEnvironment();
+
     /// <summary>Writes <c>il2: message</c> to stderr and returns <see cref="ExitCodes.Usage"/>.</summary>
     public int UsageError(string message)
     {

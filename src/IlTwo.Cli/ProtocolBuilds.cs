@@ -76,4 +76,50 @@ public static class ProtocolBuilds
         var folder = Directory.CreateTempSubdirectory("il2-").FullName;
         return CompiledProtocol.Load(Write(assembly, folder), options);
     }
+
+    /// <summary>
+    /// Compiles the protocol, or takes its assembly from <paramref name="cache"/> when the whole chain is unchanged
+    /// (<see cref="ProtocolCache"/>): the same assembly bytes either way. A hit skips the analysis and the C# compile; its
+    /// compilation (with <paramref name="withCompilation"/>, for scenarios and coverage) is parsed and bound from exactly
+    /// the texts the cache checked, and is not analysed (a cached assembly exists only when the analysed build had no error).
+    /// </summary>
+    public static ProtocolBuild Build(string path, byte[] bytes, ProtocolCache? cache, bool withCompilation)
+    {
+        if (cache?.Find(path, bytes) is { } hit)
+        {
+            var bound = withCompilation
+                ? ProtocolCompilation.Create(SourceText.FromBytes(bytes, path), hit.Resolver, ProtocolCompilationOptions.Default with { Analyze = false })
+                : null;
+            return new ProtocolBuild(bound, new ProtocolAssembly(true, [.. hit.Assembly], [.. hit.Pdb], "", [], null), hit.AssemblyName, hit.CanonicalHash, FromCache: true);
+        }
+
+        var resolver = new RecordingResolver(FileSystemProtocolResolver.Instance);
+        var compilation = ProtocolCompilation.Create(SourceText.FromBytes(bytes, path), resolver);
+        var assembly = ProtocolCompiler.Compile(compilation);
+        if (!assembly.Success)
+        {
+            return new ProtocolBuild(compilation, assembly, "", "", FromCache: false);
+        }
+
+        var canonical = CanonicalSource.Hash(compilation);
+        cache?.Store(path, bytes, resolver.Lookups, assembly, canonical);
+        return new ProtocolBuild(compilation, assembly, assembly.AssemblyName, canonical, FromCache: false);
+    }
+
+    /// <summary>Loads a successful <see cref="ProtocolBuild"/> as <see cref="Load(ProtocolAssembly, CompiledProtocolLoadOptions)"/> does.</summary>
+    public static CompiledProtocol Load(ProtocolBuild build, CompiledProtocolLoadOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(build);
+        var folder = Directory.CreateTempSubdirectory("il2-").FullName;
+        var path = Path.Combine(folder, build.AssemblyName + ".dll");
+        File.WriteAllBytes(path, [.. build.Assembly.Assembly]);
+        File.WriteAllBytes(Path.ChangeExtension(path, ".pdb"), [.. build.Assembly.Pdb]);
+        return CompiledProtocol.Load(path, options);
+    }
 }
+
+/// <summary>
+/// A protocol's assembly (or its errors) and, unless it came from the cache without one, its compilation.
+/// <see cref="CanonicalHash"/> is what approvals sign (empty when the build failed).
+/// </summary>
+public sealed record ProtocolBuild(ProtocolCompilation? Compilation, ProtocolAssembly Assembly, string AssemblyName, string CanonicalHash, bool FromCache);

@@ -51,13 +51,18 @@ public sealed record TrustArguments(TrustStore? Trust, bool AllowUnsigned, strin
 
     /// <summary>Loader options for an assembly just compiled from <paramref name="sourcePath"/>: its approvals.json, and its canonical hash.</summary>
     /// <exception cref="TrustException">the signatures file is missing or malformed.</exception>
-    public CompiledProtocolLoadOptions ForSource(string sourcePath, ProtocolCompilation compilation) => Trust is null
+    public CompiledProtocolLoadOptions ForSource(string sourcePath, ProtocolCompilation compilation) =>
+        ForSource(sourcePath, Trust is null ? "" : CanonicalSource.Hash(compilation));
+
+    /// <summary>As <see cref="ForSource(string, ProtocolCompilation)"/>, with the canonical hash already known (a cached build records it).</summary>
+    /// <exception cref="TrustException">the signatures file is missing or malformed.</exception>
+    public CompiledProtocolLoadOptions ForSource(string sourcePath, string canonicalHash) => Trust is null
         ? AllowUnsigned ? CompiledProtocolLoadOptions.Development : new CompiledProtocolLoadOptions()
         : new CompiledProtocolLoadOptions
         {
             Trust = Trust,
             SignaturesPath = ApprovalsPath ?? ProtocolApprovals.PathFor(sourcePath),
-            ExpectedCanonicalHash = CanonicalSource.Hash(compilation),
+            ExpectedCanonicalHash = canonicalHash,
         };
 
     /// <summary>The trust check on a freshly compiled assembly without loading it (for <c>il2 build --require-approved</c>).</summary>

@@ -15,8 +15,12 @@ public static class LanguageServerHost
     /// The entry point for <c>il2 lsp</c>: serves LSP on stdin/stdout until <c>exit</c> or the end of stdin.
     /// Returns the process exit code: 0 after <c>shutdown</c> then <c>exit</c>, 1 otherwise.
     /// </summary>
-    public static async Task<int> RunStdioAsync()
+    public static Task<int> RunStdioAsync() => RunStdioAsync(new LanguageServerOptions());
+
+    /// <summary>As <see cref="RunStdioAsync()"/>, with <paramref name="options"/> (the CLI's <c>il2 lsp</c> passes its settings).</summary>
+    public static async Task<int> RunStdioAsync(LanguageServerOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var input = Console.OpenStandardInput();
 
         // The one place that owns stdout: it is the LSP channel, handed to JsonRpc; anything printed by mistake
@@ -25,7 +29,7 @@ public static class LanguageServerHost
         var output = Console.OpenStandardOutput();
         Console.SetOut(Console.Error);
 #pragma warning restore RS0030
-        return await RunAsync(input, output, new LanguageServerOptions(), CancellationToken.None).ConfigureAwait(false);
+        return await RunAsync(input, output, options, CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <inheritdoc cref="RunAsync(Stream, Stream, LanguageServerOptions, CancellationToken)"/>
@@ -63,7 +67,7 @@ public static class LanguageServerHost
         var client = new JsonRpcLanguageClient(rpc);
         var documents = new DocumentStore();
         var workspace = new ProtocolWorkspace(documents);
-        using var diagnostics = new DiagnosticsScheduler(documents, options.Analyzer ?? workspace, client.PublishDiagnosticsAsync, options.DiagnosticsDelay, log);
+        using var diagnostics = new DiagnosticsScheduler(documents, options.Analyzer ?? workspace, client.PublishDiagnosticsAsync, options.DiagnosticsDelay, options.Debounce, log);
         diagnostics.DocsBaseUri = options.DiagnosticDocsBaseUri;
         var context = new ServerContext(documents, workspace, diagnostics, lifecycle, client, log);
         context.Handlers = HandlerRegistry.Create(context, options.AdditionalHandlers);

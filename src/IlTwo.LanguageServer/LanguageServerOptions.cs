@@ -5,8 +5,14 @@ namespace IlTwo.LanguageServer;
 
 public sealed class LanguageServerOptions
 {
-    /// <summary>How long after a document's last change its diagnostics are published. Tests use zero.</summary>
-    public TimeSpan DiagnosticsDelay { get; init; } = TimeSpan.FromMilliseconds(150);
+    /// <summary>
+    /// A fixed wait after a document's last change before its diagnostics are computed (tests use zero); null, the default,
+    /// adapts the wait to how long the document's recent compiles took (<see cref="Debounce"/>).
+    /// </summary>
+    public TimeSpan? DiagnosticsDelay { get; init; }
+
+    /// <summary>The adaptive wait used when <see cref="DiagnosticsDelay"/> is null.</summary>
+    public DebouncePolicy Debounce { get; init; } = new();
 
     /// <summary>Where diagnostics come from; null (the default) means the full front end, through the shared <see cref="ProtocolWorkspace"/>.</summary>
     public IDocumentAnalyzer? Analyzer { get; init; }

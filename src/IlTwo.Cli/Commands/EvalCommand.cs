@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using IlTwo.Dsl.Diagnostics;
-using IlTwo.Dsl.Emit;
 using IlTwo.Runtime.Approvals;
 using IlTwo.Runtime.Evaluation;
 using IlTwo.Runtime.Protocols;
@@ -21,6 +20,7 @@ public sealed class EvalCommand(Func<DateTimeOffset>? clock = null) : ICommand
         "text: a short readable verdict (default); json: the decision as JSON: action, rules, missing, nextDoseAt, ...", null, "text", "json");
     private readonly Option<string[]> _log = CliOptions.Valued("--log", "FILE", "append the decision to an audit log (JSON Lines)");
     private readonly TrustOptions _trust = new();
+    private readonly Option<bool> _noCache = CliOptions.NoCache();
     private readonly Argument<string[]> _protocol = CliOptions.Operands("FILE.il2|FILE.dll", "the protocol: a .il2 file (compiled first) or an assembly from 'il2 build'");
 
     public string Name => "eval";
@@ -47,6 +47,7 @@ public sealed class EvalCommand(Func<DateTimeOffset>? clock = null) : ICommand
         command.Add(_format);
         command.Add(_log);
         _trust.AddTo(command);
+        command.Add(_noCache);
         command.Add(_protocol);
     }
 
@@ -101,7 +102,7 @@ public sealed class EvalCommand(Func<DateTimeOffset>? clock = null) : ICommand
             input.Read(context, ProtocolInfoStub, null);
             return ExitCodes.Failure;
         }
-        var loaded = LoadProtocol(context, protocolPath, trust);
+        var loaded = LoadProtocol(context, protocolPath, trust, useCache: !parse.GetValue(_noCache));
         if (loaded is null)
         {
             return ExitCodes.Failure;
@@ -156,9 +157,10 @@ public sealed class EvalCommand(Func<DateTimeOffset>? clock = null) : ICommand
 
     /// <summary>
     /// A .dll is loaded as built; an .il2 file is compiled first, exactly as <c>il2 build</c> would. Either way the
-    /// bytes pass the trust check of <paramref name="trust"/> before any of their code runs.
+    /// bytes pass the trust check of <paramref name="trust"/> before any of their code runs. The compiled assembly may come
+    /// from <see cref="CommandContext.Cache"/> (<see cref="ProtocolBuilds.Build"/>): verified bytes, the same trust check.
     /// </summary>
-    internal static CompiledProtocol? LoadProtocol(CommandContext context, string path, TrustArguments trust)
+    internal static CompiledProtocol? LoadProtocol(CommandContext context, string path, TrustArguments trust, bool useCache = true)
     {
         try
         {
@@ -168,13 +170,10 @@ public sealed class EvalCommand(Func<DateTimeOffset>? clock = null) : ICommand
             }
 
             var bytes = context.FileSystem.ReadAllBytes(path);
-            var (compiled, exception) = CompilerGuard.Run(() =>
-            {
-                var compilation = ProtocolBuilds.Compile(path, bytes);
-                return (Compilation: compilation, Assembly: ProtocolCompiler.Compile(compilation));
-            });
-            var assembly = compiled.Assembly;
-            if (assembly is null || !assembly.Success)
+            var cache = useCache ? context.Cache : null;
+            var (compiled, exception) = CompilerGuard.Run(() => ProtocolBuilds.Build(path, bytes, cache, withCompilation: false));
+            var assembly = compiled?.Assembly;
+            if (compiled is null || assembly is null || !assembly.Success)
             {
                 foreach (var message in assembly?.Errors ?? [DiagnosticCatalog.FormatInternalError(path, "internal compiler error", exception)])
                 {
@@ -184,7 +183,7 @@ public sealed class EvalCommand(Func<DateTimeOffset>? clock = null) : ICommand
                 context.Error.WriteLine($"{path}: the protocol has errors; no decision was made");
                 return null;
             }
-            return ProtocolBuilds.Load(assembly, trust.ForSource(path, compiled.Compilation));
+            return ProtocolBuilds.Load(compiled, trust.ForSource(path, compiled.CanonicalHash));
         }
         catch (ProtocolLoadException e)
         {

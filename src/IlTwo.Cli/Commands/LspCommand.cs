@@ -22,5 +22,17 @@ public sealed class LspCommand : ICommand
     {
     }
 
-    public int Run(CommandContext context, ParseResult parse) => LanguageServerHost.RunStdioAsync().GetAwaiter().GetResult();
+    /// <summary>
+    /// Set to a number of milliseconds, a fixed diagnostics delay instead of the adaptive one (the benchmark's baseline:
+    /// the server before the delay adapted waited a fixed 150 ms).
+    /// </summary>
+    public const string FixedDelayVariable = "IL2_LSP_DIAGNOSTICS_DELAY_MS";
+
+    public int Run(CommandContext context, ParseResult parse)
+    {
+        var options = int.TryParse(Environment.GetEnvironmentVariable(FixedDelayVariable), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ms) && ms <= 10_000
+            ? new LanguageServerOptions { DiagnosticsDelay = TimeSpan.FromMilliseconds(ms) }
+            : new LanguageServerOptions();
+        return LanguageServerHost.RunStdioAsync(options).GetAwaiter().GetResult();
+    }
 }

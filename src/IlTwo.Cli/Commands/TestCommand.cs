@@ -1,7 +1,6 @@
 using System.CommandLine;
 using IlTwo.Dsl.Compilation;
 using IlTwo.Dsl.Diagnostics;
-using IlTwo.Dsl.Emit;
 using IlTwo.Dsl.Evaluation;
 using IlTwo.Runtime.Protocols;
 
@@ -14,6 +13,7 @@ namespace IlTwo.Cli.Commands;
 public sealed class TestCommand : ICommand
 {
     private readonly Argument<string[]> _paths = CliOptions.Operands("PATH", "a .il2 file, or a folder searched recursively for *.il2 files");
+    private readonly Option<bool> _noCache = CliOptions.NoCache();
 
     public string Name => "test";
 
@@ -33,7 +33,11 @@ public sealed class TestCommand : ICommand
         Exit codes: 0 every scenario passed, 1 a scenario failed or a protocol has errors, 2 usage or I/O error.
         """;
 
-    public void Define(Command command) => command.Add(_paths);
+    public void Define(Command command)
+    {
+        command.Add(_noCache);
+        command.Add(_paths);
+    }
 
     public int Run(CommandContext context, ParseResult parse)
     {
@@ -49,10 +53,11 @@ public sealed class TestCommand : ICommand
             context.Error.WriteLine($"il2: {message}");
         }
 
+        var cache = parse.GetValue(_noCache) ? null : context.Cache;
         int passed = 0, failed = 0;
         foreach (var file in set.Files)
         {
-            var (outcome, exception) = CompilerGuard.Run<(int Passed, int Failed)?>(() => TestFile(context, file));
+            var (outcome, exception) = CompilerGuard.Run<(int Passed, int Failed)?>(() => TestFile(context, file, cache));
             if (outcome is null)
             {
                 context.Out.WriteLine(DiagnosticCatalog.FormatInternalError(file.DisplayPath, "internal compiler error", exception));
@@ -67,10 +72,10 @@ public sealed class TestCommand : ICommand
         return set.Errors.Count > 0 && set.Files.Count == 0 ? ExitCodes.Usage : failed > 0 ? ExitCodes.Failure : ExitCodes.Success;
     }
 
-    private static (int Passed, int Failed) TestFile(CommandContext context, ProtocolFile file)
+    private static (int Passed, int Failed) TestFile(CommandContext context, ProtocolFile file, ProtocolCache? cache)
     {
-        var compilation = ProtocolBuilds.Compile(file.FullPath, context.FileSystem.ReadAllBytes(file.FullPath));
-        var assembly = ProtocolCompiler.Compile(compilation);
+        var build = ProtocolBuilds.Build(file.FullPath, context.FileSystem.ReadAllBytes(file.FullPath), cache, withCompilation: true);
+        var (compilation, assembly) = (build.Compilation!, build.Assembly);
         if (!assembly.Success)
         {
             foreach (var message in assembly.Errors)
@@ -82,7 +87,7 @@ public sealed class TestCommand : ICommand
             return (0, 1);
         }
 
-        using var protocol = ProtocolBuilds.Load(assembly, CompiledProtocolLoadOptions.InProcessBuild);
+        using var protocol = ProtocolBuilds.Load(build, CompiledProtocolLoadOptions.InProcessBuild);
         int passed = 0, failed = 0;
         foreach (var result in ScenarioRunner.Run(compilation, protocol.Rules))
         {

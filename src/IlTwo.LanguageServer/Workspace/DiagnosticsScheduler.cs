@@ -4,7 +4,8 @@ using IlTwo.LanguageServer.Protocol;
 namespace IlTwo.LanguageServer.Workspace;
 
 /// <summary>
-/// Publishes each document's diagnostics a short delay after its last change. A newer change cancels the pending
+/// Publishes each document's diagnostics a short delay after its last change: a fixed one, or one adapted to how long the
+/// document's recent compiles took (<see cref="DebouncePolicy"/>). A newer change cancels the pending
 /// analysis of the same document; a result is published only if its snapshot is still the document's current one,
 /// and publishes go out one at a time, so the last diagnostics a client sees are always those of the latest text.
 /// </summary>
@@ -13,20 +14,55 @@ public sealed class DiagnosticsScheduler : IDisposable
     private readonly DocumentStore _documents;
     private readonly IDocumentAnalyzer _analyzer;
     private readonly Func<PublishDiagnosticsParams, Task> _publish;
-    private readonly TimeSpan _delay;
+    private readonly TimeSpan? _delay;
+    private readonly DebouncePolicy _debounce;
+    private readonly Dictionary<string, Queue<TimeSpan>> _compileTimes = new(StringComparer.Ordinal);
     private readonly ServerLog _log;
     private readonly object _lock = new();
     private readonly Dictionary<string, CancellationTokenSource> _pending = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _publishLock = new(1, 1);
     private bool _stopped;
 
-    public DiagnosticsScheduler(DocumentStore documents, IDocumentAnalyzer analyzer, Func<PublishDiagnosticsParams, Task> publish, TimeSpan delay, ServerLog log)
+    /// <param name="delay">A fixed wait; null adapts it with <paramref name="debounce"/>.</param>
+    public DiagnosticsScheduler(DocumentStore documents, IDocumentAnalyzer analyzer, Func<PublishDiagnosticsParams, Task> publish, TimeSpan? delay, DebouncePolicy debounce, ServerLog log)
     {
         _documents = documents;
         _analyzer = analyzer;
         _publish = publish;
         _delay = delay;
+        _debounce = debounce;
         _log = log;
+    }
+
+    /// <summary>How long a change to <paramref name="uri"/> waits before its diagnostics are computed.</summary>
+    public TimeSpan DelayFor(Uri uri)
+    {
+        if (_delay is { } fixedDelay)
+        {
+            return fixedDelay;
+        }
+
+        lock (_lock)
+        {
+            return _debounce.Compute(_compileTimes.TryGetValue(uri.OriginalString, out var times) ? [.. times] : []);
+        }
+    }
+
+    private void RecordCompileTime(Uri uri, TimeSpan elapsed)
+    {
+        lock (_lock)
+        {
+            if (!_compileTimes.TryGetValue(uri.OriginalString, out var times))
+            {
+                _compileTimes[uri.OriginalString] = times = new Queue<TimeSpan>();
+            }
+
+            times.Enqueue(elapsed);
+            while (times.Count > Math.Max(1, _debounce.History))
+            {
+                times.Dequeue();
+            }
+        }
     }
 
     /// <summary>
@@ -66,6 +102,7 @@ public sealed class DiagnosticsScheduler : IDisposable
         lock (_lock)
         {
             CancelPending(uri.OriginalString);
+            _compileTimes.Remove(uri.OriginalString);
         }
 
         await _publishLock.WaitAsync().ConfigureAwait(false);
@@ -107,9 +144,10 @@ public sealed class DiagnosticsScheduler : IDisposable
         var token = source.Token;
         try
         {
-            if (_delay > TimeSpan.Zero)
+            var delay = DelayFor(uri);
+            if (delay > TimeSpan.Zero)
             {
-                await Task.Delay(_delay, token).ConfigureAwait(false);
+                await Task.Delay(delay, token).ConfigureAwait(false);
             }
 
             if (token.IsCancellationRequested || !_documents.TryGet(uri, out var snapshot))
@@ -117,9 +155,18 @@ public sealed class DiagnosticsScheduler : IDisposable
                 return;
             }
 
-            // Each round is complete: the bound diagnostics go out at once, the analysis warnings follow.
+            // Each round is complete: the bound diagnostics go out at once, the analysis warnings follow. The first
+            // round's compile time (parse and bind: what a keystroke waits for) feeds the adaptive delay.
+            var first = true;
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             foreach (var round in _analyzer.Analyze(snapshot, token))
             {
+                if (first)
+                {
+                    RecordCompileTime(uri, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+                    first = false;
+                }
+
                 token.ThrowIfCancellationRequested();
                 var diagnostics = DiagnosticConverter.Convert(round, DocsBaseUri);
 

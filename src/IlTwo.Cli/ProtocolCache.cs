@@ -1,0 +1,374 @@
+using System.Security.Cryptography;
+using System.Text;
+using IlTwo.Dsl.Compilation;
+using IlTwo.Dsl.Emit;
+using IlTwo.Dsl.Text;
+
+namespace IlTwo.Cli;
+
+/// <summary>
+/// The compiled assemblies of protocols already built on this machine, so that <c>il2 eval</c> and <c>il2 test</c> do
+/// not run the whole compiler (analysis, claim proofs, Roslyn) again for a protocol that has not changed.
+/// </summary>
+/// <remarks>
+/// <para>
+/// An entry is found by the protocol file's full path, its bytes and the compiler's identity (<see cref="CompilerIdentity"/>).
+/// It is valid only when the rest of the <c>extends</c> chain is unchanged too: the entry records every protocol the
+/// compiler looked up while building it (<c>extends</c> bases and <c>claim</c> targets: id, asking file, and the SHA-256 of
+/// the path and text it got), and a lookup asks the resolver the same questions again. The compiler is deterministic and
+/// the resolver is its only input besides the file, so the same answers mean the same assembly; any edit anywhere in the
+/// chain (or a different file now answering for an id) is a miss, and the texts that were checked are the texts the
+/// caller compiles with (<see cref="CacheHit.Resolver"/>), so the check and the use cannot see different files.
+/// </para>
+/// <para>
+/// Trust: the bytes of an assembly are stored under their SHA-256, recorded in the entry when it is written; a lookup
+/// reads the bytes once, hashes them and compares before they go anywhere, and the caller loads exactly those bytes
+/// through the verifying loader (whose approvals check is on the SHA-256 of the same bytes). A truncated, corrupted or
+/// replaced entry is a miss: the protocol is compiled again and the entry replaced, never loaded.
+/// Concurrent runs: every file is written to a temporary name in the same folder and renamed into place (atomic), and the
+/// assembly files are content-addressed, so a reader sees a whole old entry, a whole new one, or a miss.
+/// </para>
+/// </remarks>
+public sealed class ProtocolCache
+{
+    /// <summary>Set to 1 (or true) to disable the cache, as <c>--no-cache</c> does.</summary>
+    public const string DisableVariable = "IL2_NO_CACHE";
+
+    /// <summary>Puts the cache in this folder instead of the user's cache folder.</summary>
+    public const string DirectoryVariable = "IL2_CACHE_DIR";
+
+    private static readonly Lazy<string> Identity = new(ComputeIdentity);
+
+    public ProtocolCache(string directory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        Directory = Path.GetFullPath(directory);
+    }
+
+    /// <summary>The folder holding this compiler's entries (one sub-folder per compiler identity).</summary>
+    public string Directory { get; }
+
+    /// <summary>The compiler's identity: the IlTwo.Dsl informational version, the MVIDs of the assemblies that shape the output, and the runtime version.</summary>
+    public static string CompilerIdentity => Identity.Value;
+
+    /// <summary>The cache of <see cref="DefaultDirectory"/>, or null when <see cref="DisableVariable"/> disables it.</summary>
+    public static ProtocolCache? FromEnvironment()
+    {
+        var disabled = Environment.GetEnvironmentVariable(DisableVariable);
+        if (disabled is "1" || string.Equals(disabled, "true", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        return DefaultDirectory() is { } directory ? new ProtocolCache(directory) : null;
+    }
+
+    /// <summary><see cref="DirectoryVariable"/>; else <c>$XDG_CACHE_HOME/il2</c>; else <c>~/.cache/il2</c>; else the local application data folder's <c>il2</c>.</summary>
+    public static string? DefaultDirectory()
+    {
+        if (Environment.GetEnvironmentVariable(DirectoryVariable) is { Length: > 0 } explicitDirectory)
+        {
+            return explicitDirectory;
+        }
+
+        if (Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg && Path.IsPathRooted(xdg))
+        {
+            return Path.Combine(xdg, "il2");
+        }
+
+        if (!OperatingSystem.IsWindows() && Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) is { Length: > 0 } home)
+        {
+            return Path.Combine(home, ".cache", "il2");
+        }
+
+        return Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData) is { Length: > 0 } local ? Path.Combine(local, "il2") : null;
+    }
+
+    private string CompilerFolder => Path.Combine(Directory, Sha256Hex(CompilerIdentity)[..16]);
+
+    /// <summary>
+    /// The verified entry for <paramref name="sourcePath"/> with these bytes, or null (absent, stale, or failing a check).
+    /// Never throws for a bad entry or an unreadable cache.
+    /// </summary>
+    public CacheHit? Find(string sourcePath, byte[] sourceBytes, IProtocolSourceResolver? resolver = null)
+    {
+        ArgumentNullException.ThrowIfNull(sourceBytes);
+        resolver ??= FileSystemProtocolResolver.Instance;
+        var fullPath = Path.GetFullPath(sourcePath);
+        try
+        {
+            var manifestPath = ManifestPath(fullPath, sourceBytes);
+            if (!File.Exists(manifestPath))
+            {
+                return null;
+            }
+
+            var entry = CacheEntry.Parse(File.ReadAllText(manifestPath, Encoding.UTF8));
+            if (entry is null || entry.SourcePath != fullPath || entry.SourceHash != Sha256Hex(sourceBytes) || entry.Compiler != CompilerIdentity)
+            {
+                return null;
+            }
+
+            // The same questions, the same answers: otherwise some file of the chain changed.
+            var answers = new Dictionary<(string Id, string AskingPath), SourceText?>();
+            foreach (var lookup in entry.Lookups)
+            {
+                var text = resolver.Resolve(lookup.Id, SourceText.From("", lookup.AskingPath));
+                if (AnswerHash(text) != lookup.AnswerHash)
+                {
+                    return null;
+                }
+
+                answers[(lookup.Id, lookup.AskingPath)] = text;
+            }
+
+            var assembly = ReadVerified(BlobPath(entry.AssemblyHash, ".dll"), entry.AssemblyHash);
+            var pdb = ReadVerified(BlobPath(entry.PdbHash, ".pdb"), entry.PdbHash);
+            if (assembly is null || pdb is null)
+            {
+                return null;
+            }
+
+            return new CacheHit(entry.AssemblyName, assembly, pdb, entry.CanonicalHash, new ReplayResolver(answers));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Records a successful build: <paramref name="lookups"/> are what the compiler asked its resolver
+    /// (<see cref="RecordingResolver.Lookups"/>). Failing to write (read-only or full disk) only costs the next run a compile.
+    /// </summary>
+    public void Store(string sourcePath, byte[] sourceBytes, IReadOnlyList<ResolverLookup> lookups, ProtocolAssembly assembly, string canonicalHash)
+    {
+        ArgumentNullException.ThrowIfNull(assembly);
+        if (!assembly.Success)
+        {
+            return;
+        }
+
+        var fullPath = Path.GetFullPath(sourcePath);
+        try
+        {
+            CreatePrivateDirectory(CompilerFolder);
+            var dll = assembly.Assembly.ToArray();
+            var pdb = assembly.Pdb.ToArray();
+            var entry = new CacheEntry(CompilerIdentity, fullPath, Sha256Hex(sourceBytes), [.. lookups], assembly.AssemblyName, Sha256Hex(dll), Sha256Hex(pdb), canonicalHash);
+            // The blobs first: an entry never names bytes that are not there yet.
+            WriteAtomically(BlobPath(entry.AssemblyHash, ".dll"), dll);
+            WriteAtomically(BlobPath(entry.PdbHash, ".pdb"), pdb);
+            WriteAtomically(ManifestPath(fullPath, sourceBytes), Encoding.UTF8.GetBytes(entry.Format()));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            // The cache is an optimisation; the build itself succeeded.
+        }
+    }
+
+    private string ManifestPath(string fullPath, byte[] sourceBytes) =>
+        Path.Combine(CompilerFolder, Sha256Hex($"{fullPath}\n{Sha256Hex(sourceBytes)}") + ".entry");
+
+    private string BlobPath(string sha256, string extension) => Path.Combine(CompilerFolder, sha256 + extension);
+
+    /// <summary>The bytes, only when their SHA-256 is the recorded one.</summary>
+    private static byte[]? ReadVerified(string path, string sha256)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        var bytes = File.ReadAllBytes(path);
+        return string.Equals(Sha256Hex(bytes), sha256, StringComparison.Ordinal) ? bytes : null;
+    }
+
+    private static void WriteAtomically(string path, byte[] bytes)
+    {
+        var temporary = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                stream.Write(bytes);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
+        }
+    }
+
+    private static void CreatePrivateDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            System.IO.Directory.CreateDirectory(path);
+            return;
+        }
+        System.IO.Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    /// <summary>Lookups are recorded by full path, so that <c>x.il2</c> and <c>./x.il2</c> ask the same question.</summary>
+    internal static string NormalPath(string path) => path.Length == 0 ? path : Path.GetFullPath(path);
+
+    internal static string AnswerHash(SourceText? text) => text is null ? "-" : Sha256Hex($"{text.Path}\n{text.Text}");
+
+    internal static string Sha256Hex(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    internal static string Sha256Hex(string text) => Sha256Hex(Encoding.UTF8.GetBytes(text));
+
+    private static string ComputeIdentity()
+    {
+        static string Of(System.Reflection.Assembly assembly) => $"{assembly.GetName().Name}:{assembly.ManifestModule.ModuleVersionId:N}";
+        var dsl = typeof(ProtocolCompiler).Assembly;
+        var informational = dsl.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "";
+        return string.Join('|',
+            informational,
+            Of(dsl),
+            Of(typeof(IlTwo.Runtime.Protocols.ProtocolRules).Assembly),
+            Of(typeof(Microsoft.CodeAnalysis.CSharp.CSharpCompilation).Assembly),
+            Environment.Version.ToString());
+    }
+
+    /// <summary>Serves the texts a lookup checked, and nothing else, to the compilation that goes with a hit.</summary>
+    private sealed class ReplayResolver(Dictionary<(string Id, string AskingPath), SourceText?> answers) : IProtocolSourceResolver
+    {
+        public SourceText? Resolve(string protocolId, SourceText requestingFile) =>
+            answers.TryGetValue((protocolId, NormalPath(requestingFile.Path)), out var text) ? text : null;
+    }
+}
+
+/// <summary>A verified cache entry: the assembly's bytes (their SHA-256 checked), and the resolver the protocol's compilation must use.</summary>
+public sealed record CacheHit(string AssemblyName, byte[] Assembly, byte[] Pdb, string CanonicalHash, IProtocolSourceResolver Resolver);
+
+/// <summary>One question the compiler asked its resolver, and the hash of the answer (<c>-</c> for none).</summary>
+public sealed record ResolverLookup(string Id, string AskingPath, string AnswerHash);
+
+/// <summary>A resolver that records what it was asked, for <see cref="ProtocolCache.Store"/>.</summary>
+public sealed class RecordingResolver(IProtocolSourceResolver inner) : IProtocolSourceResolver
+{
+    private readonly List<ResolverLookup> _lookups = [];
+
+    public IReadOnlyList<ResolverLookup> Lookups
+    {
+        get
+        {
+            lock (_lookups)
+            {
+                return [.. _lookups];
+            }
+        }
+    }
+
+    public SourceText? Resolve(string protocolId, SourceText requestingFile)
+    {
+        var text = inner.Resolve(protocolId, requestingFile);
+        lock (_lookups)
+        {
+            _lookups.Add(new ResolverLookup(protocolId, ProtocolCache.NormalPath(requestingFile.Path), ProtocolCache.AnswerHash(text)));
+        }
+        return text;
+    }
+}
+
+/// <summary>The text of an entry: one field a line, values escaped, and last the SHA-256 of everything above it.</summary>
+internal sealed record CacheEntry(
+    string Compiler, string SourcePath, string SourceHash, ResolverLookup[] Lookups, string AssemblyName, string AssemblyHash, string PdbHash, string CanonicalHash)
+{
+    private const string Header = "il2-protocol-cache 1";
+
+    public string Format()
+    {
+        var builder = new StringBuilder();
+        builder.Append(Header).Append('\n');
+        Line(builder, "compiler", Compiler);
+        Line(builder, "source", SourcePath, SourceHash);
+        foreach (var lookup in Lookups)
+        {
+            Line(builder, "lookup", lookup.Id, lookup.AskingPath, lookup.AnswerHash);
+        }
+
+        Line(builder, "assembly", AssemblyName, AssemblyHash);
+        Line(builder, "pdb", PdbHash);
+        Line(builder, "canonical", CanonicalHash);
+        var body = builder.ToString();
+        return body + "check " + ProtocolCache.Sha256Hex(body) + "\n";
+    }
+
+    /// <summary>Null for anything but a whole, unaltered entry.</summary>
+    public static CacheEntry? Parse(string text)
+    {
+        var checkAt = text.LastIndexOf("check ", StringComparison.Ordinal);
+        if (checkAt < 0 || !text.EndsWith('\n') || text[(checkAt + "check ".Length)..^1] != ProtocolCache.Sha256Hex(text[..checkAt]))
+        {
+            return null;
+        }
+
+        var lines = text[..checkAt].Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        if (lines.Length == 0 || lines[0] != Header)
+        {
+            return null;
+        }
+
+        string? compiler = null, sourcePath = null, sourceHash = null, assemblyName = null, assemblyHash = null, pdbHash = null, canonical = null;
+        var lookups = new List<ResolverLookup>();
+        foreach (var line in lines.Skip(1))
+        {
+            var fields = line.Split(' ').Select(Uri.UnescapeDataString).ToArray();
+            switch (fields)
+            {
+                case ["compiler", var value]:
+                    compiler = value;
+                    break;
+                case ["source", var path, var hash]:
+                    (sourcePath, sourceHash) = (path, hash);
+                    break;
+                case ["lookup", var id, var asking, var answer]:
+                    lookups.Add(new ResolverLookup(id, asking, answer));
+                    break;
+                case ["assembly", var name, var hash]:
+                    (assemblyName, assemblyHash) = (name, hash);
+                    break;
+                case ["pdb", var hash]:
+                    pdbHash = hash;
+                    break;
+                case ["canonical", var hash]:
+                    canonical = hash;
+                    break;
+                default:
+                    return null;
+            }
+        }
+        if (compiler is null || sourcePath is null || sourceHash is null || assemblyName is null || assemblyHash is null || pdbHash is null || canonical is null)
+        {
+            return null;
+        }
+
+        return IsSha256(assemblyHash) && IsSha256(pdbHash) && IsFileName(assemblyName)
+            ? new CacheEntry(compiler, sourcePath, sourceHash, [.. lookups], assemblyName, assemblyHash, pdbHash, canonical)
+            : null;
+    }
+
+    private static bool IsSha256(string text) => text.Length == 64 && text.All(char.IsAsciiHexDigitLower);
+
+    private static bool IsFileName(string text) => text.Length > 0 && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') && !text.StartsWith('.');
+
+    private static void Line(StringBuilder builder, string field, params string[] values)
+    {
+        builder.Append(field);
+        foreach (var value in values)
+        {
+            builder.Append(' ').Append(Uri.EscapeDataString(value));
+        }
+
+        builder.Append('\n');
+    }
+}

@@ -1,0 +1,36 @@
+namespace IlTwo.LanguageServer.Workspace;
+
+/// <summary>
+/// How long the diagnostics of a document wait after its last change, from how long its recent compiles took (as clangd's
+/// debounce does): a document that compiles in a few milliseconds shows its diagnostics almost at once, one that takes
+/// longer waits a proportional moment so that a burst of keystrokes does not start a compile each, and no document waits
+/// longer than <see cref="Max"/> (the old fixed delay).
+/// </summary>
+public sealed record DebouncePolicy
+{
+    /// <summary>The shortest wait, even for a document that compiles instantly.</summary>
+    public TimeSpan Min { get; init; } = TimeSpan.FromMilliseconds(2);
+
+    /// <summary>The longest wait, however slow the compile.</summary>
+    public TimeSpan Max { get; init; } = TimeSpan.FromMilliseconds(150);
+
+    /// <summary>The wait as a fraction of the estimated compile time.</summary>
+    public double RebuildRatio { get; init; } = 0.5;
+
+    /// <summary>How many recent compile times the estimate looks at (it takes the longest of them, so one fast compile does not hide a slow document).</summary>
+    public int History { get; init; } = 3;
+
+    /// <summary>The wait before compiling again, given the recent compile times (oldest first); <see cref="Min"/> before the first compile.</summary>
+    public TimeSpan Compute(IReadOnlyList<TimeSpan> recentCompiles)
+    {
+        ArgumentNullException.ThrowIfNull(recentCompiles);
+        if (recentCompiles.Count == 0)
+        {
+            return Min;
+        }
+
+        var longest = recentCompiles.Skip(Math.Max(0, recentCompiles.Count - History)).Max();
+        var wait = TimeSpan.FromTicks((long)(longest.Ticks * RebuildRatio));
+        return wait < Min ? Min : wait > Max ? Max : wait;
+    }
+}

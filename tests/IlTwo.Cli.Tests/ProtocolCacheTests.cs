@@ -1,0 +1,250 @@
+namespace IlTwo.Cli.Tests;
+
+/// <summary>
+/// The compiled-protocol cache of <c>il2 eval</c> and <c>il2 test</c>: an unchanged chain is not compiled again, any change
+/// anywhere in the chain is compiled again, and a damaged entry is never loaded.
+/// </summary>
+public sealed class ProtocolCacheTests : IDisposable
+{
+    private const string Base = """
+        protocol base-p
+        title "b"
+        version 1.0.0
+        reference r "r"
+        regimen {
+          drug aldesleukin
+          every 8 h
+          cite r "r"
+        }
+        observation sbp "Systolic blood pressure" {
+          loinc 8480-6
+          unit mm[Hg]
+          within 4 h
+        }
+        hold rule sbp-low "low" {
+          when sbp < 90 mm[Hg]
+          cite r "r"
+        }
+        scenario "84 holds" {
+          sbp 84 mm[Hg] 1 h ago
+          expect hold
+        }
+        scenario "120 gives" {
+          sbp 120 mm[Hg] 1 h ago
+          expect give
+        }
+        """;
+
+    private const string Derived = """
+        protocol derived-p
+        title "d"
+        version 1.0.0
+        extends base-p
+        claim more conservative than base-p
+        hold rule sbp-lowish "lowish" {
+          when sbp < 95 mm[Hg]
+          cite r "r"
+        }
+        scenario "92 holds" {
+          sbp 92 mm[Hg] 1 h ago
+          expect hold
+        }
+        scenario "120 gives" {
+          sbp 120 mm[Hg] 1 h ago
+          expect give
+        }
+        """;
+
+    private const string Patient = """
+        { "patient": { "id": "p1", "weight": { "value": 70, "unit": "kg" } },
+          "events": [], "doses": [],
+          "observations": [ { "code": "8480-6", "value": 93, "unit": "mm[Hg]", "at": "2026-03-04T05:00:00Z" } ] }
+        """;
+
+    private readonly TempFolder _sources = new();
+    private readonly TempFolder _cacheFolder = new();
+    private readonly ProtocolCache _cache;
+    private readonly string _base;
+    private readonly string _derived;
+
+    public ProtocolCacheTests()
+    {
+        _cache = new ProtocolCache(_cacheFolder.Path);
+        _base = _sources.Write("base-p.il2", Base);
+        _derived = _sources.Write("derived-p.il2", Derived);
+    }
+
+    public void Dispose()
+    {
+        _sources.Dispose();
+        _cacheFolder.Dispose();
+    }
+
+    private ProtocolBuild Build(string path) => ProtocolBuilds.Build(path, File.ReadAllBytes(path), _cache, withCompilation: true);
+
+    private static byte[] Bytes(ProtocolBuild build) => [.. build.Assembly.Assembly];
+
+    private static CliResult Run(ProtocolCache? cache, params string[] args)
+    {
+        var context = new CommandContext(new StringWriter { NewLine = "\n" }, new StringWriter { NewLine = "\n" }) { Cache = cache };
+        var code = new CliApplication(CliApplication.DefaultCommands()).Run(args, context);
+        return new CliResult(code, context.Out.ToString()!, context.Error.ToString()!);
+    }
+
+    [Fact]
+    public void An_unchanged_chain_is_loaded_from_the_cache_with_the_same_bytes()
+    {
+        var first = Build(_derived);
+        var second = Build(_derived);
+
+        Assert.True(first.Assembly.Success);
+        Assert.False(first.FromCache);
+        Assert.True(second.FromCache);
+        Assert.Equal(Bytes(first), Bytes(second));
+        Assert.Equal(first.CanonicalHash, second.CanonicalHash);
+        Assert.Equal(first.AssemblyName, second.AssemblyName);
+    }
+
+    [Fact]
+    public void Test_and_eval_print_the_same_with_a_cold_cache_a_warm_cache_and_no_cache()
+    {
+        var patient = _sources.Write("patient.json", Patient);
+        string[] eval = ["eval", _derived, "--allow-unsigned", "--patient", patient, "--at", "2026-03-04T06:00:00Z"];
+        string[] test = ["test", _sources.Path];
+
+        var uncached = (Eval: Run(null, eval), Test: Run(null, test));
+        var cold = (Eval: Run(_cache, eval), Test: Run(_cache, test));
+        var warm = (Eval: Run(_cache, eval), Test: Run(_cache, test));
+
+        Assert.Equal(0, uncached.Eval.ExitCode);
+        Assert.StartsWith("HOLD", uncached.Eval.Out, StringComparison.Ordinal);
+        Assert.EndsWith("4 passed, 0 failed\n", uncached.Test.Out, StringComparison.Ordinal);
+        Assert.Equal(uncached, cold);
+        Assert.Equal(uncached, warm);
+        Assert.True(Build(_derived).FromCache);
+    }
+
+    [Fact]
+    public void No_cache_neither_reads_nor_writes_the_cache()
+    {
+        var patient = _sources.Write("patient.json", Patient);
+
+        var run = Run(_cache, "eval", _derived, "--no-cache", "--allow-unsigned", "--patient", patient, "--at", "2026-03-04T06:00:00Z");
+        var test = Run(_cache, "test", "--no-cache", _derived);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(0, test.ExitCode);
+        Assert.Empty(Directory.EnumerateFiles(_cacheFolder.Path, "*", SearchOption.AllDirectories));
+    }
+
+    [Theory]
+    [InlineData("derived", "// a comment changes the embedded source\n")]
+    [InlineData("base", "// a comment in the base file\n")]
+    [InlineData("base", "")]
+    public void Any_change_in_the_chain_is_compiled_again(string which, string appended)
+    {
+        Assert.False(Build(_derived).FromCache);
+        Assert.True(Build(_derived).FromCache);
+
+        var file = which == "base" ? _base : _derived;
+        var text = appended.Length > 0 ? File.ReadAllText(file) + appended : File.ReadAllText(file).Replace("< 90 mm[Hg]", "< 88 mm[Hg]", StringComparison.Ordinal);
+        File.WriteAllText(file, text);
+
+        var rebuilt = Build(_derived);
+        Assert.False(rebuilt.FromCache);
+        Assert.True(rebuilt.Assembly.Success);
+        Assert.True(Build(_derived).FromCache);
+    }
+
+    [Fact]
+    public void A_base_resolved_from_another_file_is_a_miss()
+    {
+        Assert.False(Build(_derived).FromCache);
+
+        // The base now comes from a file that declares the id (the resolver's second way), with another threshold.
+        File.Delete(_base);
+        _sources.Write("renamed-base.il2", Base.Replace("< 90 mm[Hg]", "< 85 mm[Hg]", StringComparison.Ordinal));
+
+        var rebuilt = Build(_derived);
+        Assert.False(rebuilt.FromCache);
+        Assert.Contains("85", rebuilt.Compilation!.Base!.Text.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_deleted_base_is_an_error_not_a_stale_hit()
+    {
+        Assert.False(Build(_derived).FromCache);
+        File.Delete(_base);
+
+        var rebuilt = Build(_derived);
+
+        Assert.False(rebuilt.FromCache);
+        Assert.False(rebuilt.Assembly.Success);
+    }
+
+    [Theory]
+    [InlineData(".dll")]
+    [InlineData(".pdb")]
+    [InlineData(".entry")]
+    public void A_corrupted_entry_is_never_loaded_but_rebuilt_and_replaced(string extension)
+    {
+        var good = Build(_derived);
+        foreach (var file in Directory.EnumerateFiles(_cacheFolder.Path, "*" + extension, SearchOption.AllDirectories))
+        {
+            var bytes = File.ReadAllBytes(file);
+            bytes[bytes.Length / 2] ^= 0x20;
+            File.WriteAllBytes(file, bytes);
+        }
+
+        var rebuilt = Build(_derived);
+        Assert.False(rebuilt.FromCache);
+        Assert.Equal(Bytes(good), Bytes(rebuilt));
+
+        var again = Build(_derived);
+        Assert.True(again.FromCache);
+        Assert.Equal(Bytes(good), Bytes(again));
+    }
+
+    [Fact]
+    public void A_cached_assembly_replaced_by_another_protocol_is_a_miss()
+    {
+        Build(_base);
+        Build(_derived);
+        var entries = Directory.EnumerateFiles(_cacheFolder.Path, "*.dll", SearchOption.AllDirectories).ToList();
+        Assert.Equal(2, entries.Count);
+
+        // A well-formed assembly, but not the bytes recorded under this name.
+        File.Copy(entries[0], entries[1] + ".swap");
+        File.Copy(entries[1], entries[0], overwrite: true);
+        File.Move(entries[1] + ".swap", entries[1], overwrite: true);
+
+        Assert.False(Build(_derived).FromCache);
+        Assert.False(Build(_base).FromCache);
+    }
+
+    [Fact]
+    public void A_truncated_entry_is_a_miss()
+    {
+        Build(_derived);
+        foreach (var file in Directory.EnumerateFiles(_cacheFolder.Path, "*.entry", SearchOption.AllDirectories))
+        {
+            var text = File.ReadAllText(file);
+            File.WriteAllText(file, text[..(text.Length / 2)]);
+        }
+
+        Assert.False(Build(_derived).FromCache);
+        Assert.True(Build(_derived).FromCache);
+    }
+
+    [Fact]
+    public async Task Concurrent_builds_of_the_same_protocol_all_succeed_and_leave_one_valid_entry()
+    {
+        var builds = await Task.WhenAll(Enumerable.Range(0, 4)
+            .Select(_ => Task.Factory.StartNew(() => Build(_derived), TaskCreationOptions.LongRunning)));
+
+        Assert.All(builds, b => Assert.True(b.Assembly.Success));
+        Assert.Single(builds.Select(b => Convert.ToHexString([.. b.Assembly.Assembly])).Distinct());
+        Assert.Empty(Directory.EnumerateFiles(_cacheFolder.Path, "*.tmp", SearchOption.AllDirectories));
+        Assert.True(Build(_derived).FromCache);
+    }
+}
