@@ -73,11 +73,24 @@ public static class FhirBundleReader
     public static RecordReadResult Read(string json, ProtocolInfo protocol, DateTimeOffset? at = null)
     {
         ArgumentNullException.ThrowIfNull(json);
+        return Read(Encoding.UTF8.GetBytes(json), protocol, at);
+    }
+
+    /// <param name="utf8Json">A FHIR R4 Bundle in JSON, UTF-8 encoded (as it came over the wire: no string is made of it).</param>
+    /// <param name="protocol">The protocol whose observations, events and drug the record needs.</param>
+    /// <param name="at">The evaluation time, for choosing the body weight (latest at or before it); null: the latest.</param>
+    public static RecordReadResult Read(ReadOnlyMemory<byte> utf8Json, ProtocolInfo protocol, DateTimeOffset? at = null) =>
+        Read(utf8Json, protocol, at, fast: true);
+
+    /// <param name="fast">Whether a bundle that <see cref="FhirFastBundle"/> accepts may skip the Firely deserializer
+    /// (false: always the full way; the differential tests compare the two).</param>
+    internal static RecordReadResult Read(ReadOnlyMemory<byte> utf8Json, ProtocolInfo protocol, DateTimeOffset? at, bool fast)
+    {
         ArgumentNullException.ThrowIfNull(protocol);
         var issues = ImmutableArray.CreateBuilder<RecordIssue>();
         try
         {
-            var bundle = Parse(json, issues);
+            var bundle = (fast ? FhirFastBundle.TryRead(utf8Json) : null) ?? Parse(utf8Json, issues);
             if (bundle is null)
             {
                 return new RecordReadResult(null, issues.ToImmutable());
@@ -108,14 +121,13 @@ public static class FhirBundleReader
         }
     }
 
-    private static Bundle? Parse(string json, ImmutableArray<RecordIssue>.Builder issues)
+    private static Bundle? Parse(ReadOnlyMemory<byte> utf8, ImmutableArray<RecordIssue>.Builder issues)
     {
         // Recoverable: unknown elements and bad primitives are reported and left out, so one odd element does not lose the
         // bundle; a value that did not parse is then missing, which the reader treats as an error where a value is needed.
         // First the raw JSON: truncated text, deep nesting and a wrong skeleton ("fullUrl": 1, "resource": []) are located
         // errors here, before the SDK (which would keep such values and throw when they are read) sees them.
-        var bytes = Encoding.UTF8.GetBytes(json);
-        if (!FhirShape.Check(bytes, issues))
+        if (!FhirShape.Check(utf8, issues))
         {
             return null;
         }
@@ -125,7 +137,7 @@ public static class FhirBundleReader
         IEnumerable<Hl7.Fhir.Utility.CodedException> problems;
         try
         {
-            var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, MaxDepth = FhirShape.MaxDepth + 8 });
+            var reader = new Utf8JsonReader(utf8.Span, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, MaxDepth = FhirShape.MaxDepth + 8 });
             deserializer.TryDeserializeResource(ref reader, out resource, out problems);
         }
         catch (Exception e) when (e is not OutOfMemoryException)

@@ -16,7 +16,7 @@ internal static class FhirShape
     public const int MaxDepth = 64;
 
     /// <summary>False after reporting why the text cannot be read as a bundle (each issue an error with a <see cref="RecordIssue.Kind"/>).</summary>
-    public static bool Check(byte[] utf8, ImmutableArray<RecordIssue>.Builder issues)
+    public static bool Check(ReadOnlyMemory<byte> utf8, ImmutableArray<RecordIssue>.Builder issues)
     {
         JsonDocument document;
         try

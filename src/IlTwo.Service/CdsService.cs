@@ -117,7 +117,7 @@ internal sealed class CdsService(ProtocolCatalog catalog, AuditLog audit, Servic
                 return ServiceHost.Error(StatusCodes.Status422UnprocessableEntity,
                     $"the prefetch patient '{(string?)patient["id"]}' is not the context's patientId '{contextPatient}'; no decision was made");
             }
-            var bundle = Prefetch.Merge(values, request.FhirServer);
+            var bundle = Prefetch.MergeUtf8(values, request.FhirServer);
             var read = FhirBundleReader.Read(bundle, info, at);
             if (!read.Succeeded)
             {

@@ -65,10 +65,13 @@ public static partial class Prefetch
     /// One FHIR Bundle (type collection) from the prefetch values: a Bundle contributes its entries, a single resource
     /// itself. <paramref name="fhirServer"/> gives a lone resource its fullUrl.
     /// </summary>
-    public static string Merge(IEnumerable<JsonNode> values, string? fhirServer)
+    public static string Merge(IEnumerable<JsonNode> values, string? fhirServer) => System.Text.Encoding.UTF8.GetString(MergeUtf8(values, fhirServer).Span);
+
+    /// <summary>As <see cref="Merge"/>, in UTF-8 (what the FHIR reader reads; no string is made).</summary>
+    public static ReadOnlyMemory<byte> MergeUtf8(IEnumerable<JsonNode> values, string? fhirServer)
     {
         // Written straight from the parsed request (no clone of each resource).
-        using var buffer = new MemoryStream();
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(16 * 1024);
         using (var w = new System.Text.Json.Utf8JsonWriter(buffer))
         {
             w.WriteStartObject();
@@ -109,7 +112,7 @@ public static partial class Prefetch
             w.WriteEndArray();
             w.WriteEndObject();
         }
-        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+        return buffer.WrittenMemory;
     }
 
     private static string? TypeOf(JsonObject resource) =>
