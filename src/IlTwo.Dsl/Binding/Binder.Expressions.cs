@@ -72,15 +72,6 @@ internal sealed partial class Binder
         return new BoundQuantityLiteral(quantity.Value * unit.Factor + unit.Offset, unit.Code, quantity.Value, new QuantityType(unit.Dimension), syntax);
     }
 
-    /// <summary>The unit of the observation an operand reads (its value, baseline or a same-unit aggregate), or null.</summary>
-    private static UcumUnit? ObservationUnit(BoundExpression operand) => operand switch
-    {
-        BoundObservationValue v => v.Observation.Unit,
-        BoundBaseline b => b.Observation.Unit,
-        BoundAggregate { Kind: not AggregateKind.Count } a => a.Observation.Unit,
-        _ => null,
-    };
-
     private BoundExpression BindName(NameExpressionSyntax syntax)
     {
         var name = syntax.Name;
@@ -245,7 +236,7 @@ internal sealed partial class Binder
     {
         var left = BindExpression(syntax.Left);
         var right = syntax.Right is QuantityExpressionSyntax literal && (syntax.Operator.IsComparison() || syntax.Operator is BinaryOperator.Add or BinaryOperator.Subtract)
-            ? BindQuantityLiteral(literal.Quantity, literal, ObservationUnit(left))
+            ? BindQuantityLiteral(literal.Quantity, literal, ObservationOf(left)?.Unit)
             : BindExpression(syntax.Right);
         var kind = syntax.Operator;
         if (left.Type is ErrorType || right.Type is ErrorType)
