@@ -128,7 +128,7 @@ internal static class ProtocolAnalyzer
     {
         foreach (var rule in protocol.Rules.Where(r => IsOwn(r, protocol) && r.Citations.IsEmpty))
         {
-            diagnostics.ReportRuleWithoutCitation(rule.Location.Span, rule.Name);
+            diagnostics.ReportRuleWithoutCitation(rule.Location.Span, rule.Name, rule.Syntax.Span, [.. protocol.References.Select(r => r.Name)]);
         }
     }
 

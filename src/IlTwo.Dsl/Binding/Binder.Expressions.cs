@@ -22,7 +22,7 @@ internal sealed partial class Binder
 
     private BoundExpression BindExpression(ExpressionSyntax syntax) => syntax switch
     {
-        QuantityExpressionSyntax q => BindQuantityLiteral(q.Quantity, q),
+        QuantityExpressionSyntax q => BindQuantityLiteral(q.Quantity, q, null),
         FlagLiteralExpressionSyntax f => new BoundFlagLiteral(f.Value, f),
         ParenthesizedExpressionSyntax p => BindExpression(p.Inner),
         NameExpressionSyntax n => BindName(n),
@@ -50,7 +50,8 @@ internal sealed partial class Binder
         return new BoundAtLeast(count.Value, syntax.Group.Text, syntax);
     }
 
-    private BoundExpression BindQuantityLiteral(QuantitySyntax quantity, SyntaxNode syntax)
+    /// <param name="expected">The unit of the observation the literal is compared with, when known (for the unknown-unit fixes).</param>
+    private BoundExpression BindQuantityLiteral(QuantitySyntax quantity, SyntaxNode syntax, UcumUnit? expected)
     {
         if (double.IsNaN(quantity.Value))
         {
@@ -62,7 +63,7 @@ internal sealed partial class Binder
             return new BoundQuantityLiteral(quantity.Value, null, quantity.Value, BoundType.Count, syntax);
         }
 
-        var unit = ResolveUnit(quantity.Unit);
+        var unit = ResolveUnit(quantity.Unit, expected);
         if (unit is null)
         {
             return new BoundErrorExpression(syntax);
@@ -234,7 +235,9 @@ internal sealed partial class Binder
     private BoundExpression BindBinary(BinaryExpressionSyntax syntax)
     {
         var left = BindExpression(syntax.Left);
-        var right = BindExpression(syntax.Right);
+        var right = syntax.Right is QuantityExpressionSyntax literal && (syntax.Operator.IsComparison() || syntax.Operator is BinaryOperator.Add or BinaryOperator.Subtract)
+            ? BindQuantityLiteral(literal.Quantity, literal, ObservationOf(left)?.Unit)
+            : BindExpression(syntax.Right);
         var kind = syntax.Operator;
         if (left.Type is ErrorType || right.Type is ErrorType)
         {

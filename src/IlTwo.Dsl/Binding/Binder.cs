@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using IlTwo.Dsl.Diagnostics;
 using IlTwo.Dsl.Syntax;
 using IlTwo.Dsl.Text;
+using IlTwo.Runtime.Records;
 using IlTwo.Runtime.Units;
 
 namespace IlTwo.Dsl.Binding;
@@ -444,7 +445,7 @@ internal sealed partial class Binder
 
         if (inherited is null && symbol.RecencySeconds is null && !syntax.Items.OfType<WithinItemSyntax>().Any())
         {
-            _diagnostics.ReportMissingRecency(syntax.Name.Span, symbol.Name);
+            _diagnostics.ReportMissingRecency(syntax.Name.Span, symbol.Name, syntax.Span, UsualRecencyWindow());
         }
 
         // The range needs the unit, wherever it was written.
@@ -526,7 +527,7 @@ internal sealed partial class Binder
             _diagnostics.ReportMissingUnit(quantity.NumberSpan, quantity.NumberText, "the reporting precision", symbol.Unit.Code);
             return null;
         }
-        var unit = ResolveUnit(quantity.Unit);
+        var unit = ResolveUnit(quantity.Unit, symbol.Unit);
         if (unit is null)
         {
             return null;
@@ -595,7 +596,25 @@ internal sealed partial class Binder
 
     // ------------------------------------------------------------ quantities
 
-    private UcumUnit? ResolveUnit(UnitSyntax unit)
+    /// <summary>
+    /// The recency window (as written, <c>4 h</c>) that most observations declared so far give, in this file and those it
+    /// extends; ties go to the one written first. Null when none gives one. Offered, not applied, for a missing window.
+    /// </summary>
+    private string? UsualRecencyWindow() =>
+        _observations.Values
+            .Select(o => o.Syntax?.Items.OfType<WithinItemSyntax>().FirstOrDefault()?.Window)
+            .OfType<QuantitySyntax>()
+            .Where(w => w.Unit is not null && !double.IsNaN(w.Value))
+            .GroupBy(w => w.ToString(), StringComparer.Ordinal)
+            .OrderByDescending(g => g.Count())
+            .Select(g => g.Key)
+            .FirstOrDefault();
+
+    /// <param name="expected">
+    /// The unit the value is compared with or read in (an observation's), when known: the fixes offered for an unknown
+    /// unit then stay in its dimension (a creatinine threshold written 'mgdL' is offered mg/dL, never mm[Hg]).
+    /// </param>
+    private UcumUnit? ResolveUnit(UnitSyntax unit, UcumUnit? expected = null)
     {
         if (Ucum.TryParse(unit.Code, out var parsed, out var error))
         {
@@ -603,7 +622,28 @@ internal sealed partial class Binder
         }
 
         var suggestion = Ucum.SuggestionFor(unit.Code);
-        _diagnostics.ReportUnknownUnit(unit.Span, unit.Code, error, suggestion);
+        if (expected is null)
+        {
+            _diagnostics.ReportUnknownUnit(unit.Span, unit.Code, error, suggestion);
+            return null;
+        }
+
+        if (suggestion is not null && !(Ucum.TryParse(suggestion, out var suggested, out _) && Ucum.AreCommensurable(suggested, expected)))
+        {
+            suggestion = null; // a spelling of another dimension would only trade this error for an incompatible-units one
+        }
+
+        var near = Ucum.CommonUnitsCommensurableWith(expected)
+            .Append(expected.Code)
+            .Distinct(StringComparer.Ordinal)
+            .Select(code => (Code: code, Distance: Levenshtein.Distance(unit.Code.ToLowerInvariant(), code.ToLowerInvariant())))
+            .Where(c => c.Distance <= Math.Max(1, unit.Code.Length / 2))
+            .OrderBy(c => c.Distance).ThenBy(c => c.Code, StringComparer.Ordinal)
+            .ToList();
+
+        // One edit away from a unit of the right dimension ('mgdL', 'mmol/l' for 'mmol/L'): that is the spelling meant.
+        suggestion ??= near.FirstOrDefault(c => c.Distance <= 1).Code;
+        _diagnostics.ReportUnknownUnit(unit.Span, unit.Code, error, suggestion, [expected.Code, .. near.Select(c => c.Code)]);
         return null;
     }
 
@@ -620,7 +660,7 @@ internal sealed partial class Binder
             _diagnostics.ReportMissingUnit(quantity.NumberSpan, quantity.NumberText, what, target.Code);
             return null;
         }
-        var unit = ResolveUnit(quantity.Unit);
+        var unit = ResolveUnit(quantity.Unit, target);
         if (unit is null)
         {
             return null;
@@ -657,7 +697,7 @@ internal sealed partial class Binder
             _diagnostics.ReportMissingDurationUnit(quantity.NumberSpan, quantity.NumberText, what);
             return null;
         }
-        var unit = ResolveUnit(quantity.Unit);
+        var unit = ResolveUnit(quantity.Unit, Seconds);
         if (unit is null)
         {
             return null;

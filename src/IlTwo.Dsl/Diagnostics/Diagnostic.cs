@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using IlTwo.Dsl.Text;
 
 namespace IlTwo.Dsl.Diagnostics;
@@ -21,12 +22,19 @@ public static class DiagnosticSeverityText
     };
 }
 
-/// <summary>A suggested edit that resolves a diagnostic (offered as a quick fix by the language server).</summary>
-public sealed record DiagnosticFix(string Title, TextSpan Span, string NewText);
+/// <summary>
+/// A suggested edit that resolves a diagnostic (offered as a quick fix by the language server). The compiler computes
+/// it where it knows the fix (the did-you-mean name, the UCUM spelling), so no host re-reads the message text.
+/// <see cref="IsPreferred"/> marks the fix an editor may apply on its own (fix-all); the others need the author's choice.
+/// </summary>
+public sealed record DiagnosticFix(string Title, TextSpan Span, string NewText, bool IsPreferred = true);
 
 /// <summary>One finding about a protocol: data, never thrown.</summary>
-public sealed record Diagnostic(DiagnosticDescriptor Descriptor, SourceText Source, TextSpan Span, string Message, DiagnosticFix? Fix = null)
+public sealed record Diagnostic(DiagnosticDescriptor Descriptor, SourceText Source, TextSpan Span, string Message, ImmutableArray<DiagnosticFix> Fixes = default)
 {
+    /// <summary>The known fixes, best first (empty when the compiler knows none).</summary>
+    public ImmutableArray<DiagnosticFix> Fixes { get; init; } = Fixes.IsDefault ? [] : Fixes;
+
     public string Code => Descriptor.Code;
 
     public DiagnosticSeverity Severity => Descriptor.Severity;

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using IlTwo.Dsl.Text;
 using static IlTwo.Dsl.Diagnostics.DiagnosticCatalog;
 
@@ -116,10 +117,10 @@ public sealed partial class DiagnosticBag
 
     /// <param name="kind">What the name should have been: <c>observation</c>, <c>observation or constant</c>.</param>
     public void ReportUndefinedName(TextSpan span, string name, string kind, IEnumerable<string> candidates) =>
-        Report(UndefinedName, span, name, kind, DidYouMean(name, candidates));
+        ReportMisspelt(UndefinedName, span, name, candidates, hint => [name, kind, hint]);
 
     public void ReportUndefinedReference(TextSpan span, string name, IEnumerable<string> candidates) =>
-        Report(UndefinedReference, span, name, DidYouMean(name, candidates));
+        ReportMisspelt(UndefinedReference, span, name, candidates, hint => [name, hint]);
 
     public void ReportExtendedProtocolNotFound(TextSpan span, string id) => Report(ExtendedProtocolNotFound, span, id);
 
@@ -136,17 +137,17 @@ public sealed partial class DiagnosticBag
         Report(ExtendedProtocolIdMismatch, span, path, declaredId, expectedId);
 
     public void ReportOverrideWithoutInheritedRule(TextSpan span, string id, IEnumerable<string> inherited) =>
-        Report(OverrideWithoutInheritedRule, span, id, DidYouMean(id, inherited));
+        ReportMisspelt(OverrideWithoutInheritedRule, span, id, inherited, hint => [id, hint]);
 
     /// <param name="action">The rule's action as written: <c>hold</c>, <c>discontinue</c>.</param>
     public void ReportShadowsInheritedRule(TextSpan span, string id, string inheritedFrom, string action, int keywordStart) =>
         Report(ShadowsInheritedRule, span, new DiagnosticFix("Make it an override", new TextSpan(keywordStart, 0), "override "), id, inheritedFrom, action);
 
     public void ReportRemoveUnknownRule(TextSpan span, string id, IEnumerable<string> inherited) =>
-        Report(RemoveUnknownRule, span, id, DidYouMean(id, inherited));
+        ReportMisspelt(RemoveUnknownRule, span, id, inherited, hint => [id, hint]);
 
     public void ReportUnknownFunction(TextSpan span, string name, IReadOnlyCollection<string> functions) =>
-        Report(UnknownFunction, span, name, string.Join(", ", functions), DidYouMean(name, functions));
+        ReportMisspelt(UnknownFunction, span, name, functions, hint => [name, string.Join(", ", functions), hint]);
 
     public void ReportWrongArguments(TextSpan span, string function, bool takesWindow, string signature, ArgumentProblem problem) =>
         Report(WrongArguments, span, function, takesWindow ? "an observation and a window" : "one observation", signature, problem switch
@@ -158,7 +159,7 @@ public sealed partial class DiagnosticBag
         });
 
     public void ReportUndefinedEvent(TextSpan span, string name, IEnumerable<string> candidates) =>
-        Report(UndefinedEvent, span, name, DidYouMean(name, candidates));
+        ReportMisspelt(UndefinedEvent, span, name, candidates, hint => [name, hint]);
 
     /// <param name="block">True for a second regimen block, false for a repeated item inside one.</param>
     public void ReportRegimenItemRepeated(TextSpan span, bool block) =>
@@ -186,10 +187,18 @@ public sealed partial class DiagnosticBag
 
     public void ReportExtendsNotFirst(TextSpan span) => Report(ExtendsNotFirst, span);
 
-    public void ReportMissingRecency(TextSpan span, string observation) => Report(MissingRecency, span, observation);
+    /// <param name="declaration">The observation's declaration (the fix adds a line to its block).</param>
+    /// <param name="usualWindow">
+    /// The recency window most observations of the protocol already give, as written (<c>4 h</c>), or null. The fix
+    /// offers it, not preferred: a window is the committee's choice, which no fix should make unseen.
+    /// </param>
+    public void ReportMissingRecency(TextSpan span, string observation, TextSpan declaration, string? usualWindow) =>
+        Report(MissingRecency, span,
+            usualWindow is null ? null : AddLineToBlock($"Add 'within {usualWindow}' (the window most observations here give)", declaration, $"within {usualWindow}", isPreferred: false),
+            observation);
 
     public void ReportUndefinedFixture(TextSpan span, string name, IEnumerable<string> candidates) =>
-        Report(UndefinedFixture, span, name, DidYouMean(name, candidates));
+        ReportMisspelt(UndefinedFixture, span, name, candidates, hint => [name, hint]);
 
     public void ReportFixtureCycle(TextSpan span, string fixture, string through) => Report(FixtureCycle, span, fixture, through);
 
@@ -208,7 +217,7 @@ public sealed partial class DiagnosticBag
     public void ReportInvalidCode(TextSpan span, string code) => Report(InvalidCode, span, code);
 
     public void ReportUnknownGroup(TextSpan span, string group, IEnumerable<string> groups) =>
-        Report(UnknownGroup, span, group, DidYouMean(group, groups));
+        ReportMisspelt(UnknownGroup, span, group, groups, hint => [group, hint]);
 
     /// <param name="directly">True when the rule's own condition counts its group, false when it does through other counting rules.</param>
     public void ReportCountsOwnGroup(TextSpan span, string rule, bool directly) =>
@@ -223,10 +232,16 @@ public sealed partial class DiagnosticBag
     public void ReportRuleGroupRepeated(TextSpan span, string group) => Report(RuleClauseRepeated, span, $"group '{group}'", "");
 
     /// <param name="declaredHere">True when the observation exists but is declared in this protocol.</param>
-    public void ReportOverrideWithoutInheritedObservation(TextSpan span, string name, bool declaredHere, IEnumerable<string> inherited) =>
-        Report(OverrideWithoutInheritedObservation, span, name,
-            declaredHere ? "it is declared in this protocol, not inherited" : "no inherited observation has this name",
-            declaredHere ? "" : DidYouMean(name, inherited));
+    public void ReportOverrideWithoutInheritedObservation(TextSpan span, string name, bool declaredHere, IEnumerable<string> inherited)
+    {
+        if (declaredHere)
+        {
+            Report(OverrideWithoutInheritedObservation, span, name, "it is declared in this protocol, not inherited", "");
+            return;
+        }
+
+        ReportMisspelt(OverrideWithoutInheritedObservation, span, name, inherited, hint => [name, "no inherited observation has this name", hint]);
+    }
 
     public void ReportRequiredOutsideOverride(TextSpan span) => Report(RequiredOutsideOverride, span);
 
@@ -237,10 +252,18 @@ public sealed partial class DiagnosticBag
     // ------------------------------------------------------------ types and units (IL02xx)
 
     /// <param name="error">Why UCUM rejects the code, when no spelling is suggested.</param>
-    /// <param name="suggestion">The UCUM spelling of a common unit written another way (also offered as a fix).</param>
-    public void ReportUnknownUnit(TextSpan span, string unit, string error, string? suggestion) =>
-        Report(UnknownUnit, span, suggestion is null ? null : new DiagnosticFix($"Use '{suggestion}'", span, suggestion),
-            unit, suggestion is null ? $": {error}" : $"; UCUM writes it '{suggestion}'");
+    /// <param name="suggestion">The UCUM spelling of a common unit written another way, in the dimension the value needs when that is known.</param>
+    /// <param name="alternatives">Further units of that dimension to offer as fixes (the observation's own unit, near spellings).</param>
+    public void ReportUnknownUnit(TextSpan span, string unit, string error, string? suggestion, IEnumerable<string>? alternatives = null)
+    {
+        var fixes = ImmutableArray.CreateBuilder<DiagnosticFix>();
+        foreach (var code in new[] { suggestion }.Concat(alternatives ?? []).OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            fixes.Add(new DiagnosticFix($"Use '{code}'", span, code, IsPreferred: fixes.Count == 0 && suggestion is not null));
+        }
+
+        Report(UnknownUnit, span, fixes.ToImmutable(), unit, suggestion is null ? $": {error}" : $"; UCUM writes it '{suggestion}'");
+    }
 
     /// <summary>A quantity that cannot be converted to what it is used for.</summary>
     /// <param name="usedFor">What the quantity is for: <c>the range</c>, <c>a weight</c>.</param>
@@ -376,7 +399,28 @@ public sealed partial class DiagnosticBag
 
     public void ReportUnusedObservation(TextSpan span, string observation) => Report(UnusedObservation, span, observation);
 
-    public void ReportRuleWithoutCitation(TextSpan span, string rule) => Report(RuleWithoutCitation, span, rule);
+    /// <param name="declaration">The rule's declaration (the fixes add a line to its block).</param>
+    /// <param name="references">The protocol's references, in order: one fix cites each of the first few.</param>
+    public void ReportRuleWithoutCitation(TextSpan span, string rule, TextSpan declaration, IReadOnlyList<string> references)
+    {
+        var fixes = ImmutableArray.CreateBuilder<DiagnosticFix>();
+        foreach (var reference in references.Take(MaxCitationFixes))
+        {
+            if (AddLineToBlock($"Cite '{reference}'", declaration, $"cite {reference} \"\"", isPreferred: false) is { } cite)
+            {
+                fixes.Add(cite);
+            }
+        }
+
+        if (AddLineToBlock("Mark it 'unverified'", declaration, "unverified \"no source checked yet\"", isPreferred: false) is { } unverified)
+        {
+            fixes.Add(unverified);
+        }
+
+        Report(RuleWithoutCitation, span, fixes.ToImmutable(), rule);
+    }
+
+    private const int MaxCitationFixes = 5;
 
     public void ReportUnusedConstant(TextSpan span, string constant) => Report(UnusedConstant, span, constant);
 
@@ -412,5 +456,5 @@ public sealed partial class DiagnosticBag
         Report(ScenarioValueMismatch, span, $"'{observation}'", $"measured in {unit}", "a number with its unit");
 
     public void ReportScenarioExpectsUnknownRule(TextSpan span, string rule, IEnumerable<string> rules) =>
-        Report(ScenarioExpectsRemovedRule, span, rule, DidYouMean(rule, rules));
+        ReportMisspelt(ScenarioExpectsRemovedRule, span, rule, rules, hint => [rule, hint]);
 }

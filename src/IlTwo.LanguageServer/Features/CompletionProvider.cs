@@ -13,20 +13,26 @@ namespace IlTwo.LanguageServer.Features;
 /// </summary>
 internal static class CompletionProvider
 {
-    private static readonly (string Label, string Snippet, string Detail)[] TopLevel =
+    /// <summary>
+    /// The declaration snippets, offered only on a new top-level line (so never inside a condition) and sorted after
+    /// every other item. <c>{id:base}</c> is the default id of the declaration: <c>base</c>, or <c>base-2</c>,
+    /// <c>base-3</c>... when the protocol (or one it extends) already has that name, so accepting the snippet never
+    /// declares a name twice. Placeholders without a safe default (a condition, a threshold) stay words to replace.
+    /// </summary>
+    internal static readonly (string Label, string Snippet, string Detail)[] TopLevel =
     [
-        ("hold rule", "hold rule ${1:id} \"${2:title}\" {\n  when ${3:condition}\n  cite ${4:reference} \"${5:where}\"\n}", "A rule that holds the dose"),
-        ("discontinue rule", "discontinue rule ${1:id} \"${2:title}\" {\n  when ${3:condition}\n  cite ${4:reference} \"${5:where}\"\n}", "A rule that stops IL-2"),
-        ("override hold rule", "override hold rule ${1:id} \"${2:title}\" {\n  when ${3:condition}\n  cite ${4:reference} \"${5:where}\"\n}", "Replace an inherited rule"),
-        ("override discontinue rule", "override discontinue rule ${1:id} \"${2:title}\" {\n  when ${3:condition}\n  cite ${4:reference} \"${5:where}\"\n}", "Replace an inherited rule"),
-        ("remove rule", "remove rule ${1:id} because \"${2:reason}\"", "Drop an inherited rule"),
-        ("observation", "observation ${1:name} \"${2:title}\" {\n  loinc ${3:code}\n  unit ${4:unit}\n  within ${5:4} h\n  range ${6:low} to ${7:high}\n}", "A value rules read"),
-        ("observation yes/no", "observation ${1:name} \"${2:title}\" yes/no {\n  within ${3:8} h\n}", "A yes/no finding"),
-        ("const", "const ${1:name} = ${2:value}", "A named value"),
-        ("reference", "reference ${1:id} \"${2:title}\"\n  doi \"${3:doi}\"", "A source rules cite"),
-        ("event", "event ${1:name} \"${2:title}\"", "Something that happens to the patient"),
-        ("regimen", "regimen {\n  drug ${1:aldesleukin}\n  dose ${2:600000 [iU]/kg}\n  every ${3:8} h\n}", "Drug, dose and schedule"),
-        ("fixture", "fixture ${1:name} {\n  $0\n}", "A patient state scenarios start from"),
+        ("hold rule", "hold rule ${1:{id:new-hold-rule}} \"${2:title}\" {\n  when ${3:condition}\n  cite ${4:reference} \"${5:where}\"\n}", "A rule that holds the dose"),
+        ("discontinue rule", "discontinue rule ${1:{id:new-discontinue-rule}} \"${2:title}\" {\n  when ${3:condition}\n  cite ${4:reference} \"${5:where}\"\n}", "A rule that stops IL-2"),
+        ("override hold rule", "override hold rule ${1:rule} \"${2:title}\" {\n  when ${3:condition}\n  cite ${4:reference} \"${5:where}\"\n}", "Replace an inherited rule"),
+        ("override discontinue rule", "override discontinue rule ${1:rule} \"${2:title}\" {\n  when ${3:condition}\n  cite ${4:reference} \"${5:where}\"\n}", "Replace an inherited rule"),
+        ("remove rule", "remove rule ${1:rule} because \"${2:reason}\"", "Drop an inherited rule"),
+        ("observation", "observation ${1:{id:new-observation}} \"${2:title}\" {\n  loinc ${3:code}\n  unit ${4:unit}\n  within ${5:window}\n  range ${6:low} to ${7:high}\n}", "A value rules read"),
+        ("observation yes/no", "observation ${1:{id:new-finding}} \"${2:title}\" yes/no {\n  within ${3:window}\n}", "A yes/no finding"),
+        ("const", "const ${1:{id:new-constant}} = ${2:value}", "A named value"),
+        ("reference", "reference ${1:{id:new-reference}} \"${2:title}\"\n  doi \"${3:doi}\"", "A source rules cite"),
+        ("event", "event ${1:{id:new-event}} \"${2:title}\"", "Something that happens to the patient"),
+        ("regimen", "regimen {\n  drug ${1:aldesleukin}\n  dose ${2:dose}\n  every ${3:interval}\n}", "Drug, dose and schedule"),
+        ("fixture", "fixture ${1:{id:new-fixture}} {\n  $0\n}", "A patient state scenarios start from"),
         ("scenario", "scenario \"${1:title}\" {\n  $0\n  expect ${2|give,hold,discontinue|}\n}", "A test of the rules"),
         ("protocol", "protocol ${1:id}", "The protocol id"),
         ("title", "title \"${1:title}\"", "The protocol's title"),
@@ -38,7 +44,46 @@ internal static class CompletionProvider
 
     private static readonly string[] RegimenItems = ["drug", "dose", "route", "every", "at most", "first dose", "cite", "unverified"];
 
-    public static IReadOnlyList<CompletionItem> Complete(ProtocolCompilation compilation, int offset)
+    /// <summary>
+    /// The items at <paramref name="offset"/>, each with a sort text that puts what fits the context first (in the
+    /// order given) and snippets last.
+    /// </summary>
+    public static IReadOnlyList<CompletionItem> Complete(ProtocolCompilation compilation, int offset) =>
+        [.. CompleteUnsorted(compilation, offset).Select((item, i) => item with
+        {
+            SortText = (item.Kind == CompletionItemKind.Snippet ? "9" : "0") + (item.SortText ?? i.ToString("D4", System.Globalization.CultureInfo.InvariantCulture)),
+        })];
+
+    /// <summary>The top-level snippets with default ids that no declaration (here or inherited) has.</summary>
+    internal static IReadOnlyList<CompletionItem> Snippets(BoundProtocol protocol)
+    {
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        for (var p = protocol; p is not null; p = p.Base)
+        {
+            taken.UnionWith(p.Rules.Select(r => r.Name));
+            taken.UnionWith(p.Observations.Select(o => o.Name));
+            taken.UnionWith(p.Constants.Select(c => c.Name));
+            taken.UnionWith(p.References.Select(r => r.Name));
+            taken.UnionWith(p.Events.Select(e => e.Name));
+            taken.UnionWith(p.Fixtures.Select(f => f.Name));
+        }
+
+        return [.. TopLevel.Select(t => new CompletionItem(t.Label, CompletionItemKind.Snippet, t.Detail, InsertText: WithFreeIds(t.Snippet, taken), InsertTextFormat: InsertTextFormat.Snippet))];
+    }
+
+    private static string WithFreeIds(string snippet, HashSet<string> taken) =>
+        System.Text.RegularExpressions.Regex.Replace(snippet, @"\{id:([a-z-]+)\}", m =>
+        {
+            var id = m.Groups[1].Value;
+            for (var n = 2; taken.Contains(id); n++)
+            {
+                id = $"{m.Groups[1].Value}-{n}";
+            }
+
+            return id;
+        });
+
+    private static IReadOnlyList<CompletionItem> CompleteUnsorted(ProtocolCompilation compilation, int offset)
     {
         var tokens = compilation.SyntaxTree.Tokens;
         var text = compilation.Text;
@@ -146,7 +191,7 @@ internal static class CompletionProvider
 
             if (words.Count == 0)
             {
-                return [.. TopLevel.Select(t => new CompletionItem(t.Label, CompletionItemKind.Snippet, t.Detail, InsertText: t.Snippet, InsertTextFormat: InsertTextFormat.Snippet))];
+                return Snippets(protocol);
             }
 
             if (Word(1) == "extends")

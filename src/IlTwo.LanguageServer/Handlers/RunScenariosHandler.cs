@@ -24,6 +24,29 @@ internal sealed class RunScenariosHandler(ServerContext context) : ILanguageServ
         }
 
         var results = await Task.Run(() => ScenarioRunner.Run(compilation, new ProtocolInterpreter(compilation)), cancellationToken).ConfigureAwait(false);
-        return new RunScenariosResult([.. results.Select(r => new ScenarioRunResult(r.Title, r.Passed, r.Message, CompiledDocument.ToRange(r.Source, r.Span)))]);
+
+        // The scenario behind each result, by where its title is (a result may come from a protocol this one extends).
+        var scenarios = compilation.Chain
+            .SelectMany(c => c.Protocol.Scenarios.Select(s => (Source: c.Text, Scenario: s)))
+            .ToDictionary(s => (s.Source, (s.Scenario.Syntax.Title?.Span ?? s.Scenario.Syntax.KeywordSpan).Start), s => s.Scenario);
+        return new RunScenariosResult([.. results.Select(r => new ScenarioRunResult(
+            r.Title,
+            r.Passed,
+            r.Message,
+            CompiledDocument.ToRange(r.Source, r.Span),
+            scenarios.TryGetValue((r.Source, r.Span.Start), out var scenario) ? Expected(scenario) : null,
+            Actual(r.Decision)))]);
     }
+
+    /// <summary>What the scenario expects, as written after <c>expect</c>: <c>hold because creatinine-high</c>.</summary>
+    private static string? Expected(Dsl.Binding.BoundScenario scenario) =>
+        scenario.ExpectedAction is not { } action ? null
+            : scenario.ExpectedRules is { Length: > 0 } rules ? $"{Word(action.ToString())} because {string.Join(", ", rules.Select(r => r.Name))}"
+            : Word(action.ToString());
+
+    /// <summary>What the protocol decided, in the same words: <c>give</c>, <c>hold because sbp-below-90</c>.</summary>
+    private static string Actual(Runtime.Evaluation.DoseDecision decision) =>
+        decision.Rules.IsEmpty ? Word(decision.Action.ToString()) : $"{Word(decision.Action.ToString())} because {string.Join(", ", decision.Rules.Select(r => r.Id))}";
+
+    private static string Word(string name) => name.ToLowerInvariant();
 }

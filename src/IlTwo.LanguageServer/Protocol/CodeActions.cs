@@ -5,6 +5,7 @@ public static class CodeActionKind
     public const string QuickFix = "quickfix";
     public const string Refactor = "refactor";
     public const string Source = "source";
+    public const string SourceFixAll = "source.fixAll";
 }
 
 public sealed record CodeActionContext(IReadOnlyList<Diagnostic> Diagnostics, IReadOnlyList<string>? Only = null);

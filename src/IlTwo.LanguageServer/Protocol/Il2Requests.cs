@@ -6,7 +6,9 @@ public sealed record Il2DocumentParams(TextDocumentIdentifier TextDocument);
 /// <summary><c>il2/generatedCSharp</c>: the C# the protocol compiles to; null with the error lines when it has errors.</summary>
 public sealed record GeneratedCSharpResult(string? Code, IReadOnlyList<string> Diagnostics);
 
-public sealed record ScenarioRunResult(string Title, bool Passed, string Message, Range Range);
+/// <param name="Expected">What the scenario expects (<c>hold because creatinine-high</c>); null without an expectation or when not run.</param>
+/// <param name="Actual">What the protocol decided, in the same words; null when not run.</param>
+public sealed record ScenarioRunResult(string Title, bool Passed, string Message, Range Range, string? Expected = null, string? Actual = null);
 
 /// <summary><c>il2/runScenarios</c>: every scenario of the document, run by the interpreter.</summary>
 public sealed record RunScenariosResult(IReadOnlyList<ScenarioRunResult> Results);

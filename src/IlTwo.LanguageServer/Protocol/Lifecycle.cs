@@ -48,6 +48,8 @@ public sealed record ServerCapabilities
     public bool? FoldingRangeProvider { get; init; }
 
     public SemanticTokensOptions? SemanticTokensProvider { get; init; }
+
+    public bool? InlayHintProvider { get; init; }
 }
 
 public sealed record CompletionOptions(IReadOnlyList<string>? TriggerCharacters = null, bool? ResolveProvider = null);

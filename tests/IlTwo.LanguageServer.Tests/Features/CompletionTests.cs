@@ -133,4 +133,57 @@ public sealed class CompletionTests
         var text = ChildText;
         Assert.Empty(await CompleteAsync(text, PositionOf(text, "// IL-2 after", 5)));
     }
+
+    private static async Task<List<System.Text.Json.JsonElement>> ItemsAsync(string text, Position position)
+    {
+        var uri = new Uri(Path.Combine(Folder, "completion-test.il2"));
+        await using var client = await StartWithAsync((uri, text));
+        var result = await client.RequestAsync("textDocument/completion", new CompletionParams(new TextDocumentIdentifier(uri), position));
+        return [.. (result.ValueKind == System.Text.Json.JsonValueKind.Array ? result : result.GetProperty("items")).EnumerateArray()];
+    }
+
+    private static string SortText(System.Text.Json.JsonElement item) => item.GetProperty("sortText").GetString()!;
+
+    private static bool IsSnippet(System.Text.Json.JsonElement item) => item.GetProperty("kind").GetInt32() == (int)CompletionItemKind.Snippet;
+
+    [Fact]
+    public async Task Inside_when_come_the_condition_items_in_their_order_and_no_snippet()
+    {
+        var line = "hold rule x \"X\" {\n  when ";
+        var text = ChildText.Replace("// The same threshold", line + "\n// The same threshold", StringComparison.Ordinal);
+
+        var items = await ItemsAsync(text, PositionOf(text, line, line.Length));
+
+        Assert.DoesNotContain(items, IsSnippet);
+        var sorted = items.OrderBy(SortText, StringComparer.Ordinal).Select(i => i.GetProperty("label").GetString()).ToList();
+        Assert.Equal(items.Select(i => i.GetProperty("label").GetString()), sorted); // the server's order: observations, constants, functions, keywords
+        Assert.Equal(sorted.Count, sorted.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task On_a_new_top_level_line_each_snippet_is_offered_once_and_sorted_after_any_other_item()
+    {
+        var text = ChildText + "\n";
+
+        var items = await ItemsAsync(text, new Position(text.Count(c => c == '\n'), 0));
+
+        var labels = items.Select(i => i.GetProperty("label").GetString()).ToList();
+        Assert.Equal(labels.Count, labels.Distinct().Count());
+        Assert.All(items.Where(IsSnippet), s => Assert.StartsWith("9", SortText(s), StringComparison.Ordinal));
+        Assert.All(items.Where(i => !IsSnippet(i)), i => Assert.StartsWith("0", SortText(i), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_snippets_default_id_is_one_no_declaration_has()
+    {
+        var text = ChildText + "\nhold rule new-hold-rule \"taken\" {\n  when sbp < 90 mm[Hg]\n  unverified \"test\"\n}\nhold rule new-hold-rule-2 \"taken too\" {\n  when sbp < 80 mm[Hg]\n  unverified \"test\"\n}\n\n";
+
+        var items = await ItemsAsync(text, new Position(text.Count(c => c == '\n'), 0));
+
+        string Insert(string label) => items.Single(i => i.GetProperty("label").GetString() == label).GetProperty("insertText").GetString()!;
+        Assert.StartsWith("hold rule ${1:new-hold-rule-3} ", Insert("hold rule"), StringComparison.Ordinal);
+        Assert.StartsWith("discontinue rule ${1:new-discontinue-rule} ", Insert("discontinue rule"), StringComparison.Ordinal);
+        Assert.StartsWith("observation ${1:new-observation} ", Insert("observation"), StringComparison.Ordinal);
+        Assert.DoesNotContain("{id:", string.Concat(items.Select(i => i.GetProperty("insertText").GetString())), StringComparison.Ordinal);
+    }
 }

@@ -46,5 +46,9 @@ public sealed class CustomRequestTests
         Assert.Equal("creatinine 230 umol/L (2.6 mg/dL) holds", failed.GetProperty("title").GetString());
         Assert.Contains("creatinine-high", failed.GetProperty("message").GetString(), StringComparison.Ordinal);
         Assert.Equal(PositionOf(text, "\"creatinine 230 umol/L").Line, failed.GetProperty("range").GetProperty("start").GetProperty("line").GetInt32());
+        Assert.Equal("give", failed.GetProperty("expected").GetString()); // for the Test Explorer's expected/actual diff
+        Assert.Equal("hold because creatinine-high", failed.GetProperty("actual").GetString());
+        var passed = results.First(r => r.GetProperty("passed").GetBoolean());
+        Assert.Equal(passed.GetProperty("expected").GetString()!.Split(' ')[0], passed.GetProperty("actual").GetString()!.Split(' ')[0]);
     }
 }

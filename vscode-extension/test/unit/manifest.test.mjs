@@ -1,13 +1,12 @@
-// Checks of the static contributions: package.json, the problem matcher, the language configuration
-// and the snippets (highlighted with the extension's grammar).
+// Checks of the static contributions: package.json, the problem matcher and the language configuration.
+// Snippets come from the language server (only where a declaration may start, with ids that are free), so the
+// extension contributes none: static snippets would be offered everywhere, inside a `when` too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
-const require = createRequire(import.meta.url);
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const contributes = pkg.contributes;
@@ -21,17 +20,19 @@ test('identity and entry point', () => {
   assert.match(pkg.devDependencies['@types/vscode'], /^\^?1\.90\./);
 });
 
-test('the il2 language, its grammar, configuration and snippets', () => {
+test('the il2 language, its grammar and configuration; no static snippets, no words from comments', () => {
   assert.deepEqual(contributes.languages.map((l) => [l.id, l.extensions]), [['il2', ['.il2']]]);
   assert.deepEqual(contributes.grammars.map((g) => [g.language, g.scopeName, g.path]), [
     ['il2', 'source.il2', './syntaxes/il2.tmLanguage.json'],
   ]);
-  for (const file of [contributes.languages[0].configuration, contributes.grammars[0].path, contributes.snippets[0].path]) {
+  for (const file of [contributes.languages[0].configuration, contributes.grammars[0].path]) {
     assert.ok(existsSync(join(root, file)), `${file} exists`);
     JSON.parse(readFileSync(join(root, file), 'utf8'));
   }
   const grammar = JSON.parse(readFileSync(join(root, 'syntaxes/il2.tmLanguage.json'), 'utf8'));
   assert.equal(grammar.scopeName, 'source.il2');
+  assert.equal(contributes.snippets, undefined, 'the server offers the snippets where they fit');
+  assert.deepEqual(contributes.configurationDefaults['[il2]'], { 'editor.wordBasedSuggestions': 'off', 'editor.snippetSuggestions': 'bottom' });
 });
 
 test('the four commands, each with the title the issue names', () => {
@@ -92,41 +93,4 @@ test('words include hyphens and underscores inside names', () => {
   assert.ok(increase.test('observation sbp "Systolic {BP}" {'));
   assert.ok(!increase.test('title "a {"'));
   assert.ok(decrease.test('  }'));
-});
-
-/** A snippet body with every placeholder replaced by its default (or first choice). */
-function expand(body) {
-  const raw = body.join('\n');
-  const defaults = {};
-  for (const m of raw.matchAll(/\$\{(\d+):([^{}]*)\}/g)) defaults[m[1]] ??= m[2];
-  for (const m of raw.matchAll(/\$\{(\d+)\|([^,|]*)[^}]*\}/g)) defaults[m[1]] ??= m[2];
-  return raw
-    .replace(/\$\{(\d+):[^{}]*\}/g, (_, n) => defaults[n])
-    .replace(/\$\{(\d+)\|[^}]*\}/g, (_, n) => defaults[n])
-    .replace(/\$\{(\d+)\}|\$(\d+)/g, (_, a, b) => defaults[a ?? b] ?? '')
-    .replace(/\t/g, '  ');
-}
-
-test('snippets: the requested kinds, each highlighted without an invalid token', async () => {
-  const { createRegistry } = require('vscode-tmgrammar-test/dist/common/index.js');
-  const { getVSCodeTokens } = require('vscode-tmgrammar-test/dist/snapshot/index.js');
-  const registry = createRegistry([{ language: 'il2', scopeName: 'source.il2', path: join(root, 'syntaxes/il2.tmLanguage.json') }]);
-  const snippets = JSON.parse(readFileSync(join(root, 'snippets/il2.json'), 'utf8'));
-  const firstLines = Object.values(snippets).map((s) => expand(s.body).split('\n')[0]);
-  for (const start of ['protocol ', 'hold rule ', 'discontinue rule ', 'regimen {', 'fixture ', 'scenario "']) {
-    assert.ok(firstLines.some((l) => l.startsWith(start)), `a snippet starts with ${start}`);
-  }
-  assert.ok(firstLines.some((l) => /^observation .*" \{$/.test(l)), 'a numeric observation');
-  assert.ok(firstLines.some((l) => /^observation .* yes\/no \{$/.test(l)), 'a yes/no observation');
-
-  for (const [name, snippet] of Object.entries(snippets)) {
-    const text = expand(snippet.body);
-    assert.ok(!/\$\{?\d/.test(text), `${name}: every placeholder expands`);
-    const lines = await getVSCodeTokens(registry, 'source.il2', text);
-    for (const line of lines) {
-      for (const token of line.tokens) {
-        assert.ok(!token.scopes.some((s) => s.startsWith('invalid')), `${name}: ${line.src} has an invalid token`);
-      }
-    }
-  }
 });

@@ -21,14 +21,13 @@ const skip =
     ? 'IL2_VSIX is not set: package the extension (npm run bundle-server && npm run package) and set IL2_VSIX to the .vsix to run this test'
     : false;
 
-test('the .vsix holds the manifest, grammar, configuration, snippets, client and bundled server', { skip }, () => {
+test('the .vsix holds the manifest, grammar, configuration, client and bundled server', { skip }, () => {
   assert.ok(existsSync(vsix), `IL2_VSIX=${vsix} does not exist`);
   const entries = new AdmZip(vsix).getEntries().map((e) => e.entryName);
   const required = [
     'extension/package.json',
     'extension/syntaxes/il2.tmLanguage.json',
     'extension/language-configuration.json',
-    'extension/snippets/il2.json',
     'extension/out/extension.js',
     'extension/server/il2.dll',
     'extension/docs/diagnostics/README.md',
