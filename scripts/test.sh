@@ -56,8 +56,18 @@ install_chromium() {
   apt-get update -qq && apt-get install -y -qq chromium
 }
 
+install_z3() { # the verifier (il2 diff, claims) talks SMT-LIB 2 to Debian's z3 over a pipe
+  [ -x /usr/bin/z3 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "z3 is missing and this user cannot install it: sudo apt-get install z3" >&2
+    return 1
+  fi
+  apt-get update -qq && apt-get install -y -qq z3
+}
+
 echo "logs: $log"
 step "tools: headless Chromium for the rendered-document tests" chromium.txt install_chromium
+step "tools: z3 for the verifier" z3.txt install_z3
 
 if step "generated parser is in step with grammar/Il2.g4" grammar.txt scripts/check-generated.sh; then
   passed=$((passed + 1))
