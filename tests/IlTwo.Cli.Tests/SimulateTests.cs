@@ -17,12 +17,32 @@ public sealed class SimulateTests
         Assert.Equal(0, result.Exit);
         var lines = result.Out.Split('\n');
         Assert.StartsWith("Replay under hd-il2-monotherapy 1.0.0", lines[0], StringComparison.Ordinal);
-        Assert.Equal("time                 dose  action      reasons", lines[1]);
-        Assert.StartsWith("2026-03-02 14:00 UTC    1  give", lines[2], StringComparison.Ordinal);
-        Assert.StartsWith("2026-03-03 06:00 UTC    3  hold        sbp-below-90 (sbp 84 mmHg); phenylephrine-at-dosing (phenylephrine 0.6 µg/kg/min)", lines[4], StringComparison.Ordinal);
-        Assert.Contains("5 given, 1 held; reached the end of the replay (2026-03-04 06:00 UTC)", result.Out, StringComparison.Ordinal);
+        Assert.Equal("time                 dose  record  action      reasons", lines[1]);
+        Assert.StartsWith("2026-03-02 14:00 UTC    1  given   give", lines[2], StringComparison.Ordinal);
+        Assert.StartsWith("2026-03-03 06:00 UTC    3  held    hold        sbp-below-90 (sbp 84 mmHg); phenylephrine-at-dosing (phenylephrine 0.6 µg/kg/min)", lines[4], StringComparison.Ordinal);
+        Assert.Contains("the protocol decides 5 give, 1 hold; at the 6 recorded dose time(s) the record shows 5 given, 1 held; reached the end of the replay (2026-03-04 06:00 UTC)", result.Out, StringComparison.Ordinal);
         // stderr is not a terminal under test: no progress output.
         Assert.Equal("", result.Error);
+    }
+
+    /// <summary>
+    /// The shipped example gave four doses and charted its data only before the fifth: every recorded dose is decided
+    /// with the doses given before it (so the fourth is not a "third held dose"), and the replay ends with the data.
+    /// </summary>
+    [Fact]
+    public void Simulate_decides_each_recorded_dose_with_the_doses_the_record_gave_before_it()
+    {
+        var result = FhirCliRunner.Run("simulate", FhirCliRunner.Protocol("post-til-il2"), "--allow-unsigned", "--patient", Path.Combine(FhirCliRunner.RepositoryRoot, "protocols", "examples", "post-til-stable.json"));
+        Assert.Equal(0, result.Exit);
+        var lines = result.Out.Split('\n');
+        Assert.True(lines.Length > 6, result.Out);
+        for (var dose = 1; dose <= 4; dose++)
+        {
+            Assert.Matches($@"^2026-03-0[23] [0-9:]+ UTC    {dose}  given   hold ", lines[1 + dose]);
+        }
+        Assert.DoesNotContain("three-doses-held", result.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("discontinue", result.Out, StringComparison.Ordinal);
+        Assert.Contains("at the 4 recorded dose time(s) the record shows 4 given, 0 held; the record's data ends at 2026-03-04 05:00 UTC", result.Out, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -38,14 +58,17 @@ public sealed class SimulateTests
     [Fact]
     public void Simulate_compare_lists_the_doses_decided_differently()
     {
-        // The post-TIL protocol holds dose 1 (no TIL infusion recorded, no TIL-only findings) and its schedule goes no further.
+        // The post-TIL protocol holds dose 1 (no TIL infusion recorded); the later recorded doses are decided with the record's own history.
         var result = FhirCliRunner.Run("simulate", FhirCliRunner.Protocol("hd-il2-monotherapy"), "--allow-unsigned", "--patient", Record(), "--to", "2026-03-04T06:00:00Z",
             "--compare", FhirCliRunner.Protocol("post-til-il2"));
         Assert.Equal(0, result.Exit);
         Assert.Contains("Compared with post-til-il2 1.0.0:", result.Out, StringComparison.Ordinal);
-        Assert.Contains("Compared with post-til-il2 1.0.0: 6 dose(s) decided differently", result.Out, StringComparison.Ordinal);
         Assert.Matches(@"  dose 1:\n    hd-il2-monotherapy 1.0.0: give at 2026-03-02 14:00 UTC(?: — [^\n]*)?\n    post-til-il2 1.0.0: hold at 2026-03-02 14:00 UTC — [^\n]*no-first-dose-event: no 'til-infusion' event recorded", result.Out);
-        Assert.Matches(@"  dose 3:\n    hd-il2-monotherapy 1.0.0: hold at 2026-03-03 06:00 UTC — sbp-below-90 \(sbp 84 mmHg\)[^\n]*\n    post-til-il2 1.0.0: not reached\n", result.Out);
+        Assert.Contains("Compared with post-til-il2 1.0.0: 5 dose(s) decided differently", result.Out, StringComparison.Ordinal);
+        // Dose 2 is decided with dose 1 given (as recorded), so both versions give it; dose 3's phenylephrine stops IL-2 after TIL.
+        Assert.DoesNotContain("  dose 2:", result.Out, StringComparison.Ordinal);
+        Assert.Matches(@"  dose 3:\n    hd-il2-monotherapy 1.0.0: hold at 2026-03-03 06:00 UTC — sbp-below-90 \(sbp 84 mmHg\)[^\n]*\n    post-til-il2 1.0.0: discontinue at 2026-03-03 06:00 UTC — vasopressor-for-hypotension", result.Out);
+        Assert.Matches(@"  dose 4:\n    hd-il2-monotherapy 1.0.0: give at 2026-03-03 14:00 UTC\n    post-til-il2 1.0.0: not reached\n", result.Out);
     }
 
     [Fact]
