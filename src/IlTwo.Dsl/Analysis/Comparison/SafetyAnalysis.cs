@@ -157,19 +157,20 @@ internal sealed class SafetyAnalysis : IDisposable
                 return new(RegionOutcome.Unknown, null, $"the solver could not decide {what} within {QueryBudgetMilliseconds / 1000} s ({reason})");
             }
 
-            foreach (var grid in new double?[] { 1, 0.1, 0.01, null })
+            // The smallest change to a normal patient first (fewest quantities changed), round values first.
+            foreach (var normal in _normalRecords.Value)
             {
-                _solver.Push();
-                try
+                foreach (var (changes, grid) in Attempts)
                 {
-                    _shape.Assert(grid);
-                    if (_solver.Check().Answer != SmtAnswer.Sat)
+                    _solver.Push();
+                    try
                     {
-                        continue;
-                    }
+                        _shape.Assert(grid, normal, At, changes);
+                        if (_solver.Check().Answer != SmtAnswer.Sat)
+                        {
+                            continue;
+                        }
 
-                    foreach (var normal in _normalRecords.Value)
-                    {
                         var edits = _shape.Read(At, normal);
                         if (Environment.GetEnvironmentVariable("IL2_SMT_TRACE") is { Length: > 0 })
                         {
@@ -182,10 +183,10 @@ internal sealed class SafetyAnalysis : IDisposable
                             return new(RegionOutcome.Witnessed, example, null);
                         }
                     }
-                }
-                finally
-                {
-                    _solver.Pop();
+                    finally
+                    {
+                        _solver.Pop();
+                    }
                 }
             }
             return new(RegionOutcome.Unwitnessed, null,
@@ -196,6 +197,9 @@ internal sealed class SafetyAnalysis : IDisposable
             _solver.Pop();
         }
     }
+
+    private static readonly (int? Changes, double? Grid)[] Attempts =
+        [(1, 1), (1, 0.01), (2, 1), (2, 0.01), (3, 0.01), (6, null), (null, null)];
 
     private static Counterexample? Witness(PatientRecord normal, ImmutableArray<WitnessShape.Edit> edits, Func<PatientRecord, (string Old, string New)?> verify)
     {
