@@ -75,6 +75,7 @@ public sealed class EngineRules
 {
     private readonly List<(string Key, Func<PatientSnapshot, double> Read)> _inputs = [];
     private readonly Dictionary<string, int> _inputIndex = new(StringComparer.Ordinal);
+    private readonly List<InputSpec> _specs = [];
     private readonly Dictionary<ObservationSymbol, int> _observations;
     private readonly Dictionary<EventSymbol, int> _events;
 
@@ -89,6 +90,9 @@ public sealed class EngineRules
     public IReadOnlyList<EngineRule> Rules { get; }
 
     public int InputCount => _inputs.Count;
+
+    /// <summary>What each input reads (for <see cref="RecordReader"/>, which computes them from the record itself).</summary>
+    public IReadOnlyList<InputSpec> Specs => _specs;
 
     public IEnumerable<string> InputKeys => _inputs.Select(i => i.Key);
 
@@ -113,17 +117,18 @@ public sealed class EngineRules
     /// <summary>The V index of a leaf the conditions read; identical leaves (e.g. the three <c>sum(urine-output, last 8 h)</c>) share one.</summary>
     private int Input(BoundExpression leaf)
     {
-        var (key, read) = leaf switch
+        var (key, read, spec) = leaf switch
         {
-            BoundObservationValue o => ($"latest {o.Observation.Name}", Latest(_observations[o.Observation])),
-            BoundBaseline b => ($"baseline {b.Observation.Name}", Baseline(_observations[b.Observation])),
-            BoundAggregate a => ($"{a.Kind} {a.Observation.Name} {a.WindowSeconds.ToString("R", CultureInfo.InvariantCulture)}", Aggregate(a.Kind, _observations[a.Observation], a.WindowSeconds)),
-            BoundWeight => ("weight", static s => s.Weight),
-            BoundDoses { Held: true } => ("doses held", static s => s.DosesHeld),
-            BoundDoses => ("doses given", static s => s.DosesGiven),
-            BoundTimeSince { Kind: Dsl.Syntax.TimeSinceKind.LastDose } => ("time since last dose", static s => s.TimeSinceLastDose()),
-            BoundTimeSince { Kind: Dsl.Syntax.TimeSinceKind.FirstDose } => ("time since first dose", static s => s.TimeSinceFirstDose()),
-            BoundTimeSince t => ($"time since {t.Event!.Name}", Since(_events[t.Event!])),
+            BoundObservationValue o => ($"latest {o.Observation.Name}", Latest(_observations[o.Observation]), new InputSpec(InputKind.Latest, _observations[o.Observation])),
+            BoundBaseline b => ($"baseline {b.Observation.Name}", Baseline(_observations[b.Observation]), new InputSpec(InputKind.Baseline, _observations[b.Observation])),
+            BoundAggregate a => ($"{a.Kind} {a.Observation.Name} {a.WindowSeconds.ToString("R", CultureInfo.InvariantCulture)}", Aggregate(a.Kind, _observations[a.Observation], a.WindowSeconds),
+                new InputSpec(InputKind.Aggregate, _observations[a.Observation], a.WindowSeconds, a.Kind)),
+            BoundWeight => ("weight", static s => s.Weight, new InputSpec(InputKind.Weight, -1)),
+            BoundDoses { Held: true } => ("doses held", static s => s.DosesHeld, new InputSpec(InputKind.DosesHeld, -1)),
+            BoundDoses => ("doses given", static s => s.DosesGiven, new InputSpec(InputKind.DosesGiven, -1)),
+            BoundTimeSince { Kind: Dsl.Syntax.TimeSinceKind.LastDose } => ("time since last dose", static s => s.TimeSinceLastDose(), new InputSpec(InputKind.TimeSinceLastDose, -1)),
+            BoundTimeSince { Kind: Dsl.Syntax.TimeSinceKind.FirstDose } => ("time since first dose", static s => s.TimeSinceFirstDose(), new InputSpec(InputKind.TimeSinceFirstDose, -1)),
+            BoundTimeSince t => ($"time since {t.Event!.Name}", Since(_events[t.Event!]), new InputSpec(InputKind.TimeSinceEvent, _events[t.Event!])),
             _ => throw new NotSupportedException($"not an input: {leaf.GetType().Name}"),
         };
         if (_inputIndex.TryGetValue(key, out var index))
@@ -137,6 +142,7 @@ public sealed class EngineRules
         }
 
         _inputs.Add((key, read));
+        _specs.Add(spec);
         return _inputIndex[key] = _inputs.Count - 1;
     }
 
@@ -305,3 +311,6 @@ public sealed class EngineRules
 
 /// <summary>One rule in both engines' forms.</summary>
 public sealed record EngineRule(int Index, string Id, string Expression, Expression<Func<RuleInputs, bool>> Condition);
+
+/// <summary>One input of the general engines: what it reads (observation or event index, window and aggregate).</summary>
+public sealed record InputSpec(InputKind Kind, int Index, double WindowSeconds = 0, AggregateKind Aggregate = AggregateKind.Count);

@@ -22,7 +22,7 @@ namespace IlTwo.Engine.Benchmarks;
 [MinColumn, MedianColumn]
 public class EvaluationBenchmarks
 {
-    private const string WorkflowName = "post-til-il2";
+    internal const string WorkflowName = "post-til-il2";
 
     private CompiledProtocol _compiled = null!;
     private string _folder = "";
@@ -148,9 +148,9 @@ public class EvaluationBenchmarks
     // ------------------------------------------------------------ engines
 
     /// <summary>Waits synchronously; RulesEngine completes synchronously here (no I/O), so this is just the result.</summary>
-    private static T Wait<T>(ValueTask<T> task) => task.IsCompleted ? task.Result : task.AsTask().GetAwaiter().GetResult();
+    internal static T Wait<T>(ValueTask<T> task) => task.IsCompleted ? task.Result : task.AsTask().GetAwaiter().GetResult();
 
-    private static global::RulesEngine.RulesEngine CreateRulesEngine(EngineRules rules)
+    internal static global::RulesEngine.RulesEngine CreateRulesEngine(EngineRules rules)
     {
         var workflow = new Workflow
         {
@@ -166,7 +166,7 @@ public class EvaluationBenchmarks
         return new global::RulesEngine.RulesEngine([workflow], new ReSettings());
     }
 
-    private static ISessionFactory CreateSessionFactory(EngineRules rules)
+    internal static ISessionFactory CreateSessionFactory(EngineRules rules)
     {
         var definitions = new List<IRuleDefinition>();
         var context = System.Linq.Expressions.Expression.Parameter(typeof(IContext), "ctx");
