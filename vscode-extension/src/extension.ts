@@ -1,8 +1,10 @@
 // The IL-2 Protocols extension: a client for the IL-2 language server (`il2 lsp`), the generated C#
 // preview, and protocol scenarios in the Test Explorer.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { compareWithCommitteeVersion } from './compare';
+import { COMPARE_SCHEME, CompareDocuments, compareWithCommitteeVersion } from './compare';
 import { GENERATED_SCHEME, GeneratedCSharpProvider, showGeneratedCSharp } from './generatedCSharp';
+import { runSummaryText } from './lib/scenarioResults';
 import { ScenarioTests } from './scenarios';
 import { Il2Server } from './server';
 import { createStatusBar } from './statusBar';
@@ -15,6 +17,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const s = server;
   const generated = new GeneratedCSharpProvider(s);
   const scenarios = new ScenarioTests(s);
+  const comparisons = new CompareDocuments();
 
   context.subscriptions.push(
     output,
@@ -22,13 +25,15 @@ export function activate(context: vscode.ExtensionContext): void {
     createStatusBar(s),
     generated,
     scenarios,
+    comparisons,
     vscode.workspace.registerTextDocumentContentProvider(GENERATED_SCHEME, generated),
+    vscode.workspace.registerTextDocumentContentProvider(COMPARE_SCHEME, comparisons),
     vscode.commands.registerCommand('il2.restartServer', () => s.restart()),
     vscode.commands.registerCommand('il2.showGeneratedCSharp', (resource?: unknown) =>
       showGeneratedCSharp(resource instanceof vscode.Uri ? resource : undefined),
     ),
     vscode.commands.registerCommand('il2.runProtocolTests', () => runProtocolTests(scenarios)),
-    vscode.commands.registerCommand('il2.compareWithCommitteeVersion', () => compareWithCommitteeVersion(s)),
+    vscode.commands.registerCommand('il2.compareWithCommitteeVersion', () => compareWithCommitteeVersion(s, comparisons)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       // The server reads the pages' folder only in `initialize`.
       if (e.affectsConfiguration('il2.server.path') || e.affectsConfiguration('il2.diagnostics.docsBaseUri')) {
@@ -53,19 +58,15 @@ async function runProtocolTests(scenarios: ScenarioTests): Promise<void> {
   }
   const summary = await scenarios.runForDocument(document);
   if (summary === undefined) return;
+  const text = `IL-2 scenarios of ${path.posix.basename(document.uri.path)}: ${runSummaryText(summary)}`;
   const total = summary.passed + summary.failed + summary.errored;
-  if (total === 0) {
-    void vscode.window.showInformationMessage('IL-2: this protocol has no scenarios.');
-    return;
-  }
-  if (summary.failed === 0 && summary.errored === 0) {
-    vscode.window.setStatusBarMessage(`$(pass) IL-2: ${summary.passed} of ${total} scenarios passed`, 5000);
-    return;
-  }
-  const parts = [`${summary.passed} passed`, `${summary.failed} failed`];
-  if (summary.errored > 0) parts.push(`${summary.errored} could not run`);
-  const choice = await vscode.window.showWarningMessage(`IL-2 scenarios: ${parts.join(', ')}.`, 'Show Test Results');
-  if (choice === 'Show Test Results') {
-    await vscode.commands.executeCommand('workbench.view.testing.focus');
-  }
+  const show = total === 0 ? undefined : 'Show Test Results';
+  // Not awaited: the notification stays until dismissed, and the command is done when the run is.
+  const shown =
+    summary.failed === 0 && summary.errored === 0
+      ? vscode.window.showInformationMessage(text, ...(show ? [show] : []))
+      : vscode.window.showWarningMessage(text, ...(show ? [show] : []));
+  void shown.then((choice) => {
+    if (choice !== undefined) void vscode.commands.executeCommand('workbench.view.testing.focus');
+  });
 }

@@ -16,6 +16,10 @@ export interface ScenarioResult {
   readonly passed: boolean;
   readonly message: string;
   readonly range: Range;
+  /** What the scenario expects, as written after `expect` (`hold because creatinine-high`). */
+  readonly expected?: string | null;
+  /** What the protocol decided, in the same words. */
+  readonly actual?: string | null;
 }
 
 export interface RunScenariosResult {

@@ -1,8 +1,10 @@
-// Protocol scenarios in the VS Code Testing API: a TestController `il2Scenarios` with one item per open
-// .il2 document and one child per `scenario`, run through the server's il2/runScenarios request.
+// Protocol scenarios in the VS Code Testing API: a TestController `il2Scenarios` with one item per .il2 file of the
+// workspace (found with workspace.findFiles, kept current by a FileSystemWatcher, read from disk until opened) and
+// one child per `scenario`, run through the server's il2/runScenarios request.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { discoverScenarios, scenarioIds, type Range as PlainRange } from './lib/scenarioDiscovery';
+import { EXCLUDED_GLOB, PROTOCOL_GLOB, failureReport, isListedProtocol } from './lib/scenarioResults';
 import { runScenariosRequest, type ScenarioResult } from './protocol';
 import type { Il2Server } from './server';
 
@@ -29,11 +31,8 @@ export class ScenarioTests implements vscode.Disposable {
 
   constructor(private readonly server: Il2Server) {
     this.controller = vscode.tests.createTestController('il2Scenarios', 'IL-2 Protocol Scenarios');
-    this.controller.resolveHandler = (item) => {
-      if (item === undefined) {
-        for (const doc of vscode.workspace.textDocuments) if (isIl2(doc)) this.discover(doc);
-      }
-      return Promise.resolve();
+    this.controller.resolveHandler = async (item) => {
+      if (item === undefined) await this.discoverWorkspace();
     };
     this.controller.createRunProfile(
       'Run scenarios',
@@ -41,12 +40,17 @@ export class ScenarioTests implements vscode.Disposable {
       (request, token) => this.run(request, token).then(() => undefined),
       true,
     );
-    this.controller.refreshHandler = () => {
-      for (const doc of vscode.workspace.textDocuments) if (isIl2(doc)) this.discover(doc);
-    };
+    this.controller.refreshHandler = () => this.discoverWorkspace();
 
+    const watcher = vscode.workspace.createFileSystemWatcher(PROTOCOL_GLOB);
     this.disposables.push(
       this.controller,
+      watcher,
+      watcher.onDidCreate((uri) => void this.discoverFile(uri)),
+      watcher.onDidChange((uri) => void this.discoverFile(uri)),
+      watcher.onDidDelete((uri) => {
+        this.controller.items.delete(uri.toString());
+      }),
       vscode.workspace.onDidOpenTextDocument((d) => {
         if (isIl2(d)) this.discover(d);
       }),
@@ -54,10 +58,35 @@ export class ScenarioTests implements vscode.Disposable {
         if (isIl2(e.document)) this.scheduleDiscovery(e.document);
       }),
       vscode.workspace.onDidCloseTextDocument((d) => {
-        this.controller.items.delete(d.uri.toString());
+        // A closed file stays listed, as it is on disk; an untitled one is gone.
+        if (d.uri.scheme === 'file') void this.discoverFile(d.uri);
+        else this.controller.items.delete(d.uri.toString());
       }),
     );
     for (const doc of vscode.workspace.textDocuments) if (isIl2(doc)) this.discover(doc);
+    void this.discoverWorkspace();
+  }
+
+  /** Every .il2 file of the workspace, listed whether or not it is open. */
+  async discoverWorkspace(): Promise<void> {
+    const files = await vscode.workspace.findFiles(PROTOCOL_GLOB, EXCLUDED_GLOB);
+    await Promise.all(files.map((uri) => this.discoverFile(uri)));
+  }
+
+  /** A file's scenarios: from the editor's text when it is open (unsaved edits count), else from disk. */
+  private async discoverFile(uri: vscode.Uri): Promise<void> {
+    if (!isListedProtocol(vscode.workspace.asRelativePath(uri, false))) return;
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (open !== undefined) {
+      this.discover(open);
+      return;
+    }
+    try {
+      const text = new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(uri));
+      this.discoverText(uri, path.posix.basename(uri.path), text);
+    } catch {
+      this.controller.items.delete(uri.toString()); // gone or unreadable since it was found
+    }
   }
 
   /** "IL-2 Protocols: Run Protocol Tests" on the active document. */
@@ -71,25 +100,34 @@ export class ScenarioTests implements vscode.Disposable {
     }
   }
 
-  private fileItem(document: vscode.TextDocument): vscode.TestItem {
-    const id = document.uri.toString();
+  private fileItem(uri: vscode.Uri, label: string): vscode.TestItem {
+    const id = uri.toString();
     let file = this.controller.items.get(id);
     if (file === undefined) {
-      const label = document.isUntitled ? document.uri.path : path.posix.basename(document.uri.path);
-      file = this.controller.createTestItem(id, label, document.uri);
+      file = this.controller.createTestItem(id, label, uri);
+      if (uri.scheme === 'file') {
+        const folder = path.posix.dirname(vscode.workspace.asRelativePath(uri, false));
+        if (folder !== '.') file.description = folder;
+      }
       this.controller.items.add(file);
     }
     return file;
   }
 
-  /** Lists the scenarios found in the text (ranges are replaced by the server's after a run). */
+  /** Lists the scenarios found in an open document's text. */
   private discover(document: vscode.TextDocument): vscode.TestItem {
-    const file = this.fileItem(document);
-    const scenarios = discoverScenarios(document.getText());
+    const label = document.isUntitled ? document.uri.path : path.posix.basename(document.uri.path);
+    return this.discoverText(document.uri, label, document.getText());
+  }
+
+  /** Lists the scenarios found in the text (ranges are replaced by the server's after a run). */
+  private discoverText(uri: vscode.Uri, label: string, text: string): vscode.TestItem {
+    const file = this.fileItem(uri, label);
+    const scenarios = discoverScenarios(text);
     const ids = scenarioIds(scenarios.map((s) => s.title));
     const children = scenarios.map((s, i) => {
       const id = ids[i] ?? s.title;
-      const child = file.children.get(id) ?? this.controller.createTestItem(id, s.title, document.uri);
+      const child = file.children.get(id) ?? this.controller.createTestItem(id, s.title, uri);
       child.range = toRange(s.range);
       return child;
     });
@@ -125,7 +163,7 @@ export class ScenarioTests implements vscode.Disposable {
     }
     const excluded = new Set((request.exclude ?? []).map((i) => i.id));
 
-    const run = this.controller.createTestRun(request, 'IL-2 protocol scenarios', false);
+    const run = this.controller.createTestRun(request, 'IL-2 protocol scenarios', true);
     const summary = { passed: 0, failed: 0, errored: 0 };
     try {
       for (const [file, only] of files) {
@@ -201,7 +239,10 @@ export class ScenarioTests implements vscode.Disposable {
         summary.passed++;
         run.appendOutput(`PASS ${result.title}\r\n`);
       } else {
-        const message = new vscode.TestMessage(result.message || 'The scenario failed.');
+        const report = failureReport(result);
+        const message = report.diff
+          ? vscode.TestMessage.diff(report.message, report.diff.expected, report.diff.actual)
+          : new vscode.TestMessage(report.message);
         message.location = new vscode.Location(uri, range);
         run.failed(item, message);
         summary.failed++;

@@ -1,0 +1,40 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { failureReport, isListedProtocol, runSummaryText } from '../../out/lib/scenarioResults.mjs';
+
+test('a failure carries expected and actual for the diff when the server gives both', () => {
+  const report = failureReport({
+    title: 'creatinine 2.6 mg/dL holds',
+    passed: false,
+    message: 'expected hold because creatinine-high, got give: give',
+    expected: 'hold because creatinine-high',
+    actual: 'give',
+  });
+  assert.equal(report.message, 'expected hold because creatinine-high, got give: give');
+  assert.deepEqual(report.diff, { expected: 'expect hold because creatinine-high', actual: 'decided give' });
+});
+
+test('a failure without expected/actual (not run, older server) is the message alone', () => {
+  assert.deepEqual(failureReport({ title: 't', passed: false, message: 'not run: the protocol has 2 error(s)' }), {
+    message: 'not run: the protocol has 2 error(s)',
+  });
+  assert.deepEqual(failureReport({ title: 't', passed: false, message: '', expected: null, actual: 'give' }), {
+    message: 'The scenario failed.',
+  });
+});
+
+test('the run summary says so when every scenario passed', () => {
+  assert.equal(runSummaryText({ passed: 38, failed: 0, errored: 0 }), 'all 38 scenarios passed.');
+  assert.equal(runSummaryText({ passed: 1, failed: 0, errored: 0 }), 'all 1 scenario passed.');
+  assert.equal(runSummaryText({ passed: 36, failed: 2, errored: 0 }), '36 passed, 2 failed.');
+  assert.equal(runSummaryText({ passed: 0, failed: 0, errored: 3 }), '0 passed, 0 failed, 3 could not run.');
+  assert.equal(runSummaryText({ passed: 0, failed: 0, errored: 0 }), 'this protocol has no scenarios.');
+});
+
+test('the Testing view lists .il2 files outside dependency and build folders', () => {
+  assert.ok(isListedProtocol('protocols/hd-il2-monotherapy.il2'));
+  assert.ok(isListedProtocol('post-til-il2.il2'));
+  assert.ok(!isListedProtocol('vscode-extension/node_modules/x/a.il2'));
+  assert.ok(!isListedProtocol('tests/X/bin/Debug/a.il2'));
+  assert.ok(!isListedProtocol('protocols/notes.md'));
+});
