@@ -42,7 +42,7 @@ public class FullDecisionBenchmarks
         _reader = new RecordReader(info, engineRules.Specs, [_record, .. scenarios]);
         _inputs = new RuleInputs();
         _conditions = [.. engineRules.Rules.Select(r => r.Condition.Compile())];
-        _discontinue = [.. info.Rules.Select(r => r.Action == RuleAction.Discontinue)];
+        _discontinue = [.. info.Rules.Select(r => r.Action == IlTwo.Runtime.Protocols.RuleAction.Discontinue)];
         _rulesEngine = EvaluationBenchmarks.CreateRulesEngine(engineRules);
         _sessionFactory = EvaluationBenchmarks.CreateSessionFactory(engineRules);
         _reusedSession = _sessionFactory.CreateSession();
