@@ -50,7 +50,8 @@ public sealed partial class DiagnosticBag
 
     /// <summary>
     /// An edit that adds <paramref name="line"/> as the last line inside the block <paramref name="block"/> (which ends
-    /// with <c>}</c>), indented like the block's first item; null when the block has no closing brace.
+    /// with <c>}</c>), indented like the block's first item; null when the block has no opening or closing brace
+    /// (a block the parser recovered from).
     /// </summary>
     internal DiagnosticFix? AddLineToBlock(string title, TextSpan block, string line, bool isPreferred)
     {
@@ -62,6 +63,11 @@ public sealed partial class DiagnosticBag
         }
 
         var open = text.IndexOf('{', block.Start, close - block.Start);
+        if (open < 0)
+        {
+            return null;
+        }
+
         var closeLineStart = text.LastIndexOf('\n', Math.Max(0, close - 1)) + 1;
         var closeOnOwnLine = closeLineStart > open && string.IsNullOrWhiteSpace(text[closeLineStart..close]);
         if (!closeOnOwnLine)
