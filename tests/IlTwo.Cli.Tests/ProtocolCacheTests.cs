@@ -118,7 +118,8 @@ public sealed class ProtocolCacheTests : IDisposable
 
         Assert.Equal(0, uncached.Eval.ExitCode);
         Assert.StartsWith("HOLD", uncached.Eval.Out, StringComparison.Ordinal);
-        Assert.EndsWith("4 passed, 0 failed\n", uncached.Test.Out, StringComparison.Ordinal);
+        // Two scenarios each, and the base's two run again against the derived protocol (inherited scenarios).
+        Assert.EndsWith("6 passed, 0 failed\n", uncached.Test.Out, StringComparison.Ordinal);
         Assert.Equal(uncached, cold);
         Assert.Equal(uncached, warm);
         Assert.True(Build(_derived).FromCache);

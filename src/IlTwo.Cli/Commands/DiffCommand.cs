@@ -88,6 +88,12 @@ public sealed class DiffCommand : ICommand
             var diff = ProtocolComparer.Compare(old, @new, oldSpec, newSpec);
             return (Code: ExitCodes.Success, Text: DiffFormatter.Format(diff, format));
         });
+        if (exception is IlTwo.Dsl.Analysis.Verification.SolverUnavailableException)
+        {
+            // Not a crash and never a verdict: the comparison is proven by the solver or not made at all.
+            return context.UsageError($"diff: {exception.Message}");
+        }
+
         if (exception is not null)
         {
             return context.UsageError($"diff: internal error: {exception.Message}");

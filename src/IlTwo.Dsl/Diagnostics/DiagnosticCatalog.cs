@@ -378,8 +378,8 @@ public static class DiagnosticCatalog
     };
     public static readonly DiagnosticDescriptor ClaimUndecided = new("IL0308", Warning, "Claim 'more conservative than' cannot be proven", "claim 'more conservative than {0}' cannot be proven: {1}")
     {
-        Description = "The analysis could neither prove nor refute the claim, for example because a rule uses an aggregate it cannot reason about exactly. The message names what made it undecidable.",
-        Fix = "Review the named changes by hand; simplify the conditions the analysis could not decide if you want a proof.",
+        Description = "The SMT solver could neither prove nor refute the claim: it gave up on a question within its time budget (10 s each), or it is not installed (IL2-VERIFY-001). The message names the rules it could not decide. The claim is not taken as proven.",
+        Fix = "Install z3 if the message says it is missing. Otherwise review the named rules by hand, or simplify their conditions so the solver can decide them.",
     };
     public static readonly DiagnosticDescriptor ClaimRefuted = new("IL0309", Error, "Claim 'more conservative than' does not hold", "claim 'more conservative than {0}' does not hold: {1}{2}")
     {

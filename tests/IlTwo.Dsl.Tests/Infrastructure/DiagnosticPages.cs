@@ -91,11 +91,20 @@ internal static class DiagnosticPages
         b.Append(CultureInfo.InvariantCulture, $"# {d.Code}: {d.Title}\n\n");
         b.Append(CultureInfo.InvariantCulture, $"**Severity:** {SeverityWord(d.Severity)}{(d.Severity == DiagnosticSeverity.Warning ? " (can be silenced with `// il2-disable-next-line " + d.Code + "`)" : "")}\n\n");
         b.Append("## What it means\n\n").Append(d.Description).Append("\n\n");
-        if (examples.Count == 0)
+        if (examples.Count == 0 && d == DiagnosticCatalog.InternalError)
         {
             b.Append("## Example\n\n");
             b.Append("No protocol produces this code: the command-line tool and the language server report it when the compiler itself fails, as\n\n");
             b.Append("```\n").Append(DiagnosticCatalog.FormatInternalError("protocol.il2", "internal compiler error", new InvalidOperationException("the message of the failure"))).Append("\n```\n\n");
+        }
+        else if (examples.Count == 0 && d == DiagnosticCatalog.ClaimUndecided)
+        {
+            b.Append("## Example\n\n");
+            b.Append("The SMT solver decides every claim it is given within its budget, so no protocol of the corpus shows this code. It is reported when z3 gives up on a question (10 s each) or is not installed, as\n\n");
+            b.Append("```\n");
+            b.Append("post-til-il2.il2(29,30): warning IL0308: claim 'more conservative than hd-il2-monotherapy' cannot be proven: 59 rules ('sbp-below-90', 'spo2-below-90', 'arrhythmia-needs-treatment', 'mental-status-change', 'stool-blood-positive' and 54 more): the solver could not decide whether the new version gives a dose where the old one held within 10 s (timeout)\n");
+            b.Append("post-til-il2.il2(29,30): warning IL0308: claim 'more conservative than hd-il2-monotherapy' cannot be proven: IL2-VERIFY-001: the SMT solver 'z3' could not be started (No such file or directory); install z3 (apt-get install z3) or set IL2_Z3 to its path\n");
+            b.Append("```\n\n");
         }
         foreach (var example in examples)
         {

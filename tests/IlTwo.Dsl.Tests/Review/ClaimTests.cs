@@ -26,8 +26,9 @@ public sealed class ClaimTests
     }
 
     [Fact]
-    public void Claim_that_cannot_be_decided_is_a_warning_naming_the_rule()
+    public void Claim_over_a_ratio_is_proven()
     {
+        // The solver sees into sbp / heart-rate; IL0308 (the solver gave up or is missing) is tested in the CLI's SolverTests.
         var folder = Directory.CreateTempSubdirectory("il2-claim-").FullName;
         var corpus = Path.Combine(TestProtocols.RepositoryRoot, "tests", "IlTwo.Dsl.Tests", "Review", "Corpus");
         File.Copy(Path.Combine(corpus, "ratio-old.il2"), Path.Combine(folder, "ratio.il2"));
@@ -36,10 +37,15 @@ public sealed class ClaimTests
         var path = Path.Combine(folder, "ratio-strict.il2");
         File.WriteAllText(path, text);
         var compilation = TestProtocols.Compile(path);
-        var diagnostic = Assert.Single(compilation.Diagnostics, d => d.Descriptor == DiagnosticCatalog.ClaimUndecided);
-        Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
-        Assert.Contains("'shock-index'", diagnostic.Message);
+        Assert.DoesNotContain(compilation.Diagnostics, d => d.Descriptor == DiagnosticCatalog.ClaimUndecided || d.Descriptor == DiagnosticCatalog.ClaimRefuted);
         Assert.False(compilation.HasErrors);
+
+        // And the looser direction is refuted with a patient.
+        File.WriteAllText(path, File.ReadAllText(Path.Combine(corpus, "ratio-new.il2")).Replace("< 1.1 mm[Hg].min", "< 0.9 mm[Hg].min")
+            .Replace("protocol ratio", "protocol ratio-strict\nclaim more conservative than ratio"));
+        var refuted = Assert.Single(TestProtocols.Compile(path).Diagnostics, d => d.IsError);
+        Assert.Equal(DiagnosticCatalog.ClaimRefuted, refuted.Descriptor);
+        Assert.Contains("Counterexample: a patient with", refuted.Message);
     }
 
     [Fact]

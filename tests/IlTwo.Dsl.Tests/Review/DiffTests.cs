@@ -175,13 +175,17 @@ public sealed class DiffTests
     }
 
     [Fact]
-    public void Aggregate_window_change_is_shown_and_cannot_be_told()
+    public void Aggregate_window_change_is_shown_and_proven_less_conservative()
     {
+        // The same 160 mL over 12 h instead of 8 h: a longer window holds at least as much urine, so the rule fires less.
         var diff = DiffShipped(Mono, t => t.Replace("when sum(urine-output, last 8 h) <= 160 mL", "when sum(urine-output, last 12 h) <= 160 mL"));
         // urine-output-low is a relative criterion: the rule counting them (three-relative-criteria) changes with it.
         var change = Assert.Single(diff.Changes, c => c.Area == ChangeArea.Rule && c.Subject == "urine-output-low");
         Assert.Equal(new ChangeDetail("condition", "sum(urine-output, last 8 h) <= 160 mL", "sum(urine-output, last 12 h) <= 160 mL"), change.Details[0]);
-        Assert.Equal(SafetyVerdict.CannotTell, diff.Overall);
+        Assert.Equal(SafetyVerdict.LessConservative, change.Verdict);
+        Assert.Equal(SafetyVerdict.LessConservative, diff.Overall);
+        Assert.Null(diff.Rules.MoreExample);
+        Assert.Contains(diff.Rules.LessExample!.Values, v => v.Name == "urine-output");
     }
 
     [Fact]
@@ -271,24 +275,29 @@ public sealed class DiffTests
     // ------------------------------------------------------------ corpus: cannot tell, mixed, renamed
 
     [Fact]
-    public void Threshold_on_a_ratio_cannot_be_told()
+    public void Threshold_on_a_ratio_is_proven_more_conservative()
     {
-        var diff = ProtocolComparer.Compare(Compile(Corpus("ratio-old.il2")), Compile(Corpus("ratio-new.il2")));
-        Assert.Equal(SafetyVerdict.CannotTell, diff.Overall);
-        Assert.Equal(SafetyVerdict.CannotTell, diff.Rules.Verdict);
-        Assert.Contains("shock-index", diff.Rules.UndecidedBecause);
+        // sbp / heart-rate < 1.1 holds wherever < 1 did: the solver sees into the division the interval analysis could not.
+        var old = Compile(Corpus("ratio-old.il2"));
+        var @new = Compile(Corpus("ratio-new.il2"));
+        var diff = ProtocolComparer.Compare(old, @new);
+        Assert.Equal(SafetyVerdict.MoreConservative, diff.Overall);
+        Assert.Equal(SafetyVerdict.MoreConservative, diff.Rules.Verdict);
+        Assert.Empty(diff.Rules.UndecidedBecause);
         var change = Assert.Single(diff.Changes, c => c.Area == ChangeArea.Rule);
         Assert.Equal(new ChangeDetail("condition", "sbp / heart-rate < 1 mm[Hg].min", "sbp / heart-rate < 1.1 mm[Hg].min"), change.Details[0]);
-        Assert.Equal(SafetyVerdict.CannotTell, change.Verdict);
+        Assert.Equal(SafetyVerdict.MoreConservative, change.Verdict);
+        Assert.Null(diff.Rules.LessExample);
+        Assert.Equal((DoseAction.Give, DoseAction.Hold), Evaluate(old, @new, diff.Rules.MoreExample!, "normal"));
     }
 
     [Fact]
-    public void Mixed_change_cannot_be_told_and_shows_both_checked_patients()
+    public void Mixed_change_is_mixed_and_shows_both_checked_patients()
     {
         var old = Compile(Corpus("mixed-old.il2"));
         var @new = Compile(Corpus("mixed-new.il2"));
         var diff = ProtocolComparer.Compare(old, @new);
-        Assert.Equal(SafetyVerdict.CannotTell, diff.Overall);
+        Assert.Equal(SafetyVerdict.Mixed, diff.Overall);
         Assert.StartsWith("mixed", diff.OverallSummary);
         Assert.Equal((DoseAction.Hold, DoseAction.Give), Evaluate(old, @new, diff.Rules.LessExample!, "normal"));
         Assert.Equal((DoseAction.Give, DoseAction.Hold), Evaluate(old, @new, diff.Rules.MoreExample!, "normal"));

@@ -43,9 +43,17 @@ internal static class ClaimCheck
 
         var undecided = diff.Changes.Where(c => c.Verdict == SafetyVerdict.CannotTell).Select(c => $"{c.Summary} ({c.Reason})")
             .Concat(diff.Rules.Verdict == SafetyVerdict.CannotTell
-                ? [diff.Rules.UndecidedBecause.IsEmpty ? diff.Rules.Reason : $"rule(s) {string.Join(", ", diff.Rules.UndecidedBecause.Select(r => $"'{r}'"))}: {diff.Rules.Reason}"]
+                ? [diff.Rules.UndecidedBecause.IsEmpty ? diff.Rules.Reason : $"{Named(diff.Rules.UndecidedBecause)}: {diff.Rules.Reason}"]
                 : [])
             .ToList();
         return new ClaimProof(false, null, undecided);
+    }
+
+    /// <summary>The first few rules by name and how many more: a warning that lists sixty rules is not read.</summary>
+    private static string Named(IReadOnlyCollection<string> rules)
+    {
+        const int Shown = 5;
+        var names = string.Join(", ", rules.Take(Shown).Select(r => $"'{r}'"));
+        return rules.Count <= Shown ? $"rule(s) {names}" : $"{rules.Count} rules ({names} and {rules.Count - Shown} more)";
     }
 }

@@ -20,7 +20,7 @@ internal enum Side
 /// <c>min &lt;= latest &lt;= max</c> in one window, <c>mean</c> between them, counts non-negative integers and growing with the
 /// window, a shorter window's sum at most a longer one's for a non-negative quantity, weight positive) are asserted for
 /// every state: they over-approximate the states a record can produce, so an empty difference is proven empty. A
-/// <see cref="WitnessShape"/> narrows the state to records of one value per time band, from which a concrete patient record
+/// The comparison's WitnessShape narrows the state to records of one value per time band, from which a concrete patient record
 /// is built and checked by evaluating both versions.
 /// </summary>
 internal sealed class StateEncoder

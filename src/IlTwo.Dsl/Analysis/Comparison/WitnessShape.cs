@@ -1,11 +1,11 @@
 using System.Collections.Immutable;
-using IlTwo.Dsl.Analysis.Comparison;
+using IlTwo.Dsl.Analysis.Verification;
 using IlTwo.Dsl.Binding;
 using IlTwo.Runtime.Protocols;
 using IlTwo.Runtime.Records;
 using static IlTwo.Dsl.Analysis.Verification.SmtTerm;
 
-namespace IlTwo.Dsl.Analysis.Verification;
+namespace IlTwo.Dsl.Analysis.Comparison;
 
 /// <summary>
 /// Narrows the encoded state to records a patient chart can hold and this class can write: per observation, at most one
