@@ -2,7 +2,7 @@
 # Runs every test: grammar drift, il2 installed as a .NET tool, the .NET test projects, the shipped protocols'
 # scenarios, the VS Code extension's checks and tests (packaged .vsix included), the language server driven by VS
 # Code's own client library, and the extension in a real VS Code (code-server with headless Chromium).
-# Installs what it needs itself: Debian's chromium (when missing and running as root), the npm packages of the
+# Installs what it needs itself: Debian's chromium and z3 (when missing and running as root), the npm packages of the
 # extension and of the end-to-end tests, and code-server with Node 24 and playwright-core (once, in a cache folder).
 # Each step prints one line with its time; its output goes to a log file, printed in full when the step fails.
 # Ends with one line: 'N passed, N failed'.
@@ -56,18 +56,9 @@ install_chromium() {
   apt-get update -qq && apt-get install -y -qq chromium
 }
 
-install_z3() { # the verifier (il2 diff, claims) talks SMT-LIB 2 to Debian's z3 over a pipe
-  [ -x /usr/bin/z3 ] && return 0
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "z3 is missing and this user cannot install it: sudo apt-get install z3" >&2
-    return 1
-  fi
-  apt-get update -qq && apt-get install -y -qq z3
-}
-
 echo "logs: $log"
 step "tools: headless Chromium for the rendered-document tests" chromium.txt install_chromium
-step "tools: z3 for the verifier" z3.txt install_z3
+step "tools: z3 for the verifier" z3.txt bash scripts/install-z3.sh
 
 if step "generated parser is in step with grammar/Il2.g4" grammar.txt scripts/check-generated.sh; then
   passed=$((passed + 1))
