@@ -55,6 +55,9 @@ public sealed class ConditionSpace
     /// <summary>More boxes than this and the analysis gives up (answers "cannot tell").</summary>
     public const int MaxBoxes = 4096;
 
+    /// <summary>The start of the variable name of a condition the analysis cannot see into (<see cref="Opaque"/>).</summary>
+    public const string OpaquePrefix = "opaque:";
+
     private readonly Dictionary<string, AnalysisVariable> _variables = new(StringComparer.Ordinal);
     private readonly IReadOnlyDictionary<string, (double Low, double High)?>? _ranges;
 
@@ -269,7 +272,7 @@ public sealed class ConditionSpace
     {
         // Keyed by meaning (canonical values, constants inlined), not by spelling: two protocols that share an opaque
         // condition share its variable, and a changed constant inside it makes a different variable.
-        var key = "opaque:" + BoundExpressionKey.Of(expression);
+        var key = OpaquePrefix + BoundExpressionKey.Of(expression);
         var variable = Variable(key, BoundExpressionPrinter.Print(expression), IntervalSet.Of(Interval.Point(0), Interval.Point(1)), null, expression);
         return Constrain(variable, IntervalSet.Of(Interval.Point(negated ? 0 : 1)));
     }

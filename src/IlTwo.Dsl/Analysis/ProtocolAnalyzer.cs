@@ -1,3 +1,4 @@
+using IlTwo.Dsl.Analysis.Verification;
 using IlTwo.Dsl.Binding;
 using IlTwo.Dsl.Diagnostics;
 using IlTwo.Dsl.Syntax;
@@ -135,6 +136,7 @@ internal static class ProtocolAnalyzer
     private static void ReportConditionFindings(BoundProtocol protocol, DiagnosticBag diagnostics)
     {
         var regions = new RuleRegions(protocol);
+        var unseen = new List<RuleSymbol>();
         foreach (var rule in regions.Rules.Where(r => IsOwn(r, protocol)))
         {
             if (regions.Satisfying(rule) is { Count: 0 })
@@ -148,6 +150,7 @@ internal static class ProtocolAnalyzer
                 continue;
             }
 
+            var subsumed = false;
             foreach (var other in regions.Candidates(rule))
             {
                 if (Strength(other.Action) < Strength(rule.Action))
@@ -163,9 +166,66 @@ internal static class ProtocolAnalyzer
                 if (regions.Implies(rule, other))
                 {
                     diagnostics.ReportRuleSubsumed(rule.Location.Span, rule.Name, other.Name, other.Action == RuleAction.Discontinue);
+                    subsumed = true;
                     break;
                 }
             }
+            if (!subsumed && !regions.SeesInto(rule))
+            {
+                unseen.Add(rule);
+            }
+        }
+        if (unseen.Count > 0 && !diagnostics.HasErrors)
+        {
+            AskTheSolver(protocol, regions, unseen, diagnostics);
+        }
+    }
+
+    /// <summary>
+    /// The same three findings for the rules with a part the intervals cannot see into (a product, a ratio, a count of
+    /// criteria), decided by the SMT solver; each only when proven. Without a solver only the interval findings stand.
+    /// </summary>
+    private static void AskTheSolver(BoundProtocol protocol, RuleRegions regions, List<RuleSymbol> rules, DiagnosticBag diagnostics)
+    {
+        using var questions = RuleQuestions.TryStart(protocol);
+        if (questions is null)
+        {
+            return;
+        }
+
+        try
+        {
+            foreach (var rule in rules)
+            {
+                if (questions.NeverFires(rule))
+                {
+                    diagnostics.ReportRuleNeverFires(rule.Location.Span, rule.Name);
+                    continue;
+                }
+                if (questions.AlwaysFires(rule))
+                {
+                    diagnostics.ReportRuleAlwaysFires(rule.Location.Span, rule.Name, rule.Action.ToString().ToLowerInvariant());
+                    continue;
+                }
+
+                foreach (var other in regions.SharingAnObservation(rule).Where(o => Strength(o.Action) >= Strength(rule.Action)))
+                {
+                    if (regions.Order(other) > regions.Order(rule) && Strength(other.Action) == Strength(rule.Action) && questions.Implies(other, rule))
+                    {
+                        continue;
+                    }
+
+                    if (questions.Implies(rule, other))
+                    {
+                        diagnostics.ReportRuleSubsumed(rule.Location.Span, rule.Name, other.Name, other.Action == RuleAction.Discontinue);
+                        break;
+                    }
+                }
+            }
+        }
+        catch (SolverUnavailableException)
+        {
+            // The solver stopped part-way: the findings already proven stand, the rest are not reported.
         }
     }
 
@@ -190,6 +250,7 @@ internal static class ProtocolAnalyzer
         private readonly Dictionary<RuleSymbol, HashSet<string>> _allKeys = [];
         private readonly Dictionary<string, List<RuleSymbol>> _byVariable = new(StringComparer.Ordinal);
         private readonly Dictionary<string, List<RuleSymbol>> _byKeySet = new(StringComparer.Ordinal);
+        private readonly Dictionary<RuleSymbol, HashSet<ObservationSymbol>> _observations = [];
 
         public RuleRegions(BoundProtocol protocol)
         {
@@ -242,6 +303,29 @@ internal static class ProtocolAnalyzer
 
         public IReadOnlyList<Box>? Falsifying(RuleSymbol rule) =>
             _falsifying.TryGetValue(rule, out var boxes) ? boxes : _falsifying[rule] = _space.Falsifying(rule.Condition);
+
+        /// <summary>Whether the intervals see all of the rule's condition: no part of it is an opaque yes/no variable.</summary>
+        public bool SeesInto(RuleSymbol rule) =>
+            Satisfying(rule) is { } boxes && Falsifying(rule) is { } falsifying
+            && !boxes.Concat(falsifying).Any(b => b.Constraints.Keys.Any(k => k.StartsWith(ConditionSpace.OpaquePrefix, StringComparison.Ordinal)));
+
+        /// <summary>The other rules that read an observation this one reads, in protocol order.</summary>
+        public IEnumerable<RuleSymbol> SharingAnObservation(RuleSymbol rule)
+        {
+            var mine = Observations(rule);
+            return Rules.Where(r => !ReferenceEquals(r, rule) && Observations(r).Overlaps(mine));
+        }
+
+        private HashSet<ObservationSymbol> Observations(RuleSymbol rule)
+        {
+            if (!_observations.TryGetValue(rule, out var set))
+            {
+                set = [];
+                Collect(rule.Condition, set, []);
+                _observations[rule] = set;
+            }
+            return set;
+        }
 
         /// <summary>
         /// The other rules that read a quantity this one reads and may be implied by it, in protocol order, lazily. Every
