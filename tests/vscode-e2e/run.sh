@@ -28,6 +28,10 @@ export IL2_CODE_SERVER_HOME="$home"
 work="$(mktemp -d "${TMPDIR:-/tmp}/il2-vscode-e2e.XXXXXX")"
 mkdir -p "$work/workspace" "$work/screenshots"
 cp -R "$root/protocols" "$work/workspace/"
+# The tests find source lines by their text, which inlay hints ("within 4 h") would split: hints show only while
+# Ctrl+Alt is held.
+mkdir -p "$work/workspace/.vscode"
+printf '{ "editor.inlayHints.enabled": "offUnlessPressed" }\n' > "$work/workspace/.vscode/settings.json"
 port="$("$node" -e 'const s = require("net").createServer(); s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });')"
 
 pgid=""
