@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { COMPARE_SCHEME, CompareDocuments, compareWithCommitteeVersion } from './compare';
 import { GENERATED_SCHEME, GeneratedCSharpProvider, showGeneratedCSharp } from './generatedCSharp';
+import { debugScenario, runScenario, showRuleEvaluation } from './lenses';
 import { runSummaryText } from './lib/scenarioResults';
 import { ScenarioTests } from './scenarios';
 import { Il2Server } from './server';
@@ -34,6 +35,10 @@ export function activate(context: vscode.ExtensionContext): void {
     ),
     vscode.commands.registerCommand('il2.runProtocolTests', () => runProtocolTests(scenarios)),
     vscode.commands.registerCommand('il2.compareWithCommitteeVersion', () => compareWithCommitteeVersion(s, comparisons)),
+    // The evaluate lenses' commands (the server names them in textDocument/codeLens).
+    vscode.commands.registerCommand('il2.showRuleEvaluation', showRuleEvaluation),
+    vscode.commands.registerCommand('il2.runScenario', (uri: string, title: string) => runScenario(scenarios, uri, title)),
+    vscode.commands.registerCommand('il2.debugScenario', debugScenario),
     vscode.workspace.onDidChangeConfiguration((e) => {
       // The server reads the pages' folder only in `initialize`.
       if (e.affectsConfiguration('il2.server.path') || e.affectsConfiguration('il2.diagnostics.docsBaseUri')) {

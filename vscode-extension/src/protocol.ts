@@ -22,8 +22,31 @@ export interface ScenarioResult {
   readonly actual?: string | null;
 }
 
+/** A scenario of a protocol the document extends, run against the document, at its title in the base's file. */
+export interface InheritedScenarioResult {
+  readonly title: string;
+  /** The id of the protocol that declares it. */
+  readonly protocol: string;
+  readonly uri: string;
+  readonly range: Range;
+  /** `unchanged`, `stricter` (a note: expected of an extension) or `changed` (a failure unless overridden). */
+  readonly outcome: 'unchanged' | 'stricter' | 'changed';
+  readonly passed: boolean;
+  readonly expected: string;
+  readonly actual: string;
+}
+
 export interface RunScenariosResult {
   readonly results: readonly ScenarioResult[];
+  /** Absent from servers before inherited scenarios. */
+  readonly inherited?: readonly InheritedScenarioResult[] | null;
+}
+
+/** The argument of the `il2.showRuleEvaluation` lens command: one rule's own value on each scenario of the file. */
+export interface RuleEvaluation {
+  readonly rule: string;
+  readonly uri: string;
+  readonly scenarios: readonly { readonly scenario: string; readonly range: Range; readonly value: string; readonly values: string }[];
 }
 
 /** `il2/runScenarios`: runs every scenario of a document against its rules. */

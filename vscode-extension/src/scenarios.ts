@@ -1,11 +1,21 @@
 // Protocol scenarios in the VS Code Testing API: a TestController `il2Scenarios` with one item per .il2 file of the
 // workspace (found with workspace.findFiles, kept current by a FileSystemWatcher, read from disk until opened) and
-// one child per `scenario`, run through the server's il2/runScenarios request.
+// one child per `scenario`, run through the server's il2/runScenarios request. After a run, an extending protocol's
+// file also holds a group per base protocol ("inherited from hd-il2-monotherapy") with the base's scenarios as run
+// against the extension, each at its title in the base's file.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { discoverScenarios, scenarioIds, type Range as PlainRange } from './lib/scenarioDiscovery';
-import { EXCLUDED_GLOB, PROTOCOL_GLOB, failureReport, isListedProtocol } from './lib/scenarioResults';
-import { runScenariosRequest, type ScenarioResult } from './protocol';
+import {
+  EXCLUDED_GLOB,
+  PROTOCOL_GLOB,
+  failureReport,
+  inheritedGroupId,
+  inheritedGroupLabel,
+  inheritedReport,
+  isListedProtocol,
+} from './lib/scenarioResults';
+import { runScenariosRequest, type InheritedScenarioResult, type ScenarioResult } from './protocol';
 import type { Il2Server } from './server';
 
 const DISCOVERY_DELAY_MS = 500;
@@ -28,6 +38,8 @@ export class ScenarioTests implements vscode.Disposable {
   readonly controller: vscode.TestController;
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly disposables: { dispose(): unknown }[] = [];
+  /** The "inherited from ..." groups: kept when a file's own scenarios are listed again. */
+  private readonly inheritedGroups = new WeakSet<vscode.TestItem>();
 
   constructor(private readonly server: Il2Server) {
     this.controller = vscode.tests.createTestController('il2Scenarios', 'IL-2 Protocol Scenarios');
@@ -89,12 +101,14 @@ export class ScenarioTests implements vscode.Disposable {
     }
   }
 
-  /** "IL-2 Protocols: Run Protocol Tests" on the active document. */
-  async runForDocument(document: vscode.TextDocument): Promise<RunSummary | undefined> {
+  /** "IL-2 Protocols: Run Protocol Tests" on the active document, or one of its scenarios (a lens's Run). */
+  async runForDocument(document: vscode.TextDocument, title?: string): Promise<RunSummary | undefined> {
     const file = this.discover(document);
+    const item = title === undefined ? file : [...iterate(file.children)].find((c) => c.label === title && !this.inheritedGroups.has(c));
+    if (item === undefined) return undefined;
     const cancellation = new vscode.CancellationTokenSource();
     try {
-      return await this.run(new vscode.TestRunRequest([file]), cancellation.token);
+      return await this.run(new vscode.TestRunRequest([item]), cancellation.token);
     } finally {
       cancellation.dispose();
     }
@@ -131,7 +145,8 @@ export class ScenarioTests implements vscode.Disposable {
       child.range = toRange(s.range);
       return child;
     });
-    file.children.replace(children);
+    const groups = [...iterate(file.children)].filter((c) => this.inheritedGroups.has(c));
+    file.children.replace([...children, ...groups]);
     return file;
   }
 
@@ -152,8 +167,9 @@ export class ScenarioTests implements vscode.Disposable {
     const files = new Map<vscode.TestItem, Set<string> | undefined>();
     const requested = request.include ?? [...iterate(this.controller.items)];
     for (const item of requested) {
-      const file = item.parent ?? item;
-      if (item.parent === undefined) {
+      let file = item;
+      while (file.parent !== undefined) file = file.parent;
+      if (item === file) {
         files.set(file, undefined);
       } else if (!files.has(file) || files.get(file) !== undefined) {
         const set = files.get(file) ?? new Set<string>();
@@ -188,8 +204,9 @@ export class ScenarioTests implements vscode.Disposable {
   ): Promise<void> {
     const document = await vscode.workspace.openTextDocument(uri);
     this.discover(document);
-    const wanted = (item: vscode.TestItem): boolean => (only === undefined || only.has(item.id)) && !excluded.has(item.id);
-    const children = [...iterate(file.children)].filter(wanted);
+    const wanted = (item: vscode.TestItem): boolean =>
+      (only === undefined || only.has(item.id) || (item.parent !== undefined && only.has(item.parent.id))) && !excluded.has(item.id);
+    const children = [...iterate(file.children)].filter((c) => !this.inheritedGroups.has(c) && wanted(c));
     for (const child of children) run.started(child);
 
     const fail = (text: string): void => {
@@ -206,6 +223,7 @@ export class ScenarioTests implements vscode.Disposable {
       return;
     }
     let results: readonly ScenarioResult[];
+    let inherited: readonly InheritedScenarioResult[];
     try {
       const response = await client.sendRequest(
         runScenariosRequest,
@@ -213,6 +231,7 @@ export class ScenarioTests implements vscode.Disposable {
         token,
       );
       results = response.results;
+      inherited = response.inherited ?? [];
     } catch (error) {
       fail(`the scenarios could not be run: ${error instanceof Error ? error.message : String(error)}`);
       return;
@@ -251,6 +270,61 @@ export class ScenarioTests implements vscode.Disposable {
     });
     for (const child of children) {
       if (!reported.has(child.id)) run.skipped(child);
+    }
+    this.reportInherited(run, file, inherited, wanted, summary, client.protocol2CodeConverter);
+  }
+
+  /** The base protocols' scenarios, one group per base, each item at its title in the base's file. */
+  private reportInherited(
+    run: vscode.TestRun,
+    file: vscode.TestItem,
+    inherited: readonly InheritedScenarioResult[],
+    wanted: (item: vscode.TestItem) => boolean,
+    summary: { passed: number; failed: number; errored: number },
+    converter: { asUri(value: string): vscode.Uri; asRange(value: InheritedScenarioResult['range']): vscode.Range },
+  ): void {
+    const byProtocol = new Map<string, InheritedScenarioResult[]>();
+    for (const result of inherited) byProtocol.set(result.protocol, [...(byProtocol.get(result.protocol) ?? []), result]);
+    for (const group of [...iterate(file.children)].filter((c) => this.inheritedGroups.has(c))) {
+      if (!byProtocol.has(group.label.replace(/^inherited from /, ''))) file.children.delete(group.id);
+    }
+    for (const [protocol, results] of byProtocol) {
+      const groupId = inheritedGroupId(protocol);
+      const first = results[0];
+      let group = file.children.get(groupId);
+      if (group === undefined) {
+        group = this.controller.createTestItem(groupId, inheritedGroupLabel(protocol), first ? converter.asUri(first.uri) : undefined);
+        this.inheritedGroups.add(group);
+        file.children.add(group);
+      }
+      const ids = scenarioIds(results.map((r) => r.title));
+      const items = results.map((result, i) => {
+        const uri = converter.asUri(result.uri);
+        const id = `${groupId}/${ids[i] ?? result.title}`;
+        const item = group.children.get(id) ?? this.controller.createTestItem(id, result.title, uri);
+        item.range = converter.asRange(result.range);
+        item.description = result.outcome === 'stricter' ? 'stricter here' : undefined;
+        return { item, result, uri };
+      });
+      group.children.replace(items.map((i) => i.item));
+      for (const { item, result, uri } of items) {
+        if (!wanted(item)) continue;
+        run.started(item);
+        const report = inheritedReport(result);
+        if (result.passed) {
+          run.passed(item);
+          summary.passed++;
+          run.appendOutput(`PASS ${protocol}: ${result.title}${report.note ? ` (${report.note})` : ''}\r\n`);
+        } else {
+          const message = report.diff
+            ? vscode.TestMessage.diff(report.message, report.diff.expected, report.diff.actual)
+            : new vscode.TestMessage(report.message);
+          message.location = new vscode.Location(uri, item.range ?? new vscode.Range(0, 0, 0, 0));
+          run.failed(item, message);
+          summary.failed++;
+          run.appendOutput(`FAIL ${protocol}: ${result.title}: ${report.message}\r\n`);
+        }
+      }
     }
   }
 

@@ -5,7 +5,10 @@ using StreamJsonRpc;
 
 namespace IlTwo.LanguageServer.Handlers;
 
-/// <summary><c>il2/runScenarios</c> (custom): runs the document's scenarios with the interpreter (no emit), each result at its title.</summary>
+/// <summary>
+/// <c>il2/runScenarios</c> (custom): runs the document's scenarios with the interpreter (no emit), each result at its
+/// title, and the scenarios of the protocols it extends against it (each at its title in the base's file).
+/// </summary>
 internal sealed class RunScenariosHandler(ServerContext context) : ILanguageServerHandler
 {
     [JsonRpcMethod("il2/runScenarios")]
@@ -23,7 +26,11 @@ internal sealed class RunScenariosHandler(ServerContext context) : ILanguageServ
                 document.ToRange(s.Syntax.Title?.Span ?? s.Syntax.KeywordSpan)))]);
         }
 
-        var results = await Task.Run(() => ScenarioRunner.Run(compilation, new ProtocolInterpreter(compilation)), cancellationToken).ConfigureAwait(false);
+        var (results, inherited) = await Task.Run(() =>
+        {
+            var interpreter = new ProtocolInterpreter(compilation);
+            return (ScenarioRunner.Run(compilation, interpreter), ScenarioRunner.RunInherited(compilation, interpreter));
+        }, cancellationToken).ConfigureAwait(false);
 
         // The scenario behind each result, by where its title is (a result may come from a protocol this one extends).
         var scenarios = compilation.Chain
@@ -35,7 +42,16 @@ internal sealed class RunScenariosHandler(ServerContext context) : ILanguageServ
             r.Message,
             CompiledDocument.ToRange(r.Source, r.Span),
             scenarios.TryGetValue((r.Source, r.Span.Start), out var scenario) ? Expected(scenario) : null,
-            Actual(r.Decision)))]);
+            Actual(r.Decision)))],
+            [.. inherited.Select(r => new InheritedScenarioRunResult(
+                r.Scenario.Title,
+                r.Scenario.ProtocolId,
+                ReferenceEquals(r.Source, compilation.Text) || r.Source.Path.Length == 0 ? document.Uri : new Uri(Path.GetFullPath(r.Source.Path)),
+                CompiledDocument.ToRange(r.Source, r.Span),
+                r.Outcome.ToString().ToLowerInvariant(),
+                r.Passed,
+                r.Expected,
+                r.Actual))]);
     }
 
     /// <summary>What the scenario expects, as written after <c>expect</c>: <c>hold because creatinine-high</c>.</summary>

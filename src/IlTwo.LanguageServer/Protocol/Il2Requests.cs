@@ -10,8 +10,14 @@ public sealed record GeneratedCSharpResult(string? Code, IReadOnlyList<string> D
 /// <param name="Actual">What the protocol decided, in the same words; null when not run.</param>
 public sealed record ScenarioRunResult(string Title, bool Passed, string Message, Range Range, string? Expected = null, string? Actual = null);
 
-/// <summary><c>il2/runScenarios</c>: every scenario of the document, run by the interpreter.</summary>
-public sealed record RunScenariosResult(IReadOnlyList<ScenarioRunResult> Results);
+/// <summary>
+/// A scenario of a protocol the document extends, run against the document: <c>unchanged</c>, <c>stricter</c> (a note:
+/// expected of an extension) or <c>changed</c> (a failure unless the document overrides it); at its title in its own file.
+/// </summary>
+public sealed record InheritedScenarioRunResult(string Title, string Protocol, Uri Uri, Range Range, string Outcome, bool Passed, string Expected, string Actual);
+
+/// <summary><c>il2/runScenarios</c>: every scenario of the document, run by the interpreter, and the inherited ones.</summary>
+public sealed record RunScenariosResult(IReadOnlyList<ScenarioRunResult> Results, IReadOnlyList<InheritedScenarioRunResult>? Inherited = null);
 
 /// <summary><c>il2/compareWithRevision</c> params: the open document and the git revision holding the committee's version.</summary>
 public sealed record CompareWithRevisionParams(TextDocumentIdentifier TextDocument, string Revision);

@@ -50,6 +50,8 @@ public sealed record ServerCapabilities
     public SemanticTokensOptions? SemanticTokensProvider { get; init; }
 
     public bool? InlayHintProvider { get; init; }
+
+    public CodeLensOptions? CodeLensProvider { get; init; }
 }
 
 public sealed record CompletionOptions(IReadOnlyList<string>? TriggerCharacters = null, bool? ResolveProvider = null);

@@ -48,3 +48,29 @@ export function isListedProtocol(relativePath: string): boolean {
   const parts = relativePath.split(/[\\/]/);
   return relativePath.endsWith('.il2') && !parts.slice(0, -1).some((p) => ['node_modules', '.git', 'bin', 'obj', 'out'].includes(p));
 }
+
+/** The group under an extending protocol's file that holds a base protocol's scenarios run against it. */
+export function inheritedGroupId(protocol: string): string {
+  // A NUL cannot be in a scenario title, so the group's id never meets a scenario's.
+  return `\u0000inherited:${protocol}`;
+}
+
+export function inheritedGroupLabel(protocol: string): string {
+  return `inherited from ${protocol}`;
+}
+
+/** The message of an inherited scenario: its outcome against the extension, and what changed. */
+export function inheritedReport(result: {
+  readonly outcome: string;
+  readonly expected: string;
+  readonly actual: string;
+}): FailureReport & { readonly note?: string } {
+  if (result.outcome === 'unchanged') return { message: '' };
+  if (result.outcome === 'stricter') {
+    return { message: '', note: `stricter here: expected ${result.expected}, decided ${result.actual}` };
+  }
+  return {
+    message: `decided differently from the base's expectation (expected ${result.expected}, decided ${result.actual}); override the scenario with its reason if this is intended`,
+    diff: { expected: `expect ${result.expected}`, actual: `decided ${result.actual}` },
+  };
+}

@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { failureReport, isListedProtocol, runSummaryText } from '../../out/lib/scenarioResults.mjs';
+import {
+  failureReport,
+  inheritedGroupId,
+  inheritedReport,
+  isListedProtocol,
+  runSummaryText,
+} from '../../out/lib/scenarioResults.mjs';
 
 test('a failure carries expected and actual for the diff when the server gives both', () => {
   const report = failureReport({
@@ -37,4 +43,19 @@ test('the Testing view lists .il2 files outside dependency and build folders', (
   assert.ok(!isListedProtocol('vscode-extension/node_modules/x/a.il2'));
   assert.ok(!isListedProtocol('tests/X/bin/Debug/a.il2'));
   assert.ok(!isListedProtocol('protocols/notes.md'));
+});
+
+test('an inherited scenario that changed fails with expected and actual; a stricter one passes with a note', () => {
+  const changed = inheritedReport({ outcome: 'changed', expected: 'hold because creatinine-high', actual: 'give' });
+  assert.deepEqual(changed.diff, { expected: 'expect hold because creatinine-high', actual: 'decided give' });
+  assert.match(changed.message, /override the scenario/);
+  const stricter = inheritedReport({ outcome: 'stricter', expected: 'hold because a', actual: 'hold because a, b' });
+  assert.equal(stricter.diff, undefined);
+  assert.equal(stricter.note, 'stricter here: expected hold because a, decided hold because a, b');
+  assert.deepEqual(inheritedReport({ outcome: 'unchanged', expected: 'give', actual: 'give' }), { message: '' });
+});
+
+test("an inherited group's id can never be a scenario's", () => {
+  assert.ok(inheritedGroupId('hd-il2-monotherapy').startsWith('\u0000'));
+  assert.notEqual(inheritedGroupId('a'), inheritedGroupId('b'));
 });
