@@ -16,7 +16,7 @@ public sealed class LifecycleTests
 
         var capabilities = result.GetProperty("capabilities");
         Assert.Equal(
-            ["textDocumentSync", "hoverProvider", "completionProvider", "signatureHelpProvider", "definitionProvider", "referencesProvider", "documentSymbolProvider", "codeActionProvider", "documentFormattingProvider", "renameProvider", "foldingRangeProvider", "semanticTokensProvider", "inlayHintProvider"],
+            ["textDocumentSync", "hoverProvider", "completionProvider", "signatureHelpProvider", "definitionProvider", "referencesProvider", "documentSymbolProvider", "codeActionProvider", "documentFormattingProvider", "renameProvider", "foldingRangeProvider", "semanticTokensProvider", "inlayHintProvider", "codeLensProvider"],
             capabilities.EnumerateObject().Select(property => property.Name));
         var sync = capabilities.GetProperty("textDocumentSync");
         Assert.True(sync.GetProperty("openClose").GetBoolean());
