@@ -117,19 +117,7 @@ internal sealed class SafetyAnalysis : IDisposable
         Or(Stopping(p).Select(r => And(Rule(side, r).Holds, Not(Rule(side, r).True)))));
 
     /// <summary>Whether any state satisfies <paramref name="region"/>: false only when proven (unsat); null when the solver gave up.</summary>
-    public bool? Possible(SmtTerm region)
-    {
-        if (region == False)
-        {
-            return false;
-        }
-
-        _solver.Push();
-        _solver.Assert(region);
-        var (answer, _) = _solver.Check();
-        _solver.Pop();
-        return answer switch { SmtAnswer.Unsat => false, SmtAnswer.Sat => true, _ => null };
-    }
+    public bool? Possible(SmtTerm region) => _solver.Satisfiable(region);
 
     /// <summary>
     /// Decides one difference region: empty (proven), or a patient record from the solver's model on which

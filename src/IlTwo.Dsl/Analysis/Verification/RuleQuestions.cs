@@ -61,22 +61,5 @@ internal sealed class RuleQuestions : IDisposable
 
     private StateEncoder.RuleTerms Terms(RuleSymbol rule) => _encoder.Rule(Side.Old, rule);
 
-    private bool Impossible(SmtTerm state)
-    {
-        if (state == False)
-        {
-            return true;
-        }
-
-        _solver.Push();
-        try
-        {
-            _solver.Assert(state);
-            return _solver.Check().Answer == SmtAnswer.Unsat;
-        }
-        finally
-        {
-            _solver.Pop();
-        }
-    }
+    private bool Impossible(SmtTerm state) => _solver.Satisfiable(state) == false;
 }

@@ -107,6 +107,26 @@ internal sealed class SmtSolver : IDisposable
 
     public void Pop() => Send("(pop 1)");
 
+    /// <summary>Whether some state satisfies <paramref name="term"/> on top of what is asserted: false only when proven (unsat), null when the solver gave up.</summary>
+    public bool? Satisfiable(SmtTerm term)
+    {
+        if (term == SmtTerm.False)
+        {
+            return false;
+        }
+
+        Push();
+        try
+        {
+            Assert(term);
+            return Check().Answer switch { SmtAnswer.Unsat => false, SmtAnswer.Sat => true, _ => null };
+        }
+        finally
+        {
+            Pop();
+        }
+    }
+
     /// <summary>sat, unsat or unknown (with the solver's reason, e.g. "timeout").</summary>
     public (SmtAnswer Answer, string? Reason) Check()
     {
