@@ -31,6 +31,8 @@ public sealed class DiffCommand : ICommand
         text: layout and comments make no difference. Each change is classified as more conservative, less
         conservative, neutral or cannot tell; a less conservative change comes with a patient state, checked on
         both versions, that the new version gives a dose and the old one held. The first line is the overall verdict.
+        A 'claim more conservative than' that does not hold (or cannot be proven) in either version is listed as a
+        finding, with its counterexample; the versions are still compared.
 
         Exit codes: 0 compared, 1 a version does not compile, 2 usage or I/O error (missing file, git, revision).
         """;
@@ -79,7 +81,8 @@ public sealed class DiffCommand : ICommand
 
             foreach (var (compilation, spec) in new[] { (old, oldSpec), (@new, newSpec) })
             {
-                var errors = compilation.Chain.SelectMany(c => c.Diagnostics).Where(d => d.IsError).ToList();
+                // A refuted claim does not stop the comparison: it is reported as a finding of the diff.
+                var errors = compilation.Chain.SelectMany(c => c.Diagnostics).Where(d => d.IsError && !ProtocolComparer.IsFinding(d)).ToList();
                 if (errors.Count > 0)
                 {
                     return (Code: ExitCodes.Failure, Text: $"{spec} does not compile:\n" + string.Join("\n", errors.Select(d => d.ToCompilerFormat())));

@@ -32,6 +32,11 @@ public static class DiffFormatter
         var b = new StringBuilder();
         b.Append(diff.OverallLine).Append('\n');
         b.Append($"Compared: {Title(diff)}\n");
+        foreach (var f in diff.Findings)
+        {
+            b.Append($"Finding in the {f.Version} version: {f.Location}: {f.Severity} {f.Code}: {f.Message}\n");
+        }
+
         if (!diff.HasChanges)
         {
             return b.ToString();
@@ -76,6 +81,15 @@ public static class DiffFormatter
         b.Append($"| | Protocol | Version | Source |\n|---|---|---|---|\n");
         b.Append($"| Before | {Md(diff.OldId)} | {Md(diff.OldVersion)} | {Md(diff.OldLabel)} |\n");
         b.Append($"| After | {Md(diff.NewId)} | {Md(diff.NewVersion)} | {Md(diff.NewLabel)} |\n\n");
+        if (!diff.Findings.IsEmpty)
+        {
+            b.Append("## Findings\n\n| Version | Where | Code | Finding |\n|---|---|---|---|\n");
+            foreach (var f in diff.Findings)
+            {
+                b.Append($"| {f.Version} | {Md(f.Location)} | {f.Severity} {f.Code} | {Md(f.Message)} |\n");
+            }
+            b.Append('\n');
+        }
         if (!diff.HasChanges)
         {
             b.Append("No change in meaning: the two versions give, hold and stop IL-2 in exactly the same way.\n");
@@ -135,6 +149,15 @@ public static class DiffFormatter
         b.Append("<table><tr><th></th><th>Protocol</th><th>Version</th><th>Source</th></tr>");
         b.Append($"<tr><th>Before</th><td>{H(diff.OldId)}</td><td>{H(diff.OldVersion)}</td><td>{H(diff.OldLabel)}</td></tr>");
         b.Append($"<tr><th>After</th><td>{H(diff.NewId)}</td><td>{H(diff.NewVersion)}</td><td>{H(diff.NewLabel)}</td></tr></table>\n");
+        if (!diff.Findings.IsEmpty)
+        {
+            b.Append("<h2>Findings</h2>\n<table><tr><th>Version</th><th>Where</th><th>Code</th><th>Finding</th></tr>\n");
+            foreach (var f in diff.Findings)
+            {
+                b.Append($"<tr><td>{H(f.Version)}</td><td>{H(f.Location)}</td><td>{H(f.Severity)} {H(f.Code)}</td><td>{H(f.Message)}</td></tr>\n");
+            }
+            b.Append("</table>\n");
+        }
         if (!diff.HasChanges)
         {
             b.Append("<p>No change in meaning: the two versions give, hold and stop IL-2 in exactly the same way.</p>\n</body></html>\n");
@@ -196,6 +219,18 @@ public static class DiffFormatter
 
             w.WriteEndArray();
             w.WriteEndObject();
+            w.WriteStartArray("findings");
+            foreach (var f in diff.Findings)
+            {
+                w.WriteStartObject();
+                w.WriteString("version", f.Version);
+                w.WriteString("code", f.Code);
+                w.WriteString("severity", f.Severity);
+                w.WriteString("location", f.Location);
+                w.WriteString("message", f.Message);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
             w.WriteStartArray("changes");
             foreach (var c in diff.Changes)
             {

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using IlTwo.Dsl.Analysis.Verification;
 using IlTwo.Dsl.Binding;
 using IlTwo.Dsl.Compilation;
+using IlTwo.Dsl.Diagnostics;
 using IlTwo.Dsl.Syntax;
 using IlTwo.Runtime.Records;
 using static IlTwo.Dsl.Analysis.Verification.SmtTerm;
@@ -31,8 +32,17 @@ public static class ProtocolComparer
         var overall = VerdictText.Combine(nonRule.Append(region.Verdict));
         return new ProtocolDiff(
             oldLabel ?? old.Text.Path, newLabel ?? @new.Text.Path, old.Protocol.Id, @new.Protocol.Id, old.Protocol.Version, @new.Protocol.Version,
-            overall, Summarize(overall, region, changes), region, [.. changes]);
+            overall, Summarize(overall, region, changes), region, [.. changes],
+            [.. Findings("old", old), .. Findings("new", @new)]);
     }
+
+    /// <summary>The diagnostics that leave a version comparable but that the committee must see (the claim findings).</summary>
+    public static bool IsFinding(Diagnostic diagnostic) =>
+        diagnostic.Descriptor == DiagnosticCatalog.ClaimRefuted || diagnostic.Descriptor == DiagnosticCatalog.ClaimUndecided;
+
+    private static IEnumerable<DiffFinding> Findings(string version, ProtocolCompilation compilation) =>
+        compilation.Diagnostics.Where(IsFinding).Select(d =>
+            new DiffFinding(version, d.Code, d.Severity.Word(), $"{d.Source.Path}({d.Start.Line + 1},{d.Start.Character + 1})", d.Message));
 
     private static string Summarize(SafetyVerdict overall, RegionComparison region, List<ProtocolChange> changes)
     {

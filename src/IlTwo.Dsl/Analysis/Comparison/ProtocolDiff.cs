@@ -79,6 +79,12 @@ public sealed record RegionComparison(
     Counterexample? MoreExample,
     ImmutableArray<string> UndecidedBecause);
 
+/// <summary>
+/// What the compiler found in one of the compared versions that does not stop the comparison: a refuted or unproven
+/// <c>claim more conservative than</c> (with its counterexample). A committee needs the diff most when a claim breaks.
+/// </summary>
+public sealed record DiffFinding(string Version, string Code, string Severity, string Location, string Message);
+
 /// <summary>What changed between two versions of a protocol, and whether it is safer or riskier for the patient.</summary>
 public sealed record ProtocolDiff(
     string OldLabel,
@@ -90,7 +96,8 @@ public sealed record ProtocolDiff(
     SafetyVerdict Overall,
     string OverallSummary,
     RegionComparison Rules,
-    ImmutableArray<ProtocolChange> Changes)
+    ImmutableArray<ProtocolChange> Changes,
+    ImmutableArray<DiffFinding> Findings)
 {
     public bool HasChanges => !Changes.IsEmpty;
 
