@@ -299,7 +299,7 @@ internal sealed partial class Binder
         var rightType = (QuantityType)right.Type;
         if (leftType.Dimension == rightType.Dimension)
         {
-            return (left, right);
+            return (InDeclaredUnit(left, right), InDeclaredUnit(right, left));
         }
 
         if (right is BoundQuantityLiteral { IsBareNumber: true } bareRight && !leftType.IsDimensionless)
@@ -356,9 +356,20 @@ internal sealed partial class Binder
             _diagnostics.ReportMolarMassForComparison(literal.Syntax?.Span ?? default, observation.Name, observation.Unit!.Code, literal.Unit);
             return (null, true);
         }
-        var declared = conversion.Apply(literal.WrittenValue);
+        var declared = (literal.Syntax as QuantityExpressionSyntax)?.Quantity.NumberText is { } text && Ucum.ConvertExactly(text, unit, observation.Unit!) is { } exact
+            ? exact
+            : conversion.Apply(literal.WrittenValue);
         return (literal with { Value = declared * observation.Unit!.Factor + observation.Unit.Offset, QuantityType = new QuantityType(observation.Unit.Dimension) }, false);
     }
+
+    /// <summary>
+    /// A threshold written in another unit of an observation's dimension, taken through the observation's declared unit
+    /// (exactly, from its decimal text) as a charted value is: 0.08 L and 80 mL are then the same threshold.
+    /// </summary>
+    private BoundExpression InDeclaredUnit(BoundExpression side, BoundExpression other) =>
+        side is BoundQuantityLiteral { Unit: { } unit } literal && ObservationOf(other) is { Unit: { } declared } observation && unit != declared.Code
+            ? ConvertLiteral(literal, observation).Result ?? side
+            : side;
 
     private void ReportBareNumber(BoundQuantityLiteral bare, BoundExpression other)
     {

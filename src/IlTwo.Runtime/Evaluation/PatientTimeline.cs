@@ -263,7 +263,7 @@ public sealed class PatientTimeline
             return;
         }
 
-        var declared = c.ToDeclared.Apply(value);
+        var declared = c.Converted ? c.ToDeclared.ApplyToCharted(value) : value;
         if (c.Converted && observation.ReportedTo is { } precision)
         {
             declared = RecordChecks.Round(declared, precision);
@@ -282,9 +282,8 @@ public sealed class PatientTimeline
             { Code = observation.Name, At = entry.At }));
             return;
         }
-        var canonical = c.Converted && observation.ReportedTo is not null
-            ? declared * c.Declared.Factor + c.Declared.Offset
-            : c.ToCanonical.Apply(value);
+        // Through the declared unit, as the protocol's thresholds are: 0.08 L charted meets '80 mL' exactly.
+        var canonical = declared * c.Declared.Factor + c.Declared.Offset;
         Add(index, new Point(ticks, canonical, r, c.Converted ? new ChartedValue(value, entry.Unit) : null), bulk);
     }
 
@@ -387,9 +386,10 @@ public sealed class PatientTimeline
         : entry.Value is { } value ? RecordChecks.Quantity(value, entry.Unit)
         : observation.Name;
 
-    private readonly record struct Conversion(UnitConversion ToDeclared, UnitConversion Declared, UnitConversion ToCanonical, bool Converted);
+    /// <summary>Record unit to declared unit, and declared unit to canonical base units (kept apart: see the caller).</summary>
+    private readonly record struct Conversion(UnitConversion ToDeclared, UnitConversion Declared, bool Converted);
 
-    private static Conversion? ToCanonical(ObservationInfo observation, string recordUnit, out string? error)
+    private static Conversion? ConversionFrom(ObservationInfo observation, string recordUnit, out string? error)
     {
         if (!Ucum.TryParse(recordUnit, out var from, out error))
         {
@@ -406,10 +406,8 @@ public sealed class PatientTimeline
             error = $"'{observation.Name}' in {recordUnit} cannot be converted to {observation.Unit}: {error}";
             return null;
         }
-        // record unit -> declared unit -> canonical base units, folded into one linear map.
-        var canonical = new UnitConversion(toDeclared.Factor * declared.Factor, toDeclared.Offset * declared.Factor + declared.Offset);
         var converted = recordUnit != observation.Unit && toDeclared != UnitConversion.Identity;
-        return new Conversion(toDeclared, new UnitConversion(declared.Factor, declared.Offset), canonical, converted);
+        return new Conversion(toDeclared, new UnitConversion(declared.Factor, declared.Offset), converted);
     }
 
     /// <summary>
@@ -430,7 +428,7 @@ public sealed class PatientTimeline
                 return found;
             }
 
-            var conversion = ToCanonical(protocol.Observations[observation], unit, out var error);
+            var conversion = ConversionFrom(protocol.Observations[observation], unit, out var error);
             var result = (conversion, conversion is null ? error : null);
             if (map.Count < Limit)
             {

@@ -135,6 +135,26 @@ public static class Ucum
         return false;
     }
 
+    /// <summary>
+    /// A number written as decimal text in <paramref name="from"/>, expressed in <paramref name="to"/> of the same
+    /// dimension: computed exactly and rounded once, so 0.08 L is exactly 80 mL (0.08 x 1000 in doubles need not be).
+    /// Null when the text is not a plain decimal or the dimensions differ.
+    /// </summary>
+    public static double? ConvertExactly(string decimalText, UcumUnit from, UcumUnit to)
+    {
+        ArgumentNullException.ThrowIfNull(decimalText);
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        var digits = decimalText.StartsWith('-') ? decimalText[1..] : decimalText;
+        if (from.Dimension != to.Dimension || digits.Length is 0 or > 40 || digits.Count(c => c == '.') > 1 || !digits.All(c => c is '.' || char.IsAsciiDigit(c)) || digits is ".")
+        {
+            return null;
+        }
+
+        var value = Ratio.Parse(decimalText);
+        return ((value * from.ExactFactor + from.ExactOffset - to.ExactOffset) / to.ExactFactor).ToDouble();
+    }
+
     /// <summary>Common units with the same dimension as <paramref name="unit"/>, for editor completion.</summary>
     public static IEnumerable<string> CommonUnitsCommensurableWith(UcumUnit unit)
     {

@@ -47,6 +47,7 @@ internal sealed class SafetyAnalysis : IDisposable
     private readonly Lazy<ProtocolInterpreter> _oldRules;
     private readonly Lazy<ProtocolInterpreter> _newRules;
     private readonly Lazy<ImmutableArray<PatientRecord>> _normalRecords;
+    private readonly Lazy<IReadOnlyList<(ObservationSymbol Observation, ImmutableArray<double> WindowsHours)>> _persistence;
     private readonly SmtSolver _solver;
     private readonly StateEncoder _encoder;
     private readonly WitnessShape _shape;
@@ -58,6 +59,7 @@ internal sealed class SafetyAnalysis : IDisposable
         _oldRules = new(() => new ProtocolInterpreter(old));
         _newRules = new(() => new ProtocolInterpreter(@new));
         _normalRecords = new(NormalRecords);
+        _persistence = new(() => PersistenceSeries.Candidates(old.Protocol, @new.Protocol));
         _solver = SmtSolver.Start(QueryBudgetMilliseconds);
         try
         {
@@ -146,6 +148,7 @@ internal sealed class SafetyAnalysis : IDisposable
             }
 
             // The smallest change to a normal patient first (fewest quantities changed), round values first.
+            var models = new List<(PatientRecord Normal, ImmutableArray<WitnessShape.Edit> Edits)>();
             foreach (var normal in _normalRecords.Value)
             {
                 foreach (var (changes, grid) in Attempts)
@@ -160,6 +163,7 @@ internal sealed class SafetyAnalysis : IDisposable
                         }
 
                         var edits = _shape.Read(At, normal);
+                        models.Add((normal, edits));
                         if (Environment.GetEnvironmentVariable("IL2_SMT_TRACE") is { Length: > 0 })
                         {
                             var (o, n) = Decide(edits.Aggregate(normal, (x, e) => e.Apply(x)));
@@ -177,6 +181,14 @@ internal sealed class SafetyAnalysis : IDisposable
                     }
                 }
             }
+            foreach (var (normal, edits) in models)
+            {
+                if (SeriesWitness(normal, edits, verify) is { } series)
+                {
+                    return new(RegionOutcome.Witnessed, series, null);
+                }
+            }
+
             return new(RegionOutcome.Unwitnessed, null,
                 $"the solver found a situation where {what}, but no patient record built from it reproduces the difference");
         }
@@ -184,6 +196,27 @@ internal sealed class SafetyAnalysis : IDisposable
         {
             _solver.Pop();
         }
+    }
+
+    /// <summary>
+    /// The solver's state with the readings of a persistence rule's observation laid out over time (see
+    /// <see cref="PersistenceSeries"/>): the first series both versions confirm.
+    /// </summary>
+    private Counterexample? SeriesWitness(PatientRecord normal, ImmutableArray<WitnessShape.Edit> edits, Func<PatientRecord, (string Old, string New)?> verify)
+    {
+        var modelled = edits.Aggregate(normal, (x, e) => e.Apply(x));
+        foreach (var (observation, windows) in _persistence.Value)
+        {
+            foreach (var series in PersistenceSeries.Series(observation, windows, modelled, normal, At))
+            {
+                var candidate = edits.Where(e => e.Value.Name != observation.Name).Append(series).ToImmutableArray();
+                if (Witness(normal, candidate, verify) is { } example)
+                {
+                    return example;
+                }
+            }
+        }
+        return null;
     }
 
     private static readonly (int? Changes, double? Grid)[] Attempts =
@@ -230,7 +263,7 @@ internal sealed class SafetyAnalysis : IDisposable
         var lessHold = Explore(And(Holds(Side.Old, Holding(oldP)), Not(Holds(Side.New, Holding(newP)))), r => Verify(r, stop: false, less: true), "whether the new version gives a dose where the old one held");
         var lessStop = Explore(And(Fires(Side.Old, Stopping(oldP)), Not(StopsOrAwaits(Side.New, newP, oldP))), r => Verify(r, stop: true, less: true), "whether the new version continues IL-2 where the old one stopped it");
         var moreHold = Explore(And(Holds(Side.New, Holding(newP)), Not(Holds(Side.Old, Holding(oldP)))), r => Verify(r, stop: false, less: false), "whether the new version holds where the old one gave");
-        var moreStop = Explore(And(Fires(Side.New, Stopping(newP)), Not(StopsOrAwaits(Side.Old, oldP, null))), r => Verify(r, stop: true, less: false), "whether the new version stops IL-2 where the old one did not");
+        var moreStop = Explore(And(Fires(Side.New, Stopping(newP)), Not(StopsOrAwaits(Side.Old, oldP, newP))), r => Verify(r, stop: true, less: false), "whether the new version stops IL-2 where the old one did not");
 
         var less = Merge(lessHold, lessStop);
         var more = Merge(moreHold, moreStop);
