@@ -7,4 +7,10 @@ if (args.Length > 0 && args[0] == "analysis")
     return;
 }
 
+if (args.Length > 0 && args[0] == "verifier")
+{
+    VerifierTimings.Run(args[1..]);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

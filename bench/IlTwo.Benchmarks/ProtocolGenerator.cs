@@ -74,7 +74,10 @@ public static class ProtocolGenerator
         w.Line();
 
         var scenarioFindings = new List<string>();
-        for (var i = 0; w.Count < lines; i++)
+        // Every observation charted within its limits (two readings, so trends are known): the patient the give
+        // scenarios start from, written at the end; room is kept for it (three lines per observation).
+        var allNormal = new List<string>();
+        for (var i = 0; w.Count + allNormal.Count + 4 < lines; i++)
         {
             var kind = Units[i % Units.Length];
             var name = $"lab-{i}";
@@ -122,8 +125,12 @@ public static class ProtocolGenerator
             w.Line("}");
             w.Line();
 
+            scenarioFindings.Add($"  {name} {N(mid)} {kind.Unit} 2 h ago");
             scenarioFindings.Add($"  {name} {N(mid)} {kind.Unit} 1 h ago");
             scenarioFindings.Add($"  {flag} no 1 h ago");
+            allNormal.Add($"  {name} {N(mid)} {kind.Unit} 3 h ago");
+            allNormal.Add($"  {name} {N(mid)} {kind.Unit} 1 h ago");
+            allNormal.Add($"  {flag} no 1 h ago");
             if (i % 8 == 7)
             {
                 w.Line($"scenario \"measurement {i} high with finding holds\" using baseline-patient {{");
@@ -131,7 +138,7 @@ public static class ProtocolGenerator
                 w.Line($"  {flag} yes 2 h ago");
                 w.Line($"  expect hold because {name}-high");
                 w.Line("}");
-                w.Line($"scenario \"group ending at {i} within limits gives\" using baseline-patient {{");
+                w.Line($"scenario \"group ending at {i} within limits gives\" using all-normal {{");
                 foreach (var finding in scenarioFindings)
                 {
                     w.Line(finding);
@@ -143,6 +150,13 @@ public static class ProtocolGenerator
                 scenarioFindings.Clear();
             }
         }
+        w.Line("fixture all-normal using baseline-patient {");
+        foreach (var line in allNormal)
+        {
+            w.Line(line);
+        }
+
+        w.Line("}");
         return w.ToString();
     }
 

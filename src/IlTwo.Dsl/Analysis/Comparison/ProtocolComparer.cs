@@ -15,7 +15,11 @@ namespace IlTwo.Dsl.Analysis.Comparison;
 /// </summary>
 public static class ProtocolComparer
 {
-    public static ProtocolDiff Compare(ProtocolCompilation old, ProtocolCompilation @new, string? oldLabel = null, string? newLabel = null)
+    /// <param name="ruleByRule">
+    /// False leaves out the rule-by-rule rows (a query or more per changed rule): the overall verdict does not depend on
+    /// them, so a claim that holds is proven with the region check alone.
+    /// </param>
+    public static ProtocolDiff Compare(ProtocolCompilation old, ProtocolCompilation @new, string? oldLabel = null, string? newLabel = null, bool ruleByRule = true)
     {
         using var analysis = new SafetyAnalysis(old, @new);
         var changes = new List<ProtocolChange>();
@@ -23,7 +27,11 @@ public static class ProtocolComparer
         Regimen(old.Protocol.Regimen, @new.Protocol.Regimen, changes);
         Observations(old.Protocol, @new.Protocol, changes);
         var region = analysis.CompareProtocols();
-        Rules(old.Protocol, @new.Protocol, analysis, region, changes);
+        if (ruleByRule)
+        {
+            Rules(old.Protocol, @new.Protocol, analysis, region, changes);
+        }
+
         CourseClauses(old.Protocol, @new.Protocol, changes);
         References(old.Protocol, @new.Protocol, changes);
         Scenarios(old.Protocol, @new.Protocol, changes);
