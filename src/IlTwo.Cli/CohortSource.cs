@@ -22,7 +22,7 @@ public static class CohortSource
         {
             return path.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase)
                 ? (Bulk([path], issues), issues)
-                : ([Single(path, Path.GetFileName(path))], issues);
+                : ([Single(path, Path.GetFileNameWithoutExtension(path), Path.GetFileName(path))], issues);
         }
 
         var ndjson = Directory.EnumerateFiles(path, "*.ndjson", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
@@ -33,14 +33,23 @@ public static class CohortSource
             patients.AddRange(Bulk(ndjson, issues));
         }
 
-        patients.AddRange(json.Select(f => Single(f, Path.GetRelativePath(path, f))));
+        // A JSON file's id is its path in the folder without the extension ('ward-a/p01'): unique among the files (two
+        // files of one name in two subfolders are two patients) and the same from run to run and machine to machine.
+        // Should it equal the id of a Bulk Data patient of the same folder, it keeps its extension ('p01.json').
+        var taken = patients.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var file in json)
+        {
+            var relative = Path.GetRelativePath(path, file).Replace(Path.DirectorySeparatorChar, '/');
+            var id = Path.ChangeExtension(relative, null);
+            patients.Add(Single(file, taken.Contains(id) ? relative : id, relative));
+        }
+
         return (patients, issues);
     }
 
     /// <summary>One file, one patient: a FHIR Bundle when its <c>resourceType</c> says so, else patient JSON.</summary>
-    private static CohortPatient Single(string file, string display)
+    private static CohortPatient Single(string file, string id, string display)
     {
-        var id = Path.GetFileNameWithoutExtension(file);
         return new CohortPatient(id, display, protocol =>
         {
             var bytes = File.ReadAllBytes(file);

@@ -45,7 +45,7 @@ public sealed record RecordInput(string Path, bool IsFhir)
         }
         foreach (var issue in issues)
         {
-            context.Error.WriteLine($"{Path}: {(issue.IsError ? "error" : "warning")}{(issue.Kind is { } kind ? $"[{kind}]" : "")}: {issue.Path}: {issue.Message}");
+            context.Error.WriteLine($"{Path}: {(issue.IsError ? "error" : "warning")}{(issue.Kind is { } kind ? $"[{kind}]" : "")}: {issue.Text}");
         }
 
         if (record is null)

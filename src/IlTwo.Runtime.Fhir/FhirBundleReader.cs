@@ -526,7 +526,7 @@ public static class FhirBundleReader
                     Error(path + ".value", $"'{observation.Name}' is a yes/no observation; expected valueBoolean or a yes/no valueCodeableConcept (SNOMED {FhirCodes.SnomedYes}/{FhirCodes.SnomedNo}), got {Describe(value)}");
                     return;
                 }
-                reading = RecordedObservation.YesNo(observation.Name, time, flag.Value);
+                reading = new RecordedObservation(observation.Name, time, null, flag.Value, null) { Source = path };
             }
             else
             {
@@ -540,7 +540,7 @@ public static class FhirBundleReader
                     return;
                 }
 
-                reading = RecordedObservation.Numeric(observation.Name, time, quantity.Value, quantity.Unit);
+                reading = new RecordedObservation(observation.Name, time, quantity.Value, null, quantity.Unit) { Source = path };
             }
             _readings.Add(new Reading(entry, path, observation, reading, status, identifier is null ? null : identifier + "#" + observation.Name, updated));
         }

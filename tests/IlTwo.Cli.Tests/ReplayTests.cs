@@ -286,7 +286,7 @@ public sealed class ReplayTests : IDisposable
     /// <summary>(file name, what is wrong with it, the start of the reader's error the summary lists).</summary>
     public static TheoryData<string, string, string> MalformedRecords => new()
     {
-        { "broken.json", "truncated", ": malformed JSON at line " },
+        { "broken.json", "truncated", "malformed JSON at line " },
         { "deeper/no-unit.json", "no-unit", "$.observations[0].unit: a numeric observation needs a \"unit\"" },
         { "text-value.json", "text-value", "$.observations[0].value: expected a number or true/false, got a string \"high\"" },
         { "bad-status.json", "bad-status", "$.doses[0].status: unknown dose status \"done\"" },
@@ -309,7 +309,7 @@ public sealed class ReplayTests : IDisposable
         Assert.Equal($"Replay of {Size + 1} patient(s) under hd-il2-monotherapy 1.0.0 (old) and post-til-il2 1.0.0 (new)", result.OutLines[0]);
         var counts = Counts(result);
         Assert.Equal((Size, 1), (counts.Replayed, counts.Refused));
-        var id = Path.GetFileNameWithoutExtension(file);
+        var id = Path.ChangeExtension(file, null);
         var refused = Assert.Single(result.OutLines, l => l.StartsWith("refused ", StringComparison.Ordinal));
         Assert.StartsWith($"refused {id} ({file}): {error}", refused, StringComparison.Ordinal);
 
@@ -372,7 +372,10 @@ public sealed class ReplayTests : IDisposable
         Assert.Contains("sbp (Systolic blood pressure) in 'kg' cannot be converted to mm[Hg]", refused, StringComparison.Ordinal);
     }
 
-    /// <summary>A Bulk Data line that belongs to no patient is listed as not read; the patients are replayed.</summary>
+    /// <summary>
+    /// A Bulk Data line that cannot be read or belongs to no patient is listed as not read; the patients are replayed, and
+    /// the exit code is 1 (the cohort was read only in part).
+    /// </summary>
     [Fact]
     public void A_bulk_line_that_belongs_to_no_patient_is_listed_as_not_read()
     {
@@ -385,6 +388,7 @@ public sealed class ReplayTests : IDisposable
 
         var result = Replay(Shipped("hd-il2-monotherapy"), Shipped("post-til-il2"), "--cohort", file);
 
+        Assert.True(result.ExitCode == 1, result.ToString());
         Assert.Equal((3, 0), (Counts(result).Replayed, Counts(result).Refused));
         var notRead = result.OutLines.Where(l => l.StartsWith("not read: ", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, notRead.Count);
@@ -473,26 +477,39 @@ public sealed class ReplayTests : IDisposable
     }
 
     /// <summary>
-    /// Known bug (not fixed here): a cohort with no patient (an empty folder, or NDJSON whose lines belong to no patient)
-    /// crashes <c>CohortReplay.Run</c> (<c>Partitioner.Create(0, 0, 1)</c> throws ArgumentOutOfRangeException) instead of
-    /// reporting 0 patients.
+    /// A cohort with no patient is a replay of 0 patients, never a crash (<c>Partitioner.Create(0, 0, ...)</c> threw) and
+    /// never a success: an empty folder, where nothing at all was read, exits 2 with the reason on stderr.
     /// </summary>
-    [Fact(Skip = "bug: CohortReplay.Run throws ArgumentOutOfRangeException for a cohort of 0 patients (Partitioner.Create(0, 0, ...))")]
+    [Fact]
     public void An_empty_cohort_is_reported_not_a_crash()
     {
         var empty = Path.Combine(_temp.Path, "empty");
         Directory.CreateDirectory(empty);
-        var result = Replay(Shipped("hd-il2-monotherapy"), Shipped("post-til-il2"), "--cohort", empty);
+        var details = Path.Combine(_temp.Path, "details.json");
+        var result = Replay(Shipped("hd-il2-monotherapy"), Shipped("post-til-il2"), "--cohort", empty, "--details", details);
         Assert.Contains("Replay of 0 patient(s)", result.Out, StringComparison.Ordinal);
+        Assert.True(result.ExitCode == ExitCodes.Usage, result.ToString());
+        Assert.Contains($"il2: replay: the cohort '{empty}' holds no patient record", result.Error, StringComparison.Ordinal);
+        Assert.Empty(Patients(details));
+    }
+
+    /// <summary>NDJSON whose lines belong to no patient: 0 patients, the lines listed as not read, exit 1 (read only in part).</summary>
+    [Fact]
+    public void A_bulk_cohort_whose_lines_belong_to_no_patient_is_a_replay_of_no_patient()
+    {
+        _temp.Write("orphans.ndjson", "{\"resourceType\":\"Observation\",\"status\":\"final\",\"subject\":{\"reference\":\"Group/ward-7\"}}\n{\"resourceType\":\"Observation\"\n");
+        var result = Replay(Shipped("hd-il2-monotherapy"), Shipped("post-til-il2"), "--cohort", Path.Combine(_temp.Path, "orphans.ndjson"));
+        Assert.True(result.ExitCode == ExitCodes.Failure, result.ToString());
+        Assert.Contains("Replay of 0 patient(s)", result.Out, StringComparison.Ordinal);
+        Assert.Equal(2, result.OutLines.Count(l => l.StartsWith("not read: orphans.ndjson line ", StringComparison.Ordinal)));
     }
 
     /// <summary>
-    /// Known bug (not fixed here): the reader sorts a record's observations by time, and the evaluator's data errors give
-    /// the index in that sorted list as the JSON path, so in a file whose observations are not in time order the path
-    /// names another observation (the shipped examples: the SBP at index 1 is reported as <c>$.observations[10]</c>,
-    /// which is the creatinine).
+    /// The reader sorts a record's observations by time; a data error names the observation as the file has it (the
+    /// shipped examples are not in time order: the SBP at index 1 was reported as <c>$.observations[10]</c>, the
+    /// creatinine).
     /// </summary>
-    [Fact(Skip = "bug: data errors of patient JSON give the time-sorted index as $.observations[i], not the index in the file")]
+    [Fact]
     public void The_data_error_path_names_the_observation_as_the_file_has_it()
     {
         var node = JsonNode.Parse(SyntheticCohort.Records(SyntheticCohort.ExamplesFolder, 2, seed: 3).Last().Json)!;
@@ -507,11 +524,10 @@ public sealed class ReplayTests : IDisposable
     }
 
     /// <summary>
-    /// Known bug (not fixed here): a JSON file's patient id is its file name without the folder, so two files of the same
-    /// name in two subfolders are two patients with one id. The summary counts them as two patients affected, the cause
-    /// table (distinct ids) as one, and the HTML gives both the same id attribute.
+    /// A JSON file's patient id is its path in the cohort folder without the extension, so two files of the same name in
+    /// two subfolders are two patients everywhere: the summary, the cause table (distinct ids) and the HTML's id attributes.
     /// </summary>
-    [Fact(Skip = "bug: files of the same name in two subfolders share one patient id; the cause table then counts fewer patients than the summary")]
+    [Fact]
     public void Two_files_of_the_same_name_in_two_subfolders_are_counted_alike_everywhere()
     {
         var records = SyntheticCohort.Records(SyntheticCohort.ExamplesFolder, CohortSize, seed: 7).ToList();

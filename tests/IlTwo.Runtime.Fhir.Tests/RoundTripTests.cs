@@ -60,7 +60,15 @@ public sealed class RoundTripTests
     /// The two readers name a dose's source each in its own terms (<c>$.doses[2]</c>, <c>Bundle.entry[3](...)</c>); apart
     /// from that the decisions must be the same.
     /// </summary>
-    private static PatientRecord Unsourced(PatientRecord record) => record with { Doses = [.. record.Doses.Select(d => d with { Source = null })] };
+    /// <summary>
+    /// The record without where its doses and observations came from: the two readers name them each in its own format
+    /// (<c>$.observations[2]</c>, <c>Bundle.entry[3](Observation/a)</c>), and the decisions are compared, not the paths.
+    /// </summary>
+    private static PatientRecord Unsourced(PatientRecord record) => record with
+    {
+        Doses = [.. record.Doses.Select(d => d with { Source = null })],
+        Observations = [.. record.Observations.Select(o => o with { Source = null })],
+    };
 
     private static bool IsBodyWeightCode(string code) => code is FhirCodes.BodyWeight or FhirCodes.BodyWeightMeasured;
 

@@ -34,11 +34,17 @@ public sealed class ReplayCommand(Func<bool>? errorIsTerminal = null) : ICommand
         changes, by direction (stricter: NEW holds or stops where OLD gave, or stops where it held; looser: the
         reverse; reached: a dose time only one version decided) and by cause (the rule, schedule finding or missing
         datum behind the stricter decision), with the patients affected. A record the reader refuses is listed with
-        its errors and replayed under neither version; a line of an NDJSON file that belongs to no patient is listed too.
+        its errors and replayed under neither version; a line of an NDJSON file that cannot be read or belongs to no
+        patient is listed as not read (the cohort was read only in part). A JSON file's patient id is its path in the
+        cohort folder without the extension (e.g. 'ward-a/p01'), so files of one name in two subfolders are two patients.
+        A cohort of no patient is reported as a replay of 0 patients, never as "no change": when nothing at all was
+        read (an empty folder, no *.json or *.ndjson file, empty NDJSON files) the exit code is 2; when NDJSON lines
+        were read but none belongs to a patient, they are listed as not read and the exit code is 1.
         A progress bar is drawn on stderr when it is a terminal.
 
-        Exit codes: 0 every record was replayed, 1 a protocol is invalid or some records were refused (listed),
-        2 usage or I/O error.
+        Exit codes: 0 every record of the cohort was read and replayed (at least one patient), 1 a protocol is invalid,
+        some records were refused or some NDJSON lines were not read (listed), 2 usage or I/O error, or a cohort in which
+        nothing at all was read.
         """;
 
     public void Define(Command command)
@@ -151,7 +157,14 @@ public sealed class ReplayCommand(Func<bool>? errorIsTerminal = null) : ICommand
             return context.UsageError($"replay: cannot write the report: {e.Message}");
         }
 
-        return result.Refused.Any() ? ExitCodes.Failure : ExitCodes.Success;
+        if (result.Patients.IsEmpty && result.SourceIssues.IsEmpty)
+        {
+            // Nothing at all was read: 0 doses changed must not read as "the new version changes nothing".
+            return context.UsageError($"replay: the cohort '{cohortPath}' holds no patient record (no *.json file, and no line in a *.ndjson file): nothing was replayed");
+        }
+
+        // A cohort read only in part (refused records, NDJSON lines not read) is not a complete replay.
+        return result.Refused.Any() || !result.SourceIssues.IsEmpty ? ExitCodes.Failure : ExitCodes.Success;
     }
 
     private static void WriteSummary(TextWriter output, CohortResult result, string old, string @new)
@@ -178,7 +191,7 @@ public sealed class ReplayCommand(Func<bool>? errorIsTerminal = null) : ICommand
         }
         foreach (var refused in result.Refused)
         {
-            var errors = refused.OldIssues.Concat(refused.NewIssues).Where(i => i.IsError).Select(i => $"{i.Path}: {i.Message}").Distinct().ToList();
+            var errors = refused.OldIssues.Concat(refused.NewIssues).Where(i => i.IsError).Select(i => i.Text).Distinct().ToList();
             output.WriteLine($"refused {refused.Patient.Id} ({refused.Patient.Source}): {OneLine(string.Join("; ", errors))}");
         }
         foreach (var issue in result.SourceIssues)

@@ -54,9 +54,17 @@ public static class CohortReport
             html.Append("<p>None.</p>\n");
         }
 
+        // Ids that differ only in characters an anchor cannot hold ('a/p', 'a_p') still get one anchor each.
+        var anchors = new HashSet<string>(StringComparer.Ordinal);
         foreach (var p in affected)
         {
-            html.Append(Inv($"<h3 id=\"patient-{E(Anchor(p.Patient.Id))}\">{E(p.Patient.Id)} <small>({E(p.Patient.Source)})</small></h3>\n"));
+            var anchor = Anchor(p.Patient.Id);
+            for (var n = 2; !anchors.Add(anchor); n++)
+            {
+                anchor = Inv($"{Anchor(p.Patient.Id)}-{n}");
+            }
+
+            html.Append(Inv($"<h3 id=\"patient-{E(anchor)}\">{E(p.Patient.Id)} <small>({E(p.Patient.Source)})</small></h3>\n"));
             html.Append(Inv($"<p>old: {E(p.Old!.EndReason)}; new: {E(p.New!.EndReason)}.</p>\n"));
             html.Append("<table><tr><th>dose time</th><th>record</th><th>change</th><th>old decision</th><th>new decision</th><th>cause</th></tr>\n");
             foreach (var c in p.Changes)
@@ -78,7 +86,7 @@ public static class CohortReport
             html.Append("<p>These records were replayed under neither version: the reader found errors, and no decision is made from half-read data.</p>\n<ul>\n");
             foreach (var p in result.Refused)
             {
-                var errors = p.OldIssues.Concat(p.NewIssues).Where(i => i.IsError).Select(i => $"{i.Path}: {i.Message}").Distinct();
+                var errors = p.OldIssues.Concat(p.NewIssues).Where(i => i.IsError).Select(i => i.Text).Distinct();
                 html.Append(Inv($"<li><strong>{E(p.Patient.Id)}</strong> ({E(p.Patient.Source)}): {E(string.Join("; ", errors))}</li>\n"));
             }
             foreach (var issue in result.SourceIssues)

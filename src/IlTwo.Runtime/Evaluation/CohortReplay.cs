@@ -95,6 +95,13 @@ public static class CohortReplay
             MaxDegreeOfParallelism = maxDegreeOfParallelism <= 0 ? Environment.ProcessorCount : maxDegreeOfParallelism,
             CancellationToken = cancellationToken,
         };
+        if (patients.Count == 0)
+        {
+            // Partitioner.Create refuses an empty range: a cohort of no patient is an empty result, never a crash.
+            cancellationToken.ThrowIfCancellationRequested();
+            return new CohortResult([], [.. sourceIssues ?? []]);
+        }
+
         // Range partitions hand each worker a block of patients: no per-patient task, no shared queue to contend on.
         Parallel.ForEach(Partitioner.Create(0, patients.Count, Math.Max(1, patients.Count / (options.MaxDegreeOfParallelism * 8))), options, range =>
         {

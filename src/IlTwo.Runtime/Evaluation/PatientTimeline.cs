@@ -232,7 +232,7 @@ public sealed class PatientTimeline
             if (near >= 0)
             {
                 var o = Protocol.Observations[near];
-                _suspects.Add(new Suspect(near, ticks, o.IsYesNo && entry.Flag == true, new RecordIssue(Path(r) + ".code",
+                _suspects.Add(new Suspect(near, ticks, o.IsYesNo && entry.Flag == true, new RecordIssue(Path(r, entry, "code"),
                     $"the code '{entry.Code}' matches no observation of the protocol but nearly matches '{o.Name}': {o.Name} is unknown until the entry is corrected",
                     true)
                 { Code = o.Name, At = entry.At }));
@@ -244,7 +244,7 @@ public sealed class PatientTimeline
         {
             if (entry.Flag is not { } flag)
             {
-                _entryIssues.Add(new EntryIssue(ticks, new RecordIssue(Path(r), $"'{observation.Name}' is a yes/no observation but the record has a number", true), -1, null));
+                _entryIssues.Add(new EntryIssue(ticks, new RecordIssue(Path(r, entry), $"'{observation.Name}' is a yes/no observation but the record has a number", true), -1, null));
                 return;
             }
             Add(index, new Point(ticks, flag ? 1 : 0, r, null), bulk);
@@ -252,14 +252,14 @@ public sealed class PatientTimeline
         }
         if (entry.Value is not { } value || entry.Unit is null)
         {
-            _entryIssues.Add(new EntryIssue(ticks, new RecordIssue(Path(r), $"'{observation.Name}' is measured in {observation.Unit} but the record has a yes/no value", true), -1, null));
+            _entryIssues.Add(new EntryIssue(ticks, new RecordIssue(Path(r, entry), $"'{observation.Name}' is measured in {observation.Unit} but the record has a yes/no value", true), -1, null));
             return;
         }
         var (conversion, error) = ConversionCache.For(Protocol, index, entry.Unit);
         if (conversion is not { } c)
         {
             // Reported once per observation and unit: for the first such entry at or before the moment.
-            _entryIssues.Add(new EntryIssue(ticks, new RecordIssue(Path(r) + ".unit", error!, true), index, entry.Unit));
+            _entryIssues.Add(new EntryIssue(ticks, new RecordIssue(Path(r, entry, "unit"), error!, true), index, entry.Unit));
             return;
         }
 
@@ -277,7 +277,7 @@ public sealed class PatientTimeline
             var why = double.IsFinite(declared)
                 ? $"is outside its plausible range {RecordChecks.RangeText(observation)}"
                 : "is not a finite number";
-            _suspects.Add(new Suspect(index, ticks, false, new RecordIssue(Path(r) + ".value",
+            _suspects.Add(new Suspect(index, ticks, false, new RecordIssue(Path(r, entry, "value"),
                 $"{observation.Name} {seen} {why}: the value is not used", true)
             { Code = observation.Name, At = entry.At }));
             return;
@@ -287,7 +287,18 @@ public sealed class PatientTimeline
         Add(index, new Point(ticks, canonical, r, c.Converted ? new ChartedValue(value, entry.Unit) : null), bulk);
     }
 
-    private static string Path(int r) => $"$.observations[{r}]";
+    /// <summary>
+    /// Where entry <paramref name="r"/> is in the source: the reader's <see cref="RecordedObservation.Source"/> (the
+    /// element as the file has it, not its place in the time-sorted record), else its index in the record.
+    /// </summary>
+    private static string Path(int r, RecordedObservation entry) => entry.Source ?? $"$.observations[{r}]";
+
+    /// <summary>
+    /// The <paramref name="element"/> of entry <paramref name="r"/>: below a JSON path (<c>$.observations[2].unit</c>); a
+    /// source of another kind (a FHIR entry, whose elements have other names) is named as it is.
+    /// </summary>
+    private static string Path(int r, RecordedObservation entry, string element) =>
+        entry.Source is { } source && !source.StartsWith('$') ? source : $"{Path(r, entry)}.{element}";
 
     private void Add(int index, Point point, bool bulk)
     {
@@ -373,9 +384,9 @@ public sealed class PatientTimeline
 
         var observation = Protocol.Observations[group.Observation];
         var points = group.Points;
-        var values = points.Select(p => $"{Charted(observation, Entry(p.Source))} ($.observations[{p.Source}])");
+        var values = points.Select(p => $"{Charted(observation, Entry(p.Source))} ({Path(p.Source, Entry(p.Source))})");
         var anyYes = observation.IsYesNo && points.Any(p => p.Value != 0);
-        return group.Suspect = new Suspect(observation.Index, group.Ticks, anyYes, new RecordIssue($"$.observations[{points[^1].Source}]",
+        return group.Suspect = new Suspect(observation.Index, group.Ticks, anyYes, new RecordIssue(Path(points[^1].Source, Entry(points[^1].Source)),
             $"{observation.Name} has values at the same time that disagree: {string.Join(" and ", values)}: {observation.Name} is unknown at that time",
             true)
         { Code = observation.Name, At = Entry(points[0].Source).At });

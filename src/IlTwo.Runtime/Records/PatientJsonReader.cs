@@ -187,7 +187,8 @@ public static class PatientJsonReader
             var doses = ReadArray(props, "$", F.Doses, ReadDose);
             var observations = ReadArray(props, "$", F.Observations, ReadObservation);
 
-            // Stable sort (OrderBy) keeps document order for equal times; DateTimeOffset compares instants.
+            // Stable sort (OrderBy) keeps document order for equal times; DateTimeOffset compares instants. Each
+            // observation keeps its place in the document (Source), so errors found later name the element of the file.
             return new PatientRecord(
                 id,
                 weight,
@@ -325,7 +326,7 @@ public static class PatientJsonReader
                     }
 
                     return code is not null && at is { } flagAt
-                        ? RecordedObservation.YesNo(code, flagAt, value.ValueKind == JsonValueKind.True)
+                        ? new RecordedObservation(code, flagAt, null, value.ValueKind == JsonValueKind.True, null) { Source = path }
                         : null;
 
                 case JsonValueKind.Number:
@@ -341,7 +342,7 @@ public static class PatientJsonReader
                     }
 
                     return code is not null && at is { } numberAt && number is { } n && unit is not null
-                        ? RecordedObservation.Numeric(code, numberAt, n, unit)
+                        ? new RecordedObservation(code, numberAt, n, null, unit) { Source = path }
                         : null;
 
                 case JsonValueKind.String:

@@ -87,6 +87,20 @@ public sealed record RecordedObservation(string Code, DateTimeOffset At, double?
 {
     public bool IsFlag => Flag.HasValue;
 
+    /// <summary>
+    /// Where the observation came from, when the reader says: a JSON path into patient JSON (<c>$.observations[2]</c>,
+    /// the element as the file has it, whatever order the record is sorted into) or a FHIR entry
+    /// (<c>Bundle.entry[3](Observation/a)</c>). Null for an observation built in code: the engine then names it by its
+    /// index in the record (<c>$.observations[i]</c>). The engine's data errors about the observation name this place.
+    /// </summary>
+    public string? Source { get; init; }
+
+    // Where a reading came from is not what it is: two records with the same readings are equal, however they were read.
+    public bool Equals(RecordedObservation? other) =>
+        other is not null && Code == other.Code && At == other.At && Value == other.Value && Flag == other.Flag && Unit == other.Unit;
+
+    public override int GetHashCode() => HashCode.Combine(Code, At, Value, Flag, Unit);
+
     public static RecordedObservation Numeric(string code, DateTimeOffset at, double value, string unit) =>
         new(code, at, value, null, unit);
 

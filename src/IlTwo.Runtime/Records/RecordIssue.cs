@@ -30,6 +30,11 @@ public sealed record RecordIssue(string Path, string Message, bool IsError)
     /// </summary>
     public bool Holds { get; init; }
 
-    public override string ToString() =>
-        $"{(IsError ? "error" : "warning")}: {(Path.Length == 0 ? "" : Path + ": ")}{Message}";
+    /// <summary>
+    /// The path and the message (<c>$.observations[3].unit: ...</c>), or the message alone when the issue has no path
+    /// (malformed JSON names its line and byte in the message).
+    /// </summary>
+    public string Text => Path.Length == 0 ? Message : $"{Path}: {Message}";
+
+    public override string ToString() => $"{(IsError ? "error" : "warning")}: {Text}";
 }

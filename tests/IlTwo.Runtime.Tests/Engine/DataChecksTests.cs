@@ -246,4 +246,55 @@ public sealed class DataChecksTests
         var decision = Decide(Normal with { Doses = [] }, Day1.AddHours(8 + 25));
         Assert.Contains("contact the prescriber", decision.Summary, StringComparison.Ordinal);
     }
+
+    // ------------------------------------------------------------ paths of patient JSON
+
+    /// <summary>(the bad entry, written first in the file though it is not the earliest, the path of its error, a part of the message).</summary>
+    public static TheoryData<string, string, string> FirstInTheFile => new()
+    {
+        { "sbp in kg", "$.observations[0].unit", "'sbp' in kg cannot be converted to mm[Hg]" },
+        { "sbp 300", "$.observations[0].value", "sbp 300 mmHg is outside its plausible range" },
+        { "Confusion", "$.observations[0].code", "the code 'Confusion' matches no observation of the protocol" },
+        { "sbp yes", "$.observations[0]", "'sbp' is measured in mm[Hg] but the record has a yes/no value" },
+        { "sbp twice at once", "$.observations[1]", "sbp has values at the same time that disagree: 84 mmHg ($.observations[0]) and 110 mmHg ($.observations[1])" },
+    };
+
+    /// <summary>
+    /// The reader sorts observations by time; a data error names the element as the file has it, not its place in the
+    /// sorted record, and the decision is the one for the same record built in code.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(FirstInTheFile))]
+    public void A_data_error_of_patient_json_names_the_element_of_the_file(string scenario, string path, string message)
+    {
+        var bad = scenario switch
+        {
+            "sbp in kg" => Sbp(110, "kg", hour: 5.5),
+            "sbp 300" => Sbp(300, hour: 5.5),
+            "Confusion" => RecordedObservation.YesNo("Confusion", Day2.AddHours(5.5), true),
+            "sbp yes" => RecordedObservation.YesNo("8480-6", Day2.AddHours(5.5), true),
+            _ => Sbp(84),
+        };
+        var patient = Normal with { Observations = Normal.Observations.Insert(0, bad) };
+        var read = PatientJsonReader.Read(PatientJsonWriter.Write(patient.Build()));
+        Assert.True(read.Succeeded, string.Join("; ", read.Issues));
+        // The reader has moved the file's first element: its place in the record is not 0.
+        Assert.NotEqual(0, read.Record!.Observations.IndexOf(read.Record.Observations.Single(o => o.Source == "$.observations[0]")));
+
+        var decision = ProtocolEvaluator.Evaluate(RangedProtocol.Instance, read.Record, CheckAt);
+
+        Assert.Contains(decision.DataErrors, e => e.Path.StartsWith(path, StringComparison.Ordinal) && e.Message.Contains(message, StringComparison.Ordinal));
+        Assert.DoesNotContain(decision.DataErrors, e => e.Path.StartsWith("$.observations[", StringComparison.Ordinal) && !e.Path.StartsWith(path, StringComparison.Ordinal));
+        var inCode = Decide(patient);
+        static string Outcome(DoseDecision d) => $"{d.Action}: {string.Join(", ", d.Rules.Select(r => r.Id))}: {string.Join("; ", d.DataErrors.Select(e => e.Message))}";
+        Assert.Equal(Outcome(inCode), Outcome(decision));
+    }
+
+    /// <summary>A record built in code has no source: its entries are named by their index in the record, as before.</summary>
+    [Fact]
+    public void A_data_error_of_a_record_built_in_code_names_the_index_in_the_record()
+    {
+        var decision = Decide(Normal with { Observations = Normal.Observations.Insert(0, Sbp(110, "kg", hour: 5.5)) });
+        Assert.Contains(decision.DataErrors, e => e.Path == "$.observations[0].unit");
+    }
 }
