@@ -13,4 +13,10 @@ if (args.Length > 0 && args[0] == "verifier")
     return;
 }
 
+if (args.Length > 0 && args[0] == "cohort")
+{
+    CohortThroughput.Run(args[1..]);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

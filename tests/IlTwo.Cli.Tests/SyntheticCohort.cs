@@ -30,7 +30,20 @@ internal static class SyntheticCohort
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    public static string ExamplesFolder => Path.Combine(CliRunner.RepositoryRoot, "protocols", "examples");
+    /// <summary>The shipped example patients (found above the running assembly: the file is also linked into bench/).</summary>
+    public static string ExamplesFolder { get; } = FindExamples();
+
+    private static string FindExamples()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "IlTwo.Dsl.sln")))
+            {
+                return Path.Combine(dir.FullName, "protocols", "examples");
+            }
+        }
+        throw new InvalidOperationException("IlTwo.Dsl.sln not found above " + AppContext.BaseDirectory);
+    }
 
     /// <summary>The template files, in a fixed order.</summary>
     public static IReadOnlyList<string> Templates(string examplesFolder) =>
