@@ -61,7 +61,9 @@ public static class ProtocolComparer
 
         static string Count(int n, string one, string many) => n == 1 ? $"1 {one}" : $"{n} {many}";
         var less = changes.Count(c => c.Verdict == SafetyVerdict.LessConservative && (c.Area != ChangeArea.Rule || c.Counterexample is not null));
-        if (region.Verdict == SafetyVerdict.LessConservative && !changes.Any(c => c.Area == ChangeArea.Rule && c.Counterexample is not null))
+        // The region's checked patient is a loosening of its own only when no change is counted as one already (a
+        // course clause such as 'persistent for' is, without a rule row of its own).
+        if (region.Verdict == SafetyVerdict.LessConservative && less == 0)
         {
             less++;
         }
