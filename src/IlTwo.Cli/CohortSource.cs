@@ -96,7 +96,7 @@ public static class CohortSource
                 var (patient, raw, problem) = PatientOf(line);
                 if (patient is null)
                 {
-                    issues.Add($"{where}: not read: {problem}");
+                    issues.Add($"{where}: {problem}");
                     continue;
                 }
                 if (!groups.TryGetValue(patient, out var lines))
@@ -150,7 +150,7 @@ public static class CohortSource
                     return (text["Patient/".Length..], root.GetRawText(), null);
                 }
             }
-            return (null, null, $"a {type} whose subject is not a 'Patient/ID' reference, so it belongs to no patient of the cohort");
+            return (null, null, $"{type} resource whose subject is not a 'Patient/ID' reference, so it belongs to no patient of the cohort");
         }
         catch (JsonException e)
         {

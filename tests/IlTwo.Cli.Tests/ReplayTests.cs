@@ -392,8 +392,8 @@ public sealed class ReplayTests : IDisposable
         Assert.Equal((3, 0), (Counts(result).Replayed, Counts(result).Refused));
         var notRead = result.OutLines.Where(l => l.StartsWith("not read: ", StringComparison.Ordinal)).ToList();
         Assert.Equal(2, notRead.Count);
-        Assert.StartsWith("not read: cohort.ndjson line 2: not read: not JSON: ", notRead[0], StringComparison.Ordinal);
-        Assert.Equal($"not read: cohort.ndjson line {lines.Count}: not read: a Observation whose subject is not a 'Patient/ID' reference, so it belongs to no patient of the cohort", notRead[1]);
+        Assert.StartsWith("not read: cohort.ndjson line 2: not JSON: ", notRead[0], StringComparison.Ordinal);
+        Assert.Equal($"not read: cohort.ndjson line {lines.Count}: Observation resource whose subject is not a 'Patient/ID' reference, so it belongs to no patient of the cohort", notRead[1]);
     }
 
     /// <summary>The summary, the details and the HTML do not depend on how many patients are replayed at once.</summary>
