@@ -305,7 +305,8 @@ public static class ProtocolEvaluator
         }
         foreach (var reassess in course.Reassess)
         {
-            if (Find(reassess.RuleId) is { } rule)
+            // A rule that has stopped the course is not also reassessed now: the stop stands, listed once.
+            if (reassess.RuleId != course.Stop?.RuleId && Find(reassess.RuleId) is { } rule)
             {
                 holdRules.Add(Fired(rule, RuleAction.Hold, [.. rule.Inputs.Select(input => See(snapshot, input))], $"reassess: {reassess.NotShown}"));
             }

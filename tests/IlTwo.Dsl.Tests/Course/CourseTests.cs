@@ -111,6 +111,19 @@ public sealed class CourseTests
     }
 
     [Fact]
+    public void A_rule_that_stopped_the_course_is_listed_once_not_also_reassessed()
+    {
+        var decision = Decide("a tachycardia stop at an earlier dose slot is not reassessed by a fast rate now");
+
+        Assert.Equal(DoseAction.Discontinue, decision.Action);
+        Assert.Equal("tachycardia", Assert.IsType<CourseStop>(decision.Course.Stop).RuleId);
+        var rule = Assert.Single(decision.Rules, r => r.Id == "tachycardia");
+        Assert.Equal(RuleAction.Discontinue, rule.Action);
+        Assert.StartsWith("IL-2 stopped for the course since", rule.Note);
+        Assert.DoesNotContain("reassess:", decision.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_record_can_stop_the_course()
     {
         var decision = Decide("a course stop in the record is honoured");
