@@ -249,17 +249,28 @@ public static class LspFuzzer
         /// <summary>Null when the probe was answered; otherwise what went wrong.</summary>
         public string? SendAndProbe(byte[] bytes, string probeId, TimeSpan timeout)
         {
-            if (!Send(bytes))
+            if (!Send(bytes) || !Send(Encoding.UTF8.GetBytes(Framed($$"""{"jsonrpc":"2.0","id":"{{probeId}}","method":"il2/fuzzProbe"}"""))))
             {
-                return Server.IsCompleted ? "exited" : "the server stopped reading its input";
-            }
-
-            if (!Send(Encoding.UTF8.GetBytes(Framed($$"""{"jsonrpc":"2.0","id":"{{probeId}}","method":"il2/fuzzProbe"}"""))))
-            {
-                return Server.IsCompleted ? "exited" : "the server stopped reading its input";
+                return StoppedReading();
             }
 
             return ReadUntil(probeId, timeout);
+        }
+
+        /// <summary>
+        /// A write failed because the server closed its input. It closes its input first and exits after answering the
+        /// requests it has read (up to its grace period), so the exit is waited for, not expected at once.
+        /// </summary>
+        private string StoppedReading()
+        {
+            try
+            {
+                return Server.Wait(ExitTimeout) ? "exited" : $"the server stopped reading its input and did not exit within {ExitTimeout.TotalSeconds} s";
+            }
+            catch (AggregateException e)
+            {
+                return "the server crashed: " + e.GetBaseException();
+            }
         }
 
         /// <summary>Whether the server ended the session itself with exit code 1 and said why.</summary>
