@@ -5,7 +5,7 @@ namespace IlTwo.Debugger.Protocol;
 // The few DAP types the adapter sends (https://microsoft.github.io/debug-adapter-protocol/specification), as records
 // serialised camelCase with nulls left out. Requests are read as JSON objects: each handler takes what it needs.
 
-public sealed record DapResponse(int Seq, int RequestSeq, bool Success, string Command, string? Message, object? Body)
+public sealed record DapResponse(int Seq, [property: JsonPropertyName("request_seq")] int RequestSeq, bool Success, string Command, string? Message, object? Body)
 {
     public string Type { get; } = "response";
 }
