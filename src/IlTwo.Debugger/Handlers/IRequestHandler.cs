@@ -18,6 +18,7 @@ public static class RequestHandlers
         new InitializeHandler(),
         new LaunchHandler(),
         new SetBreakpointsHandler(),
+        new SetExceptionBreakpointsHandler(),
         new ConfigurationDoneHandler(),
         new ThreadsHandler(),
         new StackTraceHandler(),
@@ -28,6 +29,7 @@ public static class RequestHandlers
         new StepHandler("stepOut", s => s.StepOut()),
         new StepHandler("continue", s => s.Continue(), "breakpoint"),
         new EvaluateHandler(),
+        new PauseHandler(),
         new TerminateHandler(),
         new DisconnectHandler(),
     }.ToDictionary(h => h.Command, StringComparer.Ordinal);
