@@ -123,6 +123,27 @@ function token(lines, lineText, text, nth = 0) {
 
 const describeToken = (t) => `${t.where} (${t.cls}, ${t.color})`;
 
+/**
+ * The code lens link `text` right above the visible line holding `lineText` (VS Code keeps off-screen lenses hidden,
+ * and every scenario has its own Run and Debug).
+ */
+async function lensAbove(lineText, text) {
+  const line = await sourceLine(lineText).first().boundingBox();
+  assert.ok(line, `the line '${lineText}' is visible`);
+  const links = page.locator('.codelens-decoration:visible a', { hasText: text });
+  let best;
+  let bestY = -Infinity;
+  for (let i = 0; i < (await links.count()); i++) {
+    const box = await links.nth(i).boundingBox();
+    if (box && box.y < line.y && box.y > bestY) {
+      best = links.nth(i);
+      bestY = box.y;
+    }
+  }
+  assert.ok(best && line.y - bestY < 40, `a '${text}' lens right above '${lineText}'`);
+  return best;
+}
+
 describe('the IL-2 Protocols extension in VS Code', { timeout: 300_000 }, () => {
   before(async () => {
     assert.ok(port && folder, 'IL2_E2E_PORT and IL2_E2E_FOLDER are set (run this through tests/vscode-e2e/run.sh)');
@@ -335,8 +356,13 @@ describe('the IL-2 Protocols extension in VS Code', { timeout: 300_000 }, () => 
   step('quick fix: a mistyped observation is fixed from the light bulb with the compiler\'s did-you-mean', 90_000, async () => {
     await page.keyboard.press('Control+1');
     await goToLine(RULE_LINE, 'when creatinine >= 2.5 mg/dL');
-    await sourceLine('when creatinine >= 2.5 mg/dL').locator('span span', { hasText: /^creatinine$/ }).dblclick();
+    // Select the word with the keyboard (Home: the first non-blank, 'when'), type the typo, close the suggestions.
+    await page.keyboard.press('End');
+    await page.keyboard.press('Home');
+    for (let i = 0; i < 'when '.length; i++) await page.keyboard.press('ArrowRight');
+    for (let i = 0; i < 'creatinine'.length; i++) await page.keyboard.press('Shift+ArrowRight');
     await page.keyboard.type('creatinin');
+    await page.keyboard.press('Escape');
     await sourceLine('when creatinin >= 2.5 mg/dL').waitFor({ timeout: UI_MS });
     await sourceEditor().locator('.squiggly-error').first().waitFor({ timeout: 30_000 }).catch(() => {
       assert.fail("no error squiggle under 'creatinin' within 30 s");
@@ -363,7 +389,7 @@ describe('the IL-2 Protocols extension in VS Code', { timeout: 300_000 }, () => 
   step('evaluate lens: above a rule, how it comes out on the file\'s scenarios; Run and Debug above each scenario', 90_000, async () => {
     await page.keyboard.press('Control+1');
     await goToLine(URINE_RULE_LINE, 'hold rule urine-output-per-weight');
-    const lens = page.locator('.codelens-decoration', { hasText: /fires in/ });
+    const lens = page.locator('.codelens-decoration:visible', { hasText: /fires in/ });
     await lens.first().waitFor({ timeout: 30_000 }).catch(async () => {
       const shown = await page.locator('.codelens-decoration').allInnerTexts();
       assert.fail(`no evaluate lens 'fires in ...' within 30 s; lenses shown: ${JSON.stringify(shown)}`);
@@ -374,9 +400,9 @@ describe('the IL-2 Protocols extension in VS Code', { timeout: 300_000 }, () => 
       `an evaluate lens counts the file's ${SCENARIOS} scenarios: ${JSON.stringify(texts)}`,
     );
     await goToLine(URINE_SCENARIO_LINE, URINE_SCENARIO);
-    const scenarioLens = page.locator('.codelens-decoration', { hasText: 'Debug' });
-    await scenarioLens.first().waitFor({ timeout: 30_000 });
-    assert.match(await scenarioLens.first().innerText(), /Run/, 'Run and Debug above the scenario');
+    await page.locator('.codelens-decoration:visible', { hasText: 'Debug' }).first().waitFor({ timeout: 30_000 });
+    await lensAbove(`scenario "${URINE_SCENARIO}"`, 'Debug');
+    await lensAbove(`scenario "${URINE_SCENARIO}"`, 'Run');
     await goToLine(URINE_RULE_LINE, 'hold rule urine-output-per-weight');
     await lens.first().waitFor({ timeout: UI_MS });
     await page.screenshot({ path: path.join(shots, 'vscode-evaluate-lens.png') });
@@ -409,7 +435,8 @@ describe('the IL-2 Protocols extension in VS Code', { timeout: 300_000 }, () => 
     });
 
     await goToLine(URINE_SCENARIO_LINE, URINE_SCENARIO);
-    await page.locator('.codelens-decoration a', { hasText: /^Debug$/ }).first().click();
+    await page.locator('.codelens-decoration:visible', { hasText: 'Debug' }).first().waitFor({ timeout: 30_000 });
+    await (await lensAbove(`scenario "${URINE_SCENARIO}"`, 'Debug')).click();
 
     // Stopped at the rule: its line is the top stack frame's, and the Variables view shows the rule's scope.
     await sourceEditor().locator('.debug-top-stack-frame-line').first().waitFor({ timeout: 60_000 }).catch(async () => {
@@ -419,6 +446,10 @@ describe('the IL-2 Protocols extension in VS Code', { timeout: 300_000 }, () => 
     await sourceLine('hold rule urine-output-per-weight').waitFor({ timeout: UI_MS });
     const variables = page.locator('.part.sidebar .monaco-list-row');
     const when = variables.filter({ hasText: 'sum(urine-output, last 8 h) < 4 mL/kg x weight' });
+    // The scopes: Rule (this frame's), Scenario, Decision so far. Expand the rule's unless VS Code already did.
+    const ruleScope = variables.filter({ hasText: /^Rule$/ }).first();
+    await ruleScope.waitFor({ timeout: 30_000 });
+    if ((await ruleScope.getAttribute('aria-expanded')) !== 'true') await ruleScope.click();
     await when.first().waitFor({ timeout: 30_000 }).catch(async () => {
       assert.fail(`the Variables view does not show the rule's condition; it shows: ${JSON.stringify(await variables.allInnerTexts())}`);
     });
