@@ -37,6 +37,9 @@ public sealed class LaunchedProtocol
 
     public bool StopOnEntry { get; }
 
+    /// <summary>Run without debugging: the scenarios run to their decisions and nothing stops.</summary>
+    public bool NoDebug { get; init; }
+
     public bool Started { get; set; }
 
     /// <summary>The scenarios finished so far, in order, with their decisions.</summary>

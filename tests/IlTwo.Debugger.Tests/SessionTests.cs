@@ -214,4 +214,18 @@ public sealed class SessionTests
         var rule = await Protocols.Scope(client, 2, "Rule");
         Assert.Equal("hd-il2-monotherapy", rule["inherited from"].Value());
     }
+
+    [Fact]
+    public async Task Run_without_debugging_ignores_breakpoints_and_ends_with_the_decision()
+    {
+        var ruleLine = Protocols.Line(Protocols.Monotherapy, "hold rule sbp-below-90");
+        await using var client = DapClient.InProcess();
+        await client.Ok("initialize", new { adapterID = "il2" });
+        await client.Ok("launch", new { program = Protocols.Monotherapy, scenario = Sbp84, noDebug = true, stopOnEntry = true });
+        await client.Ok("setBreakpoints", new { source = new { path = Protocols.Monotherapy }, breakpoints = new[] { new { line = ruleLine } } });
+        await client.Ok("configurationDone");
+        var decision = Assert.Single((JsonArray)(await client.Event("terminated"))["body"]!["decisions"]!)!;
+        Assert.Equal("hold", decision["action"]!.GetValue<string>());
+        Assert.DoesNotContain(client.Events, e => e["event"]!.GetValue<string>() == "stopped");
+    }
 }

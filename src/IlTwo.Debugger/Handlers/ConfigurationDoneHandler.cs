@@ -17,7 +17,8 @@ public sealed class ConfigurationDoneHandler : IRequestHandler
         }
 
         launched.Started = true;
-        session.Report(launched.Stepper.Start(launched.StopOnEntry), launched.StopOnEntry ? "entry" : "breakpoint");
+        var outcome = launched.NoDebug ? launched.Stepper.RunToEnd() : launched.Stepper.Start(launched.StopOnEntry);
+        session.Report(outcome, launched.StopOnEntry ? "entry" : "breakpoint");
         return null;
     }
 }

@@ -10,7 +10,7 @@ namespace IlTwo.Debugger.Handlers;
 
 /// <summary>
 /// <c>launch</c> with <c>program</c> (the .il2 file), <c>scenario</c> (a title; absent: every scenario of the file in
-/// turn) and <c>stopOnEntry</c>. Compiles the protocol and its base chain; a missing file, a protocol with errors or an
+/// turn), <c>stopOnEntry</c> and <c>noDebug</c> (Run Without Debugging: every scenario to its decision). Compiles the protocol and its base chain; a missing file, a protocol with errors or an
 /// unknown scenario is refused with its code and location. Sends <c>initialized</c>: breakpoints come next.
 /// </summary>
 public sealed class LaunchHandler : IRequestHandler
@@ -33,7 +33,10 @@ public sealed class LaunchHandler : IRequestHandler
         var path = Path.GetFullPath(program, RequestHandlers.String(arguments, "cwd") is { Length: > 0 } cwd ? cwd : Environment.CurrentDirectory);
         var compilation = Compile(path);
         var scenarios = Select(compilation, path, RequestHandlers.String(arguments, "scenario"));
-        session.Launched = new LaunchedProtocol(compilation, scenarios, RequestHandlers.Bool(arguments, "stopOnEntry"), session.Variables);
+        session.Launched = new LaunchedProtocol(compilation, scenarios, RequestHandlers.Bool(arguments, "stopOnEntry"), session.Variables)
+        {
+            NoDebug = RequestHandlers.Bool(arguments, "noDebug"),
+        };
         session.Emit("initialized");
         return null;
     }

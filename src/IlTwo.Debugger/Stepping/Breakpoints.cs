@@ -100,6 +100,9 @@ public sealed class Stepper(ScenarioProgram program, Breakpoints breakpoints)
 
     public StepOutcome Start(bool stopOnEntry) => MoveTo(stopOnEntry ? 0 : Find(0, p => breakpoints.At(p).Length > 0));
 
+    /// <summary>Run without debugging (<c>noDebug</c>): every scenario to its decision, no stop.</summary>
+    public StepOutcome RunToEnd() => MoveTo(null);
+
     public StepOutcome StepIn() => MoveTo(Find(Current + 1, _ => true));
 
     public StepOutcome Next()
