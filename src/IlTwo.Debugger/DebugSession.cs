@@ -36,7 +36,7 @@ public sealed class DebugSession(DapChannel channel, TextWriter log)
 
     public async Task HandleAsync(JsonObject message, CancellationToken cancellationToken)
     {
-        if (message["type"]?.GetValue<string>() != "request")
+        if (message["type"] is not JsonValue type || !type.TryGetValue<string>(out var kind) || kind != "request")
         {
             return;
         }
@@ -57,7 +57,7 @@ public sealed class DebugSession(DapChannel channel, TextWriter log)
             _pending.Clear();
             response = Error(requestSeq, command, e.Error, e.Message);
         }
-        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException or IndexOutOfRangeException or KeyNotFoundException or NullReferenceException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             // A bug must not take the session down with it: the client sees the request fail, and the log says why.
             await log.WriteLineAsync($"il2 dap: internal error in '{command}': {e}").ConfigureAwait(false);

@@ -91,4 +91,34 @@ public sealed class BadInputTests
         await client.SendRaw(Encoding.UTF8.GetBytes("{\"seq\": 1, \"type\": "));
         Assert.Equal(1, await client.AdapterRun!.WaitAsync(TimeSpan.FromSeconds(30)));
     }
+
+    /// <summary>Arguments of the wrong type for every request, before and while stopped: each gets a response.</summary>
+    [Fact]
+    public async Task Every_request_with_arguments_of_the_wrong_type_is_answered_and_the_session_goes_on()
+    {
+        var commands = new[]
+        {
+            "initialize", "setBreakpoints", "setExceptionBreakpoints", "threads", "stackTrace", "scopes", "variables", "evaluate",
+            "next", "stepIn", "stepOut", "continue", "pause", "launch",
+        };
+        var wrong = new { program = 7, scenario = false, frameId = "x", variablesReference = "y", source = 5, breakpoints = "z", expression = 3, startFrame = "a", levels = -4 };
+        await using var client = await Protocols.Launch(Protocols.Monotherapy, "SBP 84 mm[Hg] holds the dose", stopOnEntry: true);
+        await client.Event("stopped");
+        foreach (var command in commands)
+        {
+            var response = await client.Request(command, wrong);
+            Assert.Equal(command, response["command"]!.GetValue<string>());
+            if (!response["success"]!.GetValue<bool>())
+            {
+                Assert.Matches("^DAP00[0-9][0-9]: ", response["message"]!.GetValue<string>());
+            }
+        }
+
+        // A message that is not a request, and one whose type is not a string, are ignored.
+        await client.SendRaw(System.Text.Encoding.UTF8.GetBytes("{\"seq\": 90, \"type\": 5, \"command\": \"threads\"}"));
+        await client.SendRaw(System.Text.Encoding.UTF8.GetBytes("{\"seq\": 91, \"type\": \"response\", \"request_seq\": 1}"));
+        // 'continue' ran the scenario to its end: the session ended normally and still answers.
+        Assert.Single((System.Text.Json.Nodes.JsonArray)(await client.Event("terminated"))["body"]!["decisions"]!);
+        Assert.True((await client.Request("threads"))["success"]!.GetValue<bool>());
+    }
 }
