@@ -62,6 +62,7 @@ public sealed class CliApplication
         new TestCommand(),
         new FmtCommand(),
         new LspCommand(),
+        new DapCommand(),
         new ServeCommand(),
         new DiffCommand(),
         new DiffDriverCommand(),

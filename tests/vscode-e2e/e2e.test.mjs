@@ -1,6 +1,7 @@
 // The IL-2 Protocols extension in a real VS Code (code-server, VS Code's browser build) driven through headless
-// Chromium, checked as a user sees it: highlighting colours, a diagnostic in the Problems panel, a hover, and
-// "IL-2 Protocols: Show Generated C#". Started by run.sh, which installs code-server with the .vsix and sets:
+// Chromium, checked as a user sees it: highlighting colours, a diagnostic in the Problems panel, a hover,
+// "IL-2 Protocols: Show Generated C#", a quick fix applied, the Testing view listing a protocol never opened, an
+// evaluate lens's text, and a debug session (il2 dap) stopped at a breakpoint with its Variables view. Started by run.sh, which installs code-server with the .vsix and sets:
 //   IL2_E2E_PORT, IL2_E2E_FOLDER   where code-server listens and the workspace it opened (holds protocols/)
 //   IL2_CODE_SERVER_HOME           the install folder (playwright-core lives there)
 //   IL2_E2E_OUT                    where screenshots go (IL2_UPDATE_SCREENSHOTS=1: docs/images/ for the README)
@@ -35,6 +36,13 @@ const lineOf = (text) => {
 const RULE_LINE = lineOf('when creatinine >= 2.5 mg/dL');
 const URINE_LINE = lineOf('when sum(urine-output, last 8 h)');
 const RULER_LINE = lineOf('// ------');
+const URINE_RULE_LINE = lineOf('hold rule urine-output-per-weight');
+const URINE_SCENARIO = '250 mL over 8 hours for 70 kg is below 4 mL/kg';
+const URINE_SCENARIO_LINE = lineOf(`scenario "${URINE_SCENARIO}"`);
+// The evaluate lens counts the file's own scenarios.
+const SCENARIOS = shippedLines.filter((l) => /^(override )?scenario "/.test(l)).length;
+// A protocol the tests never open: the Testing view must list it all the same.
+const UNOPENED = 'hd-il2-monotherapy.il2';
 // Bounded waits: the workbench and the .NET server take a few seconds each on two cores.
 const WORKBENCH_MS = 60_000;
 const SERVER_MS = 60_000;
@@ -114,6 +122,27 @@ function token(lines, lineText, text, nth = 0) {
 }
 
 const describeToken = (t) => `${t.where} (${t.cls}, ${t.color})`;
+
+/**
+ * The code lens link `text` right above the visible line holding `lineText` (VS Code keeps off-screen lenses hidden,
+ * and every scenario has its own Run and Debug).
+ */
+async function lensAbove(lineText, text) {
+  const line = await sourceLine(lineText).first().boundingBox();
+  assert.ok(line, `the line '${lineText}' is visible`);
+  const links = page.locator('.codelens-decoration:visible a', { hasText: text });
+  let best;
+  let bestY = -Infinity;
+  for (let i = 0; i < (await links.count()); i++) {
+    const box = await links.nth(i).boundingBox();
+    if (box && box.y < line.y && box.y > bestY) {
+      best = links.nth(i);
+      bestY = box.y;
+    }
+  }
+  assert.ok(best && line.y - bestY < 40, `a '${text}' lens right above '${lineText}'`);
+  return best;
+}
 
 describe('the IL-2 Protocols extension in VS Code', { timeout: 300_000 }, () => {
   before(async () => {
@@ -322,5 +351,116 @@ describe('the IL-2 Protocols extension in VS Code', { timeout: 300_000 }, () => 
     });
     assert.equal(await generated.locator('.view-line').first().innerText(), before, 'the generated text did not change');
     assert.ok(!(await classLine.innerText()).includes('x class'), 'nothing was typed into the generated C#');
+  });
+
+  step('quick fix: a mistyped observation is fixed from the light bulb with the compiler\'s did-you-mean', 90_000, async () => {
+    await page.keyboard.press('Control+1');
+    await goToLine(RULE_LINE, 'when creatinine >= 2.5 mg/dL');
+    // Select the word with the keyboard (Home: the first non-blank, 'when'), type the typo, close the suggestions.
+    await page.keyboard.press('End');
+    await page.keyboard.press('Home');
+    for (let i = 0; i < 'when '.length; i++) await page.keyboard.press('ArrowRight');
+    for (let i = 0; i < 'creatinine'.length; i++) await page.keyboard.press('Shift+ArrowRight');
+    await page.keyboard.type('creatinin');
+    await page.keyboard.press('Escape');
+    await sourceLine('when creatinin >= 2.5 mg/dL').waitFor({ timeout: UI_MS });
+    await sourceEditor().locator('.squiggly-error').first().waitFor({ timeout: 30_000 }).catch(() => {
+      assert.fail("no error squiggle under 'creatinin' within 30 s");
+    });
+    await page.keyboard.press('ArrowLeft');
+    const fix = page.locator('.action-widget .monaco-list-row', { hasText: "Change to 'creatinine'" });
+    let shown = false;
+    for (let attempt = 0; attempt < 3 && !shown; attempt++) {
+      await page.keyboard.press('Control+.');
+      shown = await fix.first().waitFor({ timeout: 10_000 }).then(() => true).catch(() => false);
+      if (!shown) await page.keyboard.press('Escape');
+    }
+    const offered = await page.locator('.action-widget').allInnerTexts().catch(() => []);
+    assert.ok(shown, `the light bulb offers "Change to 'creatinine'" (it shows: ${JSON.stringify(offered)})`);
+    await page.screenshot({ path: path.join(shots, 'vscode-quick-fix.png') });
+    await fix.first().click();
+    await sourceLine('when creatinine >= 2.5 mg/dL').waitFor({ timeout: UI_MS });
+    await sourceEditor().locator('.squiggly-error').first().waitFor({ state: 'detached', timeout: 30_000 }).catch(() => {
+      assert.fail('the error squiggle is still shown 30 s after the quick fix');
+    });
+    await page.keyboard.press('Control+s');
+  });
+
+  step('evaluate lens: above a rule, how it comes out on the file\'s scenarios; Run and Debug above each scenario', 90_000, async () => {
+    await page.keyboard.press('Control+1');
+    await goToLine(URINE_RULE_LINE, 'hold rule urine-output-per-weight');
+    const lens = page.locator('.codelens-decoration:visible', { hasText: /fires in/ });
+    await lens.first().waitFor({ timeout: 30_000 }).catch(async () => {
+      const shown = await page.locator('.codelens-decoration').allInnerTexts();
+      assert.fail(`no evaluate lens 'fires in ...' within 30 s; lenses shown: ${JSON.stringify(shown)}`);
+    });
+    const texts = await lens.allInnerTexts();
+    assert.ok(
+      texts.some((t) => new RegExp(`^fires in (\\d+|none) of ${SCENARIOS} scenarios`).test(t.trim())),
+      `an evaluate lens counts the file's ${SCENARIOS} scenarios: ${JSON.stringify(texts)}`,
+    );
+    await goToLine(URINE_SCENARIO_LINE, URINE_SCENARIO);
+    await page.locator('.codelens-decoration:visible', { hasText: 'Debug' }).first().waitFor({ timeout: 30_000 });
+    await lensAbove(`scenario "${URINE_SCENARIO}"`, 'Debug');
+    await lensAbove(`scenario "${URINE_SCENARIO}"`, 'Run');
+    await goToLine(URINE_RULE_LINE, 'hold rule urine-output-per-weight');
+    await lens.first().waitFor({ timeout: UI_MS });
+    await page.screenshot({ path: path.join(shots, 'vscode-evaluate-lens.png') });
+  });
+
+  step('Testing view: a protocol that was never opened is listed with its scenarios', 90_000, async () => {
+    await quickInput('F1', '>Testing: Focus on Test Explorer View');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Focus on Test Explorer View' }).first().waitFor({ timeout: UI_MS });
+    await page.keyboard.press('Enter');
+    const row = page.locator('.test-explorer .monaco-list-row', { hasText: UNOPENED });
+    await row.first().waitFor({ timeout: 30_000 }).catch(async () => {
+      const rows = await page.locator('.test-explorer .monaco-list-row').allInnerTexts();
+      assert.fail(`the Testing view does not list ${UNOPENED} within 30 s; it lists: ${JSON.stringify(rows)}`);
+    });
+    assert.equal(await page.locator(`.tab[aria-label*="${UNOPENED}"]`).count(), 0, `${UNOPENED} was never opened in an editor`);
+    // Expanded, the file shows its scenarios.
+    const expanded = await row.first().getAttribute('aria-expanded');
+    if (expanded !== 'true') await row.first().click();
+    await page.locator('.test-explorer .monaco-list-row', { hasText: 'SBP 84 mm[Hg] holds the dose' }).first().waitFor({ timeout: UI_MS });
+    await page.screenshot({ path: path.join(shots, 'vscode-testing.png') });
+  });
+
+  step('debugger: the Debug lens starts il2 dap, which stops at a breakpoint on a rule and shows its variables', 120_000, async () => {
+    await page.keyboard.press('Control+1');
+    await goToLine(URINE_RULE_LINE, 'hold rule urine-output-per-weight');
+    await sourceLine('hold rule urine-output-per-weight').click();
+    await page.keyboard.press('F9');
+    await sourceEditor().locator('.codicon-debug-breakpoint').first().waitFor({ timeout: UI_MS }).catch(() => {
+      assert.fail(`F9 set no breakpoint on line ${URINE_RULE_LINE}`);
+    });
+
+    await goToLine(URINE_SCENARIO_LINE, URINE_SCENARIO);
+    await page.locator('.codelens-decoration:visible', { hasText: 'Debug' }).first().waitFor({ timeout: 30_000 });
+    await (await lensAbove(`scenario "${URINE_SCENARIO}"`, 'Debug')).click();
+
+    // Stopped at the rule: its line is the top stack frame's, and the Variables view shows the rule's scope.
+    await sourceEditor().locator('.debug-top-stack-frame-line').first().waitFor({ timeout: 60_000 }).catch(async () => {
+      const sidebar = await page.locator('.part.sidebar').innerText().catch(() => '');
+      assert.fail(`the debugger did not stop within 60 s; the side bar shows: ${sidebar.slice(0, 400)}`);
+    });
+    await sourceLine('hold rule urine-output-per-weight').waitFor({ timeout: UI_MS });
+    const variables = page.locator('.part.sidebar .monaco-list-row');
+    const when = variables.filter({ hasText: 'sum(urine-output, last 8 h) < 4 mL/kg x weight' });
+    // The scopes: Rule (this frame's), Scenario, Decision so far. Expand the rule's unless VS Code already did.
+    const ruleScope = variables.filter({ hasText: /^Rule$/ }).first();
+    await ruleScope.waitFor({ timeout: 30_000 });
+    if ((await ruleScope.getAttribute('aria-expanded')) !== 'true') await ruleScope.click();
+    await when.first().waitFor({ timeout: 30_000 }).catch(async () => {
+      assert.fail(`the Variables view does not show the rule's condition; it shows: ${JSON.stringify(await variables.allInnerTexts())}`);
+    });
+    const value = variables.filter({ hasText: /^value/ });
+    assert.match(await value.first().innerText(), /true/, 'the rule fires on this scenario (250 mL < 280 mL)');
+    await variables.filter({ hasText: /^inputs/ }).first().click();
+    const sum = variables.filter({ hasText: '250 mL over 2 values' });
+    await sum.first().waitFor({ timeout: UI_MS }).catch(async () => {
+      assert.fail(`the rule's input shows no '250 mL over 2 values'; rows: ${JSON.stringify(await variables.allInnerTexts())}`);
+    });
+    await page.screenshot({ path: path.join(shots, 'vscode-debug.png') });
+    await page.keyboard.press('Shift+F5');
   });
 });

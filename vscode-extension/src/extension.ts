@@ -1,8 +1,9 @@
 // The IL-2 Protocols extension: a client for the IL-2 language server (`il2 lsp`), the generated C#
-// preview, and protocol scenarios in the Test Explorer.
+// preview, protocol scenarios in the Test Explorer, and the scenario debugger (`il2 dap`).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { COMPARE_SCHEME, CompareDocuments, compareWithCommitteeVersion } from './compare';
+import { DEBUG_TYPE, Il2DebugAdapterFactory, Il2DebugConfigurationProvider } from './debugger';
 import { GENERATED_SCHEME, GeneratedCSharpProvider, showGeneratedCSharp } from './generatedCSharp';
 import { debugScenario, runScenario, showRuleEvaluation } from './lenses';
 import { runSummaryText } from './lib/scenarioResults';
@@ -39,6 +40,9 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('il2.showRuleEvaluation', showRuleEvaluation),
     vscode.commands.registerCommand('il2.runScenario', (uri: string, title: string) => runScenario(scenarios, uri, title)),
     vscode.commands.registerCommand('il2.debugScenario', debugScenario),
+    // The scenario debugger: `il2 dap`, the same il2 as the language server.
+    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new Il2DebugAdapterFactory(s)),
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new Il2DebugConfigurationProvider()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       // The server reads the pages' folder only in `initialize`.
       if (e.affectsConfiguration('il2.server.path') || e.affectsConfiguration('il2.diagnostics.docsBaseUri')) {

@@ -94,7 +94,8 @@ export class Il2Server implements vscode.Disposable {
     return next;
   }
 
-  private command(): ServerCommand {
+  /** The `il2` to run: the bundled one, or the one `il2.server.path` names (the debug adapter runs the same). */
+  command(): ServerCommand {
     const configured = vscode.workspace.getConfiguration('il2').get<string>('server.path', '');
     return resolveServerCommand({
       extensionPath: this.context.extensionPath,

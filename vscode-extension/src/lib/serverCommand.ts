@@ -5,7 +5,7 @@ import * as os from 'node:os';
 export interface ServerCommand {
   /** The program to execute. */
   readonly command: string;
-  /** Its arguments; the last one is always `lsp`. */
+  /** Its arguments; the last one is the command: `lsp` (the language server) or `dap` (the debug adapter). */
   readonly args: readonly string[];
   /** The file that must exist for the server to start, or undefined when the command is looked up on PATH. */
   readonly requiredFile: string | undefined;
@@ -62,4 +62,9 @@ export function resolveServerCommand(input: ServerCommandInput): ServerCommand {
 export function describeServerCommand(command: ServerCommand): string {
   const quote = (s: string): string => (/[\s"']/.test(s) ? JSON.stringify(s) : s);
   return [command.command, ...command.args].map(quote).join(' ');
+}
+
+/** The debug adapter: the same `il2` the language server runs, with `dap` instead of `lsp`. */
+export function debugAdapterCommand(server: ServerCommand): ServerCommand {
+  return { ...server, args: [...server.args.slice(0, -1), 'dap'] };
 }

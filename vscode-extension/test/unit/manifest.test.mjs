@@ -94,3 +94,17 @@ test('words include hyphens and underscores inside names', () => {
   assert.ok(!increase.test('title "a {"'));
   assert.ok(decrease.test('  }'));
 });
+
+test('the il2 debugger: breakpoints in .il2 files, a launch configuration with program, scenario and stopOnEntry', () => {
+  assert.deepEqual(contributes.breakpoints, [{ language: 'il2' }]);
+  const [debug] = contributes.debuggers;
+  assert.equal(debug.type, 'il2');
+  assert.deepEqual(debug.languages, ['il2']);
+  const launch = debug.configurationAttributes.launch;
+  assert.deepEqual(launch.required, ['program']);
+  assert.deepEqual(Object.keys(launch.properties), ['program', 'scenario', 'stopOnEntry']);
+  const [snippet] = debug.configurationSnippets;
+  assert.equal(snippet.body.type, 'il2');
+  assert.equal(snippet.body.request, 'launch');
+  assert.ok(pkg.activationEvents.includes('onDebugResolve:il2'));
+});

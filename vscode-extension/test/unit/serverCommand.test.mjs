@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { resolveServerCommand, describeServerCommand } from '../../out/lib/serverCommand.mjs';
+import { resolveServerCommand, describeServerCommand, debugAdapterCommand } from '../../out/lib/serverCommand.mjs';
 
 const ext = '/opt/ext/iltwo.il2-protocols-0.1.0';
 
@@ -45,4 +45,12 @@ test('relative paths resolve against the workspace folder, ~ against home', () =
 test('the command line is shown with quotes where needed', () => {
   const c = resolveServerCommand({ extensionPath: '/my ext', configuredPath: '' });
   assert.equal(describeServerCommand(c), 'dotnet "/my ext/server/il2.dll" lsp');
+});
+
+test('the debug adapter runs the same il2 as the language server, with dap', () => {
+  const bundled = resolveServerCommand({ extensionPath: ext, configuredPath: '' });
+  assert.deepEqual(debugAdapterCommand(bundled), { ...bundled, args: [join(ext, 'server', 'il2.dll'), 'dap'] });
+  const executable = resolveServerCommand({ extensionPath: ext, configuredPath: '/usr/local/bin/il2' });
+  assert.deepEqual(debugAdapterCommand(executable).args, ['dap']);
+  assert.equal(debugAdapterCommand(executable).command, '/usr/local/bin/il2');
 });
