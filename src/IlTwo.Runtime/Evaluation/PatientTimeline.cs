@@ -35,6 +35,7 @@ public sealed class PatientTimeline
     private List<Suspect> _suspects = [];
     private List<DisagreedGroup> _disagreed = [];
     private PatientRecord? _record;
+    private readonly PastPointTruths _pastTruths = new();
 
     private PatientTimeline(ProtocolInfo protocol, PatientRecord record)
     {
@@ -80,6 +81,9 @@ public sealed class PatientTimeline
 
     internal List<DisagreedGroup> Disagreed => _disagreed;
 
+    /// <summary>The rules' truths at earlier assessment points, kept across decisions until the record changes at or before them.</summary>
+    internal PastPointTruths PastTruths => _pastTruths;
+
     /// <summary>Binds <paramref name="record"/> to <paramref name="protocol"/>: reads, converts and checks every entry once.</summary>
     public static PatientTimeline Create(ProtocolInfo protocol, PatientRecord record)
     {
@@ -97,6 +101,7 @@ public sealed class PatientTimeline
         ArgumentNullException.ThrowIfNull(observation);
         (_appended ??= []).Add(observation);
         Read(ObservationCount - 1, observation, bulk: false);
+        _pastTruths.ChangedAt(observation.At.UtcTicks);
         Changed();
     }
 
@@ -104,6 +109,7 @@ public sealed class PatientTimeline
     {
         ArgumentNullException.ThrowIfNull(dose);
         Doses = Doses.Add(dose);
+        _pastTruths.ChangedAt(dose.At.UtcTicks);
         Changed();
     }
 
@@ -111,12 +117,14 @@ public sealed class PatientTimeline
     {
         ArgumentNullException.ThrowIfNull(recordedEvent);
         Events = Events.Add(recordedEvent);
+        _pastTruths.ChangedAt(recordedEvent.At.UtcTicks);
         Changed();
     }
 
     public void SetWeight(MeasuredValue? weight)
     {
         SetWeightCore(weight);
+        _pastTruths.Clear();
         Changed();
     }
 
@@ -142,6 +150,7 @@ public sealed class PatientTimeline
         _suspects = [];
         _disagreed = [];
         ReadAll();
+        _pastTruths.Clear();
         Changed();
     }
 
