@@ -40,7 +40,8 @@ public class LongRecordBenchmarks
         _snapshot = PatientSnapshot.Create(_timeline, BenchmarkData.At).Snapshot;
         _heartRate = _rules.Info.Observations.Single(o => o.Name == "heart-rate").Index;
         var decision = ProtocolEvaluator.Evaluate(_rules, _timeline, BenchmarkData.At);
-        if (decision.Summary != ProtocolEvaluator.Evaluate(_rules, _record, BenchmarkData.At).Summary)
+        if (decision.Summary != ProtocolEvaluator.Evaluate(_rules, _record, BenchmarkData.At).Summary
+            || ProtocolEvaluator.Decide(_rules, _timeline, BenchmarkData.At).Action != decision.Action)
         {
             throw new InvalidOperationException("the timeline and the record decide differently");
         }
@@ -61,6 +62,21 @@ public class LongRecordBenchmarks
         var vital = (int)(k % VitalCodes.Length);
         _feed.Append(RecordedObservation.Numeric(VitalCodes[vital], at, VitalValues[vital], VitalUnits[vital]));
         return ProtocolEvaluator.Evaluate(_rules, _feed, at);
+    }
+
+    /// <summary>The action only, over the timeline bound once (the explanation left until asked).</summary>
+    [Benchmark]
+    public DoseAction VerdictOverTimeline() => ProtocolEvaluator.Decide(_rules, _timeline, BenchmarkData.At).Action;
+
+    /// <summary>A bedside feed asking for the action only: one vital sign appended, then the verdict at its time.</summary>
+    [Benchmark]
+    public DoseAction AppendAndVerdict()
+    {
+        var k = _appended++;
+        var at = BenchmarkData.At.AddTicks(k * TimeSpan.TicksPerSecond / 10);
+        var vital = (int)(k % VitalCodes.Length);
+        _feed.Append(RecordedObservation.Numeric(VitalCodes[vital], at, VitalValues[vital], VitalUnits[vital]));
+        return ProtocolEvaluator.Decide(_rules, _feed, at).Action;
     }
 
     /// <summary>Sum and mean of the heart rate over the last 24 hours (1,440 values once the record is long enough).</summary>

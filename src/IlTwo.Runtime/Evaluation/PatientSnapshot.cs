@@ -220,12 +220,12 @@ public sealed class PatientSnapshot
         return SumRange(store, first, count);
     }
 
-    /// <summary>Values by value for a short window (as always); from the prefix sums for a long one.</summary>
+    /// <summary>Value by value for a short window (as always); from the compensated prefix sums for a long one (O(1) after the binary searches).</summary>
     private static double SumRange(SeriesStore store, int first, int end)
     {
-        if (end - first > PatientTimeline.DirectSumLimit && store.Prefix is { } prefix)
+        if (end - first > PatientTimeline.DirectSumLimit && store.Prefix is not null)
         {
-            return prefix[end] - prefix[first];
+            return store.PrefixSum(first, end);
         }
 
         var sum = 0.0;

@@ -141,7 +141,7 @@ public sealed class IncrementalEvaluationTests
                 {
                     var incremental = ProtocolEvaluator.Evaluate(rules, timeline, at);
                     var expected = ProtocolEvaluator.Evaluate(rules, full, at);
-                    if (Json(incremental) != Json(expected))
+                    if (Json(incremental) != Json(expected) || ProtocolEvaluator.Decide(rules, timeline, at).Action != expected.Action)
                     {
                         return false;
                     }
