@@ -78,10 +78,11 @@ public static class CourseAssessment
         var info = rules.Info;
         var at = snapshot.At;
         var context = new Context(rules, doses, snapshot, truths.ToArray());
-        var reasons = ImmutableArray.CreateBuilder<string>();
+        // Built only when the course finds something (most decisions: nothing).
+        ImmutableArray<string>.Builder? reasons = null;
 
         // ---- decision time: persistence and correction
-        var reassess = ImmutableArray.CreateBuilder<Reassessment>();
+        ImmutableArray<Reassessment>.Builder? reassess = null;
         for (var i = 0; i < info.Rules.Length; i++)
         {
             var rule = info.Rules[i];
@@ -93,8 +94,8 @@ public static class CourseAssessment
             if (context.NotShown(i, at) is { } notShown)
             {
                 truths[i] = Truth.False;
-                reassess.Add(new Reassessment(rule.Id, rule.Title, rule.Action, notShown));
-                reasons.Add($"{rule.Id}: condition met but {notShown}; the dose is held to reassess");
+                (reassess ??= ImmutableArray.CreateBuilder<Reassessment>()).Add(new Reassessment(rule.Id, rule.Title, rule.Action, notShown));
+                (reasons ??= ImmutableArray.CreateBuilder<string>()).Add($"{rule.Id}: condition met but {notShown}; the dose is held to reassess");
             }
         }
 
@@ -109,8 +110,8 @@ public static class CourseAssessment
         }
 
         // ---- earlier assessment points
-        var needsPast = info.Rules.Any(r => r.Action == RuleAction.Discontinue || r.Until is not null);
-        var unresolved = ImmutableArray.CreateBuilder<UnresolvedHold>();
+        var needsPast = CourseRulesOf.NeedPast(info);
+        ImmutableArray<UnresolvedHold>.Builder? unresolved = null;
         if (needsPast)
         {
             var points = context.PastPoints();
@@ -169,21 +170,27 @@ public static class CourseAssessment
                 }
 
                 var since = new DateTimeOffset(trigger.Ticks, TimeSpan.Zero);
-                unresolved.Add(new UnresolvedHold(rule.Id, rule.Title, since, until.Condition, trigger.Values));
-                reasons.Add($"{rule.Id}: unresolved since {DecisionText.Time(since, at)}; held until {until.Condition}");
+                (unresolved ??= ImmutableArray.CreateBuilder<UnresolvedHold>()).Add(new UnresolvedHold(rule.Id, rule.Title, since, until.Condition, trigger.Values));
+                (reasons ??= ImmutableArray.CreateBuilder<string>()).Add($"{rule.Id}: unresolved since {DecisionText.Time(since, at)}; held until {until.Condition}");
             }
         }
 
         if (stop is not null)
         {
-            reasons.Insert(0, stop.ByRecord
+            (reasons ??= ImmutableArray.CreateBuilder<string>()).Insert(0, stop.ByRecord
                 ? $"IL-2 stopped for the course by the record at {DecisionText.Time(stop.At, at)} ('{CourseStopEvent}' event)"
                 : $"IL-2 stopped for the course at {DecisionText.Time(stop.At, at)} by {stop.RuleId}");
         }
 
-        return stop is null && unresolved.Count == 0 && reassess.Count == 0
+        return stop is null && unresolved is null && reassess is null
             ? CourseFindings.None
-            : new CourseFindings { Stop = stop, Unresolved = unresolved.ToImmutable(), Reassess = reassess.ToImmutable(), Reasons = reasons.ToImmutable() };
+            : new CourseFindings
+            {
+                Stop = stop,
+                Unresolved = unresolved?.ToImmutable() ?? [],
+                Reassess = reassess?.ToImmutable() ?? [],
+                Reasons = reasons?.ToImmutable() ?? [],
+            };
     }
 
     /// <summary>
@@ -253,7 +260,7 @@ public static class CourseAssessment
         public List<long> PastPoints()
         {
             var atTicks = now.At.UtcTicks;
-            var ticks = new List<long>();
+            var ticks = new List<long>(doses.Length + 4);
             foreach (var dose in doses)
             {
                 if (dose.Status is DoseStatus.Given or DoseStatus.Held && dose.At.UtcTicks < atTicks)
@@ -375,6 +382,15 @@ public static class CourseAssessment
         }
 
         private static Truth Slot(Truth[] truths, int slot) => (uint)slot < (uint)truths.Length ? truths[slot] : Truth.Unknown;
+    }
+
+    /// <summary>Whether any rule acts over the course's earlier points (a discontinue rule or an <c>until</c>). Once per protocol.</summary>
+    private static class CourseRulesOf
+    {
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ProtocolInfo, object> Cache = [];
+
+        public static bool NeedPast(ProtocolInfo info) =>
+            (bool)Cache.GetValue(info, static info => info.Rules.Any(r => r.Action == RuleAction.Discontinue || r.Until is not null));
     }
 
     /// <summary>The yes/no observations a discontinue or <c>until</c> rule reads: their charting times are assessment points. Once per protocol.</summary>

@@ -363,6 +363,12 @@ public sealed class PatientSnapshot
         ArgumentNullException.ThrowIfNull(timeline);
         var protocol = timeline.Protocol;
         var atTicks = at.UtcTicks;
+        if (timeline.EntryIssues.Count == 0 && timeline.WeightIssue is null && timeline.Suspects.Count == 0 && timeline.Disagreed.Count == 0)
+        {
+            // A clean record (the common case): nothing to check at any moment.
+            return new SnapshotResult(new PatientSnapshot(timeline, at, null, pastPoint: false), []);
+        }
+
         var issues = ImmutableArray.CreateBuilder<RecordIssue>();
 
         HashSet<(int, string)>? reportedUnits = null;
