@@ -24,6 +24,14 @@ public static class StageProfile
         var timeline = PatientTimeline.Create(rules.Info, record);
         Measure("snapshot over a timeline", () => PatientSnapshot.Create(timeline, at));
         Measure("verdict over a timeline (Decide)", () => ProtocolEvaluator.Decide(rules, timeline, at));
+        var overTimeline = PatientSnapshot.Create(timeline, at).Snapshot;
+        Measure("course over the timeline's snapshot", () =>
+        {
+            Array.Fill(truths, Truth.Unknown);
+            rules.EvaluateRules(overTimeline, truths);
+            return CourseAssessment.Assess(rules, record, overTimeline, truths);
+        });
+        Measure("verdict over a timeline (Decide), again", () => ProtocolEvaluator.Decide(rules, timeline, at));
         Measure("decision over a timeline (Evaluate)", () => ProtocolEvaluator.Evaluate(rules, timeline, at));
         Measure("rules (EvaluateRules)", () =>
         {
