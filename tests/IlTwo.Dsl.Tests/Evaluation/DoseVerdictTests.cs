@@ -41,6 +41,7 @@ public sealed class DoseVerdictTests
         using var compiled = TestProtocols.Load(compilation);
         var scenarios = compilation.Chain.SelectMany(c => c.Protocol.Scenarios).ToList();
         Assert.NotEmpty(scenarios);
+        var actions = new int[3];
         foreach (var scenario in scenarios)
         {
             var record = ScenarioRunner.ToRecord(scenario, ScenarioRunner.Now);
@@ -48,7 +49,9 @@ public sealed class DoseVerdictTests
             var verdict = ProtocolEvaluator.Decide(compiled.Rules, PatientTimeline.Create(compiled.Rules.Info, record), ScenarioRunner.Now);
             Assert.True(expected.Action == verdict.Action, $"{scenario.Title}: decision {expected.Action}, verdict {verdict.Action}");
             Assert.Equal(expected.DoseNumber, verdict.DoseNumber);
+            actions[(int)verdict.Action]++;
         }
+        Assert.All(actions, count => Assert.True(count > 0, $"scenario verdicts give/hold/discontinue: {string.Join("/", actions)}"));
     }
 
     /// <summary>An explanation is of the record the verdict was for: after an append it is refused, not silently of another record.</summary>
@@ -91,6 +94,8 @@ public sealed class DoseVerdictTests
             return true;
         }, iter: iterations, threads: 1);
 
-        Assert.All(history ? actions[1..] : actions, count => Assert.True(count > 0, $"outcome counts give/hold/discontinue: {string.Join("/", actions)}"));
+        // Random records reach hold and discontinue every run but give only now and then (see IncrementalEvaluationTests):
+        // the giving verdicts are checked on the scenarios, which give in both protocols.
+        Assert.All(actions[1..], count => Assert.True(count > 0, $"outcome counts give/hold/discontinue: {string.Join("/", actions)}"));
     }
 }
