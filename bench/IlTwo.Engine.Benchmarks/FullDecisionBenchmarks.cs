@@ -71,7 +71,8 @@ public class FullDecisionBenchmarks
             checkedRecords++;
         }
         var decision = ProtocolEvaluator.Evaluate(_rules, _record, BenchmarkData.At);
-        if (HandWrittenWholeJob() != decision.Action || CompiledDecisionOverTimeline().Action != decision.Action)
+        if (HandWrittenWholeJob() != decision.Action || CompiledDecisionOverTimeline().Action != decision.Action
+            || CompiledVerdictOverTimeline() != decision.Action || CompiledVerdictFromRecord() != decision.Action)
         {
             throw new InvalidOperationException($"the contenders disagree: engine {decision.Action}, hand-written {HandWrittenWholeJob()}");
         }
@@ -107,6 +108,14 @@ public class FullDecisionBenchmarks
     /// <summary>The same decision over a timeline already bound to the record (what a bedside session pays per decision).</summary>
     [Benchmark]
     public DoseDecision CompiledDecisionOverTimeline() => ProtocolEvaluator.Evaluate(_rules, _timeline, BenchmarkData.At);
+
+    /// <summary>The action over a timeline bound once, its explanation left until asked (<see cref="DoseVerdict.Explain"/>).</summary>
+    [Benchmark]
+    public DoseAction CompiledVerdictOverTimeline() => ProtocolEvaluator.Decide(_rules, _timeline, BenchmarkData.At).Action;
+
+    /// <summary>The whole job from the record: bind it to the protocol (read, convert, check every entry), then the verdict.</summary>
+    [Benchmark]
+    public DoseAction CompiledVerdictFromRecord() => ProtocolEvaluator.Decide(_rules, PatientTimeline.Create(_rules.Info, _record), BenchmarkData.At).Action;
 
     /// <summary>Only reading the record into a snapshot (the part of the full decision before the rules).</summary>
     [Benchmark]

@@ -19,7 +19,20 @@ public static class StageProfile
         var truths = new Truth[CourseAssessment.SlotCount(rules.Info)];
         var snapshot = PatientSnapshot.Create(rules.Info, record, at).Snapshot;
 
+        Measure("bind (PatientTimeline.Create)", () => PatientTimeline.Create(rules.Info, record));
         Measure("snapshot (PatientSnapshot.Create)", () => PatientSnapshot.Create(rules.Info, record, at));
+        var timeline = PatientTimeline.Create(rules.Info, record);
+        Measure("snapshot over a timeline", () => PatientSnapshot.Create(timeline, at));
+        Measure("verdict over a timeline (Decide)", () => ProtocolEvaluator.Decide(rules, timeline, at));
+        var overTimeline = PatientSnapshot.Create(timeline, at).Snapshot;
+        Measure("course over the timeline's snapshot", () =>
+        {
+            Array.Fill(truths, Truth.Unknown);
+            rules.EvaluateRules(overTimeline, truths);
+            return CourseAssessment.Assess(rules, record, overTimeline, truths);
+        });
+        Measure("verdict over a timeline (Decide), again", () => ProtocolEvaluator.Decide(rules, timeline, at));
+        Measure("decision over a timeline (Evaluate)", () => ProtocolEvaluator.Evaluate(rules, timeline, at));
         Measure("rules (EvaluateRules)", () =>
         {
             Array.Fill(truths, Truth.Unknown);

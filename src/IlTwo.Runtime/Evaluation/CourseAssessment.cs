@@ -78,10 +78,11 @@ public static class CourseAssessment
         var info = rules.Info;
         var at = snapshot.At;
         var context = new Context(rules, doses, snapshot, truths.ToArray());
-        var reasons = ImmutableArray.CreateBuilder<string>();
+        // Built only when the course finds something (most decisions: nothing).
+        ImmutableArray<string>.Builder? reasons = null;
 
         // ---- decision time: persistence and correction
-        var reassess = ImmutableArray.CreateBuilder<Reassessment>();
+        ImmutableArray<Reassessment>.Builder? reassess = null;
         for (var i = 0; i < info.Rules.Length; i++)
         {
             var rule = info.Rules[i];
@@ -93,8 +94,8 @@ public static class CourseAssessment
             if (context.NotShown(i, at) is { } notShown)
             {
                 truths[i] = Truth.False;
-                reassess.Add(new Reassessment(rule.Id, rule.Title, rule.Action, notShown));
-                reasons.Add($"{rule.Id}: condition met but {notShown}; the dose is held to reassess");
+                (reassess ??= ImmutableArray.CreateBuilder<Reassessment>()).Add(new Reassessment(rule.Id, rule.Title, rule.Action, notShown));
+                (reasons ??= ImmutableArray.CreateBuilder<string>()).Add($"{rule.Id}: condition met but {notShown}; the dose is held to reassess");
             }
         }
 
@@ -109,17 +110,17 @@ public static class CourseAssessment
         }
 
         // ---- earlier assessment points
-        var needsPast = info.Rules.Any(r => r.Action == RuleAction.Discontinue || r.Until is not null);
-        var unresolved = ImmutableArray.CreateBuilder<UnresolvedHold>();
+        var needsPast = CourseRulesOf.NeedPast(info);
+        ImmutableArray<UnresolvedHold>.Builder? unresolved = null;
         if (needsPast)
         {
             var points = context.PastPoints();
             CourseStop? ruleStop = null;
-            var triggers = new Dictionary<int, (long Ticks, ImmutableArray<SeenValue> Values)>();
-            foreach (var t in points)
+            Dictionary<int, (long Ticks, ImmutableArray<SeenValue> Values)>? triggers = null;
+            foreach (var ticks in points)
             {
+                var t = new DateTimeOffset(ticks, TimeSpan.Zero);
                 var truthsAt = context.TruthsAt(t);
-                var snap = context.SnapshotAt(t);
                 for (var i = 0; i < info.Rules.Length; i++)
                 {
                     var rule = info.Rules[i];
@@ -132,13 +133,16 @@ public static class CourseAssessment
                     {
                         if (ruleStop is null && context.NotShown(i, t) is null)
                         {
+                            var snap = context.SnapshotAt(t);
                             ruleStop = new CourseStop(rule.Id, rule.Title, t, [.. rule.Inputs.Select(input => ProtocolEvaluator.See(snap, input))], ByRecord: false);
                         }
                     }
                     else if (rule.Until is not null && context.NotShown(i, t) is null)
                     {
+                        var snap = context.SnapshotAt(t);
                         var values = rule.Inputs.Select(input => ProtocolEvaluator.See(snap, input)).ToImmutableArray();
                         var trigger = values.Select(v => v.At).OfType<DateTimeOffset>().Select(v => v.UtcTicks).DefaultIfEmpty(t.UtcTicks).Max();
+                        triggers ??= [];
                         if (!triggers.TryGetValue(i, out var existing) || trigger >= existing.Ticks)
                         {
                             triggers[i] = (trigger, values);
@@ -152,7 +156,7 @@ public static class CourseAssessment
             }
 
             // ---- resolution of the latest trigger (a rule true now is firing anyway)
-            foreach (var (i, trigger) in triggers.OrderBy(p => p.Key))
+            foreach (var (i, trigger) in triggers is null ? [] : triggers.OrderBy(p => p.Key).ToArray())
             {
                 var rule = info.Rules[i];
                 if (truths[i] == Truth.True || rule.Until is not { } until)
@@ -166,58 +170,97 @@ public static class CourseAssessment
                 }
 
                 var since = new DateTimeOffset(trigger.Ticks, TimeSpan.Zero);
-                unresolved.Add(new UnresolvedHold(rule.Id, rule.Title, since, until.Condition, trigger.Values));
-                reasons.Add($"{rule.Id}: unresolved since {DecisionText.Time(since, at)}; held until {until.Condition}");
+                (unresolved ??= ImmutableArray.CreateBuilder<UnresolvedHold>()).Add(new UnresolvedHold(rule.Id, rule.Title, since, until.Condition, trigger.Values));
+                (reasons ??= ImmutableArray.CreateBuilder<string>()).Add($"{rule.Id}: unresolved since {DecisionText.Time(since, at)}; held until {until.Condition}");
             }
         }
 
         if (stop is not null)
         {
-            reasons.Insert(0, stop.ByRecord
+            (reasons ??= ImmutableArray.CreateBuilder<string>()).Insert(0, stop.ByRecord
                 ? $"IL-2 stopped for the course by the record at {DecisionText.Time(stop.At, at)} ('{CourseStopEvent}' event)"
                 : $"IL-2 stopped for the course at {DecisionText.Time(stop.At, at)} by {stop.RuleId}");
         }
 
-        return stop is null && unresolved.Count == 0 && reassess.Count == 0
+        return stop is null && unresolved is null && reassess is null
             ? CourseFindings.None
-            : new CourseFindings { Stop = stop, Unresolved = unresolved.ToImmutable(), Reassess = reassess.ToImmutable(), Reasons = reasons.ToImmutable() };
+            : new CourseFindings
+            {
+                Stop = stop,
+                Unresolved = unresolved?.ToImmutable() ?? [],
+                Reassess = reassess?.ToImmutable() ?? [],
+                Reasons = reasons?.ToImmutable() ?? [],
+            };
     }
 
-    /// <summary>Snapshots and truths at earlier moments, built once each.</summary>
+    /// <summary>
+    /// Truths at earlier moments, kept in the timeline across decisions (see <see cref="PastPointTruths"/>), and a
+    /// snapshot moved from point to point instead of one built per point.
+    /// </summary>
     private sealed class Context(ProtocolRules rules, ImmutableArray<RecordedDose> doses, PatientSnapshot now, Truth[] nowTruths)
     {
-        private readonly Dictionary<long, (PatientSnapshot Snapshot, Truth[] Truths)> _at = [];
         private readonly ProtocolInfo _info = rules.Info;
+        private readonly PastPointTruths _kept = now.Timeline.PastTruths;
+        private PatientSnapshot? _evaluating;
+        private PatientSnapshot? _seeing;
 
-        public PatientSnapshot SnapshotAt(DateTimeOffset t) => At(t).Snapshot;
-
-        public Truth[] TruthsAt(DateTimeOffset t) => At(t).Truths;
-
-        private (PatientSnapshot Snapshot, Truth[] Truths) At(DateTimeOffset t)
+        /// <summary>
+        /// The record at <paramref name="t"/>, as an earlier point: valid until the next call (one snapshot moved from
+        /// point to point), so read what it shows before asking for another point.
+        /// </summary>
+        public PatientSnapshot SnapshotAt(DateTimeOffset t)
         {
             if (t.UtcTicks == now.At.UtcTicks)
             {
-                return (now, nowTruths);
+                return now;
             }
 
-            if (_at.TryGetValue(t.UtcTicks, out var cached))
+            if (_seeing is null)
             {
-                return cached;
+                _seeing = now.PastPoint(t);
+            }
+            else
+            {
+                _seeing.MovePastPoint(t);
+            }
+
+            return _seeing;
+        }
+
+        public Truth[] TruthsAt(DateTimeOffset t)
+        {
+            if (t.UtcTicks == now.At.UtcTicks)
+            {
+                return nowTruths;
+            }
+
+            if (_kept.TryGet(rules, t.UtcTicks, out var kept))
+            {
+                return kept;
             }
             // At an earlier point a sum or count over a window the record does not cover is unknown (a charting gap is
             // not a finding): the rule reading it cannot make a stop, and a count's other members still count.
-            var snapshot = now.PastPoint(t);
+            if (_evaluating is null)
+            {
+                _evaluating = now.PastPoint(t);
+            }
+            else
+            {
+                _evaluating.MovePastPoint(t);
+            }
+
             var truths = new Truth[SlotCount(_info)];
             Array.Fill(truths, Truth.Unknown);
-            rules.EvaluateRules(snapshot, truths);
-            return _at[t.UtcTicks] = (snapshot, truths);
+            rules.EvaluateRules(_evaluating, truths);
+            _kept.Add(rules, t.UtcTicks, truths);
+            return truths;
         }
 
-        /// <summary>Dose slots before the decision and charting times of the yes/no values course rules read, oldest first.</summary>
-        public List<DateTimeOffset> PastPoints()
+        /// <summary>Dose slots before the decision and charting times of the yes/no values course rules read, oldest first, once each.</summary>
+        public List<long> PastPoints()
         {
             var atTicks = now.At.UtcTicks;
-            var ticks = new SortedSet<long>();
+            var ticks = new List<long>(doses.Length + 4);
             foreach (var dose in doses)
             {
                 if (dose.Status is DoseStatus.Given or DoseStatus.Held && dose.At.UtcTicks < atTicks)
@@ -225,49 +268,43 @@ public static class CourseAssessment
                     ticks.Add(dose.At.UtcTicks);
                 }
             }
-            var yesNo = new HashSet<int>();
-            foreach (var rule in _info.Rules.Where(r => r.Action == RuleAction.Discontinue || r.Until is not null))
-            {
-                foreach (var input in rule.Inputs)
-                {
-                    if (input.Kind is InputKind.Latest or InputKind.Aggregate or InputKind.Baseline
-                        && (uint)input.Index < (uint)_info.Observations.Length && _info.Observations[input.Index].IsYesNo)
-                    {
-                        yesNo.Add(input.Index);
-                    }
-                }
-            }
-            foreach (var index in yesNo)
+            foreach (var index in CourseYesNo.For(_info))
             {
                 var series = now.Series(index);
-                for (var k = 0; k < series.Count; k++)
+                for (var k = 0; k < series.Count && series.Ticks[k] < atTicks; k++)
                 {
-                    if (series.Ticks[k] < atTicks)
-                    {
-                        ticks.Add(series.Ticks[k]);
-                    }
+                    ticks.Add(series.Ticks[k]);
                 }
             }
-            return [.. ticks.Select(t => new DateTimeOffset(t, TimeSpan.Zero))];
+            ticks.Sort();
+            var distinct = 0;
+            for (var k = 0; k < ticks.Count; k++)
+            {
+                if (k == 0 || ticks[k] != ticks[distinct - 1])
+                {
+                    ticks[distinct++] = ticks[k];
+                }
+            }
+            ticks.RemoveRange(distinct, ticks.Count - distinct);
+            return ticks;
         }
 
         /// <summary>What of rule <paramref name="index"/>'s persistence or correction the data does not show at <paramref name="t"/> (its condition being true there), or null when all is shown.</summary>
         public string? NotShown(int index, DateTimeOffset t)
         {
             var rule = _info.Rules[index];
-            var missing = new List<string>();
+            List<string>? missing = null;
             if (rule.Correction is { } correction)
             {
                 var truth = Slot(TruthsAt(t), correction.Slot);
                 if (truth != Truth.True)
                 {
-                    missing.Add($"correction not shown ({correction.Condition} is {(truth == Truth.False ? "false" : "unknown")})");
+                    (missing ??= []).Add($"correction not shown ({correction.Condition} is {(truth == Truth.False ? "false" : "unknown")})");
                 }
             }
             if (rule.PersistenceSeconds is { } seconds)
             {
                 var window = DecisionText.Hours(seconds);
-                var snapshot = SnapshotAt(t);
                 var from = t.UtcTicks - (long)(seconds * TimeSpan.TicksPerSecond);
                 var times = new SortedSet<long>();
                 foreach (var input in rule.Inputs)
@@ -277,7 +314,8 @@ public static class CourseAssessment
                         continue;
                     }
 
-                    var series = snapshot.Series(input.Index);
+                    // The decision time's series, read up to t: the same values as the snapshot at t.
+                    var series = now.Series(input.Index);
                     var ticks = series.Ticks;
                     var end = series.CountAtOrBefore(t.UtcTicks);
                     for (var k = series.CountAtOrBefore(from); k < end; k++)
@@ -287,18 +325,18 @@ public static class CourseAssessment
                 }
                 if (times.Count < 2)
                 {
-                    missing.Add($"persistence not shown ({times.Count} charted value{(times.Count == 1 ? "" : "s")} in the last {window} h; needs at least 2)");
+                    (missing ??= []).Add($"persistence not shown ({times.Count} charted value{(times.Count == 1 ? "" : "s")} in the last {window} h; needs at least 2)");
                 }
                 else
                 {
                     var failed = times.FirstOrDefault(time => TruthsAt(new DateTimeOffset(time, TimeSpan.Zero))[index] != Truth.True, long.MinValue);
                     if (failed != long.MinValue)
                     {
-                        missing.Add($"persistence over {window} h not shown (not met at {DecisionText.Time(new DateTimeOffset(failed, TimeSpan.Zero), now.At)})");
+                        (missing ??= []).Add($"persistence over {window} h not shown (not met at {DecisionText.Time(new DateTimeOffset(failed, TimeSpan.Zero), now.At)})");
                     }
                 }
             }
-            return missing.Count == 0 ? null : string.Join("; ", missing);
+            return missing is null ? null : string.Join("; ", missing);
         }
 
         /// <summary>Whether <paramref name="until"/> is true at an assessment on values charted after <paramref name="triggerTicks"/>.</summary>
@@ -344,5 +382,37 @@ public static class CourseAssessment
         }
 
         private static Truth Slot(Truth[] truths, int slot) => (uint)slot < (uint)truths.Length ? truths[slot] : Truth.Unknown;
+    }
+
+    /// <summary>Whether any rule acts over the course's earlier points (a discontinue rule or an <c>until</c>). Once per protocol.</summary>
+    private static class CourseRulesOf
+    {
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ProtocolInfo, object> Cache = [];
+
+        public static bool NeedPast(ProtocolInfo info) =>
+            (bool)Cache.GetValue(info, static info => info.Rules.Any(r => r.Action == RuleAction.Discontinue || r.Until is not null));
+    }
+
+    /// <summary>The yes/no observations a discontinue or <c>until</c> rule reads: their charting times are assessment points. Once per protocol.</summary>
+    private static class CourseYesNo
+    {
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ProtocolInfo, int[]> Cache = [];
+
+        public static int[] For(ProtocolInfo info) => Cache.GetValue(info, static info =>
+        {
+            var yesNo = new SortedSet<int>();
+            foreach (var rule in info.Rules.Where(r => r.Action == RuleAction.Discontinue || r.Until is not null))
+            {
+                foreach (var input in rule.Inputs)
+                {
+                    if (input.Kind is InputKind.Latest or InputKind.Aggregate or InputKind.Baseline
+                        && (uint)input.Index < (uint)info.Observations.Length && info.Observations[input.Index].IsYesNo)
+                    {
+                        yesNo.Add(input.Index);
+                    }
+                }
+            }
+            return [.. yesNo];
+        });
     }
 }

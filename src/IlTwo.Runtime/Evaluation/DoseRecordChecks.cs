@@ -10,6 +10,26 @@ namespace IlTwo.Runtime.Evaluation;
 /// </summary>
 internal static class DoseRecordChecks
 {
+    /// <summary>Whether <see cref="Findings"/> has any (without writing them).</summary>
+    public static bool Holds(ImmutableArray<RecordedDose> doses, DateTimeOffset at, IReadOnlyList<RecordIssue>? readIssues)
+    {
+        foreach (var dose in doses)
+        {
+            if (dose.Status == DoseStatus.MayBeRunning || (dose.At > at && dose.Status == DoseStatus.Given))
+            {
+                return true;
+            }
+        }
+        foreach (var issue in readIssues ?? [])
+        {
+            if (issue.Holds && !issue.IsError)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public static ImmutableArray<ScheduleFinding> Findings(ImmutableArray<RecordedDose> doses, DateTimeOffset at, IReadOnlyList<RecordIssue>? readIssues)
     {
         if (readIssues is not { Count: > 0 } && !doses.Any(d => d.At > at || d.Status == DoseStatus.MayBeRunning))

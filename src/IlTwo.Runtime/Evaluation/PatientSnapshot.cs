@@ -15,32 +15,42 @@ public sealed class PatientSnapshot
     public const string CycleStartEvent = "cycle-start";
 
     private readonly PatientTimeline _timeline;
-    private readonly long _atTicks;
-    private readonly int[] _counts;
     private readonly int[]? _refused;
-    private readonly long[] _eventTicks;
-    private readonly long _firstGivenTicks;
-    private readonly long _lastGivenTicks;
+    private long _atTicks;
+    private int[] _counts;
+    private long[] _eventTicks;
+    private long _firstGivenTicks;
+    private long _lastGivenTicks;
+    private bool _movable;
 
     private PatientSnapshot(PatientTimeline timeline, DateTimeOffset at, int[]? refused, bool pastPoint)
     {
         var protocol = timeline.Protocol;
         _timeline = timeline;
         Protocol = protocol;
-        At = at;
-        _atTicks = at.UtcTicks;
         _refused = refused;
         ChartingGapsUnknown = pastPoint;
         Weight = timeline.WeightGrams;
+        _counts = new int[protocol.Observations.Length];
+        _eventTicks = new long[protocol.Events.Length];
+        Bind(at);
+    }
 
-        var counts = new int[protocol.Observations.Length];
+    /// <summary>Points this snapshot at <paramref name="at"/>, reusing its arrays (the course layer's scratch snapshot for earlier points).</summary>
+    private void Bind(DateTimeOffset at)
+    {
+        var protocol = Protocol;
+        var timeline = _timeline;
+        At = at;
+        _atTicks = at.UtcTicks;
+
+        var counts = _counts;
         for (var i = 0; i < counts.Length; i++)
         {
             counts[i] = timeline.Store(i).UpperBound(_atTicks);
         }
-        _counts = counts;
 
-        var eventTicks = new long[protocol.Events.Length];
+        var eventTicks = _eventTicks;
         Array.Fill(eventTicks, long.MinValue);
         var cycleStart = long.MinValue;
         foreach (var e in timeline.Events)
@@ -64,7 +74,6 @@ public sealed class PatientSnapshot
                 }
             }
         }
-        _eventTicks = eventTicks;
 
         int given = 0, held = 0, givenInCycle = 0;
         long firstGiven = long.MinValue, lastGiven = long.MinValue, lastSlot = long.MinValue;
@@ -137,26 +146,40 @@ public sealed class PatientSnapshot
     public PatientSnapshot AsPastPoint() => new(this, pastPoint: true);
 
     /// <summary>The same record at an earlier moment, as an assessment point of the course (no issues are checked: the decision time's are the record's).</summary>
-    internal PatientSnapshot PastPoint(DateTimeOffset at) => new(_timeline, at, null, pastPoint: true);
+    internal PatientSnapshot PastPoint(DateTimeOffset at) => new(_timeline, at, null, pastPoint: true) { _movable = true };
+
+    /// <summary>
+    /// Moves a snapshot made by <see cref="PastPoint"/> to another earlier moment without allocating. Only for a snapshot
+    /// the course layer owns and never hands out: one that escaped would change under its holder.
+    /// </summary>
+    internal void MovePastPoint(DateTimeOffset at)
+    {
+        if (!_movable)
+        {
+            throw new InvalidOperationException("only a past-point snapshot can be moved");
+        }
+
+        Bind(at);
+    }
 
     /// <summary>Whether the window of <paramref name="windowSeconds"/> before <see cref="At"/> starts before the first value of the series in <paramref name="store"/>.</summary>
     private bool IsChartingGap(SeriesStore store, int count, double windowSeconds) =>
         ChartingGapsUnknown && (count == 0 || store.Ticks[0] > _atTicks - (long)(windowSeconds * TimeSpan.TicksPerSecond));
 
-    public DateTimeOffset At { get; }
+    public DateTimeOffset At { get; private set; }
 
     /// <summary>The patient's weight in grams (the UCUM base unit of mass), NaN when the record has none.</summary>
     public double Weight { get; }
 
-    public int DosesGiven { get; }
+    public int DosesGiven { get; private set; }
 
-    public int DosesHeld { get; }
+    public int DosesHeld { get; private set; }
 
     /// <summary>Doses given since the latest <see cref="CycleStartEvent"/> (all doses when there is none).</summary>
-    public int DosesGivenInCycle { get; }
+    public int DosesGivenInCycle { get; private set; }
 
     /// <summary>UTC ticks of the latest dose slot used (given or held), or <see cref="long.MinValue"/>.</summary>
-    public long LastSlotTicks { get; }
+    public long LastSlotTicks { get; private set; }
 
     public DateTimeOffset? LastGivenDose => _lastGivenTicks == long.MinValue ? null : new DateTimeOffset(_lastGivenTicks, TimeSpan.Zero);
 
@@ -197,12 +220,12 @@ public sealed class PatientSnapshot
         return SumRange(store, first, count);
     }
 
-    /// <summary>Values by value for a short window (as always); from the prefix sums for a long one.</summary>
+    /// <summary>Value by value for a short window (as always); from the compensated prefix sums for a long one (O(1) after the binary searches).</summary>
     private static double SumRange(SeriesStore store, int first, int end)
     {
-        if (end - first > PatientTimeline.DirectSumLimit && store.Prefix is { } prefix)
+        if (end - first > PatientTimeline.DirectSumLimit && store.Prefix is not null)
         {
-            return prefix[end] - prefix[first];
+            return store.PrefixSum(first, end);
         }
 
         var sum = 0.0;
@@ -340,6 +363,12 @@ public sealed class PatientSnapshot
         ArgumentNullException.ThrowIfNull(timeline);
         var protocol = timeline.Protocol;
         var atTicks = at.UtcTicks;
+        if (timeline.EntryIssues.Count == 0 && timeline.WeightIssue is null && timeline.Suspects.Count == 0 && timeline.Disagreed.Count == 0)
+        {
+            // A clean record (the common case): nothing to check at any moment.
+            return new SnapshotResult(new PatientSnapshot(timeline, at, null, pastPoint: false), []);
+        }
+
         var issues = ImmutableArray.CreateBuilder<RecordIssue>();
 
         HashSet<(int, string)>? reportedUnits = null;

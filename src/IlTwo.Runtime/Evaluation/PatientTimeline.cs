@@ -35,6 +35,7 @@ public sealed class PatientTimeline
     private List<Suspect> _suspects = [];
     private List<DisagreedGroup> _disagreed = [];
     private PatientRecord? _record;
+    private readonly PastPointTruths _pastTruths = new();
 
     private PatientTimeline(ProtocolInfo protocol, PatientRecord record)
     {
@@ -80,6 +81,9 @@ public sealed class PatientTimeline
 
     internal List<DisagreedGroup> Disagreed => _disagreed;
 
+    /// <summary>The rules' truths at earlier assessment points, kept across decisions until the record changes at or before them.</summary>
+    internal PastPointTruths PastTruths => _pastTruths;
+
     /// <summary>Binds <paramref name="record"/> to <paramref name="protocol"/>: reads, converts and checks every entry once.</summary>
     public static PatientTimeline Create(ProtocolInfo protocol, PatientRecord record)
     {
@@ -97,6 +101,7 @@ public sealed class PatientTimeline
         ArgumentNullException.ThrowIfNull(observation);
         (_appended ??= []).Add(observation);
         Read(ObservationCount - 1, observation, bulk: false);
+        _pastTruths.ChangedAt(observation.At.UtcTicks);
         Changed();
     }
 
@@ -104,6 +109,7 @@ public sealed class PatientTimeline
     {
         ArgumentNullException.ThrowIfNull(dose);
         Doses = Doses.Add(dose);
+        _pastTruths.ChangedAt(dose.At.UtcTicks);
         Changed();
     }
 
@@ -111,12 +117,14 @@ public sealed class PatientTimeline
     {
         ArgumentNullException.ThrowIfNull(recordedEvent);
         Events = Events.Add(recordedEvent);
+        _pastTruths.ChangedAt(recordedEvent.At.UtcTicks);
         Changed();
     }
 
     public void SetWeight(MeasuredValue? weight)
     {
         SetWeightCore(weight);
+        _pastTruths.Clear();
         Changed();
     }
 
@@ -142,6 +150,7 @@ public sealed class PatientTimeline
         _suspects = [];
         _disagreed = [];
         ReadAll();
+        _pastTruths.Clear();
         Changed();
     }
 
@@ -518,8 +527,26 @@ internal sealed class SeriesStore
     /// <summary>Per value, the value as charted when converted from another unit; null until one is.</summary>
     public ChartedValue?[]? Charted { get; private set; }
 
-    /// <summary><c>Prefix[k]</c> = sum of the first k values; null while the series is short.</summary>
+    /// <summary>
+    /// <c>Prefix[k] + PrefixError[k]</c> = the sum of the first k values, compensated (a double-double: the rounding error
+    /// of each addition is kept, so a long series does not lose the small values of a window to the size of its total);
+    /// null while the series is short.
+    /// </summary>
     public double[]? Prefix { get; private set; }
+
+    /// <summary>The rounding error of <see cref="Prefix"/>, per prefix.</summary>
+    public double[]? PrefixError { get; private set; }
+
+    /// <summary>The sum of values <paramref name="first"/> to <paramref name="end"/> (exclusive) from the prefix sums, within an ulp or so of the exact sum.</summary>
+    public double PrefixSum(int first, int end)
+    {
+        var (hi, lo) = (Prefix!, PrefixError!);
+        var difference = hi[end] - hi[first];
+        // TwoSum: the rounding error of the difference of the leading parts.
+        var back = difference - hi[end];
+        var error = (hi[end] - (difference - back)) + (-hi[first] - back);
+        return difference + (error + (lo[end] - lo[first]));
+    }
 
     public int Count { get; private set; }
 
@@ -623,6 +650,7 @@ internal sealed class SeriesStore
     public void RebuildPrefix()
     {
         Prefix = null;
+        PrefixError = null;
         UpdatePrefix(0);
     }
 
@@ -632,14 +660,18 @@ internal sealed class SeriesStore
         if (Count <= PatientTimeline.DirectSumLimit)
         {
             Prefix = null;
+            PrefixError = null;
             return;
         }
-        if (Prefix is null || Prefix.Length < Count + 1)
+        if (Prefix is null || PrefixError is null || Prefix.Length < Count + 1)
         {
-            var grown = new double[Math.Max(Ticks.Length, Count) + 1];
-            if (Prefix is not null)
+            var size = Math.Max(Ticks.Length, Count) + 1;
+            var grown = new double[size];
+            var grownError = new double[size];
+            if (Prefix is not null && PrefixError is not null)
             {
                 Array.Copy(Prefix, grown, Math.Min(Prefix.Length, position + 1));
+                Array.Copy(PrefixError, grownError, Math.Min(PrefixError.Length, position + 1));
             }
             else
             {
@@ -647,12 +679,21 @@ internal sealed class SeriesStore
             }
 
             Prefix = grown;
+            PrefixError = grownError;
         }
-        var sum = Prefix[position];
+        var (prefix, errors) = (Prefix, PrefixError);
+        var sum = prefix[position];
+        var error = errors[position];
         for (var k = position; k < Count; k++)
         {
-            sum += Values[k];
-            Prefix[k + 1] = sum;
+            // TwoSum (Knuth): next + e is exactly sum + value.
+            var value = Values[k];
+            var next = sum + value;
+            var back = next - sum;
+            error += (sum - (next - back)) + (value - back);
+            sum = next;
+            prefix[k + 1] = sum;
+            errors[k + 1] = error;
         }
     }
 

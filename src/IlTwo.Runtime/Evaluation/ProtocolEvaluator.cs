@@ -63,6 +63,186 @@ public static class ProtocolEvaluator
         return decision;
     }
 
+    /// <summary>
+    /// The action at <paramref name="at"/> over a timeline, with the explanation left until it is asked for
+    /// (<see cref="DoseVerdict.Explain"/>): the same action as
+    /// <see cref="Evaluate(ProtocolRules, PatientTimeline, DateTimeOffset, DecisionLog?, IReadOnlyList{RecordIssue}?, TimeZoneInfo?)"/>
+    /// by the same rules, course and schedule, without writing a word of text.
+    /// </summary>
+    public static DoseVerdict Decide(ProtocolRules rules, PatientTimeline timeline, DateTimeOffset at, IReadOnlyList<RecordIssue>? readIssues = null)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        ArgumentNullException.ThrowIfNull(timeline);
+        if (!ReferenceEquals(timeline.Protocol, rules.Info))
+        {
+            throw new ArgumentException("the timeline is bound to another protocol than the rules'", nameof(timeline));
+        }
+
+        var info = rules.Info;
+        var snapshotResult = PatientSnapshot.Create(timeline, at);
+        var snapshot = snapshotResult.Snapshot;
+        var n = CourseAssessment.SlotCount(info);
+        Span<Truth> truths = n <= StackLimit ? stackalloc Truth[n] : new Truth[n];
+        truths.Fill(Truth.Unknown);
+        rules.EvaluateRules(snapshot, truths);
+        var course = CourseAssessment.Assess(rules, timeline.Events, timeline.Doses, snapshot, truths);
+        var action = ActionOf(info, snapshot, snapshotResult, truths[..info.Rules.Length], timeline, readIssues, course);
+        return new DoseVerdict(rules, timeline, at, readIssues, action, snapshot.DosesGiven + snapshot.DosesHeld + 1);
+    }
+
+    /// <summary>The action <see cref="Decide(ProtocolInfo, PatientSnapshot, ImmutableArray{RecordIssue}, ReadOnlySpan{Truth}, IReadOnlyList{RecordIssue}?, ImmutableArray{ScheduleFinding}, CourseFindings)"/> reaches, by the same tests in the same order, without its text.</summary>
+    private static DoseAction ActionOf(
+        ProtocolInfo info, PatientSnapshot snapshot, SnapshotResult snapshotResult, ReadOnlySpan<Truth> truths, PatientTimeline timeline,
+        IReadOnlyList<RecordIssue>? readIssues, CourseFindings course)
+    {
+        var regimen = info.Regimen;
+        var given = snapshot.DosesGiven;
+        var held = snapshot.DosesHeld;
+
+        // ---- discontinue: a course stop, a discontinue rule, a complete course
+        if (course.Stop is not null)
+        {
+            return DoseAction.Discontinue;
+        }
+
+        var hold = false;
+        for (var i = 0; i < info.Rules.Length; i++)
+        {
+            if (truths[i] == Truth.True)
+            {
+                if (info.Rules[i].Action == RuleAction.Discontinue)
+                {
+                    return DoseAction.Discontinue;
+                }
+
+                hold = true;
+            }
+        }
+        if (regimen.MaxDosesPerCourse is { } maxCourse
+            && (given >= maxCourse || (regimen.CourseCap == CourseCapKind.DoseSlots && given + held >= maxCourse)))
+        {
+            return DoseAction.Discontinue;
+        }
+
+        // ---- hold: a hold rule (now or over the course), a data error, the schedule, missing data
+        hold = hold || !course.Unresolved.IsEmpty || !course.Reassess.IsEmpty || snapshotResult.HasErrors
+            || ScheduleHolds(regimen, snapshot, given) || DoseRecordChecks.Holds(timeline.Doses, snapshot.At, readIssues);
+        if (hold)
+        {
+            return DoseAction.Hold;
+        }
+
+        for (var i = 0; i < info.Rules.Length; i++)
+        {
+            if (truths[i] is Truth.True or Truth.False || DecidedByCourse(course, info.Rules[i].Id))
+            {
+                continue;
+            }
+            // An undecided rule holds unless every input it lacks is optional (none named: it holds).
+            var named = false;
+            foreach (var input in info.Rules[i].Inputs)
+            {
+                if (Lacks(snapshot, input, out var optional))
+                {
+                    named = true;
+                    if (!optional)
+                    {
+                        return DoseAction.Hold;
+                    }
+                }
+            }
+            if (!named)
+            {
+                return DoseAction.Hold;
+            }
+        }
+        return DoseAction.Give;
+    }
+
+    private static bool DecidedByCourse(CourseFindings course, string ruleId)
+    {
+        if (course.Stop?.RuleId == ruleId)
+        {
+            return true;
+        }
+
+        foreach (var unresolved in course.Unresolved)
+        {
+            if (unresolved.RuleId == ruleId)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Whether the schedule holds the dose now (the tests of <see cref="Decide(ProtocolInfo, PatientSnapshot, ImmutableArray{RecordIssue}, ReadOnlySpan{Truth}, IReadOnlyList{RecordIssue}?, ImmutableArray{ScheduleFinding}, CourseFindings)"/>' schedule).</summary>
+    private static bool ScheduleHolds(RegimenInfo regimen, PatientSnapshot snapshot, int given)
+    {
+        var at = snapshot.At;
+        if (regimen.MaxDosesPerCycle is { } maxCycle && snapshot.DosesGivenInCycle >= maxCycle)
+        {
+            return true;
+        }
+
+        if (snapshot.LastSlotTicks != long.MinValue && regimen.MinIntervalSeconds > 0
+            && at < new DateTimeOffset(snapshot.LastSlotTicks, TimeSpan.Zero).AddSeconds(regimen.MinIntervalSeconds))
+        {
+            return true;
+        }
+
+        if (regimen.FirstDose is { } window && given == 0)
+        {
+            if (snapshot.EventTime(window.EventIndex) is not { } start)
+            {
+                return true;
+            }
+
+            return at < start.AddSeconds(window.EarliestSeconds) || at > start.AddSeconds(window.LatestSeconds);
+        }
+        return false;
+    }
+
+    /// <summary>Whether an input has no usable value (<see cref="Check"/> would name it), and whether it is optional.</summary>
+    private static bool Lacks(PatientSnapshot snapshot, RuleInputInfo input, out bool optional)
+    {
+        optional = false;
+        switch (input.Kind)
+        {
+            case InputKind.Latest:
+                {
+                    var series = snapshot.Series(input.Index);
+                    optional = series.Observation.IsOptional;
+                    return series.Count == 0 || snapshot.AgeSeconds(series.Ticks[series.Count - 1]) > series.RecencySeconds;
+                }
+            case InputKind.Aggregate:
+                {
+                    var kind = input.Aggregate ?? AggregateKind.Count;
+                    if (kind == AggregateKind.Count)
+                    {
+                        return false;
+                    }
+
+                    var series = snapshot.Series(input.Index);
+                    optional = series.Observation.IsOptional;
+                    var count = series.Count - snapshot.FirstInWindow(series, input.WindowSeconds);
+                    return count == 0 || (kind == AggregateKind.Change && count < 2);
+                }
+            case InputKind.Baseline:
+                optional = snapshot.Series(input.Index).Observation.IsOptional;
+                return snapshot.BaselineIndex(input.Index) < 0;
+            case InputKind.Weight:
+                return double.IsNaN(snapshot.Weight);
+            case InputKind.TimeSinceEvent:
+                return snapshot.EventTime(input.Index) is null;
+            case InputKind.TimeSinceLastDose:
+            case InputKind.TimeSinceFirstDose:
+                return snapshot.FirstGivenDose is null;
+            default:
+                return false;
+        }
+    }
+
     private static DoseDecision Evaluate(ProtocolRules rules, PatientTimeline timeline, SnapshotResult snapshotResult, IReadOnlyList<RecordIssue>? readIssues, TimeZoneInfo? timeZone)
     {
         var info = rules.Info;
