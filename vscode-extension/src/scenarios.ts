@@ -13,7 +13,9 @@ import {
   inheritedGroupId,
   inheritedGroupLabel,
   inheritedReport,
+  inExcludedFolder,
   isListedProtocol,
+  listedUnder,
 } from './lib/scenarioResults';
 import { runScenariosRequest, type InheritedScenarioResult, type ScenarioResult } from './protocol';
 import type { Il2Server } from './server';
@@ -55,13 +57,31 @@ export class ScenarioTests implements vscode.Disposable {
     this.controller.refreshHandler = () => this.discoverWorkspace();
 
     const watcher = vscode.workspace.createFileSystemWatcher(PROTOCOL_GLOB);
+    // A folder deleted, moved or renamed is reported once, for the folder (not for the .il2 files in it): a second
+    // watcher sees every path created or deleted, so that its protocols leave the view or appear under the new name.
+    const folders = vscode.workspace.createFileSystemWatcher('**/*', false, true, false);
     this.disposables.push(
       this.controller,
       watcher,
+      folders,
       watcher.onDidCreate((uri) => void this.discoverFile(uri)),
       watcher.onDidChange((uri) => void this.discoverFile(uri)),
       watcher.onDidDelete((uri) => {
-        this.controller.items.delete(uri.toString());
+        this.forget(uri);
+      }),
+      folders.onDidCreate((uri) => void this.discoverFolder(uri)),
+      folders.onDidDelete((uri) => {
+        this.forget(uri);
+      }),
+      // Renames and deletions made in VS Code itself (the Explorer, a refactoring) arrive here first.
+      vscode.workspace.onDidRenameFiles((e) => {
+        for (const { oldUri, newUri } of e.files) {
+          this.forget(oldUri);
+          void this.discoverFolder(newUri);
+        }
+      }),
+      vscode.workspace.onDidDeleteFiles((e) => {
+        for (const uri of e.files) this.forget(uri);
       }),
       vscode.workspace.onDidOpenTextDocument((d) => {
         if (isIl2(d)) this.discover(d);
@@ -83,6 +103,29 @@ export class ScenarioTests implements vscode.Disposable {
   async discoverWorkspace(): Promise<void> {
     const files = await vscode.workspace.findFiles(PROTOCOL_GLOB, EXCLUDED_GLOB);
     await Promise.all(files.map((uri) => this.discoverFile(uri)));
+  }
+
+  /** Removes a deleted file, or every file under a deleted folder, from the view. */
+  private forget(uri: vscode.Uri): void {
+    const ids: string[] = [];
+    this.controller.items.forEach((item) => ids.push(item.id));
+    for (const id of listedUnder(ids, uri.toString())) this.controller.items.delete(id);
+  }
+
+  /** A path that appeared: a protocol file, or a folder (created, moved or renamed) with protocols in it. */
+  private async discoverFolder(uri: vscode.Uri): Promise<void> {
+    if (uri.path.endsWith('.il2')) {
+      await this.discoverFile(uri);
+      return;
+    }
+    if (inExcludedFolder(vscode.workspace.asRelativePath(uri, false))) return;
+    try {
+      if ((((await vscode.workspace.fs.stat(uri)).type as number) & vscode.FileType.Directory) === 0) return;
+    } catch {
+      return; // gone again
+    }
+    const files = await vscode.workspace.findFiles(new vscode.RelativePattern(uri, PROTOCOL_GLOB), EXCLUDED_GLOB);
+    await Promise.all(files.map((file) => this.discoverFile(file)));
   }
 
   /** A file's scenarios: from the editor's text when it is open (unsaved edits count), else from disk. */

@@ -45,8 +45,13 @@ export const EXCLUDED_GLOB = '**/{node_modules,.git,bin,obj,out}/**';
 
 /** Whether a workspace-relative path is one the Testing view lists (the same rule as the globs, for watcher events). */
 export function isListedProtocol(relativePath: string): boolean {
+  return relativePath.endsWith('.il2') && !inExcludedFolder(relativePath);
+}
+
+/** Whether a workspace-relative path is in (or is) a dependency or build folder, whose paths are never looked into. */
+export function inExcludedFolder(relativePath: string): boolean {
   const parts = relativePath.split(/[\\/]/);
-  return relativePath.endsWith('.il2') && !parts.slice(0, -1).some((p) => ['node_modules', '.git', 'bin', 'obj', 'out'].includes(p));
+  return parts.some((p) => ['node_modules', '.git', 'bin', 'obj', 'out'].includes(p));
 }
 
 /** The group under an extending protocol's file that holds a base protocol's scenarios run against it. */
@@ -73,4 +78,14 @@ export function inheritedReport(result: {
     message: `decided differently from the base's expectation (expected ${result.expected}, decided ${result.actual}); override the scenario with its reason if this is intended`,
     diff: { expected: `expect ${result.expected}`, actual: `decided ${result.actual}` },
   };
+}
+
+/**
+ * The listed files a deletion removes: the file itself, or every file under a deleted (or renamed-away) folder. A
+ * watcher reports a folder's deletion once, for the folder, so its protocols must be found by their path. Ids are
+ * URI strings; a folder's children start with its URI and a slash.
+ */
+export function listedUnder(ids: Iterable<string>, deleted: string): string[] {
+  const folder = deleted.endsWith('/') ? deleted : `${deleted}/`;
+  return [...ids].filter((id) => id === deleted || id.startsWith(folder));
 }

@@ -4,7 +4,9 @@ import {
   failureReport,
   inheritedGroupId,
   inheritedReport,
+  inExcludedFolder,
   isListedProtocol,
+  listedUnder,
   runSummaryText,
 } from '../../out/lib/scenarioResults.mjs';
 
@@ -58,4 +60,25 @@ test('an inherited scenario that changed fails with expected and actual; a stric
 test("an inherited group's id can never be a scenario's", () => {
   assert.ok(inheritedGroupId('hd-il2-monotherapy').startsWith('\u0000'));
   assert.notEqual(inheritedGroupId('a'), inheritedGroupId('b'));
+});
+
+test('a deleted or renamed folder takes every protocol under it out of the Testing view, and no other', () => {
+  const ids = [
+    'file:///w/protocols/hd-il2-monotherapy.il2',
+    'file:///w/protocols/post-til-il2.il2',
+    'file:///w/protocols-old/x.il2',
+    'file:///w/other/y.il2',
+  ];
+  assert.deepEqual(listedUnder(ids, 'file:///w/protocols'), ['file:///w/protocols/hd-il2-monotherapy.il2', 'file:///w/protocols/post-til-il2.il2']);
+  assert.deepEqual(listedUnder(ids, 'file:///w/protocols/'), ['file:///w/protocols/hd-il2-monotherapy.il2', 'file:///w/protocols/post-til-il2.il2']);
+  assert.deepEqual(listedUnder(ids, 'file:///w/other/y.il2'), ['file:///w/other/y.il2'], 'a deleted file is itself');
+  assert.deepEqual(listedUnder(ids, 'file:///w/protocols/hd-il2'), [], 'a prefix of a name is not its folder');
+  assert.deepEqual(listedUnder(ids, 'file:///w'), ids, 'the whole workspace folder');
+});
+
+test('created paths in dependency and build folders are never looked into', () => {
+  assert.ok(inExcludedFolder('src/X/bin'));
+  assert.ok(inExcludedFolder('vscode-extension/node_modules/pkg'));
+  assert.ok(!inExcludedFolder('protocols/archive'));
+  assert.ok(!inExcludedFolder('binder/p.il2'), 'a folder named like bin is not bin');
 });
