@@ -5,7 +5,14 @@
 // against the extension, each at its title in the base's file.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { discoverScenarios, scenarioIds, type Range as PlainRange } from './lib/scenarioDiscovery';
+import {
+  discoverHeader,
+  discoverScenarios,
+  inheritedScenarios,
+  scenarioIds,
+  type ListedProtocol,
+  type Range as PlainRange,
+} from './lib/scenarioDiscovery';
 import {
   EXCLUDED_GLOB,
   PROTOCOL_GLOB,
@@ -42,6 +49,8 @@ export class ScenarioTests implements vscode.Disposable {
   private readonly disposables: { dispose(): unknown }[] = [];
   /** The "inherited from ..." groups: kept when a file's own scenarios are listed again. */
   private readonly inheritedGroups = new WeakSet<vscode.TestItem>();
+  /** What each listed file declares (its protocol id, the one it extends, its scenarios), by URI string. */
+  private readonly listed = new Map<string, ListedProtocol>();
 
   constructor(private readonly server: Il2Server) {
     this.controller = vscode.tests.createTestController('il2Scenarios', 'IL-2 Protocol Scenarios');
@@ -109,7 +118,11 @@ export class ScenarioTests implements vscode.Disposable {
   private forget(uri: vscode.Uri): void {
     const ids: string[] = [];
     this.controller.items.forEach((item) => ids.push(item.id));
-    for (const id of listedUnder(ids, uri.toString())) this.controller.items.delete(id);
+    for (const id of listedUnder(ids, uri.toString())) {
+      this.controller.items.delete(id);
+      this.listed.delete(id);
+    }
+    this.listInherited();
   }
 
   /** A path that appeared: a protocol file, or a folder (created, moved or renamed) with protocols in it. */
@@ -190,7 +203,49 @@ export class ScenarioTests implements vscode.Disposable {
     });
     const groups = [...iterate(file.children)].filter((c) => this.inheritedGroups.has(c));
     file.children.replace([...children, ...groups]);
+    this.listed.set(uri.toString(), { key: uri.toString(), header: discoverHeader(text), scenarios });
+    this.listInherited();
     return file;
+  }
+
+  /**
+   * Before any run, an extending protocol's file shows its bases' scenarios (found in the workspace) under "inherited
+   * from ...", with the ids a run reports them by, so that a run fills in the same items. A base not in the
+   * workspace leaves the groups of the last run as they are.
+   */
+  private listInherited(): void {
+    const byId = new Map<string, ListedProtocol>();
+    for (const listed of this.listed.values()) if (listed.header.id !== undefined) byId.set(listed.header.id, listed);
+    for (const listed of this.listed.values()) {
+      const file = this.controller.items.get(listed.key);
+      if (file === undefined) continue;
+      const baseId = listed.header.extends;
+      if (baseId !== undefined && !byId.has(baseId)) continue;
+      const byProtocol = new Map<string, ReturnType<typeof inheritedScenarios>>();
+      for (const s of inheritedScenarios(listed, byId)) byProtocol.set(s.protocol, [...(byProtocol.get(s.protocol) ?? []), s]);
+      const own = [...iterate(file.children)].filter((c) => !this.inheritedGroups.has(c));
+      const groups = [...byProtocol].map(([protocol, scenarios]) => {
+        const groupId = inheritedGroupId(protocol);
+        const base = vscode.Uri.parse(scenarios[0]?.key ?? listed.key);
+        let group = file.children.get(groupId);
+        if (group === undefined) {
+          group = this.controller.createTestItem(groupId, inheritedGroupLabel(protocol), base);
+          this.inheritedGroups.add(group);
+        }
+        const ids = scenarioIds(scenarios.map((s) => s.title));
+        const parent = group;
+        parent.children.replace(
+          scenarios.map((s, i) => {
+            const id = `${groupId}/${ids[i] ?? s.title}`;
+            const item = parent.children.get(id) ?? this.controller.createTestItem(id, s.title, vscode.Uri.parse(s.key));
+            item.range = toRange(s.range);
+            return item;
+          }),
+        );
+        return group;
+      });
+      file.children.replace([...own, ...groups]);
+    }
   }
 
   private scheduleDiscovery(document: vscode.TextDocument): void {
