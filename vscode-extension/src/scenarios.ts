@@ -149,12 +149,14 @@ export class ScenarioTests implements vscode.Disposable {
       this.discover(open);
       return;
     }
+    let text: string;
     try {
-      const text = new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(uri));
-      this.discoverText(uri, path.posix.basename(uri.path), text);
+      text = new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(uri));
     } catch {
-      this.controller.items.delete(uri.toString()); // gone or unreadable since it was found
+      this.forget(uri); // gone or unreadable since it was found
+      return;
     }
+    this.discoverText(uri, path.posix.basename(uri.path), text);
   }
 
   /** "IL-2 Protocols: Run Protocol Tests" on the active document, or one of its scenarios (a lens's Run). */
