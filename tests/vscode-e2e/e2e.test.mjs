@@ -1,7 +1,8 @@
 // The IL-2 Protocols extension in a real VS Code (code-server, VS Code's browser build) driven through headless
 // Chromium, checked as a user sees it: highlighting colours, a diagnostic in the Problems panel, a hover,
 // "IL-2 Protocols: Show Generated C#", a quick fix applied, the Testing view listing a protocol never opened, an
-// evaluate lens's text, and a debug session (il2 dap) stopped at a breakpoint with its Variables view. Started by run.sh, which installs code-server with the .vsix and sets:
+// evaluate lens's text, a debug session (il2 dap) stopped at a breakpoint with its Variables view, Format Document
+// by its shortcut, and "Compare with Committee Version" in one read-only preview tab. Started by run.sh, which installs code-server with the .vsix and sets:
 //   IL2_E2E_PORT, IL2_E2E_FOLDER   where code-server listens and the workspace it opened (holds protocols/)
 //   IL2_CODE_SERVER_HOME           the install folder (playwright-core lives there)
 //   IL2_E2E_OUT                    where screenshots go (IL2_UPDATE_SCREENSHOTS=1: docs/images/ for the README)
@@ -271,7 +272,8 @@ describe('the IL-2 Protocols extension in VS Code', { timeout: 300_000 }, () => 
     await sourceLine('when creatinine >= 2.5 mmHg').waitFor({ timeout: UI_MS });
 
     await page.keyboard.press('Control+Shift+m');
-    const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'IL0201' });
+    // The row of the whole word: under load the server may first report a half-typed 'mmH'.
+    const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'IL0201' }).filter({ hasText: "'mmHg'" });
     await problem.waitFor({ timeout: 30_000 }).catch(async () => {
       const shown = await page.locator('.markers-panel').innerText().catch(() => '(no Problems panel)');
       assert.fail(`no IL0201 in the Problems panel within 30 s; it shows: ${shown}`);
@@ -386,6 +388,34 @@ describe('the IL-2 Protocols extension in VS Code', { timeout: 300_000 }, () => 
     await page.keyboard.press('Control+s');
   });
 
+  step('format: Ctrl+K Ctrl+F formats the .il2 file in the browser build (the layout of il2 fmt)', 60_000, async () => {
+    await page.keyboard.press('Control+1');
+    await goToLine(RULE_LINE, 'when creatinine >= 2.5 mg/dL');
+    // The rule's condition (the rule's title, "Creatinine 2.5 mg/dL or more", has no '>=').
+    const line = sourceLine('>= 2.5 mg/dL').filter({ hasText: 'creatinine' }).first();
+    // VS Code renders spaces as no-break spaces, and Playwright's text matching collapses runs of them: read the text.
+    const text = async () => (await line.innerText()).replace(/\u00a0/g, ' ').trim();
+    const until = async (want, what) => {
+      const deadline = Date.now() + UI_MS;
+      while ((await text()) !== want) {
+        if (Date.now() > deadline) assert.fail(`${what}: the line reads '${await text()}', not '${want}'`);
+        await page.waitForTimeout(250);
+      }
+    };
+    await page.keyboard.press('End');
+    await page.keyboard.press('Home');
+    for (let i = 0; i < 'when'.length; i++) await page.keyboard.press('ArrowRight');
+    await page.keyboard.type('   ');
+    await page.keyboard.press('Escape');
+    await until('when    creatinine >= 2.5 mg/dL', 'three spaces typed after when');
+    await page.keyboard.press('Control+k');
+    await page.keyboard.press('Control+f');
+    await until('when creatinine >= 2.5 mg/dL', 'Ctrl+K Ctrl+F formatted the file');
+    assert.equal(await page.locator('.menubar-menu-items-holder:visible').count(), 0, 'no menu of the menu bar opened');
+    assert.equal(await sourceEditor().locator('.find-widget.visible').count(), 0, 'the find widget did not open');
+    await page.keyboard.press('Control+s');
+  });
+
   step('evaluate lens: above a rule, how it comes out on the file\'s scenarios; Run and Debug above each scenario', 90_000, async () => {
     await page.keyboard.press('Control+1');
     await goToLine(URINE_RULE_LINE, 'hold rule urine-output-per-weight');
@@ -423,6 +453,17 @@ describe('the IL-2 Protocols extension in VS Code', { timeout: 300_000 }, () => 
     if (expanded !== 'true') await row.first().click();
     await page.locator('.test-explorer .monaco-list-row', { hasText: 'SBP 84 mm[Hg] holds the dose' }).first().waitFor({ timeout: UI_MS });
     await page.screenshot({ path: path.join(shots, 'vscode-testing.png') });
+    // Before any run, the extending protocol lists the base's scenarios it inherits (fold the base's 100-odd rows away).
+    await row.first().click();
+    await page.locator('.test-explorer .monaco-list-row[aria-expanded="false"]', { hasText: UNOPENED }).first().waitFor({ timeout: UI_MS });
+    const extending = page.locator('.test-explorer .monaco-list-row', { hasText: FILE }).first();
+    if ((await extending.getAttribute('aria-expanded')) !== 'true') await extending.click();
+    // The group comes after the file's own 33 scenarios, below the fold of the (virtual) list: End goes to the last row.
+    await page.keyboard.press('End');
+    await page.locator('.test-explorer .monaco-list-row', { hasText: 'inherited from hd-il2-monotherapy' }).first().waitFor({ timeout: UI_MS }).catch(async () => {
+      const rows = await page.locator('.test-explorer .monaco-list-row').allInnerTexts();
+      assert.fail(`${FILE} shows no 'inherited from hd-il2-monotherapy' before any run; the view lists: ${JSON.stringify(rows)}`);
+    });
   });
 
   step('debugger: the Debug lens starts il2 dap, which stops at a breakpoint on a rule and shows its variables', 120_000, async () => {
@@ -462,5 +503,42 @@ describe('the IL-2 Protocols extension in VS Code', { timeout: 300_000 }, () => 
     });
     await page.screenshot({ path: path.join(shots, 'vscode-debug.png') });
     await page.keyboard.press('Shift+F5');
+  });
+
+  step('"Compare with Committee Version" renders the review packet in one read-only preview tab, nothing to save', 90_000, async () => {
+    // Twice: comparing again refreshes the same tab.
+    for (let round = 1; round <= 2; round++) {
+      await page.keyboard.press('Control+1');
+      await quickInput('F1', '>IL-2 Protocols: Compare with Committee Version');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Compare with Committee Version' }).first().waitFor({ timeout: UI_MS });
+      await page.keyboard.press('Enter');
+      const revision = page.locator('.quick-input-widget input');
+      await page.locator('.quick-input-widget', { hasText: 'the version the committee reviewed' }).waitFor({ timeout: UI_MS });
+      assert.equal(await revision.inputValue(), 'HEAD', 'the revision defaults to il2.committeeRevision (HEAD)');
+      await page.keyboard.press('Enter');
+      await page.locator('.tab', { hasText: 'committee-diff' }).first().waitFor({ timeout: 60_000 }).catch(async () => {
+        const tabs = await page.locator('.tab').allInnerTexts();
+        const notes = await page.locator('.notifications-toasts').innerText().catch(() => '');
+        assert.fail(`comparison ${round}: no review packet tab within 60 s; tabs: ${JSON.stringify(tabs)}; notifications: ${notes}`);
+      });
+    }
+    const packet = page
+      .frameLocator('iframe.webview.ready')
+      .frameLocator('#active-frame')
+      .locator('body', { hasText: 'Protocol change review: post-til-il2' });
+    await packet.first().waitFor({ timeout: 30_000 }).catch(() => {
+      assert.fail('the preview does not render the review packet (no heading "Protocol change review: post-til-il2")');
+    });
+    assert.equal(
+      await packet.first().locator('h1', { hasText: 'Protocol change review' }).count(),
+      1,
+      'the Markdown is rendered (a heading), not shown as text',
+    );
+    const tabs = await page.locator('.tab').allInnerTexts();
+    assert.equal(tabs.filter((t) => t.includes('committee-diff')).length, 1, `one tab holds the packet: ${JSON.stringify(tabs)}`);
+    assert.equal(await page.locator('.monaco-editor[data-uri^="il2-compare:"]').count(), 0, 'no text editor of the diff');
+    assert.equal(await page.locator('.tab.dirty').count(), 0, `no tab has unsaved changes: ${JSON.stringify(tabs)}`);
+    assert.ok(!tabs.some((t) => /^Untitled/.test(t.trim())), `no untitled buffer: ${JSON.stringify(tabs)}`);
+    await page.screenshot({ path: path.join(shots, 'vscode-compare.png') });
   });
 });

@@ -32,6 +32,12 @@ cp -R "$root/protocols" "$work/workspace/"
 # Ctrl+Alt is held.
 mkdir -p "$work/workspace/.vscode"
 printf '{ "editor.inlayHints.enabled": "offUnlessPressed" }\n' > "$work/workspace/.vscode/settings.json"
+# "Compare with Committee Version" diffs against a git revision: the copy is a repository with one commit.
+if command -v git >/dev/null; then
+  git -C "$work/workspace" init -q
+  git -C "$work/workspace" add -A
+  git -C "$work/workspace" -c user.name=e2e -c user.email=e2e@localhost commit -qm "the committee's version"
+fi
 port="$("$node" -e 'const s = require("net").createServer(); s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });')"
 
 pgid=""

@@ -5,7 +5,14 @@
 // against the extension, each at its title in the base's file.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { discoverScenarios, scenarioIds, type Range as PlainRange } from './lib/scenarioDiscovery';
+import {
+  discoverHeader,
+  discoverScenarios,
+  inheritedScenarios,
+  scenarioIds,
+  type ListedProtocol,
+  type Range as PlainRange,
+} from './lib/scenarioDiscovery';
 import {
   EXCLUDED_GLOB,
   PROTOCOL_GLOB,
@@ -13,7 +20,9 @@ import {
   inheritedGroupId,
   inheritedGroupLabel,
   inheritedReport,
+  inExcludedFolder,
   isListedProtocol,
+  listedUnder,
 } from './lib/scenarioResults';
 import { runScenariosRequest, type InheritedScenarioResult, type ScenarioResult } from './protocol';
 import type { Il2Server } from './server';
@@ -40,6 +49,8 @@ export class ScenarioTests implements vscode.Disposable {
   private readonly disposables: { dispose(): unknown }[] = [];
   /** The "inherited from ..." groups: kept when a file's own scenarios are listed again. */
   private readonly inheritedGroups = new WeakSet<vscode.TestItem>();
+  /** What each listed file declares (its protocol id, the one it extends, its scenarios), by URI string. */
+  private readonly listed = new Map<string, ListedProtocol>();
 
   constructor(private readonly server: Il2Server) {
     this.controller = vscode.tests.createTestController('il2Scenarios', 'IL-2 Protocol Scenarios');
@@ -55,13 +66,31 @@ export class ScenarioTests implements vscode.Disposable {
     this.controller.refreshHandler = () => this.discoverWorkspace();
 
     const watcher = vscode.workspace.createFileSystemWatcher(PROTOCOL_GLOB);
+    // A folder deleted, moved or renamed is reported once, for the folder (not for the .il2 files in it): a second
+    // watcher sees every path created or deleted, so that its protocols leave the view or appear under the new name.
+    const folders = vscode.workspace.createFileSystemWatcher('**/*', false, true, false);
     this.disposables.push(
       this.controller,
       watcher,
+      folders,
       watcher.onDidCreate((uri) => void this.discoverFile(uri)),
       watcher.onDidChange((uri) => void this.discoverFile(uri)),
       watcher.onDidDelete((uri) => {
-        this.controller.items.delete(uri.toString());
+        this.forget(uri);
+      }),
+      folders.onDidCreate((uri) => void this.discoverFolder(uri)),
+      folders.onDidDelete((uri) => {
+        this.forget(uri);
+      }),
+      // Renames and deletions made in VS Code itself (the Explorer, a refactoring) arrive here first.
+      vscode.workspace.onDidRenameFiles((e) => {
+        for (const { oldUri, newUri } of e.files) {
+          this.forget(oldUri);
+          void this.discoverFolder(newUri);
+        }
+      }),
+      vscode.workspace.onDidDeleteFiles((e) => {
+        for (const uri of e.files) this.forget(uri);
       }),
       vscode.workspace.onDidOpenTextDocument((d) => {
         if (isIl2(d)) this.discover(d);
@@ -85,6 +114,33 @@ export class ScenarioTests implements vscode.Disposable {
     await Promise.all(files.map((uri) => this.discoverFile(uri)));
   }
 
+  /** Removes a deleted file, or every file under a deleted folder, from the view. */
+  private forget(uri: vscode.Uri): void {
+    const ids: string[] = [];
+    this.controller.items.forEach((item) => ids.push(item.id));
+    for (const id of listedUnder(ids, uri.toString())) {
+      this.controller.items.delete(id);
+      this.listed.delete(id);
+    }
+    this.listInherited();
+  }
+
+  /** A path that appeared: a protocol file, or a folder (created, moved or renamed) with protocols in it. */
+  private async discoverFolder(uri: vscode.Uri): Promise<void> {
+    if (uri.path.endsWith('.il2')) {
+      await this.discoverFile(uri);
+      return;
+    }
+    if (inExcludedFolder(vscode.workspace.asRelativePath(uri, false))) return;
+    try {
+      if ((((await vscode.workspace.fs.stat(uri)).type as number) & vscode.FileType.Directory) === 0) return;
+    } catch {
+      return; // gone again
+    }
+    const files = await vscode.workspace.findFiles(new vscode.RelativePattern(uri, PROTOCOL_GLOB), EXCLUDED_GLOB);
+    await Promise.all(files.map((file) => this.discoverFile(file)));
+  }
+
   /** A file's scenarios: from the editor's text when it is open (unsaved edits count), else from disk. */
   private async discoverFile(uri: vscode.Uri): Promise<void> {
     if (!isListedProtocol(vscode.workspace.asRelativePath(uri, false))) return;
@@ -93,12 +149,14 @@ export class ScenarioTests implements vscode.Disposable {
       this.discover(open);
       return;
     }
+    let text: string;
     try {
-      const text = new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(uri));
-      this.discoverText(uri, path.posix.basename(uri.path), text);
+      text = new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(uri));
     } catch {
-      this.controller.items.delete(uri.toString()); // gone or unreadable since it was found
+      this.forget(uri); // gone or unreadable since it was found
+      return;
     }
+    this.discoverText(uri, path.posix.basename(uri.path), text);
   }
 
   /** "IL-2 Protocols: Run Protocol Tests" on the active document, or one of its scenarios (a lens's Run). */
@@ -147,7 +205,49 @@ export class ScenarioTests implements vscode.Disposable {
     });
     const groups = [...iterate(file.children)].filter((c) => this.inheritedGroups.has(c));
     file.children.replace([...children, ...groups]);
+    this.listed.set(uri.toString(), { key: uri.toString(), header: discoverHeader(text), scenarios });
+    this.listInherited();
     return file;
+  }
+
+  /**
+   * Before any run, an extending protocol's file shows its bases' scenarios (found in the workspace) under "inherited
+   * from ...", with the ids a run reports them by, so that a run fills in the same items. A base not in the
+   * workspace leaves the groups of the last run as they are.
+   */
+  private listInherited(): void {
+    const byId = new Map<string, ListedProtocol>();
+    for (const listed of this.listed.values()) if (listed.header.id !== undefined) byId.set(listed.header.id, listed);
+    for (const listed of this.listed.values()) {
+      const file = this.controller.items.get(listed.key);
+      if (file === undefined) continue;
+      const baseId = listed.header.extends;
+      if (baseId !== undefined && !byId.has(baseId)) continue;
+      const byProtocol = new Map<string, ReturnType<typeof inheritedScenarios>>();
+      for (const s of inheritedScenarios(listed, byId)) byProtocol.set(s.protocol, [...(byProtocol.get(s.protocol) ?? []), s]);
+      const own = [...iterate(file.children)].filter((c) => !this.inheritedGroups.has(c));
+      const groups = [...byProtocol].map(([protocol, scenarios]) => {
+        const groupId = inheritedGroupId(protocol);
+        const base = vscode.Uri.parse(scenarios[0]?.key ?? listed.key);
+        let group = file.children.get(groupId);
+        if (group === undefined) {
+          group = this.controller.createTestItem(groupId, inheritedGroupLabel(protocol), base);
+          this.inheritedGroups.add(group);
+        }
+        const ids = scenarioIds(scenarios.map((s) => s.title));
+        const parent = group;
+        parent.children.replace(
+          scenarios.map((s, i) => {
+            const id = `${groupId}/${ids[i] ?? s.title}`;
+            const item = parent.children.get(id) ?? this.controller.createTestItem(id, s.title, vscode.Uri.parse(s.key));
+            item.range = toRange(s.range);
+            return item;
+          }),
+        );
+        return group;
+      });
+      file.children.replace([...own, ...groups]);
+    }
   }
 
   private scheduleDiscovery(document: vscode.TextDocument): void {

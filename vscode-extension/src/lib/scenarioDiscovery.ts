@@ -17,6 +17,8 @@ export interface DiscoveredScenario {
   readonly title: string;
   /** From the `scenario` keyword to the closing brace (or the title, when the body is missing). */
   readonly range: Range;
+  /** `override scenario`: it replaces the base protocol's scenario of the same title. */
+  readonly override?: boolean;
 }
 
 type Token =
@@ -119,7 +121,9 @@ export function discoverScenarios(text: string): DiscoveredScenario[] {
         if (t.kind === 'punct' && t.text === '}' && --depth === 0) break;
       }
     }
-    found.push({ title: unescapeString(title.text), range: { start: keyword.start, end } });
+    const before = tokens[k - 1];
+    const override = before?.kind === 'name' && before.text === 'override';
+    found.push({ title: unescapeString(title.text), range: { start: keyword.start, end }, ...(override ? { override } : {}) });
   }
   return found;
 }
@@ -135,4 +139,65 @@ export function scenarioIds(titles: readonly string[]): string[] {
     seen.set(title, n);
     return n === 1 ? title : `${title}#${n}`;
   });
+}
+
+/** The protocol a file declares (`protocol ID`) and the one it extends (`extends ID`), as written at its top. */
+export interface ProtocolHeader {
+  readonly id?: string;
+  readonly extends?: string;
+}
+
+export function discoverHeader(text: string): ProtocolHeader {
+  let id: string | undefined;
+  let base: string | undefined;
+  let depth = 0;
+  const tokens = [...tokenize(text)];
+  for (const [k, t] of tokens.entries()) {
+    if (t.kind === 'punct' && t.text === '{') depth++;
+    if (t.kind === 'punct' && t.text === '}') depth--;
+    const next = tokens[k + 1];
+    if (depth !== 0 || t.kind !== 'name' || next?.kind !== 'name') continue;
+    if (t.text === 'protocol' && id === undefined) id = next.text;
+    if (t.text === 'extends' && base === undefined) base = next.text;
+  }
+  return { ...(id !== undefined ? { id } : {}), ...(base !== undefined ? { extends: base } : {}) };
+}
+
+/** A listed file as the Testing view knows it before any run. */
+export interface ListedProtocol {
+  /** The file (its URI string). */
+  readonly key: string;
+  readonly header: ProtocolHeader;
+  readonly scenarios: readonly DiscoveredScenario[];
+}
+
+export interface InheritedScenario {
+  /** The id of the protocol that declares it. */
+  readonly protocol: string;
+  /** That protocol's file. */
+  readonly key: string;
+  readonly title: string;
+  readonly range: Range;
+}
+
+/**
+ * The base protocols' scenarios that run against a file, as the compiler picks them (BoundProtocol.InheritedScenarios):
+ * every scenario up the `extends` chain, the nearest file's version of each title, minus the ones the file overrides.
+ * Bases not in the workspace contribute nothing (the server's run lists them); a cycle stops where it repeats.
+ */
+export function inheritedScenarios(file: ListedProtocol, byId: ReadonlyMap<string, ListedProtocol>): InheritedScenario[] {
+  const all = (protocol: ListedProtocol, seen: Set<string>): InheritedScenario[] => {
+    const own = protocol.scenarios.map((s) => ({ protocol: protocol.header.id ?? '', key: protocol.key, title: s.title, range: s.range }));
+    const overridden = new Set(protocol.scenarios.filter((s) => s.override === true).map((s) => s.title));
+    return [...own, ...up(protocol, seen).filter((s) => !overridden.has(s.title))];
+  };
+  const up = (protocol: ListedProtocol, seen: Set<string>): InheritedScenario[] => {
+    const baseId = protocol.header.extends;
+    const base = baseId === undefined ? undefined : byId.get(baseId);
+    if (base === undefined || baseId === undefined || seen.has(baseId)) return [];
+    return all(base, new Set([...seen, baseId]));
+  };
+  const overridden = new Set(file.scenarios.filter((s) => s.override === true).map((s) => s.title));
+  const start = new Set(file.header.id !== undefined ? [file.header.id] : []);
+  return up(file, start).filter((s) => !overridden.has(s.title));
 }

@@ -45,14 +45,20 @@ export const EXCLUDED_GLOB = '**/{node_modules,.git,bin,obj,out}/**';
 
 /** Whether a workspace-relative path is one the Testing view lists (the same rule as the globs, for watcher events). */
 export function isListedProtocol(relativePath: string): boolean {
+  return relativePath.endsWith('.il2') && !inExcludedFolder(relativePath);
+}
+
+/** Whether a workspace-relative path is in (or is) a dependency or build folder, whose paths are never looked into. */
+export function inExcludedFolder(relativePath: string): boolean {
   const parts = relativePath.split(/[\\/]/);
-  return relativePath.endsWith('.il2') && !parts.slice(0, -1).some((p) => ['node_modules', '.git', 'bin', 'obj', 'out'].includes(p));
+  return parts.some((p) => ['node_modules', '.git', 'bin', 'obj', 'out'].includes(p));
 }
 
 /** The group under an extending protocol's file that holds a base protocol's scenarios run against it. */
 export function inheritedGroupId(protocol: string): string {
-  // A NUL cannot be in a scenario title, so the group's id never meets a scenario's.
-  return `\u0000inherited:${protocol}`;
+  // A carriage return cannot be in a scenario title (it ends the string, and no escape makes one), so the group's id
+  // never meets a scenario's. Not a NUL: VS Code refuses test ids with one (its separator of id paths).
+  return `\rinherited:${protocol}`;
 }
 
 export function inheritedGroupLabel(protocol: string): string {
@@ -73,4 +79,14 @@ export function inheritedReport(result: {
     message: `decided differently from the base's expectation (expected ${result.expected}, decided ${result.actual}); override the scenario with its reason if this is intended`,
     diff: { expected: `expect ${result.expected}`, actual: `decided ${result.actual}` },
   };
+}
+
+/**
+ * The listed files a deletion removes: the file itself, or every file under a deleted (or renamed-away) folder. A
+ * watcher reports a folder's deletion once, for the folder, so its protocols must be found by their path. Ids are
+ * URI strings; a folder's children start with its URI and a slash.
+ */
+export function listedUnder(ids: Iterable<string>, deleted: string): string[] {
+  const folder = deleted.endsWith('/') ? deleted : `${deleted}/`;
+  return [...ids].filter((id) => id === deleted || id.startsWith(folder));
 }

@@ -46,6 +46,24 @@ test('the four commands, each with the title the issue names', () => {
   assert.equal(contributes.configuration.properties['il2.committeeRevision'].default, 'HEAD');
 });
 
+test('Format Document has a binding the browser build does not take: Ctrl+K Ctrl+F in .il2 files', () => {
+  const formats = contributes.keybindings.filter((k) => k.command === 'editor.action.formatDocument');
+  assert.equal(formats.length, 1);
+  const [binding] = formats;
+  assert.equal(binding.key, 'ctrl+k ctrl+f');
+  assert.equal(binding.mac, 'cmd+k cmd+f');
+  assert.match(binding.when, /editorLangId == il2/, 'only in .il2 files');
+  assert.match(binding.when, /!editorReadonly/);
+  // Chromium keeps Ctrl+Shift+I (developer tools) and code-server's menu bar Alt+F (Shift+Alt+F opens the File menu).
+  for (const key of [binding.key, binding.mac]) {
+    assert.doesNotMatch(key, /alt|shift\+i|ctrl\+(n|t|w)\b/, `${key} is not one the browser keeps`);
+  }
+  // Both READMEs say which shortcut formats.
+  for (const readme of [join(root, 'README.md'), join(root, '..', 'README.md')]) {
+    assert.match(readFileSync(readme, 'utf8'), /Ctrl\+K Ctrl\+F/, `${readme} documents Ctrl+K Ctrl+F`);
+  }
+});
+
 test('settings', () => {
   const props = contributes.configuration.properties;
   assert.equal(props['il2.server.path'].type, 'string');

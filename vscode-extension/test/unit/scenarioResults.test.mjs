@@ -4,9 +4,12 @@ import {
   failureReport,
   inheritedGroupId,
   inheritedReport,
+  inExcludedFolder,
   isListedProtocol,
+  listedUnder,
   runSummaryText,
 } from '../../out/lib/scenarioResults.mjs';
+import { discoverScenarios } from '../../out/lib/scenarioDiscovery.mjs';
 
 test('a failure carries expected and actual for the diff when the server gives both', () => {
   const report = failureReport({
@@ -55,7 +58,34 @@ test('an inherited scenario that changed fails with expected and actual; a stric
   assert.deepEqual(inheritedReport({ outcome: 'unchanged', expected: 'give', actual: 'give' }), { message: '' });
 });
 
-test("an inherited group's id can never be a scenario's", () => {
-  assert.ok(inheritedGroupId('hd-il2-monotherapy').startsWith('\u0000'));
+test("an inherited group's id is one VS Code accepts and can never be a scenario's", () => {
+  const id = inheritedGroupId('hd-il2-monotherapy');
+  // VS Code's createTestItem throws on an id with a NUL (it joins id paths with one): the whole file was left out.
+  assert.ok(!id.includes('\u0000'), 'no NUL in a test id');
   assert.notEqual(inheritedGroupId('a'), inheritedGroupId('b'));
+  // A scenario's id is its title, and no title can hold the group id's carriage return: it ends the string.
+  const [scenario] = discoverScenarios(`scenario "${id}" { expect give }`);
+  assert.notEqual(scenario.title, id);
+  assert.ok(id.includes('\r'));
+});
+
+test('a deleted or renamed folder takes every protocol under it out of the Testing view, and no other', () => {
+  const ids = [
+    'file:///w/protocols/hd-il2-monotherapy.il2',
+    'file:///w/protocols/post-til-il2.il2',
+    'file:///w/protocols-old/x.il2',
+    'file:///w/other/y.il2',
+  ];
+  assert.deepEqual(listedUnder(ids, 'file:///w/protocols'), ['file:///w/protocols/hd-il2-monotherapy.il2', 'file:///w/protocols/post-til-il2.il2']);
+  assert.deepEqual(listedUnder(ids, 'file:///w/protocols/'), ['file:///w/protocols/hd-il2-monotherapy.il2', 'file:///w/protocols/post-til-il2.il2']);
+  assert.deepEqual(listedUnder(ids, 'file:///w/other/y.il2'), ['file:///w/other/y.il2'], 'a deleted file is itself');
+  assert.deepEqual(listedUnder(ids, 'file:///w/protocols/hd-il2'), [], 'a prefix of a name is not its folder');
+  assert.deepEqual(listedUnder(ids, 'file:///w'), ids, 'the whole workspace folder');
+});
+
+test('created paths in dependency and build folders are never looked into', () => {
+  assert.ok(inExcludedFolder('src/X/bin'));
+  assert.ok(inExcludedFolder('vscode-extension/node_modules/pkg'));
+  assert.ok(!inExcludedFolder('protocols/archive'));
+  assert.ok(!inExcludedFolder('binder/p.il2'), 'a folder named like bin is not bin');
 });
