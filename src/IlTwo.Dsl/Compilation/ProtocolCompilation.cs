@@ -79,7 +79,8 @@ public sealed class ProtocolCompilation
     /// This compilation with the analysis stage run — reviewer warnings and proven claims — or itself when that already
     /// ran or cannot run; binding is not repeated.
     /// </summary>
-    public ProtocolCompilation WithAnalysis()
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled before the analysis finished.</exception>
+    public ProtocolCompilation WithAnalysis(CancellationToken cancellationToken = default)
     {
         if (!_analysisPending)
         {
@@ -88,12 +89,13 @@ public sealed class ProtocolCompilation
 
         var diagnostics = new DiagnosticBag(Text);
         diagnostics.AddRange(_beforeAnalysis);
-        ProtocolAnalyzer.Analyze(Protocol, diagnostics);
+        ProtocolAnalyzer.Analyze(Protocol, diagnostics, cancellationToken);
         if (!Protocol.Claims.IsEmpty && !diagnostics.HasErrors)
         {
             var chain = _visiting.Add(Protocol.Id);
             foreach (var claim in Protocol.Claims)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 CheckClaim(this, claim, _resolver, chain, diagnostics);
             }
         }
