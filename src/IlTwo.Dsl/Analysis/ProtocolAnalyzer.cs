@@ -137,7 +137,7 @@ internal static class ProtocolAnalyzer
 
     private static void ReportConditionFindings(BoundProtocol protocol, DiagnosticBag diagnostics, CancellationToken cancellationToken)
     {
-        var regions = new RuleRegions(protocol);
+        var regions = new RuleRegions(protocol, cancellationToken);
         var unseen = new List<RuleSymbol>();
         foreach (var rule in regions.Rules.Where(r => IsOwn(r, protocol)))
         {
@@ -256,11 +256,12 @@ internal static class ProtocolAnalyzer
         private readonly Dictionary<string, List<RuleSymbol>> _byKeySet = new(StringComparer.Ordinal);
         private readonly Dictionary<RuleSymbol, HashSet<ObservationSymbol>> _observations = [];
 
-        public RuleRegions(BoundProtocol protocol)
+        public RuleRegions(BoundProtocol protocol, CancellationToken cancellationToken)
         {
             Rules = [.. protocol.Rules.Where(r => r.Condition is not BoundErrorExpression)];
             foreach (var rule in Rules)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 _order[rule] = _order.Count;
                 if (Satisfying(rule) is not { } boxes)
                 {

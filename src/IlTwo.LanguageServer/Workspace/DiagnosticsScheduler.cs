@@ -157,10 +157,14 @@ public sealed class DiagnosticsScheduler : IDisposable
 
             // Each round is complete: the bound diagnostics go out at once, the analysis warnings follow. The first
             // round's compile time (parse and bind: what a keystroke waits for) feeds the adaptive delay.
+            // Later rounds (the analysis: seconds on a large protocol, with solver processes it waits on) run on a thread
+            // of their own, so they never hold a pool thread that a completion or hover request is waiting for.
             var first = true;
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            foreach (var round in _analyzer.Analyze(snapshot, token))
+            using var rounds = _analyzer.Analyze(snapshot, token).GetEnumerator();
+            while (first ? rounds.MoveNext() : await Task.Factory.StartNew(rounds.MoveNext, token, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false))
             {
+                var round = rounds.Current;
                 if (first)
                 {
                     RecordCompileTime(uri, System.Diagnostics.Stopwatch.GetElapsedTime(started));
