@@ -20,6 +20,9 @@ public sealed record DebouncePolicy
     /// <summary>The longest wait, however slow the compile.</summary>
     public TimeSpan Max { get; init; } = TimeSpan.FromMilliseconds(150);
 
+    /// <summary>The longest wait before the analysis round (IL03xx), which adapts to the analysis times the same way.</summary>
+    public TimeSpan AnalysisMax { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The wait as a fraction of the estimated compile time.</summary>
     public double RebuildRatio { get; init; } = 0.5;
 
