@@ -8,10 +8,34 @@ namespace IlTwo.LanguageServer.Benchmarks;
 
 /// <summary>
 /// Front-end stage times of one edit (a digit of a threshold near the middle toggled), no server: the full parse, the
-/// incremental parse, the full and the incremental parse+bind, the analysis round and the conversion of diagnostics.
+/// incremental parse, the full and the incremental parse+bind (medians of 20 edits after 5 warm-up ones), the analysis round and the
+/// conversion of its diagnostics (medians of 3).
 /// </summary>
 internal static class Probe
 {
+    /// <summary>Parse and parse+bind of generated protocols of growing size: whether binding grows faster than the text.</summary>
+    public static void Scaling()
+    {
+        var options = new ProtocolCompilationOptions { Analyze = false };
+        foreach (var lines in new[] { 1000, 2500, 5000, 10000 })
+        {
+            var source = SourceText.From(IlTwo.Benchmarks.ProtocolGenerator.Generate(lines), "/tmp/generated.il2");
+            var parse = new List<double>();
+            var bound = new List<double>();
+            for (var i = 0; i < 9; i++)
+            {
+                var t0 = Stopwatch.GetTimestamp();
+                SyntaxTree.Parse(source);
+                parse.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+                t0 = Stopwatch.GetTimestamp();
+                ProtocolCompilation.Create(source, null, options);
+                bound.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{lines} lines: parse {parse.Order().ElementAt(4):F1} ms, parse+bind {bound.Order().ElementAt(4):F1} ms"));
+        }
+    }
+
     public static void Run()
     {
         var root = OutsideHarness.FindRoot();
@@ -51,17 +75,22 @@ internal static class Probe
                 t0 = Stopwatch.GetTimestamp();
                 var compilation = ProtocolCompilation.Create(source, null, options, previous);
                 samples[3].Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
-                t0 = Stopwatch.GetTimestamp();
-                var analysed = compilation.WithAnalysis();
+                previous = compilation;
+            }
+
+            // The analysis round (seconds on the generated protocol): a few times, on the last version.
+            for (var i = 0; i < 3; i++)
+            {
+                var t0 = Stopwatch.GetTimestamp();
+                var analysed = previous.WithAnalysis();
                 samples[4].Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
                 t0 = Stopwatch.GetTimestamp();
                 IlTwo.LanguageServer.Workspace.DiagnosticConverter.Convert(analysed.Diagnostics);
                 samples[5].Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
-                previous = compilation;
             }
 
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {name} | {string.Join(" | ", samples.Select(s => $"{s.Skip(5).Order().ElementAt(10):F2} ms"))} |"));
+                $"| {name} | {string.Join(" | ", samples.Select(s => $"{s.Skip(s.Count > 5 ? 5 : 0).Order().ElementAt((s.Count - (s.Count > 5 ? 5 : 0)) / 2):F2} ms"))} |"));
         }
     }
 }

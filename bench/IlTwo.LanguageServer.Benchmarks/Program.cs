@@ -11,6 +11,8 @@ if (args is ["bdn", .. var rest])
 
 if (args is ["probe"]) { Probe.Run(); return; }
 
+if (args is ["probe", "scaling"]) { Probe.Scaling(); return; }
+
 // `... -- outside [IL2] [N] [--baseline OTHER_IL2]`: edit -> diagnostics from outside, the real `il2 lsp` process
 // (default: the Release build's il2.dll), against a baseline build in the same run when given.
 if (args is ["outside", .. var outside])

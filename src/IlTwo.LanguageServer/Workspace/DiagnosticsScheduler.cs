@@ -174,13 +174,35 @@ public sealed class DiagnosticsScheduler : IDisposable
         }
 
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var more = await Task.Factory.StartNew(rounds.MoveNext, token, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
-        if (more)
+        try
         {
-            RecordAnalysisTime(uri, System.Diagnostics.Stopwatch.GetElapsedTime(started));
-        }
+            var more = await Task.Factory.StartNew(rounds.MoveNext, token, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+            if (more)
+            {
+                RecordAnalysisTime(uri, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            }
 
-        return more;
+            return more;
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // Cut short by a newer edit: it took at least this long, so the estimate may only grow (an analysis that is
+            // always cut short would otherwise never be waited for, and start on every keystroke).
+            RecordAnalysisLowerBound(uri, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            throw;
+        }
+    }
+
+    private void RecordAnalysisLowerBound(Uri uri, TimeSpan elapsed)
+    {
+        lock (_lock)
+        {
+            var known = _analysisTimes.TryGetValue(uri.OriginalString, out var times) && times.Count > 0 ? times.Max() : TimeSpan.Zero;
+            if (elapsed > known)
+            {
+                RecordAnalysisTime(uri, elapsed);
+            }
+        }
     }
 
     private async Task AnalyzeAndPublishAsync(Uri uri, CancellationTokenSource source)
