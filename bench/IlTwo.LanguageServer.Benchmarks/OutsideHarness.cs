@@ -9,48 +9,64 @@ namespace IlTwo.LanguageServer.Benchmarks;
 
 /// <summary>
 /// Edit -> diagnostics as an editor sees it: the real <c>il2 lsp</c> process over stdio with its shipped settings, timed
-/// from sending <c>didChange</c> to receiving the first <c>publishDiagnostics</c> of that version. Each document is
-/// measured with the shipped (adaptive) delay and, in the same run, with the old fixed 150 ms delay
-/// (<c>IL2_LSP_DIAGNOSTICS_DELAY_MS=150</c>), processes alternating so machine load falls on both alike.
+/// from sending <c>didChange</c> to receiving the first <c>publishDiagnostics</c> of that version; completion and hover
+/// timed from request to answer. With a baseline build (<c>--baseline OTHER_IL2</c>, e.g. main's, built in another
+/// worktree) each document is measured with both in the same run, in rounds that alternate the two processes so machine
+/// load falls on both alike.
 /// </summary>
 public static class OutsideHarness
 {
-    public static async Task RunAsync(string il2, int iterations)
+    private const int Rounds = 3;
+
+    public static async Task RunAsync(string il2, int iterations, string? baseline = null)
     {
         var root = FindRoot();
         var generated = Path.Combine(Directory.CreateTempSubdirectory("il2-lsp-bench-").FullName, "generated.il2");
         await File.WriteAllTextAsync(generated, IlTwo.Benchmarks.ProtocolGenerator.Generate(5000));
         string[] documents = [Path.Combine(root, "protocols", "hd-il2-monotherapy.il2"), Path.Combine(root, "protocols", "post-til-il2.il2"), generated];
-        Console.WriteLine($"il2: {il2}; {iterations} edits per document and setting after 3 warm-up edits; load average {LoadAverage()}");
+        var builds = baseline is null ? new[] { ("this build", il2) } : [("baseline", baseline), ("this build", il2)];
+        Console.WriteLine($"il2: {il2}{(baseline is null ? "" : $"; baseline: {baseline}")}; {iterations} edits per document and build ({Rounds} rounds) after 3 warm-up edits each; load average {LoadAverage()}");
         Console.WriteLine();
-        Console.WriteLine("| document | lines | setting | edit -> diagnostics median | p90 | completion median | hover median |");
-        Console.WriteLine("| --- | ---: | --- | ---: | ---: | ---: | ---: |");
+        Console.WriteLine("| document | lines | build | edit -> diagnostics min | median | p90 | completion median | p90 | hover median | p90 |");
+        Console.WriteLine("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var path in documents)
         {
-            var results = new Dictionary<string, Measured>();
-            foreach (var setting in new[] { "fixed 150 ms (before)", "adaptive (shipped)" })
+            var results = builds.ToDictionary(b => b.Item1, _ => new Measured([], [], []));
+            for (var round = 0; round < Rounds; round++)
             {
-                var fixedDelay = setting.StartsWith("fixed", StringComparison.Ordinal) ? "150" : null;
-                results[setting] = await MeasureAsync(il2, path, fixedDelay, iterations);
+                foreach (var (name, exe) in builds)
+                {
+                    var m = await MeasureAsync(exe, path, Math.Max(1, iterations / Rounds));
+                    results[name].Diagnostics.AddRange(m.Diagnostics);
+                    results[name].Completion.AddRange(m.Completion);
+                    results[name].Hover.AddRange(m.Hover);
+                }
             }
 
             var lines = File.ReadAllLines(path).Length;
-            foreach (var (setting, m) in results)
+            foreach (var (name, m) in results)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {Path.GetFileName(path)} | {lines} | {setting} | {Median(m.Diagnostics):F1} ms | {P90(m.Diagnostics):F1} ms | {Median(m.Completion):F1} ms | {Median(m.Hover):F1} ms |"));
+                    $"| {Path.GetFileName(path)} | {lines} | {name} | {m.Diagnostics.Min():F1} ms | {Median(m.Diagnostics):F1} ms | {P90(m.Diagnostics):F1} ms | {Median(m.Completion):F2} ms | {P90(m.Completion):F2} ms | {Median(m.Hover):F2} ms | {P90(m.Hover):F2} ms |"));
             }
 
-            var ratio = Median(results["adaptive (shipped)"].Diagnostics) / Median(results["fixed 150 ms (before)"].Diagnostics);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {Path.GetFileName(path)} | | ratio adaptive / fixed | {ratio:F2} | | | |"));
+            if (baseline is not null)
+            {
+                var (b, t) = (results["baseline"], results["this build"]);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {Path.GetFileName(path)} | | ratio this / baseline | {t.Diagnostics.Min() / b.Diagnostics.Min():F3} | {Median(t.Diagnostics) / Median(b.Diagnostics):F3} | {P90(t.Diagnostics) / P90(b.Diagnostics):F3} | {Median(t.Completion) / Median(b.Completion):F2} | | {Median(t.Hover) / Median(b.Hover):F2} | |"));
+            }
         }
+
+        Console.WriteLine();
+        Console.WriteLine($"load average at the end {LoadAverage()}");
     }
 
     private sealed record Measured(List<double> Diagnostics, List<double> Completion, List<double> Hover);
 
-    private static async Task<Measured> MeasureAsync(string il2, string path, string? fixedDelay, int iterations)
+    private static async Task<Measured> MeasureAsync(string il2, string path, int iterations)
     {
-        await using var session = await ProcessSession.StartAsync(il2, fixedDelay);
+        await using var session = await ProcessSession.StartAsync(il2);
         var uri = new Uri(path);
         var text = await File.ReadAllTextAsync(path);
         await session.NotifyAsync("textDocument/didOpen", new DidOpenTextDocumentParams(new TextDocumentItem(uri, "il2", 1, text)));
@@ -92,7 +108,7 @@ public static class OutsideHarness
                 measured.Hover.Add(hover);
             }
 
-            // A pause between edits, as between a user's edits (and so the analysis round of this one is not in the next one's way).
+            // A pause between edits, as between a user's edits.
             await Task.Delay(300);
         }
 
@@ -144,7 +160,7 @@ public static class OutsideHarness
             _rpc.StartListening();
         }
 
-        public static async Task<ProcessSession> StartAsync(string il2, string? fixedDelay)
+        public static async Task<ProcessSession> StartAsync(string il2)
         {
             var start = il2.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)
                 ? new ProcessStartInfo("dotnet") { ArgumentList = { il2, "lsp" } }
@@ -153,11 +169,8 @@ public static class OutsideHarness
             start.RedirectStandardOutput = true;
             start.RedirectStandardError = true;
             start.UseShellExecute = false;
+            // The shipped settings: no fixed delay from the environment.
             start.Environment.Remove("IL2_LSP_DIAGNOSTICS_DELAY_MS");
-            if (fixedDelay is not null)
-            {
-                start.Environment["IL2_LSP_DIAGNOSTICS_DELAY_MS"] = fixedDelay;
-            }
 
             var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {il2}");
             process.ErrorDataReceived += (_, _) => { };

@@ -11,13 +11,24 @@ if (args is ["bdn", .. var rest])
 
 if (args is ["probe"]) { Probe.Run(); return; }
 
-// `... -- outside [IL2] [N]`: edit -> diagnostics from outside, the real `il2 lsp` process (default: the Release build's il2.dll).
+if (args is ["probe", "scaling"]) { Probe.Scaling(); return; }
+
+// `... -- outside [IL2] [N] [--baseline OTHER_IL2]`: edit -> diagnostics from outside, the real `il2 lsp` process
+// (default: the Release build's il2.dll), against a baseline build in the same run when given.
 if (args is ["outside", .. var outside])
 {
+    string? baseline = null;
+    var at = Array.IndexOf(outside, "--baseline");
+    if (at >= 0 && at + 1 < outside.Length)
+    {
+        baseline = outside[at + 1];
+        outside = [.. outside[..at], .. outside[(at + 2)..]];
+    }
+
     var il2 = outside.Length > 0 && !int.TryParse(outside[0], out _) ? outside[0]
         : Path.Combine(OutsideHarness.FindRoot(), "src", "IlTwo.Cli", "bin", "Release", "net10.0", "il2.dll");
     var count = outside.LastOrDefault() is { } last && int.TryParse(last, out var parsed) ? parsed : 30;
-    await OutsideHarness.RunAsync(il2, count);
+    await OutsideHarness.RunAsync(il2, count, baseline);
     return;
 }
 

@@ -22,6 +22,13 @@ public sealed class DebouncePolicyTests
     }
 
     [Fact]
+    public void A_document_that_compiles_faster_than_the_fast_threshold_does_not_wait()
+    {
+        Assert.Equal(TimeSpan.Zero, Policy.Compute([Policy.FastCompile - Ms(1), Ms(3)]));
+        Assert.Equal(Ms(Policy.FastCompile.TotalMilliseconds * Policy.RebuildRatio), Policy.Compute([Policy.FastCompile, Ms(3)]));
+    }
+
+    [Fact]
     public void A_slower_document_waits_in_proportion_to_its_slowest_recent_compile()
     {
         Assert.Equal(Ms(40 * Policy.RebuildRatio), Policy.Compute([Ms(10), Ms(40), Ms(20)]));

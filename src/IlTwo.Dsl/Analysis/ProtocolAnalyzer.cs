@@ -8,11 +8,13 @@ namespace IlTwo.Dsl.Analysis;
 /// <summary>The warnings a reviewer wants about a bound protocol; one method per finding, all reported into the file's bag.</summary>
 internal static class ProtocolAnalyzer
 {
-    public static void Analyze(BoundProtocol protocol, DiagnosticBag diagnostics)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (a newer edit in an editor).</exception>
+    public static void Analyze(BoundProtocol protocol, DiagnosticBag diagnostics, CancellationToken cancellationToken = default)
     {
         ReportUnused(protocol, diagnostics);
         ReportMissingCitations(protocol, diagnostics);
-        ReportConditionFindings(protocol, diagnostics);
+        cancellationToken.ThrowIfCancellationRequested();
+        ReportConditionFindings(protocol, diagnostics, cancellationToken);
     }
 
     private static bool IsOwn(Symbol symbol, BoundProtocol protocol) => symbol.ProtocolId == protocol.Id && symbol.Location.Source == protocol.Tree.Text;
@@ -133,12 +135,13 @@ internal static class ProtocolAnalyzer
         }
     }
 
-    private static void ReportConditionFindings(BoundProtocol protocol, DiagnosticBag diagnostics)
+    private static void ReportConditionFindings(BoundProtocol protocol, DiagnosticBag diagnostics, CancellationToken cancellationToken)
     {
-        var regions = new RuleRegions(protocol);
+        var regions = new RuleRegions(protocol, cancellationToken);
         var unseen = new List<RuleSymbol>();
         foreach (var rule in regions.Rules.Where(r => IsOwn(r, protocol)))
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (regions.Satisfying(rule) is { Count: 0 })
             {
                 diagnostics.ReportRuleNeverFires(rule.Location.Span, rule.Name);
@@ -177,7 +180,7 @@ internal static class ProtocolAnalyzer
         }
         if (unseen.Count > 0 && !diagnostics.HasErrors)
         {
-            AskTheSolver(protocol, regions, unseen, diagnostics);
+            AskTheSolver(protocol, regions, unseen, diagnostics, cancellationToken);
         }
     }
 
@@ -185,7 +188,7 @@ internal static class ProtocolAnalyzer
     /// The same three findings for the rules with a part the intervals cannot see into (a product, a ratio, a count of
     /// criteria), decided by the SMT solver; each only when proven. Without a solver only the interval findings stand.
     /// </summary>
-    private static void AskTheSolver(BoundProtocol protocol, RuleRegions regions, List<RuleSymbol> rules, DiagnosticBag diagnostics)
+    private static void AskTheSolver(BoundProtocol protocol, RuleRegions regions, List<RuleSymbol> rules, DiagnosticBag diagnostics, CancellationToken cancellationToken)
     {
         using var questions = RuleQuestions.TryStart(protocol);
         if (questions is null)
@@ -197,6 +200,7 @@ internal static class ProtocolAnalyzer
         {
             foreach (var rule in rules)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 if (questions.NeverFires(rule))
                 {
                     diagnostics.ReportRuleNeverFires(rule.Location.Span, rule.Name);
@@ -252,11 +256,12 @@ internal static class ProtocolAnalyzer
         private readonly Dictionary<string, List<RuleSymbol>> _byKeySet = new(StringComparer.Ordinal);
         private readonly Dictionary<RuleSymbol, HashSet<ObservationSymbol>> _observations = [];
 
-        public RuleRegions(BoundProtocol protocol)
+        public RuleRegions(BoundProtocol protocol, CancellationToken cancellationToken)
         {
             Rules = [.. protocol.Rules.Where(r => r.Condition is not BoundErrorExpression)];
             foreach (var rule in Rules)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 _order[rule] = _order.Count;
                 if (Satisfying(rule) is not { } boxes)
                 {

@@ -69,10 +69,18 @@ public sealed class ProtocolCompilation
     public static ProtocolCompilation Create(string text, string path = "") => Create(SourceText.From(text, path));
 
     /// <summary>
+    /// Compiles a new version of the file <paramref name="previous"/> compiled, reusing its syntax for the declarations
+    /// the edit did not touch. The result is the one <see cref="Create(SourceText, IProtocolSourceResolver?, ProtocolCompilationOptions)"/> gives.
+    /// </summary>
+    public static ProtocolCompilation Create(SourceText text, IProtocolSourceResolver? resolver, ProtocolCompilationOptions options, ProtocolCompilation? previous) =>
+        Create(text, resolver ?? FileSystemProtocolResolver.Instance, options ?? ProtocolCompilationOptions.Default, [], previous?.SyntaxTree);
+
+    /// <summary>
     /// This compilation with the analysis stage run — reviewer warnings and proven claims — or itself when that already
     /// ran or cannot run; binding is not repeated.
     /// </summary>
-    public ProtocolCompilation WithAnalysis()
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled before the analysis finished.</exception>
+    public ProtocolCompilation WithAnalysis(CancellationToken cancellationToken = default)
     {
         if (!_analysisPending)
         {
@@ -81,21 +89,22 @@ public sealed class ProtocolCompilation
 
         var diagnostics = new DiagnosticBag(Text);
         diagnostics.AddRange(_beforeAnalysis);
-        ProtocolAnalyzer.Analyze(Protocol, diagnostics);
+        ProtocolAnalyzer.Analyze(Protocol, diagnostics, cancellationToken);
         if (!Protocol.Claims.IsEmpty && !diagnostics.HasErrors)
         {
             var chain = _visiting.Add(Protocol.Id);
             foreach (var claim in Protocol.Claims)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 CheckClaim(this, claim, _resolver, chain, diagnostics);
             }
         }
         return new ProtocolCompilation(SyntaxTree, Protocol, Base, Finish(SyntaxTree, diagnostics.ToImmutable()), [], false, _resolver, _visiting);
     }
 
-    private static ProtocolCompilation Create(SourceText text, IProtocolSourceResolver resolver, ProtocolCompilationOptions options, ImmutableList<string> visiting)
+    private static ProtocolCompilation Create(SourceText text, IProtocolSourceResolver resolver, ProtocolCompilationOptions options, ImmutableList<string> visiting, SyntaxTree? previousTree = null)
     {
-        var tree = SyntaxTree.Parse(text);
+        var tree = SyntaxTree.Parse(text, previousTree);
         var diagnostics = new DiagnosticBag(text);
         diagnostics.AddRange(tree.Diagnostics);
         ReportBidiControls(text, diagnostics);

@@ -26,7 +26,24 @@ internal static class SyntaxParser
             diagnostics.ReportInvalidEncoding(new TextSpan(bad, 1));
         }
 
-        var lexer = new Il2Lexer(new AntlrInputStream(text.Text));
+        var (declarations, tokens) = ParseRange(text, 0, text.Length, diagnostics);
+        var root = new ProtocolFileSyntax(declarations, new TextSpan(0, text.Length));
+        if (root.Declarations.IsEmpty && text.Text.Trim().Length == 0)
+        {
+            diagnostics.ReportEmptyFile(new TextSpan(0, 0));
+        }
+
+        return new SyntaxTree(text, root, tokens, diagnostics.ToImmutable());
+    }
+
+    /// <summary>
+    /// Lexes and parses the declarations of <c>[start, end)</c> of the text, spans counted from the start of the whole text.
+    /// The incremental parse calls it on the lines an edit touched; <see cref="Parse"/> on the whole text.
+    /// </summary>
+    internal static (ImmutableArray<DeclarationSyntax> Declarations, ImmutableArray<SyntaxToken> Tokens) ParseRange(SourceText text, int start, int end, DiagnosticBag diagnostics)
+    {
+        var whole = start == 0 && end == text.Length;
+        var lexer = new Il2Lexer(new AntlrInputStream(whole ? text.Text : text.Text.Substring(start, end - start)));
         lexer.RemoveErrorListeners();
         var allTokens = lexer.GetAllTokens();
 
@@ -38,6 +55,15 @@ internal static class SyntaxParser
         var tooDeep = false;
         foreach (var token in allTokens)
         {
+            if (!whole)
+            {
+                // The text first: a token reads it from the input by its indices, which now count from the whole text.
+                var common = (CommonToken)token;
+                common.Text = common.Text;
+                common.StartIndex += start;
+                common.StopIndex += start;
+            }
+
             var span = TextSpan.FromBounds(token.StartIndex, token.StopIndex + 1);
             if (token.Channel == Lexer.Hidden)
             {
@@ -85,25 +111,15 @@ internal static class SyntaxParser
             parserTokens.Add(token);
         }
 
-        ProtocolFileSyntax root;
         if (tooDeep)
         {
-            root = new ProtocolFileSyntax([], new TextSpan(0, text.Length));
-        }
-        else
-        {
-            var eof = new CommonToken(TokenConstants.EOF, "<EOF>") { StartIndex = text.Length, StopIndex = text.Length - 1, Line = 0, Column = 0 };
-            parserTokens.Add(eof);
-            var tree = ParseTokens(parserTokens, diagnostics);
-            root = new SyntaxTreeBuilder(text, diagnostics).Build(tree);
+            return ([], tokens.ToImmutable());
         }
 
-        if (root.Declarations.IsEmpty && text.Text.Trim().Length == 0)
-        {
-            diagnostics.ReportEmptyFile(new TextSpan(0, 0));
-        }
-
-        return new SyntaxTree(text, root, tokens.ToImmutable(), diagnostics.ToImmutable());
+        var eof = new CommonToken(TokenConstants.EOF, "<EOF>") { StartIndex = end, StopIndex = end - 1, Line = 0, Column = 0 };
+        parserTokens.Add(eof);
+        var tree = ParseTokens(parserTokens, diagnostics);
+        return (new SyntaxTreeBuilder(text, diagnostics).BuildDeclarations(tree), tokens.ToImmutable());
     }
 
     /// <summary>

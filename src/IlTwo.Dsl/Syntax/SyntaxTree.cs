@@ -28,6 +28,13 @@ public sealed class SyntaxTree
 
     public static SyntaxTree Parse(string text, string path = "") => SyntaxParser.Parse(SourceText.From(text, path));
 
+    /// <summary>
+    /// The tree of <paramref name="text"/>, a new version of <paramref name="previous"/>'s text: only the declarations the
+    /// edit touched are parsed again (the same tree as <see cref="Parse(SourceText)"/>, in a fraction of the time).
+    /// </summary>
+    public static SyntaxTree Parse(SourceText text, SyntaxTree? previous) =>
+        previous is null ? SyntaxParser.Parse(text) : IncrementalParser.Parse(previous, text);
+
     /// <summary>The index of the token that contains or ends at the position, or -1.</summary>
     public int FindTokenIndex(int position)
     {

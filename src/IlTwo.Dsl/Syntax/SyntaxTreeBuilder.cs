@@ -22,7 +22,9 @@ internal sealed class SyntaxTreeBuilder(SourceText text, DiagnosticBag diagnosti
     private int _depth;
     private bool _reportedDepth;
 
-    public ProtocolFileSyntax Build(P.ProtocolFileContext context)
+    public ProtocolFileSyntax Build(P.ProtocolFileContext context) => new(BuildDeclarations(context), new TextSpan(0, text.Length));
+
+    public ImmutableArray<DeclarationSyntax> BuildDeclarations(P.ProtocolFileContext context)
     {
         var declarations = ImmutableArray.CreateBuilder<DeclarationSyntax>();
         foreach (var declaration in context.declaration())
@@ -33,7 +35,7 @@ internal sealed class SyntaxTreeBuilder(SourceText text, DiagnosticBag diagnosti
                 declarations.Add(node);
             }
         }
-        return new ProtocolFileSyntax(declarations.ToImmutable(), new TextSpan(0, text.Length));
+        return declarations.ToImmutable();
     }
 
     private DeclarationSyntax? Declaration(P.DeclarationContext context) => context.GetChild(0) switch

@@ -8,11 +8,20 @@ namespace IlTwo.LanguageServer.Workspace;
 /// </summary>
 public sealed record DebouncePolicy
 {
-    /// <summary>The shortest wait, even for a document that compiles instantly.</summary>
-    public TimeSpan Min { get; init; } = TimeSpan.FromMilliseconds(2);
+    /// <summary>The shortest wait: none, since an edit now compiles incrementally in a few milliseconds.</summary>
+    public TimeSpan Min { get; init; } = TimeSpan.Zero;
+
+    /// <summary>
+    /// A document whose recent compiles all took less than this waits only <see cref="Min"/>: compiling each keystroke of
+    /// a burst costs less than making the user wait for the burst to end.
+    /// </summary>
+    public TimeSpan FastCompile { get; init; } = TimeSpan.FromMilliseconds(10);
 
     /// <summary>The longest wait, however slow the compile.</summary>
     public TimeSpan Max { get; init; } = TimeSpan.FromMilliseconds(150);
+
+    /// <summary>The longest wait before the analysis round (IL03xx), which adapts to the analysis times the same way.</summary>
+    public TimeSpan AnalysisMax { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The wait as a fraction of the estimated compile time.</summary>
     public double RebuildRatio { get; init; } = 0.5;
@@ -30,6 +39,11 @@ public sealed record DebouncePolicy
         }
 
         var longest = recentCompiles.Skip(Math.Max(0, recentCompiles.Count - History)).Max();
+        if (longest < FastCompile)
+        {
+            return Min;
+        }
+
         var wait = TimeSpan.FromTicks((long)(longest.Ticks * RebuildRatio));
         return wait < Min ? Min : wait > Max ? Max : wait;
     }

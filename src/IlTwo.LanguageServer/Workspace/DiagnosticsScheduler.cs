@@ -17,6 +17,7 @@ public sealed class DiagnosticsScheduler : IDisposable
     private readonly TimeSpan? _delay;
     private readonly DebouncePolicy _debounce;
     private readonly Dictionary<string, Queue<TimeSpan>> _compileTimes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Queue<TimeSpan>> _analysisTimes = new(StringComparer.Ordinal);
     private readonly ServerLog _log;
     private readonly object _lock = new();
     private readonly Dictionary<string, CancellationTokenSource> _pending = new(StringComparer.Ordinal);
@@ -48,13 +49,36 @@ public sealed class DiagnosticsScheduler : IDisposable
         }
     }
 
-    private void RecordCompileTime(Uri uri, TimeSpan elapsed)
+    /// <summary>
+    /// How long the analysis round of <paramref name="uri"/> waits after the bound diagnostics went out: adapted, the same
+    /// way, to how long its recent analyses took (up to <see cref="DebouncePolicy.AnalysisMax"/>), so that a protocol whose
+    /// analysis takes seconds does not start one per keystroke of a burst; none with a fixed delay (tests).
+    /// </summary>
+    public TimeSpan AnalysisDelayFor(Uri uri)
+    {
+        if (_delay is not null)
+        {
+            return TimeSpan.Zero;
+        }
+
+        lock (_lock)
+        {
+            var policy = _debounce with { Max = _debounce.AnalysisMax };
+            return _analysisTimes.TryGetValue(uri.OriginalString, out var times) ? policy.Compute([.. times]) : TimeSpan.Zero;
+        }
+    }
+
+    private void RecordCompileTime(Uri uri, TimeSpan elapsed) => Record(_compileTimes, uri, elapsed);
+
+    private void RecordAnalysisTime(Uri uri, TimeSpan elapsed) => Record(_analysisTimes, uri, elapsed);
+
+    private void Record(Dictionary<string, Queue<TimeSpan>> history, Uri uri, TimeSpan elapsed)
     {
         lock (_lock)
         {
-            if (!_compileTimes.TryGetValue(uri.OriginalString, out var times))
+            if (!history.TryGetValue(uri.OriginalString, out var times))
             {
-                _compileTimes[uri.OriginalString] = times = new Queue<TimeSpan>();
+                history[uri.OriginalString] = times = new Queue<TimeSpan>();
             }
 
             times.Enqueue(elapsed);
@@ -103,6 +127,7 @@ public sealed class DiagnosticsScheduler : IDisposable
         {
             CancelPending(uri.OriginalString);
             _compileTimes.Remove(uri.OriginalString);
+            _analysisTimes.Remove(uri.OriginalString);
         }
 
         await _publishLock.WaitAsync().ConfigureAwait(false);
@@ -139,6 +164,47 @@ public sealed class DiagnosticsScheduler : IDisposable
         }
     }
 
+    /// <summary>The next (analysis) round, after its adaptive wait, on a thread of its own; its time feeds that wait.</summary>
+    private async Task<bool> NextRoundAsync(Uri uri, IEnumerator<System.Collections.Immutable.ImmutableArray<IlTwo.Dsl.Diagnostics.Diagnostic>> rounds, CancellationToken token)
+    {
+        var delay = AnalysisDelayFor(uri);
+        if (delay > TimeSpan.Zero)
+        {
+            await Task.Delay(delay, token).ConfigureAwait(false);
+        }
+
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            var more = await Task.Factory.StartNew(rounds.MoveNext, token, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
+            if (more)
+            {
+                RecordAnalysisTime(uri, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            }
+
+            return more;
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // Cut short by a newer edit: it took at least this long, so the estimate may only grow (an analysis that is
+            // always cut short would otherwise never be waited for, and start on every keystroke).
+            RecordAnalysisLowerBound(uri, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            throw;
+        }
+    }
+
+    private void RecordAnalysisLowerBound(Uri uri, TimeSpan elapsed)
+    {
+        lock (_lock)
+        {
+            var known = _analysisTimes.TryGetValue(uri.OriginalString, out var times) && times.Count > 0 ? times.Max() : TimeSpan.Zero;
+            if (elapsed > known)
+            {
+                RecordAnalysisTime(uri, elapsed);
+            }
+        }
+    }
+
     private async Task AnalyzeAndPublishAsync(Uri uri, CancellationTokenSource source)
     {
         var token = source.Token;
@@ -157,10 +223,14 @@ public sealed class DiagnosticsScheduler : IDisposable
 
             // Each round is complete: the bound diagnostics go out at once, the analysis warnings follow. The first
             // round's compile time (parse and bind: what a keystroke waits for) feeds the adaptive delay.
+            // Later rounds (the analysis: seconds on a large protocol, with solver processes it waits on) run on a thread
+            // of their own, so they never hold a pool thread that a completion or hover request is waiting for.
             var first = true;
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            foreach (var round in _analyzer.Analyze(snapshot, token))
+            using var rounds = _analyzer.Analyze(snapshot, token).GetEnumerator();
+            while (first ? rounds.MoveNext() : await NextRoundAsync(uri, rounds, token).ConfigureAwait(false))
             {
+                var round = rounds.Current;
                 if (first)
                 {
                     RecordCompileTime(uri, System.Diagnostics.Stopwatch.GetElapsedTime(started));

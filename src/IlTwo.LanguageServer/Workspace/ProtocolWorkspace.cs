@@ -44,9 +44,13 @@ public sealed class ProtocolWorkspace : IDocumentAnalyzer
     public ProtocolCompilation GetLatestCompilation(Uri uri)
     {
         var entry = GetEntry(_documents.Get(uri));
-        return entry.Analyzed.IsValueCreated ? entry.Analyzed.Value : entry.Bound.Value;
+        return entry.Analyzed ?? entry.Bound.Value;
     }
 
+    /// <summary>
+    /// The bound diagnostics, then the analysed ones. A newer edit cancels the analysis part-way (it can take seconds on a
+    /// large protocol), so a stale analysis never competes with the next edit's compile for the CPU.
+    /// </summary>
     public IEnumerable<ImmutableArray<Diagnostic>> Analyze(TextDocument document, CancellationToken cancellationToken)
     {
         var entry = GetEntry(document);
@@ -54,7 +58,7 @@ public sealed class ProtocolWorkspace : IDocumentAnalyzer
         yield return bound.Diagnostics;
         if (!bound.IsAnalyzed && !cancellationToken.IsCancellationRequested)
         {
-            yield return entry.Analyzed.Value.Diagnostics;
+            yield return entry.Analyze(cancellationToken).Diagnostics;
         }
     }
 
@@ -156,7 +160,8 @@ public sealed class ProtocolWorkspace : IDocumentAnalyzer
                 return new Entry(this, document);
             }
 
-            entry = new Entry(this, document);
+            // The previous version's compilation, when built, lends its syntax to the new one (the incremental parse).
+            entry = new Entry(this, document, previous: entry?.LatestBuilt());
             _entries[document.Uri.OriginalString] = entry;
             _entriesBySource.AddOrUpdate(entry.Source, entry);
             return entry;
@@ -169,7 +174,7 @@ public sealed class ProtocolWorkspace : IDocumentAnalyzer
         s_building.Add(entry);
         try
         {
-            return ProtocolCompilation.Create(entry.Source, _resolver, _options);
+            return ProtocolCompilation.Create(entry.Source, _resolver, _options, entry.TakePrevious());
         }
         finally
         {
@@ -244,12 +249,14 @@ public sealed class ProtocolWorkspace : IDocumentAnalyzer
 
     private sealed class Entry
     {
-        public Entry(ProtocolWorkspace workspace, TextDocument snapshot, SourceText? source = null)
+        private ProtocolCompilation? _previous;
+
+        public Entry(ProtocolWorkspace workspace, TextDocument snapshot, SourceText? source = null, ProtocolCompilation? previous = null)
         {
+            _previous = previous;
             Snapshot = snapshot;
             Source = source ?? SourceText.From(snapshot.Text, PathOf(snapshot.Uri));
             Bound = new Lazy<ProtocolCompilation>(() => workspace.Build(this), LazyThreadSafetyMode.ExecutionAndPublication);
-            Analyzed = new Lazy<ProtocolCompilation>(() => Bound.Value.WithAnalysis(), LazyThreadSafetyMode.ExecutionAndPublication);
         }
 
         public TextDocument Snapshot { get; }
@@ -258,12 +265,33 @@ public sealed class ProtocolWorkspace : IDocumentAnalyzer
 
         public Lazy<ProtocolCompilation> Bound { get; }
 
-        public Lazy<ProtocolCompilation> Analyzed { get; }
+        /// <summary>The analysed compilation, once an analysis ran to the end.</summary>
+        public ProtocolCompilation? Analyzed => Volatile.Read(ref _analyzed);
+
+        private ProtocolCompilation? _analyzed;
+
+        /// <exception cref="OperationCanceledException">Cancelled before the analysis finished (nothing is kept).</exception>
+        public ProtocolCompilation Analyze(CancellationToken cancellationToken)
+        {
+            if (Analyzed is { } done)
+            {
+                return done;
+            }
+
+            var analyzed = Bound.Value.WithAnalysis(cancellationToken);
+            return Interlocked.CompareExchange(ref _analyzed, analyzed, null) ?? analyzed;
+        }
+
+        /// <summary>This version's compilation when built, else the one it would have built from.</summary>
+        public ProtocolCompilation? LatestBuilt() => Bound.IsValueCreated ? Bound.Value : Volatile.Read(ref _previous);
+
+        /// <summary>The previous version's compilation, once: dropped after use so versions do not keep each other alive.</summary>
+        public ProtocolCompilation? TakePrevious() => Interlocked.Exchange(ref _previous, null);
 
         /// <summary>The same text, compiled again on next use (its base changed). Keeps the source, so children's caches stay keyed.</summary>
         public Entry Rebuild(ProtocolWorkspace workspace)
         {
-            var rebuilt = new Entry(workspace, Snapshot, Source);
+            var rebuilt = new Entry(workspace, Snapshot, Source, Bound.IsValueCreated ? Bound.Value : null);
             workspace._entriesBySource.AddOrUpdate(Source, rebuilt);
             return rebuilt;
         }
