@@ -84,13 +84,34 @@ public static class FhirBundleReader
 
     /// <param name="fast">Whether a bundle that <see cref="FhirFastBundle"/> accepts may skip the Firely deserializer
     /// (false: always the full way; the differential tests compare the two).</param>
-    internal static RecordReadResult Read(ReadOnlyMemory<byte> utf8Json, ProtocolInfo protocol, DateTimeOffset? at, bool fast)
+    internal static RecordReadResult Read(ReadOnlyMemory<byte> utf8Json, ProtocolInfo protocol, DateTimeOffset? at, bool fast) =>
+        Read(protocol, at, issues => (fast ? FhirFastBundle.TryRead(utf8Json) : null) ?? Parse(utf8Json, issues));
+
+    /// <summary>
+    /// Reads several FHIR values as one bundle (<see cref="FhirBundleParts"/>: a CDS Hooks prefetch, the pages of a
+    /// search), exactly as <see cref="Read(ReadOnlyMemory{byte}, ProtocolInfo, DateTimeOffset?)"/> reads their merged
+    /// text; parts the fast path takes are read straight from the parsed JSON, without writing and parsing them again.
+    /// </summary>
+    /// <param name="parts">Bundles (their entries are read) and single resources, as parsed JSON.</param>
+    /// <param name="fhirServer">The server the values came from: a single resource's fullUrl is <c>{fhirServer}/{type}/{id}</c>.</param>
+    /// <param name="protocol">The protocol whose observations, events and drug the record needs.</param>
+    /// <param name="at">The evaluation time, for choosing the body weight (latest at or before it); null: the latest.</param>
+    public static RecordReadResult Read(IReadOnlyList<JsonElement> parts, string? fhirServer, ProtocolInfo protocol, DateTimeOffset? at = null) =>
+        Read(parts, fhirServer, protocol, at, fast: true);
+
+    internal static RecordReadResult Read(IReadOnlyList<JsonElement> parts, string? fhirServer, ProtocolInfo protocol, DateTimeOffset? at, bool fast)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        return Read(protocol, at, issues => (fast ? FhirFastBundle.TryRead(parts, fhirServer) : null) ?? Parse(FhirBundleParts.Merge(parts, fhirServer), issues));
+    }
+
+    private static RecordReadResult Read(ProtocolInfo protocol, DateTimeOffset? at, Func<ImmutableArray<RecordIssue>.Builder, Bundle?> parse)
     {
         ArgumentNullException.ThrowIfNull(protocol);
         var issues = ImmutableArray.CreateBuilder<RecordIssue>();
         try
         {
-            var bundle = (fast ? FhirFastBundle.TryRead(utf8Json) : null) ?? Parse(utf8Json, issues);
+            var bundle = parse(issues);
             if (bundle is null)
             {
                 return new RecordReadResult(null, issues.ToImmutable());
