@@ -295,36 +295,38 @@ public static class FhirBundleReader
 
         // ------------------------------------------------------------ references and subjects
 
-        private void CheckReferences(string label, Base resource)
+        private void CheckReferences(string label, Base node)
         {
-            foreach (var reference in Descendants(resource).OfType<ResourceReference>())
+            // Every reference anywhere in the resource, depth first in element order (so errors come in document order).
+            foreach (var (_, value) in node.EnumerateElements())
             {
-                if (reference.Reference is { } text && text.StartsWith("urn:uuid:", StringComparison.OrdinalIgnoreCase) && !_byFullUrl.ContainsKey(text))
+                switch (value)
                 {
-                    Error(label, $"reference '{text}' does not resolve to any entry's fullUrl in the bundle");
+                    case Base single:
+                        CheckReference(label, single);
+                        break;
+                    case System.Collections.IEnumerable many and not string:
+                        foreach (var item in many)
+                        {
+                            if (item is Base child)
+                            {
+                                CheckReference(label, child);
+                            }
+                        }
+                        break;
                 }
             }
         }
 
-        private static IEnumerable<Base> Descendants(Base node)
+        private void CheckReference(string label, Base element)
         {
-            foreach (var (_, value) in node.EnumerateElements())
+            if (element is ResourceReference { Reference: { } text } && text.StartsWith("urn:uuid:", StringComparison.OrdinalIgnoreCase) && !_byFullUrl.ContainsKey(text))
             {
-                var children = value switch
-                {
-                    Base single => [single],
-                    System.Collections.IEnumerable many and not string => many.OfType<Base>(),
-                    _ => [],
-                };
-                foreach (var child in children)
-                {
-                    yield return child;
-                    foreach (var grandchild in Descendants(child))
-                    {
-                        yield return grandchild;
-                    }
-                }
+                Error(label, $"reference '{text}' does not resolve to any entry's fullUrl in the bundle");
             }
+
+            // Primitives hold no references (only their extensions could, and those are elements like any other).
+            CheckReferences(label, element);
         }
 
         /// <summary>
@@ -859,15 +861,24 @@ public static class FhirBundleReader
 
         private ObservationInfo? Match(CodeableConcept code)
         {
+            var lookup = Lookups.Of(protocol);
             foreach (var coding in code.Coding ?? [])
             {
-                if (coding.System == FhirCodes.Loinc && coding.Code is { } loinc && protocol.Observations.FirstOrDefault(o => o.Codes.Contains(loinc)) is { } byCode)
+                if (coding.System == FhirCodes.Loinc && coding.Code is { } loinc && lookup.ByLoinc.TryGetValue(loinc, out var byCode))
                 {
                     return byCode;
                 }
             }
-            var names = Names(code).ToList();
-            return protocol.Observations.FirstOrDefault(o => names.Contains(o.Name, StringComparer.Ordinal));
+            // The first observation (in the protocol's order) whose name is one of the concept's names.
+            (int Index, ObservationInfo Observation)? first = null;
+            foreach (var name in Names(code))
+            {
+                if (lookup.ByName.TryGetValue(name, out var byName) && (first is null || byName.Index < first.Value.Index))
+                {
+                    first = byName;
+                }
+            }
+            return first?.Observation;
         }
 
         private static bool HasLoinc(CodeableConcept code, string loinc) =>
@@ -975,5 +986,31 @@ public static class FhirBundleReader
             code is null ? null
             : code.Value is { } known ? known.GetLiteral()
             : code.JsonValue is string { Length: > 0 } raw ? raw : null;
+    }
+
+    /// <summary>A protocol's observations by LOINC code and by name, made once per protocol (not per request).</summary>
+    private sealed class Lookups
+    {
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ProtocolInfo, Lookups> Made = new();
+
+        private Lookups(ProtocolInfo protocol)
+        {
+            for (var i = 0; i < protocol.Observations.Length; i++)
+            {
+                var o = protocol.Observations[i];
+                foreach (var code in o.Codes)
+                {
+                    // The first observation that declares the code, as a search in the protocol's order finds it.
+                    ByLoinc.TryAdd(code, o);
+                }
+                ByName.TryAdd(o.Name, (i, o));
+            }
+        }
+
+        public Dictionary<string, ObservationInfo> ByLoinc { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, (int Index, ObservationInfo Observation)> ByName { get; } = new(StringComparer.Ordinal);
+
+        public static Lookups Of(ProtocolInfo protocol) => Made.GetValue(protocol, p => new Lookups(p));
     }
 }
