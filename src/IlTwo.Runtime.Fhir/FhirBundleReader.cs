@@ -618,10 +618,9 @@ public static class FhirBundleReader
                 Error(valuePath, $"{what}: '{unit}' is not a valid UCUM unit: {parseError}{Suggest(unit)}");
                 return null;
             }
-            string? conversionError = null;
-            if (!Ucum.TryParse(declared, out var to, out _) || !Ucum.TryGetConversion(from, to, molarMass, out _, out conversionError))
+            if (ConversionError(from, declared, molarMass) is { } conversionError)
             {
-                Error(valuePath, $"{what} in '{unit}' cannot be converted to {declared}: {conversionError ?? "unknown unit"}");
+                Error(valuePath, $"{what} in '{unit}' cannot be converted to {declared}: {conversionError}");
                 return null;
             }
             var asDouble = (double)number;
@@ -631,6 +630,30 @@ public static class FhirBundleReader
                 return null;
             }
             return new MeasuredValue(asDouble, unit);
+        }
+
+        // Whether a unit converts to a declared one, worked out once per pair (exact arithmetic): units are few, readings many.
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<(UcumUnit From, string To, double? MolarMass), string> Conversions = new();
+
+        /// <summary>Why <paramref name="from"/> does not convert to <paramref name="declared"/>; null when it does.</summary>
+        private static string? ConversionError(UcumUnit from, string declared, double? molarMass)
+        {
+            var key = (from, declared, molarMass);
+            if (Conversions.TryGetValue(key, out var known))
+            {
+                return known.Length == 0 ? null : known;
+            }
+
+            string? error = null;
+            var converts = Ucum.TryParse(declared, out var to, out _) && Ucum.TryGetConversion(from, to, molarMass, out _, out error);
+            var result = converts ? "" : error ?? "unknown unit";
+            // Bounded: the units come from requests (the parsed units themselves are bounded the same way in Ucum).
+            if (Conversions.Count < 10_000)
+            {
+                Conversions.TryAdd(key, result);
+            }
+
+            return converts ? null : result;
         }
 
         private static string Suggest(string unit) => Ucum.SuggestionFor(unit) is { } s ? $" (did you mean '{s}'?)" : "";
