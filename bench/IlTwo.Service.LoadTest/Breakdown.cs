@@ -24,8 +24,8 @@ internal static class Breakdown
         }
 
         var decision = protocol.Evaluate(read.Record!, at, null, read.Issues);
-        Console.WriteLine("| part | fastest round, us | median round, us | median CPU, us |");
-        Console.WriteLine("|---|---:|---:|---:|");
+        Console.WriteLine("| part | fastest round, us | median round, us | median CPU, us | allocated, kB |");
+        Console.WriteLine("|---|---:|---:|---:|---:|");
         if (Environment.GetEnvironmentVariable("IL2_LOADTEST_PROFILE") is { Length: > 0 })
         {
             // For a sampling profiler (dotnet-trace): the FHIR read alone, for a minute.
@@ -81,7 +81,10 @@ internal static class Breakdown
         }
         Array.Sort(rounds);
         Array.Sort(cpu);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {what} | {rounds[0]:F0} | {rounds[rounds.Length / 2]:F0} | {cpu[cpu.Length / 2]:F0} |"));
+        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        action();
+        var allocated = (GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / 1024.0;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {what} | {rounds[0]:F0} | {rounds[rounds.Length / 2]:F0} | {cpu[cpu.Length / 2]:F0} | {allocated:F1} |"));
     }
 
     private static TimeSpan ProcessCpu()

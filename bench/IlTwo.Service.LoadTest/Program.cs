@@ -56,8 +56,9 @@ try
     using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(30) };
     using var client = new HttpClient(handler);
 
-    // Warm-up: JIT, connection pool.
-    await Run(client, url, body, 8, TimeSpan.FromSeconds(2), 2_000);
+    // Warm-up: the connection pool, and tiered compilation, which goes on recompiling hot methods (with profile data) for
+    // many seconds on a busy machine; measured earlier, a level still paid for the JIT (IL2_LOADTEST_WARMUP seconds, 15).
+    await Run(client, url, body, 8, TimeSpan.FromSeconds(WarmUp()), 1_000_000);
 
     if (Environment.GetEnvironmentVariable("IL2_LOADTEST_SAMPLE") is { Length: > 0 } samplePath)
     {
@@ -142,7 +143,7 @@ static async Task<int> ClientProcess(string url, byte[] body, double seconds, in
 {
     using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(30) };
     using var client = new HttpClient(handler);
-    await Run(client, url, body, 8, TimeSpan.FromSeconds(2), 2_000);
+    await Run(client, url, body, 8, TimeSpan.FromSeconds(WarmUp()), 1_000_000);
     foreach (var level in levels)
     {
         var r = await Run(client, url, body, level, TimeSpan.FromSeconds(seconds), maxRequests);
@@ -152,6 +153,8 @@ static async Task<int> ClientProcess(string url, byte[] body, double seconds, in
     }
     return 0;
 }
+
+static double WarmUp() => Environment.GetEnvironmentVariable("IL2_LOADTEST_WARMUP") is { Length: > 0 } w ? double.Parse(w, CultureInfo.InvariantCulture) : 15;
 
 static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
 

@@ -61,6 +61,12 @@ public sealed class CdsRequest : IDisposable
         }
         catch (JsonException e)
         {
+            if (e.LineNumber is null && RepeatedName(body.Span) is { } repeated)
+            {
+                // The parser names a repeated member without its place: found again here (only on this error path).
+                error = $"malformed JSON at {repeated.Where}: the member '{repeated.Name}' is repeated in one object (which value counts would be a guess)";
+                return null;
+            }
             var where = e.LineNumber is { } line ? $"line {line + 1}, byte {(e.BytePositionInLine ?? 0) + 1}" : "the body";
             error = $"malformed JSON at {where}: {FirstClause(e.Message)}";
             return null;
@@ -162,6 +168,37 @@ public sealed class CdsRequest : IDisposable
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
 
     internal static string? Text(JsonElement? element) => element is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
+
+    /// <summary>The first member name repeated within one object, with its line and byte (1-based), if any.</summary>
+    private static (string Name, string Where)? RepeatedName(ReadOnlySpan<byte> body)
+    {
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = Options.MaxDepth });
+        var names = new Stack<HashSet<string>>();
+        try
+        {
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject:
+                        names.Push(new HashSet<string>(StringComparer.Ordinal));
+                        break;
+                    case JsonTokenType.EndObject:
+                        names.Pop();
+                        break;
+                    case JsonTokenType.PropertyName when !names.Peek().Add(reader.GetString()!):
+                        var at = (int)reader.TokenStartIndex;
+                        var before = body[..at];
+                        var lineStart = before.LastIndexOf((byte)'\n') + 1;
+                        return (reader.GetString()!, $"line {before.Count((byte)'\n') + 1}, byte {at - lineStart + 1}");
+                }
+            }
+        }
+        catch (JsonException)
+        {
+        }
+        return null;
+    }
 
     private static string FirstClause(string message)
     {
