@@ -98,6 +98,12 @@ try
         var cpuBefore = ProcessCpu();
         while (await child.StandardOutput.ReadLineAsync() is { } row)
         {
+            if (!row.StartsWith('|'))
+            {
+                cpuBefore = ProcessCpu();
+                continue;
+            }
+
             // Each row the client prints ends a level: the server's CPU since the last row, per request of the level.
             var cells = row.Split('|', StringSplitOptions.TrimEntries);
             var cpu = ProcessCpu();
@@ -144,6 +150,9 @@ static async Task<int> ClientProcess(string url, byte[] body, double seconds, in
     using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(30) };
     using var client = new HttpClient(handler);
     await Run(client, url, body, 8, TimeSpan.FromSeconds(WarmUp()), 1_000_000);
+    // Tells the server process to start counting its CPU here (the warm-up is not a level's).
+    Console.WriteLine("warmed up");
+    Console.Out.Flush();
     foreach (var level in levels)
     {
         var r = await Run(client, url, body, level, TimeSpan.FromSeconds(seconds), maxRequests);
