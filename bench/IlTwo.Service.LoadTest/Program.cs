@@ -10,11 +10,19 @@ using IlTwo.Runtime.Approvals;
 using IlTwo.Runtime.Fhir;
 using IlTwo.Runtime.Records;
 using IlTwo.Service;
+using IlTwo.Service.LoadTest;
 
 // Load test of the CDS Hooks service: signs the shipped post-TIL protocol with throw-away keys, serves it on loopback
 // (Kestrel, port 0, in this process), then posts patient-view requests with full prefetch (the hold patient of
 // protocols/examples) from 1, 8 and 64 concurrent clients, each level bounded by time and by count. Prints
 // throughput, p50/p99/max latency, failures, and managed heap / working set before and after.
+
+if (args.Length > 0 && args[0] == "client")
+{
+    // The load generator alone, in its own process (IL2_LOADTEST_CLIENT=process): client URL BODY-FILE seconds max levels.
+    return await ClientProcess(args[1], File.ReadAllBytes(args[2]), double.Parse(args[3], CultureInfo.InvariantCulture),
+        int.Parse(args[4], CultureInfo.InvariantCulture), [.. args[5].Split(',').Select(l => int.Parse(l, CultureInfo.InvariantCulture))]);
+}
 
 var seconds = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 20;
 var maxRequests = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1_000_000;
@@ -48,8 +56,9 @@ try
     using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(30) };
     using var client = new HttpClient(handler);
 
-    // Warm-up: JIT, connection pool.
-    await Run(client, url, body, 8, TimeSpan.FromSeconds(2), 2_000);
+    // Warm-up: the connection pool, and tiered compilation, which goes on recompiling hot methods (with profile data) for
+    // many seconds on a busy machine; measured earlier, a level still paid for the JIT (IL2_LOADTEST_WARMUP seconds, 15).
+    await Run(client, url, body, 8, TimeSpan.FromSeconds(WarmUp()), 1_000_000);
 
     if (Environment.GetEnvironmentVariable("IL2_LOADTEST_SAMPLE") is { Length: > 0 } samplePath)
     {
@@ -64,25 +73,65 @@ try
 
     if (Environment.GetEnvironmentVariable("IL2_LOADTEST_BREAKDOWN") is { Length: > 0 })
     {
-        Breakdown(body, Path.Combine(protocols, "il2.post-til-il2.dll"), options.Trust!, record, info);
+        Breakdown.Run(body, Path.Combine(protocols, "il2.post-til-il2.dll"), options.Trust!, record, info);
     }
 
+    var separate = Environment.GetEnvironmentVariable("IL2_LOADTEST_CLIENT") == "process";
     var before = Memory();
-    Console.WriteLine($"request body {body.Length} bytes; {seconds} s or {maxRequests} requests per level; {Environment.ProcessorCount} cores");
+    Console.WriteLine($"request body {body.Length} bytes; {seconds} s or {maxRequests} requests per level; {Environment.ProcessorCount} cores; "
+        + (separate ? "client in its own process" : "client and server in one process"));
     Console.WriteLine($"memory before: managed heap {before.Heap / 1048576.0:F1} MiB, working set {before.WorkingSet / 1048576.0:F1} MiB");
-    Console.WriteLine("| clients | requests | failed | req/s | p50 ms | p99 ms | max ms | CPU ms/req | heap after, MiB | working set after, MiB | load avg |");
-    Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    foreach (var level in levels)
+    if (separate)
     {
-        var r = await Run(client, url, body, level, TimeSpan.FromSeconds(seconds), maxRequests);
-        var memory = Memory();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {level} | {r.Count} | {r.Failed} | {r.Count / r.Elapsed.TotalSeconds:F0} | {r.P(0.50):F2} | {r.P(0.99):F2} | {r.P(1.0):F2} | {r.CpuPerRequest:F2} | {memory.Heap / 1048576.0:F1} | {memory.WorkingSet / 1048576.0:F1} | {LoadAverage()} |"));
+        // CPU ms/req is then the server's alone; the client process reports its own beside it.
+        Console.WriteLine("| clients | requests | failed | req/s | p50 ms | p99 ms | max ms | client CPU ms/req | server CPU ms/req | heap after, MiB | working set after, MiB | load avg |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        var bodyFile = Path.Combine(work, "body.json");
+        File.WriteAllBytes(bodyFile, body);
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in new[] { typeof(Result).Assembly.Location, "client", url, bodyFile, seconds.ToString(CultureInfo.InvariantCulture), maxRequests.ToString(CultureInfo.InvariantCulture), string.Join(",", levels) })
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var child = Process.Start(start)!;
+        var cpuBefore = ProcessCpu();
+        while (await child.StandardOutput.ReadLineAsync() is { } row)
+        {
+            if (!row.StartsWith('|'))
+            {
+                cpuBefore = ProcessCpu();
+                continue;
+            }
+
+            // Each row the client prints ends a level: the server's CPU since the last row, per request of the level.
+            var cells = row.Split('|', StringSplitOptions.TrimEntries);
+            var cpu = ProcessCpu();
+            var memory = Memory();
+            var count = cells.Length > 3 && int.TryParse(cells[2], CultureInfo.InvariantCulture, out var n) ? n : 0;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{row} {(count == 0 ? 0 : (cpu - cpuBefore).TotalMilliseconds / count):F2} | {memory.Heap / 1048576.0:F1} | {memory.WorkingSet / 1048576.0:F1} | {LoadAverage()} |"));
+            cpuBefore = ProcessCpu();
+        }
+        await child.WaitForExitAsync();
+    }
+    else
+    {
+        Console.WriteLine("| clients | requests | failed | req/s | p50 ms | p99 ms | max ms | CPU ms/req | heap after, MiB | working set after, MiB | load avg |");
+        Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var level in levels)
+        {
+            var r = await Run(client, url, body, level, TimeSpan.FromSeconds(seconds), maxRequests);
+            var memory = Memory();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {level} | {r.Count} | {r.Failed} | {r.Count / r.Elapsed.TotalSeconds:F0} | {r.P(0.50):F2} | {r.P(0.99):F2} | {r.P(1.0):F2} | {r.CpuPerRequest:F2} | {memory.Heap / 1048576.0:F1} | {memory.WorkingSet / 1048576.0:F1} | {LoadAverage()} |"));
+        }
     }
     var after = Memory();
     Console.WriteLine($"memory after: managed heap {after.Heap / 1048576.0:F1} MiB, working set {after.WorkingSet / 1048576.0:F1} MiB");
     Console.WriteLine($"decision log: {File.ReadLines(options.DecisionLogPath).Count()} lines");
     await app.StopAsync();
+    return 0;
 }
 finally
 {
@@ -95,54 +144,26 @@ finally
     }
 }
 
-// Where a request's time goes, single-threaded: parsing the request, reading the FHIR bundle, deciding, the log line.
-static void Breakdown(byte[] body, string dll, TrustStore trust, PatientRecord record, IlTwo.Runtime.Protocols.ProtocolInfo info)
+// The load generator in its own process: one row per level, its own CPU per request (the server adds its own).
+static async Task<int> ClientProcess(string url, byte[] body, double seconds, int maxRequests, int[] levels)
 {
-    using var protocol = IlTwo.Runtime.Protocols.CompiledProtocol.Load(dll, new IlTwo.Runtime.Protocols.CompiledProtocolLoadOptions { Trust = trust });
-    var bundle = FhirBundleWriter.Write(record, info);
-    var at = new DateTimeOffset(2026, 3, 4, 6, 0, 0, TimeSpan.Zero);
-    var read = FhirBundleReader.Read(bundle, info, at);
-    var decision = protocol.Evaluate(read.Record!, at, null, read.Issues);
-    // The machine is shared: each part runs in 10 rounds of 200 after a warm-up, and the fastest round's mean is shown
-    // (the least disturbed by other processes), with the median round and the median CPU time (process, all threads) beside it.
-    void Time(string what, Action action)
+    using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(30) };
+    using var client = new HttpClient(handler);
+    await Run(client, url, body, 8, TimeSpan.FromSeconds(WarmUp()), 1_000_000);
+    // Tells the server process to start counting its CPU here (the warm-up is not a level's).
+    Console.WriteLine("warmed up");
+    Console.Out.Flush();
+    foreach (var level in levels)
     {
-        for (var i = 0; i < 200; i++)
-        {
-            action();
-        }
-
-        const int n = 200;
-        var rounds = new double[10];
-        var cpu = new double[rounds.Length];
-        for (var r = 0; r < rounds.Length; r++)
-        {
-            var cpuBefore = ProcessCpu();
-            var clock = Stopwatch.StartNew();
-            for (var i = 0; i < n; i++)
-            {
-                action();
-            }
-
-            rounds[r] = clock.Elapsed.TotalMicroseconds / n;
-            cpu[r] = (ProcessCpu() - cpuBefore).TotalMicroseconds / n;
-        }
-        Array.Sort(rounds);
-        Array.Sort(cpu);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {what} | {rounds[0]:F0} | {rounds[rounds.Length / 2]:F0} | {cpu[cpu.Length / 2]:F0} |"));
+        var r = await Run(client, url, body, level, TimeSpan.FromSeconds(seconds), maxRequests);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {level} | {r.Count} | {r.Failed} | {r.Count / r.Elapsed.TotalSeconds:F0} | {r.P(0.50):F2} | {r.P(0.99):F2} | {r.P(1.0):F2} | {r.CpuPerRequest:F2} |"));
+        Console.Out.Flush();
     }
-    Console.WriteLine("| part | fastest round, us | median round, us | median CPU, us |");
-    Console.WriteLine("|---|---:|---:|---:|");
-    var request = CdsRequest.Parse(body, out _)!;
-    List<JsonNode> Values() => [.. Prefetch.RequiredKeys.Select(k => (JsonNode)request.Prefetch![k]!)];
-    var merged = Prefetch.MergeUtf8(Values(), null);
-    Time("parse the request (CdsRequest.Parse, JsonNode)", () => CdsRequest.Parse(body, out _));
-    Time("merge the prefetch into one bundle (UTF-8)", () => Prefetch.MergeUtf8(Values(), null));
-    Time("FhirBundleReader.Read, the full way (shape check, Firely)", () => FhirBundleReader.Read(merged, info, at, fast: false));
-    Time("FhirBundleReader.Read (fast path)", () => FhirBundleReader.Read(merged, info, at));
-    Time("CompiledProtocol.Evaluate", () => protocol.Evaluate(read.Record!, at, null, read.Issues));
-    Time("DecisionLog.Format", () => IlTwo.Runtime.Evaluation.DecisionLog.Format(decision, read.Record));
+    return 0;
 }
+
+static double WarmUp() => Environment.GetEnvironmentVariable("IL2_LOADTEST_WARMUP") is { Length: > 0 } w ? double.Parse(w, CultureInfo.InvariantCulture) : 15;
 
 static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using IlTwo.Runtime.Records;
 
@@ -27,24 +28,35 @@ public static class DrugNames
     public static ImmutableArray<string> NamesOf(string drug) =>
         [drug, .. Synonyms.TryGetValue(drug, out var more) ? more : []];
 
+    // Each drug's names as words, split once (the reader asks for every administration of every request).
+    private static readonly ConcurrentDictionary<string, string[][]> NameWords = new(StringComparer.Ordinal);
+
     /// <summary>
     /// Whether the text names the drug: one of its names (or synonyms) appears as whole words, in any case, so that
     /// "Proleukin" and "aldesleukin 600,000 IU/kg IV" match aldesleukin and "aldesleukinase" does not.
     /// </summary>
     public static bool Names(string text, string drug)
     {
+        var names = NameWords.Count < 1000
+            ? NameWords.GetOrAdd(drug, d => [.. NamesOf(d).Select(n => Words(n).ToArray())])
+            : [.. NamesOf(drug).Select(n => Words(n).ToArray())];
         var words = Words(text);
-        foreach (var name in NamesOf(drug))
+        foreach (var wanted in names)
         {
-            var wanted = Words(name);
-            if (wanted.Count == 0)
+            if (wanted.Length == 0)
             {
                 continue;
             }
 
-            for (var i = 0; i + wanted.Count <= words.Count; i++)
+            for (var i = 0; i + wanted.Length <= words.Count; i++)
             {
-                if (wanted.Select((w, k) => words[i + k] == w).All(x => x))
+                var all = true;
+                for (var k = 0; k < wanted.Length && all; k++)
+                {
+                    all = words[i + k] == wanted[k];
+                }
+
+                if (all)
                 {
                     return true;
                 }
@@ -103,24 +115,32 @@ public static class DrugNames
     private static List<string> Words(string text)
     {
         var words = new List<string>();
-        var current = new System.Text.StringBuilder();
-        foreach (var c in text)
+        Span<char> scratch = stackalloc char[64];
+        var start = -1;
+        for (var i = 0; i <= text.Length; i++)
         {
-            if (char.IsLetterOrDigit(c))
+            if (i < text.Length && char.IsLetterOrDigit(text[i]))
             {
-                current.Append(char.ToLowerInvariant(c));
-            }
-            else if (current.Length > 0)
-            {
-                words.Add(current.ToString());
-                current.Clear();
-            }
-        }
-        if (current.Length > 0)
-        {
-            words.Add(current.ToString());
-        }
+                if (start < 0)
+                {
+                    start = i;
+                }
 
+                continue;
+            }
+            if (start >= 0)
+            {
+                var word = text.AsSpan(start, i - start);
+                var lower = word.Length <= scratch.Length ? scratch[..word.Length] : new char[word.Length];
+                for (var k = 0; k < word.Length; k++)
+                {
+                    lower[k] = char.ToLowerInvariant(word[k]);
+                }
+
+                words.Add(new string(lower));
+                start = -1;
+            }
+        }
         return words;
     }
 }

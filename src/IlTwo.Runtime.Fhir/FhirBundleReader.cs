@@ -84,13 +84,34 @@ public static class FhirBundleReader
 
     /// <param name="fast">Whether a bundle that <see cref="FhirFastBundle"/> accepts may skip the Firely deserializer
     /// (false: always the full way; the differential tests compare the two).</param>
-    internal static RecordReadResult Read(ReadOnlyMemory<byte> utf8Json, ProtocolInfo protocol, DateTimeOffset? at, bool fast)
+    internal static RecordReadResult Read(ReadOnlyMemory<byte> utf8Json, ProtocolInfo protocol, DateTimeOffset? at, bool fast) =>
+        Read(protocol, at, issues => (fast ? FhirFastBundle.TryRead(utf8Json) : null) ?? Parse(utf8Json, issues));
+
+    /// <summary>
+    /// Reads several FHIR values as one bundle (<see cref="FhirBundleParts"/>: a CDS Hooks prefetch, the pages of a
+    /// search), exactly as <see cref="Read(ReadOnlyMemory{byte}, ProtocolInfo, DateTimeOffset?)"/> reads their merged
+    /// text; parts the fast path takes are read straight from the parsed JSON, without writing and parsing them again.
+    /// </summary>
+    /// <param name="parts">Bundles (their entries are read) and single resources, as parsed JSON.</param>
+    /// <param name="fhirServer">The server the values came from: a single resource's fullUrl is <c>{fhirServer}/{type}/{id}</c>.</param>
+    /// <param name="protocol">The protocol whose observations, events and drug the record needs.</param>
+    /// <param name="at">The evaluation time, for choosing the body weight (latest at or before it); null: the latest.</param>
+    public static RecordReadResult Read(IReadOnlyList<JsonElement> parts, string? fhirServer, ProtocolInfo protocol, DateTimeOffset? at = null) =>
+        Read(parts, fhirServer, protocol, at, fast: true);
+
+    internal static RecordReadResult Read(IReadOnlyList<JsonElement> parts, string? fhirServer, ProtocolInfo protocol, DateTimeOffset? at, bool fast)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        return Read(protocol, at, issues => (fast ? FhirFastBundle.TryRead(parts, fhirServer) : null) ?? Parse(FhirBundleParts.Merge(parts, fhirServer), issues));
+    }
+
+    private static RecordReadResult Read(ProtocolInfo protocol, DateTimeOffset? at, Func<ImmutableArray<RecordIssue>.Builder, Bundle?> parse)
     {
         ArgumentNullException.ThrowIfNull(protocol);
         var issues = ImmutableArray.CreateBuilder<RecordIssue>();
         try
         {
-            var bundle = (fast ? FhirFastBundle.TryRead(utf8Json) : null) ?? Parse(utf8Json, issues);
+            var bundle = parse(issues);
             if (bundle is null)
             {
                 return new RecordReadResult(null, issues.ToImmutable());
@@ -274,36 +295,38 @@ public static class FhirBundleReader
 
         // ------------------------------------------------------------ references and subjects
 
-        private void CheckReferences(string label, Base resource)
+        private void CheckReferences(string label, Base node)
         {
-            foreach (var reference in Descendants(resource).OfType<ResourceReference>())
+            // Every reference anywhere in the resource, depth first in element order (so errors come in document order).
+            foreach (var (_, value) in node.EnumerateElements())
             {
-                if (reference.Reference is { } text && text.StartsWith("urn:uuid:", StringComparison.OrdinalIgnoreCase) && !_byFullUrl.ContainsKey(text))
+                switch (value)
                 {
-                    Error(label, $"reference '{text}' does not resolve to any entry's fullUrl in the bundle");
+                    case Base single:
+                        CheckReference(label, single);
+                        break;
+                    case System.Collections.IEnumerable many and not string:
+                        foreach (var item in many)
+                        {
+                            if (item is Base child)
+                            {
+                                CheckReference(label, child);
+                            }
+                        }
+                        break;
                 }
             }
         }
 
-        private static IEnumerable<Base> Descendants(Base node)
+        private void CheckReference(string label, Base element)
         {
-            foreach (var (_, value) in node.EnumerateElements())
+            if (element is ResourceReference { Reference: { } text } && text.StartsWith("urn:uuid:", StringComparison.OrdinalIgnoreCase) && !_byFullUrl.ContainsKey(text))
             {
-                var children = value switch
-                {
-                    Base single => [single],
-                    System.Collections.IEnumerable many and not string => many.OfType<Base>(),
-                    _ => [],
-                };
-                foreach (var child in children)
-                {
-                    yield return child;
-                    foreach (var grandchild in Descendants(child))
-                    {
-                        yield return grandchild;
-                    }
-                }
+                Error(label, $"reference '{text}' does not resolve to any entry's fullUrl in the bundle");
             }
+
+            // Primitives hold no references (only their extensions could, and those are elements like any other).
+            CheckReferences(label, element);
         }
 
         /// <summary>
@@ -595,10 +618,9 @@ public static class FhirBundleReader
                 Error(valuePath, $"{what}: '{unit}' is not a valid UCUM unit: {parseError}{Suggest(unit)}");
                 return null;
             }
-            string? conversionError = null;
-            if (!Ucum.TryParse(declared, out var to, out _) || !Ucum.TryGetConversion(from, to, molarMass, out _, out conversionError))
+            if (ConversionError(from, declared, molarMass) is { } conversionError)
             {
-                Error(valuePath, $"{what} in '{unit}' cannot be converted to {declared}: {conversionError ?? "unknown unit"}");
+                Error(valuePath, $"{what} in '{unit}' cannot be converted to {declared}: {conversionError}");
                 return null;
             }
             var asDouble = (double)number;
@@ -608,6 +630,30 @@ public static class FhirBundleReader
                 return null;
             }
             return new MeasuredValue(asDouble, unit);
+        }
+
+        // Whether a unit converts to a declared one, worked out once per pair (exact arithmetic): units are few, readings many.
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<(UcumUnit From, string To, double? MolarMass), string> Conversions = new();
+
+        /// <summary>Why <paramref name="from"/> does not convert to <paramref name="declared"/>; null when it does.</summary>
+        private static string? ConversionError(UcumUnit from, string declared, double? molarMass)
+        {
+            var key = (from, declared, molarMass);
+            if (Conversions.TryGetValue(key, out var known))
+            {
+                return known.Length == 0 ? null : known;
+            }
+
+            string? error = null;
+            var converts = Ucum.TryParse(declared, out var to, out _) && Ucum.TryGetConversion(from, to, molarMass, out _, out error);
+            var result = converts ? "" : error ?? "unknown unit";
+            // Bounded: the units come from requests (the parsed units themselves are bounded the same way in Ucum).
+            if (Conversions.Count < 10_000)
+            {
+                Conversions.TryAdd(key, result);
+            }
+
+            return converts ? null : result;
         }
 
         private static string Suggest(string unit) => Ucum.SuggestionFor(unit) is { } s ? $" (did you mean '{s}'?)" : "";
@@ -838,15 +884,24 @@ public static class FhirBundleReader
 
         private ObservationInfo? Match(CodeableConcept code)
         {
+            var lookup = Lookups.Of(protocol);
             foreach (var coding in code.Coding ?? [])
             {
-                if (coding.System == FhirCodes.Loinc && coding.Code is { } loinc && protocol.Observations.FirstOrDefault(o => o.Codes.Contains(loinc)) is { } byCode)
+                if (coding.System == FhirCodes.Loinc && coding.Code is { } loinc && lookup.ByLoinc.TryGetValue(loinc, out var byCode))
                 {
                     return byCode;
                 }
             }
-            var names = Names(code).ToList();
-            return protocol.Observations.FirstOrDefault(o => names.Contains(o.Name, StringComparer.Ordinal));
+            // The first observation (in the protocol's order) whose name is one of the concept's names.
+            (int Index, ObservationInfo Observation)? first = null;
+            foreach (var name in Names(code))
+            {
+                if (lookup.ByName.TryGetValue(name, out var byName) && (first is null || byName.Index < first.Value.Index))
+                {
+                    first = byName;
+                }
+            }
+            return first?.Observation;
         }
 
         private static bool HasLoinc(CodeableConcept code, string loinc) =>
@@ -954,5 +1009,31 @@ public static class FhirBundleReader
             code is null ? null
             : code.Value is { } known ? known.GetLiteral()
             : code.JsonValue is string { Length: > 0 } raw ? raw : null;
+    }
+
+    /// <summary>A protocol's observations by LOINC code and by name, made once per protocol (not per request).</summary>
+    private sealed class Lookups
+    {
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ProtocolInfo, Lookups> Made = new();
+
+        private Lookups(ProtocolInfo protocol)
+        {
+            for (var i = 0; i < protocol.Observations.Length; i++)
+            {
+                var o = protocol.Observations[i];
+                foreach (var code in o.Codes)
+                {
+                    // The first observation that declares the code, as a search in the protocol's order finds it.
+                    ByLoinc.TryAdd(code, o);
+                }
+                ByName.TryAdd(o.Name, (i, o));
+            }
+        }
+
+        public Dictionary<string, ObservationInfo> ByLoinc { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, (int Index, ObservationInfo Observation)> ByName { get; } = new(StringComparer.Ordinal);
+
+        public static Lookups Of(ProtocolInfo protocol) => Made.GetValue(protocol, p => new Lookups(p));
     }
 }

@@ -42,7 +42,37 @@ internal static partial class FhirFastBundle
         }
     }
 
-    /// <summary>Thrown anywhere below to leave the fast path; caught only in <see cref="TryRead"/>.</summary>
+    /// <summary>
+    /// The bundle <see cref="FhirBundleParts.Merge"/> would write for these parts, as Firely objects, or null when it must
+    /// be read the full way: the same as <see cref="TryRead(ReadOnlyMemory{byte})"/> of the merged text, without writing
+    /// and parsing it again.
+    /// </summary>
+    public static Bundle? TryRead(IReadOnlyList<JsonElement> parts, string? fhirServer)
+    {
+        try
+        {
+            var entries = new List<Bundle.EntryComponent>();
+            foreach (var part in FhirBundleParts.Entries(parts, fhirServer))
+            {
+                entries.Add(part.Entry is { } entry
+                    ? ReadEntry(entry)
+                    : new Bundle.EntryComponent { FullUrl = part.FullUrl is { } url ? Uri(url) : null, Resource = ReadResource(part.Resource) });
+            }
+            // The merged bundle's "entry" would be an empty array, which is not valid FHIR.
+            if (entries.Count == 0)
+            {
+                throw NotFast();
+            }
+
+            return new Bundle { Type = Bundle.BundleType.Collection, Entry = entries };
+        }
+        catch (NotFastException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Thrown anywhere below to leave the fast path; caught only in the <c>TryRead</c> methods.</summary>
     private sealed class NotFastException : Exception
     {
     }
@@ -766,10 +796,11 @@ internal static partial class FhirFastBundle
     }
 
     /// <summary>A uri: non-empty, no white space.</summary>
-    private static string Uri(JsonElement e)
+    private static string Uri(JsonElement e) => Uri(String(e));
+
+    private static string Uri(string text)
     {
-        var text = String(e);
-        if (text.Any(char.IsWhiteSpace))
+        if (text.Length == 0 || text.Any(char.IsWhiteSpace))
         {
             throw NotFast();
         }

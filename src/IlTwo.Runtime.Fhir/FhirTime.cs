@@ -40,30 +40,31 @@ public static partial class FhirTime
             error = $"'{text}' is not a FHIR dateTime (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm:ss with an offset)";
             return false;
         }
-        int Group(string name, int otherwise) => match.Groups[name].Success ? int.Parse(match.Groups[name].Value, CultureInfo.InvariantCulture) : otherwise;
-        var year = Group("y", 1);
-        var month = Group("m", 1);
-        var day = Group("d", 1);
+        // Groups by number (looked up once): by name, each costs a table look-up.
+        int Group(int number, int otherwise) => match.Groups[number] is { Success: true } g ? int.Parse(g.ValueSpan, CultureInfo.InvariantCulture) : otherwise;
+        var year = Group(Groups.Year, 1);
+        var month = Group(Groups.Month, 1);
+        var day = Group(Groups.Day, 1);
         try
         {
-            if (!match.Groups["h"].Success)
+            if (!match.Groups[Groups.Hour].Success)
             {
                 partial = true;
                 value = new DateTimeOffset(year, month, day, 0, 0, 0, EarliestOffset);
                 return true;
             }
-            if (!match.Groups["z"].Success)
+            if (!match.Groups[Groups.Zone].Success)
             {
                 error = $"'{text}' has a time of day but no UTC offset and is ambiguous; add 'Z' or an offset such as '+01:00'";
                 return false;
             }
-            var zone = match.Groups["z"].Value;
+            var zone = match.Groups[Groups.Zone].Value;
             var offset = zone == "Z" ? TimeSpan.Zero
                 : TimeSpan.ParseExact(zone[1..], @"hh\:mm", CultureInfo.InvariantCulture) * (zone[0] == '-' ? -1 : 1);
-            var time = new DateTimeOffset(year, month, day, Group("h", 0), Group("min", 0), Group("s", 0), offset);
-            if (match.Groups["f"].Success)
+            var time = new DateTimeOffset(year, month, day, Group(Groups.Hour, 0), Group(Groups.Minute, 0), Group(Groups.Second, 0), offset);
+            if (match.Groups[Groups.Fraction].Success)
             {
-                var fraction = match.Groups["f"].Value[1..];
+                var fraction = match.Groups[Groups.Fraction].Value[1..];
                 fraction = fraction.Length > 7 ? fraction[..7] : fraction.PadRight(7, '0');
                 time = time.AddTicks(long.Parse(fraction, CultureInfo.InvariantCulture));
             }
@@ -75,6 +76,18 @@ public static partial class FhirTime
             error = $"'{text}' is not a valid date or time";
             return false;
         }
+    }
+
+    private static class Groups
+    {
+        public static readonly int Year = Pattern().GroupNumberFromName("y");
+        public static readonly int Month = Pattern().GroupNumberFromName("m");
+        public static readonly int Day = Pattern().GroupNumberFromName("d");
+        public static readonly int Hour = Pattern().GroupNumberFromName("h");
+        public static readonly int Minute = Pattern().GroupNumberFromName("min");
+        public static readonly int Second = Pattern().GroupNumberFromName("s");
+        public static readonly int Fraction = Pattern().GroupNumberFromName("f");
+        public static readonly int Zone = Pattern().GroupNumberFromName("z");
     }
 
     public static string Format(DateTimeOffset time) => time.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz", CultureInfo.InvariantCulture);

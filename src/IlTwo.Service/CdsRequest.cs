@@ -1,37 +1,89 @@
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 
 namespace IlTwo.Service;
 
-/// <summary>A CDS Hooks 2.0 request, checked: hook, hookInstance, context, and the optional prefetch and FHIR server.</summary>
-public sealed record CdsRequest(
-    string Hook,
-    string HookInstance,
-    JsonObject Context,
-    JsonObject? Prefetch,
-    string? FhirServer,
-    JsonObject? FhirAuthorization)
+/// <summary>
+/// A CDS Hooks 2.0 request, checked: hook, hookInstance, context, and the optional prefetch and FHIR server. The body is
+/// parsed once; the prefetch values are handed to the FHIR reader as parsed JSON. Dispose it when the decision is made
+/// (it holds the parsed document).
+/// </summary>
+public sealed class CdsRequest : IDisposable
 {
     public static readonly string[] Hooks = ["patient-view", "order-select", "order-sign"];
 
-    public string? PatientId => Context["patientId"] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? (string?)v : null;
+    private static readonly JsonDocumentOptions Options = new() { MaxDepth = 128, AllowDuplicateProperties = false };
 
-    /// <summary>Parses the body; null with a located message for malformed JSON or a missing or ill-typed field.</summary>
+    private readonly JsonDocument _document;
+
+    private CdsRequest(JsonDocument document, string hook, string hookInstance, JsonElement context, JsonElement? prefetch, string? fhirServer, JsonElement? fhirAuthorization)
+    {
+        _document = document;
+        Hook = hook;
+        HookInstance = hookInstance;
+        Context = context;
+        Prefetch = prefetch;
+        FhirServer = fhirServer;
+        FhirAuthorization = fhirAuthorization;
+    }
+
+    public string Hook { get; }
+
+    public string HookInstance { get; }
+
+    public JsonElement Context { get; }
+
+    /// <summary>The prefetch object, or null when the request has none.</summary>
+    public JsonElement? Prefetch { get; }
+
+    public string? FhirServer { get; }
+
+    public JsonElement? FhirAuthorization { get; }
+
+    public string? PatientId => Text(Member(Context, "patientId"));
+
+    public void Dispose() => _document.Dispose();
+
+    /// <summary>The prefetch value under <paramref name="key"/> when it is a JSON object (absent, null or another type: null).</summary>
+    public JsonElement? PrefetchValue(string key) =>
+        Prefetch is { } prefetch && Member(prefetch, key) is { ValueKind: JsonValueKind.Object } value ? value : null;
+
+    /// <summary>
+    /// Parses the body; null with a located message for malformed JSON (a repeated member name included: which one
+    /// counts would be a guess) or a missing or ill-typed field. The body must stay unchanged while the request is in use.
+    /// </summary>
     public static CdsRequest? Parse(ReadOnlyMemory<byte> body, out string? error)
     {
-        JsonNode? node;
+        JsonDocument document;
         try
         {
-            node = JsonNode.Parse(body.Span, documentOptions: new JsonDocumentOptions { MaxDepth = 128 });
+            document = JsonDocument.Parse(body, Options);
         }
         catch (JsonException e)
         {
+            if (e.LineNumber is null && RepeatedName(body.Span) is { } repeated)
+            {
+                // The parser names a repeated member without its place: found again here (only on this error path).
+                error = $"malformed JSON at {repeated.Where}: the member '{repeated.Name}' is repeated in one object (which value counts would be a guess)";
+                return null;
+            }
             var where = e.LineNumber is { } line ? $"line {line + 1}, byte {(e.BytePositionInLine ?? 0) + 1}" : "the body";
             error = $"malformed JSON at {where}: {FirstClause(e.Message)}";
             return null;
         }
-        if (node is not JsonObject root)
+        var request = Check(document, out error);
+        if (request is null)
+        {
+            document.Dispose();
+        }
+
+        return request;
+    }
+
+    private static CdsRequest? Check(JsonDocument document, out string? error)
+    {
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
         {
             error = "the request body must be a JSON object";
             return null;
@@ -39,8 +91,7 @@ public sealed record CdsRequest(
         string? String(string name, bool required, out string? problem)
         {
             problem = null;
-            var value = root[name];
-            if (value is null)
+            if (Member(root, name) is not { } value)
             {
                 if (required)
                 {
@@ -49,9 +100,9 @@ public sealed record CdsRequest(
 
                 return null;
             }
-            if (value is JsonValue v && v.GetValueKind() == JsonValueKind.String)
+            if (value.ValueKind == JsonValueKind.String)
             {
-                return (string?)v;
+                return value.GetString();
             }
 
             problem = $"'{name}' must be a string";
@@ -75,17 +126,19 @@ public sealed record CdsRequest(
             return null;
         }
 
-        if (root["context"] is not JsonObject context)
+        if (Member(root, "context") is not { ValueKind: JsonValueKind.Object } context)
         {
-            error = root["context"] is null ? "'context' is missing" : "'context' must be an object";
+            error = Member(root, "context") is null ? "'context' is missing" : "'context' must be an object";
             return null;
         }
-        if (root["prefetch"] is { } p && p is not JsonObject)
+        var prefetch = Member(root, "prefetch");
+        if (prefetch is { ValueKind: not JsonValueKind.Object })
         {
             error = "'prefetch' must be an object";
             return null;
         }
-        if (root["fhirAuthorization"] is { } a && a is not JsonObject)
+        var authorization = Member(root, "fhirAuthorization");
+        if (authorization is { ValueKind: not JsonValueKind.Object })
         {
             error = "'fhirAuthorization' must be an object";
             return null;
@@ -97,7 +150,7 @@ public sealed record CdsRequest(
         }
         // Every hook served is about one patient (CDS Hooks: patientId is required); a decision must not fall back on
         // whichever Patient the prefetch happens to carry.
-        if (context["patientId"] is not JsonValue id || id.GetValueKind() != JsonValueKind.String || ((string?)id)?.Trim() is not { Length: > 0 })
+        if (Text(Member(context, "patientId"))?.Trim() is not { Length: > 0 })
         {
             error = "'context.patientId' is missing or empty: each hook this service answers is about one patient";
             return null;
@@ -107,7 +160,44 @@ public sealed record CdsRequest(
             error = $"'fhirServer' '{server}' is not an absolute http(s) URL";
             return null;
         }
-        return new CdsRequest(hook!, instance!, context, root["prefetch"] as JsonObject, server, root["fhirAuthorization"] as JsonObject);
+        return new CdsRequest(document, hook!, instance!, context, prefetch, server, authorization);
+    }
+
+    /// <summary>A member's value; null when it is absent or JSON null (both mean "not given").</summary>
+    internal static JsonElement? Member(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
+
+    internal static string? Text(JsonElement? element) => element is { ValueKind: JsonValueKind.String } value ? value.GetString() : null;
+
+    /// <summary>The first member name repeated within one object, with its line and byte (1-based), if any.</summary>
+    private static (string Name, string Where)? RepeatedName(ReadOnlySpan<byte> body)
+    {
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = Options.MaxDepth });
+        var names = new Stack<HashSet<string>>();
+        try
+        {
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject:
+                        names.Push(new HashSet<string>(StringComparer.Ordinal));
+                        break;
+                    case JsonTokenType.EndObject:
+                        names.Pop();
+                        break;
+                    case JsonTokenType.PropertyName when !names.Peek().Add(reader.GetString()!):
+                        var at = (int)reader.TokenStartIndex;
+                        var before = body[..at];
+                        var lineStart = before.LastIndexOf((byte)'\n') + 1;
+                        return (reader.GetString()!, $"line {before.Count((byte)'\n') + 1}, byte {at - lineStart + 1}");
+                }
+            }
+        }
+        catch (JsonException)
+        {
+        }
+        return null;
     }
 
     private static string FirstClause(string message)
@@ -120,38 +210,38 @@ public sealed record CdsRequest(
     /// <summary>Whether the order hooks' <c>context.draftOrders</c> orders the drug (by a declared code or one of its names).</summary>
     public bool OrdersDrug(string? drug, IReadOnlyCollection<string> drugCodes)
     {
-        if (Context["draftOrders"] is not JsonObject bundle || bundle["entry"] is not JsonArray entries)
+        if (Member(Context, "draftOrders") is not { ValueKind: JsonValueKind.Object } bundle || Member(bundle, "entry") is not { ValueKind: JsonValueKind.Array } entries)
         {
             return false;
         }
 
-        foreach (var entry in entries)
+        foreach (var entry in entries.EnumerateArray())
         {
-            if (entry?["resource"] is not JsonObject resource)
+            if (Member(entry, "resource") is not { ValueKind: JsonValueKind.Object } resource)
             {
                 continue;
             }
 
             foreach (var concept in Concepts(resource))
             {
-                if (concept["coding"] is JsonArray codings)
+                if (Member(concept, "coding") is { ValueKind: JsonValueKind.Array } codings)
                 {
-                    foreach (var coding in codings)
+                    foreach (var coding in codings.EnumerateArray())
                     {
-                        var system = Text(coding?["system"]);
-                        var code = Text(coding?["code"]);
+                        var system = Text(Member(coding, "system"));
+                        var code = Text(Member(coding, "code"));
                         if (code is not null && drugCodes.Any(c => c == code || (system is not null && c == system + "|" + code)))
                         {
                             return true;
                         }
 
-                        if (drug is not null && Text(coding?["display"]) is { } display && Runtime.Fhir.DrugNames.Names(display, drug))
+                        if (drug is not null && Text(Member(coding, "display")) is { } display && Runtime.Fhir.DrugNames.Names(display, drug))
                         {
                             return true;
                         }
                     }
                 }
-                if (drug is not null && Text(concept["text"]) is { } text && Runtime.Fhir.DrugNames.Names(text, drug))
+                if (drug is not null && Text(Member(concept, "text")) is { } text && Runtime.Fhir.DrugNames.Names(text, drug))
                 {
                     return true;
                 }
@@ -160,22 +250,20 @@ public sealed record CdsRequest(
         return false;
     }
 
-    private static IEnumerable<JsonObject> Concepts(JsonObject resource)
+    private static IEnumerable<JsonElement> Concepts(JsonElement resource)
     {
         foreach (var name in new[] { "medicationCodeableConcept", "code", "productCodeableConcept" })
         {
-            if (resource[name] is JsonObject c)
+            if (Member(resource, name) is { ValueKind: JsonValueKind.Object } c)
             {
                 yield return c;
             }
         }
-        if (resource["medication"] is JsonObject m && m["concept"] is JsonObject r5)
+        if (Member(resource, "medication") is { ValueKind: JsonValueKind.Object } m && Member(m, "concept") is { ValueKind: JsonValueKind.Object } r5)
         {
             yield return r5;
         }
     }
-
-    private static string? Text(JsonNode? node) => node is JsonValue v && v.GetValueKind() == JsonValueKind.String ? (string?)v : null;
 
     internal static string Utf8(ReadOnlyMemory<byte> bytes) => Encoding.UTF8.GetString(bytes.Span);
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using IlTwo.Runtime.Fhir;
 using IlTwo.Runtime.Protocols;
@@ -64,13 +65,13 @@ internal sealed class CdsService(ProtocolCatalog catalog, AuditLog audit, Servic
         }
         using (lease)
         {
-            var (body, tooLarge) = await ReadBody(context);
-            if (tooLarge)
+            using var body = await RequestBody.Read(context.Request, options.MaxRequestBodyBytes, context.RequestAborted);
+            if (body.TooLarge)
             {
                 metrics.Refused("too-large");
                 return ServiceHost.Error(StatusCodes.Status413PayloadTooLarge, $"the request body is larger than {options.MaxRequestBodyBytes} bytes");
             }
-            var request = CdsRequest.Parse(body, out var error);
+            using var request = CdsRequest.Parse(body.Memory, out var error);
             if (request is null)
             {
                 metrics.Refused("bad-request");
@@ -101,24 +102,23 @@ internal sealed class CdsService(ProtocolCatalog catalog, AuditLog audit, Servic
                 }
                 else
                 {
-                    return Hold(call, info, source, at, started, $"the FHIR server {request.FhirServer} could not be queried: {fetched.Error}");
+                    return await Hold(call, info, source, at, started, $"the FHIR server {request.FhirServer} could not be queried: {fetched.Error}");
                 }
             }
             if (missing.Count > 0)
             {
                 var what = string.Join(", ", missing.Select(m => $"'{m}'"));
-                return Hold(call, info, source, at, started, $"prefetch {what} {(missing.Count == 1 ? "is" : "are")} missing and the request has no fhirServer to query");
+                return await Hold(call, info, source, at, started, $"prefetch {what} {(missing.Count == 1 ? "is" : "are")} missing and the request has no fhirServer to query");
             }
 
-            if (request.PatientId is { } contextPatient && values.FirstOrDefault(v => (string?)v["resourceType"] == "Patient") is { } patient
-                && (string?)patient["id"] != contextPatient)
+            if (request.PatientId is { } contextPatient && values.FirstOrDefault(v => CdsRequest.Text(CdsRequest.Member(v, "resourceType")) == "Patient") is { ValueKind: JsonValueKind.Object } patient
+                && CdsRequest.Text(CdsRequest.Member(patient, "id")) is var patientId && patientId != contextPatient)
             {
                 metrics.Refused("wrong-patient");
                 return ServiceHost.Error(StatusCodes.Status422UnprocessableEntity,
-                    $"the prefetch patient '{(string?)patient["id"]}' is not the context's patientId '{contextPatient}'; no decision was made");
+                    $"the prefetch patient '{patientId}' is not the context's patientId '{contextPatient}'; no decision was made");
             }
-            var bundle = Prefetch.MergeUtf8(values, request.FhirServer);
-            var read = FhirBundleReader.Read(bundle, info, at);
+            var read = FhirBundleReader.Read(values, request.FhirServer, info, at);
             if (!read.Succeeded)
             {
                 metrics.Refused("unreadable-record");
@@ -127,7 +127,7 @@ internal sealed class CdsService(ProtocolCatalog catalog, AuditLog audit, Servic
             }
             var decision = protocol.Evaluate(read.Record!, at, null, read.Issues);
             activity?.SetTag("il2.action", decision.Action.ToString().ToLowerInvariant());
-            audit.Decision(call, decision, read.Record!);
+            await audit.Decision(call, decision, read.Record!);
             metrics.Decided(decision.Action.ToString().ToLowerInvariant(), info.Id, started);
             var card = global::IlTwo.Service.Cards.Card(call.DecisionId, global::IlTwo.Service.Cards.Summary(decision),
                 global::IlTwo.Service.Cards.Indicator(decision.Action), global::IlTwo.Service.Cards.Detail(decision, info, read.Warnings), source);
@@ -135,9 +135,9 @@ internal sealed class CdsService(ProtocolCatalog catalog, AuditLog audit, Servic
         }
     }
 
-    private IResult Hold(CallInfo call, ProtocolInfo info, JsonObject source, DateTimeOffset at, long started, string reason)
+    private async Task<IResult> Hold(CallInfo call, ProtocolInfo info, JsonObject source, DateTimeOffset at, long started, string reason)
     {
-        audit.Event(call, new JsonObject
+        await audit.Event(call, new JsonObject
         {
             ["at"] = global::IlTwo.Service.Cards.Iso(at),
             ["protocol"] = new JsonObject { ["id"] = info.Id, ["version"] = info.Version, ["sourceHash"] = info.SourceHash },
@@ -152,13 +152,13 @@ internal sealed class CdsService(ProtocolCatalog catalog, AuditLog audit, Servic
     }
 
     /// <summary>The prefetch values present, and the required keys that are absent or null.</summary>
-    private static (List<JsonNode> Values, List<string> Missing) Gather(CdsRequest request)
+    private static (List<JsonElement> Values, List<string> Missing) Gather(CdsRequest request)
     {
-        var values = new List<JsonNode>();
+        var values = new List<JsonElement>(Prefetch.RequiredKeys.Length);
         var missing = new List<string>();
         foreach (var key in Prefetch.RequiredKeys)
         {
-            if (request.Prefetch?[key] is JsonObject value)
+            if (request.PrefetchValue(key) is { } value)
             {
                 values.Add(value);
             }
@@ -177,8 +177,8 @@ internal sealed class CdsService(ProtocolCatalog catalog, AuditLog audit, Servic
             return ServiceHost.Error(StatusCodes.Status404NotFound, $"no service '{id}'");
         }
 
-        var (body, tooLarge) = await ReadBody(context);
-        if (tooLarge)
+        using var body = await RequestBody.Read(context.Request, options.MaxRequestBodyBytes, context.RequestAborted);
+        if (body.TooLarge)
         {
             return ServiceHost.Error(StatusCodes.Status413PayloadTooLarge, $"the request body is larger than {options.MaxRequestBodyBytes} bytes");
         }
@@ -186,7 +186,7 @@ internal sealed class CdsService(ProtocolCatalog catalog, AuditLog audit, Servic
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(body.Span);
+            node = JsonNode.Parse(body.Memory.Span);
         }
         catch (System.Text.Json.JsonException e)
         {
@@ -204,7 +204,7 @@ internal sealed class CdsService(ProtocolCatalog catalog, AuditLog audit, Servic
                 return ServiceHost.Error(StatusCodes.Status400BadRequest, "each feedback item needs 'card' (the card's uuid) and 'outcome'");
             }
 
-            audit.Event(new CallInfo((string?)card ?? "", id, "feedback", null), new JsonObject
+            await audit.Event(new CallInfo((string?)card ?? "", id, "feedback", null), new JsonObject
             {
                 ["feedback"] = (string?)outcome,
                 ["overrideReason"] = f["overrideReason"]?.DeepClone(),
@@ -215,41 +215,6 @@ internal sealed class CdsService(ProtocolCatalog catalog, AuditLog audit, Servic
         return Results.Ok();
     }
 
-    /// <summary>
-    /// The body, up to the configured limit. A larger body is drained (up to Kestrel's own cap, 1 MiB more) so that the
-    /// client reads the 413 instead of a reset connection.
-    /// </summary>
-    private async Task<(ReadOnlyMemory<byte> Body, bool TooLarge)> ReadBody(HttpContext context)
-    {
-        var limit = options.MaxRequestBodyBytes;
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        var tooLarge = context.Request.ContentLength > limit;
-        try
-        {
-            while (true)
-            {
-                var n = await context.Request.Body.ReadAsync(chunk, context.RequestAborted);
-                if (n == 0)
-                {
-                    break;
-                }
-
-                if (tooLarge || buffer.Length + n > limit)
-                {
-                    tooLarge = true;
-                    continue;
-                }
-                buffer.Write(chunk, 0, n);
-            }
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            tooLarge = true;
-        }
-        return tooLarge ? (default, true) : (buffer.GetBuffer().AsMemory(0, (int)buffer.Length), false);
-    }
-
     private static IResult CardsResult(IEnumerable<JsonObject> cards) =>
-        Results.Text(new JsonObject { ["cards"] = new JsonArray([.. cards]) }.ToJsonString(ServiceHost.Json), "application/json");
+        Results.Bytes(JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["cards"] = new JsonArray([.. cards]) }, ServiceHost.Json), "application/json");
 }

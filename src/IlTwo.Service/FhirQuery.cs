@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Rest;
 using Hl7.Fhir.Serialization;
@@ -22,14 +22,14 @@ internal sealed class FhirQuery(TimeSpan timeout) : IDisposable
 
     public void Dispose() => _handler.Dispose();
 
-    public async Task<(List<JsonNode> Values, string? Error)> Fetch(CdsRequest request, ProtocolInfo info, IReadOnlyList<string> keys, DateTimeOffset at, CancellationToken cancellation)
+    public async Task<(List<JsonElement> Values, string? Error)> Fetch(CdsRequest request, ProtocolInfo info, IReadOnlyList<string> keys, DateTimeOffset at, CancellationToken cancellation)
     {
         if (request.PatientId is not { Length: > 0 } patient)
         {
             return ([], "the request context has no patientId");
         }
 
-        if (request.FhirAuthorization?["access_token"] is not JsonValue token || (string?)token is not { Length: > 0 } accessToken)
+        if (request.FhirAuthorization is not { } authorization || CdsRequest.Text(CdsRequest.Member(authorization, "access_token")) is not { Length: > 0 } accessToken)
         {
             return ([], "the request has no fhirAuthorization.access_token");
         }
@@ -40,7 +40,7 @@ internal sealed class FhirQuery(TimeSpan timeout) : IDisposable
         using var client = new FhirClient(request.FhirServer!, http, settings);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         deadline.CancelAfter(timeout);
-        var values = new List<JsonNode>();
+        var values = new List<JsonElement>();
         var templates = Prefetch.Templates(info);
         foreach (var key in keys)
         {
@@ -51,7 +51,7 @@ internal sealed class FhirQuery(TimeSpan timeout) : IDisposable
                 var pages = 0;
                 while (resource is not null)
                 {
-                    values.Add(JsonNode.Parse(resource.ToJson())!);
+                    values.Add(JsonElement.Parse(resource.ToJson()));
                     if (resource is not Bundle { NextLink: not null } bundle || ++pages >= MaxPages)
                     {
                         break;
@@ -72,7 +72,7 @@ internal sealed class FhirQuery(TimeSpan timeout) : IDisposable
             {
                 return ([], $"{url} did not answer within {timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s");
             }
-            catch (Exception e) when (e is HttpRequestException or FormatException or System.Text.Json.JsonException or DeserializationFailedException)
+            catch (Exception e) when (e is HttpRequestException or FormatException or JsonException or DeserializationFailedException)
             {
                 return ([], $"{url} failed: {First(e.Message)}");
             }

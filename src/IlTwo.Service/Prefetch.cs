@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using IlTwo.Runtime.Protocols;
 
@@ -60,63 +59,6 @@ public static partial class Prefetch
             .Max();
         return Math.Max(2, (int)Math.Ceiling(seconds / 86400.0) + 1);
     }
-
-    /// <summary>
-    /// One FHIR Bundle (type collection) from the prefetch values: a Bundle contributes its entries, a single resource
-    /// itself. <paramref name="fhirServer"/> gives a lone resource its fullUrl.
-    /// </summary>
-    public static string Merge(IEnumerable<JsonNode> values, string? fhirServer) => System.Text.Encoding.UTF8.GetString(MergeUtf8(values, fhirServer).Span);
-
-    /// <summary>As <see cref="Merge"/>, in UTF-8 (what the FHIR reader reads; no string is made).</summary>
-    public static ReadOnlyMemory<byte> MergeUtf8(IEnumerable<JsonNode> values, string? fhirServer)
-    {
-        // Written straight from the parsed request (no clone of each resource).
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(16 * 1024);
-        using (var w = new System.Text.Json.Utf8JsonWriter(buffer))
-        {
-            w.WriteStartObject();
-            w.WriteString("resourceType", "Bundle");
-            w.WriteString("type", "collection");
-            w.WriteStartArray("entry");
-            foreach (var value in values)
-            {
-                if (value is not JsonObject resource)
-                {
-                    continue;
-                }
-
-                if (TypeOf(resource) == "Bundle")
-                {
-                    if (resource["entry"] is JsonArray inner)
-                    {
-                        foreach (var entry in inner)
-                        {
-                            if (entry is JsonObject e && e["resource"] is JsonObject r && TypeOf(r) != "OperationOutcome")
-                            {
-                                e.WriteTo(w);
-                            }
-                        }
-                    }
-                    continue;
-                }
-                w.WriteStartObject();
-                if (fhirServer is not null && TypeOf(resource) is { } type && resource["id"] is JsonValue id && id.GetValueKind() == System.Text.Json.JsonValueKind.String)
-                {
-                    w.WriteString("fullUrl", $"{fhirServer.TrimEnd('/')}/{type}/{(string?)id}");
-                }
-
-                w.WritePropertyName("resource");
-                resource.WriteTo(w);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-            w.WriteEndObject();
-        }
-        return buffer.WrittenMemory;
-    }
-
-    private static string? TypeOf(JsonObject resource) =>
-        resource["resourceType"] is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String ? (string?)v : null;
 
     [GeneratedRegex(@"^\d{1,7}-\d$")]
     private static partial Regex LoincCode();

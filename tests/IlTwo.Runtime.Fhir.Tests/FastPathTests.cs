@@ -17,7 +17,7 @@ namespace IlTwo.Runtime.Fhir.Tests;
 /// </summary>
 public sealed class FastPathTests
 {
-    private static readonly DateTimeOffset At = CourseTests.Start.AddHours(16);
+    internal static readonly DateTimeOffset At = CourseTests.Start.AddHours(16);
 
     /// <summary>Every element the fast path reads, at least once, in a bundle that reads without an issue.</summary>
     private static string Rich()
@@ -101,7 +101,7 @@ public sealed class FastPathTests
         return json.ToJsonString();
     }
 
-    private static IEnumerable<(string Name, string Json)> Fixtures()
+    internal static IEnumerable<(string Name, string Json)> Fixtures()
     {
         foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Fixtures"), "*.json"))
         {
@@ -123,7 +123,7 @@ public sealed class FastPathTests
     }
 
     /// <summary>The whole outcome as text: every issue with all its fields, and the record.</summary>
-    private static string Outcome(RecordReadResult read)
+    internal static string Outcome(RecordReadResult read)
     {
         var text = new StringBuilder();
         foreach (var i in read.Issues)
@@ -246,7 +246,7 @@ public sealed class FastPathTests
     }
 
     /// <summary>Each value replaced by each <see cref="Replacements"/> in turn, each member removed, an unknown member added to each object, each array's items doubled.</summary>
-    private static IEnumerable<string> Mutants(JsonNode root)
+    internal static IEnumerable<string> Mutants(JsonNode root)
     {
         var slots = new List<(JsonNode Parent, object Key)>();
         void Walk(JsonNode? node)

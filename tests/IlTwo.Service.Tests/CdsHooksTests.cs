@@ -129,6 +129,23 @@ public sealed class CdsHooksTests
         Assert.StartsWith("malformed JSON at line 3, byte ", (string)body!["error"]!, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_member_name_repeated_in_the_prefetch_is_a_400_with_its_location_and_no_decision()
+    {
+        // Which of two values counts is a guess (a parser may keep either): the request is refused, not decided.
+        await using var service = RunningService.Start();
+        var text = PatientData.Request("patient-view", PatientData.Prefetch(PatientData.Example("post-til-patient.json"))).ToJsonString();
+        var at = text.IndexOf("\"status\":\"final\"", StringComparison.Ordinal);
+        Assert.True(at > 0);
+        text = text[..at] + "\"status\":\"entered-in-error\"," + text[at..];
+        var (status, body) = await service.Send($"/cds-services/{Id}", new StringContent(text, Encoding.UTF8, "application/json"));
+        Assert.Equal(400, status);
+        var error = (string)body!["error"]!;
+        // Located at the second 'status' (the request is one line; bytes count from 1).
+        Assert.Equal($"malformed JSON at line 1, byte {at + 1 + "\"status\":\"entered-in-error\",".Length}: the member 'status' is repeated in one object (which value counts would be a guess)", error);
+        Assert.Empty(service.DecisionLog());
+    }
+
     [Theory]
     [InlineData("""{"hookInstance":"1","context":{}}""", "'hook' is missing")]
     [InlineData("""{"hook":"patient-view","hookInstance":"1"}""", "'context' is missing")]
