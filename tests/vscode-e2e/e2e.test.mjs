@@ -508,6 +508,9 @@ describe('the IL-2 Protocols extension in VS Code', { timeout: 300_000 }, () => 
   step('"Compare with Committee Version" renders the review packet in one read-only preview tab, nothing to save', 90_000, async () => {
     // Twice: comparing again refreshes the same tab.
     for (let round = 1; round <= 2; round++) {
+      // A click in the protocol's editor: after the first round the focus is inside the preview's webview, which
+      // does not pass Control+1 or F1 on to the workbench.
+      await page.locator('.editor-group-container').first().locator('.view-lines').first().click();
       await page.keyboard.press('Control+1');
       await quickInput('F1', '>IL-2 Protocols: Compare with Committee Version');
       await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Compare with Committee Version' }).first().waitFor({ timeout: UI_MS });
