@@ -126,9 +126,22 @@ const describeToken = (t) => `${t.where} (${t.cls}, ${t.color})`;
 
 /**
  * The code lens link `text` right above the visible line holding `lineText` (VS Code keeps off-screen lenses hidden,
- * and every scenario has its own Run and Debug).
+ * and every scenario has its own Run and Debug). Asked again until UI_MS: the lenses are drawn anew when a compile
+ * finishes, and a box measured while they are replaced or the editor scrolls is not where the link ends up.
  */
 async function lensAbove(lineText, text) {
+  const deadline = Date.now() + UI_MS;
+  for (;;) {
+    try {
+      return await lensAboveNow(lineText, text);
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await page.waitForTimeout(250);
+    }
+  }
+}
+
+async function lensAboveNow(lineText, text) {
   const line = await sourceLine(lineText).first().boundingBox();
   assert.ok(line, `the line '${lineText}' is visible`);
   const links = page.locator('.codelens-decoration:visible a', { hasText: text });
