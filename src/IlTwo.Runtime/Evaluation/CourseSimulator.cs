@@ -106,7 +106,10 @@ public static class CourseSimulator
         var recorded = record.Doses.OrderBy(d => d.At).ToList();
         var dueTimes = recorded.Where(d => d.At >= from).Select(d => d.At).Distinct().ToList();
         var simulated = new List<RecordedDose>();
-        var working = record;
+        // Simulated doses all come after the record's last (the replay adds its own only past it), so appending both
+        // lists in time order gives each step exactly the doses before it, recorded first.
+        var timeline = PatientTimeline.Create(info, record with { Doses = [] });
+        int recordedIn = 0, simulatedIn = 0;
         // Past the record's last datum every decision would hold for missing data: without --to the replay stops there.
         var dataEnds = record.Observations.Select(o => o.At).Concat(record.Events.Select(e => e.At)).Concat(recorded.Select(d => d.At))
             .DefaultIfEmpty(from).Max();
@@ -131,11 +134,19 @@ public static class CourseSimulator
                 end = $"stopped after {options.MaxSteps} decisions";
                 break;
             }
-            // The history at this time: the recorded doses before it, as recorded, then the replay's own (after the record's last).
+            // The history at this time: the recorded doses before it, as recorded, then the replay's own (after the record's
+            // last). Time only moves forward, so each step appends the doses it passed to one timeline (bound once).
             var at = time;
             var recordedHere = recorded.LastOrDefault(d => d.At == at);
-            working = record with { Doses = [.. recorded.Where(d => d.At < at), .. simulated.Where(d => d.At < at)] };
-            var decision = ProtocolEvaluator.Evaluate(rules, working, time, null, options.ReadIssues, options.TimeZone);
+            while (recordedIn < recorded.Count && recorded[recordedIn].At < at)
+            {
+                timeline.Append(recorded[recordedIn++]);
+            }
+            while (simulatedIn < simulated.Count && simulated[simulatedIn].At < at)
+            {
+                timeline.Append(simulated[simulatedIn++]);
+            }
+            var decision = ProtocolEvaluator.Evaluate(rules, timeline, time, null, options.ReadIssues, options.TimeZone);
             // A dose the schedule does not allow yet (or any more) is not due: holding it uses no slot.
             var notDue = decision.Schedule.Any(s => s.Code is not ScheduleCodes.MaxDosesCourse);
             var usesSlot = decision.Action == DoseAction.Give
@@ -176,8 +187,7 @@ public static class CourseSimulator
             }
             time = next;
         }
-        working = record with { Doses = [.. recorded, .. simulated] };
-        return new CourseSimulation(steps.ToImmutable(), end, working);
+        return new CourseSimulation(steps.ToImmutable(), end, record with { Doses = [.. recorded, .. simulated] });
     }
 
     /// <summary>Every dose whose final decision differs (by action, or reached in only one replay).</summary>
