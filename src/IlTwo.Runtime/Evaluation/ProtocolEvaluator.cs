@@ -274,6 +274,8 @@ public static class ProtocolEvaluator
         var discontinueRules = ImmutableArray.CreateBuilder<FiredRule>();
         var holdRules = ImmutableArray.CreateBuilder<FiredRule>();
         var missing = new List<MissingBuilder>();
+        // Rules share inputs: each input's reason (times and ages in words) is worked out once per decision.
+        Dictionary<InputKey, Unavailable?>? checks = null;
         for (var i = 0; i < info.Rules.Length; i++)
         {
             var rule = info.Rules[i];
@@ -287,7 +289,7 @@ public static class ProtocolEvaluator
             }
             else if (truth != Truth.False)
             {
-                AddMissing(missing, snapshot, rule);
+                AddMissing(missing, snapshot, rule, checks ??= []);
             }
         }
         CourseRules(info, snapshot, course, discontinueRules, holdRules, missing);
@@ -662,12 +664,17 @@ public static class ProtocolEvaluator
 
     private readonly record struct Unavailable(string Key, string Title, string Reason, bool Optional, bool Stale = false);
 
-    private static void AddMissing(List<MissingBuilder> missing, PatientSnapshot snapshot, RuleInfo rule)
+    private static void AddMissing(List<MissingBuilder> missing, PatientSnapshot snapshot, RuleInfo rule, Dictionary<InputKey, Unavailable?> checks)
     {
         var found = new List<Unavailable>();
         foreach (var input in rule.Inputs)
         {
-            if (Check(snapshot, input) is { } u)
+            var key = new InputKey(input.Kind, input.Index, input.Aggregate, input.WindowSeconds, input.Kind == InputKind.TimeSinceEvent ? input.Text : null);
+            if (!checks.TryGetValue(key, out var unavailable))
+            {
+                checks[key] = unavailable = Check(snapshot, input);
+            }
+            if (unavailable is { } u)
             {
                 found.Add(u);
             }
@@ -697,6 +704,9 @@ public static class ProtocolEvaluator
             }
         }
     }
+
+    /// <summary>What <see cref="Check"/> reads of an input: two inputs with the same key are unavailable for the same reason.</summary>
+    private readonly record struct InputKey(InputKind Kind, int Index, AggregateKind? Aggregate, double WindowSeconds, string? EventText);
 
     /// <summary>Why an input has no usable value, or null when it has one.</summary>
     private static Unavailable? Check(PatientSnapshot snapshot, RuleInputInfo input)
