@@ -13,6 +13,12 @@ if (args.Length > 0 && args[0] == "verifier")
     return;
 }
 
+if (args.Length > 0 && args[0] == "cohort-profile")
+{
+    CohortProfile.Run(args[1..]);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "cohort")
 {
     CohortThroughput.Run(args[1..]);
