@@ -52,8 +52,10 @@ public sealed class ProtocolCatalog : IDisposable
     {
         lock (_scanLock)
         {
+            var present = new HashSet<string>(StringComparer.Ordinal);
             foreach (var path in Directory.EnumerateFiles(_directory, "il2.*.dll").Order(StringComparer.Ordinal))
             {
+                present.Add(path);
                 string stamp;
                 try
                 {
@@ -72,7 +74,37 @@ public sealed class ProtocolCatalog : IDisposable
                 _seen[path] = stamp;
                 LoadOne(path);
             }
+            UnloadDeleted(present);
             Interlocked.Increment(ref _generation);
+        }
+    }
+
+    /// <summary>
+    /// A protocol whose file is gone from the folder stops being served (404, not listed in discovery) and is logged;
+    /// requests holding a lease finish on it. A protocol another file now serves is left alone.
+    /// </summary>
+    private void UnloadDeleted(HashSet<string> present)
+    {
+        var gone = new List<string>();
+        foreach (var path in _seen.Keys)
+        {
+            if (!present.Contains(path))
+            {
+                gone.Add(path);
+            }
+        }
+        foreach (var path in gone)
+        {
+            _seen.Remove(path);
+            foreach (var (id, servedFrom) in _pathOf)
+            {
+                if (servedFrom != path || !_pathOf.TryRemove(new KeyValuePair<string, string>(id, path)) || !Registry.Remove(id))
+                {
+                    continue;
+                }
+                _log.WriteLine($"il2 serve: unloaded '{id}': its file {path} was removed from the protocols folder");
+                Reloaded?.Invoke(new ReloadOutcome(path, null, "removed", "its file was removed from the protocols folder"));
+            }
         }
     }
 

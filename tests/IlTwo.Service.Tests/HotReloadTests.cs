@@ -105,6 +105,41 @@ public sealed partial class HotReloadTests
         Assert.Contains("post-til-il2 1.1.0", (string)after!["cards"]![0]!["source"]!["label"]!, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_protocol_whose_file_is_deleted_stops_being_listed_and_served_and_the_unload_is_logged()
+    {
+        await using var service = RunningService.Start(configure: o => o with { ReloadDelay = TimeSpan.FromMilliseconds(100) });
+        var request = PatientData.Request("patient-view", PatientData.Prefetch(PatientData.Example("post-til-patient.json")));
+        var (before, _) = await service.Post($"/cds-services/{Id}", request);
+        Assert.Equal(200, before);
+        Assert.Contains((await service.Discovery())["services"]!.AsArray(), s => (string)s!["id"]! == Id);
+
+        var dll = Path.Combine(service.Protocols, Signed.Version1.FileName);
+        File.Delete(dll);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!service.Log.ToString().Contains($"unloaded '{Id}'", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Contains($"unloaded '{Id}': its file {dll} was removed", service.Log.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain((await service.Discovery())["services"]!.AsArray(), s => (string)s!["id"]! == Id);
+        var (after, _) = await service.Post($"/cds-services/{Id}", request);
+        Assert.Equal(404, after);
+
+        // Put back: served again.
+        Signed.Install(Signed.Version1, service.Protocols);
+        deadline = DateTime.UtcNow.AddSeconds(20);
+        int again;
+        do
+        {
+            await Task.Delay(50);
+            (again, _) = await service.Post($"/cds-services/{Id}", request);
+        }
+        while (again != 200 && DateTime.UtcNow < deadline);
+        Assert.Equal(200, again);
+    }
+
     [GeneratedRegex(@"^post-til-il2 (\S+) \(")]
     private static partial Regex LabelVersion();
 
