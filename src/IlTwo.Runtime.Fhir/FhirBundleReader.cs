@@ -85,7 +85,7 @@ public static class FhirBundleReader
     /// <param name="fast">Whether a bundle that <see cref="FhirFastBundle"/> accepts may skip the Firely deserializer
     /// (false: always the full way; the differential tests compare the two).</param>
     internal static RecordReadResult Read(ReadOnlyMemory<byte> utf8Json, ProtocolInfo protocol, DateTimeOffset? at, bool fast) =>
-        Read(protocol, at, issues => (fast ? FhirFastBundle.TryRead(utf8Json) : null) ?? Parse(utf8Json, issues));
+        Read(protocol, at, issues => fast && FhirFastBundle.TryRead(utf8Json) is { } built ? (built, true) : (Parse(utf8Json, issues), false));
 
     /// <summary>
     /// Reads several FHIR values as one bundle (<see cref="FhirBundleParts"/>: a CDS Hooks prefetch, the pages of a
@@ -102,22 +102,25 @@ public static class FhirBundleReader
     internal static RecordReadResult Read(IReadOnlyList<JsonElement> parts, string? fhirServer, ProtocolInfo protocol, DateTimeOffset? at, bool fast)
     {
         ArgumentNullException.ThrowIfNull(parts);
-        return Read(protocol, at, issues => (fast ? FhirFastBundle.TryRead(parts, fhirServer) : null) ?? Parse(FhirBundleParts.Merge(parts, fhirServer), issues));
+        return Read(protocol, at, issues => fast && FhirFastBundle.TryRead(parts, fhirServer) is { } built
+            ? (built, true)
+            : (Parse(FhirBundleParts.Merge(parts, fhirServer), issues), false));
     }
 
-    private static RecordReadResult Read(ProtocolInfo protocol, DateTimeOffset? at, Func<ImmutableArray<RecordIssue>.Builder, Bundle?> parse)
+    /// <param name="parse">The bundle (null when it cannot be read), and whether <see cref="FhirFastBundle"/> built it.</param>
+    private static RecordReadResult Read(ProtocolInfo protocol, DateTimeOffset? at, Func<ImmutableArray<RecordIssue>.Builder, (Bundle? Bundle, bool Fast)> parse)
     {
         ArgumentNullException.ThrowIfNull(protocol);
         var issues = ImmutableArray.CreateBuilder<RecordIssue>();
         try
         {
-            var bundle = parse(issues);
+            var (bundle, fast) = parse(issues);
             if (bundle is null)
             {
                 return new RecordReadResult(null, issues.ToImmutable());
             }
 
-            var reader = new Reader(bundle, protocol, at, issues);
+            var reader = new Reader(bundle, fast, protocol, at, issues);
             var record = reader.Run();
             return new RecordReadResult(issues.Any(i => i.IsError) ? null : record, issues.ToImmutable());
         }
@@ -199,7 +202,9 @@ public static class FhirBundleReader
         int Entry, string Label, ObservationInfo Observation, RecordedObservation Value, string Status,
         string? Identifier, DateTimeOffset? Updated);
 
-    private sealed class Reader(Bundle bundle, ProtocolInfo protocol, DateTimeOffset? at, ImmutableArray<RecordIssue>.Builder issues)
+    /// <param name="fast">Whether <see cref="FhirFastBundle"/> built the bundle: then its references are only where that
+    /// path puts them (<see cref="CheckFastReferences"/>).</param>
+    private sealed class Reader(Bundle bundle, bool fast, ProtocolInfo protocol, DateTimeOffset? at, ImmutableArray<RecordIssue>.Builder issues)
     {
         private readonly Dictionary<string, int> _byFullUrl = new(StringComparer.Ordinal);
         private readonly List<Reading> _readings = [];
@@ -253,7 +258,15 @@ public static class FhirBundleReader
                 }
                 try
                 {
-                    CheckReferences(label, resource);
+                    if (fast)
+                    {
+                        CheckFastReferences(label, resource);
+                    }
+                    else
+                    {
+                        CheckReferences(label, resource);
+                    }
+
                     switch (resource)
                     {
                         case Observation o when Refusal(o.Subject) is { } refusal:
@@ -320,13 +333,40 @@ public static class FhirBundleReader
 
         private void CheckReference(string label, Base element)
         {
-            if (element is ResourceReference { Reference: { } text } && text.StartsWith("urn:uuid:", StringComparison.OrdinalIgnoreCase) && !_byFullUrl.ContainsKey(text))
-            {
-                Error(label, $"reference '{text}' does not resolve to any entry's fullUrl in the bundle");
-            }
+            CheckResolves(label, element as ResourceReference);
 
             // Primitives hold no references (only their extensions could, and those are elements like any other).
             CheckReferences(label, element);
+        }
+
+        private void CheckResolves(string label, ResourceReference? reference)
+        {
+            if (reference is { Reference: { } text } && text.StartsWith("urn:uuid:", StringComparison.OrdinalIgnoreCase) && !_byFullUrl.ContainsKey(text))
+            {
+                Error(label, $"reference '{text}' does not resolve to any entry's fullUrl in the bundle");
+            }
+        }
+
+        /// <summary>
+        /// <see cref="CheckReferences"/> for a resource <see cref="FhirFastBundle"/> built, without walking every element:
+        /// that path sets references only in these elements (each a reference and a display, nothing nested in them), and
+        /// they are checked in the walk's order (the elements' order in FHIR R4: medication[x] before subject).
+        /// </summary>
+        private void CheckFastReferences(string label, Resource resource)
+        {
+            switch (resource)
+            {
+                case Observation o:
+                    CheckResolves(label, o.Subject);
+                    break;
+                case MedicationAdministration m:
+                    CheckResolves(label, m.Medication as ResourceReference);
+                    CheckResolves(label, m.Subject);
+                    break;
+                case Procedure p:
+                    CheckResolves(label, p.Subject);
+                    break;
+            }
         }
 
         /// <summary>

@@ -245,6 +245,58 @@ public sealed class FastPathTests
         Assert.InRange(stayedFast, 1, mutations - 1);
     }
 
+    [Fact]
+    public void An_unresolved_reference_anywhere_in_the_rich_bundle_reads_the_same_both_ways()
+    {
+        // The fast path checks references only where it puts them (subject, medicationReference); the full way walks every
+        // element. Each reference made unresolvable in turn, and all at once, must give the same error the same way.
+        var root = JsonNode.Parse(Rich())!;
+        var references = new List<JsonObject>();
+        void Walk(JsonNode? node)
+        {
+            switch (node)
+            {
+                case JsonObject o:
+                    if (o["reference"] is JsonValue)
+                    {
+                        references.Add(o);
+                    }
+
+                    foreach (var (_, child) in o)
+                    {
+                        Walk(child);
+                    }
+                    break;
+                case JsonArray a:
+                    foreach (var child in a)
+                    {
+                        Walk(child);
+                    }
+                    break;
+            }
+        }
+        Walk(root);
+        Assert.True(references.Count >= 4, $"the rich bundle has {references.Count} references");
+        const string Unresolved = "urn:uuid:99999999-0000-4000-8000-000000000000";
+        for (var i = 0; i <= references.Count; i++)
+        {
+            var copy = JsonNode.Parse(root.ToJsonString())!;
+            for (var j = 0; j < references.Count; j++)
+            {
+                if (i == references.Count || i == j)
+                {
+                    Find(copy, root, references[j])!["reference"] = Unresolved;
+                }
+            }
+            var json = copy.ToJsonString();
+            Assert.True(FhirFastBundle.TryRead(Encoding.UTF8.GetBytes(json)) is not null, $"reference {i} left the fast path");
+            Agree($"reference {i}", json, Protocols.Monotherapy.Info);
+            var read = FhirBundleReader.Read(Encoding.UTF8.GetBytes(json), Protocols.Monotherapy.Info, At);
+            Assert.False(read.Succeeded);
+            Assert.Contains(read.Errors, e => e.Message.Contains($"reference '{Unresolved}' does not resolve", StringComparison.Ordinal));
+        }
+    }
+
     /// <summary>Each value replaced by each <see cref="Replacements"/> in turn, each member removed, an unknown member added to each object, each array's items doubled.</summary>
     internal static IEnumerable<string> Mutants(JsonNode root)
     {
