@@ -226,7 +226,6 @@ public sealed class ProtocolCache
 
     private static string ComputeIdentity()
     {
-        static string Of(System.Reflection.Assembly assembly) => $"{assembly.GetName().Name}:{assembly.ManifestModule.ModuleVersionId:N}";
         var dsl = typeof(ProtocolCompiler).Assembly;
         var informational = dsl.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
             .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "";
@@ -234,8 +233,52 @@ public sealed class ProtocolCache
             informational,
             Of(dsl),
             Of(typeof(IlTwo.Runtime.Protocols.ProtocolRules).Assembly),
-            Of(typeof(Microsoft.CodeAnalysis.CSharp.CSharpCompilation).Assembly),
+            RoslynIdentity(),
             Environment.Version.ToString());
+    }
+
+    /// <summary>
+    /// Roslyn's part of <see cref="CompilerIdentity"/>: the MVID of Microsoft.CodeAnalysis.CSharp read from the file the
+    /// runtime loads it from (the trusted platform assemblies of the default context), so that a cache hit does not load
+    /// Roslyn at all; the loaded assembly's own when it is already loaded or its file is not listed.
+    /// </summary>
+    private static string RoslynIdentity()
+    {
+        const string name = "Microsoft.CodeAnalysis.CSharp";
+        var loaded = AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == name);
+        if (loaded is null && TrustedPlatformPath(name) is { } path && ReadModuleVersionId(path) is { } mvid)
+        {
+            return $"{name}:{mvid:N}";
+        }
+
+        return Of(loaded ?? LoadRoslyn());
+    }
+
+    /// <summary>Apart, because the JIT loads the assembly of a type a method names when it compiles that method.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static System.Reflection.Assembly LoadRoslyn() => typeof(Microsoft.CodeAnalysis.CSharp.CSharpCompilation).Assembly;
+
+    private static string Of(System.Reflection.Assembly assembly) => $"{assembly.GetName().Name}:{assembly.ManifestModule.ModuleVersionId:N}";
+
+    /// <summary>The path of <paramref name="simpleName"/> among the default context's trusted platform assemblies, or null.</summary>
+    internal static string? TrustedPlatformPath(string simpleName) =>
+        (AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string)?.Split(Path.PathSeparator)
+            .FirstOrDefault(p => string.Equals(Path.GetFileName(p), simpleName + ".dll", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The MVID of the assembly file at <paramref name="path"/>, read from its metadata without loading it; null when unreadable.</summary>
+    internal static Guid? ReadModuleVersionId(string path)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            using var pe = new System.Reflection.PortableExecutable.PEReader(stream);
+            var metadata = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+            return metadata.GetGuid(metadata.GetModuleDefinition().Mvid);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or BadImageFormatException or InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Serves the texts a lookup checked, and nothing else, to the compilation that goes with a hit.</summary>

@@ -92,6 +92,18 @@ public sealed class ProtocolCacheTests : IDisposable
     }
 
     [Fact]
+    public void Roslyn_read_from_its_file_has_the_identity_of_the_loaded_assembly()
+    {
+        // A cache hit takes Roslyn's MVID from the file without loading it; a build compares the loaded assembly's.
+        var loaded = typeof(Microsoft.CodeAnalysis.CSharp.CSharpCompilation).Assembly;
+        var path = ProtocolCache.TrustedPlatformPath("Microsoft.CodeAnalysis.CSharp");
+
+        Assert.Equal(loaded.Location, path);
+        Assert.Equal(loaded.ManifestModule.ModuleVersionId, ProtocolCache.ReadModuleVersionId(path!));
+        Assert.Contains($"Microsoft.CodeAnalysis.CSharp:{loaded.ManifestModule.ModuleVersionId:N}", ProtocolCache.CompilerIdentity, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_unchanged_chain_is_loaded_from_the_cache_with_the_same_bytes()
     {
         var first = Build(_derived);
