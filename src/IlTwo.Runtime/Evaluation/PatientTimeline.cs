@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using IlTwo.Runtime.Protocols;
 using IlTwo.Runtime.Records;
@@ -511,12 +512,21 @@ internal sealed class DisagreedGroup(int observation, long ticks)
 }
 
 /// <summary>
-/// One observation's good values, sorted by time then record order, with prefix sums once the series is longer than
-/// <see cref="PatientTimeline.DirectSumLimit"/> (so a sum over any window is two lookups).
+/// One observation's good values, sorted by time then record order, with prefix sums and min/max segment trees once the
+/// series is longer than <see cref="PatientTimeline.DirectSumLimit"/> (so a sum over any window is two lookups, and its
+/// min or max O(log n)).
 /// </summary>
 internal sealed class SeriesStore
 {
     private bool _sorted = true;
+
+    /// <summary>Segment trees over the values (node i covers nodes 2i and 2i+1; leaf k at <c>_leaves + k</c>); null while the series is short.</summary>
+    private double[]? _lowest;
+
+    private double[]? _highest;
+
+    /// <summary>The trees' number of leaves: a power of two, at least <see cref="Count"/>.</summary>
+    private int _leaves;
 
     public long[] Ticks { get; private set; } = [];
 
@@ -630,6 +640,7 @@ internal sealed class SeriesStore
         Set(position, point);
         Count++;
         UpdatePrefix(position);
+        UpdateExtremes(position, appended: position == Count - 1);
     }
 
     public void RemoveRange(int start, int length)
@@ -645,6 +656,7 @@ internal sealed class SeriesStore
         }
         Count -= length;
         UpdatePrefix(start);
+        UpdateExtremes(start, appended: false);
     }
 
     public void RebuildPrefix()
@@ -652,6 +664,9 @@ internal sealed class SeriesStore
         Prefix = null;
         PrefixError = null;
         UpdatePrefix(0);
+        _lowest = null;
+        _highest = null;
+        UpdateExtremes(0, appended: false);
     }
 
     /// <summary>Recomputes the prefix sums from <paramref name="position"/> (O(1) for a value appended last).</summary>
@@ -694,6 +709,80 @@ internal sealed class SeriesStore
             sum = next;
             prefix[k + 1] = sum;
             errors[k + 1] = error;
+        }
+    }
+
+    /// <summary>
+    /// The smallest (<paramref name="highest"/> false) or largest value of <paramref name="first"/> to
+    /// <paramref name="end"/> (exclusive, a non-empty range) from the segment trees: O(log n). The same value as a scan
+    /// (min and max are exact, and <see cref="Math.Min(double, double)"/> orders -0 below 0 whatever the order).
+    /// </summary>
+    public double TreeExtreme(int first, int end, bool highest)
+    {
+        var tree = (highest ? _highest : _lowest)!;
+        var extreme = highest ? double.NegativeInfinity : double.PositiveInfinity;
+        for (int l = first + _leaves, r = end + _leaves; l < r; l >>= 1, r >>= 1)
+        {
+            if ((l & 1) != 0)
+            {
+                extreme = highest ? Math.Max(extreme, tree[l++]) : Math.Min(extreme, tree[l++]);
+            }
+            if ((r & 1) != 0)
+            {
+                extreme = highest ? Math.Max(extreme, tree[--r]) : Math.Min(extreme, tree[--r]);
+            }
+        }
+        return extreme;
+    }
+
+    /// <summary>Whether <see cref="TreeExtreme"/> may be asked (the series is longer than <see cref="PatientTimeline.DirectSumLimit"/>).</summary>
+    public bool HasExtremes => _lowest is not null;
+
+    /// <summary>
+    /// Brings the min and max segment trees up to date from <paramref name="position"/>: O(log n) for a value
+    /// <paramref name="appended"/> last, a rebuild from the position otherwise (as the prefix sums). Leaves past the end
+    /// always hold the identities (+∞ for the min, −∞ for the max), never reached by a query within the series.
+    /// </summary>
+    private void UpdateExtremes(int position, bool appended)
+    {
+        if (Count <= PatientTimeline.DirectSumLimit)
+        {
+            _lowest = null;
+            _highest = null;
+            _leaves = 0;
+            return;
+        }
+        if (_lowest is null || _highest is null || _leaves < Count)
+        {
+            _leaves = (int)BitOperations.RoundUpToPowerOf2((uint)Count);
+            _lowest = new double[2 * _leaves];
+            _highest = new double[2 * _leaves];
+            (position, appended) = (0, false);
+        }
+        var (lowest, highest, leaves) = (_lowest, _highest, _leaves);
+        if (appended)
+        {
+            var i = leaves + position;
+            lowest[i] = highest[i] = Values[position];
+            for (i >>= 1; i >= 1; i >>= 1)
+            {
+                lowest[i] = Math.Min(lowest[2 * i], lowest[2 * i + 1]);
+                highest[i] = Math.Max(highest[2 * i], highest[2 * i + 1]);
+            }
+            return;
+        }
+        for (var k = position; k < leaves; k++)
+        {
+            lowest[leaves + k] = k < Count ? Values[k] : double.PositiveInfinity;
+            highest[leaves + k] = k < Count ? Values[k] : double.NegativeInfinity;
+        }
+        for (int lo = (leaves + position) >> 1, hi = (2 * leaves - 1) >> 1; lo >= 1; lo >>= 1, hi >>= 1)
+        {
+            for (var i = lo; i <= hi; i++)
+            {
+                lowest[i] = Math.Min(lowest[2 * i], lowest[2 * i + 1]);
+                highest[i] = Math.Max(highest[2 * i], highest[2 * i + 1]);
+            }
         }
     }
 
