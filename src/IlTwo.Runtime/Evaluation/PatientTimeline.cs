@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Numerics;
@@ -29,6 +30,7 @@ public sealed class PatientTimeline
 
     private readonly Dictionary<string, int> _byCode;
     private readonly RecordChecks.Plan _checks;
+    private readonly ConversionCache _conversions;
     private SeriesStore[] _series;
     private ImmutableArray<RecordedObservation> _initial;
     private List<RecordedObservation>? _appended;
@@ -43,6 +45,7 @@ public sealed class PatientTimeline
         Protocol = protocol;
         _byCode = CodeIndex.For(protocol);
         _checks = RecordChecks.For(protocol);
+        _conversions = ConversionCache.For(protocol);
         PatientId = record.PatientId;
         Events = record.Events;
         Doses = record.Doses;
@@ -101,7 +104,7 @@ public sealed class PatientTimeline
     {
         ArgumentNullException.ThrowIfNull(observation);
         (_appended ??= []).Add(observation);
-        Read(ObservationCount - 1, observation, bulk: false);
+        Read(ObservationCount - 1, observation, _byCode.TryGetValue(observation.Code, out var index) ? index : -1, bulk: false);
         _pastTruths.ChangedAt(observation.At.UtcTicks);
         Changed();
     }
@@ -185,13 +188,34 @@ public sealed class PatientTimeline
         return stores;
     }
 
+    /// <summary>
+    /// Reads every entry: a first pass finds each entry's observation and counts them, so each series is sized once
+    /// (an upper bound: refused values are counted too), then a second reads them in record order.
+    /// </summary>
     private void ReadAll()
     {
         var count = ObservationCount;
+        var indices = ArrayPool<int>.Shared.Rent(count);
+        Span<int> sizes = _series.Length <= 256 ? stackalloc int[_series.Length] : new int[_series.Length];
+        sizes.Clear();
         for (var r = 0; r < count; r++)
         {
-            Read(r, Entry(r), bulk: true);
+            var found = _byCode.TryGetValue(Entry(r).Code, out var index);
+            indices[r] = found ? index : -1;
+            if (found)
+            {
+                sizes[index]++;
+            }
         }
+        for (var i = 0; i < _series.Length; i++)
+        {
+            _series[i].Reserve(sizes[i]);
+        }
+        for (var r = 0; r < count; r++)
+        {
+            Read(r, Entry(r), indices[r], bulk: true);
+        }
+        ArrayPool<int>.Shared.Return(indices);
         for (var i = 0; i < _series.Length; i++)
         {
             var store = _series[i];
@@ -232,11 +256,14 @@ public sealed class PatientTimeline
         }
     }
 
-    /// <summary>Reads entry <paramref name="r"/>: a value into its series, or an issue or a suspect (a bad value).</summary>
-    private void Read(int r, RecordedObservation entry, bool bulk)
+    /// <summary>
+    /// Reads entry <paramref name="r"/> (of observation <paramref name="index"/>, or -1 when its code names none): a value
+    /// into its series, or an issue or a suspect (a bad value).
+    /// </summary>
+    private void Read(int r, RecordedObservation entry, int index, bool bulk)
     {
         var ticks = entry.At.UtcTicks;
-        if (!_byCode.TryGetValue(entry.Code, out var index))
+        if (index < 0)
         {
             var near = _checks.NearMiss(entry.Code);
             if (near >= 0)
@@ -265,7 +292,7 @@ public sealed class PatientTimeline
             _entryIssues.Add(new EntryIssue(ticks, new RecordIssue(Path(r, entry), $"'{observation.Name}' is measured in {observation.Unit} but the record has a yes/no value", true), -1, null));
             return;
         }
-        var (conversion, error) = ConversionCache.For(Protocol, index, entry.Unit);
+        var (conversion, error) = _conversions.Get(index, entry.Unit);
         if (conversion is not { } c)
         {
             // Reported once per observation and unit: for the first such entry at or before the moment.
@@ -433,30 +460,59 @@ public sealed class PatientTimeline
 
     /// <summary>
     /// Each observation's conversion from a record unit, parsed once per protocol (at most <see cref="Limit"/> units are
-    /// kept, so a record full of invented units cannot grow it without bound).
+    /// kept, so a record full of invented units cannot grow it without bound). The observation's own unit, the common
+    /// case, is resolved when the cache is built and found without a lookup.
     /// </summary>
-    private static class ConversionCache
+    private sealed class ConversionCache
     {
         private const int Limit = 4096;
 
-        private static readonly ConditionalWeakTable<ProtocolInfo, ConcurrentDictionary<(int, string), (Conversion?, string?)>> Cache = [];
+        private static readonly ConditionalWeakTable<ProtocolInfo, ConversionCache> Cache = [];
 
-        public static (Conversion? Conversion, string? Error) For(ProtocolInfo protocol, int observation, string unit)
+        private readonly ProtocolInfo _protocol;
+        private readonly ConcurrentDictionary<(int, string), (Conversion?, string?)> _map = new();
+        private readonly (Conversion? Conversion, string? Error)[] _declared;
+
+        private ConversionCache(ProtocolInfo protocol)
         {
-            var map = Cache.GetValue(protocol, static _ => new ConcurrentDictionary<(int, string), (Conversion?, string?)>());
-            if (map.TryGetValue((observation, unit), out var found))
+            _protocol = protocol;
+            _declared = new (Conversion?, string?)[protocol.Observations.Length];
+            for (var i = 0; i < _declared.Length; i++)
+            {
+                if (protocol.Observations[i].Unit is { } unit)
+                {
+                    _declared[i] = Compute(protocol.Observations[i], unit);
+                }
+            }
+        }
+
+        /// <summary>The cache for <paramref name="protocol"/>: looked up once per timeline.</summary>
+        public static ConversionCache For(ProtocolInfo protocol) => Cache.GetValue(protocol, static p => new ConversionCache(p));
+
+        public (Conversion? Conversion, string? Error) Get(int observation, string unit)
+        {
+            if (string.Equals(unit, _protocol.Observations[observation].Unit, StringComparison.Ordinal))
+            {
+                return _declared[observation];
+            }
+            if (_map.TryGetValue((observation, unit), out var found))
             {
                 return found;
             }
 
-            var conversion = ConversionFrom(protocol.Observations[observation], unit, out var error);
-            var result = (conversion, conversion is null ? error : null);
-            if (map.Count < Limit)
+            var result = Compute(_protocol.Observations[observation], unit);
+            if (_map.Count < Limit)
             {
-                map.TryAdd((observation, unit), result);
+                _map.TryAdd((observation, unit), result);
             }
 
             return result;
+        }
+
+        private static (Conversion?, string?) Compute(ObservationInfo observation, string unit)
+        {
+            var conversion = ConversionFrom(observation, unit, out var error);
+            return (conversion, conversion is null ? error : null);
         }
     }
 
@@ -586,6 +642,21 @@ internal sealed class SeriesStore
             }
         }
         return lo;
+    }
+
+    /// <summary>Room for <paramref name="capacity"/> values in all, allocated once (before a bulk reading).</summary>
+    public void Reserve(int capacity)
+    {
+        if (capacity > Ticks.Length)
+        {
+            Ticks = Grow(Ticks, capacity);
+            Values = Grow(Values, capacity);
+            Sources = Grow(Sources, capacity);
+            if (Charted is not null)
+            {
+                Charted = Grow(Charted, capacity);
+            }
+        }
     }
 
     /// <summary>Bulk reading: appended in record order, sorted once at the end.</summary>
