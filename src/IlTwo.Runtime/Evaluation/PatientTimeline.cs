@@ -31,7 +31,8 @@ public sealed class PatientTimeline
     private readonly Dictionary<string, int> _byCode;
     private readonly RecordChecks.Plan _checks;
     private readonly ConversionCache _conversions;
-    private SeriesStore[] _series;
+    /// <summary>Per observation, its series; null while it has no value (read as <see cref="SeriesStore.Empty"/>).</summary>
+    private SeriesStore?[] _series;
     private ImmutableArray<RecordedObservation> _initial;
     private List<RecordedObservation>? _appended;
     private List<EntryIssue> _entryIssues = [];
@@ -77,7 +78,7 @@ public sealed class PatientTimeline
 
     internal RecordChecks.Plan Checks => _checks;
 
-    internal SeriesStore Store(int observation) => _series[observation];
+    internal SeriesStore Store(int observation) => _series[observation] ?? SeriesStore.Empty;
 
     internal List<EntryIssue> EntryIssues => _entryIssues;
 
@@ -178,15 +179,7 @@ public sealed class PatientTimeline
         Version++;
     }
 
-    private static SeriesStore[] NewStores(ProtocolInfo protocol)
-    {
-        var stores = new SeriesStore[protocol.Observations.Length];
-        for (var i = 0; i < stores.Length; i++)
-        {
-            stores[i] = new SeriesStore();
-        }
-        return stores;
-    }
+    private static SeriesStore?[] NewStores(ProtocolInfo protocol) => new SeriesStore?[protocol.Observations.Length];
 
     /// <summary>
     /// Reads every entry: a first pass finds each entry's observation and counts them, so each series is sized once
@@ -209,7 +202,10 @@ public sealed class PatientTimeline
         }
         for (var i = 0; i < _series.Length; i++)
         {
-            _series[i].Reserve(sizes[i]);
+            if (sizes[i] > 0)
+            {
+                (_series[i] = new SeriesStore()).Reserve(sizes[i]);
+            }
         }
         for (var r = 0; r < count; r++)
         {
@@ -218,7 +214,10 @@ public sealed class PatientTimeline
         ArrayPool<int>.Shared.Return(indices);
         for (var i = 0; i < _series.Length; i++)
         {
-            var store = _series[i];
+            if (_series[i] is not { } store)
+            {
+                continue;
+            }
             store.SortIfNeeded();
             RemoveDisagreements(i, store);
             store.RebuildPrefix();
@@ -339,7 +338,7 @@ public sealed class PatientTimeline
 
     private void Add(int index, Point point, bool bulk)
     {
-        var store = _series[index];
+        var store = _series[index] ??= new SeriesStore();
         if (bulk)
         {
             store.AddLast(point);
@@ -583,6 +582,9 @@ internal sealed class SeriesStore
 
     /// <summary>The trees' number of leaves: a power of two, at least <see cref="Count"/>.</summary>
     private int _leaves;
+
+    /// <summary>The series of an observation without values: shared, never changed (a timeline gives each observation its own store at its first value).</summary>
+    public static SeriesStore Empty { get; } = new();
 
     public long[] Ticks { get; private set; } = [];
 
