@@ -91,6 +91,10 @@ public class LongRecordBenchmarks
     [Benchmark]
     public double Aggregate24h() => _snapshot.Sum(_heartRate, 86_400) + _snapshot.Mean(_heartRate, 86_400);
 
+    /// <summary>Min and max of 1,440 heart rates (24 h): from the series' segment tree once a window is long.</summary>
+    [Benchmark]
+    public double MinMax24h() => _snapshot.Min(_heartRate, 86_400) + _snapshot.Max(_heartRate, 86_400);
+
     /// <summary>The stateless decision: reads the whole record again (O(n)).</summary>
     [Benchmark]
     public DoseDecision FullDecisionFromRecord() => ProtocolEvaluator.Evaluate(_rules, _record, BenchmarkData.At);

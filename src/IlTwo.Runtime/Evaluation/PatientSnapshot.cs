@@ -252,6 +252,11 @@ public sealed class PatientSnapshot
             return double.NaN;
         }
 
+        if (count - first > PatientTimeline.DirectSumLimit && store.HasExtremes)
+        {
+            return store.TreeExtreme(first, count, highest);
+        }
+
         var values = store.Values;
         var extreme = values[first];
         for (var k = first; k < count; k++)

@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using IlTwo.Runtime.Protocols;
 using IlTwo.Runtime.Records;
@@ -28,7 +30,9 @@ public sealed class PatientTimeline
 
     private readonly Dictionary<string, int> _byCode;
     private readonly RecordChecks.Plan _checks;
-    private SeriesStore[] _series;
+    private readonly ConversionCache _conversions;
+    /// <summary>Per observation, its series; null while it has no value (read as <see cref="SeriesStore.Empty"/>).</summary>
+    private SeriesStore?[] _series;
     private ImmutableArray<RecordedObservation> _initial;
     private List<RecordedObservation>? _appended;
     private List<EntryIssue> _entryIssues = [];
@@ -42,6 +46,7 @@ public sealed class PatientTimeline
         Protocol = protocol;
         _byCode = CodeIndex.For(protocol);
         _checks = RecordChecks.For(protocol);
+        _conversions = ConversionCache.For(protocol);
         PatientId = record.PatientId;
         Events = record.Events;
         Doses = record.Doses;
@@ -73,7 +78,7 @@ public sealed class PatientTimeline
 
     internal RecordChecks.Plan Checks => _checks;
 
-    internal SeriesStore Store(int observation) => _series[observation];
+    internal SeriesStore Store(int observation) => _series[observation] ?? SeriesStore.Empty;
 
     internal List<EntryIssue> EntryIssues => _entryIssues;
 
@@ -100,7 +105,7 @@ public sealed class PatientTimeline
     {
         ArgumentNullException.ThrowIfNull(observation);
         (_appended ??= []).Add(observation);
-        Read(ObservationCount - 1, observation, bulk: false);
+        Read(ObservationCount - 1, observation, _byCode.TryGetValue(observation.Code, out var index) ? index : -1, bulk: false);
         _pastTruths.ChangedAt(observation.At.UtcTicks);
         Changed();
     }
@@ -174,26 +179,45 @@ public sealed class PatientTimeline
         Version++;
     }
 
-    private static SeriesStore[] NewStores(ProtocolInfo protocol)
-    {
-        var stores = new SeriesStore[protocol.Observations.Length];
-        for (var i = 0; i < stores.Length; i++)
-        {
-            stores[i] = new SeriesStore();
-        }
-        return stores;
-    }
+    private static SeriesStore?[] NewStores(ProtocolInfo protocol) => new SeriesStore?[protocol.Observations.Length];
 
+    /// <summary>
+    /// Reads every entry: a first pass finds each entry's observation and counts them, so each series is sized once
+    /// (an upper bound: refused values are counted too), then a second reads them in record order.
+    /// </summary>
     private void ReadAll()
     {
         var count = ObservationCount;
+        var indices = ArrayPool<int>.Shared.Rent(count);
+        Span<int> sizes = _series.Length <= 256 ? stackalloc int[_series.Length] : new int[_series.Length];
+        sizes.Clear();
         for (var r = 0; r < count; r++)
         {
-            Read(r, Entry(r), bulk: true);
+            var found = _byCode.TryGetValue(Entry(r).Code, out var index);
+            indices[r] = found ? index : -1;
+            if (found)
+            {
+                sizes[index]++;
+            }
         }
         for (var i = 0; i < _series.Length; i++)
         {
-            var store = _series[i];
+            if (sizes[i] > 0)
+            {
+                (_series[i] = new SeriesStore()).Reserve(sizes[i]);
+            }
+        }
+        for (var r = 0; r < count; r++)
+        {
+            Read(r, Entry(r), indices[r], bulk: true);
+        }
+        ArrayPool<int>.Shared.Return(indices);
+        for (var i = 0; i < _series.Length; i++)
+        {
+            if (_series[i] is not { } store)
+            {
+                continue;
+            }
             store.SortIfNeeded();
             RemoveDisagreements(i, store);
             store.RebuildPrefix();
@@ -231,11 +255,14 @@ public sealed class PatientTimeline
         }
     }
 
-    /// <summary>Reads entry <paramref name="r"/>: a value into its series, or an issue or a suspect (a bad value).</summary>
-    private void Read(int r, RecordedObservation entry, bool bulk)
+    /// <summary>
+    /// Reads entry <paramref name="r"/> (of observation <paramref name="index"/>, or -1 when its code names none): a value
+    /// into its series, or an issue or a suspect (a bad value).
+    /// </summary>
+    private void Read(int r, RecordedObservation entry, int index, bool bulk)
     {
         var ticks = entry.At.UtcTicks;
-        if (!_byCode.TryGetValue(entry.Code, out var index))
+        if (index < 0)
         {
             var near = _checks.NearMiss(entry.Code);
             if (near >= 0)
@@ -264,7 +291,7 @@ public sealed class PatientTimeline
             _entryIssues.Add(new EntryIssue(ticks, new RecordIssue(Path(r, entry), $"'{observation.Name}' is measured in {observation.Unit} but the record has a yes/no value", true), -1, null));
             return;
         }
-        var (conversion, error) = ConversionCache.For(Protocol, index, entry.Unit);
+        var (conversion, error) = _conversions.Get(index, entry.Unit);
         if (conversion is not { } c)
         {
             // Reported once per observation and unit: for the first such entry at or before the moment.
@@ -311,7 +338,7 @@ public sealed class PatientTimeline
 
     private void Add(int index, Point point, bool bulk)
     {
-        var store = _series[index];
+        var store = _series[index] ??= new SeriesStore();
         if (bulk)
         {
             store.AddLast(point);
@@ -432,30 +459,59 @@ public sealed class PatientTimeline
 
     /// <summary>
     /// Each observation's conversion from a record unit, parsed once per protocol (at most <see cref="Limit"/> units are
-    /// kept, so a record full of invented units cannot grow it without bound).
+    /// kept, so a record full of invented units cannot grow it without bound). The observation's own unit, the common
+    /// case, is resolved when the cache is built and found without a lookup.
     /// </summary>
-    private static class ConversionCache
+    private sealed class ConversionCache
     {
         private const int Limit = 4096;
 
-        private static readonly ConditionalWeakTable<ProtocolInfo, ConcurrentDictionary<(int, string), (Conversion?, string?)>> Cache = [];
+        private static readonly ConditionalWeakTable<ProtocolInfo, ConversionCache> Cache = [];
 
-        public static (Conversion? Conversion, string? Error) For(ProtocolInfo protocol, int observation, string unit)
+        private readonly ProtocolInfo _protocol;
+        private readonly ConcurrentDictionary<(int, string), (Conversion?, string?)> _map = new();
+        private readonly (Conversion? Conversion, string? Error)[] _declared;
+
+        private ConversionCache(ProtocolInfo protocol)
         {
-            var map = Cache.GetValue(protocol, static _ => new ConcurrentDictionary<(int, string), (Conversion?, string?)>());
-            if (map.TryGetValue((observation, unit), out var found))
+            _protocol = protocol;
+            _declared = new (Conversion?, string?)[protocol.Observations.Length];
+            for (var i = 0; i < _declared.Length; i++)
+            {
+                if (protocol.Observations[i].Unit is { } unit)
+                {
+                    _declared[i] = Compute(protocol.Observations[i], unit);
+                }
+            }
+        }
+
+        /// <summary>The cache for <paramref name="protocol"/>: looked up once per timeline.</summary>
+        public static ConversionCache For(ProtocolInfo protocol) => Cache.GetValue(protocol, static p => new ConversionCache(p));
+
+        public (Conversion? Conversion, string? Error) Get(int observation, string unit)
+        {
+            if (string.Equals(unit, _protocol.Observations[observation].Unit, StringComparison.Ordinal))
+            {
+                return _declared[observation];
+            }
+            if (_map.TryGetValue((observation, unit), out var found))
             {
                 return found;
             }
 
-            var conversion = ConversionFrom(protocol.Observations[observation], unit, out var error);
-            var result = (conversion, conversion is null ? error : null);
-            if (map.Count < Limit)
+            var result = Compute(_protocol.Observations[observation], unit);
+            if (_map.Count < Limit)
             {
-                map.TryAdd((observation, unit), result);
+                _map.TryAdd((observation, unit), result);
             }
 
             return result;
+        }
+
+        private static (Conversion?, string?) Compute(ObservationInfo observation, string unit)
+        {
+            var conversion = ConversionFrom(observation, unit, out var error);
+            return (conversion, conversion is null ? error : null);
         }
     }
 
@@ -511,12 +567,24 @@ internal sealed class DisagreedGroup(int observation, long ticks)
 }
 
 /// <summary>
-/// One observation's good values, sorted by time then record order, with prefix sums once the series is longer than
-/// <see cref="PatientTimeline.DirectSumLimit"/> (so a sum over any window is two lookups).
+/// One observation's good values, sorted by time then record order, with prefix sums and min/max segment trees once the
+/// series is longer than <see cref="PatientTimeline.DirectSumLimit"/> (so a sum over any window is two lookups, and its
+/// min or max O(log n)).
 /// </summary>
 internal sealed class SeriesStore
 {
     private bool _sorted = true;
+
+    /// <summary>Segment trees over the values (node i covers nodes 2i and 2i+1; leaf k at <c>_leaves + k</c>); null while the series is short.</summary>
+    private double[]? _lowest;
+
+    private double[]? _highest;
+
+    /// <summary>The trees' number of leaves: a power of two, at least <see cref="Count"/>.</summary>
+    private int _leaves;
+
+    /// <summary>The series of an observation without values: shared, never changed (a timeline gives each observation its own store at its first value).</summary>
+    public static SeriesStore Empty { get; } = new();
 
     public long[] Ticks { get; private set; } = [];
 
@@ -578,6 +646,21 @@ internal sealed class SeriesStore
         return lo;
     }
 
+    /// <summary>Room for <paramref name="capacity"/> values in all, allocated once (before a bulk reading).</summary>
+    public void Reserve(int capacity)
+    {
+        if (capacity > Ticks.Length)
+        {
+            Ticks = Grow(Ticks, capacity);
+            Values = Grow(Values, capacity);
+            Sources = Grow(Sources, capacity);
+            if (Charted is not null)
+            {
+                Charted = Grow(Charted, capacity);
+            }
+        }
+    }
+
     /// <summary>Bulk reading: appended in record order, sorted once at the end.</summary>
     public void AddLast(Point point)
     {
@@ -630,6 +713,7 @@ internal sealed class SeriesStore
         Set(position, point);
         Count++;
         UpdatePrefix(position);
+        UpdateExtremes(position, appended: position == Count - 1);
     }
 
     public void RemoveRange(int start, int length)
@@ -645,6 +729,7 @@ internal sealed class SeriesStore
         }
         Count -= length;
         UpdatePrefix(start);
+        UpdateExtremes(start, appended: false);
     }
 
     public void RebuildPrefix()
@@ -652,6 +737,9 @@ internal sealed class SeriesStore
         Prefix = null;
         PrefixError = null;
         UpdatePrefix(0);
+        _lowest = null;
+        _highest = null;
+        UpdateExtremes(0, appended: false);
     }
 
     /// <summary>Recomputes the prefix sums from <paramref name="position"/> (O(1) for a value appended last).</summary>
@@ -694,6 +782,80 @@ internal sealed class SeriesStore
             sum = next;
             prefix[k + 1] = sum;
             errors[k + 1] = error;
+        }
+    }
+
+    /// <summary>
+    /// The smallest (<paramref name="highest"/> false) or largest value of <paramref name="first"/> to
+    /// <paramref name="end"/> (exclusive, a non-empty range) from the segment trees: O(log n). The same value as a scan
+    /// (min and max are exact, and <see cref="Math.Min(double, double)"/> orders -0 below 0 whatever the order).
+    /// </summary>
+    public double TreeExtreme(int first, int end, bool highest)
+    {
+        var tree = (highest ? _highest : _lowest)!;
+        var extreme = highest ? double.NegativeInfinity : double.PositiveInfinity;
+        for (int l = first + _leaves, r = end + _leaves; l < r; l >>= 1, r >>= 1)
+        {
+            if ((l & 1) != 0)
+            {
+                extreme = highest ? Math.Max(extreme, tree[l++]) : Math.Min(extreme, tree[l++]);
+            }
+            if ((r & 1) != 0)
+            {
+                extreme = highest ? Math.Max(extreme, tree[--r]) : Math.Min(extreme, tree[--r]);
+            }
+        }
+        return extreme;
+    }
+
+    /// <summary>Whether <see cref="TreeExtreme"/> may be asked (the series is longer than <see cref="PatientTimeline.DirectSumLimit"/>).</summary>
+    public bool HasExtremes => _lowest is not null;
+
+    /// <summary>
+    /// Brings the min and max segment trees up to date from <paramref name="position"/>: O(log n) for a value
+    /// <paramref name="appended"/> last, a rebuild from the position otherwise (as the prefix sums). Leaves past the end
+    /// always hold the identities (+∞ for the min, −∞ for the max), never reached by a query within the series.
+    /// </summary>
+    private void UpdateExtremes(int position, bool appended)
+    {
+        if (Count <= PatientTimeline.DirectSumLimit)
+        {
+            _lowest = null;
+            _highest = null;
+            _leaves = 0;
+            return;
+        }
+        if (_lowest is null || _highest is null || _leaves < Count)
+        {
+            _leaves = (int)BitOperations.RoundUpToPowerOf2((uint)Count);
+            _lowest = new double[2 * _leaves];
+            _highest = new double[2 * _leaves];
+            (position, appended) = (0, false);
+        }
+        var (lowest, highest, leaves) = (_lowest, _highest, _leaves);
+        if (appended)
+        {
+            var i = leaves + position;
+            lowest[i] = highest[i] = Values[position];
+            for (i >>= 1; i >= 1; i >>= 1)
+            {
+                lowest[i] = Math.Min(lowest[2 * i], lowest[2 * i + 1]);
+                highest[i] = Math.Max(highest[2 * i], highest[2 * i + 1]);
+            }
+            return;
+        }
+        for (var k = position; k < leaves; k++)
+        {
+            lowest[leaves + k] = k < Count ? Values[k] : double.PositiveInfinity;
+            highest[leaves + k] = k < Count ? Values[k] : double.NegativeInfinity;
+        }
+        for (int lo = (leaves + position) >> 1, hi = (2 * leaves - 1) >> 1; lo >= 1; lo >>= 1, hi >>= 1)
+        {
+            for (var i = lo; i <= hi; i++)
+            {
+                lowest[i] = Math.Min(lowest[2 * i], lowest[2 * i + 1]);
+                highest[i] = Math.Max(highest[2 * i], highest[2 * i + 1]);
+            }
         }
     }
 
