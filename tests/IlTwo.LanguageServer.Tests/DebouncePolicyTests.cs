@@ -47,6 +47,20 @@ public sealed class DebouncePolicyTests
     }
 
     [Fact]
+    public void A_change_after_a_pause_longer_than_the_compile_does_not_wait()
+    {
+        Assert.Equal(Policy.Min, Policy.Compute([Ms(10), Ms(40), Ms(20)], sinceLastChange: Ms(300)));
+        Assert.Equal(Policy.Min, Policy.Compute([Ms(10), Ms(40), Ms(20)], sinceLastChange: Ms(40)));
+    }
+
+    [Fact]
+    public void A_change_inside_a_burst_faster_than_the_compile_waits()
+    {
+        Assert.Equal(Ms(40 * Policy.RebuildRatio), Policy.Compute([Ms(10), Ms(40), Ms(20)], sinceLastChange: Ms(15)));
+        Assert.Equal(Policy.Max, Policy.Compute([Ms(5000)], sinceLastChange: Ms(1000)));
+    }
+
+    [Fact]
     public void A_fixed_delay_overrides_the_policy()
     {
         using var scheduler = new DiagnosticsScheduler(new DocumentStore(), new NoAnalysis(), _ => Task.CompletedTask, TimeSpan.Zero, Policy, new IlTwo.LanguageServer.Logging.ServerLog(TextWriter.Null));

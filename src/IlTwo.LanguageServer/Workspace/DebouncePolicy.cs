@@ -4,7 +4,9 @@ namespace IlTwo.LanguageServer.Workspace;
 /// How long the diagnostics of a document wait after its last change, from how long its recent compiles took (as clangd's
 /// debounce does): a document that compiles in a few milliseconds shows its diagnostics almost at once, one that takes
 /// longer waits a proportional moment so that a burst of keystrokes does not start a compile each, and no document waits
-/// longer than <see cref="Max"/> (the old fixed delay).
+/// longer than <see cref="Max"/> (the old fixed delay). Unlike clangd's, it waits only inside a burst: a change that comes
+/// longer after the previous one than the document takes to compile has no burst to coalesce (the previous compile is
+/// done), so it compiles at once (a leading-edge debounce); only changes that come faster than the compiles wait.
 /// </summary>
 public sealed record DebouncePolicy
 {
@@ -29,8 +31,12 @@ public sealed record DebouncePolicy
     /// <summary>How many recent compile times the estimate looks at (it takes the longest of them, so one fast compile does not hide a slow document).</summary>
     public int History { get; init; } = 3;
 
-    /// <summary>The wait before compiling again, given the recent compile times (oldest first); <see cref="Min"/> before the first compile.</summary>
-    public TimeSpan Compute(IReadOnlyList<TimeSpan> recentCompiles)
+    /// <summary>
+    /// The wait before compiling again, given the recent compile times (oldest first) and how long after the previous
+    /// change this one came (null: no previous change, or unknown); <see cref="Min"/> before the first compile and for a
+    /// change that came after a pause at least as long as the slowest recent compile.
+    /// </summary>
+    public TimeSpan Compute(IReadOnlyList<TimeSpan> recentCompiles, TimeSpan? sinceLastChange = null)
     {
         ArgumentNullException.ThrowIfNull(recentCompiles);
         if (recentCompiles.Count == 0)
@@ -39,7 +45,7 @@ public sealed record DebouncePolicy
         }
 
         var longest = recentCompiles.Skip(Math.Max(0, recentCompiles.Count - History)).Max();
-        if (longest < FastCompile)
+        if (longest < FastCompile || sinceLastChange >= longest)
         {
             return Min;
         }

@@ -21,6 +21,7 @@ public sealed class DiagnosticsScheduler : IDisposable
     private readonly ServerLog _log;
     private readonly object _lock = new();
     private readonly Dictionary<string, CancellationTokenSource> _pending = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _lastChange = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _publishLock = new(1, 1);
     private bool _stopped;
 
@@ -35,8 +36,11 @@ public sealed class DiagnosticsScheduler : IDisposable
         _log = log;
     }
 
-    /// <summary>How long a change to <paramref name="uri"/> waits before its diagnostics are computed.</summary>
-    public TimeSpan DelayFor(Uri uri)
+    /// <summary>
+    /// How long a change to <paramref name="uri"/> waits before its diagnostics are computed, given how long after the
+    /// previous change to it this one came (null: the first, or unknown).
+    /// </summary>
+    public TimeSpan DelayFor(Uri uri, TimeSpan? sinceLastChange = null)
     {
         if (_delay is { } fixedDelay)
         {
@@ -45,7 +49,7 @@ public sealed class DiagnosticsScheduler : IDisposable
 
         lock (_lock)
         {
-            return _debounce.Compute(_compileTimes.TryGetValue(uri.OriginalString, out var times) ? [.. times] : []);
+            return _debounce.Compute(_compileTimes.TryGetValue(uri.OriginalString, out var times) ? [.. times] : [], sinceLastChange);
         }
     }
 
@@ -101,10 +105,15 @@ public sealed class DiagnosticsScheduler : IDisposable
 
     private Uri? _docsBaseUri;
 
-    /// <summary>(Re)starts the countdown to analysing <paramref name="uri"/>, cancelling any analysis already pending for it.</summary>
+    /// <summary>
+    /// (Re)starts the countdown to analysing <paramref name="uri"/>, cancelling any analysis already pending for it; the
+    /// time since its previous change decides whether this change is part of a burst (<see cref="DebouncePolicy.Compute"/>).
+    /// </summary>
     public void Schedule(Uri uri)
     {
         var source = new CancellationTokenSource();
+        var now = System.Diagnostics.Stopwatch.GetTimestamp();
+        TimeSpan? sinceLastChange;
         lock (_lock)
         {
             if (_stopped)
@@ -115,9 +124,11 @@ public sealed class DiagnosticsScheduler : IDisposable
 
             CancelPending(uri.OriginalString);
             _pending[uri.OriginalString] = source;
+            sinceLastChange = _lastChange.TryGetValue(uri.OriginalString, out var last) ? System.Diagnostics.Stopwatch.GetElapsedTime(last, now) : null;
+            _lastChange[uri.OriginalString] = now;
         }
 
-        _ = Task.Run(() => AnalyzeAndPublishAsync(uri, source));
+        _ = Task.Run(() => AnalyzeAndPublishAsync(uri, source, sinceLastChange));
     }
 
     /// <summary>Cancels pending work for a closed document and clears its diagnostics in the client.</summary>
@@ -128,6 +139,7 @@ public sealed class DiagnosticsScheduler : IDisposable
             CancelPending(uri.OriginalString);
             _compileTimes.Remove(uri.OriginalString);
             _analysisTimes.Remove(uri.OriginalString);
+            _lastChange.Remove(uri.OriginalString);
         }
 
         await _publishLock.WaitAsync().ConfigureAwait(false);
@@ -205,12 +217,12 @@ public sealed class DiagnosticsScheduler : IDisposable
         }
     }
 
-    private async Task AnalyzeAndPublishAsync(Uri uri, CancellationTokenSource source)
+    private async Task AnalyzeAndPublishAsync(Uri uri, CancellationTokenSource source, TimeSpan? sinceLastChange)
     {
         var token = source.Token;
         try
         {
-            var delay = DelayFor(uri);
+            var delay = DelayFor(uri, sinceLastChange);
             if (delay > TimeSpan.Zero)
             {
                 await Task.Delay(delay, token).ConfigureAwait(false);
