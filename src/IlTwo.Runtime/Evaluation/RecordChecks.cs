@@ -164,6 +164,15 @@ internal static class RecordChecks
         return true;
     }
 
+    /// <summary>
+    /// The least and greatest value <see cref="InRange"/> accepts (tolerance included; −∞ / +∞ for an open side): a finite
+    /// value is in range exactly when it lies between them.
+    /// </summary>
+    public static (double Low, double High) Bounds(ObservationInfo observation) =>
+        // A NaN bound rejects nothing in InRange (no comparison with it is true): an open side here too.
+        (observation.RangeLow is { } low && !double.IsNaN(low) ? low - Tolerance(low) : double.NegativeInfinity,
+         observation.RangeHigh is { } high && !double.IsNaN(high) ? high + Tolerance(high) : double.PositiveInfinity);
+
     private static double Tolerance(double bound) => Math.Max(Math.Abs(bound), 1e-300) * 1e-9;
 
     /// <summary>Two canonical values that differ by more than rounding noise.</summary>
