@@ -7,7 +7,8 @@ namespace IlTwo.Engine.Benchmarks;
 /// <c>--profile</c>: where a full decision's time and allocations go, stage by stage (binding, snapshot, rules, course,
 /// verdict, explained decision), measured with <see cref="GC.GetAllocatedBytesForCurrentThread"/> and a stopwatch. The
 /// time is the fastest of many short batches (a batch another process interrupted is slower, never faster), so it reads
-/// close to a quiet machine's even on a loaded one. A quick look before BenchmarkDotNet, not a substitute for it.
+/// close to a quiet machine's even on a loaded one; the hand-written whole job of <see cref="FullDecisionBenchmarks"/> is
+/// timed in the same run. A quick look before BenchmarkDotNet, not a substitute for it.
 /// </summary>
 public static class StageProfile
 {
@@ -31,6 +32,10 @@ public static class StageProfile
         var truths = new Truth[CourseAssessment.SlotCount(rules.Info)];
         var snapshot = PatientSnapshot.Create(rules.Info, record, at).Snapshot;
 
+        // The hand-written whole job of FullDecisionBenchmarks in the same run: the ratio to carry over to a quiet machine.
+        var whole = new FullDecisionBenchmarks();
+        whole.Setup();
+        Measure("hand-written whole job (the baseline)", () => whole.HandWrittenWholeJob());
         Measure("bind (PatientTimeline.Create)", () => PatientTimeline.Create(rules.Info, record));
         Measure("snapshot (PatientSnapshot.Create)", () => PatientSnapshot.Create(rules.Info, record, at));
         var timeline = PatientTimeline.Create(rules.Info, record);
@@ -63,7 +68,7 @@ public static class StageProfile
         Measure("snapshot only, no observations", () => PatientSnapshot.Create(rules.Info, empty, at));
     }
 
-    private static void Measure(string name, Func<object> action)
+    private static void Measure<T>(string name, Func<T> action)
     {
         for (var i = 0; i < 2000; i++)
         {
