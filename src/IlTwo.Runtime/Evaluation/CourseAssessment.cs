@@ -208,7 +208,7 @@ public static class CourseAssessment
     /// </remarks>
     internal sealed class Context
     {
-        private readonly List<long> _points = [];
+        private readonly List<long> _points = new(0);
         private ProtocolRules _rules = null!;
         private ProtocolInfo _info = null!;
         private PastPointTruths _kept = null!;
@@ -253,11 +253,21 @@ public static class CourseAssessment
             }
         }
 
-        /// <summary>Lets go of the decision's rules and record (a pooled context between decisions).</summary>
-        public void Release()
+        /// <summary>
+        /// Lets go of the decision's rules and record between decisions; with <paramref name="forgetTimeline"/> also of the
+        /// timeline and its snapshots (a caller's timeline, which a thread's context must not keep alive).
+        /// </summary>
+        public void Release(bool forgetTimeline)
         {
             _rules = null!;
             _doses = [];
+            if (forgetTimeline)
+            {
+                _now = null!;
+                _kept = null!;
+                _evaluating = null;
+                _seeing = null;
+            }
         }
 
         /// <summary>
@@ -317,6 +327,7 @@ public static class CourseAssessment
             var atTicks = _now.At.UtcTicks;
             var ticks = _points;
             ticks.Clear();
+            ticks.EnsureCapacity(_doses.Length + 4);
             foreach (var dose in _doses)
             {
                 if (dose.Status is DoseStatus.Given or DoseStatus.Held && dose.At.UtcTicks < atTicks)

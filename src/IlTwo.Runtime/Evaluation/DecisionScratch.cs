@@ -40,6 +40,12 @@ internal sealed class DecisionScratch
         return scratch;
     }
 
+    /// <summary>
+    /// The course context for a decision over a caller's timeline (<see cref="ProtocolEvaluator.Decide(ProtocolRules, PatientTimeline, DateTimeOffset, IReadOnlyList{RecordIssue}?)"/>):
+    /// its arrays and per-protocol lists are reused; what it holds of the timeline is let go after each call.
+    /// </summary>
+    public CourseAssessment.Context Course { get; } = new();
+
     /// <summary>The pooled timeline for <paramref name="protocol"/>, bound to <paramref name="record"/>.</summary>
     public Pooled Bind(ProtocolInfo protocol, PatientRecord record)
     {
@@ -67,11 +73,12 @@ internal sealed class DecisionScratch
     /// <summary>Ends the call: the timeline bound lets go of its record, and is dropped when it grew large.</summary>
     public void Return()
     {
+        Course.Release(forgetTimeline: true);
         if (_bound is { } pooled)
         {
             _bound = null;
             pooled.Timeline.Release();
-            pooled.Course.Release();
+            pooled.Course.Release(forgetTimeline: false);
             if (pooled.Timeline.RetainedCapacity() > RetainLimit)
             {
                 var i = Array.IndexOf(_pooled, pooled);

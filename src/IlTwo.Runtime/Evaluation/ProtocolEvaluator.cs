@@ -72,7 +72,17 @@ public static class ProtocolEvaluator
         }
 
         var snapshot = PatientSnapshot.Create(timeline, at, null, out var issues);
-        var decision = Evaluate(rules, timeline, snapshot, issues, readIssues, timeZone, null);
+        var scratch = DecisionScratch.Rent();
+        DoseDecision decision;
+        try
+        {
+            decision = Evaluate(rules, timeline, snapshot, issues, readIssues, timeZone, scratch.Course);
+        }
+        finally
+        {
+            scratch.Return();
+        }
+
         log?.Write(decision, timeline.ToRecord());
         return decision;
     }
@@ -93,7 +103,17 @@ public static class ProtocolEvaluator
         }
 
         var snapshot = PatientSnapshot.Create(timeline, at, null, out var issues);
-        var action = ActionOf(rules, timeline, snapshot, issues, readIssues, null);
+        var scratch = DecisionScratch.Rent();
+        DoseAction action;
+        try
+        {
+            action = ActionOf(rules, timeline, snapshot, issues, readIssues, scratch.Course);
+        }
+        finally
+        {
+            scratch.Return();
+        }
+
         return new DoseVerdict(rules, timeline, at, readIssues, action, snapshot.DosesGiven + snapshot.DosesHeld + 1);
     }
 
