@@ -49,6 +49,13 @@ internal sealed class DecisionScratch
     /// <summary>The pooled timeline for <paramref name="protocol"/>, bound to <paramref name="record"/>.</summary>
     public Pooled Bind(ProtocolInfo protocol, PatientRecord record)
     {
+        if (record.Observations.Length > RetainLimit)
+        {
+            // A long record: a timeline of its own, each series sized once by the counting pass (a pooled one would grow
+            // them 4, 8, 16… and then be dropped as too large to keep).
+            return new Pooled(PatientTimeline.Create(protocol, record));
+        }
+
         Pooled? pooled = null;
         foreach (var candidate in _pooled)
         {
