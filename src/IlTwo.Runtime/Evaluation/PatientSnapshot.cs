@@ -166,7 +166,6 @@ public sealed class PatientSnapshot
     /// </summary>
     public bool ChartingGapsUnknown { get; }
 
-
     /// <summary>This snapshot as an earlier assessment point: see <see cref="ChartingGapsUnknown"/>.</summary>
     public PatientSnapshot AsPastPoint() => new(this, pastPoint: true);
 

@@ -24,6 +24,9 @@ public sealed class PatientTimeline
     /// <summary>Windows with more values than this are summed from prefix sums; shorter ones value by value (as before).</summary>
     internal const int DirectSumLimit = 64;
 
+    /// <summary>A pooled timeline reads a record of at most this many entries in one pass (its series grow, but little).</summary>
+    private const int SinglePassLimit = 512;
+
     private readonly BindingPlan _plan;
     private readonly RecordChecks.Plan _checks;
     private readonly SeriesStore?[] _series;
@@ -250,7 +253,8 @@ public sealed class PatientTimeline
     /// <summary>
     /// Reads every entry of <see cref="_initial"/>. A new timeline reads in two passes: the first finds each entry's
     /// observation and counts them, so each series is allocated once at its size (not grown 4, 8, 16…); the second
-    /// converts and checks. A pooled one (<see cref="IsPooled"/>) reads in one: its series kept their arrays.
+    /// converts and checks. A pooled one (<see cref="IsPooled"/>) reads a short record in one: its series kept their
+    /// arrays from the records before.
     /// </summary>
     private void ReadAll()
     {
@@ -259,7 +263,7 @@ public sealed class PatientTimeline
         var n = _series.Length;
         var plan = _plan;
         int[]? rented = null;
-        if (IsPooled)
+        if (IsPooled && count <= SinglePassLimit)
         {
             for (var r = 0; r < count; r++)
             {

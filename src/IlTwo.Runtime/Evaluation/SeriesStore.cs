@@ -14,6 +14,11 @@ internal sealed class SeriesStore
     /// <summary>Whether bulk reading added a value at or before the last one (out of order, or a second at an instant): the series needs sorting or a look for disagreeing values.</summary>
     private bool _unchecked;
 
+    /// <summary>A pooled store's prefix arrays from the record before (see <see cref="Reset"/>), reused when large enough.</summary>
+    private double[]? _sparePrefix;
+
+    private double[]? _spareError;
+
     /// <summary>The min/max tree: built on the first long window asked for, kept up to date by every change after that.</summary>
     private ExtremeTree? _extremes;
 
@@ -161,6 +166,8 @@ internal sealed class SeriesStore
         Count = 0;
         _sorted = true;
         _unchecked = false;
+        // The prefix arrays are kept for the next record's long series (recomputed from the start before any read).
+        (_sparePrefix, _spareError) = Prefix is not null && PrefixError is not null ? (Prefix, PrefixError) : (_sparePrefix, _spareError);
         Prefix = null;
         PrefixError = null;
         _extremes = null;
@@ -333,8 +340,18 @@ internal sealed class SeriesStore
         if (Prefix is null || PrefixError is null || Prefix.Length < Count + 1)
         {
             var size = Math.Max(Ticks.Length, Count) + 1;
-            var grown = new double[size];
-            var grownError = new double[size];
+            double[] grown, grownError;
+            if (Prefix is null && _sparePrefix is { } spare && _spareError is { } spareError && spare.Length >= Count + 1)
+            {
+                (grown, grownError) = (spare, spareError);
+                (_sparePrefix, _spareError) = (null, null);
+            }
+            else
+            {
+                grown = new double[size];
+                grownError = new double[size];
+            }
+
             if (Prefix is not null && PrefixError is not null)
             {
                 Array.Copy(Prefix, grown, Math.Min(Prefix.Length, position + 1));
