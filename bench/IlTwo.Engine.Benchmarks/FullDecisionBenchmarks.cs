@@ -117,7 +117,7 @@ public class FullDecisionBenchmarks
     /// <summary>
     /// The whole job from the record: bind it to the protocol (read, convert, check every entry) into this thread's pooled
     /// timeline, then the verdict (<see cref="ProtocolEvaluator.Decide(ProtocolRules, PatientRecord, DateTimeOffset, IReadOnlyList{RecordIssue}?)"/>;
-    /// the explanation is built only when asked). On main before 2026-12-07 (second section) this row timed what
+    /// the explanation is built only when asked). Up to main 11cf68e, this row timed what
     /// <see cref="CompiledVerdictFromNewTimeline"/> does.
     /// </summary>
     [Benchmark]

@@ -8,7 +8,9 @@ namespace IlTwo.Runtime.Evaluation;
 
 /// <summary>
 /// Turns rule truths into a dose decision: combines the rules, the schedule and the data's completeness, and
-/// explains the result. Shared by compiled protocols and the interpreter. Stateless and thread-safe.
+/// explains the result. Shared by compiled protocols and the interpreter. Thread-safe: what it keeps between calls
+/// (a decision from a record binds into a timeline its thread keeps, see <see cref="DecisionScratch"/>) is per thread
+/// and never outlives the call's record; no decision depends on an earlier one.
 /// </summary>
 /// <remarks>
 /// <para>Precedence: discontinue &gt; hold &gt; give. Discontinue when a discontinue rule fired or the course is complete.
