@@ -72,12 +72,17 @@ public static class CourseAssessment
         return Assess(rules, record.Events, record.Doses, snapshot, truths);
     }
 
-    /// <summary>Assesses the course of the snapshot's record, whose events and doses are <paramref name="events"/> and <paramref name="doses"/>.</summary>
-    internal static CourseFindings Assess(ProtocolRules rules, ImmutableArray<RecordedEvent> events, ImmutableArray<RecordedDose> doses, PatientSnapshot snapshot, Span<Truth> truths)
+    /// <summary>
+    /// Assesses the course of the snapshot's record, whose events and doses are <paramref name="events"/> and
+    /// <paramref name="doses"/>; <paramref name="reuse"/> (a pooled decision's) is the context to assess in instead of a new one.
+    /// </summary>
+    internal static CourseFindings Assess(
+        ProtocolRules rules, ImmutableArray<RecordedEvent> events, ImmutableArray<RecordedDose> doses, PatientSnapshot snapshot, Span<Truth> truths, Context? reuse = null)
     {
         var info = rules.Info;
         var at = snapshot.At;
-        var context = new Context(rules, doses, snapshot, truths.ToArray());
+        var context = reuse ?? new Context();
+        context.Start(rules, doses, snapshot, truths);
         // Built only when the course finds something (most decisions: nothing).
         ImmutableArray<string>.Builder? reasons = null;
 
@@ -110,9 +115,9 @@ public static class CourseAssessment
         }
 
         // ---- earlier assessment points
-        var needsPast = CourseRulesOf.NeedPast(info);
+        var courseRules = context.CourseRules;
         ImmutableArray<UnresolvedHold>.Builder? unresolved = null;
-        if (needsPast)
+        if (courseRules.Length > 0)
         {
             var points = context.PastPoints();
             CourseStop? ruleStop = null;
@@ -121,7 +126,7 @@ public static class CourseAssessment
             {
                 var t = new DateTimeOffset(ticks, TimeSpan.Zero);
                 var truthsAt = context.TruthsAt(t);
-                for (var i = 0; i < info.Rules.Length; i++)
+                foreach (var i in courseRules)
                 {
                     var rule = info.Rules[i];
                     if (truthsAt[i] != Truth.True)
@@ -197,12 +202,73 @@ public static class CourseAssessment
     /// Truths at earlier moments, kept in the timeline across decisions (see <see cref="PastPointTruths"/>), and a
     /// snapshot moved from point to point instead of one built per point.
     /// </summary>
-    private sealed class Context(ProtocolRules rules, ImmutableArray<RecordedDose> doses, PatientSnapshot now, Truth[] nowTruths)
+    /// <remarks>
+    /// A pooled decision keeps one context per thread and protocol (<see cref="DecisionScratch"/>): <see cref="Start"/>
+    /// sets it up for the next decision, keeping its arrays and its past-point snapshots while the timeline is the same.
+    /// </remarks>
+    internal sealed class Context
     {
-        private readonly ProtocolInfo _info = rules.Info;
-        private readonly PastPointTruths _kept = now.Timeline.PastTruths;
+        private readonly List<long> _points = new(0);
+        private ProtocolRules _rules = null!;
+        private ProtocolInfo _info = null!;
+        private PastPointTruths _kept = null!;
+        private ImmutableArray<RecordedDose> _doses = [];
+        private PatientSnapshot _now = null!;
+        private Truth[] _nowTruths = [];
         private PatientSnapshot? _evaluating;
         private PatientSnapshot? _seeing;
+        private int[] _yesNo = [];
+
+        /// <summary>The rules that act over the course's earlier points (discontinue, or with <c>until</c>), in rule order; none: no earlier point is assessed.</summary>
+        public int[] CourseRules { get; private set; } = [];
+
+        /// <summary>Sets the context up for a decision at <paramref name="snapshot"/>'s moment with the decision-time <paramref name="truths"/> (copied).</summary>
+        public void Start(ProtocolRules rules, ImmutableArray<RecordedDose> doses, PatientSnapshot snapshot, ReadOnlySpan<Truth> truths)
+        {
+            _rules = rules;
+            if (!ReferenceEquals(_info, rules.Info))
+            {
+                _info = rules.Info;
+                CourseRules = CourseRulesOf.For(_info);
+                _yesNo = CourseYesNo.For(_info);
+            }
+
+            _kept = snapshot.Timeline.PastTruths;
+            _doses = doses;
+            _now = snapshot;
+            if (_nowTruths.Length != truths.Length)
+            {
+                _nowTruths = new Truth[truths.Length];
+            }
+
+            truths.CopyTo(_nowTruths);
+            if (_evaluating is not null && !ReferenceEquals(_evaluating.Timeline, snapshot.Timeline))
+            {
+                _evaluating = null;
+            }
+
+            if (_seeing is not null && !ReferenceEquals(_seeing.Timeline, snapshot.Timeline))
+            {
+                _seeing = null;
+            }
+        }
+
+        /// <summary>
+        /// Lets go of the decision's rules and record between decisions; with <paramref name="forgetTimeline"/> also of the
+        /// timeline and its snapshots (a caller's timeline, which a thread's context must not keep alive).
+        /// </summary>
+        public void Release(bool forgetTimeline)
+        {
+            _rules = null!;
+            _doses = [];
+            if (forgetTimeline)
+            {
+                _now = null!;
+                _kept = null!;
+                _evaluating = null;
+                _seeing = null;
+            }
+        }
 
         /// <summary>
         /// The record at <paramref name="t"/>, as an earlier point: valid until the next call (one snapshot moved from
@@ -210,14 +276,14 @@ public static class CourseAssessment
         /// </summary>
         public PatientSnapshot SnapshotAt(DateTimeOffset t)
         {
-            if (t.UtcTicks == now.At.UtcTicks)
+            if (t.UtcTicks == _now.At.UtcTicks)
             {
-                return now;
+                return _now;
             }
 
             if (_seeing is null)
             {
-                _seeing = now.PastPoint(t);
+                _seeing = _now.PastPoint(t);
             }
             else
             {
@@ -229,12 +295,12 @@ public static class CourseAssessment
 
         public Truth[] TruthsAt(DateTimeOffset t)
         {
-            if (t.UtcTicks == now.At.UtcTicks)
+            if (t.UtcTicks == _now.At.UtcTicks)
             {
-                return nowTruths;
+                return _nowTruths;
             }
 
-            if (_kept.TryGet(rules, t.UtcTicks, out var kept))
+            if (_kept.TryGet(_rules, t.UtcTicks, out var kept))
             {
                 return kept;
             }
@@ -242,35 +308,36 @@ public static class CourseAssessment
             // not a finding): the rule reading it cannot make a stop, and a count's other members still count.
             if (_evaluating is null)
             {
-                _evaluating = now.PastPoint(t);
+                _evaluating = _now.PastPoint(t);
             }
             else
             {
                 _evaluating.MovePastPoint(t);
             }
 
-            var truths = new Truth[SlotCount(_info)];
-            Array.Fill(truths, Truth.Unknown);
-            rules.EvaluateRules(_evaluating, truths);
-            _kept.Add(rules, t.UtcTicks, truths);
+            var truths = _kept.NewTruths(SlotCount(_info));
+            _rules.EvaluateRules(_evaluating, truths);
+            _kept.Add(_rules, t.UtcTicks, truths);
             return truths;
         }
 
         /// <summary>Dose slots before the decision and charting times of the yes/no values course rules read, oldest first, once each.</summary>
         public List<long> PastPoints()
         {
-            var atTicks = now.At.UtcTicks;
-            var ticks = new List<long>(doses.Length + 4);
-            foreach (var dose in doses)
+            var atTicks = _now.At.UtcTicks;
+            var ticks = _points;
+            ticks.Clear();
+            ticks.EnsureCapacity(_doses.Length + 4);
+            foreach (var dose in _doses)
             {
                 if (dose.Status is DoseStatus.Given or DoseStatus.Held && dose.At.UtcTicks < atTicks)
                 {
                     ticks.Add(dose.At.UtcTicks);
                 }
             }
-            foreach (var index in CourseYesNo.For(_info))
+            foreach (var index in _yesNo)
             {
-                var series = now.Series(index);
+                var series = _now.Series(index);
                 for (var k = 0; k < series.Count && series.Ticks[k] < atTicks; k++)
                 {
                     ticks.Add(series.Ticks[k]);
@@ -315,7 +382,7 @@ public static class CourseAssessment
                     }
 
                     // The decision time's series, read up to t: the same values as the snapshot at t.
-                    var series = now.Series(input.Index);
+                    var series = _now.Series(input.Index);
                     var ticks = series.Ticks;
                     var end = series.CountAtOrBefore(t.UtcTicks);
                     for (var k = series.CountAtOrBefore(from); k < end; k++)
@@ -332,7 +399,7 @@ public static class CourseAssessment
                     var failed = times.FirstOrDefault(time => TruthsAt(new DateTimeOffset(time, TimeSpan.Zero))[index] != Truth.True, long.MinValue);
                     if (failed != long.MinValue)
                     {
-                        (missing ??= []).Add($"persistence over {window} h not shown (not met at {DecisionText.Time(new DateTimeOffset(failed, TimeSpan.Zero), now.At)})");
+                        (missing ??= []).Add($"persistence over {window} h not shown (not met at {DecisionText.Time(new DateTimeOffset(failed, TimeSpan.Zero), _now.At)})");
                     }
                 }
             }
@@ -342,7 +409,7 @@ public static class CourseAssessment
         /// <summary>Whether <paramref name="until"/> is true at an assessment on values charted after <paramref name="triggerTicks"/>.</summary>
         public bool Resolved(ExtraConditionInfo until, long triggerTicks)
         {
-            var atTicks = now.At.UtcTicks;
+            var atTicks = _now.At.UtcTicks;
             var times = new SortedSet<long> { atTicks };
             foreach (var input in until.Inputs)
             {
@@ -351,7 +418,7 @@ public static class CourseAssessment
                     continue;
                 }
 
-                var series = now.Series(input.Index);
+                var series = _now.Series(input.Index);
                 var ticks = series.Ticks;
                 var end = series.CountAtOrBefore(atTicks);
                 for (var k = series.CountAtOrBefore(triggerTicks); k < end; k++)
@@ -384,13 +451,13 @@ public static class CourseAssessment
         private static Truth Slot(Truth[] truths, int slot) => (uint)slot < (uint)truths.Length ? truths[slot] : Truth.Unknown;
     }
 
-    /// <summary>Whether any rule acts over the course's earlier points (a discontinue rule or an <c>until</c>). Once per protocol.</summary>
+    /// <summary>The rules that act over the course's earlier points (a discontinue rule or an <c>until</c>), in rule order. Once per protocol.</summary>
     private static class CourseRulesOf
     {
-        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ProtocolInfo, object> Cache = [];
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ProtocolInfo, int[]> Cache = [];
 
-        public static bool NeedPast(ProtocolInfo info) =>
-            (bool)Cache.GetValue(info, static info => info.Rules.Any(r => r.Action == RuleAction.Discontinue || r.Until is not null));
+        public static int[] For(ProtocolInfo info) => Cache.GetValue(info, static info =>
+            [.. Enumerable.Range(0, info.Rules.Length).Where(i => info.Rules[i].Action == RuleAction.Discontinue || info.Rules[i].Until is not null)]);
     }
 
     /// <summary>The yes/no observations a discontinue or <c>until</c> rule reads: their charting times are assessment points. Once per protocol.</summary>

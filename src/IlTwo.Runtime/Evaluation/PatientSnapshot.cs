@@ -15,7 +15,8 @@ public sealed class PatientSnapshot
     public const string CycleStartEvent = "cycle-start";
 
     private readonly PatientTimeline _timeline;
-    private readonly int[]? _refused;
+    private readonly double[] _recency;
+    private int[]? _refused;
     private long _atTicks;
     private int[] _counts;
     private long[] _eventTicks;
@@ -23,31 +24,52 @@ public sealed class PatientSnapshot
     private long _lastGivenTicks;
     private bool _movable;
 
+    /// <summary>The timeline's <see cref="PatientTimeline.Version"/> this snapshot was bound at (a moved snapshot must still see the same record).</summary>
+    private int _version;
+
     private PatientSnapshot(PatientTimeline timeline, DateTimeOffset at, int[]? refused, bool pastPoint)
     {
         var protocol = timeline.Protocol;
         _timeline = timeline;
+        _recency = timeline.RecencySeconds;
         Protocol = protocol;
         _refused = refused;
         ChartingGapsUnknown = pastPoint;
-        Weight = timeline.WeightGrams;
         _counts = new int[protocol.Observations.Length];
         _eventTicks = new long[protocol.Events.Length];
-        Bind(at);
+        _version = timeline.Version;
+        Bind(at, fresh: true);
     }
 
-    /// <summary>Points this snapshot at <paramref name="at"/>, reusing its arrays (the course layer's scratch snapshot for earlier points).</summary>
-    private void Bind(DateTimeOffset at)
+    /// <summary>
+    /// Points this snapshot at <paramref name="at"/>, reusing its arrays (the course layer's scratch snapshot for earlier
+    /// points, a pooled decision's snapshot for the next record). A moved snapshot (<paramref name="fresh"/> false: the
+    /// timeline has not changed since) searches each series only on the side of its count the move went to, and not at
+    /// all when no value lies between the two moments.
+    /// </summary>
+    private void Bind(DateTimeOffset at, bool fresh)
     {
         var protocol = Protocol;
         var timeline = _timeline;
+        var from = _atTicks;
         At = at;
         _atTicks = at.UtcTicks;
+        Weight = timeline.WeightGrams;
 
         var counts = _counts;
-        for (var i = 0; i < counts.Length; i++)
+        if (fresh)
         {
-            counts[i] = timeline.Store(i).UpperBound(_atTicks);
+            for (var i = 0; i < counts.Length; i++)
+            {
+                counts[i] = timeline.Store(i).UpperBound(_atTicks);
+            }
+        }
+        else
+        {
+            for (var i = 0; i < counts.Length; i++)
+            {
+                counts[i] = timeline.Store(i).UpperBoundFrom(_atTicks, counts[i], from);
+            }
         }
 
         var eventTicks = _eventTicks;
@@ -114,6 +136,8 @@ public sealed class PatientSnapshot
     private PatientSnapshot(PatientSnapshot other, bool pastPoint)
     {
         _timeline = other._timeline;
+        _recency = other._recency;
+        _version = other._version;
         Protocol = other.Protocol;
         At = other.At;
         _atTicks = other._atTicks;
@@ -146,7 +170,7 @@ public sealed class PatientSnapshot
     public PatientSnapshot AsPastPoint() => new(this, pastPoint: true);
 
     /// <summary>The same record at an earlier moment, as an assessment point of the course (no issues are checked: the decision time's are the record's).</summary>
-    internal PatientSnapshot PastPoint(DateTimeOffset at) => new(_timeline, at, null, pastPoint: true) { _movable = true };
+    internal PatientSnapshot PastPoint(DateTimeOffset at) => new(_timeline, at, null, pastPoint: true) { _movable = true, _version = _timeline.Version };
 
     /// <summary>
     /// Moves a snapshot made by <see cref="PastPoint"/> to another earlier moment without allocating. Only for a snapshot
@@ -159,7 +183,15 @@ public sealed class PatientSnapshot
             throw new InvalidOperationException("only a past-point snapshot can be moved");
         }
 
-        Bind(at);
+        Rebind(at);
+    }
+
+    /// <summary>Binds this (movable or pooled) snapshot at <paramref name="at"/>: moved when the timeline is as it was, bound afresh when it changed.</summary>
+    private void Rebind(DateTimeOffset at)
+    {
+        var version = _timeline.Version;
+        Bind(at, fresh: version != _version);
+        _version = version;
     }
 
     /// <summary>Whether the window of <paramref name="windowSeconds"/> before <see cref="At"/> starts before the first value of the series in <paramref name="store"/>.</summary>
@@ -169,7 +201,7 @@ public sealed class PatientSnapshot
     public DateTimeOffset At { get; private set; }
 
     /// <summary>The patient's weight in grams (the UCUM base unit of mass), NaN when the record has none.</summary>
-    public double Weight { get; }
+    public double Weight { get; private set; }
 
     public int DosesGiven { get; private set; }
 
@@ -204,7 +236,7 @@ public sealed class PatientSnapshot
 
         var store = _timeline.Store(observation);
         var last = count - 1;
-        return AgeSeconds(store.Ticks[last]) <= Protocol.Observations[observation].RecencySeconds ? store.Values[last] : double.NaN;
+        return AgeSeconds(store.Ticks[last]) <= _recency[observation] ? store.Values[last] : double.NaN;
     }
 
     public double Sum(int observation, double windowSeconds)
@@ -252,8 +284,9 @@ public sealed class PatientSnapshot
             return double.NaN;
         }
 
-        if (count - first > PatientTimeline.DirectSumLimit && store.HasExtremes)
+        if (count - first > PatientTimeline.DirectSumLimit)
         {
+            // A long window: O(log n) from the series' min/max tree (the same value the scan below finds).
             return store.TreeExtreme(first, count, highest);
         }
 
@@ -366,15 +399,38 @@ public sealed class PatientSnapshot
     public static SnapshotResult Create(PatientTimeline timeline, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(timeline);
+        var snapshot = Create(timeline, at, null, out var issues);
+        return new SnapshotResult(snapshot, issues);
+    }
+
+    /// <summary>
+    /// The snapshot of <paramref name="timeline"/> at <paramref name="at"/> and its issues; <paramref name="reuse"/> (a
+    /// snapshot a pooled decision owns over the same timeline, never handed out) is bound again instead of a new one.
+    /// </summary>
+    internal static PatientSnapshot Create(PatientTimeline timeline, DateTimeOffset at, PatientSnapshot? reuse, out ImmutableArray<RecordIssue> issues)
+    {
         var protocol = timeline.Protocol;
         var atTicks = at.UtcTicks;
+        PatientSnapshot snapshot;
+        if (reuse is not null && ReferenceEquals(reuse._timeline, timeline) && !reuse.ChartingGapsUnknown)
+        {
+            reuse._refused = null;
+            reuse.Rebind(at);
+            snapshot = reuse;
+        }
+        else
+        {
+            snapshot = new PatientSnapshot(timeline, at, null, pastPoint: false);
+        }
+
         if (timeline.EntryIssues.Count == 0 && timeline.WeightIssue is null && timeline.Suspects.Count == 0 && timeline.Disagreed.Count == 0)
         {
             // A clean record (the common case): nothing to check at any moment.
-            return new SnapshotResult(new PatientSnapshot(timeline, at, null, pastPoint: false), []);
+            issues = [];
+            return snapshot;
         }
 
-        var issues = ImmutableArray.CreateBuilder<RecordIssue>();
+        var found = ImmutableArray.CreateBuilder<RecordIssue>();
 
         HashSet<(int, string)>? reportedUnits = null;
         foreach (var entry in timeline.EntryIssues)
@@ -389,42 +445,40 @@ public sealed class PatientSnapshot
                 continue;
             }
 
-            issues.Add(entry.Issue);
+            found.Add(entry.Issue);
         }
         if (timeline.WeightIssue is { } weightIssue)
         {
-            issues.Add(weightIssue);
+            found.Add(weightIssue);
         }
 
-        // Suspects first need the first given dose (a baseline reads up to it): a provisional snapshot has it.
+        // Suspects first need the first given dose (a baseline reads up to it): the snapshot without refusals has it.
         var suspects = Suspects(timeline, atTicks);
-        int[]? refused = null;
         if (suspects.Count > 0)
         {
-            var plain = new PatientSnapshot(timeline, at, null, pastPoint: false);
             var checks = timeline.Checks;
+            int[]? refused = null;
             // A bad value is an error while a rule would still read it; after that it is history (a warning).
-            var baselineLimit = Math.Min(plain._firstGivenTicks == long.MinValue ? long.MaxValue : plain._firstGivenTicks, atTicks);
+            var baselineLimit = Math.Min(snapshot._firstGivenTicks == long.MinValue ? long.MaxValue : snapshot._firstGivenTicks, atTicks);
             foreach (var suspect in suspects)
             {
                 var acts = suspect.ForCourse
                     || (atTicks - suspect.Ticks) / (double)TimeSpan.TicksPerSecond <= checks.ActingSeconds[suspect.Observation]
                     || (checks.ReadsBaseline[suspect.Observation] && suspect.Ticks <= baselineLimit
                         && !HasLaterValue(timeline.Store(suspect.Observation), suspect.Ticks, baselineLimit));
-                issues.Add(acts ? suspect.Issue : suspect.Issue with { IsError = false });
+                found.Add(acts ? suspect.Issue : suspect.Issue with { IsError = false });
                 if (acts)
                 {
                     refused ??= new int[protocol.Observations.Length];
                     refused[suspect.Observation]++;
                 }
             }
-            if (refused is null)
-            {
-                return new SnapshotResult(plain, issues.ToImmutable());
-            }
+            // Only the refusals differ from the snapshot already bound (they are not read while binding).
+            snapshot._refused = refused;
         }
 
-        return new SnapshotResult(new PatientSnapshot(timeline, at, refused, pastPoint: false), issues.ToImmutable());
+        issues = found.ToImmutable();
+        return snapshot;
     }
 
     /// <summary>The bad values at or before the moment: entries in record order, then disagreeing values by observation and time.</summary>

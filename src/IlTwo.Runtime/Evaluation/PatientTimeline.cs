@@ -1,11 +1,7 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
-using System.Numerics;
-using System.Runtime.CompilerServices;
 using IlTwo.Runtime.Protocols;
 using IlTwo.Runtime.Records;
-using IlTwo.Runtime.Units;
 
 namespace IlTwo.Runtime.Evaluation;
 
@@ -28,43 +24,39 @@ public sealed class PatientTimeline
     /// <summary>Windows with more values than this are summed from prefix sums; shorter ones value by value (as before).</summary>
     internal const int DirectSumLimit = 64;
 
-    private readonly Dictionary<string, int> _byCode;
-    private readonly RecordChecks.Plan _checks;
-    private readonly ConversionCache _conversions;
-    /// <summary>Per observation, its series; null while it has no value (read as <see cref="SeriesStore.Empty"/>).</summary>
-    private SeriesStore?[] _series;
-    private ImmutableArray<RecordedObservation> _initial;
-    private List<RecordedObservation>? _appended;
-    private List<EntryIssue> _entryIssues = [];
-    private List<Suspect> _suspects = [];
-    private List<DisagreedGroup> _disagreed = [];
-    private PatientRecord? _record;
-    private readonly PastPointTruths _pastTruths = new();
+    /// <summary>A pooled timeline reads a record of at most this many entries in one pass (its series grow, but little).</summary>
+    private const int SinglePassLimit = 512;
 
-    private PatientTimeline(ProtocolInfo protocol, PatientRecord record)
+    private readonly BindingPlan _plan;
+    private readonly RecordChecks.Plan _checks;
+    private readonly SeriesStore?[] _series;
+    private readonly List<EntryIssue> _entryIssues = [];
+    private readonly List<Suspect> _suspects = [];
+    private readonly List<DisagreedGroup> _disagreed = [];
+    private readonly PastPointTruths _pastTruths;
+    private ImmutableArray<RecordedObservation> _initial = [];
+    private List<RecordedObservation>? _appended;
+    private PatientRecord? _record;
+
+    private PatientTimeline(ProtocolInfo protocol, bool pooled)
     {
         Protocol = protocol;
-        _byCode = CodeIndex.For(protocol);
-        _checks = RecordChecks.For(protocol);
-        _conversions = ConversionCache.For(protocol);
-        PatientId = record.PatientId;
-        Events = record.Events;
-        Doses = record.Doses;
-        _initial = record.Observations;
-        _series = NewStores(protocol);
-        SetWeightCore(record.Weight);
-        ReadAll();
+        _plan = BindingPlan.For(protocol);
+        _checks = _plan.Checks;
+        _series = new SeriesStore?[protocol.Observations.Length];
+        _pastTruths = new PastPointTruths(pooled);
+        IsPooled = pooled;
     }
 
     public ProtocolInfo Protocol { get; }
 
-    public string? PatientId { get; }
+    public string? PatientId { get; private set; }
 
     public MeasuredValue? Weight { get; private set; }
 
-    public ImmutableArray<RecordedEvent> Events { get; private set; }
+    public ImmutableArray<RecordedEvent> Events { get; private set; } = [];
 
-    public ImmutableArray<RecordedDose> Doses { get; private set; }
+    public ImmutableArray<RecordedDose> Doses { get; private set; } = [];
 
     /// <summary>How many observation entries the record holds (good or refused), i.e. the next entry's index.</summary>
     public int ObservationCount => _initial.Length + (_appended?.Count ?? 0);
@@ -78,6 +70,16 @@ public sealed class PatientTimeline
 
     internal RecordChecks.Plan Checks => _checks;
 
+    /// <summary>Each observation's recency window in seconds, by index.</summary>
+    internal double[] RecencySeconds => _plan.RecencySeconds;
+
+    /// <summary>
+    /// A timeline the engine keeps for one thread and binds record after record to (<see cref="Rebind"/>), never handed
+    /// out: its earlier points' truths are private to that thread (no lock), and nothing of it outlives a decision.
+    /// </summary>
+    internal bool IsPooled { get; }
+
+    /// <summary>Observation <paramref name="observation"/>'s values (an empty store when the record has none).</summary>
     internal SeriesStore Store(int observation) => _series[observation] ?? SeriesStore.Empty;
 
     internal List<EntryIssue> EntryIssues => _entryIssues;
@@ -94,7 +96,53 @@ public sealed class PatientTimeline
     {
         ArgumentNullException.ThrowIfNull(protocol);
         ArgumentNullException.ThrowIfNull(record);
-        return new PatientTimeline(protocol, record);
+        var timeline = new PatientTimeline(protocol, pooled: false);
+        timeline.Bind(record);
+        return timeline;
+    }
+
+    /// <summary>An empty timeline for <see cref="DecisionScratch"/>: bound to a record by <see cref="Rebind"/>.</summary>
+    internal static PatientTimeline CreatePooled(ProtocolInfo protocol) => new(protocol, pooled: true);
+
+    /// <summary>
+    /// Binds another record, reusing this timeline's arrays (a pooled timeline: reset, not reallocated). Nothing of the
+    /// previous record is left: every store is emptied, every issue and kept truth dropped.
+    /// </summary>
+    internal void Rebind(PatientRecord record)
+    {
+        Reset();
+        _pastTruths.Clear();
+        Bind(record);
+        _record = record;
+        Version++;
+    }
+
+    /// <summary>Lets go of the record bound last (a pooled timeline between decisions keeps no patient's entries alive).</summary>
+    internal void Release()
+    {
+        _initial = [];
+        _appended = null;
+        Events = [];
+        Doses = [];
+        PatientId = null;
+        Weight = null;
+        _record = null;
+        _entryIssues.Clear();
+        _suspects.Clear();
+        _disagreed.Clear();
+        _pastTruths.Clear();
+        Version++;
+    }
+
+    /// <summary>How many values the stores can hold without growing (what a pooled timeline keeps between records).</summary>
+    internal int RetainedCapacity()
+    {
+        var capacity = 0;
+        foreach (var store in _series)
+        {
+            capacity += store?.Capacity ?? 0;
+        }
+        return capacity;
     }
 
     /// <summary>The observation entry at <paramref name="index"/> (in record order, appended entries last).</summary>
@@ -105,7 +153,7 @@ public sealed class PatientTimeline
     {
         ArgumentNullException.ThrowIfNull(observation);
         (_appended ??= []).Add(observation);
-        Read(ObservationCount - 1, observation, _byCode.TryGetValue(observation.Code, out var index) ? index : -1, bulk: false);
+        Read(ObservationCount - 1, observation, _plan.ObservationOf(observation.Code), bulk: false);
         _pastTruths.ChangedAt(observation.At.UtcTicks);
         Changed();
     }
@@ -148,12 +196,9 @@ public sealed class PatientTimeline
             all.Add(i == index ? replacement : Entry(i));
         }
 
+        Reset();
         _initial = [.. all];
         _appended = null;
-        _series = NewStores(Protocol);
-        _entryIssues = [];
-        _suspects = [];
-        _disagreed = [];
         ReadAll();
         _pastTruths.Clear();
         Changed();
@@ -179,48 +224,101 @@ public sealed class PatientTimeline
         Version++;
     }
 
-    private static SeriesStore?[] NewStores(ProtocolInfo protocol) => new SeriesStore?[protocol.Observations.Length];
+    private void Bind(PatientRecord record)
+    {
+        PatientId = record.PatientId;
+        Events = record.Events;
+        Doses = record.Doses;
+        _initial = record.Observations;
+        _appended = null;
+        SetWeightCore(record.Weight);
+        ReadAll();
+    }
+
+    /// <summary>Empties every store (keeping its arrays) and every list of issues.</summary>
+    private void Reset()
+    {
+        foreach (var store in _series)
+        {
+            store?.Reset();
+        }
+
+        _entryIssues.Clear();
+        _suspects.Clear();
+        _disagreed.Clear();
+    }
+
+    private SeriesStore StoreForWrite(int observation) => _series[observation] ??= new SeriesStore();
 
     /// <summary>
-    /// Reads every entry: a first pass finds each entry's observation and counts them, so each series is sized once
-    /// (an upper bound: refused values are counted too), then a second reads them in record order.
+    /// Reads every entry of <see cref="_initial"/>. A new timeline reads in two passes: the first finds each entry's
+    /// observation and counts them, so each series is allocated once at its size (not grown 4, 8, 16…); the second
+    /// converts and checks. A pooled one (<see cref="IsPooled"/>) reads a short record in one: its series kept their
+    /// arrays from the records before.
     /// </summary>
     private void ReadAll()
     {
-        var count = ObservationCount;
-        var indices = ArrayPool<int>.Shared.Rent(count);
-        Span<int> sizes = _series.Length <= 256 ? stackalloc int[_series.Length] : new int[_series.Length];
-        sizes.Clear();
-        for (var r = 0; r < count; r++)
+        var entries = _initial;
+        var count = entries.Length;
+        var n = _series.Length;
+        var plan = _plan;
+        int[]? rented = null;
+        if (IsPooled && count <= SinglePassLimit)
         {
-            var found = _byCode.TryGetValue(Entry(r).Code, out var index);
-            indices[r] = found ? index : -1;
-            if (found)
+            for (var r = 0; r < count; r++)
             {
-                sizes[index]++;
+                var entry = entries[r];
+                Read(r, entry, plan.ObservationOf(entry.Code), bulk: true);
             }
         }
-        for (var i = 0; i < _series.Length; i++)
+        else
         {
-            if (sizes[i] > 0)
+            Span<int> perObservation = n <= 256 ? stackalloc int[n] : new int[n];
+            Span<int> observationOf = count <= 512 ? stackalloc int[count] : (rented = ArrayPool<int>.Shared.Rent(count)).AsSpan(0, count);
+            for (var r = 0; r < count; r++)
             {
-                (_series[i] = new SeriesStore()).Reserve(sizes[i]);
+                var index = plan.ObservationOf(entries[r].Code);
+                observationOf[r] = index;
+                if (index >= 0)
+                {
+                    perObservation[index]++;
+                }
+            }
+            for (var i = 0; i < n; i++)
+            {
+                if (perObservation[i] > 0)
+                {
+                    StoreForWrite(i).Reserve(perObservation[i]);
+                }
+            }
+            for (var r = 0; r < count; r++)
+            {
+                Read(r, entries[r], observationOf[r], bulk: true);
             }
         }
-        for (var r = 0; r < count; r++)
+
+        if (rented is not null)
         {
-            Read(r, Entry(r), indices[r], bulk: true);
+            ArrayPool<int>.Shared.Return(rented);
         }
-        ArrayPool<int>.Shared.Return(indices);
-        for (var i = 0; i < _series.Length; i++)
+
+        for (var i = 0; i < n; i++)
         {
-            if (_series[i] is not { } store)
+            if (_series[i] is not { Count: > 0 } store)
             {
                 continue;
             }
-            store.SortIfNeeded();
-            RemoveDisagreements(i, store);
-            store.RebuildPrefix();
+
+            if (!store.StrictlyIncreasing)
+            {
+                store.SortIfNeeded();
+                RemoveDisagreements(i, store);
+            }
+
+            if (store.Count > DirectSumLimit)
+            {
+                store.RebuildPrefix();
+            }
         }
     }
 
@@ -234,7 +332,8 @@ public sealed class PatientTimeline
             return;
         }
 
-        if (Ucum.TryParse(w.Unit, out var unit, out var error) && Ucum.TryParse("g", out var grams, out _) && Ucum.AreCommensurable(unit, grams))
+        var unit = _plan.Weight(w.Unit);
+        if (unit.Error is null)
         {
             var value = w.Value * unit.Factor;
             if (!(value >= RecordChecks.MinWeightGrams && value <= RecordChecks.MaxWeightGrams))
@@ -251,76 +350,145 @@ public sealed class PatientTimeline
         }
         else
         {
-            WeightIssue = new RecordIssue("$.patient.weight.unit", error ?? $"weight unit '{w.Unit}' is not a unit of mass", true);
+            WeightIssue = new RecordIssue("$.patient.weight.unit", unit.Error, true);
         }
     }
 
     /// <summary>
-    /// Reads entry <paramref name="r"/> (of observation <paramref name="index"/>, or -1 when its code names none): a value
-    /// into its series, or an issue or a suspect (a bad value).
+    /// Reads entry <paramref name="r"/>, whose code means observation <paramref name="index"/> (-1: none): a value into
+    /// its series, or an issue or a suspect (a bad value). The good value is the hot path: every way an entry goes wrong
+    /// is written in a method of its own, so this one stays small (no message building, no large locals to clear).
     /// </summary>
     private void Read(int r, RecordedObservation entry, int index, bool bulk)
     {
-        var ticks = entry.At.UtcTicks;
         if (index < 0)
         {
-            var near = _checks.NearMiss(entry.Code);
-            if (near >= 0)
-            {
-                var o = Protocol.Observations[near];
-                _suspects.Add(new Suspect(near, ticks, o.IsYesNo && entry.Flag == true, new RecordIssue(Path(r, entry, "code"),
-                    $"the code '{entry.Code}' matches no observation of the protocol but nearly matches '{o.Name}': {o.Name} is unknown until the entry is corrected",
-                    true)
-                { Code = o.Name, At = entry.At }));
-            }
+            ReadUnknownCode(r, entry);
             return;
         }
-        var observation = Protocol.Observations[index];
+
+        var observation = _plan.Observations[index];
+        var ticks = entry.At.UtcTicks;
         if (observation.IsYesNo)
         {
             if (entry.Flag is not { } flag)
             {
-                _entryIssues.Add(new EntryIssue(ticks, new RecordIssue(Path(r, entry), $"'{observation.Name}' is a yes/no observation but the record has a number", true), -1, null));
+                MistypedEntry(r, entry, observation, ticks);
                 return;
             }
-            Add(index, new Point(ticks, flag ? 1 : 0, r, null), bulk);
+
+            Put(index, ticks, flag ? 1 : 0, r, bulk);
             return;
         }
-        if (entry.Value is not { } value || entry.Unit is null)
+        if (entry.Value is not { } value || entry.Unit is not { } recordUnit)
         {
-            _entryIssues.Add(new EntryIssue(ticks, new RecordIssue(Path(r, entry), $"'{observation.Name}' is measured in {observation.Unit} but the record has a yes/no value", true), -1, null));
-            return;
-        }
-        var (conversion, error) = _conversions.Get(index, entry.Unit);
-        if (conversion is not { } c)
-        {
-            // Reported once per observation and unit: for the first such entry at or before the moment.
-            _entryIssues.Add(new EntryIssue(ticks, new RecordIssue(Path(r, entry, "unit"), error!, true), index, entry.Unit));
+            MistypedEntry(r, entry, observation, ticks);
             return;
         }
 
-        var declared = c.Converted ? c.ToDeclared.ApplyToCharted(value) : value;
-        if (c.Converted && observation.ReportedTo is { } precision)
+        var c = _plan.Unit(index, recordUnit);
+        if (!c.Ok)
+        {
+            UnitError(r, entry, index, ticks, c);
+            return;
+        }
+
+        if (c.Converted)
+        {
+            ReadConverted(r, entry, index, observation, c, ticks, value, bulk);
+            return;
+        }
+
+        if (!_plan.InRange(index, value))
+        {
+            OutOfRange(r, entry, index, observation, ticks, value, value, converted: false);
+            return;
+        }
+        // Through the declared unit, as the protocol's thresholds are: 0.08 L charted meets '80 mL' exactly.
+        Put(index, ticks, value * c.Declared.Factor + c.Declared.Offset, r, bulk);
+    }
+
+    /// <summary>A value charted in another unit than the declared one: converted as charted, rounded to the observation's precision, kept with its charted value.</summary>
+    private void ReadConverted(int r, RecordedObservation entry, int index, ObservationInfo observation, UnitEntry c, long ticks, double value, bool bulk)
+    {
+        var declared = c.ToDeclared.ApplyToCharted(value);
+        if (observation.ReportedTo is { } precision)
         {
             declared = RecordChecks.Round(declared, precision);
         }
 
-        if (!RecordChecks.InRange(observation, declared))
+        if (!_plan.InRange(index, declared))
         {
-            var seen = c.Converted
-                ? $"{RecordChecks.Quantity(value, entry.Unit)} (= {DecisionText.Join(DecisionText.Converted(declared), observation.Unit)})"
-                : RecordChecks.Quantity(value, entry.Unit);
-            var why = double.IsFinite(declared)
-                ? $"is outside its plausible range {RecordChecks.RangeText(observation)}"
-                : "is not a finite number";
-            _suspects.Add(new Suspect(index, ticks, false, new RecordIssue(Path(r, entry, "value"),
-                $"{observation.Name} {seen} {why}: the value is not used", true)
-            { Code = observation.Name, At = entry.At }));
+            OutOfRange(r, entry, index, observation, ticks, value, declared, converted: true);
             return;
         }
-        // Through the declared unit, as the protocol's thresholds are: 0.08 L charted meets '80 mL' exactly.
-        var canonical = declared * c.Declared.Factor + c.Declared.Offset;
-        Add(index, new Point(ticks, canonical, r, c.Converted ? new ChartedValue(value, entry.Unit) : null), bulk);
+
+        var point = new Point(ticks, declared * c.Declared.Factor + c.Declared.Offset, r, new ChartedValue(value, c.Unit));
+        if (bulk)
+        {
+            StoreForWrite(index).AddLast(point);
+        }
+        else
+        {
+            Add(index, point, bulk: false);
+        }
+    }
+
+    /// <summary>A good value charted in the declared unit: last in its series while reading in bulk, sorted in when appended.</summary>
+    private void Put(int index, long ticks, double canonical, int r, bool bulk)
+    {
+        if (bulk)
+        {
+            StoreForWrite(index).AddLast(ticks, canonical, r);
+        }
+        else
+        {
+            Add(index, new Point(ticks, canonical, r, null), bulk: false);
+        }
+    }
+
+    /// <summary>A code that means no observation: a suspect when it nearly names one (a mistyped code must not be dropped silently).</summary>
+    private void ReadUnknownCode(int r, RecordedObservation entry)
+    {
+        var near = _plan.NearMiss(entry.Code);
+        if (near < 0)
+        {
+            return;
+        }
+
+        var o = Protocol.Observations[near];
+        _suspects.Add(new Suspect(near, entry.At.UtcTicks, o.IsYesNo && entry.Flag == true, new RecordIssue(Path(r, entry, "code"),
+            $"the code '{entry.Code}' matches no observation of the protocol but nearly matches '{o.Name}': {o.Name} is unknown until the entry is corrected",
+            true)
+        { Code = o.Name, At = entry.At }));
+    }
+
+    /// <summary>A number for a yes/no observation, or yes/no for a measured one.</summary>
+    private void MistypedEntry(int r, RecordedObservation entry, ObservationInfo observation, long ticks)
+    {
+        var message = observation.IsYesNo
+            ? $"'{observation.Name}' is a yes/no observation but the record has a number"
+            : $"'{observation.Name}' is measured in {observation.Unit} but the record has a yes/no value";
+        _entryIssues.Add(new EntryIssue(ticks, new RecordIssue(Path(r, entry), message, true), -1, null));
+    }
+
+    /// <summary>A unit that cannot be converted: reported once per observation and unit, for the first such entry at or before the moment.</summary>
+    private void UnitError(int r, RecordedObservation entry, int index, long ticks, UnitEntry c) =>
+        _entryIssues.Add(new EntryIssue(ticks, new RecordIssue(Path(r, entry, "unit"), c.Error!, true), index, c.Unit));
+
+    /// <summary>A value outside the observation's plausible range (or not finite): a suspect, never used.</summary>
+    private void OutOfRange(int r, RecordedObservation entry, int index, ObservationInfo observation, long ticks, double value, double declared, bool converted)
+    {
+        var unit = entry.Unit!;
+        var seen = converted
+            ? $"{RecordChecks.Quantity(value, unit)} (= {DecisionText.Join(DecisionText.Converted(declared), observation.Unit)})"
+            : RecordChecks.Quantity(value, unit);
+        var why = double.IsFinite(declared)
+            ? $"is outside its plausible range {RecordChecks.RangeText(observation)}"
+            : "is not a finite number";
+        _suspects.Add(new Suspect(index, ticks, false, new RecordIssue(Path(r, entry, "value"),
+            $"{observation.Name} {seen} {why}: the value is not used", true)
+        { Code = observation.Name, At = entry.At }));
     }
 
     /// <summary>
@@ -338,7 +506,7 @@ public sealed class PatientTimeline
 
     private void Add(int index, Point point, bool bulk)
     {
-        var store = _series[index] ??= new SeriesStore();
+        var store = StoreForWrite(index);
         if (bulk)
         {
             store.AddLast(point);
@@ -432,108 +600,6 @@ public sealed class PatientTimeline
         entry.Flag is { } flag ? (flag ? "yes" : "no")
         : entry.Value is { } value ? RecordChecks.Quantity(value, entry.Unit)
         : observation.Name;
-
-    /// <summary>Record unit to declared unit, and declared unit to canonical base units (kept apart: see the caller).</summary>
-    private readonly record struct Conversion(UnitConversion ToDeclared, UnitConversion Declared, bool Converted);
-
-    private static Conversion? ConversionFrom(ObservationInfo observation, string recordUnit, out string? error)
-    {
-        if (!Ucum.TryParse(recordUnit, out var from, out error))
-        {
-            return null;
-        }
-
-        if (observation.Unit is null || !Ucum.TryParse(observation.Unit, out var declared, out error))
-        {
-            error ??= $"'{observation.Name}' has no unit to convert to";
-            return null;
-        }
-        if (!Ucum.TryGetConversion(from, declared, observation.MolarMass, out var toDeclared, out error))
-        {
-            error = $"'{observation.Name}' in {recordUnit} cannot be converted to {observation.Unit}: {error}";
-            return null;
-        }
-        var converted = recordUnit != observation.Unit && toDeclared != UnitConversion.Identity;
-        return new Conversion(toDeclared, new UnitConversion(declared.Factor, declared.Offset), converted);
-    }
-
-    /// <summary>
-    /// Each observation's conversion from a record unit, parsed once per protocol (at most <see cref="Limit"/> units are
-    /// kept, so a record full of invented units cannot grow it without bound). The observation's own unit, the common
-    /// case, is resolved when the cache is built and found without a lookup.
-    /// </summary>
-    private sealed class ConversionCache
-    {
-        private const int Limit = 4096;
-
-        private static readonly ConditionalWeakTable<ProtocolInfo, ConversionCache> Cache = [];
-
-        private readonly ProtocolInfo _protocol;
-        private readonly ConcurrentDictionary<(int, string), (Conversion?, string?)> _map = new();
-        private readonly (Conversion? Conversion, string? Error)[] _declared;
-
-        private ConversionCache(ProtocolInfo protocol)
-        {
-            _protocol = protocol;
-            _declared = new (Conversion?, string?)[protocol.Observations.Length];
-            for (var i = 0; i < _declared.Length; i++)
-            {
-                if (protocol.Observations[i].Unit is { } unit)
-                {
-                    _declared[i] = Compute(protocol.Observations[i], unit);
-                }
-            }
-        }
-
-        /// <summary>The cache for <paramref name="protocol"/>: looked up once per timeline.</summary>
-        public static ConversionCache For(ProtocolInfo protocol) => Cache.GetValue(protocol, static p => new ConversionCache(p));
-
-        public (Conversion? Conversion, string? Error) Get(int observation, string unit)
-        {
-            if (string.Equals(unit, _protocol.Observations[observation].Unit, StringComparison.Ordinal))
-            {
-                return _declared[observation];
-            }
-            if (_map.TryGetValue((observation, unit), out var found))
-            {
-                return found;
-            }
-
-            var result = Compute(_protocol.Observations[observation], unit);
-            if (_map.Count < Limit)
-            {
-                _map.TryAdd((observation, unit), result);
-            }
-
-            return result;
-        }
-
-        private static (Conversion?, string?) Compute(ObservationInfo observation, string unit)
-        {
-            var conversion = ConversionFrom(observation, unit, out var error);
-            return (conversion, conversion is null ? error : null);
-        }
-    }
-
-    /// <summary>Which observation a record code means: the observation's name or one of its LOINC codes. Cached per protocol.</summary>
-    private static class CodeIndex
-    {
-        private static readonly ConditionalWeakTable<ProtocolInfo, Dictionary<string, int>> Cache = [];
-
-        public static Dictionary<string, int> For(ProtocolInfo protocol) => Cache.GetValue(protocol, static p =>
-        {
-            var map = new Dictionary<string, int>(StringComparer.Ordinal);
-            foreach (var o in p.Observations)
-            {
-                map.TryAdd(o.Name, o.Index);
-                foreach (var code in o.Codes)
-                {
-                    map.TryAdd(code, o.Index);
-                }
-            }
-            return map;
-        });
-    }
 }
 
 /// <summary>One good value: time, canonical value, index of its record entry, and the value as charted when converted.</summary>
@@ -563,335 +629,5 @@ internal sealed class DisagreedGroup(int observation, long ticks)
     {
         Points.Add(point);
         Suspect = null;
-    }
-}
-
-/// <summary>
-/// One observation's good values, sorted by time then record order, with prefix sums and min/max segment trees once the
-/// series is longer than <see cref="PatientTimeline.DirectSumLimit"/> (so a sum over any window is two lookups, and its
-/// min or max O(log n)).
-/// </summary>
-internal sealed class SeriesStore
-{
-    private bool _sorted = true;
-
-    /// <summary>Segment trees over the values (node i covers nodes 2i and 2i+1; leaf k at <c>_leaves + k</c>); null while the series is short.</summary>
-    private double[]? _lowest;
-
-    private double[]? _highest;
-
-    /// <summary>The trees' number of leaves: a power of two, at least <see cref="Count"/>.</summary>
-    private int _leaves;
-
-    /// <summary>The series of an observation without values: shared, never changed (a timeline gives each observation its own store at its first value).</summary>
-    public static SeriesStore Empty { get; } = new();
-
-    public long[] Ticks { get; private set; } = [];
-
-    public double[] Values { get; private set; } = [];
-
-    public int[] Sources { get; private set; } = [];
-
-    /// <summary>Per value, the value as charted when converted from another unit; null until one is.</summary>
-    public ChartedValue?[]? Charted { get; private set; }
-
-    /// <summary>
-    /// <c>Prefix[k] + PrefixError[k]</c> = the sum of the first k values, compensated (a double-double: the rounding error
-    /// of each addition is kept, so a long series does not lose the small values of a window to the size of its total);
-    /// null while the series is short.
-    /// </summary>
-    public double[]? Prefix { get; private set; }
-
-    /// <summary>The rounding error of <see cref="Prefix"/>, per prefix.</summary>
-    public double[]? PrefixError { get; private set; }
-
-    /// <summary>The sum of values <paramref name="first"/> to <paramref name="end"/> (exclusive) from the prefix sums, within an ulp or so of the exact sum.</summary>
-    public double PrefixSum(int first, int end)
-    {
-        var (hi, lo) = (Prefix!, PrefixError!);
-        var difference = hi[end] - hi[first];
-        // TwoSum: the rounding error of the difference of the leading parts.
-        var back = difference - hi[end];
-        var error = (hi[end] - (difference - back)) + (-hi[first] - back);
-        return difference + (error + (lo[end] - lo[first]));
-    }
-
-    public int Count { get; private set; }
-
-    public long LastTicks => Count == 0 ? long.MinValue : Ticks[Count - 1];
-
-    public Point PointAt(int k) => new(Ticks[k], Values[k], Sources[k], Charted?[k]);
-
-    /// <summary>The number of values at or before <paramref name="ticks"/>.</summary>
-    public int UpperBound(long ticks)
-    {
-        if (Count == 0 || Ticks[Count - 1] <= ticks)
-        {
-            return Count;
-        }
-
-        int lo = 0, hi = Count;
-        while (lo < hi)
-        {
-            var mid = (int)((uint)(lo + hi) >> 1);
-            if (Ticks[mid] <= ticks)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
-        }
-        return lo;
-    }
-
-    /// <summary>Room for <paramref name="capacity"/> values in all, allocated once (before a bulk reading).</summary>
-    public void Reserve(int capacity)
-    {
-        if (capacity > Ticks.Length)
-        {
-            Ticks = Grow(Ticks, capacity);
-            Values = Grow(Values, capacity);
-            Sources = Grow(Sources, capacity);
-            if (Charted is not null)
-            {
-                Charted = Grow(Charted, capacity);
-            }
-        }
-    }
-
-    /// <summary>Bulk reading: appended in record order, sorted once at the end.</summary>
-    public void AddLast(Point point)
-    {
-        if (Count > 0 && point.Ticks < Ticks[Count - 1])
-        {
-            _sorted = false;
-        }
-
-        EnsureCapacity(Count + 1);
-        Set(Count, point);
-        Count++;
-    }
-
-    public void SortIfNeeded()
-    {
-        if (_sorted)
-        {
-            return;
-        }
-        // Stable by time: the record order (Source, increasing in reading order) breaks ties.
-        var points = new Point[Count];
-        for (var k = 0; k < Count; k++)
-        {
-            points[k] = PointAt(k);
-        }
-
-        Array.Sort(points, static (a, b) => a.Ticks != b.Ticks ? a.Ticks.CompareTo(b.Ticks) : a.Source.CompareTo(b.Source));
-        for (var k = 0; k < Count; k++)
-        {
-            Set(k, points[k]);
-        }
-
-        _sorted = true;
-    }
-
-    public void Insert(int position, Point point)
-    {
-        EnsureCapacity(Count + 1);
-        var tail = Count - position;
-        if (tail > 0)
-        {
-            Array.Copy(Ticks, position, Ticks, position + 1, tail);
-            Array.Copy(Values, position, Values, position + 1, tail);
-            Array.Copy(Sources, position, Sources, position + 1, tail);
-            if (Charted is not null)
-            {
-                Array.Copy(Charted, position, Charted, position + 1, tail);
-            }
-        }
-        Set(position, point);
-        Count++;
-        UpdatePrefix(position);
-        UpdateExtremes(position, appended: position == Count - 1);
-    }
-
-    public void RemoveRange(int start, int length)
-    {
-        var tail = Count - start - length;
-        Array.Copy(Ticks, start + length, Ticks, start, tail);
-        Array.Copy(Values, start + length, Values, start, tail);
-        Array.Copy(Sources, start + length, Sources, start, tail);
-        if (Charted is not null)
-        {
-            Array.Copy(Charted, start + length, Charted, start, tail);
-            Array.Clear(Charted, Count - length, length);
-        }
-        Count -= length;
-        UpdatePrefix(start);
-        UpdateExtremes(start, appended: false);
-    }
-
-    public void RebuildPrefix()
-    {
-        Prefix = null;
-        PrefixError = null;
-        UpdatePrefix(0);
-        _lowest = null;
-        _highest = null;
-        UpdateExtremes(0, appended: false);
-    }
-
-    /// <summary>Recomputes the prefix sums from <paramref name="position"/> (O(1) for a value appended last).</summary>
-    private void UpdatePrefix(int position)
-    {
-        if (Count <= PatientTimeline.DirectSumLimit)
-        {
-            Prefix = null;
-            PrefixError = null;
-            return;
-        }
-        if (Prefix is null || PrefixError is null || Prefix.Length < Count + 1)
-        {
-            var size = Math.Max(Ticks.Length, Count) + 1;
-            var grown = new double[size];
-            var grownError = new double[size];
-            if (Prefix is not null && PrefixError is not null)
-            {
-                Array.Copy(Prefix, grown, Math.Min(Prefix.Length, position + 1));
-                Array.Copy(PrefixError, grownError, Math.Min(PrefixError.Length, position + 1));
-            }
-            else
-            {
-                position = 0;
-            }
-
-            Prefix = grown;
-            PrefixError = grownError;
-        }
-        var (prefix, errors) = (Prefix, PrefixError);
-        var sum = prefix[position];
-        var error = errors[position];
-        for (var k = position; k < Count; k++)
-        {
-            // TwoSum (Knuth): next + e is exactly sum + value.
-            var value = Values[k];
-            var next = sum + value;
-            var back = next - sum;
-            error += (sum - (next - back)) + (value - back);
-            sum = next;
-            prefix[k + 1] = sum;
-            errors[k + 1] = error;
-        }
-    }
-
-    /// <summary>
-    /// The smallest (<paramref name="highest"/> false) or largest value of <paramref name="first"/> to
-    /// <paramref name="end"/> (exclusive, a non-empty range) from the segment trees: O(log n). The same value as a scan
-    /// (min and max are exact, and <see cref="Math.Min(double, double)"/> orders -0 below 0 whatever the order).
-    /// </summary>
-    public double TreeExtreme(int first, int end, bool highest)
-    {
-        var tree = (highest ? _highest : _lowest)!;
-        var extreme = highest ? double.NegativeInfinity : double.PositiveInfinity;
-        for (int l = first + _leaves, r = end + _leaves; l < r; l >>= 1, r >>= 1)
-        {
-            if ((l & 1) != 0)
-            {
-                extreme = highest ? Math.Max(extreme, tree[l++]) : Math.Min(extreme, tree[l++]);
-            }
-            if ((r & 1) != 0)
-            {
-                extreme = highest ? Math.Max(extreme, tree[--r]) : Math.Min(extreme, tree[--r]);
-            }
-        }
-        return extreme;
-    }
-
-    /// <summary>Whether <see cref="TreeExtreme"/> may be asked (the series is longer than <see cref="PatientTimeline.DirectSumLimit"/>).</summary>
-    public bool HasExtremes => _lowest is not null;
-
-    /// <summary>
-    /// Brings the min and max segment trees up to date from <paramref name="position"/>: O(log n) for a value
-    /// <paramref name="appended"/> last, a rebuild from the position otherwise (as the prefix sums). Leaves past the end
-    /// always hold the identities (+∞ for the min, −∞ for the max), never reached by a query within the series.
-    /// </summary>
-    private void UpdateExtremes(int position, bool appended)
-    {
-        if (Count <= PatientTimeline.DirectSumLimit)
-        {
-            _lowest = null;
-            _highest = null;
-            _leaves = 0;
-            return;
-        }
-        if (_lowest is null || _highest is null || _leaves < Count)
-        {
-            _leaves = (int)BitOperations.RoundUpToPowerOf2((uint)Count);
-            _lowest = new double[2 * _leaves];
-            _highest = new double[2 * _leaves];
-            (position, appended) = (0, false);
-        }
-        var (lowest, highest, leaves) = (_lowest, _highest, _leaves);
-        if (appended)
-        {
-            var i = leaves + position;
-            lowest[i] = highest[i] = Values[position];
-            for (i >>= 1; i >= 1; i >>= 1)
-            {
-                lowest[i] = Math.Min(lowest[2 * i], lowest[2 * i + 1]);
-                highest[i] = Math.Max(highest[2 * i], highest[2 * i + 1]);
-            }
-            return;
-        }
-        for (var k = position; k < leaves; k++)
-        {
-            lowest[leaves + k] = k < Count ? Values[k] : double.PositiveInfinity;
-            highest[leaves + k] = k < Count ? Values[k] : double.NegativeInfinity;
-        }
-        for (int lo = (leaves + position) >> 1, hi = (2 * leaves - 1) >> 1; lo >= 1; lo >>= 1, hi >>= 1)
-        {
-            for (var i = lo; i <= hi; i++)
-            {
-                lowest[i] = Math.Min(lowest[2 * i], lowest[2 * i + 1]);
-                highest[i] = Math.Max(highest[2 * i], highest[2 * i + 1]);
-            }
-        }
-    }
-
-    private void Set(int k, Point point)
-    {
-        Ticks[k] = point.Ticks;
-        Values[k] = point.Value;
-        Sources[k] = point.Source;
-        if (point.Charted is not null || Charted is not null)
-        {
-            Charted ??= new ChartedValue?[Ticks.Length];
-            Charted[k] = point.Charted;
-        }
-    }
-
-    private void EnsureCapacity(int capacity)
-    {
-        if (Ticks.Length >= capacity)
-        {
-            return;
-        }
-
-        var size = Math.Max(4, Math.Max(capacity, Ticks.Length * 2));
-        Ticks = Grow(Ticks, size);
-        Values = Grow(Values, size);
-        Sources = Grow(Sources, size);
-        if (Charted is not null)
-        {
-            Charted = Grow(Charted, size);
-        }
-    }
-
-    private T[] Grow<T>(T[] items, int size)
-    {
-        var grown = new T[size];
-        Array.Copy(items, grown, Count);
-        return grown;
     }
 }

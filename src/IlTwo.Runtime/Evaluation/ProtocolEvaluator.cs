@@ -8,7 +8,9 @@ namespace IlTwo.Runtime.Evaluation;
 
 /// <summary>
 /// Turns rule truths into a dose decision: combines the rules, the schedule and the data's completeness, and
-/// explains the result. Shared by compiled protocols and the interpreter. Stateless and thread-safe.
+/// explains the result. Shared by compiled protocols and the interpreter. Thread-safe: what it keeps between calls
+/// (a decision from a record binds into a timeline its thread keeps, see <see cref="DecisionScratch"/>) is per thread
+/// and never outlives the call's record; no decision depends on an earlier one.
 /// </summary>
 /// <remarks>
 /// <para>Precedence: discontinue &gt; hold &gt; give. Discontinue when a discontinue rule fired or the course is complete.
@@ -36,8 +38,21 @@ public static class ProtocolEvaluator
     {
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(record);
-        var timeline = PatientTimeline.Create(rules.Info, record);
-        var decision = Evaluate(rules, timeline, PatientSnapshot.Create(timeline, at), readIssues, timeZone);
+        // Bound into this thread's pooled timeline: the decision keeps nothing of it (values, not views).
+        var scratch = DecisionScratch.Rent();
+        DoseDecision decision;
+        try
+        {
+            var pooled = scratch.Bind(rules.Info, record);
+            var snapshot = PatientSnapshot.Create(pooled.Timeline, at, pooled.Now, out var issues);
+            pooled.Now = snapshot;
+            decision = Evaluate(rules, pooled.Timeline, snapshot, issues, readIssues, timeZone, pooled.Course);
+        }
+        finally
+        {
+            scratch.Return();
+        }
+
         log?.Write(decision, record);
         return decision;
     }
@@ -58,7 +73,18 @@ public static class ProtocolEvaluator
             throw new ArgumentException("the timeline is bound to another protocol than the rules'", nameof(timeline));
         }
 
-        var decision = Evaluate(rules, timeline, PatientSnapshot.Create(timeline, at), readIssues, timeZone);
+        var snapshot = PatientSnapshot.Create(timeline, at, null, out var issues);
+        var scratch = DecisionScratch.Rent();
+        DoseDecision decision;
+        try
+        {
+            decision = Evaluate(rules, timeline, snapshot, issues, readIssues, timeZone, scratch.Course);
+        }
+        finally
+        {
+            scratch.Return();
+        }
+
         log?.Write(decision, timeline.ToRecord());
         return decision;
     }
@@ -78,21 +104,65 @@ public static class ProtocolEvaluator
             throw new ArgumentException("the timeline is bound to another protocol than the rules'", nameof(timeline));
         }
 
+        var snapshot = PatientSnapshot.Create(timeline, at, null, out var issues);
+        var scratch = DecisionScratch.Rent();
+        DoseAction action;
+        try
+        {
+            action = ActionOf(rules, timeline, snapshot, issues, readIssues, scratch.Course);
+        }
+        finally
+        {
+            scratch.Return();
+        }
+
+        return new DoseVerdict(rules, timeline, at, readIssues, action, snapshot.DosesGiven + snapshot.DosesHeld + 1);
+    }
+
+    /// <summary>
+    /// The action at <paramref name="at"/> for a record, with the explanation left until it is asked for: the same
+    /// action as <see cref="Evaluate(ProtocolRules, PatientRecord, DateTimeOffset, DecisionLog?, IReadOnlyList{RecordIssue}?, TimeZoneInfo?)"/>
+    /// (the same data checks, rules, course and schedule). The record is bound into a timeline this thread keeps and
+    /// binds the next record into (reset, not reallocated), so a one-shot decision allocates little more than its
+    /// verdict. Thread-safe: each thread binds into its own, and the verdict keeps the record, not the timeline, so
+    /// <see cref="DoseVerdict.Explain"/> binds it again (always the verdict's record, whatever was decided since).
+    /// </summary>
+    public static DoseVerdict Decide(ProtocolRules rules, PatientRecord record, DateTimeOffset at, IReadOnlyList<RecordIssue>? readIssues = null)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        ArgumentNullException.ThrowIfNull(record);
+        var scratch = DecisionScratch.Rent();
+        try
+        {
+            var pooled = scratch.Bind(rules.Info, record);
+            var snapshot = PatientSnapshot.Create(pooled.Timeline, at, pooled.Now, out var issues);
+            pooled.Now = snapshot;
+            var action = ActionOf(rules, pooled.Timeline, snapshot, issues, readIssues, pooled.Course);
+            return new DoseVerdict(rules, record, at, readIssues, action, snapshot.DosesGiven + snapshot.DosesHeld + 1);
+        }
+        finally
+        {
+            scratch.Return();
+        }
+    }
+
+    /// <summary>The rules, the course and the action at the snapshot's moment (see <see cref="ActionOf(ProtocolInfo, PatientSnapshot, ImmutableArray{RecordIssue}, ReadOnlySpan{Truth}, PatientTimeline, IReadOnlyList{RecordIssue}?, CourseFindings)"/>).</summary>
+    private static DoseAction ActionOf(
+        ProtocolRules rules, PatientTimeline timeline, PatientSnapshot snapshot, ImmutableArray<RecordIssue> issues, IReadOnlyList<RecordIssue>? readIssues,
+        CourseAssessment.Context? course)
+    {
         var info = rules.Info;
-        var snapshotResult = PatientSnapshot.Create(timeline, at);
-        var snapshot = snapshotResult.Snapshot;
         var n = CourseAssessment.SlotCount(info);
         Span<Truth> truths = n <= StackLimit ? stackalloc Truth[n] : new Truth[n];
         truths.Fill(Truth.Unknown);
         rules.EvaluateRules(snapshot, truths);
-        var course = CourseAssessment.Assess(rules, timeline.Events, timeline.Doses, snapshot, truths);
-        var action = ActionOf(info, snapshot, snapshotResult, truths[..info.Rules.Length], timeline, readIssues, course);
-        return new DoseVerdict(rules, timeline, at, readIssues, action, snapshot.DosesGiven + snapshot.DosesHeld + 1);
+        var findings = CourseAssessment.Assess(rules, timeline.Events, timeline.Doses, snapshot, truths, course);
+        return ActionOf(info, snapshot, issues, truths[..info.Rules.Length], timeline, readIssues, findings);
     }
 
     /// <summary>The action <see cref="Decide(ProtocolInfo, PatientSnapshot, ImmutableArray{RecordIssue}, ReadOnlySpan{Truth}, IReadOnlyList{RecordIssue}?, ImmutableArray{ScheduleFinding}, CourseFindings)"/> reaches, by the same tests in the same order, without its text.</summary>
     private static DoseAction ActionOf(
-        ProtocolInfo info, PatientSnapshot snapshot, SnapshotResult snapshotResult, ReadOnlySpan<Truth> truths, PatientTimeline timeline,
+        ProtocolInfo info, PatientSnapshot snapshot, ImmutableArray<RecordIssue> issues, ReadOnlySpan<Truth> truths, PatientTimeline timeline,
         IReadOnlyList<RecordIssue>? readIssues, CourseFindings course)
     {
         var regimen = info.Regimen;
@@ -125,7 +195,7 @@ public static class ProtocolEvaluator
         }
 
         // ---- hold: a hold rule (now or over the course), a data error, the schedule, missing data
-        hold = hold || !course.Unresolved.IsEmpty || !course.Reassess.IsEmpty || snapshotResult.HasErrors
+        hold = hold || !course.Unresolved.IsEmpty || !course.Reassess.IsEmpty || HasErrors(issues)
             || ScheduleHolds(regimen, snapshot, given) || DoseRecordChecks.Holds(timeline.Doses, snapshot.At, readIssues);
         if (hold)
         {
@@ -243,10 +313,23 @@ public static class ProtocolEvaluator
         }
     }
 
-    private static DoseDecision Evaluate(ProtocolRules rules, PatientTimeline timeline, SnapshotResult snapshotResult, IReadOnlyList<RecordIssue>? readIssues, TimeZoneInfo? timeZone)
+    private static bool HasErrors(ImmutableArray<RecordIssue> issues)
+    {
+        foreach (var issue in issues)
+        {
+            if (issue.IsError)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static DoseDecision Evaluate(
+        ProtocolRules rules, PatientTimeline timeline, PatientSnapshot snapshot, ImmutableArray<RecordIssue> issues, IReadOnlyList<RecordIssue>? readIssues,
+        TimeZoneInfo? timeZone, CourseAssessment.Context? context)
     {
         var info = rules.Info;
-        var snapshot = snapshotResult.Snapshot;
         var at = snapshot.At;
 
         var n = CourseAssessment.SlotCount(info);
@@ -257,8 +340,8 @@ public static class ProtocolEvaluator
         using (DecisionText.InZone(timeZone))
         {
             // The criteria that act over the course (earlier dose slots, resolution, persistence, correction): see CourseAssessment.
-            var course = CourseAssessment.Assess(rules, timeline.Events, timeline.Doses, snapshot, truths);
-            return Decide(info, snapshot, snapshotResult.Issues, truths[..info.Rules.Length], readIssues, DoseRecordChecks.Findings(timeline.Doses, at, readIssues), course);
+            var course = CourseAssessment.Assess(rules, timeline.Events, timeline.Doses, snapshot, truths, context);
+            return Decide(info, snapshot, issues, truths[..info.Rules.Length], readIssues, DoseRecordChecks.Findings(timeline.Doses, at, readIssues), course);
         }
     }
 

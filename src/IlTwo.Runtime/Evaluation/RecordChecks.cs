@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using IlTwo.Runtime.Protocols;
 using IlTwo.Runtime.Records;
 
@@ -8,7 +7,7 @@ namespace IlTwo.Runtime.Evaluation;
 /// What a snapshot checks in a record before any rule reads it, so that a bad value never counts as normal:
 /// values outside the declared range, record codes that nearly name an observation, disagreeing values at one instant,
 /// an implausible patient weight; and the laboratory rounding of converted values (<c>reported to</c>).
-/// Per protocol facts are cached.
+/// Per protocol facts are worked out once (<see cref="Plan"/>, kept by <see cref="BindingPlan"/>).
 /// </summary>
 internal static class RecordChecks
 {
@@ -22,10 +21,6 @@ internal static class RecordChecks
     private const int MinLengthForTypos = 5;
 
     private const int MaxTypoDistance = 2;
-
-    private static readonly ConditionalWeakTable<ProtocolInfo, Plan> Cache = [];
-
-    public static Plan For(ProtocolInfo protocol) => Cache.GetValue(protocol, static p => new Plan(p));
 
     /// <summary>Per observation: how long a bad value acts, whether a rule reads its baseline, and its normalised name.</summary>
     public sealed class Plan
@@ -163,6 +158,15 @@ internal static class RecordChecks
 
         return true;
     }
+
+    /// <summary>
+    /// The least and greatest value <see cref="InRange"/> accepts (tolerance included; −∞ / +∞ for an open side): a finite
+    /// value is in range exactly when it lies between them.
+    /// </summary>
+    public static (double Low, double High) Bounds(ObservationInfo observation) =>
+        // A NaN bound rejects nothing in InRange (no comparison with it is true): an open side here too.
+        (observation.RangeLow is { } low && !double.IsNaN(low) ? low - Tolerance(low) : double.NegativeInfinity,
+         observation.RangeHigh is { } high && !double.IsNaN(high) ? high + Tolerance(high) : double.PositiveInfinity);
 
     private static double Tolerance(double bound) => Math.Max(Math.Abs(bound), 1e-300) * 1e-9;
 

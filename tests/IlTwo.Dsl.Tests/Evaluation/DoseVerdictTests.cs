@@ -7,7 +7,7 @@ using IlTwo.Runtime.Records;
 namespace IlTwo.Dsl.Tests.Evaluation;
 
 /// <summary>
-/// <see cref="ProtocolEvaluator.Decide"/> reaches its action without writing the explanation: it must be the action of
+/// <see cref="ProtocolEvaluator.Decide(IlTwo.Runtime.Protocols.ProtocolRules, PatientTimeline, DateTimeOffset, IReadOnlyList{RecordIssue}?)"/> reaches its action without writing the explanation: it must be the action of
 /// the explained decision on every record (a verdict of "give" where the decision holds is the worst bug there is), and
 /// its <see cref="DoseVerdict.Explain"/> must be that decision.
 /// </summary>
