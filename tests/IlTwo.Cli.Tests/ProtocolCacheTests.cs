@@ -337,6 +337,38 @@ public sealed class ProtocolCacheTests : IDisposable
     }
 
     [Fact]
+    public void A_report_of_the_same_file_before_a_change_in_its_base_is_never_printed()
+    {
+        Run(_cache, "test", _derived);
+        PlantMarkerReport(_derived);
+        var stale = Assert.Single(Directory.EnumerateFiles(_cacheFolder.Path, "*.test", SearchOption.AllDirectories));
+        var staleText = File.ReadAllText(stale);
+        File.AppendAllText(_base, "// a comment in the base file\n");
+        var good = Run(_cache, "test", _derived);
+
+        // The current entry's report replaced by the whole, checked report of the entry before the change.
+        var current = Assert.Single(Directory.EnumerateFiles(_cacheFolder.Path, "*.test", SearchOption.AllDirectories), r => r != stale);
+        File.WriteAllText(current, staleText);
+
+        Assert.Equal(good, Run(_cache, "test", _derived));
+    }
+
+    [Fact]
+    public void Undoing_a_change_prints_the_report_of_the_chain_as_it_is_again()
+    {
+        var before = Run(_cache, "test", _derived);
+        var original = File.ReadAllText(_base);
+        File.WriteAllText(_base, original.Replace("< 90 mm[Hg]", "< 80 mm[Hg]", StringComparison.Ordinal));
+        var changed = Run(_cache, "test", _derived);
+        File.WriteAllText(_base, original);
+
+        Assert.NotEqual(before, changed);
+        Assert.Equal(before, Run(_cache, "test", _derived));
+        File.WriteAllText(_base, original.Replace("< 90 mm[Hg]", "< 80 mm[Hg]", StringComparison.Ordinal));
+        Assert.Equal(changed, Run(_cache, "test", _derived));
+    }
+
+    [Fact]
     public async Task Concurrent_builds_of_the_same_protocol_all_succeed_and_leave_one_valid_entry()
     {
         var builds = await Task.WhenAll(Enumerable.Range(0, 4)
