@@ -2,6 +2,7 @@
 # Branch against base in the same run: whole-process wall and CPU (user + sys) time of warm il2 commands, the two
 # builds interleaved run by run, each with its own cache folder filled by an untimed first run; min and median in ms.
 # usage: bench/IlTwo.Cli.Startup/compare.sh BASE_IL2_DLL BRANCH_IL2_DLL [ROUNDS]   (run from the repository root)
+#   COLD=1: a fresh, empty cache folder for every run instead (the first build of the chain, Roslyn included).
 set -euo pipefail
 base=$1 branch=$2
 rounds=${3:-11}
@@ -35,7 +36,9 @@ for command in "${commands[@]}"; do
   done
   for _ in $(seq "$rounds"); do
     for build in base branch; do
-      read -r wall cpu <<< "$(time_one "${dlls[$build]}" "${dirs[$build]}" "${args[@]}")"
+      dir=${dirs[$build]}
+      if [[ ${COLD:-0} == 1 ]]; then rm -rf "$dir" && mkdir "$dir"; fi
+      read -r wall cpu <<< "$(time_one "${dlls[$build]}" "$dir" "${args[@]}")"
       walls[$build]+="$wall "
       cpus[$build]+="$cpu "
     done
