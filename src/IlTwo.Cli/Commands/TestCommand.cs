@@ -13,7 +13,7 @@ namespace IlTwo.Cli.Commands;
 public sealed class TestCommand : ICommand
 {
     private readonly Argument<string[]> _paths = CliOptions.Operands("PATH", "a .il2 file, or a folder searched recursively for *.il2 files");
-    private readonly Option<bool> _noCache = CliOptions.NoCache();
+    private readonly Option<bool> _noCache = CliOptions.NoCache(" and run its scenarios");
 
     public string Name => "test";
 
