@@ -326,16 +326,12 @@ internal sealed partial class Binder
             return state;
         }
 
-        /// <summary>
-        /// A state to apply a scenario's own items to. The value lists are shared, not copied: <see cref="Apply"/> replaces
-        /// a list and never appends to it, and only a fresh state's own items are <see cref="Add"/>ed.
-        /// </summary>
         public ScenarioState Copy() => new()
         {
             Weight = Weight,
             Events = [.. Events],
             Doses = [.. Doses],
-            Observations = new Dictionary<string, List<ScenarioObservationValue>>(Observations, StringComparer.Ordinal),
+            Observations = Observations.ToDictionary(p => p.Key, p => p.Value.ToList(), StringComparer.Ordinal),
         };
 
         /// <summary>A scenario's own values of an observation replace the fixture's; its events and doses add to them.</summary>
