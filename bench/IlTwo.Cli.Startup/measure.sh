@@ -7,7 +7,7 @@ dll=$1
 rounds=${2:-7}
 at=2026-03-04T06:00:00Z
 commands=(
-  "eval protocols/post-til-il2.il2 --patient protocols/examples/post-til-patient.json --at $at"
+  "eval protocols/post-til-il2.il2 --allow-unsigned --patient protocols/examples/post-til-patient.json --at $at"
   "test protocols/"
   "check protocols/"
   "--version"

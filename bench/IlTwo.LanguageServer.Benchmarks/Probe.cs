@@ -36,6 +36,41 @@ internal static class Probe
         }
     }
 
+    /// <summary>Only incremental parse+bind edits of the generated 5,000-line protocol, for a profiler to sample.</summary>
+    public static void Edits(int count)
+    {
+        var text = IlTwo.Benchmarks.ProtocolGenerator.Generate(5000);
+        var versions = ToggledVersions(text);
+        var options = new ProtocolCompilationOptions { Analyze = false };
+        var previous = ProtocolCompilation.Create(SourceText.From(text, "/tmp/generated.il2"), null, options);
+        var times = new List<double>();
+        var bytes0 = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < count; i++)
+        {
+            var t0 = Stopwatch.GetTimestamp();
+            previous = ProtocolCompilation.Create(SourceText.From(versions[(i + 1) % 2], "/tmp/generated.il2"), null, options, previous);
+            times.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{count} edits: incremental parse+bind median {times.Order().ElementAt(count / 2):F2} ms, min {times.Min():F2} ms, {(GC.GetAllocatedBytesForCurrentThread() - bytes0) / count:N0} B allocated per edit"));
+        var tree = previous.SyntaxTree;
+        var parseBytes = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < count; i++)
+        {
+            tree = SyntaxTree.Parse(SourceText.From(versions[i % 2], "/tmp/generated.il2"), tree);
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"of which the incremental parse (with the source text): {(GC.GetAllocatedBytesForCurrentThread() - parseBytes) / count:N0} B per edit"));
+    }
+
+    /// <summary>The text and the text with the last digit of a threshold near the middle toggled.</summary>
+    private static string[] ToggledVersions(string text)
+    {
+        var at = text.IndexOf("when ", text.Length / 2, StringComparison.Ordinal) is var middle and >= 0 ? middle : text.IndexOf("when ", StringComparison.Ordinal);
+        var digit = text.IndexOfAny("0123456789".ToCharArray(), at);
+        return [text, text[..digit] + (text[digit] == '1' ? '2' : '1') + text[(digit + 1)..]];
+    }
+
     public static void Run()
     {
         var root = OutsideHarness.FindRoot();
@@ -50,9 +85,7 @@ internal static class Probe
         Console.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var (name, path, text) in documents)
         {
-            var at = text.IndexOf("when ", text.Length / 2, StringComparison.Ordinal) is var middle and >= 0 ? middle : text.IndexOf("when ", StringComparison.Ordinal);
-            var digit = text.IndexOfAny("0123456789".ToCharArray(), at);
-            string[] versions = [text, text[..digit] + (text[digit] == '1' ? '2' : '1') + text[(digit + 1)..]];
+            var versions = ToggledVersions(text);
             var samples = new List<double>[6];
             for (var k = 0; k < samples.Length; k++)
             {

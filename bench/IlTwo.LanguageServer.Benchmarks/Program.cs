@@ -13,6 +13,9 @@ if (args is ["probe"]) { Probe.Run(); return; }
 
 if (args is ["probe", "scaling"]) { Probe.Scaling(); return; }
 
+// `... -- probe edits N`: N incremental parse+bind edits of the generated protocol and nothing else (for a profiler).
+if (args is ["probe", "edits", var edits]) { Probe.Edits(int.Parse(edits, System.Globalization.CultureInfo.InvariantCulture)); return; }
+
 // `... -- outside [IL2] [N] [--baseline OTHER_IL2]`: edit -> diagnostics from outside, the real `il2 lsp` process
 // (default: the Release build's il2.dll), against a baseline build in the same run when given.
 if (args is ["outside", .. var outside])

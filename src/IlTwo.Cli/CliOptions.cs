@@ -28,8 +28,9 @@ internal static class CliOptions
         new(name) { Arity = ArgumentArity.Zero, Description = description };
 
     /// <summary><c>--no-cache</c> of the commands that compile a protocol to run it (<see cref="ProtocolCache"/>).</summary>
-    public static Option<bool> NoCache() => Flag("--no-cache",
-        $"compile the protocol even when an unchanged build is cached (also: {ProtocolCache.DisableVariable}=1)");
+    /// <summary><c>--no-cache</c>; <paramref name="alsoDoes"/> says what else a cached run would skip (test: running the scenarios).</summary>
+    public static Option<bool> NoCache(string alsoDoes = "") => Flag("--no-cache",
+        $"compile the protocol{alsoDoes} even when an unchanged build is cached (also: {ProtocolCache.DisableVariable}=1)");
 
     /// <summary>Zero or more operands (the command says what is missing, in its own words).</summary>
     public static Argument<string[]> Operands(string name, string description) =>

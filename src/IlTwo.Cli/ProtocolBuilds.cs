@@ -83,14 +83,18 @@ public static class ProtocolBuilds
     /// compilation (with <paramref name="withCompilation"/>, for scenarios and coverage) is parsed and bound from exactly
     /// the texts the cache checked, and is not analysed (a cached assembly exists only when the analysed build had no error).
     /// </summary>
-    public static ProtocolBuild Build(string path, byte[] bytes, ProtocolCache? cache, bool withCompilation)
+    public static ProtocolBuild Build(string path, byte[] bytes, ProtocolCache? cache, bool withCompilation) =>
+        Build(path, bytes, cache, cache?.Find(path, bytes), withCompilation);
+
+    /// <summary>As <see cref="Build(string, byte[], ProtocolCache?, bool)"/>, with <paramref name="hit"/> the caller's own <see cref="ProtocolCache.Find"/> of these bytes.</summary>
+    public static ProtocolBuild Build(string path, byte[] bytes, ProtocolCache? cache, CacheHit? hit, bool withCompilation)
     {
-        if (cache?.Find(path, bytes) is { } hit)
+        if (hit is not null)
         {
             var bound = withCompilation
                 ? ProtocolCompilation.Create(SourceText.FromBytes(bytes, path), hit.Resolver, ProtocolCompilationOptions.Default with { Analyze = false })
                 : null;
-            return new ProtocolBuild(bound, new ProtocolAssembly(true, [.. hit.Assembly], [.. hit.Pdb], "", [], null), hit.AssemblyName, hit.CanonicalHash, FromCache: true);
+            return new ProtocolBuild(bound, new ProtocolAssembly(true, [.. hit.Assembly], [.. hit.Pdb], "", [], null), hit.AssemblyName, hit.CanonicalHash, FromCache: true, hit.EntryId);
         }
 
         var resolver = new RecordingResolver(FileSystemProtocolResolver.Instance);
@@ -102,8 +106,8 @@ public static class ProtocolBuilds
         }
 
         var canonical = CanonicalSource.Hash(compilation);
-        cache?.Store(path, bytes, resolver.Lookups, assembly, canonical);
-        return new ProtocolBuild(compilation, assembly, assembly.AssemblyName, canonical, FromCache: false);
+        var entryId = cache?.Store(path, bytes, resolver.Lookups, assembly, canonical);
+        return new ProtocolBuild(compilation, assembly, assembly.AssemblyName, canonical, FromCache: false, entryId);
     }
 
     /// <summary>Loads a successful <see cref="ProtocolBuild"/> as <see cref="Load(ProtocolAssembly, CompiledProtocolLoadOptions)"/> does.</summary>
@@ -120,6 +124,8 @@ public static class ProtocolBuilds
 
 /// <summary>
 /// A protocol's assembly (or its errors) and, unless it came from the cache without one, its compilation.
-/// <see cref="CanonicalHash"/> is what approvals sign (empty when the build failed).
+/// <see cref="CanonicalHash"/> is what approvals sign (empty when the build failed); <see cref="CacheEntryId"/> names the
+/// cache entry that holds this assembly (<see cref="CacheHit.EntryId"/>), null when none does.
 /// </summary>
-public sealed record ProtocolBuild(ProtocolCompilation? Compilation, ProtocolAssembly Assembly, string AssemblyName, string CanonicalHash, bool FromCache);
+public sealed record ProtocolBuild(
+    ProtocolCompilation? Compilation, ProtocolAssembly Assembly, string AssemblyName, string CanonicalHash, bool FromCache, string? CacheEntryId = null);

@@ -103,7 +103,7 @@ public sealed class ProtocolCache
                 return null;
             }
 
-            var entry = CacheEntry.Parse(File.ReadAllText(manifestPath, Encoding.UTF8));
+            var entry = CacheEntry.Parse(File.ReadAllText(manifestPath, Encoding.UTF8), out var entryId);
             if (entry is null || entry.SourcePath != fullPath || entry.SourceHash != Sha256Hex(sourceBytes) || entry.Compiler != CompilerIdentity)
             {
                 return null;
@@ -129,7 +129,7 @@ public sealed class ProtocolCache
                 return null;
             }
 
-            return new CacheHit(entry.AssemblyName, assembly, pdb, entry.CanonicalHash, new ReplayResolver(answers));
+            return new CacheHit(entry.AssemblyName, assembly, pdb, entry.CanonicalHash, new ReplayResolver(answers), entryId);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
@@ -140,13 +140,14 @@ public sealed class ProtocolCache
     /// <summary>
     /// Records a successful build: <paramref name="lookups"/> are what the compiler asked its resolver
     /// (<see cref="RecordingResolver.Lookups"/>). Failing to write (read-only or full disk) only costs the next run a compile.
+    /// Returns the entry's id (<see cref="CacheHit.EntryId"/>), or null when nothing was stored.
     /// </summary>
-    public void Store(string sourcePath, byte[] sourceBytes, IReadOnlyList<ResolverLookup> lookups, ProtocolAssembly assembly, string canonicalHash)
+    public string? Store(string sourcePath, byte[] sourceBytes, IReadOnlyList<ResolverLookup> lookups, ProtocolAssembly assembly, string canonicalHash)
     {
         ArgumentNullException.ThrowIfNull(assembly);
         if (!assembly.Success)
         {
-            return;
+            return null;
         }
 
         var fullPath = Path.GetFullPath(sourcePath);
@@ -159,13 +160,56 @@ public sealed class ProtocolCache
             // The blobs first: an entry never names bytes that are not there yet.
             WriteAtomically(BlobPath(entry.AssemblyHash, ".dll"), dll);
             WriteAtomically(BlobPath(entry.PdbHash, ".pdb"), pdb);
-            WriteAtomically(ManifestPath(fullPath, sourceBytes), Encoding.UTF8.GetBytes(entry.Format()));
+            var text = entry.Format(out var entryId);
+            WriteAtomically(ManifestPath(fullPath, sourceBytes), Encoding.UTF8.GetBytes(text));
+            return entryId;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             // The cache is an optimisation; the build itself succeeded.
+            return null;
         }
     }
+
+    /// <summary>
+    /// The report <c>il2 test</c> printed for the protocol of entry <paramref name="entryId"/> (a hit that
+    /// <see cref="Find"/> has just checked against the whole chain) given as <paramref name="displayPath"/>, or null.
+    /// The report is a function of the chain's texts, the compiler and engine (the entry's compiler identity) and il2's
+    /// own code (<see cref="ReportIdentity"/>), all in its key; a damaged or foreign report is a miss, never printed.
+    /// </summary>
+    public TestReport? FindReport(string entryId, string displayPath)
+    {
+        try
+        {
+            var path = ReportPath(entryId, displayPath);
+            return File.Exists(path) ? TestReport.Parse(File.ReadAllText(path, Encoding.UTF8), entryId, ReportIdentity, displayPath) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Records what <c>il2 test</c> printed for entry <paramref name="entryId"/>; a failed write only costs the next run the scenarios.</summary>
+    public void StoreReport(string entryId, string displayPath, TestReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        try
+        {
+            CreatePrivateDirectory(CompilerFolder);
+            WriteAtomically(ReportPath(entryId, displayPath), Encoding.UTF8.GetBytes(report.Format(entryId, ReportIdentity, displayPath)));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            // As for Store: the run itself succeeded.
+        }
+    }
+
+    /// <summary>il2's own code writes the report's lines: its MVID is part of a report's key (the compiler's is in the entry's).</summary>
+    internal static string ReportIdentity => $"il2:{typeof(ProtocolCache).Assembly.ManifestModule.ModuleVersionId:N}";
+
+    private string ReportPath(string entryId, string displayPath) =>
+        Path.Combine(CompilerFolder, Sha256Hex($"{entryId}\n{ReportIdentity}\n{displayPath}") + ".test");
 
     private string ManifestPath(string fullPath, byte[] sourceBytes) =>
         Path.Combine(CompilerFolder, Sha256Hex($"{fullPath}\n{Sha256Hex(sourceBytes)}") + ".entry");
@@ -289,8 +333,121 @@ public sealed class ProtocolCache
     }
 }
 
-/// <summary>A verified cache entry: the assembly's bytes (their SHA-256 checked), and the resolver the protocol's compilation must use.</summary>
-public sealed record CacheHit(string AssemblyName, byte[] Assembly, byte[] Pdb, string CanonicalHash, IProtocolSourceResolver Resolver);
+/// <summary>
+/// A verified cache entry: the assembly's bytes (their SHA-256 checked), the resolver the protocol's compilation must use,
+/// and the entry's id (the SHA-256 of its whole text: compiler, source, every lookup's answer, assembly), which keys what
+/// else is cached for exactly this build (<see cref="ProtocolCache.FindReport"/>).
+/// </summary>
+public sealed record CacheHit(string AssemblyName, byte[] Assembly, byte[] Pdb, string CanonicalHash, IProtocolSourceResolver Resolver, string EntryId);
+
+/// <summary>What <c>il2 test</c> printed for one protocol file (every line but the total) and its counts.</summary>
+public sealed record TestReport(IReadOnlyList<string> Lines, int Passed, int Failed)
+{
+    private const string Header = "il2-test-report 1";
+
+    internal string Format(string entryId, string identity, string displayPath)
+    {
+        var builder = new StringBuilder();
+        builder.Append(Header).Append('\n');
+        SealedText.Line(builder, "entry", entryId);
+        SealedText.Line(builder, "il2", identity);
+        SealedText.Line(builder, "display", displayPath);
+        SealedText.Line(builder, "counts", Passed.ToString(System.Globalization.CultureInfo.InvariantCulture), Failed.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var line in Lines)
+        {
+            SealedText.Line(builder, "line", line);
+        }
+
+        return SealedText.Seal(builder.ToString(), out _);
+    }
+
+    /// <summary>Null for anything but a whole, unaltered report of this entry, il2 and display path.</summary>
+    internal static TestReport? Parse(string text, string entryId, string identity, string displayPath)
+    {
+        if (SealedText.Open(text, Header, out _) is not { } lines)
+        {
+            return null;
+        }
+
+        string? entry = null, il2 = null, display = null;
+        int? passed = null, failed = null;
+        var printed = new List<string>();
+        foreach (var fields in lines)
+        {
+            switch (fields)
+            {
+                case ["entry", var value]:
+                    entry = value;
+                    break;
+                case ["il2", var value]:
+                    il2 = value;
+                    break;
+                case ["display", var value]:
+                    display = value;
+                    break;
+                case ["counts", var p, var f] when Count(p) is { } pass && Count(f) is { } fail:
+                    (passed, failed) = (pass, fail);
+                    break;
+                case ["line", var value]:
+                    printed.Add(value);
+                    break;
+                default:
+                    return null;
+            }
+        }
+
+        return entry == entryId && il2 == identity && display == displayPath && passed is { } p2 && failed is { } f2 ? new TestReport(printed, p2, f2) : null;
+    }
+
+    private static int? Count(string text) =>
+        int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : null;
+}
+
+/// <summary>
+/// The cache's text files: a header, one field a line with its values escaped, and last <c>check</c> and the SHA-256 of
+/// everything above it, which is also the file's id. Any truncation or alteration fails the check.
+/// </summary>
+internal static class SealedText
+{
+    private const string Check = "check ";
+
+    public static string Seal(string body, out string id)
+    {
+        id = ProtocolCache.Sha256Hex(body);
+        return body + Check + id + "\n";
+    }
+
+    /// <summary>Each line's unescaped fields after the header, or null when the check fails or the header is another.</summary>
+    public static List<string[]>? Open(string text, string header, out string id)
+    {
+        id = "";
+        var checkAt = text.LastIndexOf(Check, StringComparison.Ordinal);
+        if (checkAt < 0 || !text.EndsWith('\n') || text[(checkAt + Check.Length)..^1] != ProtocolCache.Sha256Hex(text[..checkAt]))
+        {
+            return null;
+        }
+
+        var lines = text[..checkAt].Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        if (lines.Length == 0 || lines[0] != header)
+        {
+            return null;
+        }
+
+        id = text[(checkAt + Check.Length)..^1];
+        return [.. lines.Skip(1).Select(line => line.Split(' ').Select(Uri.UnescapeDataString).ToArray())];
+    }
+
+    public static void Line(StringBuilder builder, string field, params string[] values)
+    {
+        builder.Append(field);
+        foreach (var value in values)
+        {
+            builder.Append(' ').Append(Uri.EscapeDataString(value));
+        }
+
+        builder.Append('\n');
+    }
+}
 
 /// <summary>One question the compiler asked its resolver, and the hash of the answer (<c>-</c> for none).</summary>
 public sealed record ResolverLookup(string Id, string AskingPath, string AnswerHash);
@@ -328,7 +485,7 @@ internal sealed record CacheEntry(
 {
     private const string Header = "il2-protocol-cache 1";
 
-    public string Format()
+    public string Format(out string id)
     {
         var builder = new StringBuilder();
         builder.Append(Header).Append('\n');
@@ -342,30 +499,21 @@ internal sealed record CacheEntry(
         Line(builder, "assembly", AssemblyName, AssemblyHash);
         Line(builder, "pdb", PdbHash);
         Line(builder, "canonical", CanonicalHash);
-        var body = builder.ToString();
-        return body + "check " + ProtocolCache.Sha256Hex(body) + "\n";
+        return SealedText.Seal(builder.ToString(), out id);
     }
 
-    /// <summary>Null for anything but a whole, unaltered entry.</summary>
-    public static CacheEntry? Parse(string text)
+    /// <summary>Null for anything but a whole, unaltered entry; <paramref name="entryId"/> is its <see cref="CacheHit.EntryId"/>.</summary>
+    public static CacheEntry? Parse(string text, out string entryId)
     {
-        var checkAt = text.LastIndexOf("check ", StringComparison.Ordinal);
-        if (checkAt < 0 || !text.EndsWith('\n') || text[(checkAt + "check ".Length)..^1] != ProtocolCache.Sha256Hex(text[..checkAt]))
-        {
-            return null;
-        }
-
-        var lines = text[..checkAt].Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        if (lines.Length == 0 || lines[0] != Header)
+        if (SealedText.Open(text, Header, out entryId) is not { } lines)
         {
             return null;
         }
 
         string? compiler = null, sourcePath = null, sourceHash = null, assemblyName = null, assemblyHash = null, pdbHash = null, canonical = null;
         var lookups = new List<ResolverLookup>();
-        foreach (var line in lines.Skip(1))
+        foreach (var fields in lines)
         {
-            var fields = line.Split(' ').Select(Uri.UnescapeDataString).ToArray();
             switch (fields)
             {
                 case ["compiler", var value]:
@@ -404,14 +552,5 @@ internal sealed record CacheEntry(
 
     private static bool IsFileName(string text) => text.Length > 0 && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') && !text.StartsWith('.');
 
-    private static void Line(StringBuilder builder, string field, params string[] values)
-    {
-        builder.Append(field);
-        foreach (var value in values)
-        {
-            builder.Append(' ').Append(Uri.EscapeDataString(value));
-        }
-
-        builder.Append('\n');
-    }
+    private static void Line(StringBuilder builder, string field, params string[] values) => SealedText.Line(builder, field, values);
 }

@@ -35,6 +35,12 @@ public static class ServiceHost
             log.WriteLine($"il2 serve: {e.Message}");
             return 1;
         }
+        if (System.Runtime.GCSettings.IsServerGC)
+        {
+            // il2 ships server GC for its language server; the service's tail latency measured lower with workstation GC.
+            log.WriteLine("il2 serve: running with server GC; set DOTNET_gcServer=0 for a lower tail latency (docs/cds-hooks.md, Performance)");
+        }
+
         try
         {
             app.RunAsync(cancellation).GetAwaiter().GetResult();

@@ -249,6 +249,125 @@ public sealed class ProtocolCacheTests : IDisposable
         Assert.True(Build(_derived).FromCache);
     }
 
+    private string EntryId(string path) => _cache.Find(path, File.ReadAllBytes(path))!.EntryId;
+
+    /// <summary>A report no real run prints: seeing it proves the stored report was printed instead of running the scenarios.</summary>
+    private void PlantMarkerReport(string path) => _cache.StoreReport(EntryId(path), path, new TestReport(["planted report"], 7, 0));
+
+    [Fact]
+    public void A_second_test_run_prints_the_stored_report_and_runs_nothing()
+    {
+        var first = Run(_cache, "test", _derived);
+        var stored = _cache.FindReport(EntryId(_derived), _derived);
+
+        Assert.Equal(0, first.ExitCode);
+        Assert.NotNull(stored);
+        Assert.Equal(first.Out, string.Concat(stored.Lines.Select(l => l + "\n")) + $"{stored.Passed} passed, {stored.Failed} failed\n");
+        Assert.Equal(first, Run(_cache, "test", _derived));
+
+        PlantMarkerReport(_derived);
+        Assert.Equal(new CliResult(0, "planted report\n7 passed, 0 failed\n", ""), Run(_cache, "test", _derived));
+        // --no-cache runs the scenarios.
+        Assert.Equal(first, Run(_cache, "test", "--no-cache", _derived));
+    }
+
+    [Fact]
+    public void A_stored_report_names_the_file_as_the_command_line_did()
+    {
+        var byFile = Run(_cache, "test", _derived);
+        var byFolder = Run(_cache, "test", _sources.Path);
+
+        Assert.Equal(Run(null, "test", _derived), byFile);
+        Assert.Equal(Run(null, "test", _sources.Path), byFolder);
+        Assert.Equal(byFile, Run(_cache, "test", _derived));
+        Assert.Equal(byFolder, Run(_cache, "test", _sources.Path));
+    }
+
+    [Theory]
+    [InlineData("derived", "// a comment changes the embedded source\n")]
+    [InlineData("base", "// a comment in the base file\n")]
+    [InlineData("base", "")]
+    public void Any_change_in_the_chain_runs_the_scenarios_again(string which, string appended)
+    {
+        var before = Run(_cache, "test", _derived);
+        PlantMarkerReport(_derived);
+
+        var file = which == "base" ? _base : _derived;
+        // Without a comment: the base's threshold moves, which changes what the derived protocol's test reports.
+        var text = appended.Length > 0 ? File.ReadAllText(file) + appended : File.ReadAllText(file).Replace("< 90 mm[Hg]", "< 80 mm[Hg]", StringComparison.Ordinal);
+        File.WriteAllText(file, text);
+
+        var rerun = Run(_cache, "test", _derived);
+        Assert.DoesNotContain("planted report", rerun.Out, StringComparison.Ordinal);
+        Assert.Equal(Run(null, "test", _derived), rerun);
+        Assert.Equal(rerun, Run(_cache, "test", _derived));
+        if (appended.Length == 0)
+        {
+            Assert.NotEqual(before, rerun);
+        }
+    }
+
+    [Fact]
+    public void A_corrupted_report_is_never_printed_but_run_again_and_replaced()
+    {
+        var good = Run(_cache, "test", _derived);
+        PlantMarkerReport(_derived);
+        var report = Assert.Single(Directory.EnumerateFiles(_cacheFolder.Path, "*.test", SearchOption.AllDirectories));
+        // "planted report" becomes "planted rePort": a well-formed report whose check no longer matches.
+        File.WriteAllText(report, File.ReadAllText(report).Replace("planted%20report", "planted%20rePort", StringComparison.Ordinal));
+
+        Assert.Equal(good, Run(_cache, "test", _derived));
+        Assert.Equal(good, Run(_cache, "test", _derived));
+        Assert.DoesNotContain("planted", File.ReadAllText(report), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Another_protocols_report_copied_in_place_is_a_miss()
+    {
+        var good = Run(_cache, "test", _derived);
+        Run(_cache, "test", _base);
+        PlantMarkerReport(_base);
+        var reports = Directory.EnumerateFiles(_cacheFolder.Path, "*.test", SearchOption.AllDirectories).ToList();
+        var baseReport = Assert.Single(reports, r => File.ReadAllText(r).Contains("planted", StringComparison.Ordinal));
+
+        // A whole, checked report, but of the base's entry: the derived protocol's run must not print it.
+        File.Copy(baseReport, Assert.Single(reports, r => r != baseReport), overwrite: true);
+
+        Assert.Equal(good, Run(_cache, "test", _derived));
+    }
+
+    [Fact]
+    public void A_report_of_the_same_file_before_a_change_in_its_base_is_never_printed()
+    {
+        Run(_cache, "test", _derived);
+        PlantMarkerReport(_derived);
+        var stale = Assert.Single(Directory.EnumerateFiles(_cacheFolder.Path, "*.test", SearchOption.AllDirectories));
+        var staleText = File.ReadAllText(stale);
+        File.AppendAllText(_base, "// a comment in the base file\n");
+        var good = Run(_cache, "test", _derived);
+
+        // The current entry's report replaced by the whole, checked report of the entry before the change.
+        var current = Assert.Single(Directory.EnumerateFiles(_cacheFolder.Path, "*.test", SearchOption.AllDirectories), r => r != stale);
+        File.WriteAllText(current, staleText);
+
+        Assert.Equal(good, Run(_cache, "test", _derived));
+    }
+
+    [Fact]
+    public void Undoing_a_change_prints_the_report_of_the_chain_as_it_is_again()
+    {
+        var before = Run(_cache, "test", _derived);
+        var original = File.ReadAllText(_base);
+        File.WriteAllText(_base, original.Replace("< 90 mm[Hg]", "< 80 mm[Hg]", StringComparison.Ordinal));
+        var changed = Run(_cache, "test", _derived);
+        File.WriteAllText(_base, original);
+
+        Assert.NotEqual(before, changed);
+        Assert.Equal(before, Run(_cache, "test", _derived));
+        File.WriteAllText(_base, original.Replace("< 90 mm[Hg]", "< 80 mm[Hg]", StringComparison.Ordinal));
+        Assert.Equal(changed, Run(_cache, "test", _derived));
+    }
+
     [Fact]
     public async Task Concurrent_builds_of_the_same_protocol_all_succeed_and_leave_one_valid_entry()
     {

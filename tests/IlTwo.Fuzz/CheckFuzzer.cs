@@ -71,7 +71,8 @@ public static partial class CheckFuzzer
         {
             report.Find($"exit code {r.Exit}\n{r.Out}\n{r.Error}", input);
         }
-        else if (r.Out.Contains("IL0999", StringComparison.Ordinal) || r.Error.Contains("   at ", StringComparison.Ordinal))
+        // The code as a diagnostic's code (" IL0999: "), not inside a name the input chose (a rule called IL09999...).
+        else if (r.Out.Contains(" IL0999: ", StringComparison.Ordinal) || r.Error.Contains("   at ", StringComparison.Ordinal))
         {
             report.Find($"internal error:\n{r.Out}\n{r.Error}", input);
         }

@@ -158,7 +158,7 @@ public sealed class EvalCommand(Func<DateTimeOffset>? clock = null) : ICommand
     /// <summary>
     /// A .dll is loaded as built; an .il2 file is compiled first, exactly as <c>il2 build</c> would. Either way the
     /// bytes pass the trust check of <paramref name="trust"/> before any of their code runs. The compiled assembly may come
-    /// from <see cref="CommandContext.Cache"/> (<see cref="ProtocolBuilds.Build"/>): verified bytes, the same trust check.
+    /// from <see cref="CommandContext.Cache"/> (<see cref="ProtocolBuilds.Build(string, byte[], ProtocolCache?, bool)"/>): verified bytes, the same trust check.
     /// </summary>
     internal static CompiledProtocol? LoadProtocol(CommandContext context, string path, TrustArguments trust, bool useCache = true)
     {

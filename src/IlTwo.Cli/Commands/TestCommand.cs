@@ -13,7 +13,7 @@ namespace IlTwo.Cli.Commands;
 public sealed class TestCommand : ICommand
 {
     private readonly Argument<string[]> _paths = CliOptions.Operands("PATH", "a .il2 file, or a folder searched recursively for *.il2 files");
-    private readonly Option<bool> _noCache = CliOptions.NoCache();
+    private readonly Option<bool> _noCache = CliOptions.NoCache(" and run its scenarios");
 
     public string Name => "test";
 
@@ -28,7 +28,8 @@ public sealed class TestCommand : ICommand
         declares 'override scenario "TITLE" because "why" { expect ... }'. Then coverage findings (rules, own
         and inherited, that no scenario fires; thresholds tested on one side only) as warnings, and last the
         line 'N passed, N failed' (inherited scenarios included). A protocol that does not compile counts as one
-        failure.
+        failure. A protocol whose whole extends chain, compiler and il2 are unchanged since a run on this machine
+        prints that run's report again from the cache, without running its scenarios; --no-cache runs them.
 
         Exit codes: 0 every scenario passed, 1 a scenario failed or a protocol has errors, 2 usage or I/O error.
         """;
@@ -72,19 +73,43 @@ public sealed class TestCommand : ICommand
         return set.Errors.Count > 0 && set.Files.Count == 0 ? ExitCodes.Usage : failed > 0 ? ExitCodes.Failure : ExitCodes.Success;
     }
 
+    /// <summary>
+    /// The scenarios' outcome is a function of the chain's texts, the compiler, the engine and this code, so a report
+    /// stored for a cache entry that <see cref="ProtocolCache.Find"/> has just checked against every file of the chain is
+    /// printed as it is; otherwise the protocol is built (or its assembly taken from the entry) and its scenarios run.
+    /// </summary>
     private static (int Passed, int Failed) TestFile(CommandContext context, ProtocolFile file, ProtocolCache? cache)
     {
-        var build = ProtocolBuilds.Build(file.FullPath, context.FileSystem.ReadAllBytes(file.FullPath), cache, withCompilation: true);
+        var bytes = context.FileSystem.ReadAllBytes(file.FullPath);
+        var hit = cache?.Find(file.FullPath, bytes);
+        var report = hit is null ? null : cache!.FindReport(hit.EntryId, file.DisplayPath);
+        if (report is null)
+        {
+            var build = ProtocolBuilds.Build(file.FullPath, bytes, cache, hit, withCompilation: true);
+            report = Run(file, build);
+            if (build.CacheEntryId is { } entryId)
+            {
+                cache?.StoreReport(entryId, file.DisplayPath, report);
+            }
+        }
+
+        foreach (var line in report.Lines)
+        {
+            context.Out.WriteLine(line);
+        }
+
+        return (report.Passed, report.Failed);
+    }
+
+    private static TestReport Run(ProtocolFile file, ProtocolBuild build)
+    {
+        var lines = new List<string>();
         var (compilation, assembly) = (build.Compilation!, build.Assembly);
         if (!assembly.Success)
         {
-            foreach (var message in assembly.Errors)
-            {
-                context.Out.WriteLine(message);
-            }
-
-            context.Out.WriteLine($"{file.DisplayPath}(1,1): error: the protocol does not compile; its scenarios did not run");
-            return (0, 1);
+            lines.AddRange(assembly.Errors);
+            lines.Add($"{file.DisplayPath}(1,1): error: the protocol does not compile; its scenarios did not run");
+            return new TestReport(lines, 0, 1);
         }
 
         using var protocol = ProtocolBuilds.Load(build, CompiledProtocolLoadOptions.InProcessBuild);
@@ -97,7 +122,7 @@ public sealed class TestCommand : ICommand
                 continue;
             }
             failed++;
-            context.Out.WriteLine($"{Location(file, compilation, result.Span.Start)}: scenario \"{result.Title}\" failed: {OneLine(result.Message)}");
+            lines.Add($"{Location(file, compilation, result.Span.Start)}: scenario \"{result.Title}\" failed: {OneLine(result.Message)}");
         }
 
         // The base protocols' scenarios run against this protocol too: a stricter outcome is expected of an extension
@@ -114,11 +139,11 @@ public sealed class TestCommand : ICommand
                     break;
                 case InheritedOutcome.Stricter:
                     stricter++;
-                    context.Out.WriteLine($"{where}: note: stricter in {compilation.Protocol.Id}: expected {result.Expected}, got {result.Actual}");
+                    lines.Add($"{where}: note: stricter in {compilation.Protocol.Id}: expected {result.Expected}, got {result.Actual}");
                     break;
                 default:
                     broken++;
-                    context.Out.WriteLine($"{where} failed against {compilation.Protocol.Id}: expected {result.Expected}, got {result.Actual}: {OneLine(result.Decision.Summary)}; if the change is intended, declare it with 'override scenario' and a reason");
+                    lines.Add($"{where} failed against {compilation.Protocol.Id}: expected {result.Expected}, got {result.Actual}: {OneLine(result.Decision.Summary)}; if the change is intended, declare it with 'override scenario' and a reason");
                     break;
             }
         }
@@ -127,21 +152,21 @@ public sealed class TestCommand : ICommand
         var coverage = CoverageReport.Measure(compilation);
         foreach (var rule in coverage.RulesNeverFired)
         {
-            context.Out.WriteLine($"{Location(file, compilation, rule.Location.Source, rule.Location.Span.Start)}: warning: coverage: no scenario fires rule '{rule.Name}'{InheritedNote(compilation, rule)}");
+            lines.Add($"{Location(file, compilation, rule.Location.Source, rule.Location.Span.Start)}: warning: coverage: no scenario fires rule '{rule.Name}'{InheritedNote(compilation, rule)}");
         }
 
         foreach (var threshold in coverage.OneSided)
         {
             var side = threshold.SeenTrue ? "only met" : threshold.SeenFalse ? "never met" : "never decided (data always missing)";
-            context.Out.WriteLine($"{Location(file, compilation, threshold.Source, threshold.Span.Start)}: warning: coverage: '{threshold.Comparison}' in rule '{threshold.Rule.Name}'{InheritedNote(compilation, threshold.Rule)} is {side} by the scenarios; test both sides");
+            lines.Add($"{Location(file, compilation, threshold.Source, threshold.Span.Start)}: warning: coverage: '{threshold.Comparison}' in rule '{threshold.Rule.Name}'{InheritedNote(compilation, threshold.Rule)} is {side} by the scenarios; test both sides");
         }
 
         var rules = compilation.Protocol.Rules.Length;
         var inheritedText = inherited.IsEmpty && overrides == 0
             ? ""
             : $"; inherited scenarios: {unchanged} unchanged, {stricter} stricter, {overrides} overridden, {broken} failed";
-        context.Out.WriteLine($"{file.DisplayPath}: {passed} passed, {failed} failed{inheritedText}; {rules - coverage.RulesNeverFired.Length} of {rules} rules fired");
-        return (passed + unchanged + stricter, failed + broken);
+        lines.Add($"{file.DisplayPath}: {passed} passed, {failed} failed{inheritedText}; {rules - coverage.RulesNeverFired.Length} of {rules} rules fired");
+        return new TestReport(lines, passed + unchanged + stricter, failed + broken);
     }
 
     private static string InheritedNote(ProtocolCompilation compilation, IlTwo.Dsl.Binding.RuleSymbol rule) =>

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using IlTwo.Dsl.Diagnostics;
 using IlTwo.Dsl.Syntax;
 using IlTwo.Dsl.Text;
@@ -100,7 +101,21 @@ internal sealed partial class Binder
         _protocol.Observations = [.. _observations.Values];
         _protocol.Constants = [.. _constants.Values];
         _protocol.Fixtures = [.. _fixtures.Values.Where(f => f.ProtocolId == ProtocolId)];
-        _protocol.Occurrences = [.. _occurrences.OrderBy(o => o.Span.Start)];
+        _protocol.Occurrences = InSourceOrder(_occurrences);
+    }
+
+    /// <summary>The occurrences by start, those that start together in the order they were found (a stable sort, in one copy).</summary>
+    private static ImmutableArray<SymbolOccurrence> InSourceOrder(List<SymbolOccurrence> occurrences)
+    {
+        var items = occurrences.ToArray();
+        var keys = new long[items.Length];
+        for (var i = 0; i < items.Length; i++)
+        {
+            keys[i] = ((long)items[i].Span.Start << 32) | (uint)i;
+        }
+
+        Array.Sort(keys, items);
+        return ImmutableCollectionsMarshal.AsImmutableArray(items);
     }
 
     // ------------------------------------------------------------ header and inheritance
@@ -966,7 +981,8 @@ internal sealed partial class Binder
             own[id] = symbol;
             _occurrences.Add(new SymbolOccurrence(syntax.Name.Span, symbol, true));
 
-            var inheritedIndex = effective.FindIndex(r => r.Name == id && r.ProtocolId != ProtocolId);
+            // Inherited rules stay at the front (removed ones leave it, new ones go after it): only that part can match.
+            var inheritedIndex = effective.FindIndex(0, inherited.Length - removed.Count, r => r.Name == id && r.ProtocolId != ProtocolId);
             if (syntax.IsOverride)
             {
                 if (inheritedIndex < 0)
@@ -1108,6 +1124,11 @@ internal sealed partial class Binder
     /// <summary>Whether counting the groups in <paramref name="rule"/>'s condition can come back to it.</summary>
     internal static bool ReachesItself(RuleSymbol rule, IReadOnlyList<RuleSymbol> rules)
     {
+        if (CountsIn(rule.Condition).Count == 0)
+        {
+            return false;
+        }
+
         var visited = new HashSet<RuleSymbol>();
         var stack = new Stack<RuleSymbol>();
         stack.Push(rule);
@@ -1133,22 +1154,48 @@ internal sealed partial class Binder
         return false;
     }
 
-    internal static IEnumerable<BoundAtLeast> CountsIn(BoundExpression expression) => expression switch
+    /// <summary>The counts in <paramref name="expression"/>, left to right (no allocation when there are none, as in most rules).</summary>
+    internal static IReadOnlyList<BoundAtLeast> CountsIn(BoundExpression expression)
     {
-        BoundAtLeast a => [a],
-        BoundBinary b => CountsIn(b.Left).Concat(CountsIn(b.Right)),
-        BoundNot n => CountsIn(n.Operand),
-        BoundNegate n => CountsIn(n.Operand),
-        BoundIsFlag f => CountsIn(f.Operand),
-        BoundConstantReference { Constant.Value: { } v } => CountsIn(v),
-        _ => expression.NodeKind switch
+        List<BoundAtLeast>? counts = null;
+        CollectCounts(expression, ref counts);
+        return counts ?? (IReadOnlyList<BoundAtLeast>)[];
+    }
+
+    private static void CollectCounts(BoundExpression expression, ref List<BoundAtLeast>? counts)
+    {
+        switch (expression)
         {
-            // every kind not matched above (no _: a new kind must be placed here or above)
-            BoundNodeKind.QuantityLiteral or BoundNodeKind.FlagLiteral or BoundNodeKind.ConstantReference or BoundNodeKind.ObservationValue or BoundNodeKind.Aggregate
-                or BoundNodeKind.Baseline or BoundNodeKind.Weight or BoundNodeKind.Doses or BoundNodeKind.TimeSince or BoundNodeKind.Binary
-                or BoundNodeKind.Not or BoundNodeKind.Negate or BoundNodeKind.IsFlag or BoundNodeKind.AtLeast or BoundNodeKind.Error => [],
-        },
-    };
+            case BoundAtLeast a:
+                (counts ??= []).Add(a);
+                break;
+            case BoundBinary b:
+                CollectCounts(b.Left, ref counts);
+                CollectCounts(b.Right, ref counts);
+                break;
+            case BoundNot n:
+                CollectCounts(n.Operand, ref counts);
+                break;
+            case BoundNegate n:
+                CollectCounts(n.Operand, ref counts);
+                break;
+            case BoundIsFlag f:
+                CollectCounts(f.Operand, ref counts);
+                break;
+            case BoundConstantReference { Constant.Value: { } v }:
+                CollectCounts(v, ref counts);
+                break;
+            default:
+                _ = expression.NodeKind switch
+                {
+                    // every kind not matched above (no _: a new kind must be placed here or above)
+                    BoundNodeKind.QuantityLiteral or BoundNodeKind.FlagLiteral or BoundNodeKind.ConstantReference or BoundNodeKind.ObservationValue or BoundNodeKind.Aggregate
+                        or BoundNodeKind.Baseline or BoundNodeKind.Weight or BoundNodeKind.Doses or BoundNodeKind.TimeSince or BoundNodeKind.Binary
+                        or BoundNodeKind.Not or BoundNodeKind.Negate or BoundNodeKind.IsFlag or BoundNodeKind.AtLeast or BoundNodeKind.Error => true,
+                };
+                break;
+        }
+    }
 
     private void BindRule(RuleSymbol rule)
     {
