@@ -16,6 +16,25 @@ public static class Program
             StageProfile.Run();
             return;
         }
+        if (args is ["--loop", var seconds])
+        {
+            // For a sampling profiler (dotnet-trace): the pooled verdict from the benchmark record, over and over.
+            var rules = BenchmarkData.CompileAndLoad(out _).Rules;
+            var record = BenchmarkData.CreateRecord();
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            long calls = 0;
+            while (watch.Elapsed.TotalSeconds < double.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture))
+            {
+                for (var i = 0; i < 1000; i++)
+                {
+                    IlTwo.Runtime.Evaluation.ProtocolEvaluator.Decide(rules, record, BenchmarkData.At);
+                }
+
+                calls += 1000;
+            }
+            Console.WriteLine($"{calls} verdicts, {watch.Elapsed.TotalMicroseconds / calls:F2} us each");
+            return;
+        }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
     }
 }

@@ -30,7 +30,7 @@ public static class ProtocolCompiler
     /// <summary>The namespaces generated code may touch; a post-compile check refuses anything else (files, network, reflection...).</summary>
     private static readonly ImmutableHashSet<string> AllowedNamespaces = ["IlTwo.Runtime.Protocols", "IlTwo.Runtime.Evaluation", "System"];
 
-    private static readonly ImmutableHashSet<string> AllowedSystemTypes = ["Double", "Span", "Boolean", "Int32", "String", "Object", "Void"];
+    private static readonly ImmutableHashSet<string> AllowedSystemTypes = ["Double", "Span", "ReadOnlySpan", "Boolean", "Int32", "String", "Object", "Void"];
 
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(LoadReferences);
 

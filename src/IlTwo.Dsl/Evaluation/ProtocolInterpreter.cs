@@ -49,6 +49,26 @@ public sealed class ProtocolInterpreter : ProtocolRules
         }
     }
 
+    /// <summary>Only what the course reads at an earlier point (<see cref="CourseAssessment.PastPointSlots"/>), as the compiled code does.</summary>
+    public override void EvaluatePastPoint(PatientSnapshot snapshot, Span<Truth> results)
+    {
+        foreach (var slot in CourseAssessment.PastPointSlots(Info))
+        {
+            if (slot < _conditions.Length)
+            {
+                results[slot] = Logic.ToTruth(Evaluate(_conditions[slot], snapshot));
+            }
+        }
+
+        foreach (var (slot, condition) in _extra)
+        {
+            if (slot < results.Length)
+            {
+                results[slot] = Logic.ToTruth(Evaluate(condition, snapshot));
+            }
+        }
+    }
+
     /// <summary>The truth of any bound condition of this protocol (used by coverage).</summary>
     public Truth EvaluateCondition(BoundExpression condition, PatientSnapshot snapshot) => Logic.ToTruth(Evaluate(condition, snapshot));
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Collections.Frozen;
 using System.Runtime.CompilerServices;
 using IlTwo.Runtime.Protocols;
 using IlTwo.Runtime.Units;
@@ -18,7 +17,7 @@ internal sealed class BindingPlan
 
     private static readonly ConditionalWeakTable<ProtocolInfo, BindingPlan> Cache = [];
 
-    private readonly FrozenDictionary<string, int> _byCode;
+    private readonly CodeTable _byCode;
     private readonly UnitCache[] _units;
     private readonly ConcurrentDictionary<string, int> _nearMisses = new(StringComparer.Ordinal);
     private readonly double[] _low;
@@ -39,7 +38,7 @@ internal sealed class BindingPlan
                 map.TryAdd(code, o.Index);
             }
         }
-        _byCode = map.ToFrozenDictionary(StringComparer.Ordinal);
+        _byCode = CodeTable.Create(map);
         RecencySeconds = [.. Observations.Select(o => o.RecencySeconds)];
         _low = new double[Observations.Length];
         _high = new double[Observations.Length];
@@ -48,6 +47,7 @@ internal sealed class BindingPlan
             (_low[i], _high[i]) = RecordChecks.Bounds(Observations[i]);
         }
 
+        EventNamesUnique = protocol.Events.Select(e => e.Name).Distinct(StringComparer.Ordinal).Count() == protocol.Events.Length;
         _units = new UnitCache[Observations.Length];
         for (var i = 0; i < _units.Length; i++)
         {
@@ -63,6 +63,9 @@ internal sealed class BindingPlan
 
     public RecordChecks.Plan Checks { get; }
 
+    /// <summary>Whether no two of the protocol's events share a name (so a record event is at most one of them).</summary>
+    public bool EventNamesUnique { get; }
+
     /// <summary>Each observation's <see cref="ObservationInfo.RecencySeconds"/>, by index (what every <c>Latest</c> reads).</summary>
     public double[] RecencySeconds { get; }
 
@@ -71,7 +74,7 @@ internal sealed class BindingPlan
         double.IsFinite(declared) && declared >= _low[observation] && declared <= _high[observation];
 
     /// <summary>The observation a record code means (its name or one of its LOINC codes), or -1.</summary>
-    public int ObservationOf(string code) => _byCode.TryGetValue(code, out var index) ? index : -1;
+    public int ObservationOf(string code) => _byCode.Get(code);
 
     /// <summary>The observation a code that means none nearly names (see <see cref="RecordChecks.Plan.NearMiss"/>), or -1; cached per code.</summary>
     public int NearMiss(string code)

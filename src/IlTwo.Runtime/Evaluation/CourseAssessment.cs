@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using IlTwo.Runtime.Protocols;
 using IlTwo.Runtime.Records;
 
@@ -63,6 +64,18 @@ public static class CourseAssessment
     public static int SlotCount(ProtocolInfo info) => Math.Max(info.Rules.Length, info.ConditionSlots);
 
     /// <summary>
+    /// The slots (ascending) the course reads at an earlier assessment point, i.e. what
+    /// <see cref="ProtocolRules.EvaluatePastPoint"/> must write: the rules that act over the course (discontinue, or with
+    /// <c>until</c>), the rules with persistence or correction (their truth at each charting time in the window), and
+    /// every extra condition (<c>until</c>, <c>corrected when</c>). Once per protocol.
+    /// </summary>
+    public static ImmutableArray<int> PastPointSlots(ProtocolInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        return PastPointSlotsOf.For(info);
+    }
+
+    /// <summary>
     /// Assesses the course. <paramref name="truths"/> are the decision-time truths; rules whose persistence or correction is
     /// not shown are set to <see cref="Truth.False"/> in it (their hold is reported in <see cref="CourseFindings.Reassess"/>).
     /// </summary>
@@ -124,8 +137,14 @@ public static class CourseAssessment
             Dictionary<int, (long Ticks, ImmutableArray<SeenValue> Values)>? triggers = null;
             foreach (var ticks in points)
             {
+                var truthsAt = context.TruthsAt(ticks);
+                if (!truthsAt.AsSpan(0, info.Rules.Length).Contains(Truth.True))
+                {
+                    // Most points: no rule true there, nothing to look at.
+                    continue;
+                }
+
                 var t = new DateTimeOffset(ticks, TimeSpan.Zero);
-                var truthsAt = context.TruthsAt(t);
                 foreach (var i in courseRules)
                 {
                     var rule = info.Rules[i];
@@ -293,22 +312,27 @@ public static class CourseAssessment
             return _seeing;
         }
 
-        public Truth[] TruthsAt(DateTimeOffset t)
+        public Truth[] TruthsAt(DateTimeOffset t) => TruthsAt(t.UtcTicks);
+
+        public Truth[] TruthsAt(long ticks)
         {
-            if (t.UtcTicks == _now.At.UtcTicks)
+            if (ticks == _now.At.UtcTicks)
             {
                 return _nowTruths;
             }
 
-            if (_kept.TryGet(_rules, t.UtcTicks, out var kept))
+            if (_kept.TryGet(_rules, ticks, out var kept))
             {
                 return kept;
             }
             // At an earlier point a sum or count over a window the record does not cover is unknown (a charting gap is
             // not a finding): the rule reading it cannot make a stop, and a count's other members still count.
-            if (_evaluating is null)
+            var t = new DateTimeOffset(ticks, TimeSpan.Zero);
+            var observations = _rules.PastPointObservations;
+            if (_evaluating is null || !_evaluating.BoundFor(observations))
             {
-                _evaluating = _now.PastPoint(t);
+                // Bound to the series the rules read at a past point only (all of them when the rules do not say).
+                _evaluating = _now.PastPoint(t, observations);
             }
             else
             {
@@ -316,8 +340,8 @@ public static class CourseAssessment
             }
 
             var truths = _kept.NewTruths(SlotCount(_info));
-            _rules.EvaluateRules(_evaluating, truths);
-            _kept.Add(_rules, t.UtcTicks, truths);
+            _rules.EvaluatePastPoint(_evaluating, truths);
+            _kept.Add(_rules, ticks, truths);
             return truths;
         }
 
@@ -328,22 +352,50 @@ public static class CourseAssessment
             var ticks = _points;
             ticks.Clear();
             ticks.EnsureCapacity(_doses.Length + 4);
-            foreach (var dose in _doses)
+            var timeline = _now.Timeline;
+            if (_doses == timeline.Doses)
             {
-                if (dose.Status is DoseStatus.Given or DoseStatus.Held && dose.At.UtcTicks < atTicks)
+                var doseTicks = timeline.DoseTicks;
+                var statuses = timeline.DoseStatuses;
+                for (var k = 0; k < doseTicks.Length; k++)
                 {
-                    ticks.Add(dose.At.UtcTicks);
+                    if (statuses[k] is DoseStatus.Given or DoseStatus.Held && doseTicks[k] < atTicks)
+                    {
+                        ticks.Add(doseTicks[k]);
+                    }
                 }
             }
+            else
+            {
+                foreach (var dose in _doses)
+                {
+                    if (dose.Status is DoseStatus.Given or DoseStatus.Held && dose.At.UtcTicks < atTicks)
+                    {
+                        ticks.Add(dose.At.UtcTicks);
+                    }
+                }
+            }
+            var sorted = true;
             foreach (var index in _yesNo)
             {
-                var series = _now.Series(index);
-                for (var k = 0; k < series.Count && series.Ticks[k] < atTicks; k++)
+                var store = timeline.Store(index);
+                var all = store.Ticks;
+                var count = _now.CountOf(index);
+                for (var k = 0; k < count && all[k] < atTicks; k++)
                 {
-                    ticks.Add(series.Ticks[k]);
+                    sorted &= ticks.Count == 0 || ticks[^1] <= all[k];
+                    ticks.Add(all[k]);
                 }
             }
-            ticks.Sort();
+            for (var k = 1; sorted && k < ticks.Count; k++)
+            {
+                sorted = ticks[k - 1] <= ticks[k];
+            }
+
+            if (!sorted)
+            {
+                ticks.Sort();
+            }
             var distinct = 0;
             for (var k = 0; k < ticks.Count; k++)
             {
@@ -458,6 +510,34 @@ public static class CourseAssessment
 
         public static int[] For(ProtocolInfo info) => Cache.GetValue(info, static info =>
             [.. Enumerable.Range(0, info.Rules.Length).Where(i => info.Rules[i].Action == RuleAction.Discontinue || info.Rules[i].Until is not null)]);
+    }
+
+    private static class PastPointSlotsOf
+    {
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<ProtocolInfo, StrongBox<ImmutableArray<int>>> Cache = [];
+
+        public static ImmutableArray<int> For(ProtocolInfo info) => Cache.GetValue(info, static info =>
+        {
+            var slots = new SortedSet<int>();
+            foreach (var rule in info.Rules)
+            {
+                if (rule.Action == RuleAction.Discontinue || rule.Until is not null || rule.PersistenceSeconds is not null || rule.Correction is not null)
+                {
+                    slots.Add(rule.Index);
+                }
+
+                if (rule.Until is { } until)
+                {
+                    slots.Add(until.Slot);
+                }
+
+                if (rule.Correction is { } correction)
+                {
+                    slots.Add(correction.Slot);
+                }
+            }
+            return new StrongBox<ImmutableArray<int>>([.. slots]);
+        }).Value;
     }
 
     /// <summary>The yes/no observations a discontinue or <c>until</c> rule reads: their charting times are assessment points. Once per protocol.</summary>

@@ -21,11 +21,13 @@ internal sealed class PastPointTruths(bool pooled)
     /// <summary>How many dropped arrays a pooled timeline keeps for reuse.</summary>
     private const int FreeLimit = 1024;
 
-    private readonly Dictionary<long, Truth[]> _byTicks = [];
+    /// <summary>The points kept, ascending (a decision visits its points in time order: an add is an append, a change at x a truncation).</summary>
+    private readonly List<long> _ticks = [];
+
+    private readonly List<Truth[]> _truths = [];
     private readonly Lock _lock = new();
     private readonly Stack<Truth[]>? _free = pooled ? new() : null;
     private ProtocolRules? _rules;
-    private long _latest = long.MinValue;
 
     /// <summary>An array for the truths at a point (a dropped one when pooled), every slot <see cref="Truth.Unknown"/>.</summary>
     public Truth[] NewTruths(int length)
@@ -76,44 +78,46 @@ internal sealed class PastPointTruths(bool pooled)
     {
         lock (_lock)
         {
-            if (ticks > _latest)
+            var from = LowerBound(ticks);
+            for (var k = from; k < _truths.Count; k++)
             {
-                return;
+                Recycle(_truths[k]);
             }
 
-            List<long>? stale = null;
-            foreach (var key in _byTicks.Keys)
-            {
-                if (key >= ticks)
-                {
-                    (stale ??= []).Add(key);
-                }
-            }
-            foreach (var key in stale ?? [])
-            {
-                _byTicks.Remove(key);
-            }
-
-            _latest = _byTicks.Count == 0 ? long.MinValue : _byTicks.Keys.Max();
+            _ticks.RemoveRange(from, _ticks.Count - from);
+            _truths.RemoveRange(from, _truths.Count - from);
         }
     }
 
     public void Clear()
     {
+        if (pooled)
+        {
+            ClearCore();
+            return;
+        }
+
         lock (_lock)
         {
-            if (_free is not null)
-            {
-                foreach (var truths in _byTicks.Values)
-                {
-                    Recycle(truths);
-                }
-            }
-
-            _byTicks.Clear();
-            _latest = long.MinValue;
-            _rules = null;
+            ClearCore();
         }
+    }
+
+    private void ClearCore()
+    {
+        if (_truths.Count == 0 && _rules is null)
+        {
+            return;
+        }
+
+        foreach (var truths in _truths)
+        {
+            Recycle(truths);
+        }
+
+        _ticks.Clear();
+        _truths.Clear();
+        _rules = null;
     }
 
     private void Recycle(Truth[] truths)
@@ -124,12 +128,41 @@ internal sealed class PastPointTruths(bool pooled)
         }
     }
 
+    /// <summary>The index of the first kept point at or after <paramref name="ticks"/>.</summary>
+    private int LowerBound(long ticks)
+    {
+        var all = _ticks;
+        int lo = 0, hi = all.Count;
+        if (hi == 0 || all[hi - 1] < ticks)
+        {
+            return hi;
+        }
+
+        while (lo < hi)
+        {
+            var mid = (int)((uint)(lo + hi) >> 1);
+            if (all[mid] < ticks)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
     private bool TryGetCore(ProtocolRules rules, long ticks, out Truth[] truths)
     {
-        if (ReferenceEquals(_rules, rules) && _byTicks.TryGetValue(ticks, out var found))
+        if (ReferenceEquals(_rules, rules))
         {
-            truths = found;
-            return true;
+            var k = LowerBound(ticks);
+            if (k < _ticks.Count && _ticks[k] == ticks)
+            {
+                truths = _truths[k];
+                return true;
+            }
         }
 
         truths = [];
@@ -140,29 +173,27 @@ internal sealed class PastPointTruths(bool pooled)
     {
         if (!ReferenceEquals(_rules, rules))
         {
-            if (_free is not null)
-            {
-                foreach (var dropped in _byTicks.Values)
-                {
-                    Recycle(dropped);
-                }
-            }
-
-            _byTicks.Clear();
-            _latest = long.MinValue;
+            ClearCore();
             _rules = rules;
         }
-        if (_byTicks.Count >= Limit)
+
+        var k = LowerBound(ticks);
+        if (k < _ticks.Count && _ticks[k] == ticks)
+        {
+            if (!ReferenceEquals(_truths[k], truths))
+            {
+                Recycle(_truths[k]);
+            }
+
+            _truths[k] = truths;
+            return;
+        }
+        if (_ticks.Count >= Limit)
         {
             return;
         }
 
-        if (_free is not null && _byTicks.TryGetValue(ticks, out var replaced) && !ReferenceEquals(replaced, truths))
-        {
-            Recycle(replaced);
-        }
-
-        _byTicks[ticks] = truths;
-        _latest = Math.Max(_latest, ticks);
+        _ticks.Insert(k, ticks);
+        _truths.Insert(k, truths);
     }
 }

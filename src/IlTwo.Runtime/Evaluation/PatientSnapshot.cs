@@ -24,10 +24,16 @@ public sealed class PatientSnapshot
     private long _lastGivenTicks;
     private bool _movable;
 
+    /// <summary>The only series a past point's rules read (<see cref="ProtocolRules.PastPointObservations"/>): the others' counts stay 0. Null: all.</summary>
+    private int[]? _only;
+
+    /// <summary>The observations <see cref="PastPoint(DateTimeOffset, ReadOnlySpan{int})"/> was asked for (empty: all).</summary>
+    private int[] _requested = [];
+
     /// <summary>The timeline's <see cref="PatientTimeline.Version"/> this snapshot was bound at (a moved snapshot must still see the same record).</summary>
     private int _version;
 
-    private PatientSnapshot(PatientTimeline timeline, DateTimeOffset at, int[]? refused, bool pastPoint)
+    private PatientSnapshot(PatientTimeline timeline, DateTimeOffset at, int[]? refused, bool pastPoint, int[]? only = null)
     {
         var protocol = timeline.Protocol;
         _timeline = timeline;
@@ -38,6 +44,7 @@ public sealed class PatientSnapshot
         _counts = new int[protocol.Observations.Length];
         _eventTicks = new long[protocol.Events.Length];
         _version = timeline.Version;
+        _only = only;
         Bind(at, fresh: true);
     }
 
@@ -57,7 +64,24 @@ public sealed class PatientSnapshot
         Weight = timeline.WeightGrams;
 
         var counts = _counts;
-        if (fresh)
+        if (_only is { } only)
+        {
+            if (fresh)
+            {
+                foreach (var i in only)
+                {
+                    counts[i] = timeline.Store(i).UpperBound(_atTicks);
+                }
+            }
+            else
+            {
+                foreach (var i in only)
+                {
+                    counts[i] = timeline.Store(i).UpperBoundFrom(_atTicks, counts[i], from);
+                }
+            }
+        }
+        else if (fresh)
         {
             for (var i = 0; i < counts.Length; i++)
             {
@@ -75,7 +99,45 @@ public sealed class PatientSnapshot
         var eventTicks = _eventTicks;
         Array.Fill(eventTicks, long.MinValue);
         var cycleStart = long.MinValue;
-        foreach (var e in timeline.Events)
+        if (timeline.EventsIndexed)
+        {
+            // Each event's time and kind worked out once by the timeline: no name compared per moment.
+            var allTicks = timeline.EventTicks;
+            var kinds = timeline.EventKinds;
+            var cycleStarts = timeline.EventCycleStarts;
+            for (var k = 0; k < allTicks.Length; k++)
+            {
+                var ticks = allTicks[k];
+                if (ticks > _atTicks)
+                {
+                    continue;
+                }
+
+                if (cycleStarts[k])
+                {
+                    cycleStart = Math.Max(cycleStart, ticks);
+                }
+
+                if (kinds[k] >= 0)
+                {
+                    eventTicks[kinds[k]] = Math.Max(eventTicks[kinds[k]], ticks);
+                }
+            }
+        }
+        else
+        {
+            cycleStart = BindEventsByName(eventTicks);
+        }
+
+        BindDoses(timeline, cycleStart);
+    }
+
+    /// <summary>The events' latest times by comparing names (a protocol with two events of one name); returns the latest cycle start.</summary>
+    private long BindEventsByName(long[] eventTicks)
+    {
+        var protocol = Protocol;
+        var cycleStart = long.MinValue;
+        foreach (var e in _timeline.Events)
         {
             var ticks = e.At.UtcTicks;
             if (ticks > _atTicks)
@@ -96,18 +158,26 @@ public sealed class PatientSnapshot
                 }
             }
         }
+        return cycleStart;
+    }
 
+    private void BindDoses(PatientTimeline timeline, long cycleStart)
+    {
         int given = 0, held = 0, givenInCycle = 0;
         long firstGiven = long.MinValue, lastGiven = long.MinValue, lastSlot = long.MinValue;
-        foreach (var dose in timeline.Doses)
+        // Each dose's time and status read once by the timeline (the course moves a snapshot to every earlier slot).
+        var doseTicks = timeline.DoseTicks;
+        var statuses = timeline.DoseStatuses;
+        for (var k = 0; k < doseTicks.Length; k++)
         {
-            var ticks = dose.At.UtcTicks;
+            var ticks = doseTicks[k];
             if (ticks > _atTicks)
             {
                 continue;
             }
 
-            if (dose.Status == DoseStatus.Given)
+            var status = statuses[k];
+            if (status == DoseStatus.Given)
             {
                 given++;
                 if (ticks >= cycleStart)
@@ -119,7 +189,7 @@ public sealed class PatientSnapshot
                 lastGiven = Math.Max(lastGiven, ticks);
                 lastSlot = Math.Max(lastSlot, ticks);
             }
-            else if (dose.Status == DoseStatus.Held)
+            else if (status == DoseStatus.Held)
             {
                 held++;
                 lastSlot = Math.Max(lastSlot, ticks);
@@ -173,7 +243,32 @@ public sealed class PatientSnapshot
     internal PatientSnapshot PastPoint(DateTimeOffset at) => new(_timeline, at, null, pastPoint: true) { _movable = true, _version = _timeline.Version };
 
     /// <summary>
-    /// Moves a snapshot made by <see cref="PastPoint"/> to another earlier moment without allocating. Only for a snapshot
+    /// <see cref="PastPoint(DateTimeOffset)"/> for evaluating rules that read only <paramref name="observations"/> (empty:
+    /// any): the other series are never looked up, and read as having no value. Never handed out.
+    /// </summary>
+    internal PatientSnapshot PastPoint(DateTimeOffset at, ReadOnlySpan<int> observations)
+    {
+        if (observations.IsEmpty)
+        {
+            return PastPoint(at);
+        }
+
+        var only = new List<int>(observations.Length);
+        foreach (var i in observations)
+        {
+            if ((uint)i < (uint)Protocol.Observations.Length && !only.Contains(i))
+            {
+                only.Add(i);
+            }
+        }
+        return new(_timeline, at, null, pastPoint: true, [.. only]) { _movable = true, _version = _timeline.Version, _requested = observations.ToArray() };
+    }
+
+    /// <summary>Whether this past-point snapshot was made for rules reading <paramref name="observations"/> (so it can be moved for them).</summary>
+    internal bool BoundFor(ReadOnlySpan<int> observations) => observations.SequenceEqual(_requested);
+
+    /// <summary>
+    /// Moves a snapshot made by <see cref="PastPoint(DateTimeOffset)"/> to another earlier moment without allocating. Only for a snapshot
     /// the course layer owns and never hands out: one that escaped would change under its holder.
     /// </summary>
     internal void MovePastPoint(DateTimeOffset at)
@@ -219,6 +314,9 @@ public sealed class PatientSnapshot
 
     public DateTimeOffset? EventTime(int eventIndex) =>
         (uint)eventIndex < (uint)_eventTicks.Length && _eventTicks[eventIndex] != long.MinValue ? new DateTimeOffset(_eventTicks[eventIndex], TimeSpan.Zero) : null;
+
+    /// <summary>How many values of observation <paramref name="observation"/> are at or before the moment.</summary>
+    internal int CountOf(int observation) => _counts[observation];
 
     public ObservationSeries Series(int observation) =>
         new(Protocol.Observations[observation], _timeline.Store(observation), _counts[observation], _refused is null ? 0 : _refused[observation]);

@@ -54,9 +54,49 @@ public sealed class PatientTimeline
 
     public MeasuredValue? Weight { get; private set; }
 
-    public ImmutableArray<RecordedEvent> Events { get; private set; } = [];
+    public ImmutableArray<RecordedEvent> Events
+    {
+        get;
+        private set
+        {
+            field = value;
+            IndexEvents();
+        }
+    } = [];
 
-    public ImmutableArray<RecordedDose> Doses { get; private set; } = [];
+    private long[] _eventTicks = [];
+    private int[] _eventKinds = [];
+    private bool[] _eventCycleStarts = [];
+    private long[] _doseTicks = [];
+    private DoseStatus[] _doseStatuses = [];
+
+    /// <summary>Per record event (in <see cref="Events"/> order): its time in UTC ticks.</summary>
+    internal ReadOnlySpan<long> EventTicks => _eventTicks.AsSpan(0, Events.Length);
+
+    /// <summary>Per record event: the protocol event it is (its index), or -1.</summary>
+    internal ReadOnlySpan<int> EventKinds => _eventKinds.AsSpan(0, Events.Length);
+
+    /// <summary>Per record event: whether it is a <c>cycle-start</c>.</summary>
+    internal ReadOnlySpan<bool> EventCycleStarts => _eventCycleStarts.AsSpan(0, Events.Length);
+
+    /// <summary>Whether <see cref="EventKinds"/> says all (no two protocol events share a name); else a snapshot compares names itself.</summary>
+    internal bool EventsIndexed => _plan.EventNamesUnique;
+
+    public ImmutableArray<RecordedDose> Doses
+    {
+        get;
+        private set
+        {
+            field = value;
+            IndexDoses();
+        }
+    } = [];
+
+    /// <summary>Per dose (in <see cref="Doses"/> order): its time in UTC ticks.</summary>
+    internal ReadOnlySpan<long> DoseTicks => _doseTicks.AsSpan(0, Doses.Length);
+
+    /// <summary>Per dose: its status.</summary>
+    internal ReadOnlySpan<DoseStatus> DoseStatuses => _doseStatuses.AsSpan(0, Doses.Length);
 
     /// <summary>How many observation entries the record holds (good or refused), i.e. the next entry's index.</summary>
     public int ObservationCount => _initial.Length + (_appended?.Count ?? 0);
@@ -217,6 +257,64 @@ public sealed class PatientTimeline
 
     /// <summary>The record at <paramref name="at"/>: see <see cref="PatientSnapshot.Create(ProtocolInfo, PatientRecord, DateTimeOffset)"/>.</summary>
     public SnapshotResult Snapshot(DateTimeOffset at) => PatientSnapshot.Create(this, at);
+
+    /// <summary>
+    /// What a snapshot reads of each event, worked out once per change of <see cref="Events"/> instead of by two string
+    /// comparisons per event and moment (the course moves a snapshot to each earlier point).
+    /// </summary>
+    private void IndexEvents()
+    {
+        var events = Events;
+        if (events.IsDefault)
+        {
+            return;
+        }
+
+        // The arrays only grow (a pooled timeline binds record after record, and lets go of each between them).
+        if (_eventTicks.Length < events.Length)
+        {
+            (_eventTicks, _eventKinds, _eventCycleStarts) = (new long[events.Length], new int[events.Length], new bool[events.Length]);
+        }
+
+        var names = Protocol.Events;
+        for (var k = 0; k < events.Length; k++)
+        {
+            var e = events[k];
+            _eventTicks[k] = e.At.UtcTicks;
+            _eventCycleStarts[k] = e.Type == PatientSnapshot.CycleStartEvent;
+            var kind = -1;
+            for (var i = 0; i < names.Length; i++)
+            {
+                if (names[i].Name == e.Type)
+                {
+                    kind = i;
+                    break;
+                }
+            }
+
+            _eventKinds[k] = kind;
+        }
+    }
+
+    private void IndexDoses()
+    {
+        var doses = Doses;
+        if (doses.IsDefault)
+        {
+            return;
+        }
+
+        if (_doseTicks.Length < doses.Length)
+        {
+            (_doseTicks, _doseStatuses) = (new long[doses.Length], new DoseStatus[doses.Length]);
+        }
+
+        for (var k = 0; k < doses.Length; k++)
+        {
+            _doseTicks[k] = doses[k].At.UtcTicks;
+            _doseStatuses[k] = doses[k].Status;
+        }
+    }
 
     private void Changed()
     {

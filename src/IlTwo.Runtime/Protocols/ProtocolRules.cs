@@ -17,4 +17,18 @@ public abstract class ProtocolRules
     /// <paramref name="results"/> is long enough (<see cref="ProtocolInfo.ConditionSlots"/>). Must not keep state.
     /// </summary>
     public abstract void EvaluateRules(PatientSnapshot snapshot, Span<Truth> results);
+
+    /// <summary>
+    /// Writes the truths the course layer reads at an earlier assessment point: at least the slots of
+    /// <see cref="CourseAssessment.PastPointSlots(ProtocolInfo)"/> (the rules that act over the course, the rules with
+    /// persistence or correction, and every extra condition), each as <see cref="EvaluateRules"/> writes it. Other
+    /// slots may be left as they are. The default evaluates every slot; a compiled protocol evaluates only those.
+    /// </summary>
+    public virtual void EvaluatePastPoint(PatientSnapshot snapshot, Span<Truth> results) => EvaluateRules(snapshot, results);
+
+    /// <summary>
+    /// The observations (by index) <see cref="EvaluatePastPoint"/> reads, or empty when it may read any: the course
+    /// layer's snapshot for an earlier point then looks up only these series (the others read as having no value).
+    /// </summary>
+    public virtual ReadOnlySpan<int> PastPointObservations => [];
 }

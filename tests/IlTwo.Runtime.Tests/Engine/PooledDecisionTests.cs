@@ -152,6 +152,111 @@ public sealed class PooledDecisionTests
         Assert.Equal(Json(expected), Json(ProtocolEvaluator.Evaluate(Rules, small, CheckAt)));
     }
 
+    /// <summary>
+    /// What a decision hands out is values, never views of the pooled timeline: every explained decision (its seen values,
+    /// missing data, data errors, course findings) and every verdict's explanation reads the same after the thread has
+    /// bound dozens of other records into the same timeline and decided them at other moments.
+    /// </summary>
+    [Fact]
+    public void Decisions_handed_out_do_not_change_when_the_thread_decides_other_records()
+    {
+        var random = new Random(11);
+        var records = Enumerable.Range(0, 80).Select(_ => RandomRecord(random)).ToList();
+        var decisions = records.Select(r => ProtocolEvaluator.Evaluate(Rules, r, CheckAt)).ToList();
+        var verdicts = records.Select(r => ProtocolEvaluator.Decide(Rules, r, CheckAt)).ToList();
+        var texts = decisions.Select(Json).ToList();
+        var seen = decisions.Select(Seen).ToList();
+
+        // Other records, other moments, the explained and the unexplained path, on the same thread and protocol.
+        foreach (var record in Enumerable.Range(0, 80).Select(_ => RandomRecord(random)))
+        {
+            var at = CheckAt.AddMinutes(random.Next(-600, 600));
+            ProtocolEvaluator.Evaluate(Rules, record, at);
+            ProtocolEvaluator.Decide(Rules, record, at).Explain();
+        }
+
+        for (var i = 0; i < records.Count; i++)
+        {
+            Assert.Equal(texts[i], Json(decisions[i]));
+            Assert.Equal(seen[i], Seen(decisions[i]));
+            Assert.Equal(texts[i], Json(verdicts[i].Explain()));
+        }
+        // The sample has what could be shared: values seen, data missing, data errors, a course stopped.
+        Assert.Contains(decisions, d => d.Rules.Any(r => !r.Values.IsEmpty));
+        Assert.Contains(decisions, d => !d.Missing.IsEmpty);
+        Assert.Contains(decisions, d => !d.DataErrors.IsEmpty);
+        Assert.Contains(decisions, d => d.Course.Stop is not null);
+
+        static string Seen(DoseDecision d) => string.Join("|", d.Rules.SelectMany(r => r.Values).Concat(d.Course.Stop?.Values ?? [])
+            .Select(v => v.ToString()).Concat(d.Missing.Select(m => m.ToString())));
+    }
+
+    /// <summary>
+    /// A record that throws while it is bound (a null entry after good ones, a null code) leaves the thread's pooled
+    /// timeline usable: the next records decide as timelines of their own, and still bind into the pool (the scratch is
+    /// not left "in use", which would make every later call allocate a fresh one).
+    /// </summary>
+    [Fact]
+    public void An_exception_while_binding_leaves_the_pool_usable()
+    {
+        var random = new Random(13);
+        var good = RandomRecord(random);
+        var nullEntry = good with { Observations = [.. good.Observations.Take(3), null!, .. good.Observations.Skip(3)] };
+        var nullCode = good with { Observations = [.. good.Observations, RecordedObservation.Numeric(null!, CheckAt, 100, "mm[Hg]")] };
+        foreach (var broken in new[] { nullEntry, nullCode })
+        {
+            Assert.ThrowsAny<Exception>(() => ProtocolEvaluator.Decide(Rules, broken, CheckAt));
+            Assert.ThrowsAny<Exception>(() => ProtocolEvaluator.Evaluate(Rules, broken, CheckAt));
+            for (var i = 0; i < 30; i++)
+            {
+                var record = RandomRecord(random);
+                var expected = ProtocolEvaluator.Evaluate(Rules, PatientTimeline.Create(Rules.Info, record), CheckAt);
+                Assert.Equal(expected.Action, ProtocolEvaluator.Decide(Rules, record, CheckAt).Action);
+                Assert.Equal(Json(expected), Json(ProtocolEvaluator.Evaluate(Rules, record, CheckAt)));
+            }
+        }
+
+        AssertPooled();
+    }
+
+    /// <summary>Rules that throw at the decision time or at an earlier point of the course: the pool is left usable as well.</summary>
+    [Fact]
+    public void An_exception_in_the_rules_leaves_the_pool_usable()
+    {
+        var random = new Random(17);
+        var record = RandomRecord(random) with { Doses = [new RecordedDose(Day1.AddHours(8), DoseStatus.Given), new RecordedDose(Day1.AddHours(16), DoseStatus.Given)] };
+        foreach (var pastPoint in new[] { false, true })
+        {
+            var throwing = new Throwing(pastPoint);
+            Assert.Throws<InvalidOperationException>(() => ProtocolEvaluator.Decide(throwing, record, CheckAt));
+            Assert.Throws<InvalidOperationException>(() => ProtocolEvaluator.Evaluate(throwing, record, CheckAt));
+            for (var i = 0; i < 30; i++)
+            {
+                var next = RandomRecord(random);
+                var expected = ProtocolEvaluator.Evaluate(Rules, PatientTimeline.Create(Rules.Info, next), CheckAt);
+                Assert.Equal(expected.Action, ProtocolEvaluator.Decide(Rules, next, CheckAt).Action);
+                Assert.Equal(Json(expected), Json(ProtocolEvaluator.Evaluate(Rules, next, CheckAt)));
+            }
+        }
+
+        AssertPooled();
+    }
+
+    /// <summary>The thread's scratch is reused: a clean verdict allocates under a kilobyte (a fresh scratch and timeline would not).</summary>
+    private static void AssertPooled()
+    {
+        var clean = new Patient().Build();
+        ProtocolEvaluator.Decide(Rules, clean, CheckAt);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            ProtocolEvaluator.Decide(Rules, clean, CheckAt);
+        }
+
+        var perCall = (GC.GetAllocatedBytesForCurrentThread() - before) / 100.0;
+        Assert.True(perCall < 1024, $"{perCall:F0} B per verdict after the exception: the pool was not reused");
+    }
+
     /// <summary>The point of pooling: a verdict from a clean record allocates little more than the verdict (issue 15: at most 1 KB).</summary>
     [Fact]
     public void A_pooled_verdict_from_a_clean_record_allocates_under_a_kilobyte()
@@ -251,6 +356,25 @@ public sealed class PooledDecisionTests
 
             TestProtocol.Instance.EvaluateRules(snapshot, results);
         }
+    }
+
+    /// <summary>The test protocol, throwing at the decision time or (<paramref name="pastPoint"/>) at an earlier point of the course.</summary>
+    private sealed class Throwing(bool pastPoint) : ProtocolRules
+    {
+        public override ProtocolInfo Info => TestProtocol.Description;
+
+        public override void EvaluateRules(PatientSnapshot snapshot, Span<Truth> results)
+        {
+            if (!pastPoint)
+            {
+                throw new InvalidOperationException("a rule failed");
+            }
+
+            TestProtocol.Instance.EvaluateRules(snapshot, results);
+        }
+
+        public override void EvaluatePastPoint(PatientSnapshot snapshot, Span<Truth> results) =>
+            throw new InvalidOperationException("a rule failed at an earlier point");
     }
 
     /// <summary>The test protocol under another description (another protocol to the engine).</summary>
