@@ -14,6 +14,19 @@ internal static class TestProtocols
 
     public static string Shipped(string name) => Path.Combine(ProtocolsFolder, name + ".il2");
 
+    /// <summary>
+    /// Protocols whose rules exercise the engine broadly: the two shipped ones, the course-semantics pair (stops, until,
+    /// persistence, counted criteria) and the data-check protocol, for tests that run over several (paths).
+    /// </summary>
+    public static TheoryData<string> EngineProtocols() =>
+    [
+        Shipped("hd-il2-monotherapy"),
+        Shipped("post-til-il2"),
+        Path.Combine(RepositoryRoot, "tests", "IlTwo.Dsl.Tests", "Course", "course-base.il2"),
+        Path.Combine(RepositoryRoot, "tests", "IlTwo.Dsl.Tests", "Course", "course-extension.il2"),
+        Path.Combine(RepositoryRoot, "tests", "IlTwo.Dsl.Tests", "Scenarios", "data-checks.il2"),
+    ];
+
     public static ProtocolCompilation Compile(string path) =>
         ProtocolCompilation.Create(SourceText.FromBytes(File.ReadAllBytes(path), path));
 

@@ -20,16 +20,8 @@ public sealed class ProtocolInfoJsonTests
         TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
     };
 
-    public static TheoryData<string> Protocols() =>
-    [
-        TestProtocols.Shipped("hd-il2-monotherapy"),
-        TestProtocols.Shipped("post-til-il2"),
-        Path.Combine(TestProtocols.RepositoryRoot, "tests", "IlTwo.Dsl.Tests", "Course", "course-extension.il2"),
-        Path.Combine(Infrastructure.TestPaths.TestProject, "Scenarios", "data-checks.il2"),
-    ];
-
     [Theory]
-    [MemberData(nameof(Protocols))]
+    [MemberData(nameof(TestProtocols.EngineProtocols), MemberType = typeof(TestProtocols))]
     public void The_description_is_written_and_read_as_the_reflection_serializer_does(string path)
     {
         var compilation = TestProtocols.Compile(path);

@@ -14,17 +14,8 @@ namespace IlTwo.Dsl.Tests.Evaluation;
 /// </summary>
 public sealed class PastPointEvaluationTests
 {
-    public static TheoryData<string> Protocols() =>
-    [
-        TestProtocols.Shipped("hd-il2-monotherapy"),
-        TestProtocols.Shipped("post-til-il2"),
-        Path.Combine(TestProtocols.RepositoryRoot, "tests", "IlTwo.Dsl.Tests", "Course", "course-base.il2"),
-        Path.Combine(TestProtocols.RepositoryRoot, "tests", "IlTwo.Dsl.Tests", "Course", "course-extension.il2"),
-        Path.Combine(Infrastructure.TestPaths.TestProject, "Scenarios", "data-checks.il2"),
-    ];
-
     [Theory]
-    [MemberData(nameof(Protocols))]
+    [MemberData(nameof(TestProtocols.EngineProtocols), MemberType = typeof(TestProtocols))]
     public void Evaluating_only_what_the_course_reads_decides_as_evaluating_everything(string path)
     {
         var compilation = TestProtocols.Compile(path);

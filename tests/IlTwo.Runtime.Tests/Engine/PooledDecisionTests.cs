@@ -207,13 +207,7 @@ public sealed class PooledDecisionTests
         {
             Assert.ThrowsAny<Exception>(() => ProtocolEvaluator.Decide(Rules, broken, CheckAt));
             Assert.ThrowsAny<Exception>(() => ProtocolEvaluator.Evaluate(Rules, broken, CheckAt));
-            for (var i = 0; i < 30; i++)
-            {
-                var record = RandomRecord(random);
-                var expected = ProtocolEvaluator.Evaluate(Rules, PatientTimeline.Create(Rules.Info, record), CheckAt);
-                Assert.Equal(expected.Action, ProtocolEvaluator.Decide(Rules, record, CheckAt).Action);
-                Assert.Equal(Json(expected), Json(ProtocolEvaluator.Evaluate(Rules, record, CheckAt)));
-            }
+            AssertNextRecordsDecideAsTheirOwn(random);
         }
 
         AssertPooled();
@@ -230,16 +224,22 @@ public sealed class PooledDecisionTests
             var throwing = new Throwing(pastPoint);
             Assert.Throws<InvalidOperationException>(() => ProtocolEvaluator.Decide(throwing, record, CheckAt));
             Assert.Throws<InvalidOperationException>(() => ProtocolEvaluator.Evaluate(throwing, record, CheckAt));
-            for (var i = 0; i < 30; i++)
-            {
-                var next = RandomRecord(random);
-                var expected = ProtocolEvaluator.Evaluate(Rules, PatientTimeline.Create(Rules.Info, next), CheckAt);
-                Assert.Equal(expected.Action, ProtocolEvaluator.Decide(Rules, next, CheckAt).Action);
-                Assert.Equal(Json(expected), Json(ProtocolEvaluator.Evaluate(Rules, next, CheckAt)));
-            }
+            AssertNextRecordsDecideAsTheirOwn(random);
         }
 
         AssertPooled();
+    }
+
+    /// <summary>After a failed call, 30 random records still decide through the pool as timelines of their own do.</summary>
+    private static void AssertNextRecordsDecideAsTheirOwn(Random random)
+    {
+        for (var i = 0; i < 30; i++)
+        {
+            var record = RandomRecord(random);
+            var expected = ProtocolEvaluator.Evaluate(Rules, PatientTimeline.Create(Rules.Info, record), CheckAt);
+            Assert.Equal(expected.Action, ProtocolEvaluator.Decide(Rules, record, CheckAt).Action);
+            Assert.Equal(Json(expected), Json(ProtocolEvaluator.Evaluate(Rules, record, CheckAt)));
+        }
     }
 
     /// <summary>The thread's scratch is reused: a clean verdict allocates under a kilobyte (a fresh scratch and timeline would not).</summary>
