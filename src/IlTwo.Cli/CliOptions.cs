@@ -27,8 +27,7 @@ internal static class CliOptions
     public static Option<bool> Flag(string name, string description) =>
         new(name) { Arity = ArgumentArity.Zero, Description = description };
 
-    /// <summary><c>--no-cache</c> of the commands that compile a protocol to run it (<see cref="ProtocolCache"/>).</summary>
-    /// <summary><c>--no-cache</c>; <paramref name="alsoDoes"/> says what else a cached run would skip (test: running the scenarios).</summary>
+    /// <summary><c>--no-cache</c> of the commands that compile a protocol to run it (<see cref="ProtocolCache"/>); <paramref name="alsoDoes"/> says what else a cached run would skip (test: running the scenarios).</summary>
     public static Option<bool> NoCache(string alsoDoes = "") => Flag("--no-cache",
         $"compile the protocol{alsoDoes} even when an unchanged build is cached (also: {ProtocolCache.DisableVariable}=1)");
 

@@ -28,6 +28,10 @@ namespace IlTwo.Cli;
 /// Concurrent runs: every file is written to a temporary name in the same folder and renamed into place (atomic), and the
 /// assembly files are content-addressed, so a reader sees a whole old entry, a whole new one, or a miss.
 /// </para>
+/// <para>
+/// Size: after each store the least recently used entries beyond <see cref="Limits"/> and the folders of other compilers
+/// unused for a week are removed (<see cref="CacheTrim"/>); a hit marks what it used.
+/// </para>
 /// </remarks>
 public sealed class ProtocolCache
 {
@@ -47,6 +51,12 @@ public sealed class ProtocolCache
 
     /// <summary>The folder holding this compiler's entries (one sub-folder per compiler identity).</summary>
     public string Directory { get; }
+
+    /// <summary>How many entries and other compilers' folders are kept (<see cref="CacheTrim"/>).</summary>
+    public CacheLimits Limits { get; init; } = CacheLimits.Default;
+
+    /// <summary>The clock that decides what was used recently; a test sets it.</summary>
+    internal Func<DateTime> UtcNow { get; init; } = () => DateTime.UtcNow;
 
     /// <summary>The compiler's identity: the IlTwo.Dsl informational version, the MVIDs of the assemblies that shape the output, and the runtime version.</summary>
     public static string CompilerIdentity => Identity.Value;
@@ -129,6 +139,7 @@ public sealed class ProtocolCache
                 return null;
             }
 
+            CacheTrim.Touch(Limits, UtcNow(), manifestPath, BlobPath(entry.AssemblyHash, ".dll"), BlobPath(entry.PdbHash, ".pdb"), CompilerFolder);
             return new CacheHit(entry.AssemblyName, assembly, pdb, entry.CanonicalHash, new ReplayResolver(answers), entryId);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
@@ -162,6 +173,7 @@ public sealed class ProtocolCache
             WriteAtomically(BlobPath(entry.PdbHash, ".pdb"), pdb);
             var text = entry.Format(out var entryId);
             WriteAtomically(ManifestPath(fullPath, sourceBytes), Encoding.UTF8.GetBytes(text));
+            CacheTrim.Run(Directory, CompilerFolder, Limits, UtcNow());
             return entryId;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
@@ -182,7 +194,13 @@ public sealed class ProtocolCache
         try
         {
             var path = ReportPath(entryId, displayPath);
-            return File.Exists(path) ? TestReport.Parse(File.ReadAllText(path, Encoding.UTF8), entryId, ReportIdentity, displayPath) : null;
+            var report = File.Exists(path) ? TestReport.Parse(File.ReadAllText(path, Encoding.UTF8), entryId, ReportIdentity, displayPath) : null;
+            if (report is not null)
+            {
+                CacheTrim.Touch(Limits, UtcNow(), path);
+            }
+
+            return report;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
