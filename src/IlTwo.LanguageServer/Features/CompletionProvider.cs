@@ -90,6 +90,13 @@ internal static class CompletionProvider
 
         // The word being typed is not context: completion replaces it.
         var last = LastTokenStartingBefore(tokens, offset);
+
+        // Tokens do not overlap, so only the last one that starts before the cursor can contain it.
+        if (last >= 0 && tokens[last].Kind is TokenKind.Comment or TokenKind.String && tokens[last].Span.End > offset)
+        {
+            return [];
+        }
+
         if (last >= 0 && tokens[last].Span.End == offset && tokens[last].Kind is TokenKind.Name or TokenKind.Keyword or TokenKind.Unit or TokenKind.LoincCode)
         {
             last--;
@@ -100,17 +107,12 @@ internal static class CompletionProvider
             return [];
         }
 
-        var inside = tokens.FirstOrDefault(t => t.Kind is TokenKind.Comment or TokenKind.String && t.Span.Start < offset && t.Span.End > offset);
-        if (inside.Text is not null)
-        {
-            return [];
-        }
-
         // Which block the cursor is in: the first word of the declaration that opened it.
         string? block = null;
         string? declarationStart = null;
         var depth = 0;
         var previousLine = -1;
+        var line = 0;
         for (var i = 0; i <= last; i++)
         {
             var token = tokens[i];
@@ -119,7 +121,12 @@ internal static class CompletionProvider
                 continue;
             }
 
-            var line = text.GetLinePosition(token.Span.Start).Line;
+            // Tokens come in order, so the line moves forward only (no search per token: this loop runs over the whole file).
+            while (line + 1 < text.LineCount && text.GetLineStart(line + 1) <= token.Span.Start)
+            {
+                line++;
+            }
+
             if (depth == 0 && line != previousLine && token.Kind == TokenKind.Keyword)
             {
                 declarationStart = token.Text;

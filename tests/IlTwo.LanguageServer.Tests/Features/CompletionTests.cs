@@ -134,6 +134,17 @@ public sealed class CompletionTests
         Assert.Empty(await CompleteAsync(text, PositionOf(text, "// IL-2 after", 5)));
     }
 
+    [Theory]
+    [InlineData("  when sbp < 90 mm[Hg] // below 90 and ", "// below ")]
+    [InlineData("  when sbp < 90 mm[Hg] // below 90 and ", "// below 90 and ")]
+    [InlineData("  cite proleukin-pi \"Table 2, when sbp\"", "Table 2, when ")]
+    public async Task Nothing_is_offered_inside_a_comment_after_code_or_inside_a_string(string line, string cursorAfter)
+    {
+        // Words that would offer items outside (after `when `, after a comparison) must not, inside the comment or string.
+        var text = ChildText.Replace("// The same threshold", "hold rule probe \"probe\" {\n" + line + "\n}\n// The same threshold", StringComparison.Ordinal);
+        Assert.Empty(await CompleteAsync(text, PositionOf(text, cursorAfter, cursorAfter.Length)));
+    }
+
     private static async Task<List<System.Text.Json.JsonElement>> ItemsAsync(string text, Position position)
     {
         var uri = new Uri(Path.Combine(Folder, "completion-test.il2"));
