@@ -21,6 +21,17 @@ public sealed class SolverUnavailableException(string message) : Exception(messa
     public override string Message => $"{Code}: {base.Message}";
 }
 
+/// <summary>How this process starts its SMT solver processes.</summary>
+public static class SolverProcesses
+{
+    /// <summary>
+    /// Start each solver below normal priority (nice 10 on Linux). For a host whose analysis runs beside what a user waits
+    /// for, the language server: a proof then yields the cores to the next edit's diagnostics, completion and hover.
+    /// The answers are the same; only a busy machine makes the proof slower.
+    /// </summary>
+    public static bool BelowNormalPriority { get; set; }
+}
+
 /// <summary>
 /// One long-lived <c>z3 -in</c> process spoken to in SMT-LIB 2 over a pipe (as Boogie and Dafny do): declarations and
 /// assertions are written as they come, each question is a <c>(push)</c> ... <c>(check-sat)</c> ... <c>(pop)</c>,
@@ -48,6 +59,9 @@ internal sealed class SmtSolver : IDisposable
 
     public int Queries { get; private set; }
 
+    /// <summary>The solver process (for a test of how it was started).</summary>
+    internal int ProcessId => _process.Id;
+
     public static SmtSolver Start(int timeoutMilliseconds)
     {
         var info = new ProcessStartInfo(Executable)
@@ -72,6 +86,18 @@ internal sealed class SmtSolver : IDisposable
         if (process is null)
         {
             throw new SolverUnavailableException($"the SMT solver '{Executable}' could not be started; install z3 (apt-get install z3) or set IL2_Z3 to its path");
+        }
+
+        if (SolverProcesses.BelowNormalPriority)
+        {
+            try
+            {
+                process.PriorityClass = ProcessPriorityClass.BelowNormal;
+            }
+            catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException or PlatformNotSupportedException)
+            {
+                // Normal priority: slower beside a user's edits, the same answers.
+            }
         }
 
         process.StandardInput.AutoFlush = false;
