@@ -76,8 +76,14 @@ internal sealed partial class Binder
         }
 
         var scenarios = ImmutableArray.CreateBuilder<BoundScenario>();
-        foreach (var syntax in root.OfKind<ScenarioDeclarationSyntax>())
+        for (var index = 0; index < root.Declarations.Length; index++)
         {
+            if (root.Declarations[index] is not ScenarioDeclarationSyntax syntax || TryReuseScenario(syntax, index, scenarios))
+            {
+                continue;
+            }
+
+            var (diagnosticCount, occurrenceCount) = (_diagnostics.Count, _occurrences.Count);
             var state = new ScenarioState();
             BoundScenario? overridden = null;
             if (syntax.IsOverride)
@@ -150,7 +156,7 @@ internal sealed partial class Binder
                 expectedRules = rules.ToImmutable();
             }
 
-            scenarios.Add(new BoundScenario(
+            var scenario = new BoundScenario(
                 syntax.Title?.Value ?? "",
                 syntax,
                 state.Weight,
@@ -162,7 +168,9 @@ internal sealed partial class Binder
             {
                 ProtocolId = ProtocolId,
                 Overrides = overridden,
-            });
+            };
+            scenarios.Add(scenario);
+            _records[index] = new ScenarioRecord(scenario, _diagnostics.Since(diagnosticCount), Since(_occurrences, occurrenceCount));
         }
         _protocol.Scenarios = scenarios.ToImmutable();
     }

@@ -28,19 +28,25 @@ internal sealed partial class Binder
     private readonly Dictionary<string, FixtureSymbol> _fixtures = new(StringComparer.Ordinal);
     private readonly HashSet<ConstantSymbol> _bindingConstants = [];
 
-    private Binder(SyntaxTree tree, BoundProtocol? @base, DiagnosticBag diagnostics)
+    private Binder(SyntaxTree tree, BoundProtocol? @base, DiagnosticBag diagnostics, BoundProtocol? previous)
     {
         _tree = tree;
         _base = @base;
         _diagnostics = diagnostics;
         _protocol = new BoundProtocol(tree, @base);
+        _reuse = Reuse.Create(previous, tree, @base);
+        _records = new DeclarationRecord?[tree.Root.Declarations.Length];
     }
 
     private string ProtocolId => _protocol.Id;
 
-    public static BoundProtocol Bind(SyntaxTree tree, BoundProtocol? @base, DiagnosticBag diagnostics)
+    /// <param name="previous">
+    /// The binding of the version of the file <paramref name="tree"/> was incrementally parsed from, if any: the rules and
+    /// scenarios an edit did not touch are then translated from it instead of bound again (the result is the same).
+    /// </param>
+    public static BoundProtocol Bind(SyntaxTree tree, BoundProtocol? @base, DiagnosticBag diagnostics, BoundProtocol? previous = null)
     {
-        var binder = new Binder(tree, @base, diagnostics);
+        var binder = new Binder(tree, @base, diagnostics, previous);
         binder.BindAll();
         return binder._protocol;
     }
@@ -102,6 +108,7 @@ internal sealed partial class Binder
         _protocol.Constants = [.. _constants.Values];
         _protocol.Fixtures = [.. _fixtures.Values.Where(f => f.ProtocolId == ProtocolId)];
         _protocol.Occurrences = InSourceOrder(_occurrences);
+        _protocol.Records = _records;
     }
 
     /// <summary>The occurrences by start, those that start together in the order they were found (a stable sort, in one copy).</summary>
@@ -964,9 +971,9 @@ internal sealed partial class Binder
             effective.RemoveAt(index);
         }
 
-        foreach (var syntax in root.OfKind<RuleDeclarationSyntax>())
+        for (var index = 0; index < root.Declarations.Length; index++)
         {
-            if (syntax.Name.IsMissing)
+            if (root.Declarations[index] is not RuleDeclarationSyntax syntax || syntax.Name.IsMissing)
             {
                 continue;
             }
@@ -1007,7 +1014,7 @@ internal sealed partial class Binder
                 effective.Add(symbol);
             }
 
-            BindRule(symbol);
+            BindOrReuseRule(symbol, index);
         }
 
         CheckGroups(effective);
