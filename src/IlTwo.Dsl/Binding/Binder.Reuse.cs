@@ -147,11 +147,19 @@ internal sealed partial class Binder
             var condition = Expression(record.Condition)!;
             var until = Expression(record.Until);
             var correction = Expression(record.Correction);
-            var citations = record.Citations.IsEmpty ? record.Citations : [.. record.Citations.Select(c => c with
+            var citations = record.Citations;
+            if (!citations.IsEmpty)
             {
-                Reference = c.Reference is null ? null : Lookup(_references, c.Reference),
-                Span = Map(c.Span),
-            })];
+                var translated = new BoundCitation[citations.Length];
+                for (var i = 0; i < translated.Length; i++)
+                {
+                    var c = citations[i];
+                    translated[i] = c with { Reference = c.Reference is null ? null : Lookup(_references, c.Reference), Span = Map(c.Span) };
+                }
+
+                citations = ImmutableCollectionsMarshal.AsImmutableArray(translated);
+            }
+
             var diagnostics = Translate(record.Diagnostics);
             var occurrences = Translate(record.Occurrences);
 
@@ -192,9 +200,10 @@ internal sealed partial class Binder
         return true;
     }
 
-    private bool TryReuseScenario(ScenarioDeclarationSyntax syntax, int index, ImmutableArray<BoundScenario>.Builder scenarios)
+    /// <param name="fixtureValues">This version's values of a fixture's patient (its chain's items), by span.</param>
+    private bool TryReuseScenario(ScenarioDeclarationSyntax syntax, int index, ImmutableArray<BoundScenario>.Builder scenarios, Func<FixtureSymbol, Dictionary<TextSpan, ScenarioObservationValue>> fixtureValues)
     {
-        if (_reuse?.Find(index) is not (_, ScenarioRecord record) || !PatientFromThisFileOnly(syntax))
+        if (_reuse?.Find(index) is not ({ } oldSyntax, ScenarioRecord record) || !PatientFromThisFileOnly(syntax))
         {
             return false;
         }
@@ -202,10 +211,22 @@ internal sealed partial class Binder
         try
         {
             var old = record.Scenario;
+            // A value of the scenario's own items is translated; one of its fixture's is this version's value of that
+            // fixture item, the same object, as binding the scenario again shares it.
+            var fromFixture = syntax.Fixture is { IsMissing: false } name && _fixtures.TryGetValue(name.Text, out var fixture) ? fixtureValues(fixture) : null;
+            var values = new ScenarioObservationValue[old.Observations.Length];
+            for (var i = 0; i < values.Length; i++)
+            {
+                var v = old.Observations[i];
+                values[i] = oldSyntax.Span.Contains(v.Span)
+                    ? v with { Observation = Lookup(_observations, v.Observation), Span = Map(v.Span) }
+                    : fromFixture is not null && fromFixture.TryGetValue(Map(v.Span), out var shared) ? shared : throw new NotReusableException();
+            }
+
             var scenario = old with
             {
                 Syntax = syntax,
-                Observations = [.. old.Observations.Select(v => v with { Observation = Lookup(_observations, v.Observation), Span = Map(v.Span) })],
+                Observations = ImmutableCollectionsMarshal.AsImmutableArray(values),
                 ExpectedRules = old.ExpectedRules is { } rules ? ImmutableArray.CreateRange(rules, r => RuleNamed(r.Name)) : null,
                 ProtocolId = ProtocolId,
             };
@@ -257,8 +278,22 @@ internal sealed partial class Binder
             Fixes = d.Fixes.IsDefaultOrEmpty ? d.Fixes : [.. d.Fixes.Select(f => f with { Span = Map(f.Span) })],
         })];
 
-    private ImmutableArray<SymbolOccurrence> Translate(ImmutableArray<SymbolOccurrence> occurrences) =>
-        occurrences.IsEmpty ? occurrences : [.. occurrences.Select(o => new SymbolOccurrence(Map(o.Span), Translate(o.Symbol), o.IsDeclaration))];
+    private ImmutableArray<SymbolOccurrence> Translate(ImmutableArray<SymbolOccurrence> occurrences)
+    {
+        if (occurrences.IsEmpty)
+        {
+            return occurrences;
+        }
+
+        var translated = new SymbolOccurrence[occurrences.Length];
+        for (var i = 0; i < translated.Length; i++)
+        {
+            var o = occurrences[i];
+            translated[i] = new SymbolOccurrence(Map(o.Span), Translate(o.Symbol), o.IsDeclaration);
+        }
+
+        return ImmutableCollectionsMarshal.AsImmutableArray(translated);
+    }
 
     private Symbol Translate(Symbol symbol) => symbol switch
     {

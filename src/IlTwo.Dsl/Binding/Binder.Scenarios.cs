@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using IlTwo.Dsl.Diagnostics;
 using IlTwo.Dsl.Syntax;
+using IlTwo.Dsl.Text;
 using IlTwo.Runtime.Units;
 
 namespace IlTwo.Dsl.Binding;
@@ -75,10 +76,26 @@ internal sealed partial class Binder
             FixtureState(fixture);
         }
 
+        // For the scenarios translated from the previous binding: each fixture's values, by the span of their items.
+        var valuesBySpan = new Dictionary<FixtureSymbol, Dictionary<TextSpan, ScenarioObservationValue>>();
+        Dictionary<TextSpan, ScenarioObservationValue> FixtureValues(FixtureSymbol fixture)
+        {
+            if (!valuesBySpan.TryGetValue(fixture, out var values))
+            {
+                valuesBySpan[fixture] = values = [];
+                foreach (var value in fixtureStates[fixture].Observations.Values.SelectMany(v => v))
+                {
+                    values.TryAdd(value.Span, value);
+                }
+            }
+
+            return values;
+        }
+
         var scenarios = ImmutableArray.CreateBuilder<BoundScenario>();
         for (var index = 0; index < root.Declarations.Length; index++)
         {
-            if (root.Declarations[index] is not ScenarioDeclarationSyntax syntax || TryReuseScenario(syntax, index, scenarios))
+            if (root.Declarations[index] is not ScenarioDeclarationSyntax syntax || TryReuseScenario(syntax, index, scenarios, FixtureValues))
             {
                 continue;
             }
