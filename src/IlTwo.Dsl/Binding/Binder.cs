@@ -1061,7 +1061,7 @@ internal sealed partial class Binder
         for (var i = 0; i < effective.Count; i++)
         {
             var rule = effective[i];
-            if (!done.Contains(rule.Name) && new[] { rule.Condition, rule.Until, rule.Correction }.OfType<BoundExpression>().Any(e => CountsIn(e).Any()) && resolving.Add(rule.Name))
+            if (!done.Contains(rule.Name) && CountsInClauses(rule).Count > 0 && resolving.Add(rule.Name))
             {
                 Replace(i, Rewrite);
                 resolving.Remove(rule.Name);
@@ -1108,7 +1108,7 @@ internal sealed partial class Binder
         var groups = effective.SelectMany(r => r.Groups).ToHashSet(StringComparer.Ordinal);
         foreach (var rule in effective.Where(r => r.ProtocolId == ProtocolId))
         {
-            foreach (var count in new[] { rule.Condition, rule.Until, rule.Correction }.OfType<BoundExpression>().SelectMany(CountsIn))
+            foreach (var count in CountsInClauses(rule))
             {
                 if (count.Syntax is not AtLeastExpressionSyntax syntax)
                 {
@@ -1159,6 +1159,24 @@ internal sealed partial class Binder
             }
         }
         return false;
+    }
+
+    /// <summary>The counts in a rule's condition, <c>until</c> and <c>corrected when</c>, in that order (no allocation when there are none).</summary>
+    internal static IReadOnlyList<BoundAtLeast> CountsInClauses(RuleSymbol rule)
+    {
+        List<BoundAtLeast>? counts = null;
+        CollectCounts(rule.Condition, ref counts);
+        if (rule.Until is { } until)
+        {
+            CollectCounts(until, ref counts);
+        }
+
+        if (rule.Correction is { } correction)
+        {
+            CollectCounts(correction, ref counts);
+        }
+
+        return counts ?? (IReadOnlyList<BoundAtLeast>)[];
     }
 
     /// <summary>The counts in <paramref name="expression"/>, left to right (no allocation when there are none, as in most rules).</summary>
