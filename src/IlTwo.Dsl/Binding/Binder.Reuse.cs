@@ -20,12 +20,15 @@ internal sealed record RuleRecord(
     ImmutableArray<Diagnostic> Diagnostics,
     ImmutableArray<SymbolOccurrence> Occurrences) : DeclarationRecord(Diagnostics, Occurrences);
 
+/// <summary>An observation as BindObservation left it (an observation's items refer to no symbol: it has no occurrences).</summary>
+internal sealed record ObservationRecord(ObservationSymbol Symbol, ImmutableArray<Diagnostic> Diagnostics) : DeclarationRecord(Diagnostics, []);
+
 internal sealed record ScenarioRecord(BoundScenario Scenario, ImmutableArray<Diagnostic> Diagnostics, ImmutableArray<SymbolOccurrence> Occurrences)
     : DeclarationRecord(Diagnostics, Occurrences);
 
 /// <summary>
-/// Incremental binding: after an edit inside rules or scenarios only, the rules and scenarios the edit did not touch are
-/// not bound again but translated from the previous version's binding — every symbol they refer to replaced by this
+/// Incremental binding: after an edit inside rules or scenarios only, the observations, rules and scenarios the edit did
+/// not touch are not bound again but translated from the previous version's binding — every symbol they refer to replaced by this
 /// version's symbol of the same name, every syntax node by its moved copy, every span moved with its declaration — which
 /// is exactly what binding them again gives, because nothing they depend on changed: the edit touched no observation,
 /// constant, event, reference, fixture, header, regimen or extends declaration, renamed, added or removed no rule, the
@@ -123,6 +126,52 @@ internal sealed partial class Binder
 
     private static ImmutableArray<T> Since<T>(List<T> items, int start) =>
         start == items.Count ? [] : [.. CollectionsMarshal.AsSpan(items)[start..]];
+
+    /// <summary>Binds an observation's items (<see cref="BindObservation"/>), or takes them from the previous version's binding.</summary>
+    private void BindOrReuseObservation(ObservationSymbol symbol, ObservationDeclarationSyntax syntax, int index)
+    {
+        if (_reuse?.Find(index) is (_, ObservationRecord record) && TryReuseObservation(symbol, record, index))
+        {
+            return;
+        }
+
+        var diagnostics = _diagnostics.Count;
+        BindObservation(symbol, syntax);
+        _records[index] = new ObservationRecord(symbol, _diagnostics.Since(diagnostics));
+    }
+
+    /// <summary>
+    /// On the fast path no observation changed (nor anything an observation's binding reads: the other observations, the
+    /// base), so its bound items are the previous version's, values only; the symbol is this version's.
+    /// </summary>
+    private bool TryReuseObservation(ObservationSymbol symbol, ObservationRecord record, int index)
+    {
+        var old = record.Symbol;
+        if (old.Name != symbol.Name || !ReferenceEquals(old.Overrides, symbol.Overrides))
+        {
+            return false;
+        }
+
+        try
+        {
+            var diagnostics = Translate(record.Diagnostics);
+            symbol.Title = old.Title;
+            symbol.IsYesNo = old.IsYesNo;
+            symbol.Unit = old.Unit;
+            symbol.LoincCodes = old.LoincCodes;
+            symbol.RecencySeconds = old.RecencySeconds;
+            symbol.Range = old.Range;
+            symbol.MolarMass = old.MolarMass;
+            symbol.ReportedTo = old.ReportedTo;
+            symbol.IsOptional = old.IsOptional;
+            Commit(index, new ObservationRecord(symbol, diagnostics));
+            return true;
+        }
+        catch (NotReusableException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>Binds a rule's own items (<see cref="BindRule"/>), or translates them from the previous version's binding.</summary>
     private void BindOrReuseRule(RuleSymbol rule, int index)

@@ -86,11 +86,12 @@ internal sealed partial class Binder
         // Names of every kind live in one namespace, so `sbp` can never mean two things.
         ReportCrossKindClashes();
 
-        foreach (var observation in root.OfKind<ObservationDeclarationSyntax>())
+        for (var index = 0; index < root.Declarations.Length; index++)
         {
-            if (_observations.TryGetValue(observation.Name.Text, out var symbol) && symbol.Syntax == observation)
+            if (root.Declarations[index] is ObservationDeclarationSyntax observation
+                && _observations.TryGetValue(observation.Name.Text, out var symbol) && symbol.Syntax == observation)
             {
-                BindObservation(symbol, observation);
+                BindOrReuseObservation(symbol, observation, index);
             }
         }
         foreach (var constant in _constants.Values.Where(c => c.ProtocolId == ProtocolId))

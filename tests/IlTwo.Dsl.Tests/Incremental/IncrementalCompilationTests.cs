@@ -63,13 +63,13 @@ public sealed class IncrementalCompilationTests
             }
 
             // An edit inside one rule or scenario (not its name) of a file that parses before and after must take it,
-            // for every other rule and scenario whose patient comes from this file alone.
+            // for every observation and every other rule and scenario whose patient comes from this file alone.
             if (inside && previous.SyntaxTree.Diagnostics.IsEmpty && incremental.SyntaxTree.Diagnostics.IsEmpty)
             {
                 inDeclarationSteps++;
                 var expected = TranslatableDeclarations(incremental.Protocol) - 1;
                 Assert.True(incremental.Protocol.ReusedDeclarations >= expected,
-                    $"step {step} ({what}) reused {incremental.Protocol.ReusedDeclarations} rules and scenarios of at least {expected}\n{log}");
+                    $"step {step} ({what}) reused {incremental.Protocol.ReusedDeclarations} declarations of at least {expected}\n{log}");
             }
 
             if (step % 20 == 19)
@@ -110,7 +110,7 @@ public sealed class IncrementalCompilationTests
         };
     }
 
-    /// <summary>This file's rules and scenarios that the fast path translates: those whose patient does not come from another file.</summary>
+    /// <summary>This file's observations, rules and scenarios that the fast path translates (of scenarios, those whose patient does not come from another file).</summary>
     private static int TranslatableDeclarations(BoundProtocol protocol) => Translatable(protocol).Count();
 
     private static IEnumerable<DeclarationSyntax> Translatable(BoundProtocol protocol)
@@ -133,7 +133,8 @@ public sealed class IncrementalCompilationTests
 
         // A rule declared twice is bound (and so translated) only the first time.
         var rules = protocol.Tree.Root.OfKind<RuleDeclarationSyntax>().Where(r => !r.Name.IsMissing).DistinctBy(r => r.Name.Text);
-        return [.. rules, .. protocol.Tree.Root.OfKind<ScenarioDeclarationSyntax>().Where(s => !s.IsOverride && FromThisFile(s.Fixture))];
+        var observations = protocol.Tree.Root.OfKind<ObservationDeclarationSyntax>().Where(o => protocol.Observations.Any(s => ReferenceEquals(s.Syntax, o)));
+        return [.. observations, .. rules, .. protocol.Tree.Root.OfKind<ScenarioDeclarationSyntax>().Where(s => !s.IsOverride && FromThisFile(s.Fixture))];
     }
 
     [Theory]
