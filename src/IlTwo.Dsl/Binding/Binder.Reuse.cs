@@ -293,8 +293,16 @@ internal sealed partial class Binder
 
     private void Commit(int index, DeclarationRecord record)
     {
-        _diagnostics.AddRange(record.Diagnostics);
-        _occurrences.AddRange(record.Occurrences);
+        if (!record.Diagnostics.IsEmpty)
+        {
+            _diagnostics.AddRange(record.Diagnostics);
+        }
+
+        foreach (var occurrence in record.Occurrences)
+        {
+            _occurrences.Add(occurrence);
+        }
+
         _records[index] = record;
         _protocol.ReusedDeclarations++;
     }

@@ -36,6 +36,11 @@ internal sealed partial class Binder
         _protocol = new BoundProtocol(tree, @base);
         _reuse = Reuse.Create(previous, tree, @base);
         _records = new DeclarationRecord?[tree.Root.Declarations.Length];
+        if (_reuse is not null)
+        {
+            // About as many as the previous version had: the list is not grown step by step.
+            _occurrences.Capacity = previous!.Occurrences.Length + 64;
+        }
     }
 
     private string ProtocolId => _protocol.Id;
