@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using IlTwo.Dsl.Diagnostics;
 using IlTwo.Dsl.Syntax;
+using IlTwo.Dsl.Text;
 using IlTwo.Runtime.Units;
 
 namespace IlTwo.Dsl.Binding;
@@ -75,9 +76,31 @@ internal sealed partial class Binder
             FixtureState(fixture);
         }
 
-        var scenarios = ImmutableArray.CreateBuilder<BoundScenario>();
-        foreach (var syntax in root.OfKind<ScenarioDeclarationSyntax>())
+        // For the scenarios translated from the previous binding: each fixture's values, by the span of their items.
+        var valuesBySpan = new Dictionary<FixtureSymbol, Dictionary<TextSpan, ScenarioObservationValue>>();
+        Dictionary<TextSpan, ScenarioObservationValue> FixtureValues(FixtureSymbol fixture)
         {
+            if (!valuesBySpan.TryGetValue(fixture, out var values))
+            {
+                valuesBySpan[fixture] = values = [];
+                foreach (var value in fixtureStates[fixture].Observations.Values.SelectMany(v => v))
+                {
+                    values.TryAdd(value.Span, value);
+                }
+            }
+
+            return values;
+        }
+
+        var scenarios = ImmutableArray.CreateBuilder<BoundScenario>();
+        for (var index = 0; index < root.Declarations.Length; index++)
+        {
+            if (root.Declarations[index] is not ScenarioDeclarationSyntax syntax || TryReuseScenario(syntax, index, scenarios, FixtureValues))
+            {
+                continue;
+            }
+
+            var (diagnosticCount, occurrenceCount) = (_diagnostics.Count, _occurrences.Count);
             var state = new ScenarioState();
             BoundScenario? overridden = null;
             if (syntax.IsOverride)
@@ -150,7 +173,7 @@ internal sealed partial class Binder
                 expectedRules = rules.ToImmutable();
             }
 
-            scenarios.Add(new BoundScenario(
+            var scenario = new BoundScenario(
                 syntax.Title?.Value ?? "",
                 syntax,
                 state.Weight,
@@ -162,7 +185,9 @@ internal sealed partial class Binder
             {
                 ProtocolId = ProtocolId,
                 Overrides = overridden,
-            });
+            };
+            scenarios.Add(scenario);
+            _records[index] = new ScenarioRecord(scenario, _diagnostics.Since(diagnosticCount), Since(_occurrences, occurrenceCount));
         }
         _protocol.Scenarios = scenarios.ToImmutable();
     }

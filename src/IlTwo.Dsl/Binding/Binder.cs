@@ -28,19 +28,30 @@ internal sealed partial class Binder
     private readonly Dictionary<string, FixtureSymbol> _fixtures = new(StringComparer.Ordinal);
     private readonly HashSet<ConstantSymbol> _bindingConstants = [];
 
-    private Binder(SyntaxTree tree, BoundProtocol? @base, DiagnosticBag diagnostics)
+    private Binder(SyntaxTree tree, BoundProtocol? @base, DiagnosticBag diagnostics, BoundProtocol? previous)
     {
         _tree = tree;
         _base = @base;
         _diagnostics = diagnostics;
         _protocol = new BoundProtocol(tree, @base);
+        _reuse = Reuse.Create(previous, tree, @base);
+        _records = new DeclarationRecord?[tree.Root.Declarations.Length];
+        if (_reuse is not null)
+        {
+            // About as many as the previous version had: the list is not grown step by step.
+            _occurrences.Capacity = previous!.Occurrences.Length + 64;
+        }
     }
 
     private string ProtocolId => _protocol.Id;
 
-    public static BoundProtocol Bind(SyntaxTree tree, BoundProtocol? @base, DiagnosticBag diagnostics)
+    /// <param name="previous">
+    /// The binding of the version of the file <paramref name="tree"/> was incrementally parsed from, if any: the rules and
+    /// scenarios an edit did not touch are then translated from it instead of bound again (the result is the same).
+    /// </param>
+    public static BoundProtocol Bind(SyntaxTree tree, BoundProtocol? @base, DiagnosticBag diagnostics, BoundProtocol? previous = null)
     {
-        var binder = new Binder(tree, @base, diagnostics);
+        var binder = new Binder(tree, @base, diagnostics, previous);
         binder.BindAll();
         return binder._protocol;
     }
@@ -80,11 +91,12 @@ internal sealed partial class Binder
         // Names of every kind live in one namespace, so `sbp` can never mean two things.
         ReportCrossKindClashes();
 
-        foreach (var observation in root.OfKind<ObservationDeclarationSyntax>())
+        for (var index = 0; index < root.Declarations.Length; index++)
         {
-            if (_observations.TryGetValue(observation.Name.Text, out var symbol) && symbol.Syntax == observation)
+            if (root.Declarations[index] is ObservationDeclarationSyntax observation
+                && _observations.TryGetValue(observation.Name.Text, out var symbol) && symbol.Syntax == observation)
             {
-                BindObservation(symbol, observation);
+                BindOrReuseObservation(symbol, observation, index);
             }
         }
         foreach (var constant in _constants.Values.Where(c => c.ProtocolId == ProtocolId))
@@ -102,6 +114,7 @@ internal sealed partial class Binder
         _protocol.Constants = [.. _constants.Values];
         _protocol.Fixtures = [.. _fixtures.Values.Where(f => f.ProtocolId == ProtocolId)];
         _protocol.Occurrences = InSourceOrder(_occurrences);
+        _protocol.Records = _records;
     }
 
     /// <summary>The occurrences by start, those that start together in the order they were found (a stable sort, in one copy).</summary>
@@ -964,9 +977,9 @@ internal sealed partial class Binder
             effective.RemoveAt(index);
         }
 
-        foreach (var syntax in root.OfKind<RuleDeclarationSyntax>())
+        for (var index = 0; index < root.Declarations.Length; index++)
         {
-            if (syntax.Name.IsMissing)
+            if (root.Declarations[index] is not RuleDeclarationSyntax syntax || syntax.Name.IsMissing)
             {
                 continue;
             }
@@ -1007,7 +1020,7 @@ internal sealed partial class Binder
                 effective.Add(symbol);
             }
 
-            BindRule(symbol);
+            BindOrReuseRule(symbol, index);
         }
 
         CheckGroups(effective);
@@ -1054,7 +1067,7 @@ internal sealed partial class Binder
         for (var i = 0; i < effective.Count; i++)
         {
             var rule = effective[i];
-            if (!done.Contains(rule.Name) && new[] { rule.Condition, rule.Until, rule.Correction }.OfType<BoundExpression>().Any(e => CountsIn(e).Any()) && resolving.Add(rule.Name))
+            if (!done.Contains(rule.Name) && CountsInClauses(rule).Count > 0 && resolving.Add(rule.Name))
             {
                 Replace(i, Rewrite);
                 resolving.Remove(rule.Name);
@@ -1101,7 +1114,7 @@ internal sealed partial class Binder
         var groups = effective.SelectMany(r => r.Groups).ToHashSet(StringComparer.Ordinal);
         foreach (var rule in effective.Where(r => r.ProtocolId == ProtocolId))
         {
-            foreach (var count in new[] { rule.Condition, rule.Until, rule.Correction }.OfType<BoundExpression>().SelectMany(CountsIn))
+            foreach (var count in CountsInClauses(rule))
             {
                 if (count.Syntax is not AtLeastExpressionSyntax syntax)
                 {
@@ -1152,6 +1165,24 @@ internal sealed partial class Binder
             }
         }
         return false;
+    }
+
+    /// <summary>The counts in a rule's condition, <c>until</c> and <c>corrected when</c>, in that order (no allocation when there are none).</summary>
+    internal static IReadOnlyList<BoundAtLeast> CountsInClauses(RuleSymbol rule)
+    {
+        List<BoundAtLeast>? counts = null;
+        CollectCounts(rule.Condition, ref counts);
+        if (rule.Until is { } until)
+        {
+            CollectCounts(until, ref counts);
+        }
+
+        if (rule.Correction is { } correction)
+        {
+            CollectCounts(correction, ref counts);
+        }
+
+        return counts ?? (IReadOnlyList<BoundAtLeast>)[];
     }
 
     /// <summary>The counts in <paramref name="expression"/>, left to right (no allocation when there are none, as in most rules).</summary>

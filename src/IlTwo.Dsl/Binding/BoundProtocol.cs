@@ -63,6 +63,12 @@ public sealed class BoundProtocol
     /// <summary>Every place in this file where a name refers to a symbol, declarations included (for go-to-definition, references, rename).</summary>
     public ImmutableArray<SymbolOccurrence> Occurrences { get; internal set; } = [];
 
+    /// <summary>What binding each of <see cref="Tree"/>'s declarations gave (observations, rules and scenarios, by declaration index), for the next version's binder.</summary>
+    internal DeclarationRecord?[]? Records { get; set; }
+
+    /// <summary>How many observations, rules and scenarios were translated from the previous version's binding instead of bound again.</summary>
+    internal int ReusedDeclarations { get; set; }
+
     /// <summary>The protocol ids from this one up to the root base.</summary>
     public IEnumerable<BoundProtocol> Lineage
     {

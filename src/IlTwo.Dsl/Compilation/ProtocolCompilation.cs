@@ -69,11 +69,11 @@ public sealed class ProtocolCompilation
     public static ProtocolCompilation Create(string text, string path = "") => Create(SourceText.From(text, path));
 
     /// <summary>
-    /// Compiles a new version of the file <paramref name="previous"/> compiled, reusing its syntax for the declarations
+    /// Compiles a new version of the file <paramref name="previous"/> compiled, reusing its syntax and binding for the declarations
     /// the edit did not touch. The result is the one <see cref="Create(SourceText, IProtocolSourceResolver?, ProtocolCompilationOptions)"/> gives.
     /// </summary>
     public static ProtocolCompilation Create(SourceText text, IProtocolSourceResolver? resolver, ProtocolCompilationOptions options, ProtocolCompilation? previous) =>
-        Create(text, resolver ?? FileSystemProtocolResolver.Instance, options ?? ProtocolCompilationOptions.Default, [], previous?.SyntaxTree);
+        Create(text, resolver ?? FileSystemProtocolResolver.Instance, options ?? ProtocolCompilationOptions.Default, [], previous);
 
     /// <summary>
     /// This compilation with the analysis stage run — reviewer warnings and proven claims — or itself when that already
@@ -102,9 +102,9 @@ public sealed class ProtocolCompilation
         return new ProtocolCompilation(SyntaxTree, Protocol, Base, Finish(SyntaxTree, diagnostics.ToImmutable()), [], false, _resolver, _visiting);
     }
 
-    private static ProtocolCompilation Create(SourceText text, IProtocolSourceResolver resolver, ProtocolCompilationOptions options, ImmutableList<string> visiting, SyntaxTree? previousTree = null)
+    private static ProtocolCompilation Create(SourceText text, IProtocolSourceResolver resolver, ProtocolCompilationOptions options, ImmutableList<string> visiting, ProtocolCompilation? previous = null)
     {
-        var tree = SyntaxTree.Parse(text, previousTree);
+        var tree = SyntaxTree.Parse(text, previous?.SyntaxTree);
         var diagnostics = new DiagnosticBag(text);
         diagnostics.AddRange(tree.Diagnostics);
         ReportBidiControls(text, diagnostics);
@@ -147,7 +147,7 @@ public sealed class ProtocolCompilation
             }
         }
 
-        var protocol = Binder.Bind(tree, @base?.Protocol, diagnostics);
+        var protocol = Binder.Bind(tree, @base?.Protocol, diagnostics, previous?.Protocol);
         // Analysis needs a bound model worth analysing: it is skipped when the file does not even parse.
         var analyze = !diagnostics.HasErrors || !tree.Diagnostics.Any(d => d.IsError);
         var bound = new ProtocolCompilation(tree, protocol, @base, Finish(tree, diagnostics.ToImmutable()), diagnostics.ToImmutable(), analyze, resolver, visiting);

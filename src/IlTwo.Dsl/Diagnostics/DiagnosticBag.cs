@@ -24,6 +24,9 @@ public sealed partial class DiagnosticBag
 
     public ImmutableArray<Diagnostic> ToImmutable() => [.. _items];
 
+    /// <summary>The diagnostics reported since the bag held <paramref name="count"/>.</summary>
+    internal ImmutableArray<Diagnostic> Since(int count) => count == _items.Count ? [] : [.. System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_items)[count..]];
+
     private void Report(DiagnosticDescriptor descriptor, TextSpan span, ImmutableArray<DiagnosticFix> fixes, params object?[] arguments) =>
         _items.Add(new Diagnostic(descriptor, Source, span, descriptor.FormatMessage(arguments), fixes));
 

@@ -31,7 +31,7 @@ internal static class IncrementalParser
         var start = before.AsSpan().CommonPrefixLength(after);
         if (start == before.Length && start == after.Length)
         {
-            return new SyntaxTree(text, previous.Root, previous.Tokens, previous.Diagnostics);
+            return new SyntaxTree(text, previous.Root, previous.Tokens, previous.Diagnostics, new SyntaxEdit(previous.Id, 0, 0, 0, 0));
         }
 
         var suffix = CommonSuffixLength(before.AsSpan(start), after.AsSpan(start));
@@ -114,7 +114,7 @@ internal static class IncrementalParser
         }
 
         var root = new ProtocolFileSyntax(merged.MoveToImmutable(), new TextSpan(0, text.Length));
-        return new SyntaxTree(text, root, tokens.ToImmutable(), []);
+        return new SyntaxTree(text, root, tokens.ToImmutable(), [], new SyntaxEdit(previous.Id, first, last, first + reparsed.Length, delta));
     }
 
     private static int CommonSuffixLength(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
@@ -206,4 +206,16 @@ internal static class IncrementalParser
 
         return lo;
     }
+}
+
+/// <summary>
+/// What an incremental parse kept of the previous tree (the one whose <see cref="SyntaxTree.Id"/> is <see cref="PreviousId"/>): its declarations [0, <see cref="First"/>) are this tree's, the same
+/// objects; [<see cref="First"/>, <see cref="OldEnd"/>) were parsed again as this tree's [<see cref="First"/>,
+/// <see cref="NewEnd"/>); each one from <see cref="OldEnd"/> on is this tree's declaration at index - OldEnd + NewEnd, its
+/// copy moved by <see cref="Delta"/> characters (the same object when Delta is 0).
+/// </summary>
+internal sealed record SyntaxEdit(long PreviousId, int First, int OldEnd, int NewEnd, int Delta)
+{
+    /// <summary>The index in the previous tree of this tree's declaration <paramref name="index"/>, or -1 for one parsed again.</summary>
+    public int PreviousIndex(int index) => index < First ? index : index >= NewEnd ? index - NewEnd + OldEnd : -1;
 }

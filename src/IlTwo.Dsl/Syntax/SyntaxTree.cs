@@ -7,13 +7,22 @@ namespace IlTwo.Dsl.Syntax;
 /// <summary>The result of parsing one file: our own tree (always present, even for broken input), its tokens and syntax diagnostics.</summary>
 public sealed class SyntaxTree
 {
-    internal SyntaxTree(SourceText text, ProtocolFileSyntax root, ImmutableArray<SyntaxToken> tokens, ImmutableArray<Diagnostic> diagnostics)
+    internal SyntaxTree(SourceText text, ProtocolFileSyntax root, ImmutableArray<SyntaxToken> tokens, ImmutableArray<Diagnostic> diagnostics, SyntaxEdit? edit = null)
     {
         Text = text;
         Root = root;
         Tokens = tokens;
         Diagnostics = diagnostics;
+        Edit = edit;
     }
+
+    private static long s_lastId;
+
+    /// <summary>Tells this tree from every other one of the process (a <see cref="SyntaxEdit"/> names its previous tree by it, without keeping it alive).</summary>
+    internal long Id { get; } = Interlocked.Increment(ref s_lastId);
+
+    /// <summary>How the incremental parse built this tree from the previous one; null for a full parse.</summary>
+    internal SyntaxEdit? Edit { get; }
 
     public SourceText Text { get; }
 
