@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs il2 the way a user does, as a .NET tool, and runs it: packs src/IlTwo.Cli (from the build of CONFIG,
 # default Debug, without building again), installs the package into a temporary tool path from that folder only,
-# and checks 'il2 --version' (the version the build stamped, with the git commit), 'il2 check protocols/' and a
-# mistyped command. Prints 'N passed, N failed'; exits non-zero on a failure. About 20 s on two cores.
+# and checks 'il2 --version' (the version the build stamped, with the git commit), that the tool's assemblies are
+# the build's, 'il2 check protocols/' and a mistyped command. Prints 'N passed, N failed'; exits non-zero on a
+# failure. About 20 s on two cores.
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 config="${1:-Debug}"
@@ -41,6 +42,13 @@ check "il2 --version from the tool is the build's: $expected" test "$actual" = "
 if head="$(git rev-parse HEAD 2>/dev/null)"; then
   check "il2 --version names the commit $head" grep -q "+$head\$" <<<"$actual"
 fi
+
+# The tool runs the assemblies the build made, byte for byte: after dotnet build -c Release on linux-x64 those are the
+# precompiled (ReadyToRun) ones, not the IL-only copies the pack would otherwise take from obj/ and the package cache.
+store="$(find "$tmp/tools/.store" -path '*/tools/net10.0/any' -type d | head -n 1)"
+for assembly in il2.dll IlTwo.Dsl.dll Microsoft.CodeAnalysis.CSharp.dll; do
+  check "the tool's $assembly is the build's" cmp -s "$store/$assembly" "$(dirname "$dll")/$assembly"
+done
 
 "$il2" check protocols/ >"$tmp/check.txt" 2>&1
 rc=$?

@@ -6,7 +6,9 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 rm -rf server
-dotnet publish ../src/IlTwo.Cli -c Release -o server --no-self-contained -p:UseAppHost=false
+# Il2ReadyToRun=false: IL-only assemblies, as before the Release build precompiled il2 (bench/IlTwo.Cli.Startup/RESULTS.md);
+# the language server's start-up with ReadyToRun is not measured yet, and precompiling would add to the .vsix and CI.
+dotnet publish ../src/IlTwo.Cli -c Release -o server --no-self-contained -p:UseAppHost=false -p:Il2ReadyToRun=false
 # Debug symbols and the XML docs are not needed at run time.
 find server \( -name '*.pdb' -o -name '*.xml' \) -delete
 if [[ ! -f server/il2.dll ]]; then
