@@ -310,7 +310,7 @@ public sealed class ProtocolCache
         var loaded = AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == name);
         if (loaded is null && TrustedPlatformPath(name) is { } path && ReadModuleVersionId(path) is { } mvid)
         {
-            return $"{name}:{mvid:N}";
+            return $"{name}:{mvid:N}:{ImageSize(path)}";
         }
 
         return Of(loaded ?? LoadRoslyn());
@@ -320,7 +320,25 @@ public sealed class ProtocolCache
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     private static System.Reflection.Assembly LoadRoslyn() => typeof(Microsoft.CodeAnalysis.CSharp.CSharpCompilation).Assembly;
 
-    private static string Of(System.Reflection.Assembly assembly) => $"{assembly.GetName().Name}:{assembly.ManifestModule.ModuleVersionId:N}";
+    private static string Of(System.Reflection.Assembly assembly) =>
+        $"{assembly.GetName().Name}:{assembly.ManifestModule.ModuleVersionId:N}:{ImageSize(assembly.Location)}";
+
+    /// <summary>
+    /// The size of an assembly's file: a ReadyToRun image keeps its IL's MVID but is larger, and a protocol compiled against
+    /// it has other bytes (its PDB records each reference's image size), so an IL-only and a precompiled il2 of the same
+    /// code are two compilers to the cache. 0 for an assembly without a file.
+    /// </summary>
+    private static long ImageSize(string path)
+    {
+        try
+        {
+            return path.Length > 0 ? new FileInfo(path).Length : 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
 
     /// <summary>The path of <paramref name="simpleName"/> among the default context's trusted platform assemblies, or null.</summary>
     internal static string? TrustedPlatformPath(string simpleName) =>

@@ -100,7 +100,8 @@ public sealed class ProtocolCacheTests : IDisposable
 
         Assert.Equal(loaded.Location, path);
         Assert.Equal(loaded.ManifestModule.ModuleVersionId, ProtocolCache.ReadModuleVersionId(path!));
-        Assert.Contains($"Microsoft.CodeAnalysis.CSharp:{loaded.ManifestModule.ModuleVersionId:N}", ProtocolCache.CompilerIdentity, StringComparison.Ordinal);
+        // With the file's size: a precompiled (ReadyToRun) image keeps the MVID of its IL but is another compiler to the cache.
+        Assert.Contains($"Microsoft.CodeAnalysis.CSharp:{loaded.ManifestModule.ModuleVersionId:N}:{new FileInfo(loaded.Location).Length}|", ProtocolCache.CompilerIdentity, StringComparison.Ordinal);
     }
 
     [Fact]
