@@ -132,7 +132,7 @@ internal sealed class CodeTable
     /// overlap). Two strings of one length have the same words exactly when they are the same.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (ulong, ulong, ulong, ulong) Words(string s)
+    internal static (ulong, ulong, ulong, ulong) Words(string s)
     {
         ref var bytes = ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(s.AsSpan()));
         var length = s.Length;
