@@ -365,15 +365,7 @@ public sealed class PatientTimeline
         var declared = GeneralReadOnly ? [] : plan.Declared;
         if (IsPooled && count <= SinglePassLimit)
         {
-            for (var r = 0; r < count; r++)
-            {
-                var entry = entries[r];
-                var index = plan.ObservationOf(entry.Code);
-                if (!TryReadDeclared(r, entry, index, declared))
-                {
-                    Read(r, entry, index, bulk: true);
-                }
-            }
+            ReadShort(entries, declared);
         }
         else
         {
@@ -426,6 +418,31 @@ public sealed class PatientTimeline
             if (store.Count > DirectSumLimit)
             {
                 store.RebuildPrefix();
+            }
+        }
+    }
+
+    /// <summary>
+    /// A pooled timeline's read of a short record (at most <see cref="SinglePassLimit"/> entries) in one pass over the
+    /// entries: its series kept their arrays from the records before. The codes are looked up first, in a loop of their
+    /// own (each lookup is a chain of dependent loads, and with nothing between them the processor runs several at once).
+    /// </summary>
+    private void ReadShort(ImmutableArray<RecordedObservation> entries, DeclaredRead[] declared)
+    {
+        var count = entries.Length;
+        var plan = _plan;
+        Span<int> indices = stackalloc int[count];
+        for (var r = 0; r < count; r++)
+        {
+            indices[r] = plan.ObservationOf(entries[r].Code);
+        }
+
+        for (var r = 0; r < count; r++)
+        {
+            var entry = entries[r];
+            if (!TryReadDeclared(r, entry, indices[r], declared))
+            {
+                Read(r, entry, indices[r], bulk: true);
             }
         }
     }
