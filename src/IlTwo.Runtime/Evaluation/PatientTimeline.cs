@@ -123,6 +123,9 @@ public sealed class PatientTimeline
     /// <summary>Observation <paramref name="observation"/>'s values (an empty store when the record has none).</summary>
     internal SeriesStore Store(int observation) => _series[observation] ?? SeriesStore.Empty;
 
+    /// <summary>Every observation's store by index, null where the record never charted it (a snapshot's binding reads them all).</summary>
+    internal ReadOnlySpan<SeriesStore?> Series => _series;
+
     internal List<EntryIssue> EntryIssues => _entryIssues;
 
     internal List<Suspect> Suspects => _suspects;
