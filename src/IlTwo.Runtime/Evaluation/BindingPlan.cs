@@ -87,6 +87,7 @@ internal sealed class BindingPlan
         double.IsFinite(declared) && declared >= _low[observation] && declared <= _high[observation];
 
     /// <summary>The observation a record code means (its name or one of its LOINC codes), or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int ObservationOf(string code) => _byCode.Get(code);
 
     /// <summary>The observation a code that means none nearly names (see <see cref="RecordChecks.Plan.NearMiss"/>), or -1; cached per code.</summary>

@@ -103,6 +103,8 @@ internal sealed class CodeTable
     }
 
     /// <summary>The value of <paramref name="code"/>, or -1 when it is not a key.</summary>
+    /// <remarks>Inlined: binding calls it once per entry, in a loop of its own (see <c>PatientTimeline.ReadShort</c>).</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Get(string code)
     {
         if (_fallback is not null)

@@ -350,7 +350,10 @@ public sealed class PatientTimeline
         _disagreed.Clear();
     }
 
-    private SeriesStore StoreForWrite(int observation) => _series[observation] ??= new SeriesStore();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private SeriesStore StoreForWrite(int observation) => _series[observation] ?? NewStore(observation);
+
+    private SeriesStore NewStore(int observation) => _series[observation] = new SeriesStore();
 
     /// <summary>
     /// Reads every entry of <see cref="_initial"/>. A new timeline reads in two passes: the first finds each entry's
