@@ -140,7 +140,7 @@ public class FullDecisionBenchmarks
     }
 
     /// <summary>A deep copy of <paramref name="record"/>: the same entries with strings of their own.</summary>
-    private static PatientRecord Copy(PatientRecord record)
+    internal static PatientRecord Copy(PatientRecord record)
     {
         static string? Own(string? s) => s is null ? null : new string(s.AsSpan());
         return new PatientRecord(Own(record.PatientId), record.Weight is { } w ? new MeasuredValue(w.Value, Own(w.Unit)!) : null,

@@ -16,11 +16,22 @@ public static class Program
             StageProfile.Run();
             return;
         }
-        if (args is ["--loop", var seconds])
+        if (args is ["--profile-verdict"])
+        {
+            StageProfile.RunVerdicts();
+            return;
+        }
+        if (args is ["--loop", var seconds, ..] && args.Length <= 3)
         {
             // For a sampling profiler (dotnet-trace): the pooled verdict from the benchmark record, over and over.
             var rules = BenchmarkData.CompileAndLoad(out _).Rules;
             var record = BenchmarkData.CreateRecord();
+            if (args is [_, _, "empty"])
+            {
+                // The fixed part: the record without its observations (the course's dose slots, the snapshot, the checks).
+                record = record with { Observations = [] };
+            }
+
             var watch = System.Diagnostics.Stopwatch.StartNew();
             long calls = 0;
             while (watch.Elapsed.TotalSeconds < double.Parse(seconds, System.Globalization.CultureInfo.InvariantCulture))

@@ -68,6 +68,35 @@ public static class StageProfile
         Measure("snapshot only, no observations", () => PatientSnapshot.Create(rules.Info, empty, at));
     }
 
+    /// <summary>
+    /// <c>--profile-verdict</c>: only the whole-job rows (hand-written, the pooled verdict from the record and from 64
+    /// copies of it, the explained decision), three rounds: a quick A/B against a baseline worktree with this file copied in.
+    /// </summary>
+    public static void RunVerdicts()
+    {
+        var compiled = BenchmarkData.CompileAndLoad(out _);
+        var rules = compiled.Rules;
+        var record = BenchmarkData.CreateRecord();
+        var at = BenchmarkData.At;
+        var copies = Enumerable.Range(0, 64).Select(_ => FullDecisionBenchmarks.Copy(record)).ToArray();
+        var next = 0;
+        var whole = new FullDecisionBenchmarks();
+        whole.Setup();
+        for (var round = 0; round < 4; round++)
+        {
+            s_quiet = round == 0;
+            Measure("hand-written whole job (the baseline)", () => whole.HandWrittenWholeJob());
+            Measure("verdict from the record (Decide, pooled)", () => ProtocolEvaluator.Decide(rules, record, at));
+            Measure("verdict from 64 copies in turn (Decide)", () =>
+            {
+                var copy = copies[next];
+                next = (next + 1) & 63;
+                return ProtocolEvaluator.Decide(rules, copy, at);
+            });
+            Measure("full decision (Evaluate from the record)", () => ProtocolEvaluator.Evaluate(rules, record, at));
+        }
+    }
+
     private static void Measure<T>(string name, Func<T> action)
     {
         for (var i = 0; i < 2000; i++)

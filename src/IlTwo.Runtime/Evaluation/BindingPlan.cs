@@ -22,6 +22,7 @@ internal sealed class BindingPlan
     private readonly ConcurrentDictionary<string, int> _nearMisses = new(StringComparer.Ordinal);
     private readonly double[] _low;
     private readonly double[] _high;
+    private readonly DeclaredRead[] _declared;
     private WeightUnit? _weightUnit;
 
     private BindingPlan(ProtocolInfo protocol)
@@ -53,7 +54,19 @@ internal sealed class BindingPlan
         {
             _units[i] = new UnitCache();
         }
+
+        _declared = new DeclaredRead[Observations.Length];
+        for (var i = 0; i < _declared.Length; i++)
+        {
+            _declared[i] = DeclaredRead.For(Observations[i], _low[i], _high[i]);
+        }
     }
+
+    /// <summary>
+    /// Per observation (by index), what reading a good entry in the common case needs, in one place: see
+    /// <see cref="DeclaredRead"/>. A record entry that is not that case is read by <see cref="PatientTimeline"/>'s general path.
+    /// </summary>
+    public DeclaredRead[] Declared => _declared;
 
     public static BindingPlan For(ProtocolInfo protocol) => Cache.GetValue(protocol, static p => new BindingPlan(p));
 
@@ -74,6 +87,7 @@ internal sealed class BindingPlan
         double.IsFinite(declared) && declared >= _low[observation] && declared <= _high[observation];
 
     /// <summary>The observation a record code means (its name or one of its LOINC codes), or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int ObservationOf(string code) => _byCode.Get(code);
 
     /// <summary>The observation a code that means none nearly names (see <see cref="RecordChecks.Plan.NearMiss"/>), or -1; cached per code.</summary>
@@ -175,6 +189,102 @@ internal sealed class BindingPlan
             }
             return made;
         }
+    }
+}
+
+/// <summary>
+/// The common case of reading an entry, worked out once per observation: a yes/no observation charted yes or no, or a
+/// measured one charted as a number in its declared unit (the very string of the protocol's <c>unit</c>) and within its
+/// plausible range. The value is then what the general path (<see cref="BindingPlan.Unit"/>, <see cref="BindingPlan.InRange"/>)
+/// gives: the same <see cref="UnitEntry"/> (made here for the declared unit), the same bounds, the same arithmetic.
+/// Anything else (another unit, no value, a value out of range or not finite, a flag for a number, a declared unit
+/// that does not parse) is left to the general path, which reports it as before.
+/// </summary>
+internal readonly struct DeclaredRead
+{
+    private readonly string? _unit;
+    private readonly ulong _w0;
+    private readonly ulong _w1;
+    private readonly ulong _w2;
+    private readonly ulong _w3;
+
+    private DeclaredRead(bool yesNo, string? unit, double low, double high, double factor, double offset)
+    {
+        YesNo = yesNo;
+        _unit = unit;
+        Low = low;
+        High = high;
+        Factor = factor;
+        Offset = offset;
+        if (unit is { Length: >= 4 and <= 16 })
+        {
+            (_w0, _w1, _w2, _w3) = CodeTable.Words(unit);
+        }
+    }
+
+    /// <summary>The observation is yes/no: a flag is read as 1 or 0.</summary>
+    public bool YesNo { get; }
+
+    /// <summary>Whether a number charted in the declared unit may be read here (false: always the general path).</summary>
+    public bool Numeric => _unit is not null;
+
+    /// <summary>The observation's plausible bounds in its declared unit (<see cref="RecordChecks.Bounds"/>).</summary>
+    public double Low { get; }
+
+    public double High { get; }
+
+    /// <summary>The declared unit's conversion to canonical base units (<see cref="UnitEntry.Declared"/> of the declared unit).</summary>
+    public double Factor { get; }
+
+    public double Offset { get; }
+
+    public static DeclaredRead For(ObservationInfo observation, double low, double high)
+    {
+        if (observation.IsYesNo)
+        {
+            return new DeclaredRead(true, null, low, high, 0, 0);
+        }
+
+        if (observation.Unit is not { Length: > 0 } unit)
+        {
+            return default;
+        }
+
+        var entry = UnitEntry.For(observation, unit);
+        return entry.Ok && !entry.Converted
+            ? new DeclaredRead(false, unit, low, high, entry.Declared.Factor, entry.Declared.Offset)
+            : default;
+    }
+
+    /// <summary>Whether <paramref name="unit"/> is the declared unit, ordinally (its characters compared in registers when it has 4 to 16).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool IsDeclaredUnit(string unit)
+    {
+        var declared = _unit!;
+        if (ReferenceEquals(unit, declared))
+        {
+            return true;
+        }
+
+        var length = unit.Length;
+        if (length != declared.Length)
+        {
+            return false;
+        }
+
+        if (length is >= 4 and <= 16)
+        {
+            var (w0, w1, w2, w3) = CodeTable.Words(unit);
+            return ((w0 ^ _w0) | (w1 ^ _w1) | (w2 ^ _w2) | (w3 ^ _w3)) == 0;
+        }
+
+        return length switch
+        {
+            1 => unit[0] == declared[0],
+            2 => unit[0] == declared[0] && unit[1] == declared[1],
+            3 => unit[0] == declared[0] && unit[1] == declared[1] && unit[2] == declared[2],
+            _ => string.Equals(unit, declared, StringComparison.Ordinal),
+        };
     }
 }
 

@@ -103,6 +103,8 @@ internal sealed class CodeTable
     }
 
     /// <summary>The value of <paramref name="code"/>, or -1 when it is not a key.</summary>
+    /// <remarks>Inlined: binding calls it once per entry, in a loop of its own (see <c>PatientTimeline.ReadShort</c>).</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Get(string code)
     {
         if (_fallback is not null)
@@ -132,7 +134,7 @@ internal sealed class CodeTable
     /// overlap). Two strings of one length have the same words exactly when they are the same.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (ulong, ulong, ulong, ulong) Words(string s)
+    internal static (ulong, ulong, ulong, ulong) Words(string s)
     {
         ref var bytes = ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(s.AsSpan()));
         var length = s.Length;

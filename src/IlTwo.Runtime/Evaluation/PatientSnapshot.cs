@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using IlTwo.Runtime.Protocols;
 using IlTwo.Runtime.Records;
 
@@ -63,36 +64,21 @@ public sealed class PatientSnapshot
         _atTicks = at.UtcTicks;
         Weight = timeline.WeightGrams;
 
+        // A series the record never charted (no store, or an empty one) has no value at any moment: nothing to search.
         var counts = _counts;
+        var series = timeline.Series;
         if (_only is { } only)
         {
-            if (fresh)
+            foreach (var i in only)
             {
-                foreach (var i in only)
-                {
-                    counts[i] = timeline.Store(i).UpperBound(_atTicks);
-                }
-            }
-            else
-            {
-                foreach (var i in only)
-                {
-                    counts[i] = timeline.Store(i).UpperBoundFrom(_atTicks, counts[i], from);
-                }
-            }
-        }
-        else if (fresh)
-        {
-            for (var i = 0; i < counts.Length; i++)
-            {
-                counts[i] = timeline.Store(i).UpperBound(_atTicks);
+                counts[i] = series[i] is { Count: > 0 } store ? (fresh ? store.UpperBound(_atTicks) : store.UpperBoundFrom(_atTicks, counts[i], from)) : 0;
             }
         }
         else
         {
             for (var i = 0; i < counts.Length; i++)
             {
-                counts[i] = timeline.Store(i).UpperBoundFrom(_atTicks, counts[i], from);
+                counts[i] = series[i] is { Count: > 0 } store ? (fresh ? store.UpperBound(_atTicks) : store.UpperBoundFrom(_atTicks, counts[i], from)) : 0;
             }
         }
 
@@ -324,6 +310,8 @@ public sealed class PatientSnapshot
     // ------------------------------------------------------------ what rule conditions read
 
     /// <summary>The latest value within the observation's recency window; NaN when there is none or it is too old.</summary>
+    /// <remarks>Inlined into the generated rules, which read each latest value into a local before the conditions.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double Latest(int observation)
     {
         var count = _counts[observation];

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 using IlTwo.Runtime.Protocols;
 using IlTwo.Runtime.Records;
 
@@ -121,6 +122,9 @@ public sealed class PatientTimeline
 
     /// <summary>Observation <paramref name="observation"/>'s values (an empty store when the record has none).</summary>
     internal SeriesStore Store(int observation) => _series[observation] ?? SeriesStore.Empty;
+
+    /// <summary>Every observation's store by index, null where the record never charted it (a snapshot's binding reads them all).</summary>
+    internal ReadOnlySpan<SeriesStore?> Series => _series;
 
     internal List<EntryIssue> EntryIssues => _entryIssues;
 
@@ -346,7 +350,10 @@ public sealed class PatientTimeline
         _disagreed.Clear();
     }
 
-    private SeriesStore StoreForWrite(int observation) => _series[observation] ??= new SeriesStore();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private SeriesStore StoreForWrite(int observation) => _series[observation] ?? NewStore(observation);
+
+    private SeriesStore NewStore(int observation) => _series[observation] = new SeriesStore();
 
     /// <summary>
     /// Reads every entry of <see cref="_initial"/>. A new timeline reads in two passes: the first finds each entry's
@@ -361,13 +368,10 @@ public sealed class PatientTimeline
         var n = _series.Length;
         var plan = _plan;
         int[]? rented = null;
+        var declared = GeneralReadOnly ? [] : plan.Declared;
         if (IsPooled && count <= SinglePassLimit)
         {
-            for (var r = 0; r < count; r++)
-            {
-                var entry = entries[r];
-                Read(r, entry, plan.ObservationOf(entry.Code), bulk: true);
-            }
+            ReadShort(entries, declared);
         }
         else
         {
@@ -391,7 +395,11 @@ public sealed class PatientTimeline
             }
             for (var r = 0; r < count; r++)
             {
-                Read(r, entries[r], observationOf[r], bulk: true);
+                var entry = entries[r];
+                if (!TryReadDeclared(r, entry, observationOf[r], declared))
+                {
+                    Read(r, entry, observationOf[r], bulk: true);
+                }
             }
         }
 
@@ -416,6 +424,31 @@ public sealed class PatientTimeline
             if (store.Count > DirectSumLimit)
             {
                 store.RebuildPrefix();
+            }
+        }
+    }
+
+    /// <summary>
+    /// A pooled timeline's read of a short record (at most <see cref="SinglePassLimit"/> entries) in one pass over the
+    /// entries: its series kept their arrays from the records before. The codes are looked up first, in a loop of their
+    /// own (each lookup is a chain of dependent loads, and with nothing between them the processor runs several at once).
+    /// </summary>
+    private void ReadShort(ImmutableArray<RecordedObservation> entries, DeclaredRead[] declared)
+    {
+        var count = entries.Length;
+        var plan = _plan;
+        Span<int> indices = stackalloc int[count];
+        for (var r = 0; r < count; r++)
+        {
+            indices[r] = plan.ObservationOf(entries[r].Code);
+        }
+
+        for (var r = 0; r < count; r++)
+        {
+            var entry = entries[r];
+            if (!TryReadDeclared(r, entry, indices[r], declared))
+            {
+                Read(r, entry, indices[r], bulk: true);
             }
         }
     }
@@ -450,6 +483,51 @@ public sealed class PatientTimeline
         {
             WeightIssue = new RecordIssue("$.patient.weight.unit", unit.Error, true);
         }
+    }
+
+    /// <summary>
+    /// For tests: this thread binds every entry by the general path (<see cref="Read"/>), not by <see cref="TryReadDeclared"/>
+    /// first, so the two can be compared on the same records.
+    /// </summary>
+    [ThreadStatic]
+    internal static bool GeneralReadOnly;
+
+    /// <summary>
+    /// Bulk reading of the common entry (<see cref="DeclaredRead"/>: a flag of a yes/no observation, a plausible number in
+    /// the declared unit) with everything it needs in one struct: no observation, unit cache or bounds to look up. The
+    /// value stored is the one <see cref="Read"/> stores; false (nothing done) for any other entry, which
+    /// <see cref="Read"/> then reads, checks and reports.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TryReadDeclared(int r, RecordedObservation entry, int index, DeclaredRead[] declared)
+    {
+        if ((uint)index >= (uint)declared.Length)
+        {
+            return false;
+        }
+
+        ref readonly var d = ref declared[index];
+        double canonical;
+        if (d.YesNo)
+        {
+            if (entry.Flag is not { } flag)
+            {
+                return false;
+            }
+
+            canonical = flag ? 1 : 0;
+        }
+        else if (d.Numeric && entry.Value is { } value && entry.Unit is { } unit && double.IsFinite(value) && value >= d.Low && value <= d.High && d.IsDeclaredUnit(unit))
+        {
+            canonical = value * d.Factor + d.Offset;
+        }
+        else
+        {
+            return false;
+        }
+
+        StoreForWrite(index).AddLast(entry.At.UtcTicks, canonical, r);
+        return true;
     }
 
     /// <summary>

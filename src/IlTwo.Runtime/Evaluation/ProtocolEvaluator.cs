@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using System.Text;
 using IlTwo.Runtime.Protocols;
 using IlTwo.Runtime.Records;
@@ -354,8 +355,9 @@ public static class ProtocolEvaluator
         var doseNumber = snapshot.DosesGiven + snapshot.DosesHeld + 1;
 
         // ---- rules
-        var discontinueRules = ImmutableArray.CreateBuilder<FiredRule>();
-        var holdRules = ImmutableArray.CreateBuilder<FiredRule>();
+        // Built only when something is added (most decisions fire one rule or none, and have no schedule finding).
+        ImmutableArray<FiredRule>.Builder? discontinueRules = null;
+        ImmutableArray<FiredRule>.Builder? holdRules = null;
         var missing = new List<MissingBuilder>();
         // Rules share inputs: each input's reason (times and ages in words) is worked out once per decision.
         Dictionary<InputKey, Unavailable?>? checks = null;
@@ -367,25 +369,27 @@ public static class ProtocolEvaluator
             {
                 var firedRule = new FiredRule(
                     rule.Id, rule.Title, rule.Action, rule.Condition, rule.Citations.IsDefault ? [] : rule.Citations, rule.DefinedIn,
-                    [.. rule.Inputs.Select(input => See(snapshot, input))]);
-                (rule.Action == RuleAction.Discontinue ? discontinueRules : holdRules).Add(firedRule);
+                    SeeAll(snapshot, rule.Inputs));
+                (rule.Action == RuleAction.Discontinue
+                    ? discontinueRules ??= ImmutableArray.CreateBuilder<FiredRule>()
+                    : holdRules ??= ImmutableArray.CreateBuilder<FiredRule>()).Add(firedRule);
             }
             else if (truth != Truth.False)
             {
                 AddMissing(missing, snapshot, rule, checks ??= []);
             }
         }
-        CourseRules(info, snapshot, course, discontinueRules, holdRules, missing);
-        var fired = discontinueRules.Concat(holdRules).ToImmutableArray();
+        CourseRules(info, snapshot, course, ref discontinueRules, ref holdRules, missing);
+        var fired = Concat(discontinueRules, holdRules);
         if (readIssues is { Count: > 0 })
         {
             AddAbsenceNotes(missing, snapshot, readIssues);
         }
 
-        var missingData = missing.Select(m => m.Build()).ToImmutableArray();
+        var missingData = missing.Count == 0 ? [] : missing.Select(m => m.Build()).ToImmutableArray();
 
         // ---- schedule
-        var schedule = ImmutableArray.CreateBuilder<ScheduleFinding>();
+        ImmutableArray<ScheduleFinding>.Builder? schedule = null;
         var courseComplete = false;
         var scheduleHold = false;
         var scheduleBlocksNext = false;
@@ -402,12 +406,12 @@ public static class ProtocolEvaluator
             if (given >= maxCourse)
             {
                 courseComplete = true;
-                schedule.Add(new ScheduleFinding(ScheduleCodes.MaxDosesCourse, $"course complete: {given} of {maxCourse} doses given"));
+                (schedule ??= ImmutableArray.CreateBuilder<ScheduleFinding>()).Add(new ScheduleFinding(ScheduleCodes.MaxDosesCourse, $"course complete: {given} of {maxCourse} doses given"));
             }
             else if (slots && given + held >= maxCourse)
             {
                 courseComplete = true;
-                schedule.Add(new ScheduleFinding(ScheduleCodes.MaxDosesCourse,
+                (schedule ??= ImmutableArray.CreateBuilder<ScheduleFinding>()).Add(new ScheduleFinding(ScheduleCodes.MaxDosesCourse,
                     $"course complete: all {maxCourse} dose slots used ({given} given, {held} held; held doses are not made up)"));
             }
         }
@@ -416,7 +420,7 @@ public static class ProtocolEvaluator
         {
             scheduleHold = true;
             scheduleBlocksNext = true;
-            schedule.Add(new ScheduleFinding(ScheduleCodes.MaxDosesCycle,
+            (schedule ??= ImmutableArray.CreateBuilder<ScheduleFinding>()).Add(new ScheduleFinding(ScheduleCodes.MaxDosesCycle,
                 $"cycle limit reached: {snapshot.DosesGivenInCycle} of {maxCycle} doses given in this cycle; a new cycle needs a '{PatientSnapshot.CycleStartEvent}' event"));
         }
 
@@ -429,7 +433,7 @@ public static class ProtocolEvaluator
                 scheduleHold = true;
                 scheduleNext = Later(scheduleNext, next);
                 var kind = snapshot.LastGivenDose is { } lastGiven && lastGiven.UtcTicks == snapshot.LastSlotTicks ? "given" : "held";
-                schedule.Add(new ScheduleFinding(ScheduleCodes.TooEarly,
+                (schedule ??= ImmutableArray.CreateBuilder<ScheduleFinding>()).Add(new ScheduleFinding(ScheduleCodes.TooEarly,
                     $"too early: the last dose slot ({kind}) was at {DecisionText.Time(lastSlot, at)} and doses are at least "
                     + $"{DecisionText.Hours(regimen.MinIntervalSeconds)} h apart; next dose not before {DecisionText.Time(next, at)}"));
             }
@@ -443,7 +447,7 @@ public static class ProtocolEvaluator
             {
                 scheduleHold = true;
                 scheduleBlocksNext = true;
-                schedule.Add(new ScheduleFinding(ScheduleCodes.NoFirstDoseEvent,
+                (schedule ??= ImmutableArray.CreateBuilder<ScheduleFinding>()).Add(new ScheduleFinding(ScheduleCodes.NoFirstDoseEvent,
                     $"no '{window.Event}' event recorded; the first dose must be {range}"));
             }
             else
@@ -454,14 +458,14 @@ public static class ProtocolEvaluator
                 {
                     scheduleHold = true;
                     scheduleNext = Later(scheduleNext, earliest);
-                    schedule.Add(new ScheduleFinding(ScheduleCodes.BeforeFirstDoseWindow,
+                    (schedule ??= ImmutableArray.CreateBuilder<ScheduleFinding>()).Add(new ScheduleFinding(ScheduleCodes.BeforeFirstDoseWindow,
                         $"before the first-dose window: the first dose must be {range} (at {DecisionText.Time(start, at)}); not before {DecisionText.Time(earliest, at)}"));
                 }
                 else if (at > latest)
                 {
                     scheduleHold = true;
                     scheduleBlocksNext = true;
-                    schedule.Add(new ScheduleFinding(ScheduleCodes.AfterFirstDoseWindow,
+                    (schedule ??= ImmutableArray.CreateBuilder<ScheduleFinding>()).Add(new ScheduleFinding(ScheduleCodes.AfterFirstDoseWindow,
                         $"after the first-dose window: the first dose must be {range} (at {DecisionText.Time(start, at)}); the window closed at {DecisionText.Time(latest, at)}; contact the prescriber"));
                 }
             }
@@ -470,17 +474,22 @@ public static class ProtocolEvaluator
         // Doses the record cannot vouch for (may be running, after the decision time) and reader notes that hold: see RecordChecks.
         if (recordFindings.Length > 0)
         {
-            schedule.AddRange(recordFindings);
+            (schedule ??= ImmutableArray.CreateBuilder<ScheduleFinding>()).AddRange(recordFindings);
             scheduleHold = true;
             scheduleBlocksNext = true;
         }
 
         // ---- combine
-        var dataErrors = issues.Where(i => i.IsError).ToImmutableArray();
-        var missingHolds = missingData.Any(m => !m.Optional);
+        var dataErrors = Errors(issues);
+        var missingHolds = false;
+        foreach (var m in missingData)
+        {
+            missingHolds |= !m.Optional;
+        }
+
         var action =
-            courseComplete || discontinueRules.Count > 0 ? DoseAction.Discontinue
-            : holdRules.Count > 0 || missingHolds || dataErrors.Length > 0 || scheduleHold ? DoseAction.Hold
+            courseComplete || discontinueRules is { Count: > 0 } ? DoseAction.Discontinue
+            : holdRules is { Count: > 0 } || missingHolds || dataErrors.Length > 0 || scheduleHold ? DoseAction.Hold
             : DoseAction.Give;
 
         var nextSlot = at.AddSeconds(regimen.MinIntervalSeconds);
@@ -492,7 +501,7 @@ public static class ProtocolEvaluator
             _ => null,
         };
 
-        var findings = schedule.ToImmutable();
+        var findings = schedule?.ToImmutable() ?? [];
         return new DoseDecision
         {
             Action = action,
@@ -518,12 +527,16 @@ public static class ProtocolEvaluator
     /// record's stop), unresolved holds, and the holds of criteria not shown persistent or corrected. Each carries a note.
     /// </summary>
     private static void CourseRules(
-        ProtocolInfo info, PatientSnapshot snapshot, CourseFindings course, ImmutableArray<FiredRule>.Builder discontinueRules, ImmutableArray<FiredRule>.Builder holdRules, List<MissingBuilder> missing)
+        ProtocolInfo info, PatientSnapshot snapshot, CourseFindings course, ref ImmutableArray<FiredRule>.Builder? discontinueRulesOrNull,
+        ref ImmutableArray<FiredRule>.Builder? holdRulesOrNull, List<MissingBuilder> missing)
     {
         if (course.IsEmpty)
         {
             return;
         }
+
+        var discontinueRules = discontinueRulesOrNull ??= ImmutableArray.CreateBuilder<FiredRule>();
+        var holdRules = holdRulesOrNull ??= ImmutableArray.CreateBuilder<FiredRule>();
         // A rule the course decides (a stop, an unresolved hold) is not "not recorded" for lack of a fresh value.
         var decided = new HashSet<string>(course.Unresolved.Select(u => u.RuleId), StringComparer.Ordinal);
         if (course.Stop?.RuleId is { } stopped)
@@ -579,6 +592,63 @@ public static class ProtocolEvaluator
     }
 
     private static DateTimeOffset Later(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x > b ? x : b;
+
+    /// <summary>The discontinue rules, then the hold rules (either list null when none was added).</summary>
+    private static ImmutableArray<FiredRule> Concat(ImmutableArray<FiredRule>.Builder? discontinueRules, ImmutableArray<FiredRule>.Builder? holdRules)
+    {
+        var (first, second) = (discontinueRules?.Count ?? 0, holdRules?.Count ?? 0);
+        if (first + second == 0)
+        {
+            return [];
+        }
+
+        var all = new FiredRule[first + second];
+        discontinueRules?.CopyTo(all, 0);
+        holdRules?.CopyTo(all, first);
+        return ImmutableCollectionsMarshal.AsImmutableArray(all);
+    }
+
+    /// <summary>The issues that are errors, in order.</summary>
+    private static ImmutableArray<RecordIssue> Errors(ImmutableArray<RecordIssue> issues)
+    {
+        var count = 0;
+        foreach (var issue in issues)
+        {
+            count += issue.IsError ? 1 : 0;
+        }
+
+        if (count == 0)
+        {
+            return [];
+        }
+
+        var errors = new RecordIssue[count];
+        var k = 0;
+        foreach (var issue in issues)
+        {
+            if (issue.IsError)
+            {
+                errors[k++] = issue;
+            }
+        }
+        return ImmutableCollectionsMarshal.AsImmutableArray(errors);
+    }
+
+    /// <summary>What each input read (<see cref="See"/>), in input order.</summary>
+    private static ImmutableArray<SeenValue> SeeAll(PatientSnapshot snapshot, ImmutableArray<RuleInputInfo> inputs)
+    {
+        if (inputs.Length == 0)
+        {
+            return [];
+        }
+
+        var values = new SeenValue[inputs.Length];
+        for (var k = 0; k < values.Length; k++)
+        {
+            values[k] = See(snapshot, inputs[k]);
+        }
+        return ImmutableCollectionsMarshal.AsImmutableArray(values);
+    }
 
     // ------------------------------------------------------------ values seen
 
@@ -924,54 +994,89 @@ public static class ProtocolEvaluator
         DoseAction action, DateTimeOffset at, int dose, ImmutableArray<FiredRule> rules, ImmutableArray<MissingData> missing,
         ImmutableArray<ScheduleFinding> schedule, ImmutableArray<RecordIssue> errors, DateTimeOffset nextSlot)
     {
-        var sentences = new List<string>();
+        // Written into this thread's builder, sentence after sentence (one space between), so the summary is the only
+        // string made for the common decision; the sentences are those of the list joined before.
+        var text = DecisionText.Rent();
         if (action == DoseAction.Give)
         {
-            sentences.Add($"Give dose {dose}: no hold or discontinue criterion met; next check {DecisionText.Time(nextSlot, at)}.");
+            text.Append("Give dose ").Append(dose).Append(": no hold or discontinue criterion met; next check ");
+            DecisionText.AppendTime(text, nextSlot, at);
+            text.Append('.');
         }
 
         // A finished course is not a dose to discontinue: it says so first.
-        foreach (var finding in schedule.Where(f => f.Code == ScheduleCodes.MaxDosesCourse))
+        foreach (var finding in schedule)
         {
-            sentences.Add(DecisionText.Sentence(CourseComplete(finding.Message)));
+            if (finding.Code == ScheduleCodes.MaxDosesCourse)
+            {
+                var start = Separate(text);
+                var message = finding.Message;
+                if (message.Length > 0)
+                {
+                    text.Append(char.ToUpperInvariant(message[0])).Append(message, 1, message.Length - 1);
+                }
+
+                DecisionText.EndSentence(text, start);
+            }
         }
 
         foreach (var rule in rules)
         {
-            sentences.Add(RuleSentence(rule, dose, at));
+            RuleSentence(text, rule, dose, at);
         }
 
-        foreach (var finding in schedule.Where(f => f.Code != ScheduleCodes.MaxDosesCourse))
+        foreach (var finding in schedule)
         {
-            sentences.Add(DecisionText.Sentence($"Hold dose {dose}: {finding.Message}"));
+            if (finding.Code != ScheduleCodes.MaxDosesCourse)
+            {
+                var start = Separate(text);
+                text.Append("Hold dose ").Append(dose).Append(": ").Append(finding.Message);
+                DecisionText.EndSentence(text, start);
+            }
         }
 
         foreach (var error in errors)
         {
             var where = error.Path.Length > 0 ? $" ({error.Path}{(error.At is { } charted ? ", charted " + DecisionText.Time(charted, at) : "")})" : "";
-            sentences.Add(DecisionText.Sentence($"Hold dose {dose}: data error — {error.Message}{where}"));
+            Separate(text);
+            text.Append(DecisionText.Sentence($"Hold dose {dose}: data error — {error.Message}{where}"));
         }
 
-        foreach (var m in missing.Where(m => !m.Optional))
+        foreach (var m in missing)
         {
-            sentences.Add(DecisionText.Sentence($"Hold dose {dose}: missing data — {Needs(m)}: {m.Reason}"));
+            if (!m.Optional)
+            {
+                Separate(text);
+                text.Append(DecisionText.Sentence($"Hold dose {dose}: missing data — {Needs(m)}: {m.Reason}"));
+            }
         }
 
         // A value too old to count (or refused) is named with its value and age, never as "not recorded".
-        foreach (var m in missing.Where(m => m.Optional && m.Stale))
+        foreach (var m in missing)
         {
-            sentences.Add(DecisionText.Sentence($"Optional, not counted (does not hold the dose): {m.Observation} {m.Reason}"));
+            if (m.Optional && m.Stale)
+            {
+                Separate(text);
+                text.Append(DecisionText.Sentence($"Optional, not counted (does not hold the dose): {m.Observation} {m.Reason}"));
+            }
         }
 
         // Absent optional data (no vasopressor running, no finding to chart) is no reason: the summary leaves it out;
         // the decision's Missing list keeps it for the detail view.
 
-        return string.Join(" ", sentences);
+        return DecisionText.Return(text);
     }
 
-    /// <summary>"course complete: 6 of 6 doses given" → "Course complete: 6 of 6 doses given".</summary>
-    private static string CourseComplete(string message) =>
-        message.Length == 0 ? message : char.ToUpperInvariant(message[0]) + message[1..];
+    /// <summary>Starts a sentence: a space after the one before; returns where it starts.</summary>
+    private static int Separate(StringBuilder text)
+    {
+        if (text.Length > 0)
+        {
+            text.Append(' ');
+        }
+
+        return text.Length;
+    }
 
     /// <summary>"oliguria needs the patient's weight", "sbp-low and map-low need systolic blood pressure".</summary>
     private static string Needs(MissingData m) => m.Rules.Length switch
@@ -981,19 +1086,29 @@ public static class ProtocolEvaluator
         _ => $"{string.Join(", ", m.Rules.Take(m.Rules.Length - 1))} and {m.Rules[^1]} need {m.Title}",
     };
 
-    private static string RuleSentence(FiredRule rule, int dose, DateTimeOffset at)
+    private static void RuleSentence(StringBuilder text, FiredRule rule, int dose, DateTimeOffset at)
     {
-        var text = new StringBuilder();
-        text.Append(DecisionText.Word(rule.Action)).Append(" dose ").Append(dose).Append(": ").Append(rule.Title.TrimEnd('.', ' '));
-        if (rule.Values.Length > 0)
+        var start = Separate(text);
+        text.Append(DecisionText.Word(rule.Action)).Append(" dose ").Append(dose).Append(": ").Append(rule.Title.AsSpan().TrimEnd(". "));
+        for (var k = 0; k < rule.Values.Length; k++)
         {
-            text.Append(" — ");
-            text.AppendJoin(", ", rule.Values.Select(v => ValueText(v, at)));
+            text.Append(k == 0 ? " — " : ", ");
+            ValueText(text, rule.Values[k], at);
         }
-        var citations = rule.Citations.Select(CitationText).Where(c => c.Length > 0).ToList();
-        if (citations.Count > 0)
+
+        var citations = 0;
+        foreach (var citation in rule.Citations)
         {
-            text.Append(" (").AppendJoin("; ", citations).Append(')');
+            if (HasText(citation))
+            {
+                text.Append(citations++ == 0 ? " (" : "; ");
+                CitationText(text, citation);
+            }
+        }
+
+        if (citations > 0)
+        {
+            text.Append(')');
         }
 
         if (rule.Note is { Length: > 0 } note)
@@ -1001,19 +1116,29 @@ public static class ProtocolEvaluator
             text.Append(" — ").Append(note);
         }
 
-        return DecisionText.Sentence(text.ToString());
+        DecisionText.EndSentence(text, start);
     }
 
-    private static string ValueText(SeenValue value, DateTimeOffset at)
+    /// <summary>"sbp 84 mmHg at 05:00", "urine-output 150 mL latest at 05:00 (2 values)", "confusion yes at 05:00".</summary>
+    private static void ValueText(StringBuilder text, SeenValue value, DateTimeOffset at)
     {
-        var text = new StringBuilder(value.Input).Append(' ');
+        text.Append(value.Input).Append(' ');
         if (value.Flag is { } flag)
         {
             text.Append(flag ? "yes" : "no");
         }
         else if (value.Value is { } number)
         {
-            text.Append(SeenText(number, value.Unit, value.ChartedUnit is { } u && value.ChartedValue is { } c ? new ChartedValue(c, u) : null));
+            if (value.ChartedUnit is { } u && value.ChartedValue is { } c)
+            {
+                // SeenText: "11.99 kPa = 89.93 mmHg".
+                DecisionText.AppendQuantity(text, c, u);
+                text.Append(" = ").Append(DecisionText.Join(DecisionText.Converted(number), value.Unit));
+            }
+            else
+            {
+                DecisionText.AppendQuantity(text, number, value.Unit);
+            }
         }
         else
         {
@@ -1022,36 +1147,38 @@ public static class ProtocolEvaluator
 
         if (value.At is { } time)
         {
-            text.Append(value.Count is { } ? " latest at " : " at ").Append(DecisionText.Time(time, at));
+            text.Append(value.Count is { } ? " latest at " : " at ");
+            DecisionText.AppendTime(text, time, at);
         }
 
         if (value.Count is { } count)
         {
             text.Append(" (").Append(count).Append(count == 1 ? " value)" : " values)");
         }
-
-        return text.ToString();
     }
 
-    private static string CitationText(CitationInfo citation)
+    /// <summary>Whether <see cref="CitationText"/> writes anything for <paramref name="citation"/>.</summary>
+    private static bool HasText(CitationInfo citation) =>
+        !string.IsNullOrWhiteSpace(citation.Reference) || !string.IsNullOrWhiteSpace(citation.Locator) || citation.Unverified;
+
+    /// <summary>"proleukin-pi, Table 2", "ref; unverified", "unverified".</summary>
+    private static void CitationText(StringBuilder text, CitationInfo citation)
     {
-        var parts = new List<string>();
-        if (!string.IsNullOrWhiteSpace(citation.Reference))
+        var reference = !string.IsNullOrWhiteSpace(citation.Reference);
+        var locator = !string.IsNullOrWhiteSpace(citation.Locator);
+        if (reference)
         {
-            parts.Add(citation.Reference);
+            text.Append(citation.Reference);
         }
 
-        if (!string.IsNullOrWhiteSpace(citation.Locator))
+        if (locator)
         {
-            parts.Add(citation.Locator);
+            text.Append(reference ? ", " : "").Append(citation.Locator);
         }
 
-        var text = string.Join(", ", parts);
         if (citation.Unverified)
         {
-            text = text.Length == 0 ? "unverified" : text + "; unverified";
+            text.Append(reference || locator ? "; unverified" : "unverified");
         }
-
-        return text;
     }
 }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace IlTwo.Runtime.Evaluation;
 
@@ -210,7 +211,26 @@ internal sealed class SeriesStore
     }
 
     /// <summary>Bulk reading of a value charted in the declared unit (nothing to keep as charted).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void AddLast(long ticks, double value, int source)
+    {
+        // The common case, inlined: room left, after the value before, no charted values to clear.
+        var count = Count;
+        var all = Ticks;
+        if ((uint)count < (uint)all.Length && Charted is null && (count == 0 || ticks > all[count - 1]))
+        {
+            all[count] = ticks;
+            Values[count] = value;
+            Sources[count] = source;
+            Count = count + 1;
+            return;
+        }
+
+        AddLastGeneral(ticks, value, source);
+    }
+
+    /// <summary><see cref="AddLast(long, double, int)"/> in every case: growing, out of order, clearing a charted value.</summary>
+    private void AddLastGeneral(long ticks, double value, int source)
     {
         var count = Count;
         var all = Ticks;
