@@ -10,7 +10,8 @@ namespace IlTwo.Benchmarks;
 
 /// <summary>
 /// <c>dotnet bench/IlTwo.Benchmarks/bin/Release/net10.0/IlTwo.Benchmarks.dll cohort [courses] [rounds]</c>: cohort
-/// replay where the committee waits, the whole <c>il2 replay</c> process (Release build of src/IlTwo.Cli, built first):
+/// replay where the committee waits, the whole <c>il2 replay</c> process (Release build of src/IlTwo.Cli, built first, or
+/// the il2.dll named by <c>IL2_DLL</c>):
 /// hd-il2-monotherapy against post-til-il2 over a synthetic cohort (the shipped example patients, jittered:
 /// tests/IlTwo.Cli.Tests/SyntheticCohort.cs) of <c>courses</c> patients (default 1,000), as a folder of patient JSON and
 /// as FHIR Bulk Data NDJSON, on 1 and on 2 cores (<c>--max-degree</c>). Prints min and median over the rounds (default
@@ -23,7 +24,8 @@ internal static partial class CohortThroughput
         var courses = args.Count > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1000;
         var rounds = args.Count > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
         var root = Path.GetFullPath(Path.Combine(SyntheticCohort.ExamplesFolder, "..", ".."));
-        var il2 = Path.Combine(root, "src", "IlTwo.Cli", "bin", "Release", "net10.0", "il2.dll");
+        // IL2_DLL: another il2 build to measure (a baseline), run the same way.
+        var il2 = Environment.GetEnvironmentVariable("IL2_DLL") is { Length: > 0 } other ? other : Path.Combine(root, "src", "IlTwo.Cli", "bin", "Release", "net10.0", "il2.dll");
         if (!File.Exists(il2))
         {
             throw new InvalidOperationException($"{il2} is missing: run 'dotnet build -c Release src/IlTwo.Cli' first");
