@@ -99,7 +99,7 @@ internal static class CacheTrim
     private static void TrimOtherCompilers(string root, string compilerFolder, CacheLimits limits, DateTime nowUtc)
     {
         var others = new DirectoryInfo(root).GetDirectories()
-            .Where(d => IsCompilerFolderName(d.Name) && !string.Equals(d.FullName, compilerFolder, StringComparison.Ordinal))
+            .Where(d => IsCompilerFolderName(d.Name) && !string.Equals(d.FullName, compilerFolder, StringComparison.Ordinal) && HoldsEntries(d))
             .OrderByDescending(d => d.LastWriteTimeUtc)
             .ToList();
         for (var i = 0; i < others.Count; i++)
@@ -110,6 +110,31 @@ internal static class CacheTrim
                 Try(() => others[i].Delete(recursive: true));
             }
         }
+    }
+
+    /// <summary>
+    /// Whether a folder holds an entry of ours (a <c>.entry</c> file that starts as <see cref="CacheEntry.Format"/> writes
+    /// one): the cache folder may be one the user named (<see cref="ProtocolCache.DirectoryVariable"/>), shared with other
+    /// things, so a folder is removed only when it is shown to be ours, not for its name alone.
+    /// </summary>
+    private static bool HoldsEntries(DirectoryInfo folder)
+    {
+        try
+        {
+            foreach (var entry in folder.EnumerateFiles("*.entry"))
+            {
+                using var reader = entry.OpenText();
+                if (reader.ReadLine() == CacheEntry.Header)
+                {
+                    return true;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+
+        return false;
     }
 
     /// <summary>Only folders named as <see cref="ProtocolCache"/> names them (16 lower-case hex digits): nothing else in the folder is ours to remove.</summary>

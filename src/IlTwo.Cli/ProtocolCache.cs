@@ -519,7 +519,7 @@ public sealed class RecordingResolver(IProtocolSourceResolver inner) : IProtocol
 internal sealed record CacheEntry(
     string Compiler, string SourcePath, string SourceHash, ResolverLookup[] Lookups, string AssemblyName, string AssemblyHash, string PdbHash, string CanonicalHash)
 {
-    private const string Header = "il2-protocol-cache 1";
+    internal const string Header = "il2-protocol-cache 1";
 
     public string Format(out string id)
     {

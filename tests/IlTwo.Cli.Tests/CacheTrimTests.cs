@@ -112,25 +112,28 @@ public sealed class CacheTrimTests : IDisposable
     }
 
     [Fact]
-    public void Other_compilers_folders_go_when_unused_for_a_week_or_beyond_the_most_recent_eight()
+    public void Other_compilers_folders_go_when_unused_for_a_week_or_beyond_the_most_recent_eight_and_no_other_folder_does()
     {
         var cache = Cache(CacheLimits.Default);
-        string Folder(string name, TimeSpan unused)
+        string Folder(string name, TimeSpan unused, bool ours = true)
         {
             var path = Directory.CreateDirectory(Path.Combine(_cacheFolder.Path, name)).FullName;
-            File.WriteAllText(Path.Combine(path, "x.entry"), "x");
+            File.WriteAllText(Path.Combine(path, "x.entry"), ours ? "il2-protocol-cache 1\ncompiler x\n" : "x");
             Directory.SetLastWriteTimeUtc(path, _now - unused);
             return path;
         }
 
         var weekOld = Folder("00000000000000aa", TimeSpan.FromDays(8));
         var notOurs = Folder("some-other-tool", TimeSpan.FromDays(30));
+        // A folder named like ours but holding no entry of ours (the cache folder may be one the user shares): kept.
+        var namedLikeOurs = Folder("00000000000000bb", TimeSpan.FromDays(30), ours: false);
         var recent = Enumerable.Range(0, 10).Select(i => Folder($"{i:x16}", TimeSpan.FromHours(2 + i))).ToList();
 
         Build(cache, Protocol("p-a"));
 
         Assert.False(Directory.Exists(weekOld));
         Assert.True(Directory.Exists(notOurs));
+        Assert.True(Directory.Exists(namedLikeOurs));
         Assert.All(recent.Take(8), d => Assert.True(Directory.Exists(d), d));
         Assert.All(recent.Skip(8), d => Assert.False(Directory.Exists(d), d));
         Assert.Single(Files("*.dll"));
