@@ -21,10 +21,11 @@ public sealed record CacheLimits(int MaxEntries, int MaxOtherCompilers, TimeSpan
 /// </summary>
 internal static class CacheTrim
 {
+    /// <summary>Never throws for the file system: a trim that fails leaves the cache as it was, and the store it follows stands.</summary>
     public static void Run(string root, string compilerFolder, CacheLimits limits, DateTime nowUtc)
     {
-        TrimEntries(compilerFolder, limits, nowUtc);
-        TrimOtherCompilers(root, compilerFolder, limits, nowUtc);
+        Try(() => TrimEntries(compilerFolder, limits, nowUtc));
+        Try(() => TrimOtherCompilers(root, compilerFolder, limits, nowUtc));
     }
 
     /// <summary>Marks the files a hit read (and their folder) as used, at most once per <see cref="CacheLimits.TouchInterval"/>.</summary>
