@@ -390,6 +390,9 @@ public static class ProtocolEvaluator
 
         // ---- schedule
         ImmutableArray<ScheduleFinding>.Builder? schedule = null;
+        // Built at the first finding (most decisions have none).
+        void Schedule(ScheduleFinding finding) => (schedule ??= ImmutableArray.CreateBuilder<ScheduleFinding>()).Add(finding);
+
         var courseComplete = false;
         var scheduleHold = false;
         var scheduleBlocksNext = false;
@@ -406,12 +409,12 @@ public static class ProtocolEvaluator
             if (given >= maxCourse)
             {
                 courseComplete = true;
-                (schedule ??= ImmutableArray.CreateBuilder<ScheduleFinding>()).Add(new ScheduleFinding(ScheduleCodes.MaxDosesCourse, $"course complete: {given} of {maxCourse} doses given"));
+                Schedule(new ScheduleFinding(ScheduleCodes.MaxDosesCourse, $"course complete: {given} of {maxCourse} doses given"));
             }
             else if (slots && given + held >= maxCourse)
             {
                 courseComplete = true;
-                (schedule ??= ImmutableArray.CreateBuilder<ScheduleFinding>()).Add(new ScheduleFinding(ScheduleCodes.MaxDosesCourse,
+                Schedule(new ScheduleFinding(ScheduleCodes.MaxDosesCourse,
                     $"course complete: all {maxCourse} dose slots used ({given} given, {held} held; held doses are not made up)"));
             }
         }
@@ -420,7 +423,7 @@ public static class ProtocolEvaluator
         {
             scheduleHold = true;
             scheduleBlocksNext = true;
-            (schedule ??= ImmutableArray.CreateBuilder<ScheduleFinding>()).Add(new ScheduleFinding(ScheduleCodes.MaxDosesCycle,
+            Schedule(new ScheduleFinding(ScheduleCodes.MaxDosesCycle,
                 $"cycle limit reached: {snapshot.DosesGivenInCycle} of {maxCycle} doses given in this cycle; a new cycle needs a '{PatientSnapshot.CycleStartEvent}' event"));
         }
 
@@ -433,7 +436,7 @@ public static class ProtocolEvaluator
                 scheduleHold = true;
                 scheduleNext = Later(scheduleNext, next);
                 var kind = snapshot.LastGivenDose is { } lastGiven && lastGiven.UtcTicks == snapshot.LastSlotTicks ? "given" : "held";
-                (schedule ??= ImmutableArray.CreateBuilder<ScheduleFinding>()).Add(new ScheduleFinding(ScheduleCodes.TooEarly,
+                Schedule(new ScheduleFinding(ScheduleCodes.TooEarly,
                     $"too early: the last dose slot ({kind}) was at {DecisionText.Time(lastSlot, at)} and doses are at least "
                     + $"{DecisionText.Hours(regimen.MinIntervalSeconds)} h apart; next dose not before {DecisionText.Time(next, at)}"));
             }
@@ -447,7 +450,7 @@ public static class ProtocolEvaluator
             {
                 scheduleHold = true;
                 scheduleBlocksNext = true;
-                (schedule ??= ImmutableArray.CreateBuilder<ScheduleFinding>()).Add(new ScheduleFinding(ScheduleCodes.NoFirstDoseEvent,
+                Schedule(new ScheduleFinding(ScheduleCodes.NoFirstDoseEvent,
                     $"no '{window.Event}' event recorded; the first dose must be {range}"));
             }
             else
@@ -458,14 +461,14 @@ public static class ProtocolEvaluator
                 {
                     scheduleHold = true;
                     scheduleNext = Later(scheduleNext, earliest);
-                    (schedule ??= ImmutableArray.CreateBuilder<ScheduleFinding>()).Add(new ScheduleFinding(ScheduleCodes.BeforeFirstDoseWindow,
+                    Schedule(new ScheduleFinding(ScheduleCodes.BeforeFirstDoseWindow,
                         $"before the first-dose window: the first dose must be {range} (at {DecisionText.Time(start, at)}); not before {DecisionText.Time(earliest, at)}"));
                 }
                 else if (at > latest)
                 {
                     scheduleHold = true;
                     scheduleBlocksNext = true;
-                    (schedule ??= ImmutableArray.CreateBuilder<ScheduleFinding>()).Add(new ScheduleFinding(ScheduleCodes.AfterFirstDoseWindow,
+                    Schedule(new ScheduleFinding(ScheduleCodes.AfterFirstDoseWindow,
                         $"after the first-dose window: the first dose must be {range} (at {DecisionText.Time(start, at)}); the window closed at {DecisionText.Time(latest, at)}; contact the prescriber"));
                 }
             }
@@ -474,7 +477,11 @@ public static class ProtocolEvaluator
         // Doses the record cannot vouch for (may be running, after the decision time) and reader notes that hold: see RecordChecks.
         if (recordFindings.Length > 0)
         {
-            (schedule ??= ImmutableArray.CreateBuilder<ScheduleFinding>()).AddRange(recordFindings);
+            foreach (var finding in recordFindings)
+            {
+                Schedule(finding);
+            }
+
             scheduleHold = true;
             scheduleBlocksNext = true;
         }
