@@ -79,6 +79,10 @@ async function quickInput(keys, text) {
 async function goToLine(n, expectText) {
   await quickInput('Control+g', `:${n}`);
   await page.keyboard.press('Enter');
+  // Keys pressed while the quick input is still closing go to it, not to the editor (a format check once lost its
+  // cursor moves that way): wait until it has closed and the cursor is on line n.
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: UI_MS });
+  await page.locator('.statusbar-item', { hasText: new RegExp(`Ln ${n}, Col \\d+`) }).first().waitFor({ timeout: UI_MS });
   await sourceLine(expectText).first().waitFor({ timeout: UI_MS });
 }
 
