@@ -104,6 +104,16 @@ public static class BenchmarkData
         return record with { Observations = observations };
     }
 
+    /// <summary>
+    /// <paramref name="record"/> late in a course: <paramref name="doses"/> given doses every 8 hours up to the benchmark
+    /// moment (a full cycle is up to 14), each an earlier point the course assesses. Only for timing the course layer.
+    /// </summary>
+    public static PatientRecord WithCourseOf(PatientRecord record, int doses)
+    {
+        var first = At.AddHours(-8 * doses);
+        return record with { Doses = [.. Enumerable.Range(0, doses).Select(k => new RecordedDose(first.AddHours(8 * k), DoseStatus.Given))] };
+    }
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

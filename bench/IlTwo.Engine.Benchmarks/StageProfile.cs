@@ -65,6 +65,12 @@ public static class StageProfile
         Measure("pooled verdict, no observations", () => ProtocolEvaluator.Decide(rules, empty, at));
         Measure("pooled verdict, no doses", () => ProtocolEvaluator.Decide(rules, noDoses, at));
         Measure($"pooled verdict, {declaredUnits.Observations.Length} entries in declared units", () => ProtocolEvaluator.Decide(rules, declaredUnits, at));
+        foreach (var doses in new[] { 14, 28 })
+        {
+            var course = BenchmarkData.WithCourseOf(record, doses);
+            Measure($"pooled verdict, a course of {doses} doses", () => ProtocolEvaluator.Decide(rules, course, at));
+        }
+
         Measure("snapshot only, no observations", () => PatientSnapshot.Create(rules.Info, empty, at));
     }
 
