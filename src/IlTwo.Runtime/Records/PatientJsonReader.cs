@@ -216,7 +216,7 @@ public static class PatientJsonReader
 
         private RecordedEvent? ReadEvent(JsonElement element, string path)
         {
-            var props = Properties(element, path, F.Event, "an event");
+            var props = Properties(element, path, F.Event, "an event", entry: true);
             if (props is null)
             {
                 return null;
@@ -233,7 +233,7 @@ public static class PatientJsonReader
 
         private RecordedDose? ReadDose(JsonElement element, string path)
         {
-            var props = Properties(element, path, F.Dose, "a dose");
+            var props = Properties(element, path, F.Dose, "a dose", entry: true);
             if (props is null)
             {
                 return null;
@@ -297,7 +297,7 @@ public static class PatientJsonReader
 
         private RecordedObservation? ReadObservation(JsonElement element, string path)
         {
-            var props = Properties(element, path, F.Observation, "an observation");
+            var props = Properties(element, path, F.Observation, "an observation", entry: true);
             if (props is null)
             {
                 return null;
@@ -499,9 +499,11 @@ public static class PatientJsonReader
 
         /// <summary>
         /// The known properties of an object. Reports a non-object, duplicate names (which value wins is
-        /// ambiguous) and unknown names (warnings, so typos are visible).
+        /// ambiguous) and unknown names (warnings, so typos are visible). On an <paramref name="entry"/> (an event, a dose,
+        /// an observation) an unknown name is a warning that holds: it may change what the entry means (whose it is,
+        /// whether it was corrected or entered in error), and a reader that does not know it cannot vouch for the entry.
         /// </summary>
-        private Dictionary<string, JsonElement>? Properties(JsonElement element, string path, ImmutableArray<string> known, string what)
+        private Dictionary<string, JsonElement>? Properties(JsonElement element, string path, ImmutableArray<string> known, string what, bool entry = false)
         {
             if (element.ValueKind != JsonValueKind.Object)
             {
@@ -534,7 +536,15 @@ public static class PatientJsonReader
                 }
                 else if (seenUnknown.Add(name))
                 {
-                    Warn(propertyPath, $"unknown property {JsonText.Quote(name)} is ignored{Suggest(name, known)}");
+                    if (entry)
+                    {
+                        var message = $"unknown property {JsonText.Quote(name)} on {what}{Suggest(name, known)}: what it says about the entry (whose it is, whether it stands) is not known, so the dose is held; send the entry without it";
+                        Issues.Add(new RecordIssue(propertyPath, message, IsError: false) { Kind = RecordIssueKinds.UnknownProperty, Holds = true });
+                    }
+                    else
+                    {
+                        Warn(propertyPath, $"unknown property {JsonText.Quote(name)} is ignored{Suggest(name, known)}");
+                    }
                 }
             }
 

@@ -27,6 +27,9 @@ public static class RecordIssueKinds
     /// <summary>An Observation with a value under a missing, unknown or invalid status: not read, and the dose holds.</summary>
     public const string UnclearStatus = "unclear-status";
 
+    /// <summary>A patient JSON event, dose or observation with a property the format does not define: read, and the dose holds.</summary>
+    public const string UnknownProperty = "unknown-property";
+
     /// <summary>Whether an issue of this kind means the input could not be read as the format at all (the CLI exits 2).</summary>
     public static bool IsMalformed(RecordIssue issue) => issue.IsError && issue.Kind is MalformedJson or WrongType;
 }

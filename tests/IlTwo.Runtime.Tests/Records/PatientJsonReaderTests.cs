@@ -1,5 +1,8 @@
 using System.Text;
+using IlTwo.Runtime.Evaluation;
 using IlTwo.Runtime.Records;
+using IlTwo.Runtime.Tests.Engine;
+using static IlTwo.Runtime.Tests.Engine.Patient;
 
 namespace IlTwo.Runtime.Tests.Records;
 
@@ -147,11 +150,11 @@ public sealed class PatientJsonReaderTests
     }
 
     [Fact]
-    public void Unknown_properties_are_warnings_only()
+    public void Unknown_properties_of_the_document_and_the_patient_are_warnings_only()
     {
         var json = """
             { "source": "epic", "events": [], "doses": [],
-              "observations": [ { "code": "8480-6", "value": 84, "unit": "mm[Hg]", "at": "2026-03-03T05:00:00Z", "method": "cuff" } ],
+              "observations": [ { "code": "8480-6", "value": 84, "unit": "mm[Hg]", "at": "2026-03-03T05:00:00Z" } ],
               "patient": { "id": "p1", "name": "x", "odd key's": 1 } }
             """;
 
@@ -159,10 +162,52 @@ public sealed class PatientJsonReaderTests
 
         Assert.True(result.Succeeded, string.Join("\n", result.Issues));
         Assert.NotNull(result.Record);
-        Assert.All(result.Issues, i => Assert.False(i.IsError));
+        Assert.All(result.Issues, i => Assert.False(i.IsError || i.Holds, i.ToString()));
         Assert.Equal(
-            ["$.observations[0].method", "$.patient.name", @"$.patient['odd key\'s']", "$.source"],
+            ["$.patient.name", @"$.patient['odd key\'s']", "$.source"],
             result.Issues.Select(i => i.Path).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("observations", """{ "code": "8480-6", "value": 84, "unit": "mm[Hg]", "at": "2026-03-03T05:00:00Z", "patient": "someone-else" }""", "$.observations[0].patient")]
+    [InlineData("observations", """{ "code": "8480-6", "value": 84, "unit": "mm[Hg]", "at": "2026-03-03T05:00:00Z", "status": "entered-in-error" }""", "$.observations[0].status")]
+    [InlineData("doses", """{ "at": "2026-03-02T14:00:00Z", "status": "given", "subject": "Patient/p2" }""", "$.doses[0].subject")]
+    [InlineData("events", """{ "type": "til-infusion", "at": "2026-03-02T08:00:00Z", "cancelled": true }""", "$.events[0].cancelled")]
+    public void An_unknown_property_on_an_entry_is_read_and_holds(string array, string entry, string path)
+    {
+        var arrays = new Dictionary<string, string> { ["events"] = "[]", ["doses"] = "[]", ["observations"] = "[]" };
+        arrays[array] = $"[{entry}]";
+        var json = $$"""{ "events": {{arrays["events"]}}, "doses": {{arrays["doses"]}}, "observations": {{arrays["observations"]}} }""";
+
+        var result = PatientJsonReader.Read(json);
+
+        // The entry is still read (it may be this patient's), but the reader cannot vouch for it.
+        Assert.True(result.Succeeded, string.Join("\n", result.Issues));
+        var issue = Assert.Single(result.Issues);
+        Assert.Equal(path, issue.Path);
+        Assert.False(issue.IsError);
+        Assert.True(issue.Holds);
+        Assert.Equal(RecordIssueKinds.UnknownProperty, issue.Kind);
+    }
+
+    [Fact]
+    public void A_reading_marked_as_another_patients_holds_a_dose_the_record_would_give()
+    {
+        var record = new Patient().Build();
+        var json = PatientJsonWriter.Write(record);
+        var giving = PatientJsonReader.Read(json);
+        Assert.Equal(DoseAction.Give, ProtocolEvaluator.Evaluate(TestProtocol.Instance, giving.Record!, CheckAt, null, giving.Issues).Action);
+
+        // The same record with one blood pressure marked as someone else's (a property the format does not define).
+        var marked = json.Replace("\"code\": \"8480-6\",", "\"code\": \"8480-6\", \"patient\": \"someone-else\",", StringComparison.Ordinal);
+        Assert.NotEqual(json, marked);
+        var read = PatientJsonReader.Read(marked);
+        var decision = ProtocolEvaluator.Evaluate(TestProtocol.Instance, read.Record!, CheckAt, null, read.Issues);
+
+        Assert.Equal(DoseAction.Hold, decision.Action);
+        var finding = Assert.Single(decision.Schedule, f => f.Code == ScheduleCodes.UnclearRecord);
+        Assert.StartsWith("$.observations[", finding.Message, StringComparison.Ordinal);
+        Assert.Contains(".patient: unknown property \"patient\"", finding.Message, StringComparison.Ordinal);
     }
 
     [Fact]
