@@ -206,11 +206,11 @@ public static class LspFuzzer
     {
         private readonly Stream _client;
         private readonly CancellationTokenSource _stop;
-        private readonly StringWriter _log;
+        private readonly LockedStringWriter _log;
         private readonly List<byte> _pending = [];
         private readonly byte[] _chunk = new byte[64 * 1024];
 
-        private Session(Stream client, Task<int> server, StringWriter log, CancellationTokenSource stop)
+        private Session(Stream client, Task<int> server, LockedStringWriter log, CancellationTokenSource stop)
         {
             _client = client;
             Server = server;
@@ -223,8 +223,10 @@ public static class LspFuzzer
         public static Session Start(string protocol)
         {
             var (client, server) = FullDuplexStream.CreatePair();
-            var log = new StringWriter();
-            var options = new LanguageServerOptions { DiagnosticsDelay = TimeSpan.FromMilliseconds(20), Log = TextWriter.Synchronized(log) };
+            // Read (ToString) while the server writes: TextWriter.Synchronized locks the writes only, and a StringBuilder
+            // read during a write threw out of the run (ArgumentOutOfRangeException from StringBuilder.ToString).
+            var log = new LockedStringWriter();
+            var options = new LanguageServerOptions { DiagnosticsDelay = TimeSpan.FromMilliseconds(20), Log = log };
             var stop = new CancellationTokenSource();
             var task = Task.Run(() => LanguageServerHost.RunAsync(server, server, options, stop.Token));
             var session = new Session(client, task, log, stop);
@@ -474,6 +476,68 @@ public static class LspFuzzer
             {
             }
             _stop.Dispose();
+        }
+    }
+
+    /// <summary>A log the server writes from any thread while the fuzzer reads it: writes and reads take one lock.</summary>
+    private sealed class LockedStringWriter : StringWriter
+    {
+        private readonly object _lock = new();
+
+        public override void Write(char value)
+        {
+            lock (_lock)
+            {
+                base.Write(value);
+            }
+        }
+
+        public override void Write(string? value)
+        {
+            lock (_lock)
+            {
+                base.Write(value);
+            }
+        }
+
+        public override void Write(char[] buffer, int index, int count)
+        {
+            lock (_lock)
+            {
+                base.Write(buffer, index, count);
+            }
+        }
+
+        public override void Write(ReadOnlySpan<char> buffer)
+        {
+            lock (_lock)
+            {
+                base.Write(buffer);
+            }
+        }
+
+        public override void WriteLine(string? value)
+        {
+            lock (_lock)
+            {
+                base.WriteLine(value);
+            }
+        }
+
+        public override void WriteLine(ReadOnlySpan<char> buffer)
+        {
+            lock (_lock)
+            {
+                base.WriteLine(buffer);
+            }
+        }
+
+        public override string ToString()
+        {
+            lock (_lock)
+            {
+                return base.ToString();
+            }
         }
     }
 }
