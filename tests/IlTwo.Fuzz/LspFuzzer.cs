@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using IlTwo.LanguageServer;
+using IlTwo.LanguageServer.Tests.Infrastructure;
 using Nerdbank.Streams;
 
 namespace IlTwo.Fuzz;
@@ -476,68 +477,6 @@ public static class LspFuzzer
             {
             }
             _stop.Dispose();
-        }
-    }
-
-    /// <summary>A log the server writes from any thread while the fuzzer reads it: writes and reads take one lock.</summary>
-    private sealed class LockedStringWriter : StringWriter
-    {
-        private readonly object _lock = new();
-
-        public override void Write(char value)
-        {
-            lock (_lock)
-            {
-                base.Write(value);
-            }
-        }
-
-        public override void Write(string? value)
-        {
-            lock (_lock)
-            {
-                base.Write(value);
-            }
-        }
-
-        public override void Write(char[] buffer, int index, int count)
-        {
-            lock (_lock)
-            {
-                base.Write(buffer, index, count);
-            }
-        }
-
-        public override void Write(ReadOnlySpan<char> buffer)
-        {
-            lock (_lock)
-            {
-                base.Write(buffer);
-            }
-        }
-
-        public override void WriteLine(string? value)
-        {
-            lock (_lock)
-            {
-                base.WriteLine(value);
-            }
-        }
-
-        public override void WriteLine(ReadOnlySpan<char> buffer)
-        {
-            lock (_lock)
-            {
-                base.WriteLine(buffer);
-            }
-        }
-
-        public override string ToString()
-        {
-            lock (_lock)
-            {
-                return base.ToString();
-            }
         }
     }
 }
