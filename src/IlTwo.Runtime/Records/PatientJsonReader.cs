@@ -366,7 +366,8 @@ public static class PatientJsonReader
 
         private MeasuredValue? Quantity(JsonElement element, string path, string what)
         {
-            var props = Properties(element, path, F.Quantity, $"{what} ({{\"value\": …, \"unit\": …}})");
+            // A quantity is read into a decision (a weight per kg, a dose): an unknown property on it holds, as on an entry.
+            var props = Properties(element, path, F.Quantity, $"{what} ({{\"value\": …, \"unit\": …}})", entry: true);
             if (props is null)
             {
                 return null;
@@ -500,7 +501,7 @@ public static class PatientJsonReader
         /// <summary>
         /// The known properties of an object. Reports a non-object, duplicate names (which value wins is
         /// ambiguous) and unknown names (warnings, so typos are visible). On an <paramref name="entry"/> (an event, a dose,
-        /// an observation) an unknown name is a warning that holds: it may change what the entry means (whose it is,
+        /// an observation, or a quantity: the weight, a dose amount) an unknown name is a warning that holds: it may change what the entry means (whose it is,
         /// whether it was corrected or entered in error), and a reader that does not know it cannot vouch for the entry.
         /// </summary>
         private Dictionary<string, JsonElement>? Properties(JsonElement element, string path, ImmutableArray<string> known, string what, bool entry = false)

@@ -190,6 +190,23 @@ public sealed class PatientJsonReaderTests
         Assert.Equal(RecordIssueKinds.UnknownProperty, issue.Kind);
     }
 
+    [Theory]
+    [InlineData("""{ "weight": { "value": 70, "unit": "kg", "estimated": true } }""", """{ "at": "2026-03-02T14:00:00Z", "status": "given" }""", "$.patient.weight.estimated")]
+    [InlineData("""{ "id": "p1" }""", """{ "at": "2026-03-02T14:00:00Z", "status": "given", "amount": { "value": 600000, "unit": "[iU]/kg", "subject": "Patient/p2" } }""", "$.doses[0].amount.subject")]
+    public void An_unknown_property_on_a_quantity_is_read_and_holds(string patient, string dose, string path)
+    {
+        // The weight sets a per-kg value, the amount a dose: what an unknown property says about them is not known.
+        var json = $$"""{ "patient": {{patient}}, "events": [], "doses": [{{dose}}], "observations": [] }""";
+
+        var result = PatientJsonReader.Read(json);
+
+        Assert.True(result.Succeeded, string.Join("\n", result.Issues));
+        var issue = Assert.Single(result.Issues);
+        Assert.Equal(path, issue.Path);
+        Assert.True(issue.Holds);
+        Assert.Equal(RecordIssueKinds.UnknownProperty, issue.Kind);
+    }
+
     [Fact]
     public void A_reading_marked_as_another_patients_holds_a_dose_the_record_would_give()
     {
