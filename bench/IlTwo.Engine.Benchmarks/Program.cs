@@ -32,6 +32,12 @@ public static class Program
                 record = record with { Observations = [] };
             }
 
+            if (args is [_, _, "no-doses"])
+            {
+                // The record's read and the decision-time rules, without the course's earlier points.
+                record = record with { Doses = [] };
+            }
+
             if (args is [_, _, "course"])
             {
                 // Late in a course: 28 doses, each an earlier point the course assesses.
