@@ -10,7 +10,8 @@ namespace IlTwo.Cli.Tests;
 /// <summary>
 /// The course replay (<see cref="CourseSimulator"/>, behind <c>il2 simulate</c> and <c>il2 replay</c>) binds a record once
 /// and appends the doses as it passes them; every step must still be the decision a fresh evaluation of the record as it
-/// stood then gives (its doses before the step, recorded ones first, then the replay's own).
+/// stood then gives (its doses before the step, recorded ones first, then the replay's own; its values and events up to
+/// the step: a decision over a record that charts later holds, a replay's step does not).
 /// </summary>
 public sealed class CourseReplayTests : IDisposable
 {
@@ -33,7 +34,13 @@ public sealed class CourseReplayTests : IDisposable
             var replay = CourseSimulator.Simulate(protocol.Rules, read.Record!, new CourseOptions { ReadIssues = read.Issues });
             foreach (var step in replay.Steps)
             {
-                var asItStood = replay.FinalRecord with { Doses = [.. replay.FinalRecord.Doses.Where(d => d.At < step.At)] };
+                var final = replay.FinalRecord;
+                var asItStood = final with
+                {
+                    Doses = [.. final.Doses.Where(d => d.At < step.At)],
+                    Observations = [.. final.Observations.Where(o => o.At <= step.At)],
+                    Events = [.. final.Events.Where(e => e.At <= step.At)],
+                };
                 var fresh = ProtocolEvaluator.Evaluate(protocol.Rules, asItStood, step.At, null, read.Issues);
                 Assert.Equal(DoseDecisionJson.Serialize(fresh, indented: true), DoseDecisionJson.Serialize(step.Decision, indented: true));
                 actions.Add(step.Action);

@@ -146,7 +146,8 @@ public static class CourseSimulator
             {
                 timeline.Append(simulated[simulatedIn++]);
             }
-            var decision = ProtocolEvaluator.Evaluate(rules, timeline, time, null, options.ReadIssues, options.TimeZone);
+            // As of this step: what the record charts later is the history still to come, not data ahead of the clock.
+            var decision = ProtocolEvaluator.Evaluate(rules, timeline, time, null, options.ReadIssues, options.TimeZone, asOf: true);
             // A dose the schedule does not allow yet (or any more) is not due: holding it uses no slot.
             var notDue = decision.Schedule.Any(s => s.Code is not ScheduleCodes.MaxDosesCourse);
             var usesSlot = decision.Action == DoseAction.Give

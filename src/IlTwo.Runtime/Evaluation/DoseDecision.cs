@@ -142,6 +142,9 @@ public static class ScheduleCodes
     /// <summary>A dose given (or running) after the decision time: the clocks disagree; treated as a dose that may be running.</summary>
     public const string DoseAfterDecisionTime = "dose-after-decision-time";
 
+    /// <summary>A value or event charted after the decision time: the clocks disagree, or a time is in the wrong zone.</summary>
+    public const string ChartedAfterDecisionTime = "charted-after-decision-time";
+
     /// <summary>The reader could not count something that may matter for the dose (<see cref="RecordIssue.Holds"/>).</summary>
     public const string UnclearRecord = "unclear-record";
 }

@@ -4,15 +4,28 @@ using IlTwo.Runtime.Records;
 namespace IlTwo.Runtime.Evaluation;
 
 /// <summary>
-/// Doses the record cannot vouch for, and reader notes that must hold: a dose that may be running, a dose after the
-/// decision time, and read issues marked <see cref="RecordIssue.Holds"/>. Each is a schedule finding that holds the
-/// dose with no next time (a clinician must say what happened), so that none is ever read as "no dose".
+/// What the record cannot vouch for, and reader notes that must hold: a dose that may be running, a dose after the
+/// decision time, a value or event charted after it, and read issues marked <see cref="RecordIssue.Holds"/>. Each is a
+/// schedule finding that holds the dose with no next time (a clinician must say what happened), so that none is ever
+/// read as "no dose" or "no value".
 /// </summary>
+/// <remarks>
+/// Data charted after the decision time is a clock that disagrees or a time written in the wrong zone (a local 06:40
+/// sent as 06:40Z): read "as of" the decision it would be left out, and the value before it used, so it holds. A replay
+/// of the record's history (<see cref="CourseSimulator"/>) decides as of each earlier moment on purpose and passes
+/// <c>asOf</c>.
+/// </remarks>
 internal static class DoseRecordChecks
 {
     /// <summary>Whether <see cref="Findings"/> has any (without writing them).</summary>
-    public static bool Holds(ImmutableArray<RecordedDose> doses, DateTimeOffset at, IReadOnlyList<RecordIssue>? readIssues)
+    public static bool Holds(PatientTimeline timeline, DateTimeOffset at, IReadOnlyList<RecordIssue>? readIssues, bool asOf)
     {
+        if (!asOf && timeline.ChartedAfter(at.UtcTicks))
+        {
+            return true;
+        }
+
+        var doses = timeline.Doses;
         foreach (var dose in doses)
         {
             if (dose.Status == DoseStatus.MayBeRunning || (dose.At > at && dose.Status == DoseStatus.Given))
@@ -30,14 +43,24 @@ internal static class DoseRecordChecks
         return false;
     }
 
-    public static ImmutableArray<ScheduleFinding> Findings(ImmutableArray<RecordedDose> doses, DateTimeOffset at, IReadOnlyList<RecordIssue>? readIssues)
+    public static ImmutableArray<ScheduleFinding> Findings(PatientTimeline timeline, DateTimeOffset at, IReadOnlyList<RecordIssue>? readIssues, bool asOf)
     {
-        if (readIssues is not { Count: > 0 } && !doses.Any(d => d.At > at || d.Status == DoseStatus.MayBeRunning))
+        var doses = timeline.Doses;
+        var ahead = asOf ? null : timeline.FirstChartedAfter(at.UtcTicks);
+        if (readIssues is not { Count: > 0 } && ahead is null && !doses.Any(d => d.At > at || d.Status == DoseStatus.MayBeRunning))
         {
             return [];
         }
 
         var findings = ImmutableArray.CreateBuilder<ScheduleFinding>();
+        if (ahead is { } first)
+        {
+            var when = new DateTimeOffset(first.Ticks, TimeSpan.Zero);
+            findings.Add(new ScheduleFinding(ScheduleCodes.ChartedAfterDecisionTime,
+                $"{first.What} is charted at {DecisionText.Time(when, at)}{(first.Where is { } where ? $" ({where})" : "")}, after the decision time; "
+                + "the clocks disagree or a time was written in the wrong zone, so what the record says now is not known"));
+        }
+
         foreach (var dose in doses)
         {
             var where = dose.Source is { Length: > 0 } source ? $" ({source})" : "";

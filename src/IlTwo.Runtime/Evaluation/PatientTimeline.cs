@@ -128,6 +128,57 @@ public sealed class PatientTimeline
 
     internal List<EntryIssue> EntryIssues => _entryIssues;
 
+    /// <summary>Whether a value of the protocol's observations or an event is charted after <paramref name="ticks"/> (UTC).</summary>
+    internal bool ChartedAfter(long ticks)
+    {
+        foreach (var store in _series)
+        {
+            if (store is { Count: > 0 } && store.LastTicks > ticks)
+            {
+                return true;
+            }
+        }
+        foreach (var t in EventTicks)
+        {
+            if (t > ticks)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// The earliest value of the protocol's observations or event charted after <paramref name="ticks"/>: what it is
+    /// (<c>sbp</c>, <c>the 'til-infusion' event</c>), where it came from (an entry's source; null for an event) and when; null when none is.
+    /// </summary>
+    internal (string What, string? Where, long Ticks)? FirstChartedAfter(long ticks)
+    {
+        (string What, string? Where, long Ticks)? first = null;
+        for (var i = 0; i < _series.Length; i++)
+        {
+            if (_series[i] is { Count: > 0 } store && store.LastTicks > ticks)
+            {
+                var k = store.UpperBound(ticks);
+                if (first is null || store.Ticks[k] < first.Value.Ticks)
+                {
+                    var source = store.Sources[k];
+                    first = (Protocol.Observations[i].Name, Path(source, Entry(source)), store.Ticks[k]);
+                }
+            }
+        }
+        var events = EventTicks;
+        for (var e = 0; e < events.Length; e++)
+        {
+            if (events[e] > ticks && (first is null || events[e] < first.Value.Ticks))
+            {
+                first = ($"the '{Events[e].Type}' event", null, events[e]);
+            }
+        }
+        return first;
+    }
+
+
     internal List<Suspect> Suspects => _suspects;
 
     internal List<DisagreedGroup> Disagreed => _disagreed;

@@ -65,7 +65,15 @@ public static class ProtocolEvaluator
     /// </summary>
     public static DoseDecision Evaluate(
         ProtocolRules rules, PatientTimeline timeline, DateTimeOffset at, DecisionLog? log = null, IReadOnlyList<RecordIssue>? readIssues = null,
-        TimeZoneInfo? timeZone = null)
+        TimeZoneInfo? timeZone = null) => Evaluate(rules, timeline, at, log, readIssues, timeZone, asOf: false);
+
+    /// <summary>
+    /// The decision at <paramref name="at"/> as of that moment: data charted later is history not reached yet, not data
+    /// that runs ahead of the clock (see <see cref="DoseRecordChecks"/>). For a replay of the record (<see cref="CourseSimulator"/>).
+    /// </summary>
+    internal static DoseDecision Evaluate(
+        ProtocolRules rules, PatientTimeline timeline, DateTimeOffset at, DecisionLog? log, IReadOnlyList<RecordIssue>? readIssues,
+        TimeZoneInfo? timeZone, bool asOf)
     {
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(timeline);
@@ -79,7 +87,7 @@ public static class ProtocolEvaluator
         DoseDecision decision;
         try
         {
-            decision = Evaluate(rules, timeline, snapshot, issues, readIssues, timeZone, scratch.Course);
+            decision = Evaluate(rules, timeline, snapshot, issues, readIssues, timeZone, scratch.Course, asOf);
         }
         finally
         {
@@ -197,7 +205,7 @@ public static class ProtocolEvaluator
 
         // ---- hold: a hold rule (now or over the course), a data error, the schedule, missing data
         hold = hold || !course.Unresolved.IsEmpty || !course.Reassess.IsEmpty || HasErrors(issues)
-            || ScheduleHolds(regimen, snapshot, given) || DoseRecordChecks.Holds(timeline.Doses, snapshot.At, readIssues);
+            || ScheduleHolds(regimen, snapshot, given) || DoseRecordChecks.Holds(timeline, snapshot.At, readIssues, asOf: false);
         if (hold)
         {
             return DoseAction.Hold;
@@ -328,7 +336,7 @@ public static class ProtocolEvaluator
 
     private static DoseDecision Evaluate(
         ProtocolRules rules, PatientTimeline timeline, PatientSnapshot snapshot, ImmutableArray<RecordIssue> issues, IReadOnlyList<RecordIssue>? readIssues,
-        TimeZoneInfo? timeZone, CourseAssessment.Context? context)
+        TimeZoneInfo? timeZone, CourseAssessment.Context? context, bool asOf = false)
     {
         var info = rules.Info;
         var at = snapshot.At;
@@ -342,7 +350,7 @@ public static class ProtocolEvaluator
         {
             // The criteria that act over the course (earlier dose slots, resolution, persistence, correction): see CourseAssessment.
             var course = CourseAssessment.Assess(rules, timeline.Events, timeline.Doses, snapshot, truths, context);
-            return Decide(info, snapshot, issues, truths[..info.Rules.Length], readIssues, DoseRecordChecks.Findings(timeline.Doses, at, readIssues), course);
+            return Decide(info, snapshot, issues, truths[..info.Rules.Length], readIssues, DoseRecordChecks.Findings(timeline, at, readIssues, asOf), course);
         }
     }
 

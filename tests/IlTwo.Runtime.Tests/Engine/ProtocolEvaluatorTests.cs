@@ -94,6 +94,27 @@ public sealed class ProtocolEvaluatorTests
         Assert.Contains("Hold dose 3: a dose is recorded as given at 06:10, after the decision time", decision.Summary, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_value_charted_after_the_check_is_named_and_no_next_time_is_given()
+    {
+        var decision = Decide("sbp 84 after the check");
+        Assert.Null(decision.NextDoseAt);
+        Assert.Contains("sbp is charted at 06:30 ($.observations[", decision.Summary, StringComparison.Ordinal);
+        Assert.Contains("after the decision time; the clocks disagree or a time was written in the wrong zone", decision.Summary, StringComparison.Ordinal);
+        decision = Decide("til event after the check");
+        Assert.Contains("the 'til-infusion' event is charted at", decision.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_replay_decides_as_of_each_moment_without_holding_for_what_it_charts_later()
+    {
+        // The simulator's own steps see the record's later values as history to come; a consumer's decision does not.
+        var (patient, at) = Scenarios["sbp 84 after the check"];
+        var timeline = PatientTimeline.Create(TestProtocol.Instance.Info, patient.Build());
+        Assert.Equal(DoseAction.Hold, ProtocolEvaluator.Evaluate(TestProtocol.Instance, timeline, at).Action);
+        Assert.Equal(DoseAction.Give, ProtocolEvaluator.Evaluate(TestProtocol.Instance, timeline, at, null, null, null, asOf: true).Action);
+    }
+
     private static string Ids<T>(IEnumerable<T> items, Func<T, string> id) => string.Join(",", items.Select(id));
 
     public static TheoryData<string, DoseAction, string, string, string> Outcomes() => new()
@@ -119,8 +140,9 @@ public sealed class ProtocolEvaluatorTests
         { "weight in L", DoseAction.Hold, "", "weight", "" },
         { "no confusion (optional)", DoseAction.Give, "", "!confusion", "" },
         { "no confusion and sbp 84", DoseAction.Hold, "sbp-low", "!confusion", "" },
-        { "sbp 84 after the check", DoseAction.Give, "", "", "" },
-        { "creatinine 4 after the check", DoseAction.Give, "", "", "" },
+        // Charted after the decision time: a clock that disagrees or a time in the wrong zone, never read as "not yet".
+        { "sbp 84 after the check", DoseAction.Hold, "", "", "charted-after-decision-time" },
+        { "creatinine 4 after the check", DoseAction.Hold, "", "", "charted-after-decision-time" },
         { "sbp in mg/dL", DoseAction.Hold, "", "sbp", "" },
         { "extra sbp in kg", DoseAction.Hold, "", "", "" },
         { "sbp unknown unit", DoseAction.Hold, "", "sbp", "" },
@@ -147,7 +169,7 @@ public sealed class ProtocolEvaluatorTests
         { "first dose before window", DoseAction.Hold, "", "", "before-first-dose-window" },
         { "first dose after window", DoseAction.Hold, "", "", "after-first-dose-window" },
         { "first dose without til event", DoseAction.Hold, "", "", "no-first-dose-event" },
-        { "til event after the check", DoseAction.Hold, "", "", "no-first-dose-event" },
+        { "til event after the check", DoseAction.Hold, "", "", "no-first-dose-event,charted-after-decision-time" },
         { "held first slot still in window", DoseAction.Give, "", "", "" },
     };
 
