@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Threading.Channels;
 using IlTwo.LanguageServer;
 using IlTwo.LanguageServer.Tests.Infrastructure;
 using Nerdbank.Streams;
@@ -92,17 +93,26 @@ public static class LspFuzzer
 
                         break;
                 }
-                session.Dispose();
+                Close(session);
                 session = Session.Start(protocol);
                 return true;
             });
         }
         finally
         {
+            Close(session);
             report.Elapsed = clock.Elapsed;
-            session.Dispose();
         }
         return report;
+
+        // What the server wrote after the last probe's answer is checked too.
+        void Close(Session ended)
+        {
+            if (ended.Close() is { } unread)
+            {
+                report.Find(unread + "\n--- server log\n" + ended.LogTail(), string.Join("\n--- next batch\n", recent));
+            }
+        }
     }
 
     /// <summary>One frame, and whether its framing is whole (the right <c>Content-Length</c> and headers; the body may be anything).</summary>
@@ -202,14 +212,35 @@ public static class LspFuzzer
         ? new JsonObject { ["jsonrpc"] = "2.0", ["id"] = id, ["error"] = new JsonObject { ["code"] = -32601, ["message"] = "no" } }
         : new JsonObject { ["jsonrpc"] = "2.0", ["id"] = id, ["result"] = new JsonObject { ["applied"] = true } };
 
-    /// <summary>One server on an in-memory duplex stream, with a client side that reads frames strictly.</summary>
+    /// <summary>
+    /// One server on an in-memory duplex stream, with a client side that reads the server's output all the time, as an
+    /// editor does, and frames it strictly. The duplex pipe holds about 64 KB: a client that read only while it waited
+    /// for an answer left the server's writes blocked behind a large batch of error replies, the server's read loop
+    /// (which writes those replies) stopped reading, and the client's own write then waited out the timeout.
+    /// </summary>
     private sealed class Session : IDisposable
     {
+        /// <summary>How long <see cref="Close"/> waits for the reader to stop once the stream is closed.</summary>
+        private static readonly TimeSpan ReaderStopTimeout = TimeSpan.FromSeconds(2);
+
         private readonly Stream _client;
         private readonly CancellationTokenSource _stop;
+        private readonly CancellationTokenSource _stopReading = new();
         private readonly LockedStringWriter _log;
         private readonly List<byte> _pending = [];
         private readonly byte[] _chunk = new byte[64 * 1024];
+
+        /// <summary>
+        /// What the reader found, in order: answers with a string id (the fuzzer's own requests, <c>init</c> and the
+        /// probes, have string ids) and problems (a malformed frame, a body that is not JSON, the reader's own
+        /// failure). Other messages are framed and parsed but not kept, so this holds about one item per batch
+        /// between two probes. Completed at the end of the stream.
+        /// </summary>
+        private readonly Channel<Reply> _replies = Channel.CreateUnbounded<Reply>();
+
+        private readonly Task _reader;
+        private volatile bool _ending;
+        private bool _closed;
 
         private Session(Stream client, Task<int> server, LockedStringWriter log, CancellationTokenSource stop)
         {
@@ -217,6 +248,7 @@ public static class LspFuzzer
             Server = server;
             _log = log;
             _stop = stop;
+            _reader = Task.Run(() => ReadAllAsync(_stopReading.Token));
         }
 
         public Task<int> Server { get; }
@@ -234,7 +266,8 @@ public static class LspFuzzer
             session.Send(Encoding.UTF8.GetBytes(Framed("""{"jsonrpc":"2.0","id":"init","method":"initialize","params":{"processId":1,"capabilities":{}}}""")));
             if (session.ReadUntil("init") is { } problem)
             {
-                throw new InvalidOperationException("the server did not initialize: " + problem);
+                var unread = session.Close();
+                throw new InvalidOperationException("the server did not initialize: " + problem + (unread is null ? "" : "; " + unread));
             }
 
             session.Send(Encoding.UTF8.GetBytes(Framed("""{"jsonrpc":"2.0","method":"initialized","params":{}}""")
@@ -283,6 +316,7 @@ public static class LspFuzzer
         /// <summary>Closes the server's input; null when it then exits with 1 in time, otherwise what went wrong.</summary>
         public string? EndInput()
         {
+            _ending = true;
             _client.Dispose();
             try
             {
@@ -328,66 +362,115 @@ public static class LspFuzzer
             }
         }
 
-        /// <summary>Reads frames until the response with this id; null when it came, otherwise why not.</summary>
+        /// <summary>Takes what the reader found until the response with this id; null when it came, otherwise why not.</summary>
         public string? ReadUntil(string id, TimeSpan? timeout = null)
         {
             var limit = timeout ?? Timeout;
             var deadline = DateTime.UtcNow + limit;
             while (true)
             {
+                // A server that ends the session stops writing without closing its end: do not wait it out, but take
+                // what it wrote before it ended and the reader has framed.
+                var exited = Server.IsCompleted;
+                while (_replies.Reader.TryRead(out var reply))
+                {
+                    if (reply.Problem is { } problem)
+                    {
+                        return problem;
+                    }
+
+                    if (reply.Id == id)
+                    {
+                        return null;
+                    }
+                }
+                if (exited || _replies.Reader.Completion.IsCompleted)
+                {
+                    return "exited";
+                }
+
                 var remaining = deadline - DateTime.UtcNow;
                 if (remaining <= TimeSpan.Zero)
                 {
                     return Server.IsCompleted ? "exited" : $"hang: no answer to '{id}' within {limit.TotalSeconds} s";
                 }
 
-                string? frame;
-                try
-                {
-                    // A server that ends the session stops writing without closing its end: do not wait it out.
-                    var read = ReadFrameAsync();
-                    if (Task.WhenAny(read, Server).WaitAsync(remaining).GetAwaiter().GetResult() != read && !read.IsCompleted)
-                    {
-                        return "exited";
-                    }
-
-                    frame = read.GetAwaiter().GetResult();
-                }
-                catch (TimeoutException)
-                {
-                    return Server.IsCompleted ? "exited" : $"hang: no answer to '{id}' within {limit.TotalSeconds} s";
-                }
-                catch (FormatException e)
-                {
-                    return $"the server wrote a malformed frame: {e.Message}";
-                }
-                if (frame is null)
-                {
-                    return "exited";
-                }
-
-                try
-                {
-                    using var json = JsonDocument.Parse(frame);
-                    if (json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("id", out var got)
-                        && got.ValueKind == JsonValueKind.String && got.GetString() == id)
-                    {
-                        return null;
-                    }
-                }
-                catch (JsonException e)
-                {
-                    return $"the server wrote a body that is not JSON: {e.Message}";
-                }
+                Task.WhenAny(_replies.Reader.WaitToReadAsync().AsTask(), Server).Wait(remaining);
             }
         }
 
-        private async Task<string?> ReadFrameAsync()
+        /// <summary>
+        /// The reader: frames the server's output until it ends or the session closes. A malformed frame leaves the
+        /// stream out of step, so after one the rest is read and dropped (the server must never wait for its writes).
+        /// </summary>
+        private async Task ReadAllAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                while (true)
+                {
+                    string? frame;
+                    try
+                    {
+                        frame = await ReadFrameAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is FormatException or OverflowException)
+                    {
+                        Keep(new Reply(null, $"the server wrote a malformed frame: {e.Message}"));
+                        while (await _client.ReadAsync(_chunk, cancellationToken).ConfigureAwait(false) > 0)
+                        {
+                        }
+
+                        return;
+                    }
+                    if (frame is null)
+                    {
+                        return;
+                    }
+
+                    try
+                    {
+                        using var json = JsonDocument.Parse(frame);
+                        if (json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("id", out var got)
+                            && got.ValueKind == JsonValueKind.String)
+                        {
+                            Keep(new Reply(got.GetString(), null));
+                        }
+                    }
+                    catch (JsonException e)
+                    {
+                        Keep(new Reply(null, $"the server wrote a body that is not JSON: {e.Message}"));
+                    }
+                }
+            }
+            catch (Exception) when (_ending)
+            {
+                // The session closed the stream under the read (cancelled, disposed or completed): the end of it.
+            }
+            catch (Exception e)
+            {
+                Keep(new Reply(null, "the fuzzer's reader of the server's output failed: " + e));
+            }
+            finally
+            {
+                _replies.Writer.TryComplete();
+            }
+        }
+
+        private void Keep(Reply reply)
+        {
+            if (!_replies.Writer.TryWrite(reply))
+            {
+                throw new InvalidOperationException("the reader's queue is closed");
+            }
+        }
+
+        private async Task<string?> ReadFrameAsync(CancellationToken cancellationToken)
         {
             var length = -1;
             while (true)
             {
-                var line = await ReadLineAsync().ConfigureAwait(false);
+                var line = await ReadLineAsync(cancellationToken).ConfigureAwait(false);
                 if (line is null)
                 {
                     return null;
@@ -414,7 +497,7 @@ public static class LspFuzzer
                 throw new FormatException("no Content-Length");
             }
 
-            if (!await FillAsync(length).ConfigureAwait(false))
+            if (!await FillAsync(length, cancellationToken).ConfigureAwait(false))
             {
                 return null;
             }
@@ -424,7 +507,7 @@ public static class LspFuzzer
             return body;
         }
 
-        private async Task<string?> ReadLineAsync()
+        private async Task<string?> ReadLineAsync(CancellationToken cancellationToken)
         {
             while (true)
             {
@@ -437,18 +520,18 @@ public static class LspFuzzer
                         return line;
                     }
                 }
-                if (!await FillAsync(_pending.Count + 1).ConfigureAwait(false))
+                if (!await FillAsync(_pending.Count + 1, cancellationToken).ConfigureAwait(false))
                 {
                     return null;
                 }
             }
         }
 
-        private async Task<bool> FillAsync(int count)
+        private async Task<bool> FillAsync(int count, CancellationToken cancellationToken)
         {
             while (_pending.Count < count)
             {
-                var read = await _client.ReadAsync(_chunk).ConfigureAwait(false);
+                var read = await _client.ReadAsync(_chunk, cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
                     return false;
@@ -465,9 +548,21 @@ public static class LspFuzzer
             return text.Length > 6000 ? text[^6000..] : text;
         }
 
-        public void Dispose()
+        /// <summary>
+        /// Stops the server and the reader. Returns a problem the reader found that no <see cref="ReadUntil"/> took
+        /// (the server wrote it after the last probe's answer), or that the reader did not stop; otherwise null.
+        /// </summary>
+        public string? Close()
         {
+            if (_closed)
+            {
+                return null;
+            }
+
+            _closed = true;
+            _ending = true;
             _stop.Cancel();
+            _stopReading.Cancel();
             _client.Dispose();
             try
             {
@@ -476,7 +571,34 @@ public static class LspFuzzer
             catch (AggregateException)
             {
             }
+            try
+            {
+                if (!_reader.Wait(ReaderStopTimeout))
+                {
+                    return $"the fuzzer's reader of the server's output did not stop within {ReaderStopTimeout.TotalSeconds} s of the end of the session";
+                }
+            }
+            catch (AggregateException e)
+            {
+                return "the fuzzer's reader of the server's output failed: " + e.GetBaseException();
+            }
+
             _stop.Dispose();
+            _stopReading.Dispose();
+            while (_replies.Reader.TryRead(out var reply))
+            {
+                if (reply.Problem is { } problem)
+                {
+                    return problem;
+                }
+            }
+            return null;
         }
+
+        /// <summary>As <see cref="Close"/>, for a caller that cannot report; the fuzz loop calls <see cref="Close"/>.</summary>
+        public void Dispose() => _ = Close();
+
+        /// <summary>An answer with a string id, or a problem with the server's output.</summary>
+        private readonly record struct Reply(string? Id, string? Problem);
     }
 }
