@@ -145,6 +145,9 @@ public static class ScheduleCodes
     /// <summary>A value or event charted after the decision time: the clocks disagree, or a time is in the wrong zone.</summary>
     public const string ChartedAfterDecisionTime = "charted-after-decision-time";
 
+    /// <summary>Two doses recorded at one instant (sent twice, or given and held both): how many were given is not known.</summary>
+    public const string DosesAtSameTime = "doses-at-same-time";
+
     /// <summary>The reader could not count something that may matter for the dose (<see cref="RecordIssue.Holds"/>).</summary>
     public const string UnclearRecord = "unclear-record";
 }

@@ -5,7 +5,7 @@ namespace IlTwo.Runtime.Evaluation;
 
 /// <summary>
 /// What the record cannot vouch for, and reader notes that must hold: a dose that may be running, a dose after the
-/// decision time, a value or event charted after it, and read issues marked <see cref="RecordIssue.Holds"/>. Each is a
+/// decision time, a value or event charted after it, two doses at one instant, and read issues marked <see cref="RecordIssue.Holds"/>. Each is a
 /// schedule finding that holds the dose with no next time (a clinician must say what happened), so that none is ever
 /// read as "no dose" or "no value".
 /// </summary>
@@ -20,7 +20,7 @@ internal static class DoseRecordChecks
     /// <summary>Whether <see cref="Findings"/> has any (without writing them).</summary>
     public static bool Holds(PatientTimeline timeline, DateTimeOffset at, IReadOnlyList<RecordIssue>? readIssues, bool asOf)
     {
-        if (!asOf && timeline.ChartedAfter(at.UtcTicks))
+        if (timeline.DosesShareAnInstant || (!asOf && timeline.ChartedAfter(at.UtcTicks)))
         {
             return true;
         }
@@ -47,12 +47,21 @@ internal static class DoseRecordChecks
     {
         var doses = timeline.Doses;
         var ahead = asOf ? null : timeline.FirstChartedAfter(at.UtcTicks);
-        if (readIssues is not { Count: > 0 } && ahead is null && !doses.Any(d => d.At > at || d.Status == DoseStatus.MayBeRunning))
+        if (readIssues is not { Count: > 0 } && ahead is null && !timeline.DosesShareAnInstant && !doses.Any(d => d.At > at || d.Status == DoseStatus.MayBeRunning))
         {
             return [];
         }
 
         var findings = ImmutableArray.CreateBuilder<ScheduleFinding>();
+        if (timeline.DosesShareAnInstant)
+        {
+            var same = doses.Select((dose, k) => (dose, k)).GroupBy(d => d.dose.At.UtcTicks).Where(g => g.Count() > 1).MinBy(g => g.Key)!;
+            var entries = string.Join(" and ", same.Select(d => $"{Status(d.dose.Status)} ({d.dose.Source ?? $"$.doses[{d.k}]"})"));
+            findings.Add(new ScheduleFinding(ScheduleCodes.DosesAtSameTime,
+                $"{same.Count()} doses are recorded at {DecisionText.Time(same.First().dose.At, at)}: {entries}; whether one dose was given or more, "
+                + "and so how many the course has had, is not known: the record must keep one"));
+        }
+
         if (ahead is { } first)
         {
             var when = new DateTimeOffset(first.Ticks, TimeSpan.Zero);
@@ -87,4 +96,12 @@ internal static class DoseRecordChecks
         }
         return findings.ToImmutable();
     }
+
+    private static string Status(DoseStatus status) => status switch
+    {
+        DoseStatus.Given => "given",
+        DoseStatus.Held => "held",
+        DoseStatus.NotGiven => "not given",
+        _ => "may be running",
+    };
 }

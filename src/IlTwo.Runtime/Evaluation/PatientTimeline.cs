@@ -369,6 +369,41 @@ public sealed class PatientTimeline
             _doseTicks[k] = doses[k].At.UtcTicks;
             _doseStatuses[k] = doses[k].Status;
         }
+
+        DosesShareAnInstant = ShareAnInstant(DoseTicks);
+    }
+
+    /// <summary>Whether two doses are recorded at the same instant (a bolus every 8 h: one dose sent twice, or given and held both).</summary>
+    internal bool DosesShareAnInstant { get; private set; }
+
+    private static bool ShareAnInstant(ReadOnlySpan<long> ticks)
+    {
+        var sorted = true;
+        for (var k = 1; k < ticks.Length; k++)
+        {
+            if (ticks[k] == ticks[k - 1])
+            {
+                return true;
+            }
+
+            sorted &= ticks[k] > ticks[k - 1];
+        }
+        if (sorted)
+        {
+            return false;
+        }
+
+        // Doses appended or built out of order: look again in order.
+        var copy = ticks.ToArray();
+        Array.Sort(copy);
+        for (var k = 1; k < copy.Length; k++)
+        {
+            if (copy[k] == copy[k - 1])
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void Changed()

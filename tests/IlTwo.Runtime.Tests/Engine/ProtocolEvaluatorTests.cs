@@ -66,6 +66,9 @@ public sealed class ProtocolEvaluatorTests
         ["a stopped dose from the day before"] = (Normal with { Doses = [Given(14), new RecordedDose(Day1.AddHours(22), DoseStatus.MayBeRunning) { SourceStatus = "stopped" }] }, CheckAt),
         ["a dose given after the check"] = (Normal with { Doses = Normal.Doses.Add(new RecordedDose(CheckAt.AddMinutes(10), DoseStatus.Given)) }, CheckAt),
         ["a dose held after the check"] = (Normal with { Doses = Normal.Doses.Add(new RecordedDose(CheckAt.AddMinutes(10), DoseStatus.Held)) }, CheckAt),
+        ["a dose recorded twice"] = (Normal with { Doses = Normal.Doses.Add(Normal.Doses[^1]) }, CheckAt),
+        ["a dose recorded twice, out of order"] = (Normal with { Doses = Normal.Doses.Insert(0, Normal.Doses[^1]) }, CheckAt),
+        ["a dose given and held at once"] = (Normal with { Doses = Normal.Doses.Add(Normal.Doses[^1] with { Status = DoseStatus.Held }) }, CheckAt),
         ["course complete"] = (Normal with { Doses = [Given(-26), Given(-18), Given(-10), Given(-2), Given(14), Given(22)] }, CheckAt),
         ["course complete with sbp 84"] = (Normal.Replace("8480-6", Sbp(84)) with { Doses = [Given(-26), Given(-18), Given(-10), Given(-2), Given(14), Given(22)] }, CheckAt),
         ["all slots used"] = (Normal with { Doses = [Given(-26), Given(-18), Held(-10), Given(-2), Given(14), Given(22)] }, CheckAt),
@@ -103,6 +106,14 @@ public sealed class ProtocolEvaluatorTests
         Assert.Contains("after the decision time; the clocks disagree or a time was written in the wrong zone", decision.Summary, StringComparison.Ordinal);
         decision = Decide("til event after the check");
         Assert.Contains("the 'til-infusion' event is charted at", decision.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Doses_at_one_instant_are_named_and_no_next_time_is_given()
+    {
+        var decision = Decide("a dose given and held at once");
+        Assert.Null(decision.NextDoseAt);
+        Assert.Contains("2 doses are recorded at 2026-03-02 22:00: given ($.doses[1]) and held ($.doses[2]); whether one dose was given or more", decision.Summary, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -161,6 +172,10 @@ public sealed class ProtocolEvaluatorTests
         { "a stopped dose from the day before", DoseAction.Hold, "", "", "dose-may-be-running" },
         { "a dose given after the check", DoseAction.Hold, "", "", "dose-after-decision-time" },
         { "a dose held after the check", DoseAction.Give, "", "", "" },
+        // One bolus at a time: two doses at one instant say neither how many were given nor which.
+        { "a dose recorded twice", DoseAction.Hold, "", "", "doses-at-same-time" },
+        { "a dose recorded twice, out of order", DoseAction.Hold, "", "", "doses-at-same-time" },
+        { "a dose given and held at once", DoseAction.Hold, "", "", "doses-at-same-time" },
         { "course complete", DoseAction.Discontinue, "", "", "max-doses-course" },
         { "course complete with sbp 84", DoseAction.Discontinue, "sbp-low", "", "max-doses-course" },
         // `at most 6 doses per course` counts doses given: a held slot does not use up the course (see Slot_caps for dose slots).
