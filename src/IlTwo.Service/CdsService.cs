@@ -125,9 +125,17 @@ internal sealed class CdsService(ProtocolCatalog catalog, AuditLog audit, Servic
                 var errors = new JsonArray([.. read.Errors.Select(e => (JsonNode)new JsonObject { ["path"] = e.Path, ["message"] = e.Message, ["code"] = e.Code })]);
                 return ServiceHost.Error(StatusCodes.Status422UnprocessableEntity, "the FHIR data cannot be read as a patient record; no decision was made", errors);
             }
-            var decision = protocol.Evaluate(read.Record!, at, null, read.Issues);
+            if (read.Record!.PatientId != request.PatientId)
+            {
+                // The Patient may come inside a Bundle (a Patient?_id= search) or from the FHIR server: whatever its shape, the
+                // record decided on must be the context's patient, or the card would be about someone else's data.
+                metrics.Refused("wrong-patient");
+                return ServiceHost.Error(StatusCodes.Status422UnprocessableEntity,
+                    $"the prefetch patient '{read.Record.PatientId}' is not the context's patientId '{request.PatientId}'; no decision was made");
+            }
+            var decision = protocol.Evaluate(read.Record, at, null, read.Issues);
             activity?.SetTag("il2.action", decision.Action.ToString().ToLowerInvariant());
-            await audit.Decision(call, decision, read.Record!);
+            await audit.Decision(call, decision, read.Record);
             metrics.Decided(decision.Action.ToString().ToLowerInvariant(), info.Id, started);
             var card = global::IlTwo.Service.Cards.Card(call.DecisionId, global::IlTwo.Service.Cards.Summary(decision),
                 global::IlTwo.Service.Cards.Indicator(decision.Action), global::IlTwo.Service.Cards.Detail(decision, info, read.Warnings), source);

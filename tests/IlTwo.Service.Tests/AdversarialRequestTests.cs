@@ -87,4 +87,28 @@ public sealed class AdversarialRequestTests
         Assert.DoesNotContain("70", (string)card["summary"]!, StringComparison.Ordinal);
         Assert.Contains("stranger-sbp", (string)card["detail"]!, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_prefetch_patient_inside_a_bundle_that_is_another_patient_is_a_422_not_a_give()
+    {
+        // The patient key as a searchset (Patient?_id=...) holding someone else, and every resource theirs: the record is
+        // consistent in itself, but it is not the context's patient.
+        await using var service = RunningService.Start();
+        var stable = StablePrefetch();
+        var other = JsonNode.Parse(stable.ToJsonString().Replace((string)stable["patient"]!["id"]!, "someone-else", StringComparison.Ordinal))!.AsObject();
+        other["patient"] = new JsonObject
+        {
+            ["resourceType"] = "Bundle",
+            ["type"] = "searchset",
+            ["total"] = 1,
+            ["entry"] = new JsonArray(new JsonObject { ["fullUrl"] = "Patient/someone-else", ["resource"] = other["patient"]!.DeepClone() }),
+        };
+
+        var (status, body) = await service.Post($"/cds-services/{Id}", PatientData.Request("patient-view", other, patientId: "victim"));
+
+        AssertNoGive(status, body);
+        Assert.Equal(422, status);
+        Assert.Contains("is not the context's patientId 'victim'", (string)body!["error"]!, StringComparison.Ordinal);
+        Assert.Empty(service.DecisionLog());
+    }
 }
