@@ -94,7 +94,11 @@ internal sealed class CdsService(ProtocolCatalog catalog, AuditLog audit, Servic
             var (values, missing) = Gather(request);
             if (missing.Count > 0 && request.FhirServer is not null)
             {
-                var fetched = await _fhir.Fetch(request, info, missing, at, context.RequestAborted);
+                var fetched = await _fhir.Fetch(request, info, [.. missing.Select(m => m.Key)], at, context.RequestAborted);
+                if (fetched.Error is null && fetched.Values.Select(v => Prefetch.Incomplete(v, paged: true)).FirstOrDefault(w => w is not null) is { } why)
+                {
+                    fetched = ([], $"an answer of the FHIR server is incomplete: {why}");
+                }
                 if (fetched.Error is null)
                 {
                     values.AddRange(fetched.Values);
@@ -107,8 +111,12 @@ internal sealed class CdsService(ProtocolCatalog catalog, AuditLog audit, Servic
             }
             if (missing.Count > 0)
             {
-                var what = string.Join(", ", missing.Select(m => $"'{m}'"));
-                return await Hold(call, info, source, at, started, $"prefetch {what} {(missing.Count == 1 ? "is" : "are")} missing and the request has no fhirServer to query");
+                var what = string.Join(", ", missing.Select(m => $"'{m.Key}'"));
+                var verb = missing.Count == 1 ? "is" : "are";
+                var reasons = string.Join("; ", missing.Where(m => m.Why is not null).Select(m => $"'{m.Key}': {m.Why}"));
+                return await Hold(call, info, source, at, started, reasons.Length == 0
+                    ? $"prefetch {what} {verb} missing and the request has no fhirServer to query"
+                    : $"prefetch {what} {verb} missing or incomplete and the request has no fhirServer to query ({reasons})");
             }
 
             if (request.PatientId is { } contextPatient && values.FirstOrDefault(v => CdsRequest.Text(CdsRequest.Member(v, "resourceType")) == "Patient") is { ValueKind: JsonValueKind.Object } patient
@@ -159,20 +167,27 @@ internal sealed class CdsService(ProtocolCatalog catalog, AuditLog audit, Servic
         return CardsResult([global::IlTwo.Service.Cards.Card(call.DecisionId, "Hold: " + reason, "warning", detail, source)]);
     }
 
-    /// <summary>The prefetch values present, and the required keys that are absent or null.</summary>
-    private static (List<JsonElement> Values, List<string> Missing) Gather(CdsRequest request)
+    /// <summary>
+    /// The prefetch values present and whole, and the required keys that are absent, null, or not the whole answer to their
+    /// search (<see cref="Prefetch.Incomplete"/>, with why): those are fetched from the FHIR server, or the dose is held.
+    /// </summary>
+    private static (List<JsonElement> Values, List<(string Key, string? Why)> Missing) Gather(CdsRequest request)
     {
         var values = new List<JsonElement>(Prefetch.RequiredKeys.Length);
-        var missing = new List<string>();
+        var missing = new List<(string, string?)>();
         foreach (var key in Prefetch.RequiredKeys)
         {
-            if (request.PrefetchValue(key) is { } value)
+            if (request.PrefetchValue(key) is not { } value)
             {
-                values.Add(value);
+                missing.Add((key, null));
+            }
+            else if (Prefetch.Incomplete(value, paged: false) is { } why)
+            {
+                missing.Add((key, why));
             }
             else
             {
-                missing.Add(key);
+                values.Add(value);
             }
         }
         return (values, missing);

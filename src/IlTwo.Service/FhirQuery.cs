@@ -52,9 +52,15 @@ internal sealed class FhirQuery(TimeSpan timeout) : IDisposable
                 while (resource is not null)
                 {
                     values.Add(JsonElement.Parse(resource.ToJson()));
-                    if (resource is not Bundle { NextLink: not null } bundle || ++pages >= MaxPages)
+                    if (resource is not Bundle { NextLink: not null } bundle)
                     {
                         break;
+                    }
+
+                    if (++pages >= MaxPages)
+                    {
+                        // The rest of the search is not read: what was would be taken for everything.
+                        return ([], $"{url} has more than {MaxPages.ToString(CultureInfo.InvariantCulture)} pages");
                     }
 
                     resource = await client.ContinueAsync(bundle, ct: deadline.Token);

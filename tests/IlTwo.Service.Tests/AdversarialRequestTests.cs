@@ -111,4 +111,72 @@ public sealed class AdversarialRequestTests
         Assert.Contains("is not the context's patientId 'victim'", (string)body!["error"]!, StringComparison.Ordinal);
         Assert.Empty(service.DecisionLog());
     }
+
+    private static JsonObject Outcome(string severity, string diagnostics) => new()
+    {
+        ["resourceType"] = "OperationOutcome",
+        ["issue"] = new JsonArray(new JsonObject { ["severity"] = severity, ["code"] = "exception", ["diagnostics"] = diagnostics }),
+    };
+
+    /// <summary>Prefetch values that are not the whole answer to their search; each was read as if it were (a give).</summary>
+    public static TheoryData<string, string, string> IncompletePrefetch => new()
+    {
+        { "medicationAdministrations", "operation-outcome", "it is an OperationOutcome (timed out), not the data" },
+        { "procedures", "operation-outcome", "it is an OperationOutcome (timed out), not the data" },
+        { "medicationAdministrations", "next-page", "it is one page of a search that has a next page" },
+        { "medicationAdministrations", "total", "its total is 40 but it holds 4 match(es)" },
+        { "observations", "outcome-entry", "the search reported an error (results truncated)" },
+        { "observations", "history", "it is a Bundle of type 'history', not a searchset" },
+    };
+
+    [Theory]
+    [MemberData(nameof(IncompletePrefetch))]
+    public async Task A_prefetch_value_that_is_not_the_whole_search_holds_and_says_why(string key, string attack, string why)
+    {
+        await using var service = RunningService.Start();
+        var prefetch = StablePrefetch();
+        var value = prefetch[key]!.AsObject();
+        switch (attack)
+        {
+            case "operation-outcome":
+                prefetch[key] = Outcome("error", "timed out");
+                break;
+            case "next-page":
+                value["link"] = new JsonArray(new JsonObject { ["relation"] = "next", ["url"] = "https://ehr.example.org/fhir?page=2" });
+                break;
+            case "total":
+                value["total"] = 40;
+                break;
+            case "outcome-entry":
+                value["entry"]!.AsArray().Add(new JsonObject { ["resource"] = Outcome("error", "results truncated"), ["search"] = new JsonObject { ["mode"] = "outcome" } });
+                break;
+            default:
+                value["type"] = attack;
+                break;
+        }
+
+        var (status, body) = await service.Post($"/cds-services/{Id}", PatientData.Request("patient-view", prefetch));
+
+        AssertNoGive(status, body);
+        var card = Assert.Single(body!["cards"]!.AsArray())!;
+        Assert.Equal("warning", (string?)card["indicator"]);
+        Assert.StartsWith($"Hold: prefetch '{key}' is missing or incomplete", (string)card["summary"]!, StringComparison.Ordinal);
+        Assert.Contains($"'{key}': {why}", (string)card["detail"]!, StringComparison.Ordinal);
+        Assert.Equal("hold", (string?)Assert.Single(service.DecisionLog())["action"]);
+    }
+
+    [Fact]
+    public async Task A_warning_in_a_search_outcome_entry_and_a_matching_total_still_decide()
+    {
+        await using var service = RunningService.Start();
+        var prefetch = StablePrefetch();
+        var observations = prefetch["observations"]!.AsObject();
+        observations["total"] = observations["entry"]!.AsArray().Count;
+        observations["entry"]!.AsArray().Add(new JsonObject { ["resource"] = Outcome("warning", "some codes unknown"), ["search"] = new JsonObject { ["mode"] = "outcome" } });
+
+        var (status, body) = await service.Post($"/cds-services/{Id}", PatientData.Request("patient-view", prefetch));
+
+        Assert.Equal(200, status);
+        Assert.StartsWith("Give dose 5", (string)body!["cards"]![0]!["summary"]!, StringComparison.Ordinal);
+    }
 }

@@ -157,4 +157,40 @@ public sealed class FhirServerTests
         Assert.Contains("no fhirAuthorization.access_token", (string)body!["cards"]![0]!["summary"]!, StringComparison.Ordinal);
         Assert.Empty(asked);
     }
+
+    [Fact]
+    public async Task A_search_with_more_pages_than_the_service_follows_holds()
+    {
+        // Every page of administrations names a next one: after its page limit the service must not take what it read for all.
+        var prefetch = PatientData.Prefetch(PatientData.Example("post-til-stable.json")); // would be given
+        var patientId = (string)prefetch["patient"]!["id"]!;
+        var (host, _) = await FhirHost(prefetch, context =>
+        {
+            if (!context.Request.Path.StartsWithSegments("/fhir/MedicationAdministration"))
+            {
+                return Task.FromResult<IResult?>(null);
+            }
+
+            var page = new JsonObject
+            {
+                ["resourceType"] = "Bundle",
+                ["type"] = "searchset",
+                ["link"] = new JsonArray(new JsonObject { ["relation"] = "next", ["url"] = $"http://{context.Request.Host}/fhir/MedicationAdministration?patient={patientId}&page={Guid.NewGuid()}" }),
+                ["entry"] = new JsonArray(),
+            };
+            return Task.FromResult<IResult?>(Results.Text(page.ToJsonString(), "application/fhir+json"));
+        });
+        await using var _h = host;
+        await using var service = RunningService.Start();
+        var partial = prefetch.DeepClone().AsObject();
+        partial.Remove("medicationAdministrations");
+
+        var (status, body) = await service.Post($"/cds-services/{Id}", Request(host, partial, patientId));
+
+        Assert.Equal(200, status);
+        var card = body!["cards"]![0]!;
+        Assert.Equal("warning", (string?)card["indicator"]);
+        Assert.StartsWith("Hold: the FHIR server ", (string)card["summary"]!, StringComparison.Ordinal);
+        Assert.Contains("has more than 20 pages", (string)card["detail"]!, StringComparison.Ordinal);
+    }
 }
