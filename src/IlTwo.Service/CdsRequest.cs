@@ -48,6 +48,11 @@ public sealed class CdsRequest : IDisposable
     public JsonElement? PrefetchValue(string key) =>
         Prefetch is { } prefetch && Member(prefetch, key) is { ValueKind: JsonValueKind.Object } value ? value : null;
 
+    /// <summary>The prefetch keys with a value (not null) that are not among <paramref name="known"/>, in request order.</summary>
+    public List<string> OtherPrefetchKeys(IReadOnlyCollection<string> known) => Prefetch is { } prefetch
+        ? [.. prefetch.EnumerateObject().Where(p => p.Value.ValueKind != JsonValueKind.Null && !known.Contains(p.Name)).Select(p => p.Name)]
+        : [];
+
     /// <summary>
     /// Parses the body; null with a located message for malformed JSON (a repeated member name included: which one
     /// counts would be a guess) or a missing or ill-typed field. The body must stay unchanged while the request is in use.

@@ -91,6 +91,15 @@ internal sealed class CdsService(ProtocolCatalog catalog, AuditLog audit, Servic
             var source = Cards.Source(info, baseUrl);
             var at = options.Time.GetUtcNow();
 
+            if (request.OtherPrefetchKeys(Prefetch.RequiredKeys) is [_, ..] others)
+            {
+                // Data sent under a key the service did not ask for cannot be placed (it may hold the reading that holds the
+                // dose); the client's templates do not match this service's.
+                var what = string.Join(", ", others.Select(k => $"'{k}'"));
+                return await Hold(call, info, source, at, started,
+                    $"prefetch {what} {(others.Count == 1 ? "is not a key" : "are not keys")} of this service's templates, so the data sent cannot be read as a whole");
+            }
+
             var (values, missing) = Gather(request);
             if (missing.Count > 0 && request.FhirServer is not null)
             {

@@ -179,4 +179,23 @@ public sealed class AdversarialRequestTests
         Assert.Equal(200, status);
         Assert.StartsWith("Give dose 5", (string)body!["cards"]![0]!["summary"]!, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_prefetch_key_the_service_did_not_ask_for_holds_rather_than_being_ignored()
+    {
+        // An EHR configured with other templates sends the latest SBP of 70 under "vitals": ignoring it gave the dose.
+        await using var service = RunningService.Start();
+        var prefetch = StablePrefetch();
+        var sbp = prefetch["observations"]!["entry"]!.AsArray().First(e => e!["resource"]!["code"]!.ToJsonString().Contains("8480-6", StringComparison.Ordinal))!.DeepClone();
+        sbp["resource"]!["valueQuantity"]!["value"] = 70;
+        prefetch["vitals"] = new JsonObject { ["resourceType"] = "Bundle", ["type"] = "searchset", ["entry"] = new JsonArray(sbp) };
+        prefetch["unused"] = null;
+
+        var (status, body) = await service.Post($"/cds-services/{Id}", PatientData.Request("patient-view", prefetch));
+
+        AssertNoGive(status, body);
+        var card = Assert.Single(body!["cards"]!.AsArray())!;
+        Assert.Equal("Hold: prefetch 'vitals' is not a key of this service's templates, so the data sent cannot be read as a whole", (string?)card["summary"]);
+        Assert.Equal("warning", (string?)card["indicator"]);
+    }
 }
