@@ -170,7 +170,8 @@ internal sealed class CdsService(ProtocolCatalog catalog, AuditLog audit, Servic
             ["summary"] = $"Hold: {reason}; no decision was made on incomplete data.",
         });
         metrics.Decided("hold", info.Id, started);
-        var detail = $"**Hold**: {reason}.\n\nThe service never recommends giving a dose on incomplete data. Send the prefetch keys "
+        var text = global::IlTwo.Service.Cards.Escape(reason);
+        var detail = $"**Hold**: {text}.\n\nThe service never recommends giving a dose on incomplete data. Send the prefetch keys "
             + $"{string.Join(", ", Prefetch.RequiredKeys.Select(k => $"`{k}`"))} (GET /cds-services lists the templates), or `fhirServer` with `fhirAuthorization`.\n\n"
             + $"Protocol `{info.Id}` {info.Version}, source SHA-256 `{info.SourceHash}`.\n";
         return CardsResult([global::IlTwo.Service.Cards.Card(call.DecisionId, "Hold: " + reason, "warning", detail, source)]);

@@ -198,4 +198,40 @@ public sealed class AdversarialRequestTests
         Assert.Equal("Hold: prefetch 'vitals' is not a key of this service's templates, so the data sent cannot be read as a whole", (string?)card["summary"]);
         Assert.Equal("warning", (string?)card["indicator"]);
     }
+
+    [Fact]
+    public async Task Text_from_the_record_or_the_fhir_server_is_literal_in_the_card_markdown()
+    {
+        // A refused reading's subject and a FHIR server's error text reach the card's detail: neither may become a link,
+        // an image or HTML there (nor the reader's own "Bundle.entry[26](Observation/x)", which rendered as a link).
+        await using var service = RunningService.Start();
+        var prefetch = StablePrefetch();
+        var entries = prefetch["observations"]!["entry"]!.AsArray();
+        var stranger = entries.First(e => e!["resource"]!["code"]!.ToJsonString().Contains("8480-6", StringComparison.Ordinal))!.DeepClone();
+        stranger["fullUrl"] = "urn:uuid:0b9a1c1e-0000-4000-8000-000000000003";
+        stranger["resource"]!["subject"] = new JsonObject { ["reference"] = "Patient/[click](javascript:alert(1))\n# <script>alert(1)</script> ![i](https://x/i.png)" };
+        entries.Add(stranger);
+
+        var (status, body) = await service.Post($"/cds-services/{Id}", PatientData.Request("patient-view", prefetch));
+
+        Assert.Equal(200, status);
+        var detail = (string)body!["cards"]![0]!["detail"]!;
+        Assert.Contains("\\[click\\](javascript:alert(1)) # \\<script\\>alert(1)\\</script\\> \\!\\[i\\](https://x/i.png)", detail, StringComparison.Ordinal);
+        AssertLiteral(detail);
+
+        var held = StablePrefetch();
+        held["observations"] = Outcome("error", "<img src=x onerror=alert(1)> [x](javascript:alert(1))");
+        (status, body) = await service.Post($"/cds-services/{Id}", PatientData.Request("patient-view", held));
+        Assert.Equal(200, status);
+        detail = (string)body!["cards"]![0]!["detail"]!;
+        Assert.Contains("\\<img src=x onerror=alert(1)\\> \\[x\\](javascript:alert(1))", detail, StringComparison.Ordinal);
+        AssertLiteral(detail);
+    }
+
+    private static void AssertLiteral(string detail)
+    {
+        Assert.DoesNotMatch(@"(?<!\\)<", detail);
+        Assert.DoesNotMatch(@"(?<!\\)\]\(", detail);
+        Assert.DoesNotContain("\n# ", detail, StringComparison.Ordinal);
+    }
 }

@@ -46,7 +46,7 @@ public sealed class CdsHooksTests
         Assert.Equal("warning", (string?)card["indicator"]);
         var detail = (string)card["detail"]!;
         Assert.Contains("### Reasons", detail, StringComparison.Ordinal);
-        Assert.Contains("84 mm[Hg]", detail, StringComparison.Ordinal);
+        Assert.Contains("84 mm\\[Hg\\]", detail, StringComparison.Ordinal); // Markdown for "84 mm[Hg]"
         Assert.Contains("cites ", detail, StringComparison.Ordinal);
         Assert.Contains($"post-til-il2 1.0.0 ({Signed.Info.SourceHash[..12]})", (string)card["source"]!["label"]!, StringComparison.Ordinal);
         Assert.EndsWith($"/cds-services/{Id}/review", (string)card["source"]!["url"]!, StringComparison.Ordinal);
