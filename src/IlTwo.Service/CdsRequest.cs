@@ -59,6 +59,31 @@ public sealed class CdsRequest : IDisposable
     /// </summary>
     public static CdsRequest? Parse(ReadOnlyMemory<byte> body, out string? error)
     {
+        if (ParseJson(body, out error) is not { } document)
+        {
+            return null;
+        }
+
+        var request = Check(document, out error);
+        if (request is null)
+        {
+            document.Dispose();
+        }
+
+        return request;
+    }
+
+    /// <summary>
+    /// The body as a JSON document, or null with a located message: not UTF-8, malformed, a member name repeated in one
+    /// object, or a string whose <c>\\u</c> escapes are not Unicode (a lone surrogate: reading it would throw later).
+    /// </summary>
+    internal static JsonDocument? ParseJson(ReadOnlyMemory<byte> body, out string? error)
+    {
+        if (!System.Text.Unicode.Utf8.IsValid(body.Span))
+        {
+            error = $"the body is not UTF-8 (invalid byte sequence at {Where(body.Span, InvalidUtf8At(body.Span))})";
+            return null;
+        }
         JsonDocument document;
         try
         {
@@ -76,13 +101,52 @@ public sealed class CdsRequest : IDisposable
             error = $"malformed JSON at {where}: {FirstClause(e.Message)}";
             return null;
         }
-        var request = Check(document, out error);
-        if (request is null)
+        if (body.Span.IndexOf("\\u"u8) >= 0 && InvalidEscape(body.Span) is { } at)
         {
             document.Dispose();
+            error = $"malformed JSON at {Where(body.Span, at)}: a string's \\u escapes are not Unicode (a lone surrogate)";
+            return null;
         }
+        error = null;
+        return document;
+    }
 
-        return request;
+    private static int InvalidUtf8At(ReadOnlySpan<byte> body)
+    {
+        var at = 0;
+        while (at < body.Length && System.Text.Rune.DecodeFromUtf8(body[at..], out _, out var consumed) == System.Buffers.OperationStatus.Done)
+        {
+            at += consumed;
+        }
+        return at;
+    }
+
+    /// <summary>The start of the first escaped string or name that does not decode (a lone surrogate), if any.</summary>
+    private static int? InvalidEscape(ReadOnlySpan<byte> body)
+    {
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = Options.MaxDepth });
+        while (reader.Read())
+        {
+            if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped)
+            {
+                try
+                {
+                    reader.GetString();
+                }
+                catch (InvalidOperationException)
+                {
+                    return (int)reader.TokenStartIndex;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static string Where(ReadOnlySpan<byte> body, int at)
+    {
+        var before = body[..at];
+        var lineStart = before.LastIndexOf((byte)'\n') + 1;
+        return $"line {before.Count((byte)'\n') + 1}, byte {at - lineStart + 1}";
     }
 
     private static CdsRequest? Check(JsonDocument document, out string? error)
@@ -192,10 +256,7 @@ public sealed class CdsRequest : IDisposable
                         names.Pop();
                         break;
                     case JsonTokenType.PropertyName when !names.Peek().Add(reader.GetString()!):
-                        var at = (int)reader.TokenStartIndex;
-                        var before = body[..at];
-                        var lineStart = before.LastIndexOf((byte)'\n') + 1;
-                        return (reader.GetString()!, $"line {before.Count((byte)'\n') + 1}, byte {at - lineStart + 1}");
+                        return (reader.GetString()!, Where(body, (int)reader.TokenStartIndex));
                 }
             }
         }

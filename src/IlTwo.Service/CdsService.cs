@@ -216,37 +216,49 @@ internal sealed class CdsService(ProtocolCatalog catalog, AuditLog audit, Servic
             return ServiceHost.Error(StatusCodes.Status413PayloadTooLarge, $"the request body is larger than {options.MaxRequestBodyBytes} bytes");
         }
 
-        JsonNode? node;
-        try
+        using var document = CdsRequest.ParseJson(body.Memory, out var error);
+        if (document is null)
         {
-            node = JsonNode.Parse(body.Memory.Span);
+            return ServiceHost.Error(StatusCodes.Status400BadRequest, error!);
         }
-        catch (System.Text.Json.JsonException e)
-        {
-            return ServiceHost.Error(StatusCodes.Status400BadRequest, $"malformed JSON at line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}");
-        }
-        if (node is not JsonObject root || root["feedback"] is not JsonArray items)
+
+        if (CdsRequest.Member(document.RootElement, "feedback") is not { ValueKind: JsonValueKind.Array } items)
         {
             return ServiceHost.Error(StatusCodes.Status400BadRequest, "'feedback' must be an array");
         }
 
-        foreach (var item in items)
+        // Every item is checked before any is logged: a bad item refuses the whole call, so none is half recorded.
+        var checkedItems = new List<(string Card, string Outcome, JsonElement Item)>();
+        var index = 0;
+        foreach (var item in items.EnumerateArray())
         {
-            if (item is not JsonObject f || f["card"] is not JsonValue card || f["outcome"] is not JsonValue outcome)
+            if (CdsRequest.Text(CdsRequest.Member(item, "card")) is not { } card || CdsRequest.Text(CdsRequest.Member(item, "outcome")) is not { } outcome)
             {
-                return ServiceHost.Error(StatusCodes.Status400BadRequest, "each feedback item needs 'card' (the card's uuid) and 'outcome'");
+                return ServiceHost.Error(StatusCodes.Status400BadRequest, $"feedback[{index}]: each feedback item needs 'card' (the card's uuid) and 'outcome' (strings)");
             }
 
-            await audit.Event(new CallInfo((string?)card ?? "", id, "feedback", null), new JsonObject
+            if (outcome is not ("accepted" or "overridden"))
             {
-                ["feedback"] = (string?)outcome,
-                ["overrideReason"] = f["overrideReason"]?.DeepClone(),
-                ["outcomeTimestamp"] = f["outcomeTimestamp"]?.DeepClone(),
+                return ServiceHost.Error(StatusCodes.Status400BadRequest, $"feedback[{index}].outcome: '{outcome}' is not 'accepted' or 'overridden'");
+            }
+
+            checkedItems.Add((card, outcome, item));
+            index++;
+        }
+        foreach (var (card, outcome, item) in checkedItems)
+        {
+            await audit.Event(new CallInfo(card, id, "feedback", null), new JsonObject
+            {
+                ["feedback"] = outcome,
+                ["overrideReason"] = Node(CdsRequest.Member(item, "overrideReason")),
+                ["outcomeTimestamp"] = Node(CdsRequest.Member(item, "outcomeTimestamp")),
             });
-            metrics.Feedback((string?)outcome ?? "");
+            metrics.Feedback(outcome);
         }
         return Results.Ok();
     }
+
+    private static JsonNode? Node(JsonElement? element) => element is { } e ? JsonNode.Parse(e.GetRawText()) : null;
 
     private static IResult CardsResult(IEnumerable<JsonObject> cards) =>
         Results.Bytes(JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["cards"] = new JsonArray([.. cards]) }, ServiceHost.Json), "application/json");

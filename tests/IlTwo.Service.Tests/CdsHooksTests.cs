@@ -147,6 +147,52 @@ public sealed class CdsHooksTests
     }
 
     [Theory]
+    [InlineData("patientId", "malformed JSON at line 1, byte ")]
+    [InlineData("hook", "malformed JSON at line 1, byte ")]
+    [InlineData("hookInstance", "malformed JSON at line 1, byte ")]
+    public async Task A_lone_surrogate_in_a_request_string_is_a_400_not_a_500(string member, string expected)
+    {
+        await using var service = RunningService.Start();
+        var text = PatientData.Request("patient-view", PatientData.Prefetch(PatientData.Example("post-til-stable.json"))).ToJsonString();
+        var at = text.IndexOf($"\"{member}\":\"", StringComparison.Ordinal) + member.Length + 4;
+        text = text[..at] + "\\ud800" + text[at..];
+        var (status, body) = await service.Send($"/cds-services/{Id}", new StringContent(text, Encoding.UTF8, "application/json"));
+        Assert.Equal(400, status);
+        Assert.StartsWith(expected, (string)body!["error"]!, StringComparison.Ordinal);
+        Assert.EndsWith("a string's \\u escapes are not Unicode (a lone surrogate)", (string)body["error"]!, StringComparison.Ordinal);
+        Assert.Empty(service.DecisionLog());
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_UTF8_is_a_400_even_where_the_service_does_not_read()
+    {
+        await using var service = RunningService.Start();
+        var bytes = Encoding.UTF8.GetBytes(PatientData.Request("patient-view", PatientData.Prefetch(PatientData.Example("post-til-stable.json"))).ToJsonString());
+        var at = Array.IndexOf(bytes, (byte)'/'); // in "Practitioner/1"
+        bytes[at] = 0xff;
+        var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new("application/json");
+        var (status, body) = await service.Send($"/cds-services/{Id}", content);
+        Assert.Equal(400, status);
+        Assert.Equal($"the body is not UTF-8 (invalid byte sequence at line 1, byte {at + 1})", (string?)body!["error"]);
+        Assert.Empty(service.DecisionLog());
+    }
+
+    [Theory]
+    [InlineData("""{"feedback":[],"feedback":[]}""", "malformed JSON at line 1, byte 16: the member 'feedback' is repeated")]
+    [InlineData("""{"feedback":[{"card":1,"outcome":"accepted"}]}""", "feedback[0]: each feedback item needs")]
+    [InlineData("""{"feedback":[{"card":"\ud800","outcome":"accepted"}]}""", "malformed JSON at line 1, byte 22: a string's")]
+    [InlineData("""{"feedback":[{"card":"c","outcome":"accepted"},{"card":"d","outcome":"ignored"}]}""", "feedback[1].outcome: 'ignored' is not")]
+    public async Task Malformed_feedback_is_a_400_and_logs_nothing(string json, string expected)
+    {
+        await using var service = RunningService.Start();
+        var (status, body) = await service.Send($"/cds-services/{Id}/feedback", new StringContent(json, Encoding.UTF8, "application/json"));
+        Assert.Equal(400, status);
+        Assert.StartsWith(expected, (string)body!["error"]!, StringComparison.Ordinal);
+        Assert.Empty(service.DecisionLog());
+    }
+
+    [Theory]
     [InlineData("""{"hookInstance":"1","context":{}}""", "'hook' is missing")]
     [InlineData("""{"hook":"patient-view","hookInstance":"1"}""", "'context' is missing")]
     [InlineData("""{"hook":"encounter-start","hookInstance":"1","context":{}}""", "hook 'encounter-start' is not served")]
