@@ -9,7 +9,7 @@ namespace IlTwo.Service;
 /// <summary>The CDS Hooks endpoints over the catalog: discovery, a decision per call, feedback, the protocol's review text.</summary>
 internal sealed class CdsService(ProtocolCatalog catalog, AuditLog audit, ServiceMetrics metrics, ServiceOptions options) : IDisposable
 {
-    private readonly FhirQuery _fhir = new(options.FhirTimeout);
+    private readonly FhirQuery _fhir = new(options.FhirTimeout, options.AllowInsecureFhirServer);
 
     public void Dispose() => _fhir.Dispose();
 
@@ -77,6 +77,13 @@ internal sealed class CdsService(ProtocolCatalog catalog, AuditLog audit, Servic
                 metrics.Refused("bad-request");
                 return ServiceHost.Error(StatusCodes.Status400BadRequest, error!);
             }
+            if (request.FhirServer is { } server && !server.StartsWith("https://", StringComparison.OrdinalIgnoreCase) && !options.AllowInsecureFhirServer)
+            {
+                // CDS Hooks 2.0: the scheme MUST be https when production data is exchanged (and the token goes with it).
+                metrics.Refused("bad-request");
+                return ServiceHost.Error(StatusCodes.Status400BadRequest, $"'fhirServer' '{server}' is not https: the service sends no bearer token in the clear");
+            }
+
             var protocol = lease.Protocol;
             var info = protocol.Info;
             if (request.Hook != "patient-view" && !request.OrdersDrug(info.Regimen.Drug, info.Regimen.DrugCodes))

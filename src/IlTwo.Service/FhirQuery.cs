@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Text.Json;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Rest;
@@ -13,12 +15,66 @@ namespace IlTwo.Service;
 /// <c>fhirServer</c> with its <c>fhirAuthorization</c> bearer token through the Firely client, each with a time-out. Any
 /// failure is returned as a reason (the caller holds).
 /// </summary>
-internal sealed class FhirQuery(TimeSpan timeout) : IDisposable
+internal sealed class FhirQuery(TimeSpan timeout, bool allowInsecure) : IDisposable
 {
     private const int MaxPages = 20;
 
-    // One connection pool for every query (a client per request would exhaust sockets under load).
-    private readonly SocketsHttpHandler _handler = new() { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+    // One connection pool for every query (a client per request would exhaust sockets under load). No redirects (a 3xx is
+    // a failure that holds), and every connection's address is checked after name resolution: the fhirServer comes from
+    // the request, so it must not reach the service's own host or the cloud metadata address (SSRF).
+    private readonly SocketsHttpHandler _handler = new()
+    {
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        AllowAutoRedirect = false,
+        ConnectCallback = allowInsecure ? null : ConnectPublic,
+    };
+
+    private static async ValueTask<Stream> ConnectPublic(SocketsHttpConnectionContext context, CancellationToken cancellation)
+    {
+        var addresses = IPAddress.TryParse(context.DnsEndPoint.Host, out var literal)
+            ? [literal]
+            : await Dns.GetHostAddressesAsync(context.DnsEndPoint.Host, cancellation);
+        var allowed = addresses.Where(a => !Forbidden(a)).ToArray();
+        if (allowed.Length == 0)
+        {
+            throw new HttpRequestException($"refused to connect to {context.DnsEndPoint.Host} ({string.Join(", ", addresses.Select(a => a.ToString()))}): a loopback, link-local or unspecified address is not a FHIR server");
+        }
+
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(allowed, context.DnsEndPoint.Port, cancellation);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Loopback, link-local (169.254.169.254 among them), unspecified, multicast or broadcast; IPv4-mapped IPv6 as its IPv4.</summary>
+    internal static bool Forbidden(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) || address.Equals(IPAddress.Broadcast))
+        {
+            return true;
+        }
+
+        if (address.AddressFamily == AddressFamily.InterNetwork)
+        {
+            var b = address.GetAddressBytes();
+            return b[0] == 0 || (b[0] == 169 && b[1] == 254) || b[0] >= 224;
+        }
+        return address.IsIPv6LinkLocal || address.IsIPv6Multicast || address.IsIPv6SiteLocal || address.Equals(AwsMetadataV6);
+    }
+
+    private static readonly IPAddress AwsMetadataV6 = IPAddress.Parse("fd00:ec2::254");
 
     public void Dispose() => _handler.Dispose();
 
@@ -63,6 +119,12 @@ internal sealed class FhirQuery(TimeSpan timeout) : IDisposable
                         return ([], $"{url} has more than {MaxPages.ToString(CultureInfo.InvariantCulture)} pages");
                     }
 
+                    if (!SameOrigin(bundle.NextLink, request.FhirServer!))
+                    {
+                        // The token goes with each page: only to the server the EHR named.
+                        return ([], $"{url}: the next page is on another server ({bundle.NextLink.GetLeftPart(UriPartial.Authority)})");
+                    }
+
                     resource = await client.ContinueAsync(bundle, ct: deadline.Token);
                 }
                 if (pages == 0 && resource is null)
@@ -100,6 +162,10 @@ internal sealed class FhirQuery(TimeSpan timeout) : IDisposable
         }
         return text;
     }
+
+    private static bool SameOrigin(Uri next, string server) =>
+        next.IsAbsoluteUri && Uri.TryCreate(server, UriKind.Absolute, out var baseUri)
+        && Uri.Compare(next, baseUri, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
 
     private static string First(string message) => message.Split('\n')[0].Trim();
 }
