@@ -229,6 +229,31 @@ public sealed class CdsRequest : IDisposable
             error = $"'fhirServer' '{server}' is not an absolute http(s) URL";
             return null;
         }
+        if (authorization is { } auth)
+        {
+            // CDS Hooks 2.0 fhirAuthorization: a token scoped to another patient than the context's is a contradiction.
+            if (Member(auth, "access_token") is { ValueKind: not JsonValueKind.String })
+            {
+                error = "'fhirAuthorization.access_token' must be a string";
+                return null;
+            }
+            if (Member(auth, "expires_in") is { ValueKind: not JsonValueKind.Number })
+            {
+                error = "'fhirAuthorization.expires_in' must be a number (seconds)";
+                return null;
+            }
+            if (Member(auth, "patient") is { } tokenPatient && Text(tokenPatient) != Text(Member(context, "patientId")))
+            {
+                error = $"'fhirAuthorization.patient' '{(tokenPatient.ValueKind == JsonValueKind.String ? tokenPatient.GetString() : tokenPatient.GetRawText())}' is not the context's patientId '{Text(Member(context, "patientId"))}'";
+                return null;
+            }
+        }
+        if (!Guid.TryParseExact(instance, "D", out _))
+        {
+            // CDS Hooks 2.0: a UUID for this hook call; the audit log pairs the decision with it.
+            error = $"'hookInstance' '{instance}' is not a UUID";
+            return null;
+        }
         return new CdsRequest(document, hook!, instance!, context, prefetch, server, authorization);
     }
 

@@ -90,6 +90,11 @@ internal sealed class FhirQuery(TimeSpan timeout, bool allowInsecure) : IDisposa
             return ([], "the request has no fhirAuthorization.access_token");
         }
 
+        if (Refused(authorization, keys) is { } refused)
+        {
+            return ([], refused);
+        }
+
         using var http = new HttpClient(_handler, disposeHandler: false) { Timeout = timeout };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
         var settings = new FhirClientSettings { PreferredFormat = ResourceFormat.Json, Timeout = (int)timeout.TotalMilliseconds, VerifyFhirVersion = false };
@@ -161,6 +166,70 @@ internal sealed class FhirQuery(TimeSpan timeout, bool allowInsecure) : IDisposa
             text = text[..start] + date + text[(end + 7)..];
         }
         return text;
+    }
+
+    private static readonly Dictionary<string, string> TypeOfKey = new(StringComparer.Ordinal)
+    {
+        [Prefetch.PatientKey] = "Patient",
+        [Prefetch.ObservationsKey] = "Observation",
+        [Prefetch.AdministrationsKey] = "MedicationAdministration",
+        [Prefetch.ProceduresKey] = "Procedure",
+    };
+
+    /// <summary>
+    /// Why the token cannot be used for these searches, or null: a <c>token_type</c> other than Bearer, an
+    /// <c>expires_in</c> of 0 or less, or a <c>scope</c> that grants no read (and, for a search, search) of a type needed.
+    /// A server may answer a search outside the scope with an empty or filtered Bundle, which would pass for "no doses".
+    /// A scope with a query (<c>patient/Observation.rs?category=vital-signs</c>) is such a filter, so it grants nothing here.
+    /// </summary>
+    internal static string? Refused(JsonElement authorization, IEnumerable<string> keys)
+    {
+        if (CdsRequest.Text(CdsRequest.Member(authorization, "token_type")) is { } type && !type.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
+        {
+            return $"the fhirAuthorization token_type is '{type}', not Bearer";
+        }
+
+        if (CdsRequest.Member(authorization, "expires_in") is { ValueKind: JsonValueKind.Number } expires && expires.GetDouble() <= 0)
+        {
+            return $"the fhirAuthorization token has expired (expires_in {expires.GetRawText()})";
+        }
+
+        if (CdsRequest.Text(CdsRequest.Member(authorization, "scope")) is not { } scope)
+        {
+            return null;
+        }
+
+        var scopes = scope.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var key in keys)
+        {
+            var resource = TypeOfKey[key];
+            var search = key != Prefetch.PatientKey;
+            if (!scopes.Any(s => Grants(s, resource, search)))
+            {
+                return $"the fhirAuthorization scope '{scope}' does not grant {(search ? "searching" : "reading")} {resource}";
+            }
+        }
+        return null;
+    }
+
+    private static bool Grants(string scope, string resource, bool search)
+    {
+        var slash = scope.IndexOf('/', StringComparison.Ordinal);
+        var dot = scope.LastIndexOf('.');
+        if (slash < 0 || dot < slash || scope.Contains('?', StringComparison.Ordinal) || scope[..slash] is not ("patient" or "user" or "system"))
+        {
+            return false;
+        }
+
+        var type = scope[(slash + 1)..dot];
+        var permission = scope[(dot + 1)..];
+        if (type != "*" && type != resource)
+        {
+            return false;
+        }
+
+        return permission is "read" or "*"
+            || (permission.Length > 0 && permission.All(c => "cruds".Contains(c, StringComparison.Ordinal)) && permission.Contains('r', StringComparison.Ordinal) && (!search || permission.Contains('s', StringComparison.Ordinal)));
     }
 
     private static bool SameOrigin(Uri next, string server) =>

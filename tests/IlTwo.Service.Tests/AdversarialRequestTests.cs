@@ -234,4 +234,32 @@ public sealed class AdversarialRequestTests
         Assert.DoesNotMatch(@"(?<!\\)\]\(", detail);
         Assert.DoesNotContain("\n# ", detail, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_fhirAuthorization_for_another_patient_than_the_context_is_a_400()
+    {
+        await using var service = RunningService.Start();
+        var request = PatientData.Request("patient-view", StablePrefetch());
+        request["fhirServer"] = "https://ehr.example.org/fhir";
+        request["fhirAuthorization"] = new JsonObject { ["access_token"] = "t", ["token_type"] = "Bearer", ["expires_in"] = 300, ["scope"] = "patient/*.read", ["subject"] = "cds", ["patient"] = "someone-else" };
+
+        var (status, body) = await service.Post($"/cds-services/{Id}", request);
+
+        Assert.Equal(400, status);
+        Assert.Equal("'fhirAuthorization.patient' 'someone-else' is not the context's patientId 'example-post-til-2'", (string?)body!["error"]);
+        Assert.Empty(service.DecisionLog());
+    }
+
+    [Theory]
+    [InlineData("not-a-uuid")]
+    [InlineData("")]
+    [InlineData("{d1577c69-dfbe-44ad-ba6d-3e05e953b2ea}")]
+    public async Task A_hookInstance_that_is_not_a_UUID_is_a_400(string instance)
+    {
+        await using var service = RunningService.Start();
+        var (status, body) = await service.Post($"/cds-services/{Id}", PatientData.Request("patient-view", StablePrefetch(), hookInstance: instance));
+        Assert.Equal(400, status);
+        Assert.Equal($"'hookInstance' '{instance}' is not a UUID", (string?)body!["error"]);
+        Assert.Empty(service.DecisionLog());
+    }
 }

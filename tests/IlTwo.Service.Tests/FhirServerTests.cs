@@ -262,4 +262,46 @@ public sealed class FhirServerTests
         Assert.Equal("warning", (string?)body!["cards"]![0]!["indicator"]);
         Assert.Contains("the next page is on another server (https://collector.example.net)", (string)body["cards"]![0]!["detail"]!, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("expires_in", "0", "the fhirAuthorization token has expired (expires_in 0)")]
+    [InlineData("token_type", "\"MAC\"", "the fhirAuthorization token_type is 'MAC', not Bearer")]
+    [InlineData("scope", "\"patient/Patient.read patient/Observation.read\"", "the fhirAuthorization scope 'patient/Patient.read patient/Observation.read' does not grant searching MedicationAdministration")]
+    [InlineData("scope", "\"patient/*.r\"", "the fhirAuthorization scope 'patient/*.r' does not grant searching Observation")]
+    [InlineData("scope", "\"patient/*.rs?category=vital-signs\"", "does not grant reading Patient")]
+    public async Task A_token_that_cannot_read_what_is_missing_is_not_used_and_the_dose_held(string field, string value, string reason)
+    {
+        var prefetch = PatientData.Prefetch(PatientData.Example("post-til-stable.json")); // would be given
+        var (host, asked) = await FhirHost(prefetch);
+        await using var _ = host;
+        await using var service = RunningService.Start(configure: Insecure);
+        var request = Request(host, null, (string)prefetch["patient"]!["id"]!);
+        request["fhirAuthorization"]![field] = JsonNode.Parse(value);
+
+        var (status, body) = await service.Post($"/cds-services/{Id}", request);
+
+        Assert.Equal(200, status);
+        var card = body!["cards"]![0]!;
+        Assert.Equal("warning", (string?)card["indicator"]);
+        Assert.Contains(Cards.Escape(reason), (string)card["detail"]!, StringComparison.Ordinal);
+        Assert.Empty(asked);
+    }
+
+    [Theory]
+    [InlineData("patient/*.read")]
+    [InlineData("user/*.rs")]
+    [InlineData("launch openid patient/Patient.r patient/Observation.rs patient/MedicationAdministration.rs patient/Procedure.rs")]
+    public async Task A_scope_that_grants_the_searches_is_used(string scope)
+    {
+        var prefetch = PatientData.Prefetch(PatientData.Example("post-til-stable.json"));
+        var (host, _) = await FhirHost(prefetch);
+        await using var _h = host;
+        await using var service = RunningService.Start(configure: Insecure);
+        var request = Request(host, null, (string)prefetch["patient"]!["id"]!);
+        request["fhirAuthorization"]!["scope"] = scope;
+
+        var (_, body) = await service.Post($"/cds-services/{Id}", request);
+
+        Assert.Equal("info", (string?)body!["cards"]![0]!["indicator"]);
+    }
 }
