@@ -65,6 +65,12 @@ internal sealed class CdsService(ProtocolCatalog catalog, AuditLog audit, Servic
         }
         using (lease)
         {
+            if (NotJson(context.Request) is { } unsupported)
+            {
+                metrics.Refused("bad-request");
+                return unsupported;
+            }
+
             using var body = await RequestBody.Read(context.Request, options.MaxRequestBodyBytes, context.RequestAborted);
             if (body.TooLarge)
             {
@@ -217,6 +223,11 @@ internal sealed class CdsService(ProtocolCatalog catalog, AuditLog audit, Servic
             return ServiceHost.Error(StatusCodes.Status404NotFound, $"no service '{id}'");
         }
 
+        if (NotJson(context.Request) is { } unsupported)
+        {
+            return unsupported;
+        }
+
         using var body = await RequestBody.Read(context.Request, options.MaxRequestBodyBytes, context.RequestAborted);
         if (body.TooLarge)
         {
@@ -263,6 +274,23 @@ internal sealed class CdsService(ProtocolCatalog catalog, AuditLog audit, Servic
             metrics.Feedback(outcome);
         }
         return Results.Ok();
+    }
+
+    /// <summary>
+    /// A 415 unless the body is declared <c>application/json</c> (CDS Hooks), with no charset or UTF-8. A form or text/plain
+    /// post is what a browser sends cross-site without a CORS preflight; a declared UTF-16 body would be misread.
+    /// </summary>
+    private static IResult? NotJson(HttpRequest request)
+    {
+        if (Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
+            && type.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            && (type.Charset.Length == 0 || type.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)))
+        {
+            return null;
+        }
+
+        return ServiceHost.Error(StatusCodes.Status415UnsupportedMediaType,
+            $"the body must be Content-Type application/json (UTF-8), not '{request.ContentType ?? "(none)"}'");
     }
 
     private static JsonNode? Node(JsonElement? element) => element is { } e ? JsonNode.Parse(e.GetRawText()) : null;

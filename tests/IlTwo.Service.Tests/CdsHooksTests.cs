@@ -147,6 +147,31 @@ public sealed class CdsHooksTests
     }
 
     [Theory]
+    [InlineData("text/plain", "")]
+    [InlineData("application/x-www-form-urlencoded", "")]
+    [InlineData("application/json; charset=utf-16", "")]
+    [InlineData(null, "")]
+    [InlineData("text/plain", "/feedback")]
+    public async Task A_body_not_declared_as_JSON_is_a_415(string? contentType, string path)
+    {
+        await using var service = RunningService.Start();
+        var json = path.Length == 0
+            ? PatientData.Request("patient-view", PatientData.Prefetch(PatientData.Example("post-til-stable.json"))).ToJsonString()
+            : """{"feedback":[]}""";
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(json));
+        if (contentType is not null)
+        {
+            content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        }
+
+        var (status, body) = await service.Send($"/cds-services/{Id}{path}", content);
+
+        Assert.Equal(415, status);
+        Assert.StartsWith("the body must be Content-Type application/json (UTF-8), not ", (string)body!["error"]!, StringComparison.Ordinal);
+        Assert.Empty(service.DecisionLog());
+    }
+
+    [Theory]
     [InlineData("patientId", "malformed JSON at line 1, byte ")]
     [InlineData("hook", "malformed JSON at line 1, byte ")]
     [InlineData("hookInstance", "malformed JSON at line 1, byte ")]
