@@ -262,4 +262,37 @@ public sealed class AdversarialRequestTests
         Assert.Equal($"'hookInstance' '{instance}' is not a UUID", (string?)body!["error"]);
         Assert.Empty(service.DecisionLog());
     }
+
+    [Fact]
+    public async Task Many_parallel_calls_for_three_patients_give_each_the_decision_it_gets_alone()
+    {
+        // The engine pools scratch state: a leak between two concurrent patients would hand one the other's decision.
+        await using var service = RunningService.Start();
+        var tamponade = PatientData.Example("post-til-stable.json") with { PatientId = "example-post-til-3" };
+        tamponade = tamponade with
+        {
+            Observations = tamponade.Observations.Add(IlTwo.Runtime.Records.RecordedObservation.YesNo("cardiac-tamponade", Signed.At.AddHours(-1), true)),
+        };
+        JsonObject[] prefetches = [StablePrefetch(), PatientData.Prefetch(PatientData.Example("post-til-patient.json")), PatientData.Prefetch(tamponade)];
+        var alone = new List<(string Summary, string Detail)>();
+        foreach (var prefetch in prefetches)
+        {
+            var (_, body) = await service.Post($"/cds-services/{Id}", PatientData.Request("patient-view", prefetch.DeepClone().AsObject()));
+            alone.Add(((string)body!["cards"]![0]!["summary"]!, (string)body["cards"]![0]!["detail"]!));
+        }
+        Assert.Equal(["Give", "Hold", "Discontinue"], alone.Select(a => a.Summary.Split(' ')[0]));
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 300).Select(async i =>
+        {
+            var (status, body) = await service.Post($"/cds-services/{Id}", PatientData.Request("patient-view", prefetches[i % 3].DeepClone().AsObject()));
+            return (i % 3, status, Summary: (string?)body?["cards"]?[0]?["summary"], Detail: (string?)body?["cards"]?[0]?["detail"]);
+        }));
+
+        Assert.All(results, r =>
+        {
+            Assert.Equal(200, r.status);
+            Assert.Equal(alone[r.Item1].Summary, r.Summary);
+            Assert.Equal(alone[r.Item1].Detail, r.Detail);
+        });
+    }
 }
