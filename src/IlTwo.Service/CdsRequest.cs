@@ -57,9 +57,12 @@ public sealed class CdsRequest : IDisposable
     /// Parses the body; null with a located message for malformed JSON (a repeated member name included: which one
     /// counts would be a guess) or a missing or ill-typed field. The body must stay unchanged while the request is in use.
     /// </summary>
-    public static CdsRequest? Parse(ReadOnlyMemory<byte> body, out string? error)
+    public static CdsRequest? Parse(ReadOnlyMemory<byte> body, out string? error) => Parse(body, out error, out _);
+
+    /// <param name="path">With an error: the JSONPath of the member it is about (<c>$.context.patientId</c>), when known.</param>
+    public static CdsRequest? Parse(ReadOnlyMemory<byte> body, out string? error, out string? path)
     {
-        if (ParseJson(body, out error) is not { } document)
+        if (ParseJson(body, out error, out path) is not { } document)
         {
             return null;
         }
@@ -68,17 +71,33 @@ public sealed class CdsRequest : IDisposable
         if (request is null)
         {
             document.Dispose();
+            path = PathOf(error!);
         }
 
         return request;
+    }
+
+    /// <summary>The member a field error names: its message starts with the quoted member (<c>'context.patientId' is missing</c>).</summary>
+    private static string PathOf(string error)
+    {
+        if (error.StartsWith("hook '", StringComparison.Ordinal))
+        {
+            return "$.hook";
+        }
+
+        var end = error.IndexOf('\'', 1);
+        return error.StartsWith('\'') && end > 1 ? "$." + error[1..end] : "$";
     }
 
     /// <summary>
     /// The body as a JSON document, or null with a located message: not UTF-8, malformed, a member name repeated in one
     /// object, or a string whose <c>\\u</c> escapes are not Unicode (a lone surrogate: reading it would throw later).
     /// </summary>
-    internal static JsonDocument? ParseJson(ReadOnlyMemory<byte> body, out string? error)
+    internal static JsonDocument? ParseJson(ReadOnlyMemory<byte> body, out string? error) => ParseJson(body, out error, out _);
+
+    private static JsonDocument? ParseJson(ReadOnlyMemory<byte> body, out string? error, out string? path)
     {
+        path = null;
         if (!System.Text.Unicode.Utf8.IsValid(body.Span))
         {
             error = $"the body is not UTF-8 (invalid byte sequence at {Where(body.Span, InvalidUtf8At(body.Span))})";
@@ -295,6 +314,7 @@ public sealed class CdsRequest : IDisposable
     {
         // System.Text.Json appends "Path: $ | LineNumber: 0 | BytePositionInLine: 5." (zero-based); the location is given above.
         var cut = message.IndexOf(" Path: ", StringComparison.Ordinal);
+        cut = cut > 0 ? cut : message.IndexOf(" LineNumber: ", StringComparison.Ordinal);
         return (cut > 0 ? message[..cut] : message).TrimEnd();
     }
 

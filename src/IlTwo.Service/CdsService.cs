@@ -77,17 +77,17 @@ internal sealed class CdsService(ProtocolCatalog catalog, AuditLog audit, Servic
                 metrics.Refused("too-large");
                 return ServiceHost.Error(StatusCodes.Status413PayloadTooLarge, $"the request body is larger than {options.MaxRequestBodyBytes} bytes");
             }
-            using var request = CdsRequest.Parse(body.Memory, out var error);
+            using var request = CdsRequest.Parse(body.Memory, out var error, out var path);
             if (request is null)
             {
                 metrics.Refused("bad-request");
-                return ServiceHost.Error(StatusCodes.Status400BadRequest, error!);
+                return ServiceHost.Error(StatusCodes.Status400BadRequest, error!, path: path);
             }
             if (request.FhirServer is { } server && !server.StartsWith("https://", StringComparison.OrdinalIgnoreCase) && !options.AllowInsecureFhirServer)
             {
                 // CDS Hooks 2.0: the scheme MUST be https when production data is exchanged (and the token goes with it).
                 metrics.Refused("bad-request");
-                return ServiceHost.Error(StatusCodes.Status400BadRequest, $"'fhirServer' '{server}' is not https: the service sends no bearer token in the clear");
+                return ServiceHost.Error(StatusCodes.Status400BadRequest, $"'fhirServer' '{server}' is not https: the service sends no bearer token in the clear", path: "$.fhirServer");
             }
 
             var protocol = lease.Protocol;
@@ -242,7 +242,7 @@ internal sealed class CdsService(ProtocolCatalog catalog, AuditLog audit, Servic
 
         if (CdsRequest.Member(document.RootElement, "feedback") is not { ValueKind: JsonValueKind.Array } items)
         {
-            return ServiceHost.Error(StatusCodes.Status400BadRequest, "'feedback' must be an array");
+            return ServiceHost.Error(StatusCodes.Status400BadRequest, "'feedback' must be an array", path: "$.feedback");
         }
 
         // Every item is checked before any is logged: a bad item refuses the whole call, so none is half recorded.
@@ -252,12 +252,12 @@ internal sealed class CdsService(ProtocolCatalog catalog, AuditLog audit, Servic
         {
             if (CdsRequest.Text(CdsRequest.Member(item, "card")) is not { } card || CdsRequest.Text(CdsRequest.Member(item, "outcome")) is not { } outcome)
             {
-                return ServiceHost.Error(StatusCodes.Status400BadRequest, $"feedback[{index}]: each feedback item needs 'card' (the card's uuid) and 'outcome' (strings)");
+                return ServiceHost.Error(StatusCodes.Status400BadRequest, $"feedback[{index}]: each feedback item needs 'card' (the card's uuid) and 'outcome' (strings)", path: $"$.feedback[{index}]");
             }
 
             if (outcome is not ("accepted" or "overridden"))
             {
-                return ServiceHost.Error(StatusCodes.Status400BadRequest, $"feedback[{index}].outcome: '{outcome}' is not 'accepted' or 'overridden'");
+                return ServiceHost.Error(StatusCodes.Status400BadRequest, $"feedback[{index}].outcome: '{outcome}' is not 'accepted' or 'overridden'", path: $"$.feedback[{index}].outcome");
             }
 
             checkedItems.Add((card, outcome, item));

@@ -218,6 +218,31 @@ public sealed class CdsHooksTests
     }
 
     [Theory]
+    [InlineData("""{"hookInstance":"1","context":{}}""", "$.hook")]
+    [InlineData("""{"hook":"patient-view","hookInstance":"x","context":{"patientId":"p"}}""", "$.hookInstance")]
+    [InlineData("""{"hook":"patient-view","hookInstance":"d1577c69-dfbe-44ad-ba6d-3e05e953b2ea","context":{}}""", "$.context.patientId")]
+    [InlineData("""{"hook":"patient-view","hookInstance":"d1577c69-dfbe-44ad-ba6d-3e05e953b2ea","context":{"patientId":"p"},"prefetch":[]}""", "$.prefetch")]
+    [InlineData("""{"hook":"patient-view","hookInstance":"d1577c69-dfbe-44ad-ba6d-3e05e953b2ea","context":{"patientId":"p"},"fhirAuthorization":{"patient":"q"}}""", "$.fhirAuthorization.patient")]
+    [InlineData("""{"hook":"encounter-start","hookInstance":"1","context":{}}""", "$.hook")]
+    [InlineData("""[1]""", "$")]
+    public async Task A_400_names_the_JSON_path_of_what_is_wrong(string json, string path)
+    {
+        await using var service = RunningService.Start();
+        var (status, body) = await service.Send($"/cds-services/{Id}", new StringContent(json, Encoding.UTF8, "application/json"));
+        Assert.Equal(400, status);
+        Assert.Equal(path, (string?)body!["path"]);
+    }
+
+    [Fact]
+    public async Task Malformed_JSON_is_located_by_line_and_byte_without_the_parser_s_zero_based_suffix()
+    {
+        await using var service = RunningService.Start();
+        var (status, body) = await service.Send($"/cds-services/{Id}", new StringContent("{\"hook\":" + new string('[', 200), Encoding.UTF8, "application/json"));
+        Assert.Equal(400, status);
+        Assert.Equal("malformed JSON at line 1, byte 136: The maximum configured depth of 128 has been exceeded. Cannot read next JSON array.", (string?)body!["error"]);
+    }
+
+    [Theory]
     [InlineData("""{"hookInstance":"1","context":{}}""", "'hook' is missing")]
     [InlineData("""{"hook":"patient-view","hookInstance":"1"}""", "'context' is missing")]
     [InlineData("""{"hook":"encounter-start","hookInstance":"1","context":{}}""", "hook 'encounter-start' is not served")]
