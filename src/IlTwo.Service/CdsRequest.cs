@@ -248,6 +248,12 @@ public sealed class CdsRequest : IDisposable
             error = $"'fhirServer' '{server}' is not an absolute http(s) URL";
             return null;
         }
+        if (server is not null && new Uri(server).UserInfo.Length > 0)
+        {
+            // Credentials in the URL would go to the server (and into logs) beside the bearer token.
+            error = "'fhirServer' carries user credentials (user:password@); the service authenticates with fhirAuthorization only";
+            return null;
+        }
         if (authorization is { } auth)
         {
             // CDS Hooks 2.0 fhirAuthorization: a token scoped to another patient than the context's is a contradiction.

@@ -225,6 +225,7 @@ public sealed class CdsHooksTests
     [InlineData("""{"hook":"patient-view","hookInstance":"d1577c69-dfbe-44ad-ba6d-3e05e953b2ea","context":{"patientId":"p"},"fhirAuthorization":{"patient":"q"}}""", "$.fhirAuthorization.patient")]
     [InlineData("""{"hook":"encounter-start","hookInstance":"1","context":{}}""", "$.hook")]
     [InlineData("""[1]""", "$")]
+    [InlineData("""{"hook":"patient-view","hookInstance":"d1577c69-dfbe-44ad-ba6d-3e05e953b2ea","context":{"patientId":"p"},"fhirServer":"https://u:secret@ehr.example.org/fhir"}""", "$.fhirServer")]
     public async Task A_400_names_the_JSON_path_of_what_is_wrong(string json, string path)
     {
         await using var service = RunningService.Start();
