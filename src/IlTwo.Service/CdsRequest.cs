@@ -367,6 +367,41 @@ public sealed class CdsRequest : IDisposable
         return false;
     }
 
+    /// <summary>
+    /// A draft order's medication text (a coding display or the concept's text) that does not name the drug but looks like
+    /// it (<see cref="Runtime.Fhir.DrugNames.LooksLike"/>: "Interleukin-2 600,000 IU/kg", "aldesleukine"); null when none
+    /// does. Call it only when <see cref="OrdersDrug"/> is false.
+    /// </summary>
+    public string? DraftOrderLookingLike(string? drug)
+    {
+        if (drug is null || Member(Context, "draftOrders") is not { ValueKind: JsonValueKind.Object } bundle
+            || Member(bundle, "entry") is not { ValueKind: JsonValueKind.Array } entries)
+        {
+            return null;
+        }
+
+        foreach (var entry in entries.EnumerateArray())
+        {
+            if (Member(entry, "resource") is not { ValueKind: JsonValueKind.Object } resource)
+            {
+                continue;
+            }
+
+            foreach (var concept in Concepts(resource))
+            {
+                var texts = (Member(concept, "coding") is { ValueKind: JsonValueKind.Array } codings
+                        ? codings.EnumerateArray().Select(c => Text(Member(c, "display")))
+                        : [])
+                    .Append(Text(Member(concept, "text")));
+                if (texts.FirstOrDefault(t => t is not null && Runtime.Fhir.DrugNames.LooksLike(t, drug)) is { } text)
+                {
+                    return text;
+                }
+            }
+        }
+        return null;
+    }
+
     private static IEnumerable<JsonElement> Concepts(JsonElement resource)
     {
         foreach (var name in new[] { "medicationCodeableConcept", "code", "productCodeableConcept" })

@@ -92,7 +92,9 @@ internal sealed class CdsService(ProtocolCatalog catalog, AuditLog audit, Servic
 
             var protocol = lease.Protocol;
             var info = protocol.Info;
-            if (request.Hook != "patient-view" && !request.OrdersDrug(info.Regimen.Drug, info.Regimen.DrugCodes))
+            var ordered = request.Hook == "patient-view" || request.OrdersDrug(info.Regimen.Drug, info.Regimen.DrugCodes);
+            var lookalike = ordered ? null : request.DraftOrderLookingLike(info.Regimen.Drug);
+            if (!ordered && lookalike is null)
             {
                 return CardsResult([]);
             }
@@ -103,6 +105,13 @@ internal sealed class CdsService(ProtocolCatalog catalog, AuditLog audit, Servic
                 .SetTag("cds.hookInstance", request.HookInstance).SetTag("il2.decisionId", call.DecisionId);
             var source = Cards.Source(info, baseUrl);
             var at = options.Time.GetUtcNow();
+            if (lookalike is not null)
+            {
+                // An order that only looks like the drug (another IL-2 name, a misspelling) would otherwise get no card at
+                // all, and no card reads as no objection.
+                return await Hold(call, info, source, at, started,
+                    $"the draft order '{lookalike}' looks like {info.Regimen.Drug} but neither names it nor carries one of its codes, so it cannot be checked against the protocol");
+            }
 
             if (request.OtherPrefetchKeys(Prefetch.RequiredKeys) is [_, ..] others)
             {

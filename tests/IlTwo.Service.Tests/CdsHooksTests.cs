@@ -80,6 +80,22 @@ public sealed class CdsHooksTests
         Assert.Equal(hook, (string?)Assert.Single(service.DecisionLog())["hook"]);
     }
 
+    [Theory]
+    [InlineData("Interleukin-2 600,000 IU/kg IV")]
+    [InlineData("aldesleukine 600 000 UI/kg")]
+    [InlineData("IL-2 high dose")]
+    public async Task An_order_that_only_looks_like_the_drug_holds_instead_of_answering_no_cards(string text)
+    {
+        await using var service = RunningService.Start();
+        var request = PatientData.Request("order-sign", PatientData.Prefetch(PatientData.Example("post-til-stable.json")), draftOrders: PatientData.DraftOrder(text));
+        var (status, body) = await service.Post($"/cds-services/{Id}", request);
+        Assert.Equal(200, status);
+        var card = Assert.Single(body!["cards"]!.AsArray())!;
+        Assert.Equal("warning", (string?)card["indicator"]);
+        Assert.StartsWith($"Hold: the draft order '{text}' looks like aldesleukin", (string)card["summary"]!, StringComparison.Ordinal);
+        Assert.Equal("hold", (string?)Assert.Single(service.DecisionLog())["action"]);
+    }
+
     [Fact]
     public async Task Order_hooks_without_the_drug_answer_no_cards_and_decide_nothing()
     {
