@@ -174,7 +174,32 @@ public static class Cards
     private static string Quantity(double value, string? unit) =>
         value.ToString("0.###", CultureInfo.InvariantCulture) + (string.IsNullOrEmpty(unit) ? "" : " " + unit);
 
-    private static string Escape(string text) => text.Replace("*", "\\*", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+    /// <summary>
+    /// Text (from the record, the FHIR server or the protocol) as literal Markdown: every character that could open a
+    /// link, an image, an autolink, raw HTML, code or emphasis is backslash-escaped, and a line break is a space (no
+    /// heading, list or HTML block can start). A subject <c>[click](javascript:...)</c> or a <c>&lt;script&gt;</c> in a code
+    /// shows as the characters it is.
+    /// </summary>
+    internal static string Escape(string text)
+    {
+        var md = new StringBuilder(text.Length + 8);
+        foreach (var c in text)
+        {
+            switch (c)
+            {
+                case '\\' or '`' or '*' or '_' or '[' or ']' or '<' or '>' or '~' or '!' or '&':
+                    md.Append('\\').Append(c);
+                    break;
+                case '\r' or '\n' or '\u2028' or '\u2029':
+                    md.Append(' ');
+                    break;
+                default:
+                    md.Append(c);
+                    break;
+            }
+        }
+        return md.ToString();
+    }
 
     public static JsonObject Source(ProtocolInfo info, string baseUrl) => new()
     {

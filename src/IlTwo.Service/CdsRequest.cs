@@ -48,12 +48,61 @@ public sealed class CdsRequest : IDisposable
     public JsonElement? PrefetchValue(string key) =>
         Prefetch is { } prefetch && Member(prefetch, key) is { ValueKind: JsonValueKind.Object } value ? value : null;
 
+    /// <summary>The prefetch keys with a value (not null) that are not among <paramref name="known"/>, in request order.</summary>
+    public List<string> OtherPrefetchKeys(IReadOnlyCollection<string> known) => Prefetch is { } prefetch
+        ? [.. prefetch.EnumerateObject().Where(p => p.Value.ValueKind != JsonValueKind.Null && !known.Contains(p.Name)).Select(p => p.Name)]
+        : [];
+
     /// <summary>
     /// Parses the body; null with a located message for malformed JSON (a repeated member name included: which one
     /// counts would be a guess) or a missing or ill-typed field. The body must stay unchanged while the request is in use.
     /// </summary>
-    public static CdsRequest? Parse(ReadOnlyMemory<byte> body, out string? error)
+    public static CdsRequest? Parse(ReadOnlyMemory<byte> body, out string? error) => Parse(body, out error, out _);
+
+    /// <param name="path">With an error: the JSONPath of the member it is about (<c>$.context.patientId</c>), when known.</param>
+    public static CdsRequest? Parse(ReadOnlyMemory<byte> body, out string? error, out string? path)
     {
+        if (ParseJson(body, out error, out path) is not { } document)
+        {
+            return null;
+        }
+
+        var request = Check(document, out error);
+        if (request is null)
+        {
+            document.Dispose();
+            path = PathOf(error!);
+        }
+
+        return request;
+    }
+
+    /// <summary>The member a field error names: its message starts with the quoted member (<c>'context.patientId' is missing</c>).</summary>
+    private static string PathOf(string error)
+    {
+        if (error.StartsWith("hook '", StringComparison.Ordinal))
+        {
+            return "$.hook";
+        }
+
+        var end = error.IndexOf('\'', 1);
+        return error.StartsWith('\'') && end > 1 ? "$." + error[1..end] : "$";
+    }
+
+    /// <summary>
+    /// The body as a JSON document, or null with a located message: not UTF-8, malformed, a member name repeated in one
+    /// object, or a string whose <c>\\u</c> escapes are not Unicode (a lone surrogate: reading it would throw later).
+    /// </summary>
+    internal static JsonDocument? ParseJson(ReadOnlyMemory<byte> body, out string? error) => ParseJson(body, out error, out _);
+
+    private static JsonDocument? ParseJson(ReadOnlyMemory<byte> body, out string? error, out string? path)
+    {
+        path = null;
+        if (!System.Text.Unicode.Utf8.IsValid(body.Span))
+        {
+            error = $"the body is not UTF-8 (invalid byte sequence at {Where(body.Span, InvalidUtf8At(body.Span))})";
+            return null;
+        }
         JsonDocument document;
         try
         {
@@ -71,13 +120,52 @@ public sealed class CdsRequest : IDisposable
             error = $"malformed JSON at {where}: {FirstClause(e.Message)}";
             return null;
         }
-        var request = Check(document, out error);
-        if (request is null)
+        if (body.Span.IndexOf("\\u"u8) >= 0 && InvalidEscape(body.Span) is { } at)
         {
             document.Dispose();
+            error = $"malformed JSON at {Where(body.Span, at)}: a string's \\u escapes are not Unicode (a lone surrogate)";
+            return null;
         }
+        error = null;
+        return document;
+    }
 
-        return request;
+    private static int InvalidUtf8At(ReadOnlySpan<byte> body)
+    {
+        var at = 0;
+        while (at < body.Length && System.Text.Rune.DecodeFromUtf8(body[at..], out _, out var consumed) == System.Buffers.OperationStatus.Done)
+        {
+            at += consumed;
+        }
+        return at;
+    }
+
+    /// <summary>The start of the first escaped string or name that does not decode (a lone surrogate), if any.</summary>
+    private static int? InvalidEscape(ReadOnlySpan<byte> body)
+    {
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = Options.MaxDepth });
+        while (reader.Read())
+        {
+            if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped)
+            {
+                try
+                {
+                    reader.GetString();
+                }
+                catch (InvalidOperationException)
+                {
+                    return (int)reader.TokenStartIndex;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static string Where(ReadOnlySpan<byte> body, int at)
+    {
+        var before = body[..at];
+        var lineStart = before.LastIndexOf((byte)'\n') + 1;
+        return $"line {before.Count((byte)'\n') + 1}, byte {at - lineStart + 1}";
     }
 
     private static CdsRequest? Check(JsonDocument document, out string? error)
@@ -160,6 +248,37 @@ public sealed class CdsRequest : IDisposable
             error = $"'fhirServer' '{server}' is not an absolute http(s) URL";
             return null;
         }
+        if (server is not null && new Uri(server).UserInfo.Length > 0)
+        {
+            // Credentials in the URL would go to the server (and into logs) beside the bearer token.
+            error = "'fhirServer' carries user credentials (user:password@); the service authenticates with fhirAuthorization only";
+            return null;
+        }
+        if (authorization is { } auth)
+        {
+            // CDS Hooks 2.0 fhirAuthorization: a token scoped to another patient than the context's is a contradiction.
+            if (Member(auth, "access_token") is { ValueKind: not JsonValueKind.String })
+            {
+                error = "'fhirAuthorization.access_token' must be a string";
+                return null;
+            }
+            if (Member(auth, "expires_in") is { ValueKind: not JsonValueKind.Number })
+            {
+                error = "'fhirAuthorization.expires_in' must be a number (seconds)";
+                return null;
+            }
+            if (Member(auth, "patient") is { } tokenPatient && Text(tokenPatient) != Text(Member(context, "patientId")))
+            {
+                error = $"'fhirAuthorization.patient' '{(tokenPatient.ValueKind == JsonValueKind.String ? tokenPatient.GetString() : tokenPatient.GetRawText())}' is not the context's patientId '{Text(Member(context, "patientId"))}'";
+                return null;
+            }
+        }
+        if (!Guid.TryParseExact(instance, "D", out _))
+        {
+            // CDS Hooks 2.0: a UUID for this hook call; the audit log pairs the decision with it.
+            error = $"'hookInstance' '{instance}' is not a UUID";
+            return null;
+        }
         return new CdsRequest(document, hook!, instance!, context, prefetch, server, authorization);
     }
 
@@ -187,10 +306,7 @@ public sealed class CdsRequest : IDisposable
                         names.Pop();
                         break;
                     case JsonTokenType.PropertyName when !names.Peek().Add(reader.GetString()!):
-                        var at = (int)reader.TokenStartIndex;
-                        var before = body[..at];
-                        var lineStart = before.LastIndexOf((byte)'\n') + 1;
-                        return (reader.GetString()!, $"line {before.Count((byte)'\n') + 1}, byte {at - lineStart + 1}");
+                        return (reader.GetString()!, Where(body, (int)reader.TokenStartIndex));
                 }
             }
         }
@@ -204,6 +320,7 @@ public sealed class CdsRequest : IDisposable
     {
         // System.Text.Json appends "Path: $ | LineNumber: 0 | BytePositionInLine: 5." (zero-based); the location is given above.
         var cut = message.IndexOf(" Path: ", StringComparison.Ordinal);
+        cut = cut > 0 ? cut : message.IndexOf(" LineNumber: ", StringComparison.Ordinal);
         return (cut > 0 ? message[..cut] : message).TrimEnd();
     }
 
@@ -248,6 +365,41 @@ public sealed class CdsRequest : IDisposable
             }
         }
         return false;
+    }
+
+    /// <summary>
+    /// A draft order's medication text (a coding display or the concept's text) that does not name the drug but looks like
+    /// it (<see cref="Runtime.Fhir.DrugNames.LooksLike"/>: "Interleukin-2 600,000 IU/kg", "aldesleukine"); null when none
+    /// does. Call it only when <see cref="OrdersDrug"/> is false.
+    /// </summary>
+    public string? DraftOrderLookingLike(string? drug)
+    {
+        if (drug is null || Member(Context, "draftOrders") is not { ValueKind: JsonValueKind.Object } bundle
+            || Member(bundle, "entry") is not { ValueKind: JsonValueKind.Array } entries)
+        {
+            return null;
+        }
+
+        foreach (var entry in entries.EnumerateArray())
+        {
+            if (Member(entry, "resource") is not { ValueKind: JsonValueKind.Object } resource)
+            {
+                continue;
+            }
+
+            foreach (var concept in Concepts(resource))
+            {
+                var texts = (Member(concept, "coding") is { ValueKind: JsonValueKind.Array } codings
+                        ? codings.EnumerateArray().Select(c => Text(Member(c, "display")))
+                        : [])
+                    .Append(Text(Member(concept, "text")));
+                if (texts.FirstOrDefault(t => t is not null && Runtime.Fhir.DrugNames.LooksLike(t, drug)) is { } text)
+                {
+                    return text;
+                }
+            }
+        }
+        return null;
     }
 
     private static IEnumerable<JsonElement> Concepts(JsonElement resource)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using IlTwo.Runtime.Protocols;
 
@@ -58,6 +59,85 @@ public static partial class Prefetch
             .DefaultIfEmpty(0)
             .Max();
         return Math.Max(2, (int)Math.Ceiling(seconds / 86400.0) + 1);
+    }
+
+    /// <summary>
+    /// Why a prefetch value (or a page the service fetched) is not the whole answer to its search, or null when it is:
+    /// an OperationOutcome instead of the data (CDS Hooks 2.0: the client could not fetch it); a Bundle that is not a
+    /// searchset or collection (a history holds old versions and deletions); a search that reported an error or fatal
+    /// issue in an outcome entry; and, unless <paramref name="paged"/> (the service follows the pages itself), a next page
+    /// or a <c>total</c> larger than the matches sent. Reading what came as if it were everything would take "no dose
+    /// recorded" for "no dose given".
+    /// </summary>
+    public static string? Incomplete(JsonElement value, bool paged)
+    {
+        var type = CdsRequest.Text(CdsRequest.Member(value, "resourceType"));
+        if (type == "OperationOutcome")
+        {
+            return $"it is an OperationOutcome ({Diagnostics(value)}), not the data";
+        }
+
+        if (type != "Bundle")
+        {
+            return null;
+        }
+
+        if (CdsRequest.Text(CdsRequest.Member(value, "type")) is var bundleType && bundleType is not ("searchset" or "collection"))
+        {
+            return $"it is a Bundle of type '{bundleType ?? "(none)"}', not a searchset";
+        }
+
+        var matches = 0;
+        if (CdsRequest.Member(value, "entry") is { ValueKind: JsonValueKind.Array } entries)
+        {
+            foreach (var entry in entries.EnumerateArray())
+            {
+                var resource = CdsRequest.Member(entry, "resource");
+                if (resource is { } r && CdsRequest.Text(CdsRequest.Member(r, "resourceType")) == "OperationOutcome")
+                {
+                    if (Errors(r))
+                    {
+                        return $"the search reported an error ({Diagnostics(r)})";
+                    }
+
+                    continue;
+                }
+                if (CdsRequest.Member(entry, "search") is { } search && CdsRequest.Text(CdsRequest.Member(search, "mode")) is "include" or "outcome")
+                {
+                    continue;
+                }
+
+                matches++;
+            }
+        }
+        if (paged)
+        {
+            return null;
+        }
+
+        if (CdsRequest.Member(value, "link") is { ValueKind: JsonValueKind.Array } links
+            && links.EnumerateArray().Any(l => CdsRequest.Text(CdsRequest.Member(l, "relation")) == "next"))
+        {
+            return "it is one page of a search that has a next page";
+        }
+
+        if (CdsRequest.Member(value, "total") is { ValueKind: JsonValueKind.Number } total && (!total.TryGetInt64(out var n) || n > matches))
+        {
+            return $"its total is {total.GetRawText()} but it holds {matches.ToString(CultureInfo.InvariantCulture)} match(es)";
+        }
+
+        return null;
+    }
+
+    private static bool Errors(JsonElement outcome) =>
+        CdsRequest.Member(outcome, "issue") is { ValueKind: JsonValueKind.Array } issues
+        && issues.EnumerateArray().Any(i => CdsRequest.Text(CdsRequest.Member(i, "severity")) is "error" or "fatal");
+
+    private static string Diagnostics(JsonElement outcome)
+    {
+        var first = CdsRequest.Member(outcome, "issue") is { ValueKind: JsonValueKind.Array } issues ? issues.EnumerateArray().FirstOrDefault() : default;
+        var text = CdsRequest.Text(CdsRequest.Member(first, "diagnostics")) ?? CdsRequest.Text(CdsRequest.Member(first, "code")) ?? "no issue";
+        return text.Length <= 80 ? text : text[..80] + "…";
     }
 
     [GeneratedRegex(@"^\d{1,7}-\d$")]

@@ -183,9 +183,15 @@ public static class ServiceHost
     /// <summary>Readable JSON (quotes and non-ASCII as they are); every response is application/json, never HTML.</summary>
     internal static readonly System.Text.Json.JsonSerializerOptions Json = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    internal static IResult Error(int status, string message, JsonArray? errors = null)
+    /// <param name="path">The JSONPath of the request member the error is about, when there is one (<c>$.hookInstance</c>).</param>
+    internal static IResult Error(int status, string message, JsonArray? errors = null, string? path = null)
     {
         var body = new JsonObject { ["error"] = message };
+        if (path is not null)
+        {
+            body["path"] = path;
+        }
+
         if (errors is not null)
         {
             body["errors"] = errors;

@@ -55,6 +55,14 @@ public sealed record ServiceOptions
     /// </summary>
     public string? Audience { get; init; }
 
+    /// <summary>
+    /// Development and tests only: accept an <c>http://</c> <c>fhirServer</c> and let the service connect to loopback and
+    /// link-local addresses. Otherwise <c>fhirServer</c> must be https (the bearer token is never sent in the clear), and
+    /// the service refuses to connect to 127.0.0.0/8, ::1, 169.254.0.0/16 (the cloud metadata address among them),
+    /// fe80::/10, unspecified and multicast addresses, whatever name resolves to them.
+    /// </summary>
+    public bool AllowInsecureFhirServer { get; init; }
+
     /// <summary>Time out for a query to the EHR's FHIR server when prefetch is missing.</summary>
     public TimeSpan FhirTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

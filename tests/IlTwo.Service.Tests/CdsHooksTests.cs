@@ -46,7 +46,7 @@ public sealed class CdsHooksTests
         Assert.Equal("warning", (string?)card["indicator"]);
         var detail = (string)card["detail"]!;
         Assert.Contains("### Reasons", detail, StringComparison.Ordinal);
-        Assert.Contains("84 mm[Hg]", detail, StringComparison.Ordinal);
+        Assert.Contains("84 mm\\[Hg\\]", detail, StringComparison.Ordinal); // Markdown for "84 mm[Hg]"
         Assert.Contains("cites ", detail, StringComparison.Ordinal);
         Assert.Contains($"post-til-il2 1.0.0 ({Signed.Info.SourceHash[..12]})", (string)card["source"]!["label"]!, StringComparison.Ordinal);
         Assert.EndsWith($"/cds-services/{Id}/review", (string)card["source"]!["url"]!, StringComparison.Ordinal);
@@ -78,6 +78,22 @@ public sealed class CdsHooksTests
         Assert.Equal("info", (string?)card["indicator"]);
         Assert.StartsWith("Give dose 5", (string)card["summary"]!, StringComparison.Ordinal);
         Assert.Equal(hook, (string?)Assert.Single(service.DecisionLog())["hook"]);
+    }
+
+    [Theory]
+    [InlineData("Interleukin-2 600,000 IU/kg IV")]
+    [InlineData("aldesleukine 600 000 UI/kg")]
+    [InlineData("IL-2 high dose")]
+    public async Task An_order_that_only_looks_like_the_drug_holds_instead_of_answering_no_cards(string text)
+    {
+        await using var service = RunningService.Start();
+        var request = PatientData.Request("order-sign", PatientData.Prefetch(PatientData.Example("post-til-stable.json")), draftOrders: PatientData.DraftOrder(text));
+        var (status, body) = await service.Post($"/cds-services/{Id}", request);
+        Assert.Equal(200, status);
+        var card = Assert.Single(body!["cards"]!.AsArray())!;
+        Assert.Equal("warning", (string?)card["indicator"]);
+        Assert.StartsWith($"Hold: the draft order '{text}' looks like aldesleukin", (string)card["summary"]!, StringComparison.Ordinal);
+        Assert.Equal("hold", (string?)Assert.Single(service.DecisionLog())["action"]);
     }
 
     [Fact]
@@ -144,6 +160,103 @@ public sealed class CdsHooksTests
         // Located at the second 'status' (the request is one line; bytes count from 1).
         Assert.Equal($"malformed JSON at line 1, byte {at + 1 + "\"status\":\"entered-in-error\",".Length}: the member 'status' is repeated in one object (which value counts would be a guess)", error);
         Assert.Empty(service.DecisionLog());
+    }
+
+    [Theory]
+    [InlineData("text/plain", "")]
+    [InlineData("application/x-www-form-urlencoded", "")]
+    [InlineData("application/json; charset=utf-16", "")]
+    [InlineData(null, "")]
+    [InlineData("text/plain", "/feedback")]
+    public async Task A_body_not_declared_as_JSON_is_a_415(string? contentType, string path)
+    {
+        await using var service = RunningService.Start();
+        var json = path.Length == 0
+            ? PatientData.Request("patient-view", PatientData.Prefetch(PatientData.Example("post-til-stable.json"))).ToJsonString()
+            : """{"feedback":[]}""";
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(json));
+        if (contentType is not null)
+        {
+            content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        }
+
+        var (status, body) = await service.Send($"/cds-services/{Id}{path}", content);
+
+        Assert.Equal(415, status);
+        Assert.StartsWith("the body must be Content-Type application/json (UTF-8), not ", (string)body!["error"]!, StringComparison.Ordinal);
+        Assert.Empty(service.DecisionLog());
+    }
+
+    [Theory]
+    [InlineData("patientId", "malformed JSON at line 1, byte ")]
+    [InlineData("hook", "malformed JSON at line 1, byte ")]
+    [InlineData("hookInstance", "malformed JSON at line 1, byte ")]
+    public async Task A_lone_surrogate_in_a_request_string_is_a_400_not_a_500(string member, string expected)
+    {
+        await using var service = RunningService.Start();
+        var text = PatientData.Request("patient-view", PatientData.Prefetch(PatientData.Example("post-til-stable.json"))).ToJsonString();
+        var at = text.IndexOf($"\"{member}\":\"", StringComparison.Ordinal) + member.Length + 4;
+        text = text[..at] + "\\ud800" + text[at..];
+        var (status, body) = await service.Send($"/cds-services/{Id}", new StringContent(text, Encoding.UTF8, "application/json"));
+        Assert.Equal(400, status);
+        Assert.StartsWith(expected, (string)body!["error"]!, StringComparison.Ordinal);
+        Assert.EndsWith("a string's \\u escapes are not Unicode (a lone surrogate)", (string)body["error"]!, StringComparison.Ordinal);
+        Assert.Empty(service.DecisionLog());
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_UTF8_is_a_400_even_where_the_service_does_not_read()
+    {
+        await using var service = RunningService.Start();
+        var bytes = Encoding.UTF8.GetBytes(PatientData.Request("patient-view", PatientData.Prefetch(PatientData.Example("post-til-stable.json"))).ToJsonString());
+        var at = Array.IndexOf(bytes, (byte)'/'); // in "Practitioner/1"
+        bytes[at] = 0xff;
+        var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new("application/json");
+        var (status, body) = await service.Send($"/cds-services/{Id}", content);
+        Assert.Equal(400, status);
+        Assert.Equal($"the body is not UTF-8 (invalid byte sequence at line 1, byte {at + 1})", (string?)body!["error"]);
+        Assert.Empty(service.DecisionLog());
+    }
+
+    [Theory]
+    [InlineData("""{"feedback":[],"feedback":[]}""", "malformed JSON at line 1, byte 16: the member 'feedback' is repeated")]
+    [InlineData("""{"feedback":[{"card":1,"outcome":"accepted"}]}""", "feedback[0]: each feedback item needs")]
+    [InlineData("""{"feedback":[{"card":"\ud800","outcome":"accepted"}]}""", "malformed JSON at line 1, byte 22: a string's")]
+    [InlineData("""{"feedback":[{"card":"c","outcome":"accepted"},{"card":"d","outcome":"ignored"}]}""", "feedback[1].outcome: 'ignored' is not")]
+    public async Task Malformed_feedback_is_a_400_and_logs_nothing(string json, string expected)
+    {
+        await using var service = RunningService.Start();
+        var (status, body) = await service.Send($"/cds-services/{Id}/feedback", new StringContent(json, Encoding.UTF8, "application/json"));
+        Assert.Equal(400, status);
+        Assert.StartsWith(expected, (string)body!["error"]!, StringComparison.Ordinal);
+        Assert.Empty(service.DecisionLog());
+    }
+
+    [Theory]
+    [InlineData("""{"hookInstance":"1","context":{}}""", "$.hook")]
+    [InlineData("""{"hook":"patient-view","hookInstance":"x","context":{"patientId":"p"}}""", "$.hookInstance")]
+    [InlineData("""{"hook":"patient-view","hookInstance":"d1577c69-dfbe-44ad-ba6d-3e05e953b2ea","context":{}}""", "$.context.patientId")]
+    [InlineData("""{"hook":"patient-view","hookInstance":"d1577c69-dfbe-44ad-ba6d-3e05e953b2ea","context":{"patientId":"p"},"prefetch":[]}""", "$.prefetch")]
+    [InlineData("""{"hook":"patient-view","hookInstance":"d1577c69-dfbe-44ad-ba6d-3e05e953b2ea","context":{"patientId":"p"},"fhirAuthorization":{"patient":"q"}}""", "$.fhirAuthorization.patient")]
+    [InlineData("""{"hook":"encounter-start","hookInstance":"1","context":{}}""", "$.hook")]
+    [InlineData("""[1]""", "$")]
+    [InlineData("""{"hook":"patient-view","hookInstance":"d1577c69-dfbe-44ad-ba6d-3e05e953b2ea","context":{"patientId":"p"},"fhirServer":"https://u:secret@ehr.example.org/fhir"}""", "$.fhirServer")]
+    public async Task A_400_names_the_JSON_path_of_what_is_wrong(string json, string path)
+    {
+        await using var service = RunningService.Start();
+        var (status, body) = await service.Send($"/cds-services/{Id}", new StringContent(json, Encoding.UTF8, "application/json"));
+        Assert.Equal(400, status);
+        Assert.Equal(path, (string?)body!["path"]);
+    }
+
+    [Fact]
+    public async Task Malformed_JSON_is_located_by_line_and_byte_without_the_parser_s_zero_based_suffix()
+    {
+        await using var service = RunningService.Start();
+        var (status, body) = await service.Send($"/cds-services/{Id}", new StringContent("{\"hook\":" + new string('[', 200), Encoding.UTF8, "application/json"));
+        Assert.Equal(400, status);
+        Assert.Equal("malformed JSON at line 1, byte 136: The maximum configured depth of 128 has been exceeded. Cannot read next JSON array.", (string?)body!["error"]);
     }
 
     [Theory]

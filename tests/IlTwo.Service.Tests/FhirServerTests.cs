@@ -58,6 +58,9 @@ public sealed class FhirServerTests
         return (host, asked);
     }
 
+    /// <summary>The test FHIR host is http on loopback, which the service refuses unless told otherwise.</summary>
+    private static ServiceOptions Insecure(ServiceOptions o) => o with { AllowInsecureFhirServer = true };
+
     private static JsonObject Request(LoopbackHost fhir, JsonObject? prefetch, string patientId, bool withToken = true)
     {
         var request = PatientData.Request("patient-view", prefetch, patientId);
@@ -77,7 +80,7 @@ public sealed class FhirServerTests
         var patientId = (string)prefetch["patient"]!["id"]!;
         var (host, asked) = await FhirHost(prefetch);
         await using var _ = host;
-        await using var service = RunningService.Start();
+        await using var service = RunningService.Start(configure: Insecure);
 
         var (_, direct) = await service.Post($"/cds-services/{Id}", PatientData.Request("patient-view", prefetch, patientId));
         var (status, queried) = await service.Post($"/cds-services/{Id}", Request(host, null, patientId));
@@ -102,7 +105,7 @@ public sealed class FhirServerTests
         var patientId = (string)prefetch["patient"]!["id"]!;
         var (host, asked) = await FhirHost(prefetch);
         await using var _ = host;
-        await using var service = RunningService.Start();
+        await using var service = RunningService.Start(configure: Insecure);
         var partial = prefetch.DeepClone().AsObject();
         partial.Remove("procedures");
         var (status, body) = await service.Post($"/cds-services/{Id}", Request(host, partial, patientId));
@@ -119,7 +122,7 @@ public sealed class FhirServerTests
         var (host, _) = await FhirHost(prefetch, context => Task.FromResult<IResult?>(
             context.Request.Path.StartsWithSegments("/fhir/Observation") ? Results.StatusCode(500) : null));
         await using var _h = host;
-        await using var service = RunningService.Start();
+        await using var service = RunningService.Start(configure: Insecure);
         var (status, body) = await service.Post($"/cds-services/{Id}", Request(host, null, patientId));
         Assert.Equal(200, status);
         var card = body!["cards"]![0]!;
@@ -140,7 +143,7 @@ public sealed class FhirServerTests
             return null;
         });
         await using var _h = host;
-        await using var service = RunningService.Start(configure: o => o with { FhirTimeout = TimeSpan.FromMilliseconds(500) });
+        await using var service = RunningService.Start(configure: o => Insecure(o) with { FhirTimeout = TimeSpan.FromMilliseconds(500) });
         var (status, body) = await service.Post($"/cds-services/{Id}", Request(host, null, patientId));
         Assert.Equal(200, status);
         Assert.Contains("did not answer within 0.5 s", (string)body!["cards"]![0]!["detail"]!, StringComparison.Ordinal);
@@ -152,9 +155,153 @@ public sealed class FhirServerTests
         var prefetch = PatientData.Prefetch(PatientData.Example("post-til-stable.json"));
         var (host, asked) = await FhirHost(prefetch);
         await using var _ = host;
-        await using var service = RunningService.Start();
+        await using var service = RunningService.Start(configure: Insecure);
         var (_, body) = await service.Post($"/cds-services/{Id}", Request(host, null, (string)prefetch["patient"]!["id"]!, withToken: false));
         Assert.Contains("no fhirAuthorization.access_token", (string)body!["cards"]![0]!["summary"]!, StringComparison.Ordinal);
         Assert.Empty(asked);
+    }
+
+    [Fact]
+    public async Task A_search_with_more_pages_than_the_service_follows_holds()
+    {
+        // Every page of administrations names a next one: after its page limit the service must not take what it read for all.
+        var prefetch = PatientData.Prefetch(PatientData.Example("post-til-stable.json")); // would be given
+        var patientId = (string)prefetch["patient"]!["id"]!;
+        var (host, _) = await FhirHost(prefetch, context =>
+        {
+            if (!context.Request.Path.StartsWithSegments("/fhir/MedicationAdministration"))
+            {
+                return Task.FromResult<IResult?>(null);
+            }
+
+            var page = new JsonObject
+            {
+                ["resourceType"] = "Bundle",
+                ["type"] = "searchset",
+                ["link"] = new JsonArray(new JsonObject { ["relation"] = "next", ["url"] = $"http://{context.Request.Host}/fhir/MedicationAdministration?patient={patientId}&page={Guid.NewGuid()}" }),
+                ["entry"] = new JsonArray(),
+            };
+            return Task.FromResult<IResult?>(Results.Text(page.ToJsonString(), "application/fhir+json"));
+        });
+        await using var _h = host;
+        await using var service = RunningService.Start(configure: Insecure);
+        var partial = prefetch.DeepClone().AsObject();
+        partial.Remove("medicationAdministrations");
+
+        var (status, body) = await service.Post($"/cds-services/{Id}", Request(host, partial, patientId));
+
+        Assert.Equal(200, status);
+        var card = body!["cards"]![0]!;
+        Assert.Equal("warning", (string?)card["indicator"]);
+        Assert.StartsWith("Hold: the FHIR server ", (string)card["summary"]!, StringComparison.Ordinal);
+        Assert.Contains("has more than 20 pages", (string)card["detail"]!, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_http_fhir_server_is_a_400_and_is_never_sent_the_token()
+    {
+        var prefetch = PatientData.Prefetch(PatientData.Example("post-til-stable.json"));
+        var (host, asked) = await FhirHost(prefetch);
+        await using var _ = host;
+        await using var service = RunningService.Start();
+
+        var (status, body) = await service.Post($"/cds-services/{Id}", Request(host, null, (string)prefetch["patient"]!["id"]!));
+
+        Assert.Equal(400, status);
+        Assert.Equal($"'fhirServer' '{host.Url}/fhir' is not https: the service sends no bearer token in the clear", (string?)body!["error"]);
+        Assert.Empty(asked);
+        Assert.Empty(service.DecisionLog());
+    }
+
+    [Theory]
+    [InlineData("https://169.254.169.254/latest/meta-data")]
+    [InlineData("https://127.0.0.1:1/fhir")]
+    [InlineData("https://localhost:1/fhir")]
+    [InlineData("https://[::ffff:127.0.0.1]:1/fhir")]
+    [InlineData("https://0.0.0.0:1/fhir")]
+    public async Task A_fhir_server_on_a_loopback_or_link_local_address_is_not_contacted_and_the_dose_held(string server)
+    {
+        await using var service = RunningService.Start();
+        var request = PatientData.Request("patient-view", null, "example-post-til-2");
+        request["fhirServer"] = server;
+        request["fhirAuthorization"] = new JsonObject { ["access_token"] = Token, ["token_type"] = "Bearer", ["expires_in"] = 300, ["scope"] = "patient/*.read", ["subject"] = "cds-service" };
+
+        var (status, body) = await service.Post($"/cds-services/{Id}", request);
+
+        Assert.Equal(200, status);
+        var card = body!["cards"]![0]!;
+        Assert.Equal("warning", (string?)card["indicator"]);
+        Assert.Contains("a loopback, link-local or unspecified address is not a FHIR server", (string)card["detail"]!, StringComparison.Ordinal);
+        Assert.DoesNotContain(Token, File.ReadAllText(service.LogPath), StringComparison.Ordinal);
+        Assert.DoesNotContain(Token, service.Log.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_next_page_on_another_server_is_not_followed_and_the_dose_held()
+    {
+        var prefetch = PatientData.Prefetch(PatientData.Example("post-til-stable.json"));
+        var patientId = (string)prefetch["patient"]!["id"]!;
+        var (host, _) = await FhirHost(prefetch, context => Task.FromResult<IResult?>(
+            context.Request.Path.StartsWithSegments("/fhir/Procedure")
+                ? Results.Text(new JsonObject
+                {
+                    ["resourceType"] = "Bundle",
+                    ["type"] = "searchset",
+                    ["link"] = new JsonArray(new JsonObject { ["relation"] = "next", ["url"] = "https://collector.example.net/fhir/Procedure?page=2" }),
+                    ["entry"] = new JsonArray(),
+                }.ToJsonString(), "application/fhir+json")
+                : null));
+        await using var _h = host;
+        await using var service = RunningService.Start(configure: Insecure);
+        var partial = prefetch.DeepClone().AsObject();
+        partial.Remove("procedures");
+
+        var (status, body) = await service.Post($"/cds-services/{Id}", Request(host, partial, patientId));
+
+        Assert.Equal(200, status);
+        Assert.Equal("warning", (string?)body!["cards"]![0]!["indicator"]);
+        Assert.Contains("the next page is on another server (https://collector.example.net)", (string)body["cards"]![0]!["detail"]!, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("expires_in", "0", "the fhirAuthorization token has expired (expires_in 0)")]
+    [InlineData("token_type", "\"MAC\"", "the fhirAuthorization token_type is 'MAC', not Bearer")]
+    [InlineData("scope", "\"patient/Patient.read patient/Observation.read\"", "the fhirAuthorization scope 'patient/Patient.read patient/Observation.read' does not grant searching MedicationAdministration")]
+    [InlineData("scope", "\"patient/*.r\"", "the fhirAuthorization scope 'patient/*.r' does not grant searching Observation")]
+    [InlineData("scope", "\"patient/*.rs?category=vital-signs\"", "does not grant reading Patient")]
+    public async Task A_token_that_cannot_read_what_is_missing_is_not_used_and_the_dose_held(string field, string value, string reason)
+    {
+        var prefetch = PatientData.Prefetch(PatientData.Example("post-til-stable.json")); // would be given
+        var (host, asked) = await FhirHost(prefetch);
+        await using var _ = host;
+        await using var service = RunningService.Start(configure: Insecure);
+        var request = Request(host, null, (string)prefetch["patient"]!["id"]!);
+        request["fhirAuthorization"]![field] = JsonNode.Parse(value);
+
+        var (status, body) = await service.Post($"/cds-services/{Id}", request);
+
+        Assert.Equal(200, status);
+        var card = body!["cards"]![0]!;
+        Assert.Equal("warning", (string?)card["indicator"]);
+        Assert.Contains(Cards.Escape(reason), (string)card["detail"]!, StringComparison.Ordinal);
+        Assert.Empty(asked);
+    }
+
+    [Theory]
+    [InlineData("patient/*.read")]
+    [InlineData("user/*.rs")]
+    [InlineData("launch openid patient/Patient.r patient/Observation.rs patient/MedicationAdministration.rs patient/Procedure.rs")]
+    public async Task A_scope_that_grants_the_searches_is_used(string scope)
+    {
+        var prefetch = PatientData.Prefetch(PatientData.Example("post-til-stable.json"));
+        var (host, _) = await FhirHost(prefetch);
+        await using var _h = host;
+        await using var service = RunningService.Start(configure: Insecure);
+        var request = Request(host, null, (string)prefetch["patient"]!["id"]!);
+        request["fhirAuthorization"]!["scope"] = scope;
+
+        var (_, body) = await service.Post($"/cds-services/{Id}", request);
+
+        Assert.Equal("info", (string?)body!["cards"]![0]!["indicator"]);
     }
 }
