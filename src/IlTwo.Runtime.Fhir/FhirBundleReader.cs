@@ -241,10 +241,16 @@ public static class FhirBundleReader
             else if (patients.Count == 1)
             {
                 (_patient, _patientEntry) = ((Patient)patients[0].Resource!, patients[0].i);
+                Understood(_patientEntry, LabelOf(_patientEntry, _patient), _patient, "the bundle's Patient");
             }
             else if (entries.Any(e => e.Resource is Observation or MedicationAdministration or Procedure))
             {
                 issues.Add(new RecordIssue("Bundle", "the bundle holds no Patient resource: whose data it is cannot be told, and the decision is for one patient", true) { Kind = RecordIssueKinds.NoSinglePatient });
+            }
+
+            if (bundle.ImplicitRules is { Length: > 0 } rules)
+            {
+                Add(NotUnderstood("Bundle", "the Bundle", $"implicitRules '{rules}'"));
             }
 
             for (var i = 0; i < entries.Count; i++)
@@ -304,6 +310,70 @@ public static class FhirBundleReader
                 [.. _events.OrderBy(e => e.Event.At.UtcTicks).ThenBy(e => e.Entry).Select(e => e.Event)],
                 [.. _doses.OrderBy(d => d.Dose.At.UtcTicks).ThenBy(d => d.Entry).Select(d => d.Dose)],
                 [.. observations]);
+        }
+
+        // ------------------------------------------------------------ modifiers
+
+        /// <summary>
+        /// Whether the entry and resource carry no modifier the reader does not understand; else reports it (a warning that
+        /// holds) and returns false: FHIR says a resource with a <c>modifierExtension</c> the reader does not know (or
+        /// <c>implicitRules</c>) must not be processed as normal, as the modifier may negate or qualify what it says.
+        /// </summary>
+        private bool Understood(int entry, string label, Resource resource, string what)
+        {
+            // The fast path accepts neither element (any extension sends a bundle the full way).
+            if (fast)
+            {
+                return true;
+            }
+
+            var modifier = bundle.Entry[entry].ModifierExtension is { Count: > 0 } onEntry
+                ? $"a modifierExtension '{onEntry[0].Url}' on its Bundle.entry"
+                : ModifierIn(resource, resource.TypeName);
+            if (modifier is null)
+            {
+                return true;
+            }
+
+            Add(NotUnderstood(label, what, modifier));
+            return false;
+        }
+
+        private static RecordIssue NotUnderstood(string label, string what, string modifier) =>
+            new(label, $"{what} carries {modifier}, which the reader does not understand; FHIR says it must then not be processed as normal, so it is not read as normal data and the dose is held", false)
+            {
+                Kind = FhirIssueKinds.ModifierExtension,
+                Holds = true,
+            };
+
+        /// <summary>The first <c>modifierExtension</c> or <c>implicitRules</c> anywhere in the element (contained resources included), with its path; null when none.</summary>
+        private static string? ModifierIn(Base node, string path)
+        {
+            foreach (var (name, value) in node.EnumerateElements())
+            {
+                switch (name, value)
+                {
+                    case ("modifierExtension", System.Collections.IEnumerable extensions) when extensions.OfType<Extension>().FirstOrDefault() is { } first:
+                        return $"{path}.modifierExtension '{first.Url}'";
+                    case ("implicitRules", FhirUri { Value: { Length: > 0 } rules }):
+                        return $"{path}.implicitRules '{rules}'";
+                    case (_, Base child) when ModifierIn(child, $"{path}.{name}") is { } inChild:
+                        return inChild;
+                    case (_, System.Collections.IEnumerable many and not string):
+                        var index = 0;
+                        foreach (var item in many)
+                        {
+                            if (item is Base element && ModifierIn(element, $"{path}.{name}[{index}]") is { } inItem)
+                            {
+                                return inItem;
+                            }
+
+                            index++;
+                        }
+                        break;
+                }
+            }
+            return null;
         }
 
         // ------------------------------------------------------------ references and subjects
@@ -489,6 +559,11 @@ public static class FhirBundleReader
             if (observation is null && components.Count == 0 && !isWeight)
             {
                 return; // not something the protocol reads
+            }
+
+            if (!Understood(entry, label, o, "an Observation the protocol reads"))
+            {
+                return;
             }
 
             if (status is "entered-in-error" or "cancelled")
@@ -791,6 +866,11 @@ public static class FhirBundleReader
                 }
                 return;
             }
+            if (!Understood(entry, label, m, $"a {drug} administration"))
+            {
+                return;
+            }
+
             var status = Literal(m.StatusElement);
             if (status == "entered-in-error")
             {
@@ -846,6 +926,11 @@ public static class FhirBundleReader
                 ?? protocol.Events.Select(e => e.Name).Append(Evaluation.PatientSnapshot.CycleStartEvent).Append(Evaluation.CourseAssessment.CourseStopEvent)
                     .FirstOrDefault(e => names.Any(n => string.Equals(n, e, StringComparison.OrdinalIgnoreCase)));
             if (type is null)
+            {
+                return;
+            }
+
+            if (!Understood(entry, label, p, $"a '{type}' procedure"))
             {
                 return;
             }

@@ -1,0 +1,15 @@
+namespace IlTwo.Runtime.Fhir;
+
+/// <summary>
+/// The stable <see cref="Records.RecordIssue.Kind"/> codes only the FHIR reader reports (the shared ones are in
+/// <see cref="Records.RecordIssueKinds"/>). Each is a warning marked <see cref="Records.RecordIssue.Holds"/>: the reader
+/// could not vouch for data the decision may need, so the dose is held (schedule finding <c>unclear-record</c>).
+/// </summary>
+public static class FhirIssueKinds
+{
+    /// <summary>
+    /// A resource the protocol reads (or its entry, the Patient, the Bundle) carries a <c>modifierExtension</c> or
+    /// <c>implicitRules</c>: FHIR says a reader that does not understand it must not process the resource as normal.
+    /// </summary>
+    public const string ModifierExtension = "modifier-extension";
+}
