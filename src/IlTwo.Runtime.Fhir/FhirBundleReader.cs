@@ -550,13 +550,17 @@ public static class FhirBundleReader
                 Warn(label, "Observation without a code is ignored");
                 return;
             }
-            var isPanel = HasLoinc(o.Code, FhirCodes.BloodPressurePanel);
             var isWeight = HasLoinc(o.Code, FhirCodes.BodyWeight) || HasLoinc(o.Code, FhirCodes.BodyWeightMeasured);
-            var observation = Match(o.Code);
-            var components = isPanel
-                ? (o.Component ?? []).Select((c, i) => (Component: c, Index: i, Observation: c.Code is null ? null : Match(c.Code))).Where(c => c.Observation is not null).ToList()
-                : [];
-            if (observation is null && components.Count == 0 && !isWeight)
+            var observation = Match(o.Code, out var unclear);
+            // The components of any Observation (the blood pressure panels 85354-9 and 55284-4, a vital signs panel): a
+            // component's code says what it measures.
+            var components = (o.Component ?? []).Select((c, i) =>
+            {
+                string? why = null;
+                var matched = c.Code is null ? null : Match(c.Code, out why);
+                return (Component: c, Index: i, Observation: matched, Unclear: why);
+            }).Where(c => c.Observation is not null || c.Unclear is not null).ToList();
+            if (observation is null && unclear is null && components.Count == 0 && !isWeight)
             {
                 return; // not something the protocol reads
             }
@@ -595,6 +599,19 @@ public static class FhirBundleReader
                 return;
             }
 
+            var unclearPart = components.FindIndex(c => c.Unclear is not null);
+            if (unclear is not null || unclearPart >= 0)
+            {
+                // Which observation it is cannot be told: never read as one of them, never dropped quietly.
+                var (path, why) = unclear is not null ? (label + ".code", unclear) : ($"{label}.component[{components[unclearPart].Index}].code", components[unclearPart].Unclear);
+                Add(new RecordIssue(path, $"which observation this is cannot be told: {why}; it is not read, so the dose is held until the record codes it clearly", false)
+                {
+                    Kind = FhirIssueKinds.UnclearCode,
+                    Holds = true,
+                });
+                return;
+            }
+
             if (status == "preliminary")
             {
                 Warn(label, "preliminary result: used until a final, amended or corrected result for the same reading replaces it");
@@ -624,7 +641,7 @@ public static class FhirBundleReader
                     _weights.Add((time, w));
                 }
             }
-            foreach (var (component, index, componentObservation) in components)
+            foreach (var (component, index, componentObservation, _) in components)
             {
                 AddReading(entry, label, $".component[{index}]", componentObservation!, component.Value, component.DataAbsentReason, time, status!, identifier, updated);
             }
@@ -1007,26 +1024,69 @@ public static class FhirBundleReader
             return true;
         }
 
-        private ObservationInfo? Match(CodeableConcept code)
+        private ObservationInfo? Match(CodeableConcept code) => Match(code, out _);
+
+        /// <summary>
+        /// The protocol observation the concept names (by a LOINC coding, else by a name), or null. <paramref name="unclear"/>
+        /// says why it cannot be told when the concept names several observations (two LOINC codes, a LOINC code and
+        /// another observation's name), or names one only by a protocol LOINC code under a system that is not exactly
+        /// LOINC's (<c>http://loinc.org/</c>, https, LOINC's OID, none): then null is returned, and the caller holds.
+        /// </summary>
+        private ObservationInfo? Match(CodeableConcept code, out string? unclear)
         {
+            unclear = null;
             var lookup = Lookups.Of(protocol);
+            ObservationInfo? byCode = null;
+            List<(ObservationInfo Observation, string How)>? named = null;
+            string? notLoinc = null;
             foreach (var coding in code.Coding ?? [])
             {
-                if (coding.System == FhirCodes.Loinc && coding.Code is { } loinc && lookup.ByLoinc.TryGetValue(loinc, out var byCode))
+                if (coding.Code?.Trim() is not { Length: > 0 } loinc || !lookup.ByLoinc.TryGetValue(loinc, out var o))
                 {
-                    return byCode;
+                    continue;
+                }
+
+                if (coding.System == FhirCodes.Loinc)
+                {
+                    byCode ??= o;
+                    (named ??= []).Add((o, $"LOINC {loinc}"));
+                }
+                else
+                {
+                    notLoinc ??= $"code '{loinc}' (LOINC for {o.Name}) is under the system '{coding.System ?? "(none)"}', not {FhirCodes.Loinc}";
+                    (named ??= []).Add((o, $"'{coding.System ?? "(no system)"}|{loinc}'"));
                 }
             }
             // The first observation (in the protocol's order) whose name is one of the concept's names.
             (int Index, ObservationInfo Observation)? first = null;
             foreach (var name in Names(code))
             {
-                if (lookup.ByName.TryGetValue(name, out var byName) && (first is null || byName.Index < first.Value.Index))
+                if (lookup.ByName.TryGetValue(name, out var byName))
                 {
-                    first = byName;
+                    (named ??= []).Add((byName.Observation, $"the name '{name}'"));
+                    if (first is null || byName.Index < first.Value.Index)
+                    {
+                        first = byName;
+                    }
                 }
             }
-            return first?.Observation;
+            if (named is null)
+            {
+                return null;
+            }
+
+            var distinct = named.Select(n => n.Observation).Distinct().Count();
+            if (distinct > 1)
+            {
+                unclear = $"its codes name different observations ({string.Join(", ", named.Select(n => $"{n.Observation.Name} by {n.How}"))})";
+                return null;
+            }
+            if (byCode is null && first is null)
+            {
+                unclear = notLoinc;
+                return null;
+            }
+            return byCode ?? first?.Observation;
         }
 
         private static bool HasLoinc(CodeableConcept code, string loinc) =>

@@ -12,4 +12,11 @@ public static class FhirIssueKinds
     /// <c>implicitRules</c>: FHIR says a reader that does not understand it must not process the resource as normal.
     /// </summary>
     public const string ModifierExtension = "modifier-extension";
+
+    /// <summary>
+    /// An Observation (or component) whose codings name different protocol observations (two LOINC codes, a LOINC code and
+    /// a name), or that carries a protocol LOINC code under a system that is not exactly <c>http://loinc.org</c> (a
+    /// trailing slash, https, LOINC's OID, none): which observation it is cannot be told, so it is not read.
+    /// </summary>
+    public const string UnclearCode = "unclear-code";
 }

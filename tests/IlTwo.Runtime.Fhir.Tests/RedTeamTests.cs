@@ -56,7 +56,30 @@ public sealed class RedTeamTests
         ["modifier-extension in a dose's contained Medication"] = new(b => Find<MedicationAdministration>(b, "dose-").Contained.Add(new Medication { Id = "m", ModifierExtension = [Modifier] }), FhirIssueKinds.ModifierExtension, "MedicationAdministration/dose-"),
         ["modifier-extension on the Patient"] = new(b => Find<Patient>(b, "p-1").ModifierExtension.Add(Modifier), FhirIssueKinds.ModifierExtension, "Patient/p-1"),
         ["implicitRules on the Bundle"] = new(b => b.Bundle.ImplicitRules = "http://example.org/rules", FhirIssueKinds.ModifierExtension, "Bundle"),
+
+        // A coding with a LOINC code the protocol declares under another system (or none) is not LOINC, but neither can it
+        // be dropped quietly: SBP 84 half an hour before the dose, under a mistyped system, was ignored for the normal 118.
+        ["LOINC code under 'http://loinc.org/'"] = new(b => Sbp84(b, new Coding("http://loinc.org/", "8480-6")), FhirIssueKinds.UnclearCode, "Observation/sbp-84"),
+        ["LOINC code under 'https://loinc.org'"] = new(b => Sbp84(b, new Coding("https://loinc.org", "8480-6")), FhirIssueKinds.UnclearCode, "Observation/sbp-84"),
+        ["LOINC code under LOINC's OID"] = new(b => Sbp84(b, new Coding("urn:oid:2.16.840.1.113883.6.1", "8480-6")), FhirIssueKinds.UnclearCode, "Observation/sbp-84"),
+        ["LOINC code without a system"] = new(b => Sbp84(b, new Coding(null, "8480-6")), FhirIssueKinds.UnclearCode, "Observation/sbp-84"),
+        // Codings that name different observations: the first one won (heart rate 84 /min, not an SBP of 84).
+        ["LOINC codings for heart rate and SBP"] = new(b => Sbp84(b, new Coding(FhirCodes.Loinc, "8867-4"), new Coding(FhirCodes.Loinc, "8480-6")), FhirIssueKinds.UnclearCode, "Observation/sbp-84"),
+        ["LOINC heart rate with the text 'sbp'"] = new(b => Sbp84(b, new Coding(FhirCodes.Loinc, "8867-4")).Code.Text = "sbp", FhirIssueKinds.UnclearCode, "Observation/sbp-84"),
+        ["a component whose codings disagree"] = new(b => Find<Observation>(b, "bp-").Component[0].Code.Coding.Add(new Coding(FhirCodes.Loinc, "8867-4")), FhirIssueKinds.UnclearCode, "Observation/bp-"),
     };
+
+    /// <summary>An SBP of 84 half an hour before the dose (holds when read), coded as given; its unit fits the heart rate too.</summary>
+    private static Observation Sbp84(CourseBundle bundle, params Coding[] codings)
+    {
+        var o = bundle.Quantity("sbp-84", At.AddMinutes(-30), new CodeableConcept { Coding = [.. codings] }, 84, "mm[Hg]");
+        if (codings.Any(c => c.Code == "8867-4"))
+        {
+            o.Value = FhirBundleWriter.Quantity(84, "/min");
+        }
+
+        return o;
+    }
 
     public static TheoryData<string> HoldingAttacks => [.. Holding.Keys];
 
@@ -84,5 +107,37 @@ public sealed class RedTeamTests
         Assert.Contains(names, issue.Path, StringComparison.Ordinal);
         Assert.Equal(DoseAction.Hold, decision!.Action);
         Assert.Contains(decision.Schedule, s => s.Code == ScheduleCodes.UnclearRecord && s.Message.Contains(names, StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The older blood pressure panel 55284-4 (Synthea, many EHRs) and the vital signs panel carry the same systolic and
+    /// diastolic components as 85354-9; only 85354-9's were read, so an SBP of 84 in them was dropped silently.
+    /// </summary>
+    [Theory]
+    [InlineData("55284-4")]
+    [InlineData("85353-1")]
+    public void The_components_of_any_panel_are_read(string panel)
+    {
+        var bundle = Giving();
+        bundle.Add(new Observation
+        {
+            Id = "panel",
+            Status = ObservationStatus.Final,
+            Code = new CodeableConcept(FhirCodes.Loinc, panel),
+            Subject = bundle.Subject,
+            Effective = new FhirDateTime(CourseBundle.Time(At.AddMinutes(-30))),
+            Component =
+            [
+                new Observation.ComponentComponent { Code = new CodeableConcept(FhirCodes.Loinc, FhirCodes.Systolic), Value = FhirBundleWriter.Quantity(84, "mm[Hg]") },
+                new Observation.ComponentComponent { Code = new CodeableConcept(FhirCodes.Loinc, FhirCodes.Diastolic), Value = FhirBundleWriter.Quantity(50, "mm[Hg]") },
+            ],
+        });
+
+        var (read, decision) = Decide(bundle);
+
+        Assert.Empty(read.Issues);
+        Assert.Contains(read.Record!.Observations, o => o.Code == "sbp" && o.Value == 84 && o.Source == "Bundle.entry[22](Observation/panel).component[0]");
+        Assert.Equal(DoseAction.Hold, decision!.Action);
+        Assert.Contains(decision.Rules, r => r.Id == "sbp-below-90");
     }
 }
