@@ -211,6 +211,7 @@ public static class FhirBundleReader
         private readonly List<(int Entry, RecordedEvent Event)> _events = [];
         private readonly List<(int Entry, RecordedDose Dose)> _doses = [];
         private readonly List<(DateTimeOffset At, MeasuredValue Weight)> _weights = [];
+        private readonly HashSet<int> _skip = [];
         private Patient? _patient;
         private int _patientEntry = -1;
 
@@ -253,6 +254,9 @@ public static class FhirBundleReader
                 Add(NotUnderstood("Bundle", "the Bundle", $"implicitRules '{rules}'"));
             }
 
+            CheckDuplicates(entries);
+            CheckComplete(entries);
+
             for (var i = 0; i < entries.Count; i++)
             {
                 var resource = entries[i].Resource;
@@ -262,6 +266,11 @@ public static class FhirBundleReader
                     Warn(label, "entry without a resource is ignored");
                     continue;
                 }
+                if (_skip.Contains(i))
+                {
+                    continue;
+                }
+
                 try
                 {
                     if (fast)
@@ -275,7 +284,7 @@ public static class FhirBundleReader
 
                     switch (resource)
                     {
-                        case Observation o when Refusal(o.Subject) is { } refusal:
+                        case Observation o when (Refusal(o.Subject) ?? FocusRefusal(o)) is { } refusal:
                             RefuseObservation(label, o, refusal);
                             break;
                         case Observation o:
@@ -310,6 +319,114 @@ public static class FhirBundleReader
                 [.. _events.OrderBy(e => e.Event.At.UtcTicks).ThenBy(e => e.Entry).Select(e => e.Event)],
                 [.. _doses.OrderBy(d => d.Dose.At.UtcTicks).ThenBy(d => d.Entry).Select(d => d.Dose)],
                 [.. observations]);
+        }
+
+        // ------------------------------------------------------------ duplicates and completeness
+
+        /// <summary>
+        /// The same resource (type and id, on the same server) in several entries: an identical copy is read once (warning);
+        /// copies that differ (two versions, a retraction beside the original) are none of them read, and the dose holds.
+        /// </summary>
+        private void CheckDuplicates(List<Bundle.EntryComponent> entries)
+        {
+            var groups = entries.Select((e, i) => (Key: IdentityOf(e), Index: i)).Where(x => x.Key is not null).GroupBy(x => x.Key!, StringComparer.Ordinal);
+            foreach (var group in groups)
+            {
+                var members = group.Select(x => x.Index).ToList();
+                if (members.Count < 2)
+                {
+                    continue;
+                }
+
+                var first = entries[members[0]].Resource!;
+                if (members.Skip(1).All(i => entries[i].Resource!.IsExactly(first)))
+                {
+                    foreach (var i in members.Skip(1))
+                    {
+                        _skip.Add(i);
+                        Add(new RecordIssue(LabelOf(i, entries[i].Resource), $"an identical copy of {LabelOf(members[0], first)}: read once", false) { Kind = FhirIssueKinds.DuplicateResource });
+                    }
+                    continue;
+                }
+                _skip.UnionWith(members);
+                var versions = members.Select(i => LabelOf(i, entries[i].Resource) + (entries[i].Resource!.Meta?.VersionId is { } v ? $" version {v}" : ""));
+                Add(new RecordIssue(LabelOf(members[0], first),
+                    $"the same resource ({group.Key}) is in {members.Count} entries with different content ({string.Join(", ", versions)}); which one is true cannot be told, so none is read and the dose is held",
+                    false)
+                {
+                    Kind = FhirIssueKinds.DuplicateResource,
+                    Holds = true,
+                });
+            }
+        }
+
+        /// <summary>An entry's resource identity (<c>[server/]Type/id</c>) for the resources the reader reads; null for others.</summary>
+        private static string? IdentityOf(Bundle.EntryComponent entry)
+        {
+            if (entry.Resource is not (Observation or MedicationAdministration or Procedure) || entry.Resource.Id is not { Length: > 0 } id)
+            {
+                return null;
+            }
+
+            var relative = $"{entry.Resource.TypeName}/{id}";
+            var server = entry.FullUrl is { } url && url.Contains("://", StringComparison.Ordinal) && url.EndsWith("/" + relative, StringComparison.Ordinal)
+                ? url[..^relative.Length]
+                : "";
+            return server + relative;
+        }
+
+        private static readonly OperationOutcome.IssueType[] IncompleteIssues = [OperationOutcome.IssueType.Incomplete, OperationOutcome.IssueType.TooCostly];
+
+        /// <summary>
+        /// A bundle that says it is not the whole record (a next page, a total above its matches, an OperationOutcome with an
+        /// error or an incomplete result, an entry that deletes a resource or whose response failed) holds: a newer value or
+        /// dose may be in what is missing. A deleting entry's resource is not read.
+        /// </summary>
+        private void CheckComplete(List<Bundle.EntryComponent> entries)
+        {
+            void Incomplete(string path, string why) =>
+                Add(new RecordIssue(path, $"{why}; a newer value or dose may be in what is missing, so the dose is held until the bundle is whole", false)
+                {
+                    Kind = FhirIssueKinds.IncompleteBundle,
+                    Holds = true,
+                });
+
+            for (var k = 0; k < (bundle.Link ?? []).Count; k++)
+            {
+                if (bundle.Link![k] is { Relation: "next" } next)
+                {
+                    Incomplete($"Bundle.link[{k}]", $"the search has a next page ('{next.Url}') that is not in the bundle");
+                }
+            }
+            var matches = entries.Count(e => e.Resource is not null and not OperationOutcome && e.Search?.Mode is null or Bundle.SearchEntryMode.Match);
+            if (bundle.Type == Bundle.BundleType.Searchset && bundle.Total is { } total && total > matches)
+            {
+                Incomplete("Bundle.total", $"the search matched {total} resources, the bundle holds {matches}");
+            }
+
+            for (var i = 0; i < entries.Count; i++)
+            {
+                var entry = entries[i];
+                var label = LabelOf(i, entry.Resource);
+                if (entry.Request is { Method: Bundle.HTTPVerb.DELETE } delete)
+                {
+                    _skip.Add(i);
+                    Incomplete(label, $"the entry deletes '{delete.Url}': what it deleted cannot be told");
+                }
+                if (entry.Response is { Status: { } status } && !status.TrimStart().StartsWith('2'))
+                {
+                    Incomplete(label, $"the entry's response status is '{status}', not a success");
+                }
+                foreach (var outcome in new[] { entry.Resource, entry.Response?.Outcome }.OfType<OperationOutcome>())
+                {
+                    var issue = (outcome.Issue ?? []).FirstOrDefault(x =>
+                        x.Severity is OperationOutcome.IssueSeverity.Fatal or OperationOutcome.IssueSeverity.Error || (x.Code is { } code && IncompleteIssues.Contains(code)));
+                    if (issue is not null)
+                    {
+                        Incomplete(label, $"an OperationOutcome says '{Literal(issue.SeverityElement)}' / '{Literal(issue.CodeElement)}'{(string.IsNullOrWhiteSpace(issue.Diagnostics) ? "" : $": {issue.Diagnostics}")}");
+                    }
+                }
+            }
         }
 
         // ------------------------------------------------------------ modifiers
@@ -444,7 +561,44 @@ public static class FhirBundleReader
         /// trusted: a missing subject, an identifier only, an absolute URL on another server than the patient's entry, or
         /// a Patient id that does not match are all refused (never read as the patient's data).
         /// </summary>
-        private string? Refusal(ResourceReference? subject)
+        private string? Refusal(ResourceReference? subject) => Unresolved(subject) ?? Contradicted(subject!);
+
+        /// <summary>
+        /// Why an Observation whose subject is the patient is still not about the patient: a <c>focus</c> (FHIR: "when it is
+        /// not the patient of record": a fetus, a donor, a device) that is not the patient itself.
+        /// </summary>
+        private string? FocusRefusal(Observation o)
+        {
+            foreach (var focus in o.Focus ?? [])
+            {
+                if (Unresolved(focus) is not null || Contradicted(focus) is not null)
+                {
+                    var what = focus.Reference ?? focus.Display ?? (focus.Identifier is { } id ? $"{id.System}|{id.Value}" : "(empty)");
+                    return $"its focus '{what}' is not the bundle's patient: the observation is about someone or something else (FHIR Observation.focus)";
+                }
+            }
+            return null;
+        }
+
+        /// <summary>Why a reference that resolves to the patient names someone else all the same: a type that is not Patient, an identifier the patient does not have.</summary>
+        private string? Contradicted(ResourceReference reference)
+        {
+            if (reference.Type is { Length: > 0 } type && type is not ("Patient" or "http://hl7.org/fhir/StructureDefinition/Patient"))
+            {
+                return $"its reference '{reference.Reference}' names the bundle's patient, but its type is '{type}'";
+            }
+
+            if (reference.Identifier is { Value: { Length: > 0 } value } identifier
+                && !(_patient!.Identifier ?? []).Any(i => i.Value == value && i.System == identifier.System))
+            {
+                return $"its reference '{reference.Reference}' names the bundle's patient, but its identifier '{identifier.System}|{value}' is not one of that patient's";
+            }
+
+            return null;
+        }
+
+        /// <summary>Null when the reference resolves to the bundle's one Patient; else why not.</summary>
+        private string? Unresolved(ResourceReference? subject)
         {
             if (_patient is null)
             {
@@ -501,7 +655,9 @@ public static class FhirBundleReader
         /// </summary>
         private void RefuseObservation(string label, Observation o, string refusal)
         {
-            var observation = o.Code is null ? null : Match(o.Code);
+            // A panel is named by its first component the protocol reads (the systolic pressure of a blood pressure panel).
+            var observation = (o.Code is null ? null : Match(o.Code))
+                ?? (o.Component ?? []).Select(c => c.Code is null ? null : Match(c.Code)).FirstOrDefault(c => c is not null);
             DateTimeOffset? time = null;
             var effective = o.Effective switch
             {
@@ -670,12 +826,18 @@ public static class FhirBundleReader
             RecordedObservation? reading;
             if (observation.IsYesNo)
             {
+                var both = false;
                 bool? flag = value switch
                 {
                     FhirBoolean b => b.Value,
-                    CodeableConcept c => YesNo(c),
+                    CodeableConcept c => YesNo(c, out both),
                     _ => null,
                 };
+                if (both)
+                {
+                    Error(path + ".value", $"'{observation.Name}' says both yes and no ({Describe(value)}: its codes, displays and text disagree); which one holds is unclear");
+                    return;
+                }
                 if (flag is null)
                 {
                     Error(path + ".value", $"'{observation.Name}' is a yes/no observation; expected valueBoolean or a yes/no valueCodeableConcept (SNOMED {FhirCodes.SnomedYes}/{FhirCodes.SnomedNo}), got {Describe(value)}");
@@ -871,6 +1033,18 @@ public static class FhirBundleReader
             }
             if (!IsDrug(concept, drug))
             {
+                if (protocol.Regimen.DrugCodes.IsDefaultOrEmpty && string.IsNullOrWhiteSpace(concept.Text) && (concept.Coding ?? []).All(c => string.IsNullOrWhiteSpace(c.Display)))
+                {
+                    // Only codes, and the protocol declares none for the drug (the shipped protocols do not), so no code can
+                    // say what it is: it may be the drug. A protocol that declares codes identifies the drug by them.
+                    var codes = string.Join(", ", (concept.Coding ?? []).Select(c => $"{c.System}|{c.Code}"));
+                    Add(new RecordIssue(label, $"administration whose medication is given only by code ({(codes.Length == 0 ? "none" : codes)}), and the protocol declares no code for {drug}; it may be {drug}, so it is not read as no dose", false)
+                    {
+                        Kind = RecordIssueKinds.DrugLookalike,
+                        Holds = true,
+                    });
+                    return;
+                }
                 if (LooksLikeDrug(concept, drug))
                 {
                     Add(new RecordIssue(label,
@@ -1146,26 +1320,42 @@ public static class FhirBundleReader
             }
         }
 
-        private static bool? YesNo(CodeableConcept concept)
+        /// <summary>
+        /// Yes or no: SNOMED 373066001 / 373067005, else the text yes/no; null when neither. <paramref name="both"/>: its
+        /// SNOMED codes, text and coding displays say both (a SNOMED no displayed "Yes"), which is never read as either.
+        /// </summary>
+        private static bool? YesNo(CodeableConcept concept, out bool both)
         {
-            foreach (var coding in concept.Coding ?? [])
-            {
-                if (coding.System == FhirCodes.Snomed && coding.Code == FhirCodes.SnomedYes)
-                {
-                    return true;
-                }
-
-                if (coding.System == FhirCodes.Snomed && coding.Code == FhirCodes.SnomedNo)
-                {
-                    return false;
-                }
-            }
-            return concept.Text?.Trim().ToLowerInvariant() switch
+            bool? coded = null;
+            bool yes = false, no = false;
+            void Say(bool value) => _ = value ? yes = true : no = true;
+            static bool? Word(string? text) => text?.Trim().ToLowerInvariant() switch
             {
                 "yes" => true,
                 "no" => false,
                 _ => null,
             };
+            foreach (var coding in concept.Coding ?? [])
+            {
+                bool? code = coding.System == FhirCodes.Snomed ? coding.Code switch { FhirCodes.SnomedYes => true, FhirCodes.SnomedNo => false, _ => null } : null;
+                if (code is { } c)
+                {
+                    coded ??= c;
+                    Say(c);
+                }
+                if (Word(coding.Display) is { } d)
+                {
+                    Say(d);
+                }
+            }
+            var text = Word(concept.Text);
+            if (text is { } t)
+            {
+                Say(t);
+            }
+
+            both = yes && no;
+            return both ? null : coded ?? text;
         }
 
         private static string Absent(CodeableConcept? reason) => reason is null ? "" : $" (data absent: {ConceptText(reason)})";

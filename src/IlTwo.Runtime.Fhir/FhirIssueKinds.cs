@@ -19,4 +19,18 @@ public static class FhirIssueKinds
     /// trailing slash, https, LOINC's OID, none): which observation it is cannot be told, so it is not read.
     /// </summary>
     public const string UnclearCode = "unclear-code";
+
+    /// <summary>
+    /// The same resource (type and id, on the same server) in two entries with different content: two versions (a history),
+    /// a retraction beside the original. Which one is true cannot be told, so neither is read. An identical copy is read
+    /// once (a warning that does not hold).
+    /// </summary>
+    public const string DuplicateResource = "duplicate-resource";
+
+    /// <summary>
+    /// The bundle says it is not the whole record: a search with a <c>next</c> page or a <c>total</c> above its matches, an
+    /// OperationOutcome with an error or an <c>incomplete</c> / <c>too-costly</c> issue, an entry that deletes a resource,
+    /// an entry whose response is not a success. A newer value or dose may be in what is missing.
+    /// </summary>
+    public const string IncompleteBundle = "incomplete-bundle";
 }

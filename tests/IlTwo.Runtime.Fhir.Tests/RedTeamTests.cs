@@ -67,6 +67,50 @@ public sealed class RedTeamTests
         ["LOINC codings for heart rate and SBP"] = new(b => Sbp84(b, new Coding(FhirCodes.Loinc, "8867-4"), new Coding(FhirCodes.Loinc, "8480-6")), FhirIssueKinds.UnclearCode, "Observation/sbp-84"),
         ["LOINC heart rate with the text 'sbp'"] = new(b => Sbp84(b, new Coding(FhirCodes.Loinc, "8867-4")).Code.Text = "sbp", FhirIssueKinds.UnclearCode, "Observation/sbp-84"),
         ["a component whose codings disagree"] = new(b => Find<Observation>(b, "bp-").Component[0].Code.Coding.Add(new Coding(FhirCodes.Loinc, "8867-4")), FhirIssueKinds.UnclearCode, "Observation/bp-"),
+
+        // The same resource (type and id) twice with different content (a version history, a retraction sent beside the
+        // original): which one is true cannot be told; the retracted platelet count was read as final.
+        ["the platelets twice, once entered-in-error"] = new(b => b.Add(Retracted(Find<Observation>(b, "plt-"))), FhirIssueKinds.DuplicateResource, "Observation/plt-"),
+        ["a dose twice, once in-progress"] = new(b => b.Add(Running(Find<MedicationAdministration>(b, "dose-"))), FhirIssueKinds.DuplicateResource, "MedicationAdministration/dose-"),
+
+        // A bundle that says it is not the whole record: a later value or dose may be in what is missing.
+        ["a searchset with a next page"] = new(b => b.Bundle.Link.Add(new Bundle.LinkComponent { Relation = "next", Url = "https://ehr.example.org/fhir/Observation?patient=p-1&page=2" }), FhirIssueKinds.IncompleteBundle, "Bundle.link[0]"),
+        ["a searchset whose total exceeds its entries"] = new(b => (b.Bundle.Type, b.Bundle.Total) = (Bundle.BundleType.Searchset, 40), FhirIssueKinds.IncompleteBundle, "Bundle.total"),
+        ["an OperationOutcome saying the results are incomplete"] = new(b => b.Add(Outcome(OperationOutcome.IssueSeverity.Warning, OperationOutcome.IssueType.Incomplete)), FhirIssueKinds.IncompleteBundle, "OperationOutcome/outcome"),
+        ["an OperationOutcome with an error"] = new(b => b.Add(Outcome(OperationOutcome.IssueSeverity.Error, OperationOutcome.IssueType.Exception)), FhirIssueKinds.IncompleteBundle, "OperationOutcome/outcome"),
+        ["a deleted entry in a history"] = new(b => b.Bundle.Entry.Add(new Bundle.EntryComponent { Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.DELETE, Url = "Observation/plt-9" } }), FhirIssueKinds.IncompleteBundle, "Bundle.entry[22]"),
+        ["the platelets' entry deleting them"] = new(b => EntryOf(b, "plt-").Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.DELETE, Url = "Observation/plt-8" }, FhirIssueKinds.IncompleteBundle, "Observation/plt-"),
+        ["the platelets' entry answered 404"] = new(b => EntryOf(b, "plt-").Response = new Bundle.ResponseComponent { Status = "404 Not Found" }, FhirIssueKinds.IncompleteBundle, "Observation/plt-"),
+
+        // An administration whose medication is given only by a code that is not declared for the drug: it may be the drug.
+        ["an administration coded only by an undeclared RxNorm code"] = new(b => b.Add(new MedicationAdministration
+        {
+            Id = "code-only",
+            Status = MedicationAdministration.MedicationAdministrationStatusCodes.Completed,
+            Medication = new CodeableConcept("http://www.nlm.nih.gov/research/umls/rxnorm", "105586"),
+            Subject = b.Subject,
+            Effective = new FhirDateTime(CourseBundle.Time(At.AddHours(-2))),
+        }), RecordIssueKinds.DrugLookalike, "MedicationAdministration/code-only"),
+    };
+
+    private static Observation Retracted(Observation original)
+    {
+        var copy = (Observation)original.DeepCopy();
+        copy.Status = ObservationStatus.EnteredInError;
+        return copy;
+    }
+
+    private static MedicationAdministration Running(MedicationAdministration original)
+    {
+        var copy = (MedicationAdministration)original.DeepCopy();
+        copy.Status = MedicationAdministration.MedicationAdministrationStatusCodes.InProgress;
+        return copy;
+    }
+
+    private static OperationOutcome Outcome(OperationOutcome.IssueSeverity severity, OperationOutcome.IssueType code) => new()
+    {
+        Id = "outcome",
+        Issue = [new OperationOutcome.IssueComponent { Severity = severity, Code = code, Diagnostics = "search results truncated at 20" }],
     };
 
     /// <summary>An SBP of 84 half an hour before the dose (holds when read), coded as given; its unit fits the heart rate too.</summary>
@@ -139,5 +183,103 @@ public sealed class RedTeamTests
         Assert.Contains(read.Record!.Observations, o => o.Code == "sbp" && o.Value == 84 && o.Source == "Bundle.entry[22](Observation/panel).component[0]");
         Assert.Equal(DoseAction.Hold, decision!.Action);
         Assert.Contains(decision.Rules, r => r.Id == "sbp-below-90");
+    }
+
+    [Fact]
+    public void An_identical_copy_of_a_resource_is_read_once()
+    {
+        var bundle = Giving();
+        bundle.Add(Find<MedicationAdministration>(bundle, "dose-").DeepCopy());
+
+        var (read, decision) = Decide(bundle);
+
+        Assert.Equal(2, read.Record!.Doses.Length);
+        var warning = Assert.Single(read.Issues);
+        Assert.False(warning.Holds);
+        Assert.Equal(FhirIssueKinds.DuplicateResource, warning.Kind);
+        Assert.Equal(DoseAction.Give, decision!.Action);
+    }
+
+    // ------------------------------------------------------------ yes/no values that say both
+
+    public static TheoryData<string> BothYesAndNo => ["snomed no, text yes", "snomed no and snomed yes", "snomed no, display yes"];
+
+    [Theory]
+    [MemberData(nameof(BothYesAndNo))]
+    public void A_yes_no_value_that_says_both_is_an_error(string how)
+    {
+        var bundle = Giving();
+        var no = new Coding(FhirCodes.Snomed, FhirCodes.SnomedNo);
+        Find<Observation>(bundle, "confusion-").Value = how switch
+        {
+            "snomed no, text yes" => new CodeableConcept { Coding = [no], Text = "Yes" },
+            "snomed no and snomed yes" => new CodeableConcept { Coding = [no, new Coding(FhirCodes.Snomed, FhirCodes.SnomedYes)] },
+            _ => new CodeableConcept { Coding = [new Coding(FhirCodes.Snomed, FhirCodes.SnomedNo, "Yes")] },
+        };
+
+        var read = FhirBundleReader.Read(bundle.Json, Protocols.Monotherapy.Info, At);
+
+        Assert.Null(read.Record);
+        var error = Assert.Single(read.Errors);
+        Assert.Contains("Observation/confusion-", error.Path, StringComparison.Ordinal);
+        Assert.Contains("both yes and no", error.Message, StringComparison.Ordinal);
+    }
+
+    // ------------------------------------------------------------ a subject that resolves, with something saying otherwise
+
+    public static TheoryData<string, string> Contradicted => new()
+    {
+        { "type", "type is 'Group'" },
+        { "identifier", "identifier 'urn:mrn|OTHER-7'" },
+        { "focus", "focus 'Patient/donor-7'" },
+    };
+
+    /// <summary>
+    /// The blood pressure's subject resolves to the patient, but its reference's type or identifier says it is another,
+    /// or its focus (FHIR: "when it is not the patient of record") is someone else: refused, so the SBP is missing.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Contradicted))]
+    public void A_subject_contradicted_by_its_type_identifier_or_focus_is_refused(string how, string reason)
+    {
+        var bundle = Giving();
+        var bp = Find<Observation>(bundle, "bp-");
+        switch (how)
+        {
+            case "type":
+                bp.Subject!.Type = "Group";
+                break;
+            case "identifier":
+                bp.Subject!.Identifier = new Identifier("urn:mrn", "OTHER-7");
+                break;
+            default:
+                bp.Focus.Add(new ResourceReference("Patient/donor-7"));
+                break;
+        }
+
+        var (read, decision) = Decide(bundle);
+
+        Assert.True(read.Succeeded, string.Join("\n", read.Issues));
+        Assert.DoesNotContain(read.Record!.Observations, o => o.Code == "sbp");
+        var refused = Assert.Single(read.Warnings, w => w.Kind == RecordIssueKinds.SubjectNotPatient);
+        Assert.Contains(reason, refused.Message, StringComparison.Ordinal);
+        Assert.Equal(DoseAction.Hold, decision!.Action);
+        Assert.Contains(decision.Missing, m => m.Observation == "sbp" && m.Reason.Contains("Observation/bp-", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_subject_identifier_the_patient_has_and_a_focus_on_the_patient_are_read()
+    {
+        var bundle = Giving();
+        Find<Patient>(bundle, "p-1").Identifier.Add(new Identifier("urn:mrn", "12345"));
+        var bp = Find<Observation>(bundle, "bp-");
+        bp.Subject!.Identifier = new Identifier("urn:mrn", "12345");
+        bp.Subject.Type = "Patient";
+        bp.Focus.Add(new ResourceReference(bundle.PatientUrl));
+
+        var (read, decision) = Decide(bundle);
+
+        Assert.Empty(read.Issues);
+        Assert.Equal(DoseAction.Give, decision!.Action);
     }
 }
