@@ -200,7 +200,11 @@ public static class FhirBundleReader
     /// <summary>One observation reading before amendments are resolved.</summary>
     private sealed record Reading(
         int Entry, string Label, ObservationInfo Observation, RecordedObservation Value, string Status,
-        string? Identifier, DateTimeOffset? Updated);
+        string? Identifier, DateTimeOffset? Updated)
+    {
+        /// <summary>For a time known only to the day, month or year: the latest instant it could be (null for a full time).</summary>
+        public DateTimeOffset? Until { get; init; }
+    }
 
     /// <param name="fast">Whether <see cref="FhirFastBundle"/> built the bundle: then its references are only where that
     /// path puts them (<see cref="CheckFastReferences"/>).</param>
@@ -243,6 +247,11 @@ public static class FhirBundleReader
             {
                 (_patient, _patientEntry) = ((Patient)patients[0].Resource!, patients[0].i);
                 Understood(_patientEntry, LabelOf(_patientEntry, _patient), _patient, "the bundle's Patient");
+                if (_patient.Link is { Count: > 0 } links)
+                {
+                    var others = string.Join(", ", links.Select(l => $"'{l.Other?.Reference ?? l.Other?.Display}' ({Literal(l.TypeElement) ?? "no type"})"));
+                    Incomplete(LabelOf(_patientEntry, _patient), $"the Patient is linked to another Patient resource ({others}): some of this patient's data may be recorded under it");
+                }
             }
             else if (entries.Any(e => e.Resource is Observation or MedicationAdministration or Procedure))
             {
@@ -382,15 +391,15 @@ public static class FhirBundleReader
         /// error or an incomplete result, an entry that deletes a resource or whose response failed) holds: a newer value or
         /// dose may be in what is missing. A deleting entry's resource is not read.
         /// </summary>
+        private void Incomplete(string path, string why) =>
+            Add(new RecordIssue(path, $"{why}; a newer value or dose may be in what is missing, so the dose is held until the bundle is whole", false)
+            {
+                Kind = FhirIssueKinds.IncompleteBundle,
+                Holds = true,
+            });
+
         private void CheckComplete(List<Bundle.EntryComponent> entries)
         {
-            void Incomplete(string path, string why) =>
-                Add(new RecordIssue(path, $"{why}; a newer value or dose may be in what is missing, so the dose is held until the bundle is whole", false)
-                {
-                    Kind = FhirIssueKinds.IncompleteBundle,
-                    Holds = true,
-                });
-
             for (var k = 0; k < (bundle.Link ?? []).Count; k++)
             {
                 if (bundle.Link![k] is { Relation: "next" } next)
@@ -750,7 +759,7 @@ public static class FhirBundleReader
                 });
                 return;
             }
-            if (!ReadTime(label, o.Effective, "effective", allowPartial: true, out var time))
+            if (!ReadTime(label, o.Effective, "effective", allowPartial: true, out var time, out var until))
             {
                 return;
             }
@@ -791,7 +800,7 @@ public static class FhirBundleReader
             }
             if (observation is not null)
             {
-                AddReading(entry, label, "", observation, o.Value, o.DataAbsentReason, time, status!, identifier, updated);
+                AddReading(entry, label, "", observation, o.Value, o.DataAbsentReason, time, until, status!, identifier, updated);
                 if (isWeight && ReadQuantity(label, "value", o.Value, "body weight", "g", null) is { } w)
                 {
                     _weights.Add((time, w));
@@ -799,13 +808,13 @@ public static class FhirBundleReader
             }
             foreach (var (component, index, componentObservation, _) in components)
             {
-                AddReading(entry, label, $".component[{index}]", componentObservation!, component.Value, component.DataAbsentReason, time, status!, identifier, updated);
+                AddReading(entry, label, $".component[{index}]", componentObservation!, component.Value, component.DataAbsentReason, time, until, status!, identifier, updated);
             }
         }
 
         private void AddReading(
             int entry, string label, string part, ObservationInfo observation, DataType? value, CodeableConcept? absent,
-            DateTimeOffset time, string status, string? identifier, DateTimeOffset? updated)
+            DateTimeOffset time, DateTimeOffset? until, string status, string? identifier, DateTimeOffset? updated)
         {
             var path = label + part;
             if (value is null)
@@ -859,7 +868,7 @@ public static class FhirBundleReader
 
                 reading = new RecordedObservation(observation.Name, time, quantity.Value, null, quantity.Unit) { Source = path };
             }
-            _readings.Add(new Reading(entry, path, observation, reading, status, identifier is null ? null : identifier + "#" + observation.Name, updated));
+            _readings.Add(new Reading(entry, path, observation, reading, status, identifier is null ? null : identifier + "#" + observation.Name, updated) { Until = until });
         }
 
         /// <summary>A quantity convertible to <paramref name="declared"/>, or null after reporting why not (never a raw value).</summary>
@@ -971,14 +980,56 @@ public static class FhirBundleReader
                     continue;
                 }
 
-                var winner = members.OrderBy(m => m.Updated ?? DateTimeOffset.MinValue).ThenBy(m => m.Status == "preliminary" ? 0 : 1).ThenBy(m => m.Entry).Last();
+                // An amendment supersedes the final result it amends, and a final result the preliminary one, whatever the
+                // bundle order; among equals the latest update wins. A superseded result updated after its successor
+                // contradicts that order: which one is current cannot be told, so none is read.
+                static int Rank(Reading r) => r.Status switch { "amended" or "corrected" => 2, "preliminary" => 0, _ => 1 };
+                var winner = members.OrderBy(Rank).ThenBy(m => m.Updated ?? DateTimeOffset.MinValue).ThenBy(m => m.Entry).Last();
+                if (members.FirstOrDefault(m => Rank(m) < Rank(winner) && m.Updated > winner.Updated) is { } later)
+                {
+                    dropped.UnionWith(members);
+                    Add(new RecordIssue(winner.Label,
+                        $"the {winner.Status} result would supersede the {later.Status} result {later.Label}, yet that one was updated later ({Show(later.Updated!.Value)} after {Show(winner.Updated!.Value)}); which one is current cannot be told, so neither is read and the dose is held",
+                        false)
+                    {
+                        Kind = RecordIssueKinds.UnclearStatus,
+                        Holds = true,
+                    });
+                    continue;
+                }
                 foreach (var m in members.Where(m => m != winner))
                 {
                     dropped.Add(m);
                     Warn(m.Label, $"superseded by the {winner.Status} result {winner.Label}");
                 }
             }
-            return [.. _readings.Where(r => !dropped.Contains(r)).OrderBy(r => r.Value.At.UtcTicks).ThenBy(r => r.Entry).Select(r => r.Value)];
+            var kept = _readings.Where(r => !dropped.Contains(r)).ToList();
+            CheckPartialTimes(kept);
+            return [.. kept.OrderBy(r => r.Value.At.UtcTicks).ThenBy(r => r.Entry).Select(r => r.Value)];
+        }
+
+        /// <summary>
+        /// A reading known only to the day (month, year) is placed at the start of its period, so it never counts as recent;
+        /// but when its period reaches past the latest fully timed reading of the same observation, it may be the latest
+        /// value (an SBP of 84 charted "2026-03-03" beside a 118 at 05:00): the dose holds.
+        /// </summary>
+        private void CheckPartialTimes(List<Reading> kept)
+        {
+            foreach (var partial in kept.Where(r => r.Until is not null && (at is null || r.Value.At <= at)))
+            {
+                var latest = kept.Where(r => r.Until is null && r.Observation == partial.Observation && (at is null || r.Value.At <= at))
+                    .Select(r => (DateTimeOffset?)r.Value.At).Max();
+                if (latest is { } full && partial.Until > full)
+                {
+                    Add(new RecordIssue(partial.Label,
+                        $"{Title(partial.Observation)} known only to the day, month or year may be later than the latest timed one ({Show(full)}): it could be the latest value, so the dose is held until the record gives its time",
+                        false)
+                    {
+                        Kind = FhirIssueKinds.UnclearTime,
+                        Holds = true,
+                    });
+                }
+            }
         }
 
         // ------------------------------------------------------------ doses and events
@@ -1077,7 +1128,7 @@ public static class FhirBundleReader
                 _ => DoseStatus.MayBeRunning,
             };
             var effective = m.Effective is Period period ? (DataType?)(period.StartElement ?? period.EndElement) : m.Effective;
-            if (!ReadTime(label, effective, "effective", allowPartial: false, out var time))
+            if (!ReadTime(label, effective, "effective", allowPartial: false, out var time, out _))
             {
                 return;
             }
@@ -1133,7 +1184,7 @@ public static class FhirBundleReader
                 return;
             }
             var performed = p.Performed is Period period ? (DataType?)(period.StartElement ?? period.EndElement) : p.Performed;
-            if (!ReadTime(label, performed, "performed", allowPartial: false, out var time))
+            if (!ReadTime(label, performed, "performed", allowPartial: false, out var time, out _))
             {
                 return;
             }
@@ -1158,9 +1209,11 @@ public static class FhirBundleReader
 
         // ------------------------------------------------------------ helpers
 
-        private bool ReadTime(string label, DataType? element, string name, bool allowPartial, out DateTimeOffset time)
+        /// <param name="until">For a partial time: the latest instant it could be (the end of its period at the latest offset, UTC-12:00).</param>
+        private bool ReadTime(string label, DataType? element, string name, bool allowPartial, out DateTimeOffset time, out DateTimeOffset? until)
         {
             time = default;
+            until = null;
             string? text = element switch
             {
                 FhirDateTime d => d.Value,
@@ -1194,6 +1247,8 @@ public static class FhirBundleReader
                     return false;
                 }
                 Warn(path, $"'{text}' is known only to the day, month or year; read as {Show(time)}, the start of that period (UTC+14:00), so it cannot count as recent");
+                var first = time.DateTime; // the period's first local midnight
+                until = new DateTimeOffset(text.Length switch { 4 => first.AddYears(1), 7 => first.AddMonths(1), _ => first.AddDays(1) }, TimeSpan.FromHours(-12));
             }
             return true;
         }

@@ -33,4 +33,10 @@ public static class FhirIssueKinds
     /// an entry whose response is not a success. A newer value or dose may be in what is missing.
     /// </summary>
     public const string IncompleteBundle = "incomplete-bundle";
+
+    /// <summary>
+    /// A reading known only to the day, month or year whose period reaches past the latest fully timed reading of the same
+    /// observation (at or before the decision): it may be the latest value, and what it says cannot be placed.
+    /// </summary>
+    public const string UnclearTime = "unclear-time";
 }

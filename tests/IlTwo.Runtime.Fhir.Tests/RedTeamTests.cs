@@ -91,6 +91,24 @@ public sealed class RedTeamTests
             Subject = b.Subject,
             Effective = new FhirDateTime(CourseBundle.Time(At.AddHours(-2))),
         }), RecordIssueKinds.DrugLookalike, "MedicationAdministration/code-only"),
+
+        // A Patient linked to another Patient resource (merged, replaced, see also): some of this patient's data (a dose) may
+        // be under the other one.
+        ["a Patient replaced by another"] = new(b => Find<Patient>(b, "p-1").Link.Add(new Patient.LinkComponent { Other = new ResourceReference("Patient/p-2"), Type = Patient.LinkType.ReplacedBy }), FhirIssueKinds.IncompleteBundle, "Patient/p-1"),
+        ["a Patient that replaces another"] = new(b => Find<Patient>(b, "p-1").Link.Add(new Patient.LinkComponent { Other = new ResourceReference("Patient/p-0"), Type = Patient.LinkType.Replaces }), FhirIssueKinds.IncompleteBundle, "Patient/p-1"),
+
+        // A preliminary SBP of 118 last updated after the final 84 of the same reading: which is current cannot be told
+        // (the preliminary won on its timestamp).
+        ["a preliminary updated after the final"] = new(b =>
+        {
+            var final = Sbp84(b, new Coding(FhirCodes.Loinc, FhirCodes.Systolic));
+            final.Meta = new Meta { LastUpdated = At.AddMinutes(-20) };
+            var preliminary = b.Quantity("sbp-118", At.AddMinutes(-30), CourseBundle.Loinc(FhirCodes.Systolic, "SBP"), 118, "mm[Hg]", ObservationStatus.Preliminary);
+            preliminary.Meta = new Meta { LastUpdated = At.AddMinutes(-10) };
+        }, RecordIssueKinds.UnclearStatus, "Observation/sbp-"),
+
+        // An SBP known only to the day of the decision may be newer than the 118 an hour before: it may be the latest.
+        ["an SBP known only to the day"] = new(b => Sbp84(b, new Coding(FhirCodes.Loinc, FhirCodes.Systolic)).Effective = new FhirDateTime("2026-03-03"), FhirIssueKinds.UnclearTime, "Observation/sbp-84"),
     };
 
     private static Observation Retracted(Observation original)
@@ -281,5 +299,37 @@ public sealed class RedTeamTests
 
         Assert.Empty(read.Issues);
         Assert.Equal(DoseAction.Give, decision!.Action);
+    }
+
+    // ------------------------------------------------------------ amendments in any order
+
+    /// <summary>
+    /// An amended or corrected result supersedes the final one it amends, whatever the bundle order: with no
+    /// <c>meta.lastUpdated</c>, the final SBP of 120 written after the amended 84 used to win on bundle order.
+    /// </summary>
+    [Theory]
+    [InlineData(ObservationStatus.Amended, false)]
+    [InlineData(ObservationStatus.Corrected, false)]
+    [InlineData(ObservationStatus.Corrected, true)]
+    public void An_amendment_supersedes_the_final_result_whatever_the_order(ObservationStatus amendment, bool identifier)
+    {
+        var bundle = Giving();
+        var amended = Sbp84(bundle, new Coding(FhirCodes.Loinc, FhirCodes.Systolic));
+        amended.Status = amendment;
+        var final = bundle.Quantity("sbp-120", At.AddMinutes(-30), CourseBundle.Loinc(FhirCodes.Systolic, "SBP"), 120, "mm[Hg]");
+        if (identifier)
+        {
+            amended.Identifier.Add(new Identifier("urn:lab", "r-1"));
+            final.Identifier.Add(new Identifier("urn:lab", "r-1"));
+            final.Effective = new FhirDateTime(CourseBundle.Time(At.AddMinutes(-31)));
+        }
+
+        var (read, decision) = Decide(bundle);
+
+        Assert.True(read.Succeeded, string.Join("\n", read.Issues));
+        Assert.DoesNotContain(read.Record!.Observations, o => o.Code == "sbp" && o.Value == 120);
+        Assert.Contains(read.Warnings, w => w.Path.Contains("Observation/sbp-120", StringComparison.Ordinal) && w.Message.Contains("superseded", StringComparison.Ordinal));
+        Assert.Equal(DoseAction.Hold, decision!.Action);
+        Assert.Contains(decision.Rules, r => r.Id == "sbp-below-90");
     }
 }
