@@ -800,8 +800,10 @@ public static class FhirBundleReader
             }
             if (observation is not null)
             {
+                var errors = issues.Count(i => i.IsError);
                 AddReading(entry, label, "", observation, o.Value, o.DataAbsentReason, time, until, status!, identifier, updated);
-                if (isWeight && ReadQuantity(label, "value", o.Value, "body weight", "g", null) is { } w)
+                // The same value as the body weight: its errors are reported once.
+                if (isWeight && issues.Count(i => i.IsError) == errors && ReadQuantity(label, "value", o.Value, "body weight", "g", null) is { } w)
                 {
                     _weights.Add((time, w));
                 }
@@ -903,6 +905,11 @@ public static class FhirBundleReader
                     return null;
                 }
                 unit = q.Code;
+                if (DisplayContradicts(q.Unit, q.Code))
+                {
+                    Error(valuePath, $"{what}: the unit is shown as '{q.Unit}' but coded '{q.Code}', another UCUM unit; which one the value is in is unclear");
+                    return null;
+                }
             }
             else if (!string.IsNullOrEmpty(q.Unit) && Ucum.TryParse(q.Unit, out _, out _))
             {
@@ -957,6 +964,21 @@ public static class FhirBundleReader
             }
 
             return converts ? null : result;
+        }
+
+        /// <summary>
+        /// Whether a quantity's display unit is itself a UCUM unit that is not its code's (<c>mg/dL</c> shown, <c>umol/L</c>
+        /// coded): one of them is wrong. A display that is no UCUM unit (<c>mmHg</c>, <c>10^3/uL</c>, <c>beats/min</c>) is
+        /// free text and contradicts nothing.
+        /// </summary>
+        private static bool DisplayContradicts(string? display, string code)
+        {
+            if (string.IsNullOrWhiteSpace(display) || display.Trim() == code || !Ucum.TryParse(display.Trim(), out var shown, out _) || !Ucum.TryParse(code, out var coded, out _))
+            {
+                return false;
+            }
+
+            return !Ucum.TryGetConversion(shown, coded, null, out var conversion, out _) || conversion.Offset != 0 || Math.Abs(conversion.Factor - 1) > 1e-9;
         }
 
         private static string Suggest(string unit) => Ucum.SuggestionFor(unit) is { } s ? $" (did you mean '{s}'?)" : "";

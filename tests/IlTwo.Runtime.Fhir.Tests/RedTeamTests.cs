@@ -332,4 +332,51 @@ public sealed class RedTeamTests
         Assert.Equal(DoseAction.Hold, decision!.Action);
         Assert.Contains(decision.Rules, r => r.Id == "sbp-below-90");
     }
+
+    // ------------------------------------------------------------ a unit whose text and code disagree
+
+    /// <summary>
+    /// <c>unit</c> is the unit as displayed, <c>code</c> the coded form; when the display is itself a UCUM unit that is not
+    /// the code's (creatinine 2.6 shown in mg/dL, coded umol/L), one of them is wrong: the code used to win silently.
+    /// </summary>
+    [Theory]
+    [InlineData("mg/dL", "umol/L", false)]
+    [InlineData("g", "kg", false)]
+    [InlineData("/h", "/min", false)]
+    [InlineData("umol/L", "umol/L", true)]
+    [InlineData("mmHg", "mm[Hg]", true)]
+    [InlineData("10^3/uL", "10*3/uL", true)]
+    public void A_unit_text_that_is_another_UCUM_unit_than_its_code_is_an_error(string unit, string code, bool read)
+    {
+        var bundle = Giving();
+        var cr = Find<Observation>(bundle, "cr-");
+        cr.Value = new Quantity { Value = 2.6m, Unit = unit, System = FhirCodes.Ucum, Code = code };
+        if (code == "mm[Hg]")
+        {
+            cr.Code = CourseBundle.Loinc(FhirCodes.Systolic, "SBP");
+            cr.Value = new Quantity { Value = 118, Unit = unit, System = FhirCodes.Ucum, Code = code };
+        }
+        else if (code == "10*3/uL")
+        {
+            cr.Code = CourseBundle.Loinc("777-3", "Platelets");
+            cr.Value = new Quantity { Value = 210, Unit = unit, System = FhirCodes.Ucum, Code = code };
+        }
+        else if (code != "umol/L")
+        {
+            cr.Code = code == "kg" ? CourseBundle.Loinc(FhirCodes.BodyWeight, "Body weight") : CourseBundle.Loinc("8867-4", "Heart rate");
+        }
+
+        var result = FhirBundleReader.Read(bundle.Json, Protocols.Monotherapy.Info, At);
+
+        if (read)
+        {
+            Assert.True(result.Succeeded, string.Join("\n", result.Issues));
+            return;
+        }
+        Assert.Null(result.Record);
+        var error = Assert.Single(result.Errors);
+        Assert.Contains("Observation/cr-", error.Path, StringComparison.Ordinal);
+        Assert.Contains($"'{unit}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"'{code}'", error.Message, StringComparison.Ordinal);
+    }
 }
