@@ -1003,15 +1003,16 @@ public static class FhirBundleReader
                 }
 
                 // An amendment supersedes the final result it amends, and a final result the preliminary one, whatever the
-                // bundle order; among equals the latest update wins. A superseded result updated after its successor
-                // contradicts that order: which one is current cannot be told, so none is read.
+                // bundle order; among equals the latest update wins. A superseded result updated after its successor, or
+                // with a time when its successor has none, contradicts that order or leaves it unchecked: which one is
+                // current cannot be told, so none is read.
                 static int Rank(Reading r) => r.Status switch { "amended" or "corrected" => 2, "preliminary" => 0, _ => 1 };
                 var winner = members.OrderBy(Rank).ThenBy(m => m.Updated ?? DateTimeOffset.MinValue).ThenBy(m => m.Entry).Last();
-                if (members.FirstOrDefault(m => Rank(m) < Rank(winner) && m.Updated > winner.Updated) is { } later)
+                if (members.FirstOrDefault(m => Rank(m) < Rank(winner) && m.Updated is { } u && !(winner.Updated >= u)) is { } later)
                 {
                     dropped.UnionWith(members);
                     Add(new RecordIssue(winner.Label,
-                        $"the {winner.Status} result would supersede the {later.Status} result {later.Label}, yet that one was updated later ({Show(later.Updated!.Value)} after {Show(winner.Updated!.Value)}); which one is current cannot be told, so neither is read and the dose is held",
+                        $"the {winner.Status} result would supersede the {later.Status} result {later.Label}, yet that one was updated {(winner.Updated is { } w ? $"later ({Show(later.Updated!.Value)} after {Show(w)})" : $"at {Show(later.Updated!.Value)} and this one has no update time")}; which one is current cannot be told, so neither is read and the dose is held",
                         false)
                     {
                         Kind = RecordIssueKinds.UnclearStatus,

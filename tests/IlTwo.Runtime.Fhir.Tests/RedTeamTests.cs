@@ -106,6 +106,12 @@ public sealed class RedTeamTests
             var preliminary = b.Quantity("sbp-118", At.AddMinutes(-30), CourseBundle.Loinc(FhirCodes.Systolic, "SBP"), 118, "mm[Hg]", ObservationStatus.Preliminary);
             preliminary.Meta = new Meta { LastUpdated = At.AddMinutes(-10) };
         }, RecordIssueKinds.UnclearStatus, "Observation/sbp-"),
+        // A final SBP of 84 with a timestamp and an amended 120 without one: that the amendment came later cannot be checked.
+        ["an amendment without a timestamp beside a timestamped final"] = new(b =>
+        {
+            Sbp84(b, new Coding(FhirCodes.Loinc, FhirCodes.Systolic)).Meta = new Meta { LastUpdated = At.AddMinutes(-20) };
+            b.Quantity("sbp-120", At.AddMinutes(-30), CourseBundle.Loinc(FhirCodes.Systolic, "SBP"), 120, "mm[Hg]", ObservationStatus.Amended);
+        }, RecordIssueKinds.UnclearStatus, "Observation/sbp-"),
 
         // An SBP known only to the day of the decision may be newer than the 118 an hour before: it may be the latest.
         ["an SBP known only to the day"] = new(b => Sbp84(b, new Coding(FhirCodes.Loinc, FhirCodes.Systolic)).Effective = new FhirDateTime("2026-03-03"), FhirIssueKinds.UnclearTime, "Observation/sbp-84"),
