@@ -200,7 +200,11 @@ public static class FhirBundleReader
     /// <summary>One observation reading before amendments are resolved.</summary>
     private sealed record Reading(
         int Entry, string Label, ObservationInfo Observation, RecordedObservation Value, string Status,
-        string? Identifier, DateTimeOffset? Updated);
+        string? Identifier, DateTimeOffset? Updated)
+    {
+        /// <summary>For a time known only to the day, month or year: the latest instant it could be (null for a full time).</summary>
+        public DateTimeOffset? Until { get; init; }
+    }
 
     /// <param name="fast">Whether <see cref="FhirFastBundle"/> built the bundle: then its references are only where that
     /// path puts them (<see cref="CheckFastReferences"/>).</param>
@@ -211,6 +215,7 @@ public static class FhirBundleReader
         private readonly List<(int Entry, RecordedEvent Event)> _events = [];
         private readonly List<(int Entry, RecordedDose Dose)> _doses = [];
         private readonly List<(DateTimeOffset At, MeasuredValue Weight)> _weights = [];
+        private readonly HashSet<int> _skip = [];
         private Patient? _patient;
         private int _patientEntry = -1;
 
@@ -241,11 +246,25 @@ public static class FhirBundleReader
             else if (patients.Count == 1)
             {
                 (_patient, _patientEntry) = ((Patient)patients[0].Resource!, patients[0].i);
+                Understood(_patientEntry, LabelOf(_patientEntry, _patient), _patient, "the bundle's Patient");
+                if (_patient.Link is { Count: > 0 } links)
+                {
+                    var others = string.Join(", ", links.Select(l => $"'{l.Other?.Reference ?? l.Other?.Display}' ({Literal(l.TypeElement) ?? "no type"})"));
+                    Incomplete(LabelOf(_patientEntry, _patient), $"the Patient is linked to another Patient resource ({others}): some of this patient's data may be recorded under it");
+                }
             }
             else if (entries.Any(e => e.Resource is Observation or MedicationAdministration or Procedure))
             {
                 issues.Add(new RecordIssue("Bundle", "the bundle holds no Patient resource: whose data it is cannot be told, and the decision is for one patient", true) { Kind = RecordIssueKinds.NoSinglePatient });
             }
+
+            if (bundle.ImplicitRules is { Length: > 0 } rules)
+            {
+                Add(NotUnderstood("Bundle", "the Bundle", $"implicitRules '{rules}'"));
+            }
+
+            CheckDuplicates(entries);
+            CheckComplete(entries);
 
             for (var i = 0; i < entries.Count; i++)
             {
@@ -256,6 +275,11 @@ public static class FhirBundleReader
                     Warn(label, "entry without a resource is ignored");
                     continue;
                 }
+                if (_skip.Contains(i))
+                {
+                    continue;
+                }
+
                 try
                 {
                     if (fast)
@@ -269,7 +293,7 @@ public static class FhirBundleReader
 
                     switch (resource)
                     {
-                        case Observation o when Refusal(o.Subject) is { } refusal:
+                        case Observation o when (Refusal(o.Subject) ?? FocusRefusal(o)) is { } refusal:
                             RefuseObservation(label, o, refusal);
                             break;
                         case Observation o:
@@ -304,6 +328,178 @@ public static class FhirBundleReader
                 [.. _events.OrderBy(e => e.Event.At.UtcTicks).ThenBy(e => e.Entry).Select(e => e.Event)],
                 [.. _doses.OrderBy(d => d.Dose.At.UtcTicks).ThenBy(d => d.Entry).Select(d => d.Dose)],
                 [.. observations]);
+        }
+
+        // ------------------------------------------------------------ duplicates and completeness
+
+        /// <summary>
+        /// The same resource (type and id, on the same server) in several entries: an identical copy is read once (warning);
+        /// copies that differ (two versions, a retraction beside the original) are none of them read, and the dose holds.
+        /// </summary>
+        private void CheckDuplicates(List<Bundle.EntryComponent> entries)
+        {
+            var groups = entries.Select((e, i) => (Key: IdentityOf(e), Index: i)).Where(x => x.Key is not null).GroupBy(x => x.Key!, StringComparer.Ordinal);
+            foreach (var group in groups)
+            {
+                var members = group.Select(x => x.Index).ToList();
+                if (members.Count < 2)
+                {
+                    continue;
+                }
+
+                var first = entries[members[0]].Resource!;
+                if (members.Skip(1).All(i => entries[i].Resource!.IsExactly(first)))
+                {
+                    foreach (var i in members.Skip(1))
+                    {
+                        _skip.Add(i);
+                        Add(new RecordIssue(LabelOf(i, entries[i].Resource), $"an identical copy of {LabelOf(members[0], first)}: read once", false) { Kind = FhirIssueKinds.DuplicateResource });
+                    }
+                    continue;
+                }
+                _skip.UnionWith(members);
+                var versions = members.Select(i => LabelOf(i, entries[i].Resource) + (entries[i].Resource!.Meta?.VersionId is { } v ? $" version {v}" : ""));
+                Add(new RecordIssue(LabelOf(members[0], first),
+                    $"the same resource ({group.Key}) is in {members.Count} entries with different content ({string.Join(", ", versions)}); which one is true cannot be told, so none is read and the dose is held",
+                    false)
+                {
+                    Kind = FhirIssueKinds.DuplicateResource,
+                    Holds = true,
+                });
+            }
+        }
+
+        /// <summary>An entry's resource identity (<c>[server/]Type/id</c>) for the resources the reader reads; null for others.</summary>
+        private static string? IdentityOf(Bundle.EntryComponent entry)
+        {
+            if (entry.Resource is not (Observation or MedicationAdministration or Procedure) || entry.Resource.Id is not { Length: > 0 } id)
+            {
+                return null;
+            }
+
+            var relative = $"{entry.Resource.TypeName}/{id}";
+            var server = entry.FullUrl is { } url && url.Contains("://", StringComparison.Ordinal) && url.EndsWith("/" + relative, StringComparison.Ordinal)
+                ? url[..^relative.Length]
+                : "";
+            return server + relative;
+        }
+
+        private static readonly OperationOutcome.IssueType[] IncompleteIssues = [OperationOutcome.IssueType.Incomplete, OperationOutcome.IssueType.TooCostly];
+
+        /// <summary>
+        /// A bundle that says it is not the whole record (a next page, a total above its matches, an OperationOutcome with an
+        /// error or an incomplete result, an entry that deletes a resource or whose response failed) holds: a newer value or
+        /// dose may be in what is missing. A deleting entry's resource is not read.
+        /// </summary>
+        private void Incomplete(string path, string why) =>
+            Add(new RecordIssue(path, $"{why}; a newer value or dose may be in what is missing, so the dose is held until the bundle is whole", false)
+            {
+                Kind = FhirIssueKinds.IncompleteBundle,
+                Holds = true,
+            });
+
+        private void CheckComplete(List<Bundle.EntryComponent> entries)
+        {
+            for (var k = 0; k < (bundle.Link ?? []).Count; k++)
+            {
+                if (bundle.Link![k] is { Relation: "next" } next)
+                {
+                    Incomplete($"Bundle.link[{k}]", $"the search has a next page ('{next.Url}') that is not in the bundle");
+                }
+            }
+            var matches = entries.Count(e => e.Resource is not null and not OperationOutcome && e.Search?.Mode is null or Bundle.SearchEntryMode.Match);
+            if (bundle.Type == Bundle.BundleType.Searchset && bundle.Total is { } total && total > matches)
+            {
+                Incomplete("Bundle.total", $"the search matched {total} resources, the bundle holds {matches}");
+            }
+
+            for (var i = 0; i < entries.Count; i++)
+            {
+                var entry = entries[i];
+                var label = LabelOf(i, entry.Resource);
+                if (entry.Request is { Method: Bundle.HTTPVerb.DELETE } delete)
+                {
+                    _skip.Add(i);
+                    Incomplete(label, $"the entry deletes '{delete.Url}': what it deleted cannot be told");
+                }
+                if (entry.Response is { Status: { } status } && !status.TrimStart().StartsWith('2'))
+                {
+                    Incomplete(label, $"the entry's response status is '{status}', not a success");
+                }
+                foreach (var outcome in new[] { entry.Resource, entry.Response?.Outcome }.OfType<OperationOutcome>())
+                {
+                    var issue = (outcome.Issue ?? []).FirstOrDefault(x =>
+                        x.Severity is OperationOutcome.IssueSeverity.Fatal or OperationOutcome.IssueSeverity.Error || (x.Code is { } code && IncompleteIssues.Contains(code)));
+                    if (issue is not null)
+                    {
+                        Incomplete(label, $"an OperationOutcome says '{Literal(issue.SeverityElement)}' / '{Literal(issue.CodeElement)}'{(string.IsNullOrWhiteSpace(issue.Diagnostics) ? "" : $": {issue.Diagnostics}")}");
+                    }
+                }
+            }
+        }
+
+        // ------------------------------------------------------------ modifiers
+
+        /// <summary>
+        /// Whether the entry and resource carry no modifier the reader does not understand; else reports it (a warning that
+        /// holds) and returns false: FHIR says a resource with a <c>modifierExtension</c> the reader does not know (or
+        /// <c>implicitRules</c>) must not be processed as normal, as the modifier may negate or qualify what it says.
+        /// </summary>
+        private bool Understood(int entry, string label, Resource resource, string what)
+        {
+            // The fast path accepts neither element (any extension sends a bundle the full way).
+            if (fast)
+            {
+                return true;
+            }
+
+            var modifier = bundle.Entry[entry].ModifierExtension is { Count: > 0 } onEntry
+                ? $"a modifierExtension '{onEntry[0].Url}' on its Bundle.entry"
+                : ModifierIn(resource, resource.TypeName);
+            if (modifier is null)
+            {
+                return true;
+            }
+
+            Add(NotUnderstood(label, what, modifier));
+            return false;
+        }
+
+        private static RecordIssue NotUnderstood(string label, string what, string modifier) =>
+            new(label, $"{what} carries {modifier}, which the reader does not understand; FHIR says it must then not be processed as normal, so it is not read as normal data and the dose is held", false)
+            {
+                Kind = FhirIssueKinds.ModifierExtension,
+                Holds = true,
+            };
+
+        /// <summary>The first <c>modifierExtension</c> or <c>implicitRules</c> anywhere in the element (contained resources included), with its path; null when none.</summary>
+        private static string? ModifierIn(Base node, string path)
+        {
+            foreach (var (name, value) in node.EnumerateElements())
+            {
+                switch (name, value)
+                {
+                    case ("modifierExtension", System.Collections.IEnumerable extensions) when extensions.OfType<Extension>().FirstOrDefault() is { } first:
+                        return $"{path}.modifierExtension '{first.Url}'";
+                    case ("implicitRules", FhirUri { Value: { Length: > 0 } rules }):
+                        return $"{path}.implicitRules '{rules}'";
+                    case (_, Base child) when ModifierIn(child, $"{path}.{name}") is { } inChild:
+                        return inChild;
+                    case (_, System.Collections.IEnumerable many and not string):
+                        var index = 0;
+                        foreach (var item in many)
+                        {
+                            if (item is Base element && ModifierIn(element, $"{path}.{name}[{index}]") is { } inItem)
+                            {
+                                return inItem;
+                            }
+
+                            index++;
+                        }
+                        break;
+                }
+            }
+            return null;
         }
 
         // ------------------------------------------------------------ references and subjects
@@ -374,7 +570,44 @@ public static class FhirBundleReader
         /// trusted: a missing subject, an identifier only, an absolute URL on another server than the patient's entry, or
         /// a Patient id that does not match are all refused (never read as the patient's data).
         /// </summary>
-        private string? Refusal(ResourceReference? subject)
+        private string? Refusal(ResourceReference? subject) => Unresolved(subject) ?? Contradicted(subject!);
+
+        /// <summary>
+        /// Why an Observation whose subject is the patient is still not about the patient: a <c>focus</c> (FHIR: "when it is
+        /// not the patient of record": a fetus, a donor, a device) that is not the patient itself.
+        /// </summary>
+        private string? FocusRefusal(Observation o)
+        {
+            foreach (var focus in o.Focus ?? [])
+            {
+                if (Unresolved(focus) is not null || Contradicted(focus) is not null)
+                {
+                    var what = focus.Reference ?? focus.Display ?? (focus.Identifier is { } id ? $"{id.System}|{id.Value}" : "(empty)");
+                    return $"its focus '{what}' is not the bundle's patient: the observation is about someone or something else (FHIR Observation.focus)";
+                }
+            }
+            return null;
+        }
+
+        /// <summary>Why a reference that resolves to the patient names someone else all the same: a type that is not Patient, an identifier the patient does not have.</summary>
+        private string? Contradicted(ResourceReference reference)
+        {
+            if (reference.Type is { Length: > 0 } type && type is not ("Patient" or "http://hl7.org/fhir/StructureDefinition/Patient"))
+            {
+                return $"its reference '{reference.Reference}' names the bundle's patient, but its type is '{type}'";
+            }
+
+            if (reference.Identifier is { Value: { Length: > 0 } value } identifier
+                && !(_patient!.Identifier ?? []).Any(i => i.Value == value && i.System == identifier.System))
+            {
+                return $"its reference '{reference.Reference}' names the bundle's patient, but its identifier '{identifier.System}|{value}' is not one of that patient's";
+            }
+
+            return null;
+        }
+
+        /// <summary>Null when the reference resolves to the bundle's one Patient; else why not.</summary>
+        private string? Unresolved(ResourceReference? subject)
         {
             if (_patient is null)
             {
@@ -431,7 +664,9 @@ public static class FhirBundleReader
         /// </summary>
         private void RefuseObservation(string label, Observation o, string refusal)
         {
-            var observation = o.Code is null ? null : Match(o.Code);
+            // A panel is named by its first component the protocol reads (the systolic pressure of a blood pressure panel).
+            var observation = (o.Code is null ? null : Match(o.Code))
+                ?? (o.Component ?? []).Select(c => c.Code is null ? null : Match(c.Code)).FirstOrDefault(c => c is not null);
             DateTimeOffset? time = null;
             var effective = o.Effective switch
             {
@@ -480,15 +715,24 @@ public static class FhirBundleReader
                 Warn(label, "Observation without a code is ignored");
                 return;
             }
-            var isPanel = HasLoinc(o.Code, FhirCodes.BloodPressurePanel);
             var isWeight = HasLoinc(o.Code, FhirCodes.BodyWeight) || HasLoinc(o.Code, FhirCodes.BodyWeightMeasured);
-            var observation = Match(o.Code);
-            var components = isPanel
-                ? (o.Component ?? []).Select((c, i) => (Component: c, Index: i, Observation: c.Code is null ? null : Match(c.Code))).Where(c => c.Observation is not null).ToList()
-                : [];
-            if (observation is null && components.Count == 0 && !isWeight)
+            var observation = Match(o.Code, out var unclear);
+            // The components of any Observation (the blood pressure panels 85354-9 and 55284-4, a vital signs panel): a
+            // component's code says what it measures.
+            var components = (o.Component ?? []).Select((c, i) =>
+            {
+                string? why = null;
+                var matched = c.Code is null ? null : Match(c.Code, out why);
+                return (Component: c, Index: i, Observation: matched, Unclear: why);
+            }).Where(c => c.Observation is not null || c.Unclear is not null).ToList();
+            if (observation is null && unclear is null && components.Count == 0 && !isWeight)
             {
                 return; // not something the protocol reads
+            }
+
+            if (!Understood(entry, label, o, "an Observation the protocol reads"))
+            {
+                return;
             }
 
             if (status is "entered-in-error" or "cancelled")
@@ -515,8 +759,21 @@ public static class FhirBundleReader
                 });
                 return;
             }
-            if (!ReadTime(label, o.Effective, "effective", allowPartial: true, out var time))
+            if (!ReadTime(label, o.Effective, "effective", allowPartial: true, out var time, out var until))
             {
+                return;
+            }
+
+            var unclearPart = components.FindIndex(c => c.Unclear is not null);
+            if (unclear is not null || unclearPart >= 0)
+            {
+                // Which observation it is cannot be told: never read as one of them, never dropped quietly.
+                var (path, why) = unclear is not null ? (label + ".code", unclear) : ($"{label}.component[{components[unclearPart].Index}].code", components[unclearPart].Unclear);
+                Add(new RecordIssue(path, $"which observation this is cannot be told: {why}; it is not read, so the dose is held until the record codes it clearly", false)
+                {
+                    Kind = FhirIssueKinds.UnclearCode,
+                    Holds = true,
+                });
                 return;
             }
 
@@ -543,21 +800,23 @@ public static class FhirBundleReader
             }
             if (observation is not null)
             {
-                AddReading(entry, label, "", observation, o.Value, o.DataAbsentReason, time, status!, identifier, updated);
-                if (isWeight && ReadQuantity(label, "value", o.Value, "body weight", "g", null) is { } w)
+                var errors = issues.Count(i => i.IsError);
+                AddReading(entry, label, "", observation, o.Value, o.DataAbsentReason, time, until, status!, identifier, updated);
+                // The same value as the body weight: its errors are reported once.
+                if (isWeight && issues.Count(i => i.IsError) == errors && ReadQuantity(label, "value", o.Value, "body weight", "g", null) is { } w)
                 {
                     _weights.Add((time, w));
                 }
             }
-            foreach (var (component, index, componentObservation) in components)
+            foreach (var (component, index, componentObservation, _) in components)
             {
-                AddReading(entry, label, $".component[{index}]", componentObservation!, component.Value, component.DataAbsentReason, time, status!, identifier, updated);
+                AddReading(entry, label, $".component[{index}]", componentObservation!, component.Value, component.DataAbsentReason, time, until, status!, identifier, updated);
             }
         }
 
         private void AddReading(
             int entry, string label, string part, ObservationInfo observation, DataType? value, CodeableConcept? absent,
-            DateTimeOffset time, string status, string? identifier, DateTimeOffset? updated)
+            DateTimeOffset time, DateTimeOffset? until, string status, string? identifier, DateTimeOffset? updated)
         {
             var path = label + part;
             if (value is null)
@@ -578,12 +837,18 @@ public static class FhirBundleReader
             RecordedObservation? reading;
             if (observation.IsYesNo)
             {
+                var both = false;
                 bool? flag = value switch
                 {
                     FhirBoolean b => b.Value,
-                    CodeableConcept c => YesNo(c),
+                    CodeableConcept c => YesNo(c, out both),
                     _ => null,
                 };
+                if (both)
+                {
+                    Error(path + ".value", $"'{observation.Name}' says both yes and no ({Describe(value)}: its codes, displays and text disagree); which one holds is unclear");
+                    return;
+                }
                 if (flag is null)
                 {
                     Error(path + ".value", $"'{observation.Name}' is a yes/no observation; expected valueBoolean or a yes/no valueCodeableConcept (SNOMED {FhirCodes.SnomedYes}/{FhirCodes.SnomedNo}), got {Describe(value)}");
@@ -605,7 +870,7 @@ public static class FhirBundleReader
 
                 reading = new RecordedObservation(observation.Name, time, quantity.Value, null, quantity.Unit) { Source = path };
             }
-            _readings.Add(new Reading(entry, path, observation, reading, status, identifier is null ? null : identifier + "#" + observation.Name, updated));
+            _readings.Add(new Reading(entry, path, observation, reading, status, identifier is null ? null : identifier + "#" + observation.Name, updated) { Until = until });
         }
 
         /// <summary>A quantity convertible to <paramref name="declared"/>, or null after reporting why not (never a raw value).</summary>
@@ -640,6 +905,11 @@ public static class FhirBundleReader
                     return null;
                 }
                 unit = q.Code;
+                if (DisplayContradicts(q.Unit, q.Code))
+                {
+                    Error(valuePath, $"{what}: the unit is shown as '{q.Unit}' but coded '{q.Code}', another UCUM unit; which one the value is in is unclear");
+                    return null;
+                }
             }
             else if (!string.IsNullOrEmpty(q.Unit) && Ucum.TryParse(q.Unit, out _, out _))
             {
@@ -696,6 +966,21 @@ public static class FhirBundleReader
             return converts ? null : result;
         }
 
+        /// <summary>
+        /// Whether a quantity's display unit is itself a UCUM unit that is not its code's (<c>mg/dL</c> shown, <c>umol/L</c>
+        /// coded): one of them is wrong. A display that is no UCUM unit (<c>mmHg</c>, <c>10^3/uL</c>, <c>beats/min</c>) is
+        /// free text and contradicts nothing.
+        /// </summary>
+        private static bool DisplayContradicts(string? display, string code)
+        {
+            if (string.IsNullOrWhiteSpace(display) || display.Trim() == code || !Ucum.TryParse(display.Trim(), out var shown, out _) || !Ucum.TryParse(code, out var coded, out _))
+            {
+                return false;
+            }
+
+            return !Ucum.TryGetConversion(shown, coded, null, out var conversion, out _) || conversion.Offset != 0 || Math.Abs(conversion.Factor - 1) > 1e-9;
+        }
+
         private static string Suggest(string unit) => Ucum.SuggestionFor(unit) is { } s ? $" (did you mean '{s}'?)" : "";
 
         private List<RecordedObservation> ResolveAmendments()
@@ -717,14 +1002,57 @@ public static class FhirBundleReader
                     continue;
                 }
 
-                var winner = members.OrderBy(m => m.Updated ?? DateTimeOffset.MinValue).ThenBy(m => m.Status == "preliminary" ? 0 : 1).ThenBy(m => m.Entry).Last();
+                // An amendment supersedes the final result it amends, and a final result the preliminary one, whatever the
+                // bundle order; among equals the latest update wins. A superseded result updated after its successor, or
+                // with a time when its successor has none, contradicts that order or leaves it unchecked: which one is
+                // current cannot be told, so none is read.
+                static int Rank(Reading r) => r.Status switch { "amended" or "corrected" => 2, "preliminary" => 0, _ => 1 };
+                var winner = members.OrderBy(Rank).ThenBy(m => m.Updated ?? DateTimeOffset.MinValue).ThenBy(m => m.Entry).Last();
+                if (members.FirstOrDefault(m => Rank(m) < Rank(winner) && m.Updated is { } u && !(winner.Updated >= u)) is { } later)
+                {
+                    dropped.UnionWith(members);
+                    Add(new RecordIssue(winner.Label,
+                        $"the {winner.Status} result would supersede the {later.Status} result {later.Label}, yet that one was updated {(winner.Updated is { } w ? $"later ({Show(later.Updated!.Value)} after {Show(w)})" : $"at {Show(later.Updated!.Value)} and this one has no update time")}; which one is current cannot be told, so neither is read and the dose is held",
+                        false)
+                    {
+                        Kind = RecordIssueKinds.UnclearStatus,
+                        Holds = true,
+                    });
+                    continue;
+                }
                 foreach (var m in members.Where(m => m != winner))
                 {
                     dropped.Add(m);
                     Warn(m.Label, $"superseded by the {winner.Status} result {winner.Label}");
                 }
             }
-            return [.. _readings.Where(r => !dropped.Contains(r)).OrderBy(r => r.Value.At.UtcTicks).ThenBy(r => r.Entry).Select(r => r.Value)];
+            var kept = _readings.Where(r => !dropped.Contains(r)).ToList();
+            CheckPartialTimes(kept);
+            return [.. kept.OrderBy(r => r.Value.At.UtcTicks).ThenBy(r => r.Entry).Select(r => r.Value)];
+        }
+
+        /// <summary>
+        /// A reading known only to the day (month, year) is placed at the start of its period, so it never counts as recent;
+        /// but when its period reaches past the latest fully timed reading of the same observation, it may be the latest
+        /// value (an SBP of 84 charted "2026-03-03" beside a 118 at 05:00): the dose holds.
+        /// </summary>
+        private void CheckPartialTimes(List<Reading> kept)
+        {
+            foreach (var partial in kept.Where(r => r.Until is not null && (at is null || r.Value.At <= at)))
+            {
+                var latest = kept.Where(r => r.Until is null && r.Observation == partial.Observation && (at is null || r.Value.At <= at))
+                    .Select(r => (DateTimeOffset?)r.Value.At).Max();
+                if (latest is { } full && partial.Until > full)
+                {
+                    Add(new RecordIssue(partial.Label,
+                        $"{Title(partial.Observation)} known only to the day, month or year may be later than the latest timed one ({Show(full)}): it could be the latest value, so the dose is held until the record gives its time",
+                        false)
+                    {
+                        Kind = FhirIssueKinds.UnclearTime,
+                        Holds = true,
+                    });
+                }
+            }
         }
 
         // ------------------------------------------------------------ doses and events
@@ -779,6 +1107,18 @@ public static class FhirBundleReader
             }
             if (!IsDrug(concept, drug))
             {
+                if (protocol.Regimen.DrugCodes.IsDefaultOrEmpty && string.IsNullOrWhiteSpace(concept.Text) && (concept.Coding ?? []).All(c => string.IsNullOrWhiteSpace(c.Display)))
+                {
+                    // Only codes, and the protocol declares none for the drug (the shipped protocols do not), so no code can
+                    // say what it is: it may be the drug. A protocol that declares codes identifies the drug by them.
+                    var codes = string.Join(", ", (concept.Coding ?? []).Select(c => $"{c.System}|{c.Code}"));
+                    Add(new RecordIssue(label, $"administration whose medication is given only by code ({(codes.Length == 0 ? "none" : codes)}), and the protocol declares no code for {drug}; it may be {drug}, so it is not read as no dose", false)
+                    {
+                        Kind = RecordIssueKinds.DrugLookalike,
+                        Holds = true,
+                    });
+                    return;
+                }
                 if (LooksLikeDrug(concept, drug))
                 {
                     Add(new RecordIssue(label,
@@ -791,6 +1131,11 @@ public static class FhirBundleReader
                 }
                 return;
             }
+            if (!Understood(entry, label, m, $"a {drug} administration"))
+            {
+                return;
+            }
+
             var status = Literal(m.StatusElement);
             if (status == "entered-in-error")
             {
@@ -806,7 +1151,7 @@ public static class FhirBundleReader
                 _ => DoseStatus.MayBeRunning,
             };
             var effective = m.Effective is Period period ? (DataType?)(period.StartElement ?? period.EndElement) : m.Effective;
-            if (!ReadTime(label, effective, "effective", allowPartial: false, out var time))
+            if (!ReadTime(label, effective, "effective", allowPartial: false, out var time, out _))
             {
                 return;
             }
@@ -850,6 +1195,11 @@ public static class FhirBundleReader
                 return;
             }
 
+            if (!Understood(entry, label, p, $"a '{type}' procedure"))
+            {
+                return;
+            }
+
             var status = Literal(p.StatusElement);
             if (status is not ("completed" or "in-progress"))
             {
@@ -857,7 +1207,7 @@ public static class FhirBundleReader
                 return;
             }
             var performed = p.Performed is Period period ? (DataType?)(period.StartElement ?? period.EndElement) : p.Performed;
-            if (!ReadTime(label, performed, "performed", allowPartial: false, out var time))
+            if (!ReadTime(label, performed, "performed", allowPartial: false, out var time, out _))
             {
                 return;
             }
@@ -882,9 +1232,11 @@ public static class FhirBundleReader
 
         // ------------------------------------------------------------ helpers
 
-        private bool ReadTime(string label, DataType? element, string name, bool allowPartial, out DateTimeOffset time)
+        /// <param name="until">For a partial time: the latest instant it could be (the end of its period at the latest offset, UTC-12:00).</param>
+        private bool ReadTime(string label, DataType? element, string name, bool allowPartial, out DateTimeOffset time, out DateTimeOffset? until)
         {
             time = default;
+            until = null;
             string? text = element switch
             {
                 FhirDateTime d => d.Value,
@@ -918,30 +1270,75 @@ public static class FhirBundleReader
                     return false;
                 }
                 Warn(path, $"'{text}' is known only to the day, month or year; read as {Show(time)}, the start of that period (UTC+14:00), so it cannot count as recent");
+                var first = time.DateTime; // the period's first local midnight
+                until = new DateTimeOffset(text.Length switch { 4 => first.AddYears(1), 7 => first.AddMonths(1), _ => first.AddDays(1) }, TimeSpan.FromHours(-12));
             }
             return true;
         }
 
-        private ObservationInfo? Match(CodeableConcept code)
+        private ObservationInfo? Match(CodeableConcept code) => Match(code, out _);
+
+        /// <summary>
+        /// The protocol observation the concept names (by a LOINC coding, else by a name), or null. <paramref name="unclear"/>
+        /// says why it cannot be told when the concept names several observations (two LOINC codes, a LOINC code and
+        /// another observation's name), or names one only by a protocol LOINC code under a system that is not exactly
+        /// LOINC's (<c>http://loinc.org/</c>, https, LOINC's OID, none): then null is returned, and the caller holds.
+        /// </summary>
+        private ObservationInfo? Match(CodeableConcept code, out string? unclear)
         {
+            unclear = null;
             var lookup = Lookups.Of(protocol);
+            ObservationInfo? byCode = null;
+            List<(ObservationInfo Observation, string How)>? named = null;
+            string? notLoinc = null;
             foreach (var coding in code.Coding ?? [])
             {
-                if (coding.System == FhirCodes.Loinc && coding.Code is { } loinc && lookup.ByLoinc.TryGetValue(loinc, out var byCode))
+                if (coding.Code?.Trim() is not { Length: > 0 } loinc || !lookup.ByLoinc.TryGetValue(loinc, out var o))
                 {
-                    return byCode;
+                    continue;
+                }
+
+                if (coding.System == FhirCodes.Loinc)
+                {
+                    byCode ??= o;
+                    (named ??= []).Add((o, $"LOINC {loinc}"));
+                }
+                else
+                {
+                    notLoinc ??= $"code '{loinc}' (LOINC for {o.Name}) is under the system '{coding.System ?? "(none)"}', not {FhirCodes.Loinc}";
+                    (named ??= []).Add((o, $"'{coding.System ?? "(no system)"}|{loinc}'"));
                 }
             }
             // The first observation (in the protocol's order) whose name is one of the concept's names.
             (int Index, ObservationInfo Observation)? first = null;
             foreach (var name in Names(code))
             {
-                if (lookup.ByName.TryGetValue(name, out var byName) && (first is null || byName.Index < first.Value.Index))
+                if (lookup.ByName.TryGetValue(name, out var byName))
                 {
-                    first = byName;
+                    (named ??= []).Add((byName.Observation, $"the name '{name}'"));
+                    if (first is null || byName.Index < first.Value.Index)
+                    {
+                        first = byName;
+                    }
                 }
             }
-            return first?.Observation;
+            if (named is null)
+            {
+                return null;
+            }
+
+            var distinct = named.Select(n => n.Observation).Distinct().Count();
+            if (distinct > 1)
+            {
+                unclear = $"its codes name different observations ({string.Join(", ", named.Select(n => $"{n.Observation.Name} by {n.How}"))})";
+                return null;
+            }
+            if (byCode is null && first is null)
+            {
+                unclear = notLoinc;
+                return null;
+            }
+            return byCode ?? first?.Observation;
         }
 
         private static bool HasLoinc(CodeableConcept code, string loinc) =>
@@ -1001,26 +1398,42 @@ public static class FhirBundleReader
             }
         }
 
-        private static bool? YesNo(CodeableConcept concept)
+        /// <summary>
+        /// Yes or no: SNOMED 373066001 / 373067005, else the text yes/no; null when neither. <paramref name="both"/>: its
+        /// SNOMED codes, text and coding displays say both (a SNOMED no displayed "Yes"), which is never read as either.
+        /// </summary>
+        private static bool? YesNo(CodeableConcept concept, out bool both)
         {
-            foreach (var coding in concept.Coding ?? [])
-            {
-                if (coding.System == FhirCodes.Snomed && coding.Code == FhirCodes.SnomedYes)
-                {
-                    return true;
-                }
-
-                if (coding.System == FhirCodes.Snomed && coding.Code == FhirCodes.SnomedNo)
-                {
-                    return false;
-                }
-            }
-            return concept.Text?.Trim().ToLowerInvariant() switch
+            bool? coded = null;
+            bool yes = false, no = false;
+            void Say(bool value) => _ = value ? yes = true : no = true;
+            static bool? Word(string? text) => text?.Trim().ToLowerInvariant() switch
             {
                 "yes" => true,
                 "no" => false,
                 _ => null,
             };
+            foreach (var coding in concept.Coding ?? [])
+            {
+                bool? code = coding.System == FhirCodes.Snomed ? coding.Code switch { FhirCodes.SnomedYes => true, FhirCodes.SnomedNo => false, _ => null } : null;
+                if (code is { } c)
+                {
+                    coded ??= c;
+                    Say(c);
+                }
+                if (Word(coding.Display) is { } d)
+                {
+                    Say(d);
+                }
+            }
+            var text = Word(concept.Text);
+            if (text is { } t)
+            {
+                Say(t);
+            }
+
+            both = yes && no;
+            return both ? null : coded ?? text;
         }
 
         private static string Absent(CodeableConcept? reason) => reason is null ? "" : $" (data absent: {ConceptText(reason)})";
