@@ -209,6 +209,8 @@ public sealed class AdversarialRequestTests
         var entries = prefetch["observations"]!["entry"]!.AsArray();
         var stranger = entries.First(e => e!["resource"]!["code"]!.ToJsonString().Contains("8480-6", StringComparison.Ordinal))!.DeepClone();
         stranger["fullUrl"] = "urn:uuid:0b9a1c1e-0000-4000-8000-000000000003";
+        // Its own id: a second resource with the SBP's id would be a duplicate the reader holds on before the subject.
+        stranger["resource"]!["id"] = "stranger";
         stranger["resource"]!["subject"] = new JsonObject { ["reference"] = "Patient/[click](javascript:alert(1))\n# <script>alert(1)</script> ![i](https://x/i.png)" };
         entries.Add(stranger);
 
