@@ -291,6 +291,7 @@ public static class FhirBundleReader
                         CheckReferences(label, resource);
                     }
 
+                    UnreadInside(label, resource);
                     switch (resource)
                     {
                         case Observation o when (Refusal(o.Subject) ?? FocusRefusal(o)) is { } refusal:
@@ -687,6 +688,39 @@ public static class FhirBundleReader
                 Code = observation is null || time is null ? null : observation.Name,
                 At = observation is null ? null : time,
             });
+        }
+
+        /// <summary>
+        /// Observations and administrations the reader does not read because of where they are: contained in another
+        /// resource (a DiagnosticReport's results, a panel's members) or in a bundle inside the bundle. One the protocol
+        /// would read (its observation's code, the drug) may be the toxic reading or a dose, so it holds.
+        /// </summary>
+        private void UnreadInside(string label, Resource resource)
+        {
+            var inside = resource switch
+            {
+                Bundle nested => (nested.Entry ?? []).Select(e => e.Resource).OfType<Resource>().Select(r => (Resource: r, Where: "in a Bundle inside the bundle")),
+                DomainResource { Contained.Count: > 0 } d => d.Contained.Select(r => (Resource: r, Where: $"contained in {resource.TypeName}")),
+                _ => [],
+            };
+            foreach (var (unread, where) in inside)
+            {
+                var what = unread switch
+                {
+                    Observation { Code: { } code } o when Match(code) is { } observation => $"an Observation of {observation.Name}",
+                    Observation { Component: { Count: > 0 } parts } when parts.Any(c => c.Code is { } code && Match(code) is not null) => "an Observation with components the protocol reads",
+                    MedicationAdministration m when protocol.Regimen.Drug is { } drug && MedicationOf(m).Concept is { } concept && (IsDrug(concept, drug) || LooksLikeDrug(concept, drug)) => $"a {drug} administration",
+                    _ => null,
+                };
+                if (what is not null)
+                {
+                    Add(new RecordIssue(label, $"{what} ({unread.TypeName}/{unread.Id}) {where} is not read: it may be the latest value or a dose, so the dose is held; send it as an entry of its own", false)
+                    {
+                        Kind = FhirIssueKinds.UnreadResource,
+                        Holds = true,
+                    });
+                }
+            }
         }
 
         /// <summary>A refused administration of the drug may be this patient's dose: the decision holds and names it.</summary>

@@ -39,4 +39,10 @@ public static class FhirIssueKinds
     /// observation (at or before the decision): it may be the latest value, and what it says cannot be placed.
     /// </summary>
     public const string UnclearTime = "unclear-time";
+
+    /// <summary>
+    /// An Observation of an observation the protocol reads, or an administration of the drug, where the reader does not
+    /// read: contained in another resource (a DiagnosticReport's results) or in a Bundle inside the bundle.
+    /// </summary>
+    public const string UnreadResource = "unread-resource";
 }

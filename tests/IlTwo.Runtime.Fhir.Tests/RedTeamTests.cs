@@ -115,6 +115,24 @@ public sealed class RedTeamTests
 
         // An SBP known only to the day of the decision may be newer than the 118 an hour before: it may be the latest.
         ["an SBP known only to the day"] = new(b => Sbp84(b, new Coding(FhirCodes.Loinc, FhirCodes.Systolic)).Effective = new FhirDateTime("2026-03-03"), FhirIssueKinds.UnclearTime, "Observation/sbp-84"),
+
+        // Where the reader does not read: an SBP of 84 as a DiagnosticReport's contained result, or in a Bundle inside the
+        // bundle, was skipped without a word, and the normal 118 before it used.
+        ["an SBP contained in a DiagnosticReport"] = new(b => Inside(b, sbp => new DiagnosticReport
+        {
+            Id = "report",
+            Status = DiagnosticReport.DiagnosticReportStatus.Final,
+            Code = new CodeableConcept(FhirCodes.Loinc, "85354-9"),
+            Subject = new ResourceReference("Patient/p-1"),
+            Contained = [sbp],
+            Result = [new ResourceReference("#" + sbp.Id)],
+        }), FhirIssueKinds.UnreadResource, "DiagnosticReport/report"),
+        ["an SBP in a Bundle inside the bundle"] = new(b => Inside(b, sbp => new Bundle
+        {
+            Id = "inner",
+            Type = Bundle.BundleType.Collection,
+            Entry = [new Bundle.EntryComponent { FullUrl = "urn:uuid:2f6f1d8e-0000-4000-8000-0000000000a1", Resource = sbp }],
+        }), FhirIssueKinds.UnreadResource, "Bundle/inner"),
     };
 
     private static Observation Retracted(Observation original)
@@ -147,6 +165,14 @@ public sealed class RedTeamTests
         }
 
         return o;
+    }
+
+    /// <summary>The SBP of 84 half an hour before the dose, moved from its own entry into the resource <paramref name="wrap"/> makes.</summary>
+    private static void Inside(CourseBundle bundle, Func<Observation, Resource> wrap)
+    {
+        var sbp = Sbp84(bundle, new Coding(FhirCodes.Loinc, FhirCodes.Systolic));
+        bundle.Bundle.Entry.RemoveAll(e => ReferenceEquals(e.Resource, sbp));
+        bundle.Add(wrap(sbp));
     }
 
     public static TheoryData<string> HoldingAttacks => [.. Holding.Keys];
