@@ -270,14 +270,15 @@ public static class ProtocolEvaluator
             return true;
         }
 
-        if (regimen.FirstDose is { } window && given == 0)
+        if (regimen.FirstDose is { } window)
         {
+            // The course follows the event (a TIL infusion): without it no dose, first or later, can be placed.
             if (snapshot.EventTime(window.EventIndex) is not { } start)
             {
                 return true;
             }
 
-            return at < start.AddSeconds(window.EarliestSeconds) || at > start.AddSeconds(window.LatestSeconds);
+            return given == 0 && (at < start.AddSeconds(window.EarliestSeconds) || at > start.AddSeconds(window.LatestSeconds));
         }
         return false;
     }
@@ -450,7 +451,7 @@ public static class ProtocolEvaluator
             }
         }
 
-        if (regimen.FirstDose is { } window && given == 0)
+        if (regimen.FirstDose is { } window && (given == 0 || snapshot.EventTime(window.EventIndex) is null))
         {
             var eventTime = snapshot.EventTime(window.EventIndex);
             var range = $"{DecisionText.Hours(window.EarliestSeconds)} h to {DecisionText.Hours(window.LatestSeconds)} h after the '{window.Event}' event";
@@ -458,8 +459,9 @@ public static class ProtocolEvaluator
             {
                 scheduleHold = true;
                 scheduleBlocksNext = true;
-                Schedule(new ScheduleFinding(ScheduleCodes.NoFirstDoseEvent,
-                    $"no '{window.Event}' event recorded; the first dose must be {range}"));
+                Schedule(new ScheduleFinding(ScheduleCodes.NoFirstDoseEvent, given == 0
+                    ? $"no '{window.Event}' event recorded; the first dose must be {range}"
+                    : $"no '{window.Event}' event recorded, though {given} dose(s) are: the course follows it (the first dose {range}), so the record is incomplete"));
             }
             else
             {

@@ -78,6 +78,8 @@ public sealed class ProtocolEvaluatorTests
         ["first dose without til event"] = ((Naive with { Events = [] }).ObservedBefore(Day1.AddHours(12)), Day1.AddHours(12)),
         ["til event after the check"] = ((Naive with { Events = [new RecordedEvent("til-infusion", Day1.AddHours(13))] }).ObservedBefore(Day1.AddHours(12)), Day1.AddHours(12)),
         ["held first slot still in window"] = ((Naive with { Doses = [Held(11)] }).ObservedBefore(Day1.AddHours(19)), Day1.AddHours(19)),
+        ["second dose after the til event"] = ((Naive with { Doses = [new RecordedDose(Day1.AddHours(12), DoseStatus.Given)] }).ObservedBefore(Day1.AddHours(20)), Day1.AddHours(20)),
+        ["second dose without til event"] = ((Naive with { Events = [], Doses = [new RecordedDose(Day1.AddHours(12), DoseStatus.Given)] }).ObservedBefore(Day1.AddHours(20)), Day1.AddHours(20)),
     }.ToImmutableDictionary();
 
     private static DoseDecision Decide(string scenario, DecisionLog? log = null)
@@ -186,6 +188,9 @@ public sealed class ProtocolEvaluatorTests
         { "first dose without til event", DoseAction.Hold, "", "", "no-first-dose-event" },
         { "til event after the check", DoseAction.Hold, "", "", "no-first-dose-event,charted-after-decision-time" },
         { "held first slot still in window", DoseAction.Give, "", "", "" },
+        // The course follows the event: a record with doses but no event cannot place them (a procedure search that came back empty).
+        { "second dose after the til event", DoseAction.Give, "", "", "" },
+        { "second dose without til event", DoseAction.Hold, "", "", "no-first-dose-event" },
     };
 
     [Theory]
