@@ -1221,13 +1221,28 @@ public static class FhirBundleReader
             }
 
             var names = Names(p.Code).ToList();
-            var type = protocol.Events.FirstOrDefault(e => HasDeclaredCode(p.Code, e.Codes))?.Name
-                ?? protocol.Events.Select(e => e.Name).Append(Evaluation.PatientSnapshot.CycleStartEvent).Append(Evaluation.CourseAssessment.CourseStopEvent)
-                    .FirstOrDefault(e => names.Any(n => string.Equals(n, e, StringComparison.OrdinalIgnoreCase)));
-            if (type is null)
+            // Every event its codes or names say it is: a procedure coded as one event and named as another (a TIL
+            // infusion shown as a cycle start) cannot be told apart, and the first match won.
+            var types = protocol.Events.Where(e => HasDeclaredCode(p.Code, e.Codes)).Select(e => e.Name)
+                .Concat(protocol.Events.Select(e => e.Name).Append(Evaluation.PatientSnapshot.CycleStartEvent).Append(Evaluation.CourseAssessment.CourseStopEvent)
+                    .Where(e => names.Any(n => string.Equals(n, e, StringComparison.OrdinalIgnoreCase))))
+                .Distinct(StringComparer.Ordinal).ToList();
+            if (types.Count == 0)
             {
                 return;
             }
+
+            if (types.Count > 1)
+            {
+                Add(new RecordIssue(label, $"the procedure's codes and names say it is {string.Join(" and ", types.Select(t => $"'{t}'"))}: which event it is cannot be told, so it is not read, and the dose is held", false)
+                {
+                    Kind = FhirIssueKinds.UnclearCode,
+                    Holds = true,
+                });
+                return;
+            }
+
+            var type = types[0];
 
             if (!Understood(entry, label, p, $"a '{type}' procedure"))
             {

@@ -16,7 +16,8 @@ public static class FhirIssueKinds
     /// <summary>
     /// An Observation (or component) whose codings name different protocol observations (two LOINC codes, a LOINC code and
     /// a name), or that carries a protocol LOINC code under a system that is not exactly <c>http://loinc.org</c> (a
-    /// trailing slash, https, LOINC's OID, none): which observation it is cannot be told, so it is not read.
+    /// trailing slash, https, LOINC's OID, none): which observation it is cannot be told, so it is not read. Also a
+    /// Procedure whose codes and names say two events (<c>til-infusion</c> coded, <c>cycle-start</c> named).
     /// </summary>
     public const string UnclearCode = "unclear-code";
 

@@ -66,6 +66,11 @@ public sealed class RedTeamTests
         // Codings that name different observations: the first one won (heart rate 84 /min, not an SBP of 84).
         ["LOINC codings for heart rate and SBP"] = new(b => Sbp84(b, new Coding(FhirCodes.Loinc, "8867-4"), new Coding(FhirCodes.Loinc, "8480-6")), FhirIssueKinds.UnclearCode, "Observation/sbp-84"),
         ["LOINC heart rate with the text 'sbp'"] = new(b => Sbp84(b, new Coding(FhirCodes.Loinc, "8867-4")).Code.Text = "sbp", FhirIssueKinds.UnclearCode, "Observation/sbp-84"),
+        ["a procedure named as two events"] = new(b =>
+        {
+            b.Procedure("cycle-start", Start.AddHours(9));
+            Find<Procedure>(b, "proc-").Code!.Coding.Add(new Coding("http://example.org/local", "cs", "course-stop"));
+        }, FhirIssueKinds.UnclearCode, "Procedure/proc-"),
         ["a component whose codings disagree"] = new(b => Find<Observation>(b, "bp-").Component[0].Code.Coding.Add(new Coding(FhirCodes.Loinc, "8867-4")), FhirIssueKinds.UnclearCode, "Observation/bp-"),
 
         // The same resource (type and id) twice with different content (a version history, a retraction sent beside the
