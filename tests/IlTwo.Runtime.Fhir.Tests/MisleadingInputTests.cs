@@ -10,27 +10,14 @@ namespace IlTwo.Runtime.Fhir.Tests;
 /// </summary>
 public sealed class MisleadingInputTests
 {
-    private static readonly DateTimeOffset Start = CourseTests.Start;
+    private static readonly DateTimeOffset Start = GivingBundle.Start;
 
-    /// <summary>The decision time: dose 3 of a stable course, 8 h after dose 2, with normal findings an hour before.</summary>
-    private static readonly DateTimeOffset At = Start.AddHours(16);
+    private static readonly DateTimeOffset At = GivingBundle.At;
 
-    private static CourseBundle Giving()
-    {
-        var bundle = new CourseBundle("p-1");
-        bundle.Weight(Start.AddDays(-1), 70);
-        bundle.Dose(Start);
-        bundle.Dose(Start.AddHours(8));
-        bundle.NormalFindings(At, postTil: false);
-        return bundle;
-    }
+    private static CourseBundle Giving() => GivingBundle.Create();
 
-    private static (RecordReadResult Read, DoseDecision? Decision) Decide(CourseBundle bundle, DateTimeOffset? at = null)
-    {
-        var when = at ?? At;
-        var read = FhirBundleReader.Read(bundle.Json, Protocols.Monotherapy.Info, when);
-        return (read, read.Record is null ? null : ProtocolEvaluator.Evaluate(Protocols.Monotherapy, read.Record, when, null, read.Issues));
-    }
+    private static (RecordReadResult Read, DoseDecision? Decision) Decide(CourseBundle bundle, DateTimeOffset? at = null) => GivingBundle.Decide(bundle, at);
+
 
     private static MedicationAdministration Administration(CourseBundle bundle, string id, DateTimeOffset at, MedicationAdministration.MedicationAdministrationStatusCodes? status, string text = "aldesleukin")
     {

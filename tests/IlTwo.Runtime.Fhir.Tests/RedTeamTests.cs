@@ -11,28 +11,15 @@ namespace IlTwo.Runtime.Fhir.Tests;
 /// </summary>
 public sealed class RedTeamTests
 {
-    private static readonly DateTimeOffset Start = CourseTests.Start;
+    private static readonly DateTimeOffset Start = GivingBundle.Start;
 
-    /// <summary>The decision time: dose 3 of a stable course, 8 h after dose 2, with normal findings an hour before.</summary>
-    private static readonly DateTimeOffset At = Start.AddHours(16);
+    private static readonly DateTimeOffset At = GivingBundle.At;
 
     private static readonly Extension Modifier = new("http://example.org/fhir/StructureDefinition/not-verified", new FhirBoolean(true));
 
-    private static CourseBundle Giving()
-    {
-        var bundle = new CourseBundle("p-1");
-        bundle.Weight(Start.AddDays(-1), 70);
-        bundle.Dose(Start);
-        bundle.Dose(Start.AddHours(8));
-        bundle.NormalFindings(At, postTil: false);
-        return bundle;
-    }
+    private static CourseBundle Giving() => GivingBundle.Create();
 
-    private static (RecordReadResult Read, DoseDecision? Decision) Decide(CourseBundle bundle)
-    {
-        var read = FhirBundleReader.Read(bundle.Json, Protocols.Monotherapy.Info, At);
-        return (read, read.Record is null ? null : ProtocolEvaluator.Evaluate(Protocols.Monotherapy, read.Record, At, null, read.Issues));
-    }
+    private static (RecordReadResult Read, DoseDecision? Decision) Decide(CourseBundle bundle) => GivingBundle.Decide(bundle);
 
     private static T Find<T>(CourseBundle bundle, string idPrefix) where T : Resource =>
         bundle.Bundle.Entry.Select(e => e.Resource).OfType<T>().First(r => r.Id?.StartsWith(idPrefix, StringComparison.Ordinal) == true);
