@@ -835,7 +835,7 @@ public static class FhirBundleReader
             if (observation is not null)
             {
                 var errors = issues.Count(i => i.IsError);
-                AddReading(entry, label, "", observation, o.Value, o.DataAbsentReason, time, until, status!, identifier, updated);
+                AddReading(entry, label, "", observation, o.Value, o.DataAbsentReason, o.Interpretation, time, until, status!, identifier, updated);
                 // The same value as the body weight: its errors are reported once.
                 if (isWeight && issues.Count(i => i.IsError) == errors && ReadQuantity(label, "value", o.Value, "body weight", "g", null) is { } w)
                 {
@@ -844,12 +844,12 @@ public static class FhirBundleReader
             }
             foreach (var (component, index, componentObservation, _) in components)
             {
-                AddReading(entry, label, $".component[{index}]", componentObservation!, component.Value, component.DataAbsentReason, time, until, status!, identifier, updated);
+                AddReading(entry, label, $".component[{index}]", componentObservation!, component.Value, component.DataAbsentReason, component.Interpretation, time, until, status!, identifier, updated);
             }
         }
 
         private void AddReading(
-            int entry, string label, string part, ObservationInfo observation, DataType? value, CodeableConcept? absent,
+            int entry, string label, string part, ObservationInfo observation, DataType? value, CodeableConcept? absent, List<CodeableConcept>? interpretation,
             DateTimeOffset time, DateTimeOffset? until, string status, string? identifier, DateTimeOffset? updated)
         {
             var path = label + part;
@@ -888,6 +888,12 @@ public static class FhirBundleReader
                     Error(path + ".value", $"'{observation.Name}' is a yes/no observation; expected valueBoolean or a yes/no valueCodeableConcept (SNOMED {FhirCodes.SnomedYes}/{FhirCodes.SnomedNo}), got {Describe(value)}");
                     return;
                 }
+                if (Contradicts(flag.Value, interpretation) is { } flagged)
+                {
+                    Error(path + ".interpretation", $"'{observation.Name}' is {(flag.Value ? "yes" : "no")} but interpreted as {flagged}; which one holds is unclear");
+                    return;
+                }
+
                 reading = new RecordedObservation(observation.Name, time, null, flag.Value, null) { Source = path };
             }
             else
@@ -1445,6 +1451,28 @@ public static class FhirBundleReader
                     yield return coding.Display.Trim();
                 }
             }
+        }
+
+        /// <summary>
+        /// The interpretation that contradicts a yes/no value (HL7 v3 ObservationInterpretation): "no" interpreted as
+        /// abnormal, positive or detected, or "yes" as normal, negative or not detected. Null when none does.
+        /// </summary>
+        private static string? Contradicts(bool yes, List<CodeableConcept>? interpretation)
+        {
+            foreach (var coding in (interpretation ?? []).SelectMany(c => c.Coding ?? []))
+            {
+                if (coding.System != FhirCodes.Interpretation || coding.Code is not { } code)
+                {
+                    continue;
+                }
+
+                var contradicts = yes ? code is "N" or "NEG" or "ND" : code is "A" or "AA" or "H" or "HH" or "HU" or "L" or "LL" or "LU" or "POS" or "DET";
+                if (contradicts)
+                {
+                    return $"'{code}'{(coding.Display is { Length: > 0 } display ? $" ({display})" : "")}";
+                }
+            }
+            return null;
         }
 
         /// <summary>

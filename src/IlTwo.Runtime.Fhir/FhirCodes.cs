@@ -22,6 +22,9 @@ public static class FhirCodes
     public const string BodyWeight = "29463-7";
     public const string BodyWeightMeasured = "3141-9";
 
+    /// <summary>HL7 v3 ObservationInterpretation (FHIR R4 <c>Observation.interpretation</c>): N, A, H, L, POS, NEG, DET, ND...</summary>
+    public const string Interpretation = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation";
+
     public const string SnomedYes = "373066001";
     public const string SnomedNo = "373067005";
 }

@@ -267,6 +267,44 @@ public sealed class RedTeamTests
         Assert.Contains("both yes and no", error.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>A yes/no finding whose interpretation says the opposite: "no" confusion flagged abnormal was read as no.</summary>
+    [Theory]
+    [InlineData(false, "A")]
+    [InlineData(false, "POS")]
+    [InlineData(true, "N")]
+    [InlineData(true, "NEG")]
+    public void A_yes_no_value_its_interpretation_contradicts_is_an_error(bool yes, string code)
+    {
+        var bundle = Giving();
+        var confusion = Find<Observation>(bundle, "confusion-");
+        confusion.Value = new FhirBoolean(yes);
+        confusion.Interpretation = [new CodeableConcept(FhirCodes.Interpretation, code)];
+
+        var read = FhirBundleReader.Read(bundle.Json, Protocols.Monotherapy.Info, At);
+
+        Assert.Null(read.Record);
+        var error = Assert.Single(read.Errors);
+        Assert.Contains("Observation/confusion-", error.Path, StringComparison.Ordinal);
+        Assert.EndsWith(".interpretation", error.Path, StringComparison.Ordinal);
+        Assert.Contains($"interpreted as '{code}'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false, "N")]
+    [InlineData(true, "A")]
+    public void A_yes_no_value_its_interpretation_agrees_with_is_read(bool yes, string code)
+    {
+        var bundle = Giving();
+        var confusion = Find<Observation>(bundle, "confusion-");
+        confusion.Value = new FhirBoolean(yes);
+        confusion.Interpretation = [new CodeableConcept(FhirCodes.Interpretation, code)];
+
+        var (read, decision) = Decide(bundle);
+
+        Assert.Empty(read.Errors);
+        Assert.Equal(yes ? DoseAction.Hold : DoseAction.Give, decision!.Action);
+    }
+
     // ------------------------------------------------------------ a subject that resolves, with something saying otherwise
 
     public static TheoryData<string, string> Contradicted => new()
