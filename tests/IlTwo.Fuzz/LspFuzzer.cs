@@ -85,7 +85,7 @@ public static class LspFuzzer
                         report.Count("broken framing: waited for the promised bytes, exited when the input ended");
                         break;
                     default:
-                        report.Find(outcome + "\n--- server log\n" + session.LogTail(), string.Join("\n--- next batch\n", recent));
+                        report.Find((session.Crash() ?? outcome) + "\n--- server log\n" + session.LogTail(), string.Join("\n--- next batch\n", recent));
                         if (outcome.StartsWith("hang", StringComparison.Ordinal))
                         {
                             return false;
@@ -310,8 +310,21 @@ public static class LspFuzzer
         }
 
         /// <summary>Whether the server ended the session itself with exit code 1 and said why.</summary>
-        public bool ExitedWithTheReason() =>
-            Server.Wait(ExitTimeout) && Server.Result == 1 && _log.ToString().Contains("The connection ended", StringComparison.Ordinal);
+        public bool ExitedWithTheReason()
+        {
+            try
+            {
+                return Server.Wait(ExitTimeout) && Server.Result == 1 && _log.ToString().Contains("The connection ended", StringComparison.Ordinal);
+            }
+            catch (AggregateException)
+            {
+                // A crash, not an exit: reported as a finding (see Crash), not thrown out of the run.
+                return false;
+            }
+        }
+
+        /// <summary>The server's crash, when its task faulted; else null.</summary>
+        public string? Crash() => Server.IsFaulted ? "the server crashed: " + Server.Exception!.GetBaseException() : null;
 
         /// <summary>Closes the server's input; null when it then exits with 1 in time, otherwise what went wrong.</summary>
         public string? EndInput()
