@@ -64,9 +64,10 @@ public sealed class SimulateTests
         Assert.Equal(0, result.Exit);
         Assert.Contains("Compared with post-til-il2 1.0.0:", result.Out, StringComparison.Ordinal);
         Assert.Matches(@"  dose 1:\n    hd-il2-monotherapy 1.0.0: give at 2026-03-02 14:00 UTC(?: — [^\n]*)?\n    post-til-il2 1.0.0: hold at 2026-03-02 14:00 UTC — [^\n]*no-first-dose-event: no 'til-infusion' event recorded", result.Out);
-        Assert.Contains("Compared with post-til-il2 1.0.0: 5 dose(s) decided differently", result.Out, StringComparison.Ordinal);
-        // Dose 2 is decided with dose 1 given (as recorded), so both versions give it; dose 3's phenylephrine stops IL-2 after TIL.
-        Assert.DoesNotContain("  dose 2:", result.Out, StringComparison.Ordinal);
+        Assert.Contains("Compared with post-til-il2 1.0.0: 6 dose(s) decided differently", result.Out, StringComparison.Ordinal);
+        // Dose 2 is decided with dose 1 given (as recorded): without the infusion the post-TIL course cannot go on either.
+        Assert.Matches(@"  dose 2:\n    hd-il2-monotherapy 1.0.0: give at 2026-03-02 22:00 UTC\n    post-til-il2 1.0.0: hold at 2026-03-02 22:00 UTC — no-first-dose-event: no 'til-infusion' event recorded, but 1 dose\(s\) given", result.Out);
+        // Dose 3's phenylephrine stops IL-2 after TIL.
         Assert.Matches(@"  dose 3:\n    hd-il2-monotherapy 1.0.0: hold at 2026-03-03 06:00 UTC — sbp-below-90 \(sbp 84 mmHg\)[^\n]*\n    post-til-il2 1.0.0: discontinue at 2026-03-03 06:00 UTC — vasopressor-for-hypotension", result.Out);
         Assert.Matches(@"  dose 4:\n    hd-il2-monotherapy 1.0.0: give at 2026-03-03 14:00 UTC\n    post-til-il2 1.0.0: not reached\n", result.Out);
     }

@@ -461,7 +461,7 @@ public static class ProtocolEvaluator
                 scheduleBlocksNext = true;
                 Schedule(new ScheduleFinding(ScheduleCodes.NoFirstDoseEvent, given == 0
                     ? $"no '{window.Event}' event recorded; the first dose must be {range}"
-                    : $"no '{window.Event}' event recorded, though {given} dose(s) are: the course follows it (the first dose {range}), so the record is incomplete"));
+                    : $"no '{window.Event}' event recorded, but {given} dose(s) given: the course follows it (the first dose {range}), so the record is incomplete"));
             }
             else
             {
