@@ -5,9 +5,9 @@ namespace IlTwo.Runtime.Evaluation;
 
 /// <summary>
 /// What the record cannot vouch for, and reader notes that must hold: a dose that may be running, a dose after the
-/// decision time, a value or event charted after it, two doses at one instant, and read issues marked <see cref="RecordIssue.Holds"/>. Each is a
-/// schedule finding that holds the dose with no next time (a clinician must say what happened), so that none is ever
-/// read as "no dose" or "no value".
+/// decision time, a value or event charted after it, two doses at one instant, and read issues marked
+/// <see cref="RecordIssue.Holds"/>. Each is a schedule finding that holds the dose with no next time (a clinician must
+/// say what happened), so that none is ever read as "no dose" or "no value".
 /// </summary>
 /// <remarks>
 /// Data charted after the decision time is a clock that disagrees or a time written in the wrong zone (a local 06:40
