@@ -14,7 +14,7 @@ internal static class GivingBundle
     /// <summary>The decision time: dose 3, 8 h after dose 2, with normal findings an hour before.</summary>
     public static readonly DateTimeOffset At = Start.AddHours(16);
 
-    public static CourseBundle Create()
+    public static CourseBundle Giving()
     {
         var bundle = new CourseBundle("p-1");
         bundle.Weight(Start.AddDays(-1), 70);

@@ -1,6 +1,7 @@
 using Hl7.Fhir.Model;
 using IlTwo.Runtime.Evaluation;
 using IlTwo.Runtime.Records;
+using static IlTwo.Runtime.Fhir.Tests.GivingBundle;
 
 namespace IlTwo.Runtime.Fhir.Tests;
 
@@ -10,14 +11,6 @@ namespace IlTwo.Runtime.Fhir.Tests;
 /// </summary>
 public sealed class MisleadingInputTests
 {
-    private static readonly DateTimeOffset Start = GivingBundle.Start;
-
-    private static readonly DateTimeOffset At = GivingBundle.At;
-
-    private static CourseBundle Giving() => GivingBundle.Create();
-
-    private static (RecordReadResult Read, DoseDecision? Decision) Decide(CourseBundle bundle, DateTimeOffset? at = null) => GivingBundle.Decide(bundle, at);
-
 
     private static MedicationAdministration Administration(CourseBundle bundle, string id, DateTimeOffset at, MedicationAdministration.MedicationAdministrationStatusCodes? status, string text = "aldesleukin")
     {

@@ -1,6 +1,7 @@
 using Hl7.Fhir.Model;
 using IlTwo.Runtime.Evaluation;
 using IlTwo.Runtime.Records;
+using static IlTwo.Runtime.Fhir.Tests.GivingBundle;
 
 namespace IlTwo.Runtime.Fhir.Tests;
 
@@ -11,15 +12,8 @@ namespace IlTwo.Runtime.Fhir.Tests;
 /// </summary>
 public sealed class RedTeamTests
 {
-    private static readonly DateTimeOffset Start = GivingBundle.Start;
-
-    private static readonly DateTimeOffset At = GivingBundle.At;
-
     private static readonly Extension Modifier = new("http://example.org/fhir/StructureDefinition/not-verified", new FhirBoolean(true));
 
-    private static CourseBundle Giving() => GivingBundle.Create();
-
-    private static (RecordReadResult Read, DoseDecision? Decision) Decide(CourseBundle bundle) => GivingBundle.Decide(bundle);
 
     private static T Find<T>(CourseBundle bundle, string idPrefix) where T : Resource =>
         bundle.Bundle.Entry.Select(e => e.Resource).OfType<T>().First(r => r.Id?.StartsWith(idPrefix, StringComparison.Ordinal) == true);
