@@ -709,7 +709,7 @@ public static class FhirBundleReader
                 {
                     Observation { Code: { } code } o when Match(code) is { } observation => $"an Observation of {observation.Name}",
                     Observation { Component: { Count: > 0 } parts } when parts.Any(c => c.Code is { } code && Match(code) is not null) => "an Observation with components the protocol reads",
-                    MedicationAdministration m when protocol.Regimen.Drug is { } drug && MedicationOf(m).Concept is { } concept && (IsDrug(concept, drug) || LooksLikeDrug(concept, drug)) => $"a {drug} administration",
+                    MedicationAdministration m when MayBeTheDrug(m) => $"a {protocol.Regimen.Drug} administration",
                     _ => null,
                 };
                 if (what is not null)
@@ -726,18 +726,19 @@ public static class FhirBundleReader
         /// <summary>A refused administration of the drug may be this patient's dose: the decision holds and names it.</summary>
         private void RefuseAdministration(string label, MedicationAdministration m, string refusal)
         {
-            var drug = protocol.Regimen.Drug;
-            var (concept, _) = MedicationOf(m);
-            var isDrug = drug is not null && concept is not null && (IsDrug(concept, drug) || LooksLikeDrug(concept, drug));
-            if (isDrug)
+            if (MayBeTheDrug(m))
             {
-                Refused(label, $"a {drug} administration that may be this patient's dose is not counted: {refusal}", holds: true);
+                Refused(label, $"a {protocol.Regimen.Drug} administration that may be this patient's dose is not counted: {refusal}", holds: true);
             }
             else
             {
                 Refused(label, refusal);
             }
         }
+
+        /// <summary>Whether an administration names the regimen's drug, or something that looks like it.</summary>
+        private bool MayBeTheDrug(MedicationAdministration m) =>
+            protocol.Regimen.Drug is { } drug && MedicationOf(m).Concept is { } concept && (IsDrug(concept, drug) || LooksLikeDrug(concept, drug));
 
         // ------------------------------------------------------------ observations
 
